@@ -1,0 +1,255 @@
+"""The `annotator` command line: a thin argparse front end over annotator.core.
+
+Every command exits 0 on success and 2 on bad input or usage, with one line
+on stderr; long commands show a progress bar only when stderr is a terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TextIO
+
+from annotator import __version__
+from annotator.core.errors import AnnotatorError, InputError
+
+# -- helpers shared by commands ----------------------------------------------
+
+
+def default_annotator() -> str:
+    return os.environ.get("ANNOTATOR_NAME") or getpass.getuser() or "annotator"
+
+
+def open_store(path: str | None, *, create: bool = False):
+    """Open the project a command works on; a missing file is an error unless creating."""
+    from annotator.core.store import Store
+
+    if not path:
+        raise AnnotatorError("no project given: pass --db PROJECT.db")
+    return Store(path, create=create)
+
+
+def progress_bar(total: int, desc: str, unit: str = "file"):
+    """A tqdm bar on a terminal, a silent stand-in otherwise."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit=unit, disable=not sys.stderr.isatty(), leave=False)
+
+
+@contextmanager
+def atomic_output(path: str | Path, mode: str = "w") -> Iterator[TextIO]:
+    """Write to a temporary file beside PATH and rename it into place on success.
+
+    A failed or interrupted export never leaves a partial file behind.
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise InputError("is a folder; give a file name", str(target))
+    parent = target.parent if str(target.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=parent)
+    except OSError as exc:
+        raise InputError(f"cannot write ({exc.strerror})", str(target)) from None
+    try:
+        encoding = None if "b" in mode else "utf-8"
+        newline = None if "b" in mode else "\n"
+        with os.fdopen(fd, mode, encoding=encoding, newline=newline) as fh:
+            yield fh
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, sort_keys=True)
+    sys.stdout.write("\n")
+
+
+# -- commands -----------------------------------------------------------------
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from annotator.gui.app import run
+
+    return run(args)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from annotator.core.ingest import expand_paths, import_paths
+
+    store = open_store(args.db, create=True)
+    files = expand_paths(args.paths)
+    with progress_bar(len(files), "importing") as bar:
+        report = import_paths(
+            store, files, annotator=args.annotator, progress=lambda i, n, p: bar.update(1)
+        )
+    for error in report.rejected:
+        print(f"annotator: rejected {error}", file=sys.stderr)
+    print(report.summary(), file=sys.stderr)
+    store.close()
+    return 2 if report.rejected else 0
+
+
+def export_records(store, annotator: str | None = None) -> Iterator[dict[str, Any]]:
+    """JSONL records: one per (article, annotator) with work, one per untouched article."""
+    from annotator.core.formats.jsonl import article_record
+
+    pairs = store.annotated_pairs(annotator)
+    by_article: dict[int, list[str]] = {}
+    for article_id, name in pairs:
+        by_article.setdefault(article_id, []).append(name)
+    ids = sorted(by_article) if annotator else store.article_ids()
+    for article_id in ids:
+        article = store.article(article_id)
+        names = by_article.get(article_id)
+        if not names:
+            yield article_record(article, [], None, None)
+            continue
+        for name in names:
+            spans = store.spans(article_id, name)
+            yield article_record(article, spans, name, store.status(article_id, name))
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from annotator.core.formats.jsonl import write_jsonl
+
+    if args.format != "jsonl":
+        raise InputError(f"unknown format {args.format!r}")
+    store = open_store(args.db)
+    if args.annotator and args.annotator not in store.annotators():
+        raise InputError(f"no annotator {args.annotator!r} in this project")
+    total = store.article_count()
+    records = export_records(store, args.annotator)
+    with progress_bar(total, "exporting", unit="record") as bar:
+
+        def counted(items: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+            for item in items:
+                bar.update(1)
+                yield item
+
+        if args.out == "-":
+            n = write_jsonl(counted(records), sys.stdout)
+        else:
+            with atomic_output(args.out) as fh:
+                n = write_jsonl(counted(records), fh)
+    print(f"exported {n} record(s) to {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    store = open_store(args.db)
+    stats = store.stats()
+    if args.json:
+        print_json(stats)
+        return 0
+    print(f"project: {store.path}")
+    print(f"articles: {stats['articles']}")
+    print(f"annotators: {', '.join(stats['annotators']) or '(none)'}")
+    for name in stats["annotators"]:
+        labels = stats["spans"].get(name, {})
+        status = stats["status"].get(name, {})
+        spans = ", ".join(f"{k} {v}" for k, v in labels.items()) or "no spans"
+        states = ", ".join(f"{k} {v}" for k, v in status.items()) or "no status"
+        print(f"  {name}: {spans}; {states}")
+    for model, n in stats["suggestions"].items():
+        print(f"suggestions from {model}: {n}")
+    return 0
+
+
+# -- parser -------------------------------------------------------------------
+
+
+def _add_db(p: argparse.ArgumentParser, required: bool = True) -> None:
+    p.add_argument(
+        "--db",
+        required=required,
+        default=argparse.SUPPRESS if not required else None,
+        metavar="PROJECT.db",
+        help="the project file",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="annotator",
+        description="Annotate news articles with actors, dates and agreements; "
+        "without a command, open the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"annotator {__version__}")
+    parser.add_argument("--db", metavar="PROJECT.db", help="project to open (default: your own)")
+    parser.add_argument("--annotator", metavar="NAME", help="who is annotating")
+    parser.set_defaults(func=cmd_gui, screenshot=None, article=None)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, func: Callable[[argparse.Namespace], int], help: str):
+        p = sub.add_parser(name, help=help, description=help)
+        p.set_defaults(func=func)
+        return p
+
+    p = command("gui", cmd_gui, "open the annotation window")
+    _add_db(p, required=False)
+    p.add_argument("--annotator", default=argparse.SUPPRESS, metavar="NAME", help="who is annotating")
+    p.add_argument("--screenshot", metavar="OUT.png", help="render offscreen to OUT.png and exit")
+    p.add_argument("--article", type=int, metavar="N", help="article to show (1-based position)")
+
+    p = command("import", cmd_import, "import articles (txt, md, html, jsonl, csv, folders)")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    _add_db(p)
+    p.add_argument(
+        "--annotator",
+        default=default_annotator(),
+        metavar="NAME",
+        help="whose annotations imported spans are, when a record names nobody "
+        "(default: $ANNOTATOR_NAME or your user name)",
+    )
+
+    p = command("export", cmd_export, "export annotations as training data")
+    _add_db(p)
+    p.add_argument("--format", default="jsonl", choices=["jsonl"], help="output format")
+    p.add_argument("--out", required=True, metavar="PATH", help="output file ('-' for stdout)")
+    p.add_argument("--annotator", default=None, metavar="NAME", help="only this annotator's work")
+
+    p = command("stats", cmd_stats, "counts of articles, spans and statuses")
+    _add_db(p)
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except AnnotatorError as exc:
+        print(f"annotator: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("annotator: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        if os.environ.get("ANNOTATOR_DEBUG"):
+            raise
+        print(
+            f"annotator: internal error: {type(exc).__name__}: {exc} "
+            "(set ANNOTATOR_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

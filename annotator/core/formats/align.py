@@ -1,0 +1,58 @@
+"""Tokens and span-to-token alignment shared by every exchange format.
+
+One blank English tokenizer (`spacy.blank("en")`) is loaded once per process:
+it is what the JSONL `tokens`, the CoNLL lines and the agreement units use.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from functools import lru_cache
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+
+@lru_cache(maxsize=1)
+def blank_nlp() -> Language:
+    return spacy.blank("en")
+
+
+def tokenize(text: str) -> Doc:
+    return blank_nlp().make_doc(text)
+
+
+def token_dicts(doc: Doc) -> list[dict[str, Any]]:
+    """Prodigy-style tokens: text, start, end, id, ws."""
+    return [
+        {"text": t.text, "start": t.idx, "end": t.idx + len(t), "id": t.i, "ws": bool(t.whitespace_)}
+        for t in doc
+    ]
+
+
+class TokenIndex:
+    """Find the tokens a character range touches, by bisection over token starts."""
+
+    def __init__(self, doc: Doc):
+        self.starts = [t.idx for t in doc]
+        self.ends = [t.idx + len(t) for t in doc]
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def token_range(self, start: int, end: int) -> tuple[int, int] | None:
+        """(first, last) token indices, inclusive, of tokens overlapping [start, end)."""
+        first = bisect_right(self.ends, start)  # first token ending after start
+        last = bisect_left(self.starts, end) - 1  # last token starting before end
+        if first > last or first >= len(self.starts):
+            return None
+        return first, last
+
+    def expand(self, start: int, end: int) -> tuple[int, int]:
+        """The character range grown to whole tokens (spaCy's alignment_mode='expand')."""
+        rng = self.token_range(start, end)
+        if rng is None:
+            return start, end
+        return min(start, self.starts[rng[0]]), max(end, self.ends[rng[1]])

@@ -1,0 +1,807 @@
+"""The project file: the one class that reads and writes SQLite.
+
+A project is a single SQLite file (WAL mode) holding immutable articles
+identified by the SHA-256 of their text, annotators, human spans with uuids
+and tombstones, per-(article, annotator) statuses, and model suggestions kept
+apart from human work. Every public write method is one transaction, begun
+IMMEDIATE so that two processes writing at once queue instead of failing.
+Opening a file that is not an Annotator project, or one written by a newer
+version, raises ProjectError before anything touches the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import uuid as uuidlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from annotator.core.errors import InputError, ProjectError
+from annotator.core.model import (
+    Article,
+    ArticleIn,
+    ArticleRow,
+    LabelScheme,
+    Span,
+    Status,
+    Suggestion,
+)
+from annotator.core.paths import resource
+
+APPLICATION_ID = 0x414E4E54  # "ANNT" in the SQLite header marks our files
+SQLITE_MAGIC = b"SQLite format 3\x00"
+MAX_ARTICLE_CHARS = 2_000_000
+
+migrations = Migrations("annotator")
+
+
+def now() -> str:
+    """UTC timestamps as ISO strings: they sort lexically, which merge relies on."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def span_uuid(article_hash: str, annotator: str, start: int, end: int, label: str) -> str:
+    """A deterministic id for imported spans that came without one.
+
+    Re-importing the same file then updates the same spans instead of adding copies.
+    """
+    name = f"{article_hash}:{annotator}:{start}:{end}:{label}"
+    return str(uuidlib.uuid5(uuidlib.NAMESPACE_URL, name))
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.executescript(
+        """
+        CREATE TABLE project (key TEXT PRIMARY KEY, value TEXT);
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            hash TEXT NOT NULL UNIQUE,
+            text TEXT NOT NULL,
+            title TEXT,
+            source TEXT,
+            published TEXT,
+            meta TEXT NOT NULL DEFAULT '{}',
+            length INTEGER NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE annotators (name TEXT PRIMARY KEY, created_at TEXT NOT NULL);
+        CREATE TABLE spans (
+            uuid TEXT PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            annotator TEXT NOT NULL REFERENCES annotators(name),
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            attrs TEXT NOT NULL DEFAULT '{}',
+            origin TEXT NOT NULL DEFAULT 'manual',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            deleted_at TEXT,
+            deleted_by TEXT,
+            CHECK (start >= 0 AND "end" > start)
+        );
+        CREATE INDEX spans_article_annotator ON spans(article_id, annotator);
+        CREATE TABLE status (
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            annotator TEXT NOT NULL REFERENCES annotators(name),
+            status TEXT NOT NULL CHECK (status IN ('todo', 'in_progress', 'done', 'skipped')),
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (article_id, annotator)
+        );
+        CREATE TABLE suggestions (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            model TEXT NOT NULL,
+            model_version TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            attrs TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL,
+            UNIQUE (article_id, model, model_version, start, "end", label)
+        );
+        CREATE INDEX suggestions_article ON suggestions(article_id);
+        CREATE TABLE suggestion_runs (
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            model TEXT NOT NULL,
+            model_version TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (article_id, model, model_version)
+        );
+        CREATE TABLE decisions (
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            annotator TEXT NOT NULL REFERENCES annotators(name),
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            decision TEXT NOT NULL CHECK (decision IN ('accept', 'reject')),
+            model TEXT,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (article_id, annotator, start, "end", label)
+        );
+        """
+    )
+
+
+SCHEMA_VERSION = len(migrations._migrations)
+
+
+def _check_file(path: Path) -> None:
+    """Refuse foreign or newer files without writing a byte to them."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    if path.is_dir():
+        raise ProjectError(f"{path} is a folder, not an Annotator project")
+    with path.open("rb") as fh:
+        header = fh.read(len(SQLITE_MAGIC))
+    if header != SQLITE_MAGIC:
+        raise ProjectError(f"{path} is not an Annotator project (not an SQLite database)")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise ProjectError(f"{path} is damaged or not an Annotator project ({exc})") from None
+    if app_id != APPLICATION_ID and tables:
+        raise ProjectError(
+            f"{path} is an SQLite database of another application, not an Annotator project"
+        )
+    if version > SCHEMA_VERSION:
+        raise ProjectError(
+            f"{path} was written by a newer Annotator (schema {version}; this version "
+            f"reads up to {SCHEMA_VERSION}); please upgrade Annotator"
+        )
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value or {}, ensure_ascii=False, sort_keys=True)
+
+
+def _span(row: sqlite3.Row | dict) -> Span:
+    return Span(
+        uuid=row["uuid"],
+        article_id=row["article_id"],
+        annotator=row["annotator"],
+        start=row["start"],
+        end=row["end"],
+        label=row["label"],
+        attrs=json.loads(row["attrs"]),
+        origin=row["origin"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        deleted_at=row["deleted_at"],
+        deleted_by=row["deleted_by"],
+    )
+
+
+@dataclass
+class ImportResult:
+    imported: int = 0
+    duplicates: int = 0
+    spans: int = 0
+
+    def __iadd__(self, other: ImportResult) -> ImportResult:
+        self.imported += other.imported
+        self.duplicates += other.duplicates
+        self.spans += other.spans
+        return self
+
+
+class Store:
+    """An open project file. Not shared between threads: open one per thread."""
+
+    def __init__(self, path: str | Path, *, create: bool = True):
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise ProjectError(f"{self.path}: no such project file")
+        _check_file(self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(self.path), timeout=60)
+        except (OSError, sqlite3.Error) as exc:
+            raise ProjectError(f"{self.path}: cannot open ({exc})") from None
+        conn.row_factory = sqlite3.Row
+        self.db = sqlite_utils.Database(conn)
+        self.conn = conn
+        try:
+            conn.execute("PRAGMA busy_timeout = 60000")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+        except sqlite3.Error as exc:
+            conn.close()
+            raise ProjectError(f"{self.path}: cannot open ({exc})") from None
+        self._scheme: LabelScheme | None = None
+
+    # -- lifecycle -----------------------------------------------------------
+
+    def _migrate(self) -> None:
+        with self._write():
+            if not migrations.pending(self.db):
+                return
+            migrations.apply(self.db)
+            self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            if self.conn.execute("SELECT count(*) FROM project").fetchone()[0] == 0:
+                scheme = resource("scheme.json").read_text(encoding="utf-8")
+                guidelines = resource("guidelines.md").read_text(encoding="utf-8")
+                for key, value in {
+                    "project_id": str(uuidlib.uuid4()),
+                    "created_at": now(),
+                    "scheme": json.loads(scheme),
+                    "guidelines": guidelines,
+                }.items():
+                    self._put_setting(key, value)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """One transaction, taken with the write lock up front."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def _q(self, sql: str, params: Iterable[Any] | dict = ()) -> list[sqlite3.Row]:
+        return self.conn.execute(sql, params).fetchall()
+
+    # -- settings and scheme -------------------------------------------------
+
+    def _put_setting(self, key: str, value: Any) -> None:
+        self.conn.execute(
+            "INSERT INTO project(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, json.dumps(value, ensure_ascii=False)),
+        )
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        rows = self._q("SELECT value FROM project WHERE key = ?", (key,))
+        return json.loads(rows[0]["value"]) if rows else default
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self._write():
+            self._put_setting(key, value)
+        if key == "scheme":
+            self._scheme = None
+
+    @property
+    def scheme(self) -> LabelScheme:
+        if self._scheme is None:
+            self._scheme = LabelScheme.from_dict(self.setting("scheme"))
+        return self._scheme
+
+    @property
+    def guidelines(self) -> str:
+        return self.setting("guidelines", "")
+
+    # -- annotators ----------------------------------------------------------
+
+    def _ensure_annotator(self, name: str) -> None:
+        if not name or not name.strip():
+            raise InputError("annotator name must not be empty")
+        self.conn.execute(
+            "INSERT OR IGNORE INTO annotators(name, created_at) VALUES (?, ?)", (name, now())
+        )
+
+    def add_annotator(self, name: str) -> None:
+        with self._write():
+            self._ensure_annotator(name)
+
+    def annotators(self) -> list[str]:
+        return [r["name"] for r in self._q("SELECT name FROM annotators ORDER BY name")]
+
+    # -- articles ------------------------------------------------------------
+
+    def _insert_article(self, item: ArticleIn) -> tuple[int, bool]:
+        if len(item.text) > MAX_ARTICLE_CHARS:
+            raise InputError(
+                f"article of {len(item.text):,} characters exceeds the limit of "
+                f"{MAX_ARTICLE_CHARS:,}; split it first",
+                line=item.line,
+            )
+        if not item.text.strip():
+            raise InputError("article text is empty")
+        digest = text_hash(item.text)
+        row = self._q("SELECT id FROM articles WHERE hash = ?", (digest,))
+        if row:
+            return row[0]["id"], False
+        cur = self.conn.execute(
+            "INSERT INTO articles(hash, text, title, source, published, meta, length, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                digest,
+                item.text,
+                item.title,
+                item.source,
+                item.published,
+                _json(item.meta),
+                len(item.text),
+                now(),
+            ),
+        )
+        return cur.lastrowid, True
+
+    def add_article(self, text: str, **fields: Any) -> tuple[int, bool]:
+        """Add one article; returns (id, created). The same text twice is one article."""
+        with self._write():
+            return self._insert_article(ArticleIn(text=text, **fields))
+
+    def import_articles(self, items: Iterable[ArticleIn], default_annotator: str | None) -> ImportResult:
+        """Add a batch (one input file) in one transaction: all of it or nothing."""
+        result = ImportResult()
+        with self._write():
+            for item in items:
+                article_id, created = self._insert_article(item)
+                if created:
+                    result.imported += 1
+                else:
+                    result.duplicates += 1
+                if item.spans is None:
+                    continue
+                annotator = item.annotator or default_annotator
+                if not annotator:
+                    raise InputError(
+                        "record has spans but no annotator: give --annotator", line=item.line
+                    )
+                result.spans += self._import_spans(article_id, item, annotator)
+        return result
+
+    def _import_spans(self, article_id: int, item: ArticleIn, annotator: str) -> int:
+        self._ensure_annotator(annotator)
+        labels = set(self.scheme.names)
+        digest = text_hash(item.text)
+        stamp = now()
+        for s in item.spans or []:
+            if s.label not in labels:
+                raise InputError(
+                    f"unknown label {s.label!r} (the project's labels are {', '.join(sorted(labels))})",
+                    line=item.line,
+                )
+            if not (0 <= s.start < s.end <= len(item.text)):
+                raise InputError(
+                    f"span {s.start}-{s.end} lies outside the text ({len(item.text)} characters)",
+                    line=item.line,
+                )
+            uid = s.uuid or span_uuid(digest, annotator, s.start, s.end, s.label)
+            self._upsert_span(
+                uid,
+                article_id,
+                annotator,
+                s.start,
+                s.end,
+                s.label,
+                s.attrs,
+                s.origin,
+                s.created_at or stamp,
+                s.updated_at or stamp,
+            )
+        status = item.status or Status.DONE
+        self._put_status(article_id, annotator, status)
+        return len(item.spans or [])
+
+    def _upsert_span(self, uid, article_id, annotator, start, end, label, attrs, origin, created, updated):
+        self.conn.execute(
+            'INSERT INTO spans(uuid, article_id, annotator, start, "end", label, attrs, origin,'
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            ' ON CONFLICT(uuid) DO UPDATE SET start = excluded.start, "end" = excluded."end",'
+            " label = excluded.label, attrs = excluded.attrs, origin = excluded.origin,"
+            " updated_at = excluded.updated_at, deleted_at = NULL, deleted_by = NULL"
+            " WHERE excluded.updated_at >= spans.updated_at",
+            (uid, article_id, annotator, start, end, label, _json(attrs), origin, created, updated),
+        )
+
+    def article(self, article_id: int) -> Article:
+        rows = self._q("SELECT * FROM articles WHERE id = ?", (article_id,))
+        if not rows:
+            raise KeyError(article_id)
+        r = rows[0]
+        return Article(
+            id=r["id"],
+            hash=r["hash"],
+            text=r["text"],
+            title=r["title"],
+            source=r["source"],
+            published=r["published"],
+            meta=json.loads(r["meta"]),
+            created_at=r["created_at"],
+        )
+
+    def article_id_by_hash(self, digest: str) -> int | None:
+        rows = self._q("SELECT id FROM articles WHERE hash = ?", (digest,))
+        return rows[0]["id"] if rows else None
+
+    def article_ids(self) -> list[int]:
+        return [r["id"] for r in self._q("SELECT id FROM articles ORDER BY id")]
+
+    def article_count(self) -> int:
+        return self._q("SELECT count(*) AS n FROM articles")[0]["n"]
+
+    def iter_articles(self) -> Iterator[Article]:
+        """All articles in id order, one at a time, never all texts in memory."""
+        last = 0
+        while True:
+            ids = [
+                r["id"]
+                for r in self._q(
+                    "SELECT id FROM articles WHERE id > ? ORDER BY id LIMIT 500", (last,)
+                )
+            ]
+            if not ids:
+                return
+            for article_id in ids:
+                yield self.article(article_id)
+            last = ids[-1]
+
+    def list_articles(
+        self,
+        annotator: str | None = None,
+        *,
+        status: str | None = None,
+        search: str | None = None,
+    ) -> list[ArticleRow]:
+        """Rows for an article list: no texts, with this annotator's status and span count."""
+        sql = """
+            SELECT a.id, a.title, a.published, a.length, a.source,
+                   COALESCE(st.status, 'todo') AS status,
+                   (SELECT count(*) FROM spans s WHERE s.article_id = a.id
+                      AND s.annotator = :ann AND s.deleted_at IS NULL) AS span_count
+            FROM articles a
+            LEFT JOIN status st ON st.article_id = a.id AND st.annotator = :ann
+        """
+        where, params = [], {"ann": annotator or ""}
+        if status:
+            where.append("COALESCE(st.status, 'todo') = :status")
+            params["status"] = status
+        if search:
+            where.append("(a.title LIKE :q OR instr(lower(a.text), lower(:raw)) > 0)")
+            params["q"] = f"%{search}%"
+            params["raw"] = search
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY a.id"
+        return [
+            ArticleRow(
+                id=r["id"],
+                title=r["title"],
+                published=r["published"],
+                length=r["length"],
+                status=r["status"],
+                span_count=r["span_count"],
+                source=r["source"],
+            )
+            for r in self._q(sql, params)
+        ]
+
+    # -- spans ---------------------------------------------------------------
+
+    def _check_span(self, article_id: int, start: int, end: int, label: str) -> None:
+        if self.scheme.get(label) is None:
+            raise InputError(f"unknown label {label!r}")
+        rows = self._q("SELECT length FROM articles WHERE id = ?", (article_id,))
+        if not rows:
+            raise InputError(f"no article {article_id}")
+        if not (0 <= start < end <= rows[0]["length"]):
+            raise InputError(f"span {start}-{end} lies outside article {article_id}")
+
+    def add_span(
+        self,
+        article_id: int,
+        annotator: str,
+        start: int,
+        end: int,
+        label: str,
+        attrs: dict[str, Any] | None = None,
+        *,
+        origin: str = "manual",
+        uuid: str | None = None,
+    ) -> Span:
+        self._check_span(article_id, start, end, label)
+        uid = uuid or str(uuidlib.uuid4())
+        stamp = now()
+        with self._write():
+            self._ensure_annotator(annotator)
+            self._upsert_span(uid, article_id, annotator, start, end, label, attrs, origin, stamp, stamp)
+            self._touch_status(article_id, annotator)
+        return self.span(uid)
+
+    def update_span(
+        self,
+        uid: str,
+        *,
+        label: str | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        attrs: dict[str, Any] | None = None,
+    ) -> Span:
+        old = self.span(uid)
+        new_start = old.start if start is None else start
+        new_end = old.end if end is None else end
+        new_label = old.label if label is None else label
+        self._check_span(old.article_id, new_start, new_end, new_label)
+        with self._write():
+            self.conn.execute(
+                'UPDATE spans SET start = ?, "end" = ?, label = ?, attrs = ?, updated_at = ?'
+                " WHERE uuid = ?",
+                (new_start, new_end, new_label, _json(old.attrs if attrs is None else attrs), now(), uid),
+            )
+        return self.span(uid)
+
+    def delete_span(self, uid: str, by: str) -> None:
+        """Leave a tombstone, so that merging another copy does not bring the span back."""
+        stamp = now()
+        with self._write():
+            self.conn.execute(
+                "UPDATE spans SET deleted_at = ?, deleted_by = ?, updated_at = ? WHERE uuid = ?",
+                (stamp, by, stamp, uid),
+            )
+
+    def restore_span(self, uid: str) -> Span:
+        with self._write():
+            self.conn.execute(
+                "UPDATE spans SET deleted_at = NULL, deleted_by = NULL, updated_at = ? WHERE uuid = ?",
+                (now(), uid),
+            )
+        return self.span(uid)
+
+    def span(self, uid: str) -> Span:
+        rows = self._q("SELECT * FROM spans WHERE uuid = ?", (uid,))
+        if not rows:
+            raise KeyError(uid)
+        return _span(rows[0])
+
+    def spans(
+        self, article_id: int, annotator: str | None = None, *, include_deleted: bool = False
+    ) -> list[Span]:
+        sql = "SELECT * FROM spans WHERE article_id = ?"
+        params: list[Any] = [article_id]
+        if annotator is not None:
+            sql += " AND annotator = ?"
+            params.append(annotator)
+        if not include_deleted:
+            sql += " AND deleted_at IS NULL"
+        sql += ' ORDER BY start, "end", label, annotator, uuid'
+        return [_span(r) for r in self._q(sql, params)]
+
+    # -- status --------------------------------------------------------------
+
+    def _put_status(self, article_id: int, annotator: str, status: str) -> None:
+        self.conn.execute(
+            "INSERT INTO status(article_id, annotator, status, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(article_id, annotator) DO UPDATE SET status = excluded.status,"
+            " updated_at = excluded.updated_at",
+            (article_id, annotator, str(Status(status)), now()),
+        )
+
+    def _touch_status(self, article_id: int, annotator: str) -> None:
+        """Starting work on a todo article makes it in progress."""
+        if self.status(article_id, annotator) == Status.TODO:
+            self._put_status(article_id, annotator, Status.IN_PROGRESS)
+
+    def set_status(self, article_id: int, annotator: str, status: str) -> None:
+        with self._write():
+            self._ensure_annotator(annotator)
+            self._put_status(article_id, annotator, status)
+
+    def status(self, article_id: int, annotator: str) -> str:
+        rows = self._q(
+            "SELECT status FROM status WHERE article_id = ? AND annotator = ?",
+            (article_id, annotator),
+        )
+        return rows[0]["status"] if rows else str(Status.TODO)
+
+    def statuses(self, article_id: int) -> dict[str, str]:
+        rows = self._q("SELECT annotator, status FROM status WHERE article_id = ?", (article_id,))
+        return {r["annotator"]: r["status"] for r in rows}
+
+    # -- suggestions ---------------------------------------------------------
+
+    def has_suggestions(self, article_id: int, model: str, model_version: str) -> bool:
+        return bool(
+            self._q(
+                "SELECT 1 FROM suggestion_runs WHERE article_id = ? AND model = ? AND model_version = ?",
+                (article_id, model, model_version),
+            )
+        )
+
+    def articles_without_suggestions(self, model: str, model_version: str) -> list[int]:
+        rows = self._q(
+            "SELECT id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM suggestion_runs r"
+            " WHERE r.article_id = a.id AND r.model = ? AND r.model_version = ?) ORDER BY id",
+            (model, model_version),
+        )
+        return [r["id"] for r in rows]
+
+    def set_suggestions(
+        self, article_id: int, model: str, model_version: str, suggestions: Iterable[Suggestion]
+    ) -> int:
+        """Store one model version's suggestions for an article, replacing older versions'."""
+        stamp = now()
+        rows = [
+            (article_id, model, model_version, s.start, s.end, s.label, _json(s.attrs), stamp)
+            for s in suggestions
+        ]
+        with self._write():
+            self.conn.execute(
+                "DELETE FROM suggestions WHERE article_id = ? AND model = ?", (article_id, model)
+            )
+            self.conn.execute(
+                "DELETE FROM suggestion_runs WHERE article_id = ? AND model = ?", (article_id, model)
+            )
+            self.conn.executemany(
+                'INSERT OR IGNORE INTO suggestions(article_id, model, model_version, start, "end",'
+                " label, attrs, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            self.conn.execute(
+                "INSERT INTO suggestion_runs(article_id, model, model_version, count, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (article_id, model, model_version, len(rows), stamp),
+            )
+        return len(rows)
+
+    def suggestions(
+        self, article_id: int, annotator: str | None = None, *, model: str | None = None
+    ) -> list[Suggestion]:
+        """Suggestions for an article; with an annotator, only those still open for them.
+
+        A suggestion is settled for an annotator once they accepted or rejected
+        it, or already have a span with the same offsets and label.
+        """
+        sql = "SELECT * FROM suggestions g WHERE article_id = :a"
+        params: dict[str, Any] = {"a": article_id}
+        if model:
+            sql += " AND model = :m"
+            params["m"] = model
+        if annotator is not None:
+            params["ann"] = annotator
+            sql += """
+                AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.article_id = g.article_id
+                    AND d.annotator = :ann AND d.start = g.start AND d."end" = g."end"
+                    AND d.label = g.label)
+                AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.article_id = g.article_id
+                    AND s.annotator = :ann AND s.start = g.start AND s."end" = g."end"
+                    AND s.label = g.label AND s.deleted_at IS NULL)
+            """
+        sql += ' ORDER BY start, "end", label, model'
+        return [
+            Suggestion(
+                article_id=r["article_id"],
+                start=r["start"],
+                end=r["end"],
+                label=r["label"],
+                attrs=json.loads(r["attrs"]),
+                model=r["model"],
+                model_version=r["model_version"],
+            )
+            for r in self._q(sql, params)
+        ]
+
+    def _put_decision(self, s: Suggestion, annotator: str, decision: str) -> None:
+        self.conn.execute(
+            'INSERT INTO decisions(article_id, annotator, start, "end", label, decision, model,'
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            ' ON CONFLICT(article_id, annotator, start, "end", label) DO UPDATE SET'
+            " decision = excluded.decision, model = excluded.model, updated_at = excluded.updated_at",
+            (s.article_id, annotator, s.start, s.end, s.label, decision, s.model, now()),
+        )
+
+    def accept_suggestions(self, annotator: str, suggestions: Iterable[Suggestion]) -> list[Span]:
+        """Copy suggestions into the annotator's spans (one transaction for all of them)."""
+        uids = []
+        stamp = now()
+        with self._write():
+            self._ensure_annotator(annotator)
+            for s in suggestions:
+                uid = str(uuidlib.uuid4())
+                origin = f"model:{s.model}@{s.model_version}" if s.model else "model"
+                self._upsert_span(
+                    uid, s.article_id, annotator, s.start, s.end, s.label, s.attrs, origin, stamp, stamp
+                )
+                self._put_decision(s, annotator, "accept")
+                self._touch_status(s.article_id, annotator)
+                uids.append(uid)
+        return [self.span(u) for u in uids]
+
+    def accept_suggestion(self, annotator: str, suggestion: Suggestion) -> Span:
+        return self.accept_suggestions(annotator, [suggestion])[0]
+
+    def reject_suggestion(self, annotator: str, suggestion: Suggestion) -> None:
+        with self._write():
+            self._ensure_annotator(annotator)
+            self._put_decision(suggestion, annotator, "reject")
+            self._touch_status(suggestion.article_id, annotator)
+
+    def clear_decision(self, annotator: str, suggestion: Suggestion) -> None:
+        """Forget an accept or reject (undo): the suggestion is open again."""
+        with self._write():
+            self.conn.execute(
+                'DELETE FROM decisions WHERE article_id = ? AND annotator = ? AND start = ?'
+                ' AND "end" = ? AND label = ?',
+                (suggestion.article_id, annotator, suggestion.start, suggestion.end, suggestion.label),
+            )
+
+    def rejections(self, article_id: int, annotator: str | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT * FROM decisions WHERE article_id = ? AND decision = 'reject'"
+        params: list[Any] = [article_id]
+        if annotator is not None:
+            sql += " AND annotator = ?"
+            params.append(annotator)
+        return [dict(r) for r in self._q(sql + ' ORDER BY annotator, start, "end", label', params)]
+
+    # -- summaries -----------------------------------------------------------
+
+    def annotated_pairs(self, annotator: str | None = None) -> list[tuple[int, str]]:
+        """(article id, annotator) pairs that have live spans or a status, in order."""
+        sql = """
+            SELECT article_id, annotator FROM status
+            UNION SELECT article_id, annotator FROM spans WHERE deleted_at IS NULL
+        """
+        rows = self._q(f"SELECT * FROM ({sql}) ORDER BY article_id, annotator")
+        return [
+            (r["article_id"], r["annotator"])
+            for r in rows
+            if annotator is None or r["annotator"] == annotator
+        ]
+
+    def stats(self) -> dict[str, Any]:
+        spans: dict[str, dict[str, int]] = {}
+        for r in self._q(
+            "SELECT annotator, label, count(*) AS n FROM spans WHERE deleted_at IS NULL"
+            " GROUP BY annotator, label ORDER BY annotator, label"
+        ):
+            spans.setdefault(r["annotator"], {})[r["label"]] = r["n"]
+        status: dict[str, dict[str, int]] = {}
+        for r in self._q(
+            "SELECT annotator, status, count(*) AS n FROM status GROUP BY annotator, status"
+            " ORDER BY annotator, status"
+        ):
+            status.setdefault(r["annotator"], {})[r["status"]] = r["n"]
+        suggestions = {
+            r["model"]: r["n"]
+            for r in self._q(
+                "SELECT model, count(*) AS n FROM suggestions GROUP BY model ORDER BY model"
+            )
+        }
+        return {
+            "articles": self.article_count(),
+            "annotators": self.annotators(),
+            "spans": spans,
+            "status": status,
+            "suggestions": suggestions,
+        }
