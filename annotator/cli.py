@@ -164,6 +164,48 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(f"  {name}: {spans}; {states}")
     for model, n in stats["suggestions"].items():
         print(f"suggestions from {model}: {n}")
+    if stats["assignments"]:
+        print(f"assignments ({stats['overlap_articles']} article(s) in the overlap):")
+        print_table(
+            ["annotator", "assigned", "done", "remaining", "overlap"],
+            [[name, *row.values()] for name, row in stats["assignments"].items()],
+        )
+    return 0
+
+
+def print_table(header: list[str], rows: list[list[Any]]) -> None:
+    cells = [header, *[[str(c) for c in row] for row in rows]]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    for row in cells:
+        padded = [c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
+        print("  ".join(padded))
+
+
+def cmd_assign(args: argparse.Namespace) -> int:
+    from annotator.core.assign import assign
+
+    store = open_store(args.db)
+    names = [n.strip() for n in args.annotators.split(",") if n.strip()]
+    with progress_bar(len(names), "writing packs", unit="pack") as bar:
+        plan = assign(
+            store,
+            names,
+            args.out_dir,
+            overlap=args.overlap,
+            per_article=args.per_article,
+            seed=args.seed,
+            only_status=args.only_status,
+            progress=lambda i, n, name: bar.update(1),
+        )
+    print_table(
+        ["annotator", "articles", "characters", "overlap"],
+        [list(r.values()) for r in plan.rows()],
+    )
+    print(
+        f"wrote {len(plan.packs)} pack(s) to {args.out_dir}; "
+        f"{len(plan.overlap)} article(s) shared for agreement",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -223,6 +265,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("stats", cmd_stats, "counts of articles, spans and statuses")
     _add_db(p)
     p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = command("assign", cmd_assign, "hand out packs of articles to offline annotators")
+    _add_db(p)
+    p.add_argument("--annotators", required=True, metavar="A,B,C", help="comma-separated names")
+    p.add_argument(
+        "--overlap", type=float, default=0.2, help="share of articles given to several annotators"
+    )
+    p.add_argument(
+        "--per-article", type=int, default=2, help="annotators per overlap article (default 2)"
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed for a reproducible split")
+    p.add_argument(
+        "--only-status",
+        choices=["todo", "in_progress", "done", "skipped"],
+        help="hand out only articles every annotator has at this status",
+    )
+    p.add_argument("--out-dir", required=True, metavar="PACKS/", help="folder for the pack files")
 
     return parser
 

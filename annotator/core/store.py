@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import uuid as uuidlib
 from collections.abc import Iterable, Iterator
@@ -139,7 +140,26 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m002_assignments(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE assignments (
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            annotator TEXT NOT NULL,
+            overlap INTEGER NOT NULL DEFAULT 0,
+            pack TEXT,
+            assigned_at TEXT NOT NULL,
+            PRIMARY KEY (article_id, annotator)
+        );
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
+
+# Settings a pack carries from its lead project, so annotators work to the same scheme.
+PACK_SETTINGS = ("scheme", "guidelines", "patterns", "gazetteer")
 
 
 def _check_file(path: Path) -> None:
@@ -804,4 +824,130 @@ class Store:
             "spans": spans,
             "status": status,
             "suggestions": suggestions,
+            "assignments": self.assignment_stats(),
+            "overlap_articles": len(self.overlap_articles()),
         }
+
+    # -- assignments (handing out packs) -------------------------------------
+
+    def assignable_articles(self, only_status: str | None = None) -> dict[int, int]:
+        """{article id: length} of articles nobody has finished (or all at `only_status`)."""
+        if only_status:
+            sql = (
+                "SELECT id, length FROM articles a WHERE NOT EXISTS (SELECT 1 FROM status s"
+                " WHERE s.article_id = a.id AND s.status != ? AND s.annotator != 'gold')"
+            )
+            params: tuple = (str(Status(only_status)),)
+        else:
+            sql = (
+                "SELECT id, length FROM articles a WHERE NOT EXISTS (SELECT 1 FROM status s"
+                " WHERE s.article_id = a.id AND s.status = 'done')"
+            )
+            params = ()
+        return {r["id"]: r["length"] for r in self._q(sql, params)}
+
+    def assigned_articles(self) -> dict[str, set[int]]:
+        out: dict[str, set[int]] = {}
+        for r in self._q("SELECT annotator, article_id FROM assignments"):
+            out.setdefault(r["annotator"], set()).add(r["article_id"])
+        return out
+
+    def record_assignments(self, annotator: str, ids: Iterable[int], overlap: set[int], pack: str) -> None:
+        stamp = now()
+        with self._write():
+            self.conn.executemany(
+                "INSERT INTO assignments(article_id, annotator, overlap, pack, assigned_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT(article_id, annotator) DO UPDATE SET"
+                " overlap = excluded.overlap, pack = excluded.pack, assigned_at = excluded.assigned_at",
+                [(a, annotator, int(a in overlap), pack, stamp) for a in ids],
+            )
+
+    def overlap_articles(self) -> set[int]:
+        """Articles handed to more than one annotator."""
+        rows = self._q(
+            "SELECT article_id FROM assignments GROUP BY article_id HAVING count(*) > 1"
+        )
+        return {r["article_id"] for r in rows}
+
+    def assignment_stats(self) -> dict[str, dict[str, int]]:
+        """Per annotator: assigned, done, remaining, and how many are in the overlap."""
+        rows = self._q(
+            """
+            SELECT g.annotator, count(*) AS assigned,
+                   sum(CASE WHEN st.status = 'done' THEN 1 ELSE 0 END) AS done,
+                   sum(g.overlap) AS overlap
+            FROM assignments g
+            LEFT JOIN status st ON st.article_id = g.article_id AND st.annotator = g.annotator
+            GROUP BY g.annotator ORDER BY g.annotator
+            """
+        )
+        return {
+            r["annotator"]: {
+                "assigned": r["assigned"],
+                "done": r["done"],
+                "remaining": r["assigned"] - r["done"],
+                "overlap": r["overlap"],
+            }
+            for r in rows
+        }
+
+    def write_pack(self, path: str | Path, annotator: str, article_ids: Iterable[int]) -> None:
+        """A new project file for one annotator: the articles, their suggestions, the scheme.
+
+        Nothing of anybody's annotations goes in. Written beside the target and
+        renamed into place; an existing pack is never overwritten, since it may
+        hold work that has not been merged back yet.
+        """
+        target = Path(path)
+        if target.exists():
+            raise InputError(
+                "exists already; merge it back first or choose another --out-dir", str(target)
+            )
+        tmp = target.with_name(f".{target.name}.part")
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            leftover.unlink(missing_ok=True)
+        ids = sorted(set(article_ids))
+        try:
+            with Store(tmp) as pack:
+                with pack._write():
+                    for key in PACK_SETTINGS:
+                        value = self.setting(key)
+                        if value is not None:
+                            pack._put_setting(key, value)
+                    pack._put_setting(
+                        "pack",
+                        {
+                            "annotator": annotator,
+                            "lead_project_id": self.setting("project_id"),
+                            "created_at": now(),
+                            "articles": len(ids),
+                        },
+                    )
+                    pack._ensure_annotator(annotator)
+            self.conn.execute("ATTACH DATABASE ? AS pack", (str(tmp),))
+            try:
+                with self._write():
+                    self.conn.execute("CREATE TEMP TABLE pack_ids (id INTEGER PRIMARY KEY)")
+                    self.conn.executemany("INSERT INTO pack_ids VALUES (?)", [(i,) for i in ids])
+                    self.conn.execute(
+                        "INSERT INTO pack.articles SELECT * FROM main.articles"
+                        " WHERE id IN (SELECT id FROM pack_ids)"
+                    )
+                    self.conn.execute(
+                        'INSERT INTO pack.suggestions(article_id, model, model_version, start, "end",'
+                        ' label, attrs, created_at) SELECT article_id, model, model_version, start,'
+                        ' "end", label, attrs, created_at FROM main.suggestions'
+                        " WHERE article_id IN (SELECT id FROM pack_ids)"
+                    )
+                    self.conn.execute(
+                        "INSERT INTO pack.suggestion_runs SELECT * FROM main.suggestion_runs"
+                        " WHERE article_id IN (SELECT id FROM pack_ids)"
+                    )
+                    self.conn.execute("DROP TABLE pack_ids")
+            finally:
+                self.conn.execute("DETACH DATABASE pack")
+            os.replace(tmp, target)
+        except BaseException:
+            for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+                leftover.unlink(missing_ok=True)
+            raise

@@ -1,0 +1,137 @@
+"""Handing out packs: overlap share, pair coverage, length balance, determinism, re-assigning."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+
+import pytest
+from conftest import run_cli
+
+from annotator.core.assign import assign, plan
+from annotator.core.errors import InputError
+from annotator.core.model import Suggestion
+from annotator.core.store import Store
+
+
+def corpus(n: int, seed: int = 1) -> dict[int, int]:
+    rng = random.Random(seed)
+    return {i: rng.randint(800, 9000) for i in range(1, n + 1)}
+
+
+def test_overlap_share_and_every_pair_meets():
+    lengths = corpus(200)
+    names = ["ana", "ben", "cai"]
+    p = plan(lengths, names, overlap=0.2, per_article=2, seed=7)
+    assert len(p.overlap) == 40
+    counts = {a: sum(a in ids for ids in p.packs.values()) for a in lengths}
+    assert all(counts[a] == 2 for a in p.overlap)
+    assert all(counts[a] == 1 for a in lengths if a not in p.overlap)
+    for a, b in itertools.combinations(names, 2):
+        shared = set(p.packs[a]) & set(p.packs[b])
+        assert len(shared) >= 10, (a, b, len(shared))  # spread evenly over the 3 pairs
+
+
+def test_balanced_by_characters_not_count():
+    lengths = corpus(300, seed=3)
+    p = plan(lengths, ["ana", "ben", "cai", "dev"], overlap=0.15, seed=11)
+    chars = [p.characters(n) for n in p.packs]
+    assert max(chars) <= 1.10 * min(chars), chars
+
+
+def test_deterministic_for_a_seed_and_different_for_another():
+    lengths = corpus(120)
+    first = plan(lengths, ["ana", "ben", "cai"], overlap=0.3, seed=5)
+    again = plan(lengths, ["ana", "ben", "cai"], overlap=0.3, seed=5)
+    other = plan(lengths, ["ana", "ben", "cai"], overlap=0.3, seed=6)
+    assert first.packs == again.packs and first.overlap == again.overlap
+    assert first.overlap != other.overlap
+
+
+def test_three_per_article_and_bad_arguments():
+    p = plan(corpus(30), ["ana", "ben", "cai"], overlap=0.5, per_article=3, seed=1)
+    assert all(sum(a in ids for ids in p.packs.values()) == 3 for a in p.overlap)
+    with pytest.raises(InputError):
+        plan(corpus(10), ["ana", "ben"], per_article=3)
+    with pytest.raises(InputError):
+        plan(corpus(10), ["ana", "gold"])
+    with pytest.raises(InputError):
+        plan(corpus(10), ["ana", "ben"], overlap=1.5)
+
+
+def make_lead(path, n: int = 30) -> Store:
+    store = Store(path)
+    rng = random.Random(2)
+    for i in range(n):
+        text = f"Article {i}. " + "Kabul and Beijing signed a mining contract. " * rng.randint(5, 60)
+        aid, _ = store.add_article(text, title=f"Story {i}")
+        store.set_suggestions(aid, "rules", "1", [Suggestion(aid, 0, 7, "ACTOR", {}, "rules", "1")])
+    return store
+
+
+def test_packs_carry_articles_scheme_and_suggestions_but_no_work(tmp_path):
+    lead = make_lead(tmp_path / "lead.db")
+    first = lead.article_ids()[0]
+    lead.add_span(first, "zed", 0, 7, "ACTOR")  # someone else's work must not travel
+    lead.set_setting("guidelines", "Our own guidelines")
+    p = assign(lead, ["ana", "ben", "cai"], tmp_path / "packs", overlap=0.2, seed=1)
+    for name, ids in p.packs.items():
+        with Store(tmp_path / "packs" / f"{name}.db") as pack:
+            assert pack.setting("pack")["annotator"] == name
+            assert pack.guidelines == "Our own guidelines"
+            assert pack.scheme.names == lead.scheme.names
+            hashes = {pack.article(i).hash for i in pack.article_ids()}
+            assert hashes == {lead.article(i).hash for i in ids}
+            assert all(pack.suggestions(i, name) for i in pack.article_ids())
+            assert all(pack.spans(i) == [] for i in pack.article_ids())
+            assert pack.annotators() == [name]
+    stats = lead.assignment_stats()
+    assert {n: s["assigned"] for n, s in stats.items()} == {n: len(i) for n, i in p.packs.items()}
+    assert sum(s["overlap"] for s in stats.values()) == 2 * len(p.overlap)
+    lead.close()
+
+
+def test_existing_pack_is_never_overwritten(tmp_path):
+    lead = make_lead(tmp_path / "lead.db", n=6)
+    assign(lead, ["ana", "ben"], tmp_path / "packs", seed=1)
+    before = (tmp_path / "packs" / "ana.db").read_bytes()
+    with pytest.raises(InputError):
+        assign(lead, ["ana", "ben"], tmp_path / "packs", seed=1)
+    assert (tmp_path / "packs" / "ana.db").read_bytes() == before
+    lead.close()
+
+
+def test_reassigning_hands_out_only_what_is_not_done_and_never_twice(tmp_path):
+    lead = make_lead(tmp_path / "lead.db", n=40)
+    first = assign(lead, ["ana", "ben"], tmp_path / "round1", overlap=0.2, seed=1)
+    done = first.packs["ana"][:5]
+    for aid in done:
+        lead.set_status(aid, "ana", "done")  # as if ana's pack came back
+    second = assign(lead, ["ana", "ben", "cai"], tmp_path / "round2", overlap=0.2, seed=1)
+    handed = set(itertools.chain.from_iterable(second.packs.values()))
+    assert not handed & set(done)
+    for name in ("ana", "ben"):
+        assert not set(second.packs[name]) & set(first.packs[name])
+    lead.close()
+
+
+def test_assign_cli_and_stats(tmp_path):
+    lead = make_lead(tmp_path / "lead.db", n=12)
+    lead.close()
+    result = run_cli(
+        "assign", "--db", str(tmp_path / "lead.db"), "--annotators", "ana,ben,cai",
+        "--overlap", "0.25", "--seed", "3", "--out-dir", str(tmp_path / "packs"),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "ana" in result.stdout and "characters" in result.stdout
+    assert sorted(p.name for p in (tmp_path / "packs").iterdir()) == ["ana.db", "ben.db", "cai.db"]
+    stats = json.loads(run_cli("stats", "--db", str(tmp_path / "lead.db"), "--json").stdout)
+    assert stats["overlap_articles"] == 3
+    assert set(stats["assignments"]) == {"ana", "ben", "cai"}
+    assert all(s["remaining"] == s["assigned"] for s in stats["assignments"].values())
+    bad = run_cli(
+        "assign", "--db", str(tmp_path / "lead.db"), "--annotators", "ana",
+        "--per-article", "2", "--out-dir", str(tmp_path / "p2"),
+    )  # fmt: skip
+    assert bad.returncode == 2 and "per-article" in bad.stderr
