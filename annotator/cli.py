@@ -181,6 +181,105 @@ def print_table(header: list[str], rows: list[list[Any]]) -> None:
         print("  ".join(padded))
 
 
+def warn(message: str) -> None:
+    print(f"annotator: warning: {message}", file=sys.stderr)
+
+
+def load_pipeline_for(store, name: str | None):
+    from annotator.core.nlp import load_for_project
+
+    pipeline = load_for_project(store, name)
+    if pipeline.rules_only and name is None:
+        warn(
+            "no spaCy NER pipeline is installed; pre-highlighting runs on rules alone "
+            "(install one with: pip install -e '.[ner]')"
+        )
+    return pipeline
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from annotator.core.nlp import discover_pipelines
+
+    extra = {}
+    if args.db:
+        extra = open_store(args.db).setting("models", {}) or {}
+    infos = discover_pipelines(extra)
+    if args.json:
+        print_json([i.__dict__ for i in infos])
+        return 0
+    if not infos:
+        print("no spaCy NER pipelines installed: pre-highlighting uses rules only")
+        return 0
+    print_table(
+        ["", "pipeline", "version", "source", "NER labels"],
+        [
+            [
+                "*" if i.default else "",
+                i.name,
+                i.version,
+                "project" if i.registered else "installed",
+                ",".join(i.ner_labels),
+            ]
+            for i in infos
+        ],
+    )
+    print("* default for pre-highlighting")
+    return 0
+
+
+def cmd_preannotate(args: argparse.Namespace) -> int:
+    from annotator.core.nlp import preannotate
+
+    store = open_store(args.db)
+    pipeline = load_pipeline_for(store, args.model)
+    todo = len(store.articles_without_suggestions(pipeline.name, pipeline.version))
+    with progress_bar(todo, "pre-annotating", unit="article") as bar:
+
+        def run(fh=None) -> int:
+            return preannotate(
+                store, pipeline, progress=lambda i, n: bar.update(1), jsonl_out=fh, batch_size=args.batch_size
+            )
+
+        if args.jsonl:
+            with atomic_output(args.jsonl) as fh:
+                n = run(fh)
+        else:
+            n = run()
+    print(
+        f"suggested for {n} article(s) with {pipeline.name} {pipeline.version}"
+        + ("" if n else " (all articles already have these suggestions)"),
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _fmt(x: float | None) -> str:
+    return "-" if x is None else f"{x:.3f}"
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from annotator.core.evaluation import evaluate_suggestions
+
+    store = open_store(args.db)
+    if args.reference not in store.annotators():
+        raise InputError(f"no annotator {args.reference!r} in this project")
+    model = args.model
+    if model and ("/" in model or Path(model).exists()):
+        model = load_pipeline_for(store, model).name
+    result = evaluate_suggestions(store, args.reference, model)
+    if args.json:
+        print_json(result)
+        return 0
+    print(f"{result['model']} against {result['reference']} on {result['articles']} article(s)")
+    rows = []
+    for name, block in [("ALL", result["overall"]), *result["per_label"].items()]:
+        e, o = block["exact"], block["overlap"]
+        rows.append([name, _fmt(e["precision"]), _fmt(e["recall"]), _fmt(e["f1"]),
+                     _fmt(o["precision"]), _fmt(o["recall"]), _fmt(o["f1"]), str(e["reference"])])  # fmt: skip
+    print_table(["label", "P exact", "R exact", "F1 exact", "P overlap", "R overlap", "F1 overlap", "n"], rows)
+    return 0
+
+
 def cmd_assign(args: argparse.Namespace) -> int:
     from annotator.core.assign import assign
 
@@ -264,6 +363,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("stats", cmd_stats, "counts of articles, spans and statuses")
     _add_db(p)
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = command("models", cmd_models, "list the spaCy pipelines available for pre-highlighting")
+    _add_db(p, required=False)
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = command("preannotate", cmd_preannotate, "pre-highlight articles with spaCy and the project's rules")
+    _add_db(p)
+    p.add_argument("--model", metavar="NAME|PATH", help="pipeline to use (default: the best installed)")
+    p.add_argument("--jsonl", metavar="OUT", help="also write the suggestions as JSONL")
+    p.add_argument("--batch-size", type=int, default=32, help=argparse.SUPPRESS)
+
+    p = command("evaluate", cmd_evaluate, "score the suggestions against one annotator's spans")
+    _add_db(p)
+    p.add_argument("--reference", required=True, metavar="ANNOTATOR", help="the annotator taken as truth")
+    p.add_argument("--model", metavar="NAME|PATH", help="whose suggestions (default: the only model)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
     p = command("assign", cmd_assign, "hand out packs of articles to offline annotators")

