@@ -11,14 +11,13 @@ import getpass
 import json
 import os
 import sys
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from annotator import __version__
 from annotator.core.errors import AnnotatorError, InputError
+from annotator.core.fileio import atomic_output
 
 # -- helpers shared by commands ----------------------------------------------
 
@@ -41,34 +40,6 @@ def progress_bar(total: int, desc: str, unit: str = "file"):
     from tqdm import tqdm
 
     return tqdm(total=total, desc=desc, unit=unit, disable=not sys.stderr.isatty(), leave=False)
-
-
-@contextmanager
-def atomic_output(path: str | Path, mode: str = "w") -> Iterator[TextIO]:
-    """Write to a temporary file beside PATH and rename it into place on success.
-
-    A failed or interrupted export never leaves a partial file behind.
-    """
-    target = Path(path)
-    if target.is_dir():
-        raise InputError("is a folder; give a file name", str(target))
-    parent = target.parent if str(target.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=parent)
-    except OSError as exc:
-        raise InputError(f"cannot write ({exc.strerror})", str(target)) from None
-    try:
-        encoding = None if "b" in mode else "utf-8"
-        newline = None if "b" in mode else "\n"
-        with os.fdopen(fd, mode, encoding=encoding, newline=newline) as fh:
-            yield fh
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def print_json(data: Any) -> None:
@@ -101,49 +72,27 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 2 if report.rejected else 0
 
 
-def export_records(store, annotator: str | None = None) -> Iterator[dict[str, Any]]:
-    """JSONL records: one per (article, annotator) with work, one per untouched article."""
-    from annotator.core.formats.jsonl import article_record
-
-    pairs = store.annotated_pairs(annotator)
-    by_article: dict[int, list[str]] = {}
-    for article_id, name in pairs:
-        by_article.setdefault(article_id, []).append(name)
-    ids = sorted(by_article) if annotator else store.article_ids()
-    for article_id in ids:
-        article = store.article(article_id)
-        names = by_article.get(article_id)
-        if not names:
-            yield article_record(article, [], None, None)
-            continue
-        for name in names:
-            spans = store.spans(article_id, name)
-            yield article_record(article, spans, name, store.status(article_id, name))
-
-
 def cmd_export(args: argparse.Namespace) -> int:
-    from annotator.core.formats.jsonl import write_jsonl
+    from annotator.core.exporting import export
 
-    if args.format != "jsonl":
-        raise InputError(f"unknown format {args.format!r}")
     store = open_store(args.db)
-    if args.annotator and args.annotator not in store.annotators():
-        raise InputError(f"no annotator {args.annotator!r} in this project")
     total = store.article_count()
-    records = export_records(store, args.annotator)
+    if args.out == "-":
+        from annotator.core.exporting import export_records
+        from annotator.core.formats.jsonl import write_jsonl
+
+        write_jsonl(export_records(store, args.annotator, status=args.status), sys.stdout)
+        return 0
     with progress_bar(total, "exporting", unit="record") as bar:
-
-        def counted(items: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-            for item in items:
-                bar.update(1)
-                yield item
-
-        if args.out == "-":
-            n = write_jsonl(counted(records), sys.stdout)
-        else:
-            with atomic_output(args.out) as fh:
-                n = write_jsonl(counted(records), fh)
-    print(f"exported {n} record(s) to {args.out}", file=sys.stderr)
+        summary = export(
+            store,
+            args.format,
+            args.out,
+            annotator=args.annotator,
+            status=args.status,
+            progress=lambda i, n: bar.update(i - bar.n),
+        )
+    print(summary, file=sys.stderr)
     return 0
 
 
@@ -360,6 +309,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="jsonl", choices=["jsonl"], help="output format")
     p.add_argument("--out", required=True, metavar="PATH", help="output file ('-' for stdout)")
     p.add_argument("--annotator", default=None, metavar="NAME", help="only this annotator's work")
+    p.add_argument("--status", choices=["todo", "in_progress", "done", "skipped"],
+                   help="only (article, annotator) pairs with this status")  # fmt: skip
 
     p = command("stats", cmd_stats, "counts of articles, spans and statuses")
     _add_db(p)

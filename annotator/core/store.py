@@ -488,12 +488,22 @@ class Store:
                 yield self.article(article_id)
             last = ids[-1]
 
+    def count_status(self, annotator: str, status: str) -> int:
+        return self._q(
+            "SELECT count(*) AS n FROM status WHERE annotator = ? AND status = ?",
+            (annotator, str(status)),
+        )[0]["n"]
+
+    def article_row(self, article_id: int, annotator: str | None = None) -> ArticleRow:
+        return self.list_articles(annotator, ids=[article_id])[0]
+
     def list_articles(
         self,
         annotator: str | None = None,
         *,
         status: str | None = None,
         search: str | None = None,
+        ids: list[int] | None = None,
     ) -> list[ArticleRow]:
         """Rows for an article list: no texts, with this annotator's status and span count."""
         sql = """
@@ -512,6 +522,8 @@ class Store:
             where.append("(a.title LIKE :q OR instr(lower(a.text), lower(:raw)) > 0)")
             params["q"] = f"%{search}%"
             params["raw"] = search
+        if ids is not None:
+            where.append(f"a.id IN ({','.join(str(int(i)) for i in ids)})")
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY a.id"
@@ -760,6 +772,12 @@ class Store:
                 self._touch_status(s.article_id, annotator)
                 uids.append(uid)
         return [self.span(u) for u in uids]
+
+    def accept_suggestions_decisions(self, annotator: str, suggestions: Iterable[Suggestion]) -> None:
+        """Record accept decisions again (redo after undo) without new spans."""
+        with self._write():
+            for s in suggestions:
+                self._put_decision(s, annotator, "accept")
 
     def accept_suggestion(self, annotator: str, suggestion: Suggestion) -> Span:
         return self.accept_suggestions(annotator, [suggestion])[0]

@@ -1,32 +1,99 @@
-"""Start the window: QApplication, project, annotator name; or render a screenshot."""
+"""Start the window: QApplication, settings, project, annotator name; or render a screenshot."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+import time
+from pathlib import Path
+
+from annotator.core.paths import APP_NAME
+
+
+def settings():
+    from PySide6.QtCore import QSettings
+
+    return QSettings(APP_NAME, APP_NAME)
+
+
+def app_icon():
+    from PySide6.QtGui import QIcon
+
+    from annotator.core.paths import resources_dir
+
+    icon = QIcon()
+    for png in sorted((resources_dir() / "icons").glob("*.png")):
+        icon.addFile(str(png))
+    return icon
 
 
 def run(args: argparse.Namespace) -> int:
-    if getattr(args, "screenshot", None):
+    screenshot = getattr(args, "screenshot", None)
+    if screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication, QListWidget, QMainWindow
+    from PySide6.QtWidgets import QApplication
 
+    from annotator.core.errors import AnnotatorError
     from annotator.core.project import open_project
+    from annotator.gui.main_window import MainWindow
 
-    store = open_project(getattr(args, "db", None))
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = QMainWindow()
-    window.setWindowTitle(f"Annotator — {store.path.name}")
-    listing = QListWidget()
-    for row in store.list_articles(getattr(args, "annotator", None)):
-        listing.addItem(f"{row.title or '(untitled)'}    {row.published or ''}")
-    window.setCentralWidget(listing)
-    window.resize(900, 600)
-    if args.screenshot:
-        window.show()
-        app.processEvents()
-        window.grab().save(args.screenshot)
-        return 0
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setWindowIcon(app_icon())
+    prefs = settings()
+    db = getattr(args, "db", None)
+    if not db and not screenshot:
+        db = prefs.value("last_project", None) or None
+        if db and not Path(db).exists():
+            db = None
+    try:
+        store = open_project(db)
+    except AnnotatorError as exc:
+        if screenshot:
+            raise
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, APP_NAME, f"{exc}\n\nOpening your default project instead.")
+        store = open_project(None)
+    window = MainWindow(
+        store,
+        prefs,
+        annotator=getattr(args, "annotator", None),
+        ask_name=not screenshot,
+    )
+    if screenshot:
+        return _screenshot(app, window, screenshot, getattr(args, "article", None))
     window.show()
     return app.exec()
+
+
+def _screenshot(app, window, out: str, article: int | None) -> int:
+    """Render offscreen with the article and its highlights, write the PNG."""
+    from annotator.core.errors import InputError
+
+    window.resize(1400, 860)
+    window.show()
+    rows = window.list_model.rows
+    if article is not None:
+        if not 1 <= article <= len(rows):
+            raise InputError(f"--article {article}: the project has {len(rows)} article(s)")
+        window.show_article(rows[article - 1].id)
+    # give the model a moment to load so the shot shows pre-highlighting
+    deadline = time.monotonic() + 20
+    while window.pipeline is None and window.pipeline_state == "loading…" and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.02)
+    for _ in range(20):
+        app.processEvents()
+        time.sleep(0.02)
+    keys = window._ordered_keys()
+    if keys:
+        window.select_key(keys[min(2, len(keys) - 1)], scroll=False)
+    app.processEvents()
+    if not window.grab().save(out):
+        raise InputError(f"cannot write the screenshot to {out}")
+    window.save_settings = lambda: None  # a screenshot run leaves preferences alone
+    window.close()
+    return 0

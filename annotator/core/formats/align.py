@@ -6,6 +6,7 @@ it is what the JSONL `tokens`, the CoNLL lines and the agreement units use.
 
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from typing import Any
@@ -50,9 +51,26 @@ class TokenIndex:
             return None
         return first, last
 
+    def snap(self, text: str, start: int, end: int) -> tuple[int, int] | None:
+        """A rough selection made into a span: whole tokens, no punctuation-only tokens at the edges."""
+        start, end = self.expand(start, end)
+        rng = self.token_range(start, end)
+        if rng is None:
+            return None
+        first, last = rng
+        while first < last and _is_punct(text[self.starts[first] : self.ends[first]]):
+            first += 1
+        while last > first and _is_punct(text[self.starts[last] : self.ends[last]]):
+            last -= 1
+        return max(start, self.starts[first]), min(end, self.ends[last])
+
     def expand(self, start: int, end: int) -> tuple[int, int]:
         """The character range grown to whole tokens (spaCy's alignment_mode='expand')."""
         rng = self.token_range(start, end)
         if rng is None:
             return start, end
         return min(start, self.starts[rng[0]]), max(end, self.ends[rng[1]])
+
+
+def _is_punct(token: str) -> bool:
+    return all(unicodedata.category(ch).startswith(("P", "S")) for ch in token)

@@ -1,0 +1,218 @@
+"""The article view: a read-only text widget with spans and suggestions painted in.
+
+Painting looks up only the marks that overlap the block being drawn (sorted
+starts + bisect), so a 100,000-character article with thousands of spans opens
+fast; the selected span is an extra selection, the only transient layer.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextCursor,
+    QTextFormat,
+)
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
+
+from annotator.gui.offsets import OffsetMap
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Something drawn over the text, in Qt positions."""
+
+    start: int
+    end: int
+    label: str
+    kind: str  # "span", "suggestion", or a review class such as "agree", "conflict"
+    key: str  # span uuid, or a suggestion key
+
+
+def _color(hex_color: str, alpha: int) -> QColor:
+    c = QColor(hex_color)
+    c.setAlpha(alpha)
+    return c
+
+
+class SpanHighlighter(QSyntaxHighlighter):
+    def __init__(self, document, colors: dict[str, str]):
+        super().__init__(document)
+        self.colors = colors
+        self.marks: list[Mark] = []
+        self._starts: list[int] = []
+        self._max_len = 0
+        self.review_colors = {
+            "agree": "#2e7d32",
+            "partial": "#f9a825",
+            "label": "#c62828",
+            "boundary": "#6a1b9a",
+        }
+
+    def set_marks(self, marks: list[Mark]) -> None:
+        self.marks = sorted(marks, key=lambda m: (m.start, m.end))
+        self._starts = [m.start for m in self.marks]
+        self._max_len = max((m.end - m.start for m in self.marks), default=0)
+        self.rehighlight()
+
+    def _formats(self, mark: Mark) -> QTextCharFormat:
+        fmt = QTextCharFormat()
+        color = self.colors.get(mark.label, "#888888")
+        if mark.kind == "span":
+            fmt.setBackground(_color(color, 90))
+            fmt.setUnderlineStyle(QTextCharFormat.SingleUnderline)
+            fmt.setUnderlineColor(QColor(color))
+        elif mark.kind == "suggestion":
+            fmt.setUnderlineStyle(QTextCharFormat.DashUnderline)
+            fmt.setUnderlineColor(QColor(color))
+            fmt.setBackground(_color(color, 28))
+        else:  # review classes
+            fmt.setBackground(_color(self.review_colors.get(mark.kind, color), 70))
+            fmt.setUnderlineStyle(QTextCharFormat.SingleUnderline)
+            fmt.setUnderlineColor(QColor(color))
+        return fmt
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt's name
+        if not self.marks:
+            return
+        block_start = self.currentBlock().position()
+        block_end = block_start + len(text)
+        # marks that can overlap: starts before block_end, and end after block_start
+        hi = bisect_left(self._starts, block_end)
+        lo = bisect_left(self._starts, block_start - self._max_len)
+        # suggestions first, human spans over them, so both stay visible
+        for kind_pass in ("suggestion", "other"):
+            for mark in self.marks[lo:hi]:
+                if mark.end <= block_start:
+                    continue
+                if (mark.kind == "suggestion") != (kind_pass == "suggestion"):
+                    continue
+                start = max(mark.start, block_start) - block_start
+                end = min(mark.end, block_end) - block_start
+                if end > start:
+                    if kind_pass == "other":
+                        # layer over what is there: keep the suggestion's underline visible
+                        base = self.format(start)
+                        fmt = self._formats(mark)
+                        if base.underlineStyle() == QTextCharFormat.DashUnderline:
+                            fmt.setFontOverline(True)
+                        self.setFormat(start, end - start, fmt)
+                    else:
+                        self.setFormat(start, end - start, self._formats(mark))
+
+
+class ArticleView(QPlainTextEdit):
+    """Read-only, selectable, right-to-left aware; reports clicks on marks."""
+
+    markClicked = Signal(object)  # Mark or None
+
+    def __init__(self, colors: dict[str, str], parent=None):
+        super().__init__(parent)
+        self.setObjectName("articleView")
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard
+        )
+        self.setLineWrapMode(QPlainTextEdit.WidgetWidth)
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF(), 10.5) * 1.15)
+        self.setFont(font)
+        self.document().setDocumentMargin(14)
+        self.highlighter = SpanHighlighter(self.document(), colors)
+        self.offsets = OffsetMap("")
+        self.selected: Mark | None = None
+        self._press_pos = None
+
+    # -- content -------------------------------------------------------------
+
+    def set_article(self, text: str, marks: list[Mark]) -> None:
+        self.offsets = OffsetMap(text)
+        self.highlighter.marks = []
+        self.highlighter._starts = []
+        self.setPlainText(text)
+        self.selected = None
+        self.highlighter.set_marks(marks)
+        self.setExtraSelections([])
+
+    def set_marks(self, marks: list[Mark]) -> None:
+        self.highlighter.set_marks(marks)
+        if self.selected is not None:
+            still = [m for m in marks if m.key == self.selected.key]
+            self.select_mark(still[0] if still else None, scroll=False)
+
+    def mark_at(self, qt_pos: int) -> Mark | None:
+        """The mark under a position: human spans before suggestions, innermost first."""
+        hits = [m for m in self.highlighter.marks if m.start <= qt_pos < m.end]
+        if not hits:
+            return None
+        hits.sort(key=lambda m: (m.kind == "suggestion", m.end - m.start))
+        return hits[0]
+
+    def select_mark(self, mark: Mark | None, scroll: bool = True) -> None:
+        self.selected = mark
+        if mark is None:
+            self.setExtraSelections([])
+            return
+        sel = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(mark.start)
+        cursor.setPosition(mark.end, QTextCursor.KeepAnchor)
+        sel.cursor = cursor
+        color = QColor(self.highlighter.colors.get(mark.label, "#888888"))
+        color.setAlpha(200)
+        sel.format.setBackground(color)
+        sel.format.setForeground(QColor("#ffffff"))
+        sel.format.setProperty(QTextFormat.FullWidthSelection, False)
+        self.setExtraSelections([sel])
+        if scroll:
+            c = self.textCursor()
+            c.setPosition(mark.start)
+            self.setTextCursor(c)
+            self.ensureCursorVisible()
+
+    # -- selection in code points --------------------------------------------
+
+    def selection_range(self) -> tuple[int, int] | None:
+        """The current text selection in code points, or None."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        return (
+            self.offsets.from_qt(cursor.selectionStart()),
+            self.offsets.from_qt(cursor.selectionEnd()),
+        )
+
+    def select_range(self, start: int, end: int) -> None:
+        """Select code points [start, end) as a user would with the mouse."""
+        cursor = self.textCursor()
+        cursor.setPosition(self.offsets.to_qt(start))
+        cursor.setPosition(self.offsets.to_qt(end), QTextCursor.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def clear_selection(self) -> None:
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        self.setTextCursor(cursor)
+
+    # -- mouse: a click (not a drag) on a mark selects it ---------------------
+
+    def mousePressEvent(self, event):  # noqa: N802
+        self._press_pos = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event):  # noqa: N802
+        super().mouseReleaseEvent(event)
+        if self._press_pos is None:
+            return
+        moved = (event.position().toPoint() - self._press_pos).manhattanLength()
+        self._press_pos = None
+        if moved > 3 or self.textCursor().hasSelection():
+            return
+        pos = self.cursorForPosition(event.position().toPoint()).position()
+        self.markClicked.emit(self.mark_at(pos))

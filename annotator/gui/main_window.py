@@ -1,0 +1,932 @@
+"""The annotation workspace: article list, article view, label bar, side panel.
+
+`MainWindow(store, settings, annotator, nlp_loader)` is constructible in a test.
+Actions are declared as data in `action_table()`; every change goes through the
+undo stack and is written to the store at once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.formats.align import TokenIndex, tokenize
+from annotator.core.model import Span, Status, Suggestion
+from annotator.core.store import Store
+from annotator.gui import commands
+from annotator.gui.article_list import ArticleListModel
+from annotator.gui.article_view import ArticleView, Mark
+from annotator.gui.side_panel import SidePanel, span_details
+from annotator.gui.tasks import run_in_background, run_with_progress
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    id: str
+    menu: str
+    text: str
+    shortcuts: tuple[str, ...]
+    tip: str
+    handler: str
+    checkable: bool = False
+
+
+def suggestion_key(s: Suggestion) -> str:
+    return f"sug:{s.start}:{s.end}:{s.label}"
+
+
+class MainWindow(QMainWindow):
+    projectChanged = Signal()
+
+    def __init__(
+        self,
+        store: Store,
+        settings: QSettings,
+        annotator: str | None = None,
+        nlp_loader: Callable[[Store], object] | None = None,
+        ask_name: bool = True,
+    ):
+        super().__init__()
+        self.settings = settings
+        self.store = store
+        self.nlp_loader = nlp_loader if nlp_loader is not None else _default_loader
+        self.pipeline = None
+        self.pipeline_state = "loading…"
+        self.errors: list[str] = []  # what the user was told, for tests and the log
+        self.undo_stack = QUndoStack(self)
+        self.article_id: int | None = None
+        self.article = None
+        self.tokens: TokenIndex | None = None
+        self.spans: list[Span] = []
+        self.suggestions: list[Suggestion] = []
+        self.selected_key: str | None = None
+        self._jobs: list = []
+        self.closed = False
+        self.annotator = annotator or self._initial_name(ask_name)
+        self._build()
+        self._open_store(store)
+        self._restore_settings()
+        QTimer.singleShot(0, self.start_nlp)
+
+    # -- construction ----------------------------------------------------------
+
+    def _initial_name(self, ask: bool) -> str:
+        pack = self.store.setting("pack") or {}
+        if pack.get("annotator"):
+            return pack["annotator"]
+        name = self.settings.value("annotator", "")
+        if not name and ask:
+            name, ok = QInputDialog.getText(
+                None, "Who is annotating?", "Your name (saved with every span you make):"
+            )
+            name = name.strip() if ok else ""
+        name = name or os.environ.get("ANNOTATOR_NAME") or "annotator"
+        self.settings.setValue("annotator", name)
+        return name
+
+    def action_table(self) -> list[ActionSpec]:
+        labels = [
+            ActionSpec(
+                f"label_{lab.name}", "&Annotate", f"Mark as {lab.name}", (lab.key,),
+                f"Mark the selection as {lab.name}, or relabel the selected span ({lab.key})",
+                f"label:{lab.name}",
+            )
+            for lab in self.store.scheme.labels
+        ]  # fmt: skip
+        return [
+            ActionSpec("new", "&File", "&New project…", ("Ctrl+N",), "Create a new project file", "new_project"),
+            ActionSpec("open", "&File", "&Open project…", ("Ctrl+O",), "Open a project file", "open_project_dialog"),
+            ActionSpec("import_files", "&File", "&Import files…", ("Ctrl+I",), "Import txt, md, html, jsonl, csv files", "import_files_dialog"),
+            ActionSpec("import_folder", "&File", "Import &folder…", ("Ctrl+Shift+I",), "Import every article in a folder", "import_folder_dialog"),
+            ActionSpec("export", "&File", "&Export…", ("Ctrl+E",), "Export annotations as training data", "export_dialog"),
+            ActionSpec("rename", "&File", "Change annotator &name…", ("Ctrl+Shift+N",), "Change the name saved with your spans", "rename_annotator"),
+            ActionSpec("quit", "&File", "&Quit", ("Ctrl+Q",), "Close the window (everything is already saved)", "close"),
+            ActionSpec("undo", "&Edit", "&Undo", ("Ctrl+Z",), "Undo the last change", "undo"),
+            ActionSpec("redo", "&Edit", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo the last undone change", "redo"),
+            ActionSpec("find", "&Edit", "&Find in articles", ("Ctrl+F",), "Search titles and texts", "focus_search"),
+            *labels,
+            ActionSpec("delete", "&Annotate", "&Delete span", ("Delete", "Backspace"), "Delete the selected span", "delete_selected"),
+            ActionSpec("accept", "&Annotate", "&Accept suggestion", ("Return", "A"), "Accept the selected (or next) suggestion", "accept_selected"),
+            ActionSpec("reject", "&Annotate", "Re&ject suggestion", ("X",), "Reject the selected (or next) suggestion", "reject_selected"),
+            ActionSpec("accept_all", "&Annotate", "Accept a&ll suggestions", ("Ctrl+Shift+A",), "Accept every open suggestion of this article", "accept_all"),
+            ActionSpec("next_mark", "&Annotate", "Next span", ("Tab",), "Select the next span or suggestion", "next_mark"),
+            ActionSpec("prev_mark", "&Annotate", "Previous span", ("Shift+Tab",), "Select the previous span or suggestion", "prev_mark"),
+            ActionSpec("clear", "&Annotate", "Clear selection", ("Escape",), "Deselect", "clear_selection"),
+            ActionSpec("next", "&Go", "&Next article", ("N", "Alt+Right"), "Go to the next article", "next_article"),
+            ActionSpec("prev", "&Go", "&Previous article", ("P", "Alt+Left"), "Go to the previous article", "prev_article"),
+            ActionSpec("done", "&Go", "Mark &done and next", ("Ctrl+Return", "Ctrl+Enter"), "Mark this article done and go to the next", "done_and_next"),
+            ActionSpec("skip", "&Go", "&Skip article", ("Ctrl+K",), "Mark this article skipped and go to the next", "skip_and_next"),
+            ActionSpec("next_todo", "&Go", "Next &unfinished", ("Ctrl+U",), "Go to the next article not done", "next_unfinished"),
+            ActionSpec("preannotate", "&Model", "&Pre-annotate project", ("Ctrl+Shift+P",), "Suggest spans for every article with the model and rules", "preannotate_project"),
+            ActionSpec("dark", "&View", "&Dark theme", ("Ctrl+Shift+D",), "Switch between light and dark theme", "toggle_theme", True),
+            ActionSpec("guidelines", "&View", "Annotation &guidelines", ("F1",), "Show the project's annotation guidelines", "toggle_guidelines", True),
+            ActionSpec("shortcuts", "&Help", "&Keyboard shortcuts", ("Ctrl+/", "F2"), "List every action and its keys", "show_shortcuts"),
+            ActionSpec("about", "&Help", "&About Annotator", ("Ctrl+F1",), "Version and project", "show_about"),
+        ]  # fmt: skip
+
+    def _build(self) -> None:
+        self.setWindowTitle("Annotator")
+        scheme = self.store.scheme
+        colors = {lab.name: lab.color for lab in scheme.labels}
+
+        # left: filter, search, article list
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(4, 4, 4, 4)
+        row = QHBoxLayout()
+        self.status_filter = QComboBox()
+        self.status_filter.setObjectName("statusFilter")
+        self.status_filter.addItem("All articles", "")
+        for st in Status:
+            self.status_filter.addItem(st.value.replace("_", " "), st.value)
+        self.status_filter.setToolTip("Show only articles with this status")
+        self.status_filter.currentIndexChanged.connect(lambda _i: self.refresh_list())
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText("Search titles and text (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setToolTip("Search in titles and texts")
+        self.search.returnPressed.connect(self.refresh_list)
+        self.search.textChanged.connect(lambda t: t == "" and self.refresh_list())
+        row.addWidget(self.status_filter)
+        row.addWidget(self.search, 1)
+        lv.addLayout(row)
+        self.list_model = ArticleListModel(self)
+        self.list_view = QTableView()
+        self.list_view.setObjectName("articleList")
+        self.list_view.setModel(self.list_model)
+        self.list_view.setSelectionBehavior(QTableView.SelectRows)
+        self.list_view.setSelectionMode(QTableView.SingleSelection)
+        self.list_view.verticalHeader().hide()
+        header = self.list_view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(36)
+        self.list_view.setWordWrap(False)
+        self.list_view.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.list_view.setAlternatingRowColors(True)
+        self.list_view.setToolTip("Articles: click to open")
+        self.list_view.clicked.connect(lambda idx: self.show_article(self.list_model.rows[idx.row()].id))
+        lv.addWidget(self.list_view)
+
+        # centre: title, label bar, article view
+        centre = QWidget()
+        cv = QVBoxLayout(centre)
+        cv.setContentsMargins(4, 4, 4, 4)
+        self.title_label = QLabel()
+        self.title_label.setObjectName("articleTitle")
+        self.title_label.setWordWrap(True)
+        self.title_label.setTextFormat(Qt.RichText)
+        cv.addWidget(self.title_label)
+        bar = QHBoxLayout()
+        self.label_buttons: dict[str, QPushButton] = {}
+        for lab in scheme.labels:
+            b = QPushButton(f"{lab.key}  {lab.name}")
+            b.setObjectName(f"labelButton_{lab.name}")
+            b.setToolTip(f"{lab.description} — press {lab.key}")
+            b.setStyleSheet(
+                f"QPushButton {{ border-left: 6px solid {lab.color}; padding: 4px 10px; font-weight: 600; }}"
+            )
+            b.setFocusPolicy(Qt.NoFocus)
+            b.clicked.connect(lambda _c=False, n=lab.name: self.apply_label(n))
+            bar.addWidget(b)
+            self.label_buttons[lab.name] = b
+        bar.addStretch(1)
+        self.legend = QLabel("<span style='text-decoration: underline'>solid</span> = your spans, "
+                             "<i>dashed</i> = suggestions")  # fmt: skip
+        bar.addWidget(self.legend)
+        cv.addLayout(bar)
+        self.view = ArticleView(colors)
+        self.view.markClicked.connect(self.on_mark_clicked)
+        cv.addWidget(self.view, 1)
+
+        # right: spans and attributes
+        self.side = SidePanel(scheme)
+        self.side.rowActivated.connect(self.select_key)
+        self.side.attrsEdited.connect(self.edit_attributes)
+
+        self.splitter = QSplitter(Qt.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.side)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([300, 760, 330])
+        self.setCentralWidget(self.splitter)
+
+        # guidelines dock
+        self.guidelines_dock = QDockWidget("Guidelines", self)
+        self.guidelines_dock.setObjectName("guidelinesDock")
+        self.guidelines_view = QTextBrowser()
+        self.guidelines_view.setObjectName("guidelines")
+        self.guidelines_dock.setWidget(self.guidelines_view)
+        self.addDockWidget(Qt.RightDockWidgetArea, self.guidelines_dock)
+        self.guidelines_dock.hide()
+
+        # status bar
+        self.status_name = QLabel()
+        self.status_project = QLabel()
+        self.status_progress = QLabel()
+        self.status_model = QLabel()
+        for w in (self.status_name, self.status_project, self.status_progress, self.status_model):
+            self.statusBar().addPermanentWidget(w)
+
+        self._build_actions()
+
+    def _build_actions(self) -> None:
+        self.actions_by_id: dict[str, QAction] = {}
+        menus: dict[str, object] = {}
+        for spec in self.action_table():
+            menu = menus.get(spec.menu)
+            if menu is None:
+                menu = menus[spec.menu] = self.menuBar().addMenu(spec.menu)
+            action = QAction(spec.text, self)
+            action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
+            action.setShortcutContext(Qt.WindowShortcut)
+            keys = ", ".join(spec.shortcuts)
+            action.setToolTip(f"{spec.tip} ({keys})")
+            action.setStatusTip(spec.tip)
+            action.setCheckable(spec.checkable)
+            if spec.handler.startswith("label:"):
+                name = spec.handler.split(":", 1)[1]
+                action.triggered.connect(lambda _c=False, n=name: self.apply_label(n))
+            else:
+                handler = getattr(self, spec.handler)
+                action.triggered.connect(lambda _c=False, h=handler: h())
+            menu.addAction(action)
+            self.actions_by_id[spec.id] = action
+            if spec.id == "export":
+                self.recent_menu = menus["&File"].addMenu("Recent projects")
+                self.recent_menu.setToolTip("Projects opened lately")
+        self.menus = menus
+        menus["&File"].setToolTipsVisible(True)
+        self.undo_stack.canUndoChanged.connect(self.actions_by_id["undo"].setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.actions_by_id["redo"].setEnabled)
+        self.actions_by_id["undo"].setEnabled(False)
+        self.actions_by_id["redo"].setEnabled(False)
+
+    # -- project -----------------------------------------------------------------
+
+    def _open_store(self, store: Store) -> None:
+        self.store = store
+        self.undo_stack.clear()
+        self.article_id = None
+        self.guidelines_view.setMarkdown(store.guidelines or "No guidelines in this project.")
+        self.setWindowTitle(f"Annotator — {store.path.name}")
+        self.refresh_list()
+        self._remember_recent(str(store.path))
+        last = self.settings.value(f"last_article/{store.path}", None)
+        target = None
+        ids = [r.id for r in self.list_model.rows]
+        if last is not None and int(last) in ids:
+            target = int(last)
+        elif self.store.setting("pack"):
+            unfinished = [r.id for r in self.list_model.rows if r.status != Status.DONE]
+            target = unfinished[0] if unfinished else None
+        if target is None and ids:
+            target = ids[0]
+        if target is not None:
+            self.show_article(target)
+        self.update_status()
+
+    def open_project(self, path: str | Path) -> bool:
+        try:
+            store = Store(path, create=True)
+        except AnnotatorError as exc:
+            self.report_error(str(exc))
+            return False
+        old = self.store
+        self._open_store(store)
+        if old is not store:
+            old.close()
+        self.settings.setValue("last_project", str(store.path))
+        self.pipeline = None
+        self.start_nlp()
+        return True
+
+    def new_project(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "New project", str(Path.home()), "Annotator project (*.db)")
+        if path:
+            if not path.endswith(".db"):
+                path += ".db"
+            self.open_project(path)
+
+    def open_project_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", str(Path.home()), "Annotator project (*.db);;All files (*)")
+        if path:
+            self.open_project(path)
+
+    def _remember_recent(self, path: str) -> None:
+        recent = [p for p in (self.settings.value("recent_projects", []) or []) if p != path]
+        recent = [path, *recent][:8]
+        self.settings.setValue("recent_projects", recent)
+        self.settings.setValue("last_project", path)
+        if hasattr(self, "recent_menu"):
+            self.recent_menu.clear()
+            for p in recent:
+                act = self.recent_menu.addAction(p)
+                act.setToolTip(f"Open {p}")
+                act.triggered.connect(lambda _c=False, p=p: self.open_project(p))
+
+    def rename_annotator(self) -> None:
+        name, ok = QInputDialog.getText(self, "Annotator name", "Your name:", text=self.annotator)
+        if ok and name.strip():
+            self.set_annotator(name.strip())
+
+    def set_annotator(self, name: str) -> None:
+        self.annotator = name
+        self.settings.setValue("annotator", name)
+        self.undo_stack.clear()
+        self.refresh_list()
+        if self.article_id is not None:
+            self.show_article(self.article_id)
+        self.update_status()
+
+    # -- list and status -----------------------------------------------------------
+
+    def refresh_list(self) -> None:
+        rows = self.store.list_articles(
+            self.annotator,
+            status=self.status_filter.currentData() or None,
+            search=self.search.text().strip() or None,
+        )
+        self.list_model.set_rows(rows)
+        header = self.list_view.horizontalHeader()
+        header.setSectionResizeMode(0, header.ResizeMode.Stretch)
+        for col in range(1, self.list_model.columnCount()):
+            header.setSectionResizeMode(col, header.ResizeMode.ResizeToContents)
+        self._select_list_row()
+        self.update_status()
+
+    def _select_list_row(self) -> None:
+        if self.article_id is None:
+            return
+        row = self.list_model.row_of(self.article_id)
+        if row is not None:
+            self.list_view.selectRow(row)
+
+    def update_status(self) -> None:
+        total = self.store.article_count()
+        done = self.store.count_status(self.annotator, Status.DONE)
+        self.status_name.setText(f"annotator: {self.annotator}")
+        self.status_project.setText(f"project: {self.store.path.name}")
+        self.status_progress.setText(f"done {done} / {total}")
+        model = self.pipeline_state if self.pipeline is None else (
+            "rules only" if getattr(self.pipeline, "rules_only", False) else self.pipeline.name
+        )
+        self.status_model.setText(f"model: {model}")
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # -- article -----------------------------------------------------------------------
+
+    def show_article(self, article_id: int) -> None:
+        self.article_id = article_id
+        self.article = self.store.article(article_id)
+        self.tokens = None  # tokenised on first need: opening stays fast
+        self.selected_key = None
+        self._load_marks()
+        self.view.set_article(self.article.text, self._marks())
+        self._fill_side()
+        meta = " · ".join(x for x in (self.article.source, self.article.published) if x)
+        status = self.store.status(article_id, self.annotator).replace("_", " ")
+        self.title_label.setText(
+            f"<b style='font-size:14pt'>{_escape(self.article.title or 'Untitled')}</b>"
+            f"<br><span style='color:gray'>{_escape(meta)} · {status}</span>"
+        )
+        self.settings.setValue(f"last_article/{self.store.path}", article_id)
+        self._select_list_row()
+        self.view.setFocus()
+        self.suggest_current()
+
+    def _load_marks(self) -> None:
+        self.spans = self.store.spans(self.article_id, self.annotator)
+        model = getattr(self.pipeline, "name", None)
+        sugs = self.store.suggestions(self.article_id, self.annotator, model=model)
+        if not sugs and model is not None:
+            sugs = self.store.suggestions(self.article_id, self.annotator)
+        seen, self.suggestions = set(), []
+        for s in sugs:  # several models may propose the same span: show it once
+            if s.key not in seen:
+                seen.add(s.key)
+                self.suggestions.append(s)
+
+    def _marks(self) -> list[Mark]:
+        to_qt = self.view.offsets.to_qt if self.article else (lambda x: x)
+        if self.view.offsets.length != len(self.article.text):
+            from annotator.gui.offsets import OffsetMap
+
+            self.view.offsets = OffsetMap(self.article.text)
+            to_qt = self.view.offsets.to_qt
+        marks = [Mark(to_qt(s.start), to_qt(s.end), s.label, "span", s.uuid) for s in self.spans]
+        marks += [
+            Mark(to_qt(s.start), to_qt(s.end), s.label, "suggestion", suggestion_key(s))
+            for s in self.suggestions
+        ]
+        return marks
+
+    def _fill_side(self) -> None:
+        text = self.article.text
+        items = [(s.start, 0, s.uuid, s.label, text[s.start : s.end], span_details(s.attrs), False) for s in self.spans]
+        items += [
+            (s.start, 1, suggestion_key(s), s.label, text[s.start : s.end], span_details(s.attrs), True)
+            for s in self.suggestions
+        ]
+        items.sort()
+        self.side.set_rows([(k, lab, t, d, sug) for _s, _o, k, lab, t, d, sug in items])
+        self._show_selected()
+
+    def after_change(self, article_id: int) -> None:
+        """Called by every undo command: redraw what changed, refresh counts."""
+        if article_id != self.article_id:
+            self.show_article(article_id)
+            return
+        self._load_marks()
+        self.view.set_marks(self._marks())
+        self._fill_side()
+        self.select_key(self.selected_key, scroll=False)
+        self._refresh_row(article_id)
+
+    def _refresh_row(self, article_id: int) -> None:
+        row = self.list_model.row_of(article_id)
+        if row is None:
+            return
+        fresh = self.store.article_row(article_id, self.annotator)
+        self.list_model.rows[row] = fresh
+        self.list_model.dataChanged.emit(self.list_model.index(row, 0), self.list_model.index(row, 3))
+        self.update_status()
+
+    # -- selection -----------------------------------------------------------------------
+
+    def _find(self, key: str | None):
+        if key is None:
+            return None
+        for s in self.spans:
+            if s.uuid == key:
+                return s
+        for s in self.suggestions:
+            if suggestion_key(s) == key:
+                return s
+        return None
+
+    def selected_item(self):
+        return self._find(self.selected_key)
+
+    def select_key(self, key: str | None, scroll: bool = True) -> None:
+        item = self._find(key)
+        self.selected_key = key if item is not None else None
+        mark = None
+        if item is not None:
+            to_qt = self.view.offsets.to_qt
+            kind = "span" if isinstance(item, Span) else "suggestion"
+            mark = Mark(to_qt(item.start), to_qt(item.end), item.label, kind, key)
+        self.view.select_mark(mark, scroll=scroll)
+        self.side.select_key(self.selected_key)
+        self._show_selected()
+
+    def _show_selected(self) -> None:
+        item = self.selected_item()
+        if item is None:
+            self.side.show_attributes(None, {}, editable=False)
+        else:
+            self.side.show_attributes(item.label, item.attrs, editable=isinstance(item, Span))
+
+    def on_mark_clicked(self, mark: Mark | None) -> None:
+        self.select_key(mark.key if mark else None, scroll=False)
+
+    def clear_selection(self) -> None:
+        self.view.clear_selection()
+        self.select_key(None)
+
+    def _ordered_keys(self) -> list[str]:
+        items = [(s.start, s.end, s.uuid) for s in self.spans]
+        items += [(s.start, s.end, suggestion_key(s)) for s in self.suggestions]
+        return [k for _s, _e, k in sorted(items)]
+
+    def next_mark(self, step: int = 1) -> None:
+        keys = self._ordered_keys()
+        if not keys:
+            return
+        if self.selected_key in keys:
+            i = (keys.index(self.selected_key) + step) % len(keys)
+        else:
+            i = 0 if step > 0 else len(keys) - 1
+        self.select_key(keys[i])
+
+    def prev_mark(self) -> None:
+        self.next_mark(-1)
+
+    # -- marking -----------------------------------------------------------------------------
+
+    def snapped_selection(self) -> tuple[int, int] | None:
+        """The text selection in code points, grown to whole tokens and trimmed of spaces."""
+        rng = self.view.selection_range()
+        if rng is None or self.article is None:
+            return None
+        start, end = rng
+        text = self.article.text
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start >= end:
+            return None
+        if self.tokens is None:
+            self.tokens = TokenIndex(tokenize(text))
+        return self.tokens.snap(text, start, end)
+
+    def apply_label(self, label: str) -> None:
+        """The label key: mark the selection, relabel a span, or accept a suggestion as label."""
+        if self.article_id is None:
+            return
+        rng = self.snapped_selection()
+        if rng is not None:
+            start, end = rng
+            for s in self.spans:
+                if s.start == start and s.end == end:
+                    if s.label != label:
+                        self.undo_stack.push(commands.EditSpan(self, s, f"Relabel {label}", label=label, attrs={}))
+                    self.view.clear_selection()
+                    return
+            self._remove_conflicting(start, end, label)
+            self.undo_stack.push(commands.AddSpan(self, start, end, label, self._default_attrs(start, end, label)))
+            self.view.clear_selection()
+            return
+        item = self.selected_item()
+        if isinstance(item, Span) and item.label != label:
+            self.undo_stack.push(commands.EditSpan(self, item, f"Relabel {label}", label=label, attrs={}))
+        elif isinstance(item, Suggestion):
+            self.undo_stack.push(commands.AcceptSuggestions(self, [item], label=label))
+
+    def _default_attrs(self, start: int, end: int, label: str) -> dict:
+        """Attributes a suggestion at the same place already worked out."""
+        for s in self.suggestions:
+            if s.start == start and s.end == end and s.label == label:
+                return dict(s.attrs)
+        return {}
+
+    def _remove_conflicting(self, start: int, end: int, label: str) -> None:
+        """Spans never nest unless the scheme allows it: overlapping ones make way."""
+        scheme = self.store.scheme
+        for s in list(self.spans):
+            if s.start < end and start < s.end and not scheme.may_overlap(s.label, label):
+                self.undo_stack.push(commands.RemoveSpan(self, s))
+
+    def delete_selected(self) -> None:
+        item = self.selected_item()
+        if isinstance(item, Span):
+            self.undo_stack.push(commands.RemoveSpan(self, item))
+            self.selected_key = None
+        elif isinstance(item, Suggestion):
+            self.reject_selected()
+
+    def _target_suggestion(self) -> Suggestion | None:
+        item = self.selected_item()
+        if isinstance(item, Suggestion):
+            return item
+        if not self.suggestions:
+            return None
+        after = item.start if item is not None else -1
+        for s in self.suggestions:
+            if s.start > after:
+                return s
+        return self.suggestions[0]
+
+    def accept_selected(self) -> None:
+        sug = self._target_suggestion()
+        if sug is None:
+            return
+        if not isinstance(self.selected_item(), Suggestion):
+            self.select_key(suggestion_key(sug))
+            return  # first press shows which one; the next accepts it
+        self._remove_conflicting(sug.start, sug.end, sug.label)
+        self.undo_stack.push(commands.AcceptSuggestions(self, [sug]))
+        self._select_next_suggestion(sug.start)
+
+    def reject_selected(self) -> None:
+        sug = self._target_suggestion()
+        if sug is None:
+            return
+        if not isinstance(self.selected_item(), Suggestion):
+            self.select_key(suggestion_key(sug))
+            return
+        self.undo_stack.push(commands.RejectSuggestion(self, sug))
+        self._select_next_suggestion(sug.start)
+
+    def _select_next_suggestion(self, after: int) -> None:
+        following = [s for s in self.suggestions if s.start >= after]
+        if following:
+            self.select_key(suggestion_key(following[0]))
+
+    def accept_all(self) -> None:
+        if not self.suggestions:
+            return
+        occupied = [(s.start, s.end) for s in self.spans]
+        free = [s for s in self.suggestions if not any(a < s.end and s.start < b for a, b in occupied)]
+        if free:
+            self.undo_stack.push(commands.AcceptSuggestions(self, free))
+
+    def edit_attributes(self, attrs: dict) -> None:
+        item = self.selected_item()
+        if isinstance(item, Span) and attrs != item.attrs:
+            self.undo_stack.push(commands.EditSpan(self, item, "Edit attributes", attrs=attrs))
+
+    def undo(self) -> None:
+        self.undo_stack.undo()
+
+    def redo(self) -> None:
+        self.undo_stack.redo()
+
+    # -- navigation -----------------------------------------------------------------------------
+
+    def _neighbour(self, step: int) -> int | None:
+        rows = self.list_model.rows
+        if not rows:
+            return None
+        row = self.list_model.row_of(self.article_id) if self.article_id is not None else None
+        if row is None:
+            return rows[0].id
+        j = row + step
+        return rows[j].id if 0 <= j < len(rows) else None
+
+    def next_article(self) -> None:
+        target = self._neighbour(1)
+        if target is not None:
+            self.show_article(target)
+
+    def prev_article(self) -> None:
+        target = self._neighbour(-1)
+        if target is not None:
+            self.show_article(target)
+
+    def done_and_next(self) -> None:
+        self._status_and_next(Status.DONE)
+
+    def skip_and_next(self) -> None:
+        self._status_and_next(Status.SKIPPED)
+
+    def _status_and_next(self, status: str) -> None:
+        if self.article_id is None:
+            return
+        current = self.article_id
+        self.undo_stack.push(commands.SetStatus(self, str(status)))
+        self._refresh_row(current)
+        self.next_article()
+
+    def next_unfinished(self) -> None:
+        rows = self.list_model.rows
+        start = (self.list_model.row_of(self.article_id) or 0) + 1 if self.article_id else 0
+        for r in rows[start:] + rows[:start]:
+            if r.status not in (Status.DONE, Status.SKIPPED):
+                self.show_article(r.id)
+                return
+
+    # -- background work ---------------------------------------------------------------------------
+
+    def start_nlp(self) -> None:
+        """Load spaCy in a worker: the window is usable meanwhile."""
+        self.pipeline_state = "loading…"
+        self.update_status()
+        path = self.store.path
+        loader = self.nlp_loader
+
+        def load(job):
+            with Store(path) as store:
+                return loader(store)
+
+        self._jobs.append(run_in_background(load, self._nlp_ready, self._nlp_failed, "load model"))
+
+    def _nlp_ready(self, pipeline) -> None:
+        if self.closed:
+            return
+        self.pipeline = pipeline
+        self.pipeline_state = "ready"
+        self.update_status()
+        if self.article_id is not None:
+            self._load_marks()
+            self.view.set_marks(self._marks())
+            self._fill_side()
+            self.suggest_current()
+
+    def _nlp_failed(self, message: str) -> None:
+        if self.closed:
+            return
+        self.pipeline = None
+        self.pipeline_state = "pre-highlighting unavailable"
+        self.update_status()
+        self.statusBar().showMessage(f"Pre-highlighting unavailable: {message}", 10000)
+
+    def suggest_current(self) -> None:
+        """Pre-highlight the article on screen in a worker, if the model has not yet."""
+        pipeline = self.pipeline
+        if pipeline is None or self.article_id is None:
+            return
+        if self.store.has_suggestions(self.article_id, pipeline.name, pipeline.version):
+            return
+        article_id, path = self.article_id, self.store.path
+
+        def work(job):
+            with Store(path) as store:
+                article = store.article(article_id)
+                [(_aid, sugs)] = list(pipeline.suggest([(article_id, article.text, article.published)]))
+                store.set_suggestions(article_id, pipeline.name, pipeline.version, sugs)
+            return article_id
+
+        def done(aid):
+            if not self.closed and aid == self.article_id:
+                self.after_change(aid)
+
+        self._jobs.append(run_in_background(work, done, self.report_error, "suggest"))
+
+    def import_paths(self, paths: list[str]) -> object:
+        from annotator.core.ingest import import_paths
+
+        path = self.store.path
+        annotator = self.annotator
+
+        def work(job):
+            with Store(path) as store:
+                return import_paths(
+                    store, paths, annotator,
+                    progress=lambda i, n, p: job.progress(i, n, Path(p).name),
+                    cancelled=job.cancelled,
+                )  # fmt: skip
+
+        def done(report):
+            self.refresh_list()
+            if self.article_id is None and self.list_model.rows:
+                self.show_article(self.list_model.rows[0].id)
+            self.statusBar().showMessage(report.summary(), 15000)
+            if report.rejected:
+                self.report_error("Some files were not imported:\n" + "\n".join(map(str, report.rejected)))
+
+        return run_with_progress(self, "Importing", work, done, self.report_error)
+
+    def import_files_dialog(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Import articles", str(Path.home()), "Articles (*.txt *.md *.html *.htm *.jsonl *.csv);;All files (*)"
+        )
+        if paths:
+            self.import_paths(paths)
+
+    def import_folder_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import a folder", str(Path.home()))
+        if folder:
+            self.import_paths([folder])
+
+    def export_to(self, out: str, fmt: str = "jsonl", **options) -> object:
+        from annotator.core.exporting import export
+
+        path = self.store.path
+
+        def work(job):
+            with Store(path) as store:
+                return export(store, fmt, out, progress=job.progress, cancelled=job.cancelled, **options)
+
+        def done(summary):
+            self.statusBar().showMessage(str(summary), 15000)
+
+        return run_with_progress(self, "Exporting", work, done, self.report_error)
+
+    def export_dialog(self) -> None:
+        from annotator.core.exporting import FORMATS
+
+        fmt, ok = QInputDialog.getItem(self, "Export", "Format:", list(FORMATS), 0, False)
+        if not ok:
+            return
+        out, _ = QFileDialog.getSaveFileName(self, "Export to", str(Path.home() / f"annotations{FORMATS[fmt]}"))
+        if out:
+            self.export_to(out, fmt)
+
+    def preannotate_project(self) -> object:
+        from annotator.core.nlp import preannotate
+
+        path = self.store.path
+        loader = self.nlp_loader
+
+        def work(job):
+            with Store(path) as store:
+                pipeline = self.pipeline or loader(store)
+                return preannotate(store, pipeline, progress=lambda i, n: job.progress(i, n), cancelled=job.cancelled)
+
+        def done(n):
+            self.statusBar().showMessage(f"Suggested spans for {n} article(s)", 10000)
+            if self.article_id is not None:
+                self.after_change(self.article_id)
+
+        return run_with_progress(self, "Pre-annotating", work, done, self.report_error)
+
+    # -- messages, help, theme -------------------------------------------------------------------
+
+    def report_error(self, message: str) -> None:
+        self.errors.append(message)
+        box = QMessageBox(QMessageBox.Warning, "Annotator", message, QMessageBox.Ok, self)
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        box.open()  # window-modal, never a blocking exec()
+
+    def show_shortcuts(self) -> QWidget:
+        table = QTableWidget(0, 3)
+        table.setWindowTitle("Keyboard shortcuts")
+        table.setHorizontalHeaderLabels(["Action", "Keys", "Menu"])
+        specs = self.action_table()
+        table.setRowCount(len(specs))
+        for i, spec in enumerate(specs):
+            for j, value in enumerate((spec.text.replace("&", ""), ", ".join(spec.shortcuts), spec.menu.replace("&", ""))):
+                table.setItem(i, j, QTableWidgetItem(value))
+        table.resizeColumnsToContents()
+        table.setEditTriggers(QTableWidget.NoEditTriggers)
+        table.resize(560, 640)
+        table.setParent(self, Qt.Dialog)
+        table.setAttribute(Qt.WA_DeleteOnClose)
+        table.show()
+        self.shortcuts_window = table
+        return table
+
+    def show_about(self) -> None:
+        from annotator import __version__
+
+        box = QMessageBox(QMessageBox.Information, "About Annotator",
+                          f"Annotator {__version__}\nProject: {self.store.path}\nAnnotator: {self.annotator}",
+                          QMessageBox.Ok, self)  # fmt: skip
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        box.open()
+
+    def toggle_guidelines(self) -> None:
+        self.guidelines_dock.setVisible(not self.guidelines_dock.isVisible())
+        self.actions_by_id["guidelines"].setChecked(self.guidelines_dock.isVisible())
+
+    def toggle_theme(self) -> None:
+        dark = self.settings.value("theme", "light") != "dark"
+        self.apply_theme("dark" if dark else "light")
+
+    def apply_theme(self, theme: str) -> None:
+        app = QApplication.instance()
+        if theme == "dark":
+            import qdarkstyle
+
+            app.setStyleSheet(qdarkstyle.load_stylesheet(qt_api="pyside6"))
+        else:
+            app.setStyleSheet("")
+        self.settings.setValue("theme", theme)
+        self.actions_by_id["dark"].setChecked(theme == "dark")
+
+    # -- settings ------------------------------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("geometry")
+        if isinstance(geometry, QByteArray | bytes):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1380, 860)
+        state = self.settings.value("splitter")
+        if isinstance(state, QByteArray | bytes):
+            self.splitter.restoreState(state)
+        self.apply_theme(self.settings.value("theme", "light"))
+
+    def save_settings(self) -> None:
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("splitter", self.splitter.saveState())
+        self.settings.setValue("last_project", str(self.store.path))
+        self.settings.sync()
+
+    def closeEvent(self, event):  # noqa: N802
+        self.closed = True
+        self.save_settings()
+        super().closeEvent(event)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _default_loader(store: Store):
+    from annotator.core.nlp import load_for_project
+
+    return load_for_project(store)
