@@ -197,20 +197,28 @@ def _json(value: Any) -> str:
     return json.dumps(value or {}, ensure_ascii=False, sort_keys=True)
 
 
-def _span(row: sqlite3.Row | dict) -> Span:
+SPAN_COLUMNS = (
+    'uuid, article_id, annotator, start, "end", label, attrs, origin,'
+    " created_at, updated_at, deleted_at, deleted_by"
+)
+
+
+def _span(row: sqlite3.Row | tuple) -> Span:
+    """A span from a row selected with SPAN_COLUMNS (positional: this runs thousands of times)."""
+    uid, article_id, annotator, start, end, label, attrs, origin, created, updated, deleted, by = row
     return Span(
-        uuid=row["uuid"],
-        article_id=row["article_id"],
-        annotator=row["annotator"],
-        start=row["start"],
-        end=row["end"],
-        label=row["label"],
-        attrs=json.loads(row["attrs"]),
-        origin=row["origin"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        deleted_at=row["deleted_at"],
-        deleted_by=row["deleted_by"],
+        uid,
+        article_id,
+        annotator,
+        start,
+        end,
+        label,
+        {} if attrs == "{}" else json.loads(attrs),
+        origin,
+        created,
+        updated,
+        deleted,
+        by,
     )
 
 
@@ -612,7 +620,7 @@ class Store:
         return self.span(uid)
 
     def span(self, uid: str) -> Span:
-        rows = self._q("SELECT * FROM spans WHERE uuid = ?", (uid,))
+        rows = self._q(f"SELECT {SPAN_COLUMNS} FROM spans WHERE uuid = ?", (uid,))
         if not rows:
             raise KeyError(uid)
         return _span(rows[0])
@@ -620,7 +628,7 @@ class Store:
     def spans(
         self, article_id: int, annotator: str | None = None, *, include_deleted: bool = False
     ) -> list[Span]:
-        sql = "SELECT * FROM spans WHERE article_id = ?"
+        sql = f"SELECT {SPAN_COLUMNS} FROM spans WHERE article_id = ?"
         params: list[Any] = [article_id]
         if annotator is not None:
             sql += " AND annotator = ?"

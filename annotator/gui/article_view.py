@@ -8,7 +8,7 @@ fast; the selected span is an extra selection, the only transient layer.
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import (
@@ -24,9 +24,8 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 from annotator.gui.offsets import OffsetMap
 
 
-@dataclass(frozen=True)
-class Mark:
-    """Something drawn over the text, in Qt positions."""
+class Mark(NamedTuple):
+    """Something drawn over the text, in Qt positions (a tuple: thousands are made per article)."""
 
     start: int
     end: int
@@ -48,6 +47,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         self.marks: list[Mark] = []
         self._starts: list[int] = []
         self._max_len = 0
+        self._format_cache: dict[tuple, QTextCharFormat] = {}
         self.review_colors = {
             "agree": "#2e7d32",
             "partial": "#f9a825",
@@ -61,21 +61,29 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._max_len = max((m.end - m.start for m in self.marks), default=0)
         self.rehighlight()
 
-    def _formats(self, mark: Mark) -> QTextCharFormat:
+    def _format(self, label: str, kind: str, over_suggestion: bool = False) -> QTextCharFormat:
+        """Formats are built once per (label, kind): highlighting makes thousands of calls."""
+        key = (label, kind, over_suggestion)
+        fmt = self._format_cache.get(key)
+        if fmt is not None:
+            return fmt
         fmt = QTextCharFormat()
-        color = self.colors.get(mark.label, "#888888")
-        if mark.kind == "span":
+        color = self.colors.get(label, "#888888")
+        if kind == "span":
             fmt.setBackground(_color(color, 90))
             fmt.setUnderlineStyle(QTextCharFormat.SingleUnderline)
             fmt.setUnderlineColor(QColor(color))
-        elif mark.kind == "suggestion":
+        elif kind == "suggestion":
             fmt.setUnderlineStyle(QTextCharFormat.DashUnderline)
             fmt.setUnderlineColor(QColor(color))
             fmt.setBackground(_color(color, 28))
         else:  # review classes
-            fmt.setBackground(_color(self.review_colors.get(mark.kind, color), 70))
+            fmt.setBackground(_color(self.review_colors.get(kind, color), 70))
             fmt.setUnderlineStyle(QTextCharFormat.SingleUnderline)
             fmt.setUnderlineColor(QColor(color))
+        if over_suggestion:
+            fmt.setFontOverline(True)  # a span and a suggestion on the same text stay distinct
+        self._format_cache[key] = fmt
         return fmt
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt's name
@@ -86,25 +94,16 @@ class SpanHighlighter(QSyntaxHighlighter):
         # marks that can overlap: starts before block_end, and end after block_start
         hi = bisect_left(self._starts, block_end)
         lo = bisect_left(self._starts, block_start - self._max_len)
+        here = [m for m in self.marks[lo:hi] if m.end > block_start]
+        suggested = [(m.start, m.end) for m in here if m.kind == "suggestion"]
         # suggestions first, human spans over them, so both stay visible
-        for kind_pass in ("suggestion", "other"):
-            for mark in self.marks[lo:hi]:
-                if mark.end <= block_start:
-                    continue
-                if (mark.kind == "suggestion") != (kind_pass == "suggestion"):
-                    continue
-                start = max(mark.start, block_start) - block_start
-                end = min(mark.end, block_end) - block_start
-                if end > start:
-                    if kind_pass == "other":
-                        # layer over what is there: keep the suggestion's underline visible
-                        base = self.format(start)
-                        fmt = self._formats(mark)
-                        if base.underlineStyle() == QTextCharFormat.DashUnderline:
-                            fmt.setFontOverline(True)
-                        self.setFormat(start, end - start, fmt)
-                    else:
-                        self.setFormat(start, end - start, self._formats(mark))
+        for mark in sorted(here, key=lambda m: m.kind != "suggestion"):
+            start = max(mark.start, block_start) - block_start
+            end = min(mark.end, block_end) - block_start
+            if end <= start:
+                continue
+            over = mark.kind != "suggestion" and any(a < mark.end and mark.start < b for a, b in suggested)
+            self.setFormat(start, end - start, self._format(mark.label, mark.kind, over))
 
 
 class ArticleView(QPlainTextEdit):

@@ -42,7 +42,7 @@ from annotator.core.store import Store
 from annotator.gui import commands
 from annotator.gui.article_list import ArticleListModel
 from annotator.gui.article_view import ArticleView, Mark
-from annotator.gui.side_panel import SidePanel, span_details
+from annotator.gui.side_panel import SidePanel
 from annotator.gui.tasks import run_in_background, run_with_progress
 
 
@@ -454,12 +454,12 @@ class MainWindow(QMainWindow):
 
     def _fill_side(self) -> None:
         text = self.article.text
-        items = [(s.start, 0, s.uuid, s.label, text[s.start : s.end], span_details(s.attrs), False) for s in self.spans]
+        items = [(s.start, 0, s.uuid, s.label, text[s.start : s.end], s.attrs, False) for s in self.spans]
         items += [
-            (s.start, 1, suggestion_key(s), s.label, text[s.start : s.end], span_details(s.attrs), True)
+            (s.start, 1, suggestion_key(s), s.label, text[s.start : s.end], s.attrs, True)
             for s in self.suggestions
         ]
-        items.sort()
+        items.sort(key=lambda item: item[:3])
         self.side.set_rows([(k, lab, t, d, sug) for _s, _o, k, lab, t, d, sug in items])
         self._show_selected()
 

@@ -2,22 +2,68 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QFormLayout,
     QGroupBox,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from annotator.core.model import LabelScheme
+
+_ROOT = QModelIndex()
+
+
+class SpanTableModel(QAbstractTableModel):
+    """Rows (key, label, text, attrs, is_suggestion), drawn lazily: 5,000 rows cost nothing."""
+
+    HEADERS = ("Label", "Text", "Details")
+
+    def __init__(self, scheme: LabelScheme, parent=None):
+        super().__init__(parent)
+        self.rows: list[tuple[str, str, str, str, bool]] = []
+        self.colors = {lab.name: QColor(lab.color) for lab in scheme.labels}
+        self.italic = QFont()
+        self.italic.setItalic(True)
+
+    def replace(self, rows) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent=_ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=_ROOT) -> int:  # noqa: N802
+        return 3
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index, role=Qt.DisplayRole):
+        key, label, text, details, suggestion = self.rows[index.row()]
+        col = index.column()
+        if role == Qt.DisplayRole:
+            if col == 0:
+                return label + (" ?" if suggestion else "")
+            return text.replace("\n", " ") if col == 1 else span_details(details)
+        if role == Qt.ForegroundRole and col == 0:
+            return self.colors.get(label)
+        if role == Qt.FontRole and suggestion and col == 1:
+            return self.italic
+        if role == Qt.ToolTipRole:
+            return "suggestion: Enter/A accepts, X rejects" if suggestion else "your span: Delete removes"
+        return None
 
 
 class SidePanel(QWidget):
@@ -29,18 +75,26 @@ class SidePanel(QWidget):
         self.scheme = scheme
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        self.table = QTableWidget(0, 3)
+        self.model = SpanTableModel(scheme, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
         self.table.setObjectName("spanTable")
-        self.table.setHorizontalHeaderLabels(["Label", "Text", "Details"])
         self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QTableWidget.SelectRows)
-        self.table.setSelectionMode(QTableWidget.SingleSelection)
-        self.table.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setWordWrap(False)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeToContents)
+        # fixed widths: sizing to contents would measure every one of thousands of rows
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Fixed)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.Interactive)
+        self.table.setColumnWidth(0, 110)
+        self.table.setColumnWidth(2, 120)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.table.setToolTip("Spans (solid) and suggestions (dashed) of this article; click to jump")
-        self.table.cellClicked.connect(self._clicked)
-        self.table.currentCellChanged.connect(lambda r, *_: self._clicked(r, 0))
+        self.table.clicked.connect(lambda idx: self._clicked(idx.row(), 0))
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._clicked(cur.row(), 0))
         self.heading = QLabel("Spans")
         layout.addWidget(self.heading)
         layout.addWidget(self.table, 3)
@@ -54,28 +108,12 @@ class SidePanel(QWidget):
         self.show_attributes(None, {}, editable=False)
 
     def set_rows(self, rows: list[tuple[str, str, str, str, bool]]) -> None:
-        """rows: (key, label, text, details, is_suggestion)."""
+        """rows: (key, label, text, attrs, is_suggestion)."""
         self._loading = True
-        self.table.setRowCount(len(rows))
-        self.keys = []
-        for i, (key, label, text, details, suggestion) in enumerate(rows):
-            self.keys.append(key)
-            color = QColor(self.scheme.get(label).color if self.scheme.get(label) else "#888888")
-            item = QTableWidgetItem(label + (" ?" if suggestion else ""))
-            item.setForeground(color)
-            if suggestion:
-                item.setToolTip("suggestion: Enter/A accepts, X rejects")
-            self.table.setItem(i, 0, item)
-            text_item = QTableWidgetItem(text.replace("\n", " "))
-            if suggestion:
-                f = text_item.font()
-                f.setItalic(True)
-                text_item.setFont(f)
-            self.table.setItem(i, 1, text_item)
-            self.table.setItem(i, 2, QTableWidgetItem(details))
-        self.heading.setText(
-            f"Spans: {sum(1 for r in rows if not r[4])}, suggestions: {sum(1 for r in rows if r[4])}"
-        )
+        self.keys = [r[0] for r in rows]
+        self.model.replace(rows)
+        n_sug = sum(1 for r in rows if r[4])
+        self.heading.setText(f"Spans: {len(rows) - n_sug}, suggestions: {n_sug}")
         self._loading = False
 
     def select_key(self, key: str | None) -> None:
@@ -83,7 +121,7 @@ class SidePanel(QWidget):
         if key in self.keys:
             row = self.keys.index(key)
             self.table.selectRow(row)
-            self.table.scrollToItem(self.table.item(row, 0))
+            self.table.scrollTo(self.model.index(row, 0))
         else:
             self.table.clearSelection()
         self._loading = False
@@ -140,6 +178,3 @@ def span_details(attrs: dict) -> str:
     parts += [f"{k}={v}" for k, v in attrs.items() if k not in order and v]
     return " · ".join(parts)
 
-
-def set_alignment(widget: QWidget) -> None:
-    widget.setLayoutDirection(Qt.LeftToRight)
