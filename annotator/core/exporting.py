@@ -1,18 +1,24 @@
-"""Exporting a project: records per (article, annotator) and the writers per format.
+"""Exporting a project: records per (article, annotator), then one writer per format.
 
-Shared by the CLI and the GUI's export worker.
+Every format is written from the same stream of JSONL-shaped records, so the
+filters (annotator, gold, status) mean the same everywhere. Shared by the CLI
+and the GUI's export worker; output is written atomically.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import InputError
 from annotator.core.fileio import atomic_output
-from annotator.core.formats.jsonl import article_record, write_jsonl
+from annotator.core.formats.jsonl import article_record, rejection_record, write_jsonl
+from annotator.core.model import GOLD
 
-FORMATS = {"jsonl": ".jsonl"}
+CHUNK = 500  # articles fetched per query: bounded memory, few round trips
+
+FORMATS = {"jsonl": ".jsonl", "spacy": ".spacy", "doccano": ".jsonl", "conll": ".conll"}
 
 
 def export_records(
@@ -20,60 +26,123 @@ def export_records(
     annotator: str | None = None,
     *,
     status: str | None = None,
+    include_rejected: bool = False,
+    include_untouched: bool = True,
+    with_tokens: bool = True,
     cancelled: Callable[[], bool] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """JSONL records: one per (article, annotator) with work, one per untouched article."""
+    """Records: one per (article, annotator) with work, one per untouched article.
+
+    With `include_rejected`, rejected suggestions follow their article as
+    `answer: "reject"` records.
+    """
     pairs = store.annotated_pairs(annotator)
     by_article: dict[int, list[str]] = {}
     for article_id, name in pairs:
         by_article.setdefault(article_id, []).append(name)
-    ids = sorted(by_article) if (annotator or status) else store.article_ids()
-    for article_id in ids:
+    everything = include_untouched and not (annotator or status)
+    ids = store.article_ids() if everything else sorted(by_article)
+    statuses = store.all_statuses()
+    for chunk_start in range(0, len(ids), CHUNK):
         if cancelled and cancelled():
             return
-        names = by_article.get(article_id)
-        if status:
-            names = [n for n in names or [] if store.status(article_id, n) == status]
+        chunk = ids[chunk_start : chunk_start + CHUNK]
+        articles = store.articles_bulk(chunk)
+        spans = store.spans_bulk(chunk, annotator)
+        for article_id in chunk:
+            names = by_article.get(article_id) or []
+            if status:
+                names = [n for n in names if statuses.get((article_id, n), "todo") == status]
+                if not names:
+                    continue
+            article = articles[article_id]
             if not names:
+                yield article_record(article, [], None, None, with_tokens)
                 continue
-        article = store.article(article_id)
-        if not names:
-            yield article_record(article, [], None, None)
-            continue
-        for name in names:
-            yield article_record(
-                article, store.spans(article_id, name), name, store.status(article_id, name)
-            )
+            for name in names:
+                yield article_record(
+                    article,
+                    spans.get((article_id, name), []),
+                    name,
+                    statuses.get((article_id, name), "todo"),
+                    with_tokens,
+                )
+                if include_rejected:
+                    for rejection in store.rejections(article_id, name):
+                        yield rejection_record(article, rejection)
 
 
 def export(
     store,
     fmt: str,
-    out: str,
+    out: str | Path,
     *,
     annotator: str | None = None,
+    gold: bool = False,
     status: str | None = None,
+    include_rejected: bool = False,
+    split: float | None = None,
+    seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> str:
-    """Write the project in a format to OUT atomically; returns a one-line summary."""
+    """Write the project in a format to OUT; returns a one-line summary."""
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+    if gold:
+        if annotator and annotator != GOLD:
+            raise InputError("give either --gold or --annotator, not both")
+        annotator = GOLD
     if annotator and annotator not in store.annotators():
-        raise InputError(f"no annotator {annotator!r} in this project")
+        raise InputError(
+            "the project has no gold annotations yet: adjudicate in review mode first"
+            if annotator == GOLD
+            else f"no annotator {annotator!r} in this project"
+        )
+    if include_rejected and fmt != "jsonl":
+        raise InputError("--include-rejected is for the jsonl format only")
+    if split is not None and fmt != "spacy":
+        raise InputError("--split is for the spacy format only")
+    if split is not None and not 0 < split < 1:
+        raise InputError("--split must be between 0 and 1, e.g. 0.8")
     total = store.article_count()
     count = 0
 
     def counted():
         nonlocal count
-        for record in export_records(store, annotator, status=status, cancelled=cancelled):
+        for record in export_records(
+            store,
+            annotator,
+            status=status,
+            include_rejected=include_rejected,
+            # training formats want annotated documents, not the raw corpus
+            include_untouched=fmt == "jsonl",
+            with_tokens=fmt == "jsonl",
+            cancelled=cancelled,
+        ):
             count += 1
             if progress:
                 progress(min(count, total), total)
             yield record
-
-    with atomic_output(out) as fh:
-        write_jsonl(counted(), fh)
         if cancelled and cancelled():
             raise InputError("export cancelled; nothing written")
+
+    out = Path(out)
+    if fmt == "spacy":
+        from annotator.core.formats.spacy_docbin import write_spacy
+
+        counts, alignment = write_spacy(counted(), out, split=split, seed=seed)
+        where = ", ".join(f"{n} {part}".strip() for part, n in counts.items())
+        return f"exported {where} doc(s) to {out}; {alignment.summary()}"
+    with atomic_output(out) as fh:
+        if fmt == "jsonl":
+            write_jsonl(counted(), fh)
+        elif fmt == "doccano":
+            from annotator.core.formats.doccano import write_doccano
+
+            write_doccano(counted(), fh)
+        else:
+            from annotator.core.formats.conll import write_conll
+
+            write_conll(counted(), fh)
     return f"exported {count} record(s) to {out}"

@@ -26,6 +26,7 @@ MARKDOWN_SUFFIXES = {".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 CSV_SUFFIXES = {".csv"}
+SPACY_SUFFIXES = {".spacy"}
 
 # Only a cheap filter before asking dateparser: a header line with a year in it.
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
@@ -224,9 +225,16 @@ for suffixes, reader in (
     (HTML_SUFFIXES, read_html),
     (JSONL_SUFFIXES, read_jsonl),
     (CSV_SUFFIXES, read_csv),
+    (SPACY_SUFFIXES, lambda path: _read_spacy(path)),
 ):
     for suffix in suffixes:
         READERS[suffix] = reader
+
+
+def _read_spacy(path: Path) -> list[ArticleIn]:
+    from annotator.core.formats.spacy_docbin import read_spacy
+
+    return read_spacy(path)
 
 
 def register_reader(suffix: str, reader: Callable[[Path], list[ArticleIn]]) -> None:
@@ -264,6 +272,8 @@ def read_file(path: Path) -> list[ArticleIn]:
         raise
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot read ({exc})", str(path)) from None
+    if not items:
+        raise InputError("no articles in the file", str(path))
     return items
 
 

@@ -160,3 +160,4 @@ class ArticleIn:
     annotator: str | None = None
     status: str | None = None
     line: int | None = None
+    rejected: list[SpanIn] | None = None  # suggestions the annotator turned down

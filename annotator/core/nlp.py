@@ -268,7 +268,8 @@ class Pipeline:
                 attrs = {}
             candidates.append((0, start, end, label, attrs))
         for ent in doc.ents:
-            label = self.model_map.get(ent.label_)
+            # a model trained on this project speaks our labels already
+            label = ent.label_ if ent.label_ in self.labels else self.model_map.get(ent.label_)
             if label not in self.labels:
                 continue
             shaped = self._shape(doc, ent.start, ent.end, label, ent.label_)
@@ -284,6 +285,8 @@ class Pipeline:
             elif label == "ACTOR":
                 entry = self.gazetteer.lookup(text)
                 attrs = Gazetteer.attrs(entry) if entry else {"kind": MODEL_KIND.get(ent.label_, "organisation")}
+            elif label == "AGREEMENT":
+                attrs = {"type": self._infer_type(doc, start, end)}
             else:
                 attrs = {}
             candidates.append((1, start, end, label, attrs))

@@ -400,6 +400,8 @@ class Store:
                     result.imported += 1
                 else:
                     result.duplicates += 1
+                if item.rejected:
+                    self._import_rejections(article_id, item, item.annotator or default_annotator)
                 if item.spans is None:
                     continue
                 annotator = item.annotator or default_annotator
@@ -409,6 +411,16 @@ class Store:
                     )
                 result.spans += self._import_spans(article_id, item, annotator)
         return result
+
+    def _import_rejections(self, article_id: int, item: ArticleIn, annotator: str | None) -> None:
+        if not annotator:
+            raise InputError("a rejection record needs an annotator: give --annotator", line=item.line)
+        self._ensure_annotator(annotator)
+        for s in item.rejected or []:
+            self._put_decision(Suggestion(article_id, s.start, s.end, s.label, {}, None), annotator, "reject")
+
+    def all_statuses(self) -> dict[tuple[int, str], str]:
+        return {(r["article_id"], r["annotator"]): r["status"] for r in self._q("SELECT * FROM status")}
 
     def _import_spans(self, article_id: int, item: ArticleIn, annotator: str) -> int:
         self._ensure_annotator(annotator)
@@ -469,6 +481,31 @@ class Store:
             meta=json.loads(r["meta"]),
             created_at=r["created_at"],
         )
+
+    def articles_bulk(self, ids: list[int]) -> dict[int, Article]:
+        """Several articles in one query (exports stream through chunks of these)."""
+        marks = ",".join(str(int(i)) for i in ids)
+        out = {}
+        for r in self._q(f"SELECT * FROM articles WHERE id IN ({marks})" if ids else "SELECT * FROM articles WHERE 0"):
+            out[r["id"]] = Article(
+                id=r["id"], hash=r["hash"], text=r["text"], title=r["title"], source=r["source"],
+                published=r["published"], meta=json.loads(r["meta"]), created_at=r["created_at"],
+            )  # fmt: skip
+        return out
+
+    def spans_bulk(self, ids: list[int], annotator: str | None = None) -> dict[tuple[int, str], list[Span]]:
+        """Live spans of several articles, keyed by (article id, annotator), in span order."""
+        marks = ",".join(str(int(i)) for i in ids) or "NULL"
+        sql = f"SELECT {SPAN_COLUMNS} FROM spans WHERE article_id IN ({marks}) AND deleted_at IS NULL"
+        params: tuple = ()
+        if annotator is not None:
+            sql += " AND annotator = ?"
+            params = (annotator,)
+        out: dict[tuple[int, str], list[Span]] = {}
+        for row in self._q(sql + ' ORDER BY start, "end", label, annotator, uuid', params):
+            span = _span(row)
+            out.setdefault((span.article_id, span.annotator), []).append(span)
+        return out
 
     def article_id_by_hash(self, digest: str) -> int | None:
         rows = self._q("SELECT id FROM articles WHERE hash = ?", (digest,))

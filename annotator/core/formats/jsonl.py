@@ -33,12 +33,14 @@ def article_record(
     spans: list[Span],
     annotator: str | None,
     status: str | None,
+    with_tokens: bool = True,
 ) -> dict[str, Any]:
-    doc = tokenize(article.text)
-    index = TokenIndex(doc)
+    """The export record; without tokens (for formats that tokenise themselves) it is cheap."""
+    doc = tokenize(article.text) if with_tokens else None
+    index = TokenIndex(doc) if doc is not None else None
     out_spans = []
     for s in spans:
-        rng = index.token_range(s.start, s.end)
+        rng = index.token_range(s.start, s.end) if index is not None else None
         item: dict[str, Any] = {
             "start": s.start,
             "end": s.end,
@@ -70,13 +72,29 @@ def article_record(
     return {
         "text": article.text,
         "meta": meta,
-        "tokens": token_dicts(doc),
+        "tokens": token_dicts(doc) if doc is not None else None,
         "spans": out_spans,
         "_input_hash": input_hash,
         "_task_hash": _hash32(str(input_hash), annotator or "", task_key),
         "_view_id": "ner_manual",
         "answer": "accept",
         "_annotator_id": annotator,
+    }
+
+
+def rejection_record(article: Article, rejection: dict[str, Any]) -> dict[str, Any]:
+    """A rejected suggestion as Prodigy writes one: the span, answer "reject"."""
+    start, end, label = rejection["start"], rejection["end"], rejection["label"]
+    input_hash = _hash32(article.text)
+    return {
+        "text": article.text,
+        "meta": {"title": article.title, "article_id": article.hash, "model": rejection.get("model")},
+        "spans": [{"start": start, "end": end, "label": label, "text": article.text[start:end]}],
+        "_input_hash": input_hash,
+        "_task_hash": _hash32(str(input_hash), rejection["annotator"], f"reject:{start}:{end}:{label}"),
+        "_view_id": "ner",
+        "answer": "reject",
+        "_annotator_id": rejection["annotator"],
     }
 
 
@@ -188,4 +206,18 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
 
 
 def read_jsonl(path: Path) -> list[ArticleIn]:
-    return [record_to_article(obj, str(path), n) for n, obj in iter_json_lines(path)]
+    """Our JSONL (and Prodigy's), or doccano's when a record carries `label`/`labels`."""
+    from annotator.core.formats.doccano import doccano_to_article, is_doccano
+
+    out: list[ArticleIn] = []
+    for n, obj in iter_json_lines(path):
+        if is_doccano(obj):
+            out.append(doccano_to_article(obj, str(path), n))
+            continue
+        item = record_to_article(obj, str(path), n)
+        if isinstance(obj, dict) and obj.get("answer") in ("reject", "ignore"):
+            # a judgement on a suggestion, not annotations: remembered as a rejection
+            item.rejected = item.spans or []
+            item.spans = None
+        out.append(item)
+    return out

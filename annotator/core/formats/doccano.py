@@ -1,0 +1,87 @@
+"""doccano's sequence-labelling JSONL: `text` and `label: [[start, end, "LABEL"], ...]`.
+
+On import `labels` is accepted as well (some doccano versions and converters
+write it), and so is the `entities` list of doccano's newer exports
+(`start_offset`, `end_offset`, `label`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from annotator.core.errors import InputError
+from annotator.core.model import ArticleIn, SpanIn
+from annotator.core.textio import newline_offset_map, normalize_newlines
+
+LABEL_KEYS = ("label", "labels", "entities")
+
+
+def record_to_doccano(record: dict[str, Any]) -> dict[str, Any]:
+    meta = record.get("meta") or {}
+    out = {
+        "text": record["text"],
+        "label": [[s["start"], s["end"], s["label"]] for s in record["spans"]],
+        "annotator": record.get("_annotator_id"),
+    }
+    for key in ("title", "source", "published", "article_id"):
+        if meta.get(key) is not None:
+            out[key] = meta[key]
+    return out
+
+
+def write_doccano(records: Iterable[dict[str, Any]], fh) -> int:
+    from annotator.core.formats.jsonl import dumps
+
+    n = 0
+    for record in records:
+        if record.get("answer", "accept") != "accept":
+            continue
+        fh.write(dumps(record_to_doccano(record)) + "\n")
+        n += 1
+    return n
+
+
+def is_doccano(obj: Any) -> bool:
+    return isinstance(obj, dict) and "spans" not in obj and any(
+        isinstance(obj.get(k), list) for k in LABEL_KEYS
+    )
+
+
+def doccano_to_article(obj: dict[str, Any], path: str, line: int) -> ArticleIn:
+    text = obj.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise InputError('missing or empty "text"', path, line)
+    raw = next(obj[k] for k in LABEL_KEYS if isinstance(obj.get(k), list))
+    mapping = newline_offset_map(text)
+    spans = []
+    for item in raw:
+        if isinstance(item, list | tuple) and len(item) == 3:
+            start, end, label = item
+        elif isinstance(item, dict):
+            start = item.get("start_offset", item.get("start"))
+            end = item.get("end_offset", item.get("end"))
+            label = item.get("label")
+        else:
+            raise InputError("each label must be [start, end, LABEL]", path, line)
+        if not (isinstance(start, int) and isinstance(end, int) and isinstance(label, str)):
+            raise InputError("label offsets must be integers and the label a string", path, line)
+        if not (0 <= start < end <= len(text)):
+            raise InputError(f"span {start}-{end} lies outside the text ({len(text)} characters)", path, line)
+        if mapping:
+            start, end = mapping[start], mapping[end]
+        spans.append(SpanIn(start, end, label))
+    annotator = obj.get("annotator") or obj.get("_annotator_id")
+    if annotator is not None and not isinstance(annotator, str):
+        annotator = str(annotator)
+    meta = {k: v for k, v in obj.items() if k not in (*LABEL_KEYS, "text", "annotator", "title", "source", "published", "article_id", "id")}
+    return ArticleIn(
+        text=normalize_newlines(text) if mapping else text,
+        title=obj.get("title"),
+        source=obj.get("source"),
+        published=obj.get("published"),
+        meta=meta,
+        spans=spans,
+        annotator=annotator,
+        line=line,
+    )

@@ -1,0 +1,152 @@
+"""spaCy's DocBin (`.spacy`), ready for `python -m spacy train`, and read back for review.
+
+Spans are aligned to spaCy's tokens with alignment_mode "expand"; every span
+that had to grow is counted and reported, none is dropped silently. Spans that
+overlap another go only to `doc.spans["sc"]` and their tokens are marked
+missing (not "O") in `doc.ents`, so NER training is not taught a wrong outside.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from spacy.tokens import Doc, DocBin
+
+from annotator.core.errors import InputError
+from annotator.core.formats.align import blank_nlp
+from annotator.core.model import ArticleIn, SpanIn
+
+SPANS_KEY = "sc"
+
+
+@dataclass
+class Alignment:
+    adjusted: int = 0  # spans grown to token boundaries
+    dropped: list[str] = field(default_factory=list)  # spans with no token at all
+
+    def summary(self) -> str:
+        out = f"{self.adjusted} span(s) expanded to token boundaries"
+        if self.dropped:
+            out += f"; {len(self.dropped)} span(s) covered no token: " + ", ".join(self.dropped[:5])
+        return out
+
+
+def record_to_doc(record: dict[str, Any], alignment: Alignment) -> Doc:
+    nlp = blank_nlp()
+    doc = nlp.make_doc(record["text"])
+    spans = []
+    for s in record["spans"]:
+        span = doc.char_span(s["start"], s["end"], label=s["label"], alignment_mode="expand")
+        if span is None:
+            alignment.dropped.append(f"{s['start']}-{s['end']}")
+            continue
+        if (span.start_char, span.end_char) != (s["start"], s["end"]):
+            alignment.adjusted += 1
+        spans.append(span)
+    spans.sort(key=lambda sp: (sp.start, -len(sp)))
+    doc.spans[SPANS_KEY] = spans
+    clean, missing = [], []
+    for i, sp in enumerate(spans):
+        overlaps = any(
+            j != i and other.start < sp.end and sp.start < other.end for j, other in enumerate(spans)
+        )
+        (missing if overlaps else clean).append(sp)
+    unknown = sorted({i for sp in missing for i in range(sp.start, sp.end)})
+    doc.set_ents(clean, missing=[doc[i : i + 1] for i in unknown], default="outside")
+    meta = record.get("meta") or {}
+    doc.user_data["annotator"] = record.get("_annotator_id")
+    doc.user_data["meta"] = {k: v for k, v in meta.items() if isinstance(v, str | int | float | bool)}
+    doc.user_data["span_attrs"] = [
+        [s["start"], s["end"], s["label"], s.get("attrs") or {}, s.get("id")] for s in record["spans"]
+    ]
+    return doc
+
+
+def split_key(record: dict[str, Any], seed: int) -> float:
+    """A stable number in [0, 1) per article: the same article always lands in the same set."""
+    article = (record.get("meta") or {}).get("article_id") or record["text"]
+    digest = hashlib.sha256(f"{seed}:{article}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def write_spacy(
+    records: Iterable[dict[str, Any]], out: Path, *, split: float | None = None, seed: int = 0
+) -> tuple[dict[str, int], Alignment]:
+    """Write one DocBin, or with `split` train.spacy and dev.spacy into the folder OUT."""
+    from annotator.core.fileio import atomic_output
+
+    alignment = Alignment()
+    bins = {"train": DocBin(store_user_data=True), "dev": DocBin(store_user_data=True)}
+    counts = {"train": 0, "dev": 0}
+    keyed = []
+    for record in records:
+        if record.get("answer", "accept") != "accept":
+            continue
+        doc = record_to_doc(record, alignment)
+        if split is None:
+            bins["train"].add(doc)
+            counts["train"] += 1
+        else:
+            keyed.append((split_key(record, seed), doc))
+    if split is None:
+        with atomic_output(out, "wb") as fh:
+            fh.write(bins["train"].to_bytes())
+        return {"": counts["train"]}, alignment
+    keyed.sort(key=lambda kd: kd[0])
+    n_train = sum(1 for k, _ in keyed if k < split)
+    if len(keyed) >= 2:  # both sets non-empty, or training has nothing to score on
+        n_train = min(max(n_train, 1), len(keyed) - 1)
+    for i, (_key, doc) in enumerate(keyed):
+        part = "train" if i < n_train else "dev"
+        bins[part].add(doc)
+        counts[part] += 1
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the folder ({exc.strerror})", str(out)) from None
+    for part in ("train", "dev"):
+        with atomic_output(out / f"{part}.spacy", "wb") as fh:
+            fh.write(bins[part].to_bytes())
+    return counts, alignment
+
+
+def read_spacy(path: Path) -> list[ArticleIn]:
+    """Docs back to articles: spans from doc.spans["sc"] (or doc.ents), attributes restored."""
+    try:
+        docs = list(DocBin().from_disk(path).get_docs(blank_nlp().vocab))
+    except Exception as exc:  # a damaged or foreign file
+        raise InputError(f"not a spaCy DocBin ({type(exc).__name__})", str(path)) from None
+    out = []
+    for i, doc in enumerate(docs, start=1):
+        attrs = {(s, e, lab): (a, uid) for s, e, lab, a, uid in doc.user_data.get("span_attrs", [])}
+        source = doc.spans[SPANS_KEY] if SPANS_KEY in doc.spans else doc.ents
+        spans = []
+        for sp in source:
+            a, uid = attrs.get((sp.start_char, sp.end_char, sp.label_), ({}, None))
+            spans.append(SpanIn(sp.start_char, sp.end_char, sp.label_, dict(a), uuid=uid))
+        meta = dict(doc.user_data.get("meta") or {})
+        out.append(
+            ArticleIn(
+                text=doc.text,
+                title=meta.pop("title", None),
+                source=meta.pop("source", None),
+                published=meta.pop("published", None),
+                meta={k: v for k, v in meta.items() if k not in ("article_id", "status")},
+                spans=spans if spans or doc.user_data.get("annotator") else None,
+                annotator=doc.user_data.get("annotator"),
+                line=i,
+            )
+        )
+    return out
+
+
+def shuffle_examples(items: list, seed: int) -> list:
+    rng = random.Random(seed)
+    items = list(items)
+    rng.shuffle(items)
+    return items
