@@ -273,6 +273,58 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_merge(args: argparse.Namespace) -> int:
+    store = open_store(args.db)
+    failed = 0
+    with progress_bar(len(args.others), "merging", unit="file") as bar:
+        for other in args.others:
+            try:
+                result = store.merge_from(other)
+            except InputError as exc:
+                print(f"annotator: rejected {exc}", file=sys.stderr)
+                failed += 1
+            else:
+                print(result.summary(), file=sys.stderr)
+            bar.update(1)
+    return 2 if failed else 0
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    from annotator.core.agreement import agreement
+
+    store = open_store(args.db)
+    names = [n.strip() for n in args.annotators.split(",")] if args.annotators else None
+    known = set(store.annotators())
+    for n in names or []:
+        if n not in known:
+            raise InputError(f"no annotator {n!r} in this project")
+    if args.label and args.label not in store.scheme.names:
+        raise InputError(f"unknown label {args.label!r}")
+    result = agreement(store, names, args.label)
+    if args.json:
+        print_json(result)
+        return 0
+    print(
+        f"{', '.join(result['annotators'])}: {result['articles']} article(s) judged by two or more, "
+        f"{result['units']} token units; Krippendorff's alpha {_fmt(result['krippendorff_alpha'])}"
+    )
+    print_table(
+        ["label", "alpha"],
+        [[lab, _fmt(v["krippendorff_alpha"])] for lab, v in result["per_label"].items()],
+    )
+    if result["pairs"]:
+        print()
+        print_table(
+            ["pair", "articles", "units", "kappa", "F1 exact", "F1 overlap"],
+            [
+                [f"{p['a']}–{p['b']}", p["articles"], p["units"], _fmt(p["cohen_kappa"]),
+                 _fmt(p["span_f1_exact"]), _fmt(p["span_f1_overlap"])]
+                for p in result["pairs"]
+            ],
+        )  # fmt: skip
+    return 0
+
+
 def cmd_assign(args: argparse.Namespace) -> int:
     from annotator.core.assign import assign
 
@@ -401,6 +453,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--split", type=float, default=0.8, help="share of articles for training, rest for scoring")
     p.add_argument("--seed", type=int, default=0, help="seed for a reproducible run")
     p.add_argument("--name", help="name to register the model under (default: the folder name)")
+
+    p = command("merge", cmd_merge, "bring other annotators' project files into this one")
+    p.add_argument("others", nargs="+", metavar="OTHER.db", help="project files to merge in")
+    _add_db(p)
+
+    p = command("agreement", cmd_agreement, "inter-annotator agreement on articles several people finished")
+    _add_db(p)
+    p.add_argument("--annotators", metavar="A,B", help="whom to compare (default: everybody but gold)")
+    p.add_argument("--label", help="only this label")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
 
     p = command("assign", cmd_assign, "hand out packs of articles to offline annotators")
     _add_db(p)

@@ -235,6 +235,30 @@ class ImportResult:
         return self
 
 
+@dataclass
+class MergeResult:
+    source: str
+    articles: int = 0
+    spans_added: int = 0
+    spans_updated: int = 0
+    spans_deleted: int = 0
+    statuses: int = 0
+    suggestions: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"{self.source}: {self.articles} new article(s), {self.spans_added} span(s) added, "
+            f"{self.spans_updated} updated, {self.spans_deleted} deleted, {self.statuses} status(es), "
+            f"{self.suggestions} suggestion(s)"
+        )
+
+
+def _version(row: list) -> tuple:
+    """Which copy of a span wins a merge: the newest, then a fixed order on content."""
+    uid, _aid, annotator, start, end, label, attrs, origin, created, updated, deleted, by = row
+    return (updated, deleted or "", by or "", start, end, label, attrs, origin, created, annotator)
+
+
 class Store:
     """An open project file. Not shared between threads: open one per thread."""
 
@@ -1017,3 +1041,118 @@ class Store:
             for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
                 leftover.unlink(missing_ok=True)
             raise
+
+    # -- merge ---------------------------------------------------------------
+
+    def merge_from(self, other_path: str | Path) -> MergeResult:
+        """Bring in another project's work: a union by span uuid, the newest version winning.
+
+        Articles match by text hash; tombstones travel, so a span deleted in one
+        copy does not come back from another; ties break on content, so merging
+        A into B and B into A give the same annotations. One transaction per file.
+        """
+        other = Path(other_path)
+        if not other.exists():
+            raise InputError("no such project file", str(other))
+        if other.resolve() == self.path.resolve():
+            raise InputError("is the project itself", str(other))
+        try:
+            _check_file(other)
+        except ProjectError as exc:
+            raise InputError(str(exc)) from None
+        src = sqlite3.connect(f"{other.resolve().as_uri()}?mode=ro", uri=True)
+        src.row_factory = sqlite3.Row
+        try:
+            if src.execute("SELECT count(*) FROM sqlite_master WHERE name = 'articles'").fetchone()[0] == 0:
+                raise InputError("is an empty file, not an Annotator project", str(other))
+            return self._merge(src, str(other))
+        except sqlite3.DatabaseError as exc:
+            raise InputError(f"cannot read ({exc})", str(other)) from None
+        finally:
+            src.close()
+
+    def _merge(self, src: sqlite3.Connection, name: str) -> MergeResult:
+        result = MergeResult(name)
+        labels = set(self.scheme.names)
+        foreign = {r[0] for r in src.execute("SELECT DISTINCT label FROM spans")} - labels
+        if foreign:
+            raise InputError(
+                f"uses labels this project does not have ({', '.join(sorted(foreign))}); "
+                "add them to the project's scheme first",
+                name,
+            )
+        with self._write():
+            ids: dict[int, int] = {}
+            for r in src.execute("SELECT * FROM articles ORDER BY id"):
+                local = self.article_id_by_hash(r["hash"])
+                if local is None:
+                    cur = self.conn.execute(
+                        "INSERT INTO articles(hash, text, title, source, published, meta, length, created_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (r["hash"], r["text"], r["title"], r["source"], r["published"], r["meta"],
+                         r["length"], r["created_at"]),
+                    )  # fmt: skip
+                    local = cur.lastrowid
+                    result.articles += 1
+                ids[r["id"]] = local
+            for r in src.execute("SELECT name, created_at FROM annotators"):
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO annotators(name, created_at) VALUES (?, ?)", tuple(r)
+                )
+            for r in src.execute(f"SELECT {SPAN_COLUMNS} FROM spans"):
+                incoming = list(r)
+                incoming[1] = ids[incoming[1]]
+                mine = self.conn.execute(f"SELECT {SPAN_COLUMNS} FROM spans WHERE uuid = ?", (incoming[0],)).fetchone()
+                if mine is None:
+                    self.conn.execute(
+                        f"INSERT INTO spans({SPAN_COLUMNS}) VALUES ({', '.join('?' * 12)})", incoming
+                    )
+                    result.spans_added += 1
+                elif _version(incoming) > _version(list(mine)):
+                    self.conn.execute(
+                        'UPDATE spans SET start = ?, "end" = ?, label = ?, attrs = ?, origin = ?,'
+                        " created_at = ?, updated_at = ?, deleted_at = ?, deleted_by = ? WHERE uuid = ?",
+                        (*incoming[3:12], incoming[0]),
+                    )
+                    if incoming[10] and not mine["deleted_at"]:
+                        result.spans_deleted += 1
+                    else:
+                        result.spans_updated += 1
+            for r in src.execute("SELECT article_id, annotator, status, updated_at FROM status"):
+                row = (ids[r["article_id"]], r["annotator"], r["status"], r["updated_at"])
+                mine = self.conn.execute(
+                    "SELECT status, updated_at FROM status WHERE article_id = ? AND annotator = ?", row[:2]
+                ).fetchone()
+                if mine is None or (row[3], row[2]) > (mine["updated_at"], mine["status"]):
+                    self.conn.execute(
+                        "INSERT INTO status(article_id, annotator, status, updated_at) VALUES (?, ?, ?, ?)"
+                        " ON CONFLICT(article_id, annotator) DO UPDATE SET status = excluded.status,"
+                        " updated_at = excluded.updated_at",
+                        row,
+                    )
+                    result.statuses += 1
+            for r in src.execute("SELECT * FROM suggestions"):
+                cur = self.conn.execute(
+                    'INSERT OR IGNORE INTO suggestions(article_id, model, model_version, start, "end",'
+                    " label, attrs, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (ids[r["article_id"]], r["model"], r["model_version"], r["start"], r["end"],
+                     r["label"], r["attrs"], r["created_at"]),
+                )  # fmt: skip
+                result.suggestions += cur.rowcount
+            for r in src.execute("SELECT * FROM suggestion_runs"):
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO suggestion_runs VALUES (?, ?, ?, ?, ?)",
+                    (ids[r["article_id"]], r["model"], r["model_version"], r["count"], r["created_at"]),
+                )
+            for r in src.execute("SELECT * FROM decisions"):
+                row = (ids[r["article_id"]], r["annotator"], r["start"], r["end"], r["label"],
+                       r["decision"], r["model"], r["updated_at"])  # fmt: skip
+                self.conn.execute(
+                    'INSERT INTO decisions(article_id, annotator, start, "end", label, decision, model,'
+                    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                    ' ON CONFLICT(article_id, annotator, start, "end", label) DO UPDATE SET'
+                    " decision = excluded.decision, model = excluded.model, updated_at = excluded.updated_at"
+                    " WHERE (excluded.updated_at, excluded.decision) > (decisions.updated_at, decisions.decision)",
+                    row,
+                )
+        return result

@@ -1,0 +1,296 @@
+"""Inter-annotator agreement, disagreement lists and adjudication into gold.
+
+Units are the tokens of spaCy's blank English tokenizer; each token takes the
+label of the span covering any part of it (the one that starts first, then the
+longer), else "O". An annotator's judgement on an article counts when their
+status for it is `done`. Cohen's kappa per pair (articles both judged),
+Krippendorff's alpha (nominal) for all, missing judgements as missing, span F1
+exact and overlap per pair; per label the binary question "this label or not".
+Undefined figures are None, never 0. Computed with numpy; tests check them
+against scikit-learn and the `krippendorff` package.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from annotator.core.evaluation import exact_matches, overlap_matches
+from annotator.core.formats.align import TokenIndex, tokenize
+from annotator.core.model import GOLD, Span, Status
+from annotator.core.store import Store
+
+OUTSIDE = "O"
+
+
+# -- units ------------------------------------------------------------------------
+
+
+def unit_labels(index: TokenIndex, spans: Sequence[tuple[int, int, str]]) -> list[str]:
+    """One label per token: the covering span's (first-starting, then longer), else O.
+
+    Two spans with the same start and length are ordered by label name, so the
+    result never depends on the order spans come in.
+    """
+    labels = [OUTSIDE] * len(index)
+    for start, end, label in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]), s[2])):
+        rng = index.token_range(start, end)
+        if rng is None:
+            continue
+        for i in range(rng[0], rng[1] + 1):
+            if labels[i] == OUTSIDE:
+                labels[i] = label
+    return labels
+
+
+def cohen_kappa(a: Sequence, b: Sequence) -> float | None:
+    """Cohen's kappa of two label sequences; None when undefined (chance agreement is 1)."""
+    if len(a) == 0:
+        return None
+    values = {v: i for i, v in enumerate(sorted(set(a) | set(b)))}
+    x = np.fromiter((values[v] for v in a), dtype=np.int64, count=len(a))
+    y = np.fromiter((values[v] for v in b), dtype=np.int64, count=len(b))
+    k = len(values)
+    confusion = np.bincount(x * k + y, minlength=k * k).reshape(k, k).astype(float)
+    n = confusion.sum()
+    expected = np.outer(confusion.sum(axis=1), confusion.sum(axis=0)) / n
+    off = ~np.eye(k, dtype=bool)
+    denominator = expected[off].sum()
+    if denominator == 0:
+        return None
+    return float(1 - confusion[off].sum() / denominator)
+
+
+def krippendorff_alpha(units: Sequence[Sequence[str | None]]) -> float | None:
+    """Nominal alpha; `units` holds one value per coder (None = missing) for each unit."""
+    values: dict[str, int] = {}
+    rows = []
+    for unit in units:
+        present = [v for v in unit if v is not None]
+        if len(present) < 2:
+            continue  # a unit with one coder cannot be paired
+        counts: dict[int, int] = {}
+        for v in present:
+            j = values.setdefault(v, len(values))
+            counts[j] = counts.get(j, 0) + 1
+        rows.append(counts)
+    if not rows or len(values) < 2:
+        return None
+    c = np.zeros((len(rows), len(values)))
+    for i, counts in enumerate(rows):
+        for j, n in counts.items():
+            c[i, j] = n
+    m = c.sum(axis=1)
+    w = 1.0 / (m - 1)
+    coincidence = (c * w[:, None]).T @ c - np.diag((c * w[:, None]).sum(axis=0))
+    n_c = coincidence.sum(axis=1)
+    n = n_c.sum()
+    off = ~np.eye(len(values), dtype=bool)
+    expected = np.outer(n_c, n_c)[off].sum()
+    if expected == 0:
+        return None
+    return float(1 - (n - 1) * coincidence[off].sum() / expected)
+
+
+# -- the project's figures -----------------------------------------------------------
+
+
+@dataclass
+class ArticleJudgements:
+    article_id: int
+    index: TokenIndex
+    spans: dict[str, list[tuple[int, int, str]]]  # annotator -> spans, only those who judged
+    units: dict[str, list[str]] = field(default_factory=dict)
+
+
+def default_annotators(store: Store) -> list[str]:
+    return [a for a in store.annotators() if a != GOLD]
+
+
+def collect(store: Store, annotators: Sequence[str], label: str | None = None) -> list[ArticleJudgements]:
+    """Per article, the spans of every annotator whose judgement counts (status done)."""
+    chosen = set(annotators)
+    judged: dict[int, list[str]] = {}
+    for (article_id, name), status in store.all_statuses().items():
+        if name in chosen and status == Status.DONE:
+            judged.setdefault(article_id, []).append(name)
+    out = []
+    ids = sorted(judged)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        articles = store.articles_bulk(chunk)
+        spans = store.spans_bulk(chunk)
+        for article_id in chunk:
+            names = sorted(judged[article_id])
+            per = {
+                n: [(s.start, s.end, s.label) for s in spans.get((article_id, n), []) if label is None or s.label == label]
+                for n in names
+            }
+            out.append(ArticleJudgements(article_id, TokenIndex(tokenize(articles[article_id].text)), per))
+    for art in out:
+        art.units = {n: unit_labels(art.index, s) for n, s in art.spans.items()}
+    return out
+
+
+def _binary(labels: list[str], label: str) -> list[str]:
+    return [label if v == label else OUTSIDE for v in labels]
+
+
+def _f1(matched: int, total: int) -> float | None:
+    return 2 * matched / total if total else None
+
+
+def agreement(
+    store: Store, annotators: Sequence[str] | None = None, label: str | None = None
+) -> dict:
+    """The figures of `annotator agreement --json`."""
+    names = list(annotators) if annotators else default_annotators(store)
+    labels = [label] if label else store.scheme.names
+    arts = collect(store, names, label)
+    shared = [a for a in arts if len(a.spans) >= 2]
+
+    # alpha over all units at once, built column-wise for speed
+    def alpha_fast(binary_label: str | None) -> float | None:
+        units = []
+        for art in shared:
+            cols = []
+            for n in names:
+                if n in art.units:
+                    u = art.units[n]
+                    cols.append(_binary(u, binary_label) if binary_label else u)
+                else:
+                    cols.append([None] * len(art.index))
+            units.extend(zip(*cols, strict=True))
+        return krippendorff_alpha(units)
+
+    result = {
+        "annotators": names,
+        "label": label,
+        "articles": len(shared),
+        "units": sum(len(a.index) for a in shared),
+        "krippendorff_alpha": alpha_fast(None) if not label else alpha_fast(label),
+        "per_label": {lab: {"krippendorff_alpha": alpha_fast(lab)} for lab in labels},
+        "pairs": [],
+    }
+    for a, b in itertools.combinations(names, 2):
+        both = [art for art in arts if a in art.spans and b in art.spans]
+        ua = [v for art in both for v in art.units[a]]
+        ub = [v for art in both for v in art.units[b]]
+        pair = {
+            "a": a,
+            "b": b,
+            "articles": len(both),
+            "units": len(ua),
+            "cohen_kappa": cohen_kappa(ua, ub) if not label else cohen_kappa(_binary(ua, label), _binary(ub, label)),
+            "per_label": {},
+        }
+        for lab in [None, *labels]:
+            exact = overlap = total = 0
+            for art in both:
+                sa = [s for s in art.spans[a] if lab is None or s[2] == lab]
+                sb = [s for s in art.spans[b] if lab is None or s[2] == lab]
+                exact += exact_matches(sa, sb)
+                overlap += overlap_matches(sa, sb)
+                total += len(sa) + len(sb)
+            figures = {"span_f1_exact": _f1(exact, total), "span_f1_overlap": _f1(overlap, total)}
+            if lab is None:
+                pair.update(figures)
+            else:
+                figures["cohen_kappa"] = cohen_kappa(_binary(ua, lab), _binary(ub, lab))
+                pair["per_label"][lab] = figures
+        result["pairs"].append(pair)
+    return result
+
+
+# -- disagreements and adjudication ------------------------------------------------------
+
+
+@dataclass
+class Disagreement:
+    """A group of overlapping spans from several annotators, and what kind of (dis)agreement."""
+
+    start: int
+    end: int
+    kind: str  # "agree", "partial" (not everyone marked it), "label", "boundary"
+    versions: dict[str, list[Span]]  # annotator -> their spans in the group
+    resolved: bool = False  # gold already covers the group
+
+    @property
+    def key(self) -> str:
+        return f"dis:{self.start}:{self.end}"
+
+
+def disagreements(store: Store, article_id: int, annotators: Sequence[str]) -> list[Disagreement]:
+    """Every group of overlapping spans in the article, classified; gold marks resolved ones."""
+    spans = [s for n in annotators for s in store.spans(article_id, n)]
+    spans.sort(key=lambda s: (s.start, s.end))
+    groups: list[list[Span]] = []
+    end = -1
+    for s in spans:
+        if groups and s.start < end:
+            groups[-1].append(s)
+            end = max(end, s.end)
+        else:
+            groups.append([s])
+            end = s.end
+    gold = store.spans(article_id, GOLD)
+    out = []
+    for group in groups:
+        versions: dict[str, list[Span]] = {n: [] for n in annotators}
+        for s in group:
+            versions[s.annotator].append(s)
+        shapes = {n: tuple((s.start, s.end, s.label) for s in v) for n, v in versions.items()}
+        marked = [n for n in annotators if shapes[n]]
+        distinct = set(shapes[n] for n in marked)
+        if len(distinct) == 1 and len(marked) == len(annotators):
+            kind = "agree"
+        elif len(distinct) == 1:
+            kind = "partial"
+        elif len({tuple((a, b) for a, b, _ in shape) for shape in distinct}) == 1:
+            kind = "label"
+        else:
+            kind = "boundary"
+        start, stop = min(s.start for s in group), max(s.end for s in group)
+        resolved = any(g.start < stop and start < g.end for g in gold)
+        out.append(Disagreement(start, stop, kind, versions, resolved))
+    return out
+
+
+def disagreement_counts(store: Store, article_ids: Sequence[int], annotators: Sequence[str]) -> dict[int, int]:
+    """Open (unresolved, not agreed) disagreements per article, for the article list."""
+    counts = {}
+    for aid in article_ids:
+        counts[aid] = sum(1 for d in disagreements(store, aid, annotators) if d.kind != "agree" and not d.resolved)
+    return counts
+
+
+def adjudicate(store: Store, article_id: int, group: Disagreement, choice: str | None, reviewer: str) -> list[Span]:
+    """Settle a group: gold takes `choice`'s version (None: nobody's, the group is rejected).
+
+    Gold spans record who was followed and who decided in their origin,
+    `adjudicated:<annotator>;by=<reviewer>`, and when in their timestamps.
+    """
+    for g in store.spans(article_id, GOLD):
+        if g.start < group.end and group.start < g.end:
+            store.delete_span(g.uuid, by=reviewer)
+    made = []
+    source = group.versions.get(choice, []) if choice else []
+    for s in source:
+        made.append(
+            store.add_span(article_id, GOLD, s.start, s.end, s.label, s.attrs,
+                           origin=f"adjudicated:{choice};by={reviewer}")  # fmt: skip
+        )
+    return made
+
+
+def accept_all_agreed(store: Store, article_id: int, annotators: Sequence[str], reviewer: str) -> int:
+    """Copy every group all annotators agree on into gold; returns how many."""
+    n = 0
+    for group in disagreements(store, article_id, annotators):
+        if group.kind == "agree" and not group.resolved:
+            adjudicate(store, article_id, group, annotators[0], reviewer)
+            n += 1
+    return n

@@ -1,0 +1,224 @@
+"""Merging offline copies: union by uuid, newest wins, tombstones travel, order does not matter."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sqlite3
+
+import pytest
+from conftest import run_cli
+
+from annotator.core.agreement import accept_all_agreed, adjudicate, disagreements
+from annotator.core.assign import assign
+from annotator.core.errors import InputError
+from annotator.core.model import GOLD, Suggestion
+from annotator.core.store import Store
+
+TEXTS = [
+    "Kabul and Moscow agreed to an exchange of ambassadors in April 2025.",
+    "China accepted the credentials of the Taliban envoy in January 2024.",
+    "Uzbekistan hosted talks on the trans-Afghan railway last week.",
+]
+
+
+def spans_by_uuid(path) -> dict:
+    conn = sqlite3.connect(path)
+    rows = conn.execute(
+        'SELECT s.uuid, a.hash, s.annotator, s.start, s."end", s.label, s.attrs, s.deleted_at '
+        "FROM spans s JOIN articles a ON a.id = s.article_id"
+    ).fetchall()
+    conn.close()
+    return {r[0]: r[1:] for r in rows}
+
+
+def base_project(path) -> Store:
+    store = Store(path)
+    for t in TEXTS:
+        store.add_article(t)
+    return store
+
+
+def test_merge_union_tombstones_idempotent_and_symmetric(tmp_path):
+    base = base_project(tmp_path / "base.db")
+    a0 = base.article_ids()[0]
+    shared = base.add_span(a0, "ana", 0, 5, "ACTOR")
+    base.close()
+    shutil.copy(tmp_path / "base.db", tmp_path / "a.db")
+    shutil.copy(tmp_path / "base.db", tmp_path / "b.db")
+
+    with Store(tmp_path / "a.db") as a:
+        a.delete_span(shared.uuid, by="ana")  # deleted in one copy ...
+        a.add_span(a.article_ids()[1], "ana", 0, 5, "ACTOR")
+        a.set_status(a.article_ids()[1], "ana", "done")
+        a.add_article("Only in A: Tehran and Kabul signed a transit deal.")
+    with Store(tmp_path / "b.db") as b:
+        b.add_span(b.article_ids()[2], "ben", 0, 10, "ACTOR")
+        b.set_suggestions(b.article_ids()[2], "m", "1", [Suggestion(b.article_ids()[2], 0, 5, "ACTOR", {}, "m", "1")])
+        b.reject_suggestion("ben", b.suggestions(b.article_ids()[2], "ben")[0])
+
+    shutil.copy(tmp_path / "a.db", tmp_path / "a2.db")
+    shutil.copy(tmp_path / "b.db", tmp_path / "b2.db")
+    with Store(tmp_path / "a.db") as a:
+        result = a.merge_from(tmp_path / "b2.db")
+        assert result.spans_added == 1
+        again = a.merge_from(tmp_path / "b2.db")  # merging twice changes nothing
+        assert (again.articles, again.spans_added, again.spans_updated, again.spans_deleted) == (0, 0, 0, 0)
+    with Store(tmp_path / "b.db") as b:
+        b.merge_from(tmp_path / "a2.db")
+    a_spans, b_spans = spans_by_uuid(tmp_path / "a.db"), spans_by_uuid(tmp_path / "b.db")
+    assert a_spans == b_spans  # A<-B and B<-A agree, tombstones included
+    assert a_spans[shared.uuid][-1] is not None  # ... and stays deleted after the merge
+    with Store(tmp_path / "b.db") as b:
+        assert b.article_count() == 4
+        rid = b.article_ids()[2]
+        assert b.rejections(rid, "ben") and b.suggestions(rid)
+        assert b.status(b.article_ids()[1], "ana") == "done"
+
+
+def test_newest_version_wins_and_restore_travels(tmp_path):
+    base = base_project(tmp_path / "base.db")
+    span = base.add_span(base.article_ids()[0], "ana", 0, 5, "ACTOR")
+    base.close()
+    shutil.copy(tmp_path / "base.db", tmp_path / "old.db")
+    with Store(tmp_path / "base.db") as s:
+        s.delete_span(span.uuid, by="ana")
+        s.restore_span(span.uuid)  # undo of the delete: newer than the tombstone
+        s.update_span(span.uuid, label="AGREEMENT", attrs={"type": "DIPLOMATIC"})
+    with Store(tmp_path / "old.db") as old:
+        old.merge_from(tmp_path / "base.db")
+        merged = old.span(span.uuid)
+    assert merged.label == "AGREEMENT" and merged.deleted_at is None
+
+
+def test_foreign_newer_and_unknown_label_files_are_refused(tmp_path):
+    target = base_project(tmp_path / "t.db")
+    before = spans_by_uuid(tmp_path / "t.db")
+    foreign = tmp_path / "f.db"
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE x (y)")
+    conn.commit()
+    conn.close()
+    digest = hashlib.sha256(foreign.read_bytes()).hexdigest()
+    with pytest.raises(InputError):
+        target.merge_from(foreign)
+    assert hashlib.sha256(foreign.read_bytes()).hexdigest() == digest
+
+    other = base_project(tmp_path / "o.db")
+    other.conn.execute("INSERT INTO annotators VALUES ('zed', 'now')")
+    other.conn.execute(
+        "INSERT INTO spans(uuid, article_id, annotator, start, \"end\", label, created_at, updated_at) "
+        "VALUES ('u1', 1, 'zed', 0, 5, 'WEAPON', 'now', 'now')"
+    )
+    other.conn.commit()
+    other.close()
+    with pytest.raises(InputError, match="WEAPON"):
+        target.merge_from(tmp_path / "o.db")
+    assert spans_by_uuid(tmp_path / "t.db") == before
+    r = run_cli("merge", str(foreign), "--db", str(tmp_path / "t.db"))
+    assert r.returncode == 2 and "not an Annotator project" in r.stderr
+    target.close()
+
+
+def test_disagreement_classes_and_adjudication(tmp_path):
+    store = Store(tmp_path / "p.db")
+    text = TEXTS[0]
+    a, _ = store.add_article(text)
+    k, m = text.index("Kabul"), text.index("Moscow")
+    x = text.index("exchange of ambassadors")
+    d = text.index("April 2025")
+    for who in ("ana", "ben"):
+        store.add_span(a, who, k, k + 5, "ACTOR")  # agree
+        store.set_status(a, who, "done")
+    store.add_span(a, "ana", m, m + 6, "ACTOR")  # partial: ben did not mark it
+    store.add_span(a, "ana", x, x + 23, "AGREEMENT", {"type": "DIPLOMATIC"})
+    store.add_span(a, "ben", x, x + 8, "AGREEMENT")  # boundary
+    store.add_span(a, "ana", d, d + 10, "DATE")
+    store.add_span(a, "ben", d, d + 10, "ACTOR")  # label
+    kinds = [g.kind for g in disagreements(store, a, ["ana", "ben"])]
+    assert kinds == ["agree", "partial", "boundary", "label"]
+
+    assert accept_all_agreed(store, a, ["ana", "ben"], "lead") == 1
+    groups = disagreements(store, a, ["ana", "ben"])
+    assert groups[0].resolved
+    adjudicate(store, a, groups[2], "ana", "lead")
+    gold = store.spans(a, GOLD)
+    assert [(s.start, s.end, s.label) for s in gold] == [(k, k + 5, "ACTOR"), (x, x + 23, "AGREEMENT")]
+    assert gold[1].origin == "adjudicated:ana;by=lead" and gold[1].attrs == {"type": "DIPLOMATIC"}
+    adjudicate(store, a, groups[2], "ben", "lead")  # changing one's mind replaces the gold span
+    assert [(s.start, s.end) for s in store.spans(a, GOLD)][1] == (x, x + 8)
+    store.close()
+
+
+def test_assign_annotate_merge_agree_review_gold_export(tmp_path):
+    """The offline team loop, end to end, through the store and the CLI."""
+    lead_path = tmp_path / "lead.db"
+    lead = Store(lead_path)
+    for i in range(12):
+        lead.add_article(f"Report {i}: " + TEXTS[i % 3])
+    lead_ids = {lead.article(i).hash: i for i in lead.article_ids()}
+    plan = assign(lead, ["ana", "ben", "cai"], tmp_path / "packs", overlap=0.5, seed=2)
+    lead.close()
+    # each annotator works offline in their pack
+    for name in ("ana", "ben", "cai"):
+        with Store(tmp_path / "packs" / f"{name}.db") as pack:
+            for aid in pack.article_ids():
+                text = pack.article(aid).text
+                i = text.index("Kabul") if "Kabul" in text else text.index(":") + 2
+                pack.add_span(aid, name, i, i + 5, "ACTOR")
+                if name == "cai" and "20" in text:  # cai also marks a date the others miss
+                    j = text.index("20")
+                    pack.add_span(aid, name, j, j + 4, "DATE")
+                pack.set_status(aid, name, "done")
+    packs = [str(tmp_path / "packs" / f"{n}.db") for n in ("ana", "ben", "cai")]
+    r = run_cli("merge", *packs, "--db", str(lead_path))
+    assert r.returncode == 0, r.stderr
+    stats = json.loads(run_cli("stats", "--db", str(lead_path), "--json").stdout)
+    assert all(s["remaining"] == 0 for s in stats["assignments"].values())
+    # agreement computes on the overlap without further options
+    agr = json.loads(run_cli("agreement", "--db", str(lead_path), "--json").stdout)
+    assert agr["articles"] == len(plan.overlap)
+    assert all(p["articles"] > 0 for p in agr["pairs"])
+    with Store(lead_path) as lead:
+        overlap = lead.overlap_articles()
+        assert {lead.article(i).hash for i in overlap} == {lead.article(i).hash for i in plan.overlap}
+        for aid in sorted(overlap):
+            judges = [n for n in ("ana", "ben", "cai") if lead.status(aid, n) == "done"]
+            accept_all_agreed(lead, aid, judges, "lead")
+            for group in disagreements(lead, aid, judges):
+                if not group.resolved:
+                    adjudicate(lead, aid, group, judges[0], "lead")
+            lead.set_status(aid, GOLD, "done")
+    out = tmp_path / "gold.jsonl"
+    r = run_cli("export", "--db", str(lead_path), "--gold", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    records = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == len(plan.overlap) and all(r["_annotator_id"] == GOLD for r in records)
+    assert all(r["spans"] for r in records)
+    assert {lead_ids[r["meta"]["article_id"]] for r in records} == set(plan.overlap)
+
+
+def test_pack_shows_suggestions_without_any_model(tmp_path, qtbot):
+    from PySide6.QtCore import QSettings
+
+    from annotator.gui.main_window import MainWindow
+
+    lead = Store(tmp_path / "lead.db")
+    aid, _ = lead.add_article(TEXTS[0])
+    lead.set_suggestions(aid, "en_core_web_lg", "3.8.0", [Suggestion(aid, 0, 5, "ACTOR", {"kind": "state"}, "en_core_web_lg", "3.8.0")])
+    assign(lead, ["ana"], tmp_path / "packs", overlap=0)
+    lead.close()
+    pack = Store(tmp_path / "packs" / "ana.db")
+
+    def no_model(store):
+        raise RuntimeError("no spaCy pipeline installed")
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat)
+    w = MainWindow(pack, settings, nlp_loader=no_model, ask_name=False)
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: "unavailable" in w.status_model.text(), timeout=10000)
+    assert w.annotator == "ana"  # preset from the pack
+    assert [(s.start, s.end, s.label) for s in w.suggestions] == [(0, 5, "ACTOR")]
+    w.close()
+    pack.close()
