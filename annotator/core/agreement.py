@@ -13,13 +13,14 @@ against scikit-learn and the `krippendorff` package.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from annotator.core.evaluation import exact_matches, overlap_matches
-from annotator.core.formats.align import TokenIndex, tokenize
+from annotator.core.evaluation import overlap_matches_by_label
+from annotator.core.formats.align import TOKENIZER_ID, TokenIndex, offsets_blob
 from annotator.core.model import GOLD, Span, Status
 from annotator.core.store import Store
 
@@ -50,10 +51,15 @@ def cohen_kappa(a: Sequence, b: Sequence) -> float | None:
     """Cohen's kappa of two label sequences; None when undefined (chance agreement is 1)."""
     if len(a) == 0:
         return None
-    values = {v: i for i, v in enumerate(sorted(set(a) | set(b)))}
-    x = np.fromiter((values[v] for v in a), dtype=np.int64, count=len(a))
-    y = np.fromiter((values[v] for v in b), dtype=np.int64, count=len(b))
-    k = len(values)
+    if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
+        # small non-negative codes: categories nobody used add only zero rows and columns
+        x, y = a.astype(np.int64), b.astype(np.int64)
+        k = int(max(x.max(), y.max())) + 1
+    else:
+        values = {v: i for i, v in enumerate(sorted(set(a) | set(b)))}
+        x = np.fromiter((values[v] for v in a), dtype=np.int64, count=len(a))
+        y = np.fromiter((values[v] for v in b), dtype=np.int64, count=len(b))
+        k = len(values)
     confusion = np.bincount(x * k + y, minlength=k * k).reshape(k, k).astype(float)
     n = confusion.sum()
     expected = np.outer(confusion.sum(axis=1), confusion.sum(axis=0)) / n
@@ -95,6 +101,35 @@ def krippendorff_alpha(units: Sequence[Sequence[str | None]]) -> float | None:
     return float(1 - (n - 1) * coincidence[off].sum() / expected)
 
 
+def krippendorff_alpha_codes(matrix: np.ndarray) -> float | None:
+    """Nominal alpha from a units x coders matrix of small non-negative codes, -1 where missing."""
+    if matrix.size == 0:
+        return None
+    valid = matrix >= 0
+    pairable = valid.sum(axis=1) >= 2
+    matrix, valid = matrix[pairable], valid[pairable]
+    if not len(matrix):
+        return None
+    n_units, n_coders = matrix.shape
+    width = int(matrix.max()) + 1
+    rows = np.repeat(np.arange(n_units), n_coders)[valid.ravel()]
+    values = matrix.ravel()[valid.ravel()].astype(np.int64)
+    counts = np.bincount(rows * width + values, minlength=n_units * width).reshape(n_units, width)
+    counts = counts[:, counts.sum(axis=0) > 0].astype(float)  # values that occur
+    if counts.shape[1] < 2:
+        return None
+    w = 1.0 / (counts.sum(axis=1) - 1)
+    weighted = counts * w[:, None]
+    coincidence = weighted.T @ counts - np.diag(weighted.sum(axis=0))
+    n_c = coincidence.sum(axis=1)
+    n = n_c.sum()
+    off = ~np.eye(counts.shape[1], dtype=bool)
+    expected = np.outer(n_c, n_c)[off].sum()
+    if expected == 0:
+        return None
+    return float(1 - (n - 1) * coincidence[off].sum() / expected)
+
+
 # -- the project's figures -----------------------------------------------------------
 
 
@@ -103,7 +138,7 @@ class ArticleJudgements:
     article_id: int
     index: TokenIndex
     spans: dict[str, list[tuple[int, int, str]]]  # annotator -> spans, only those who judged
-    units: dict[str, list[str]] = field(default_factory=dict)
+    units: dict[str, np.ndarray] = field(default_factory=dict)  # label codes, 0 = O
 
 
 def default_annotators(store: Store) -> list[str]:
@@ -121,22 +156,37 @@ def collect(store: Store, annotators: Sequence[str], label: str | None = None) -
     ids = sorted(judged)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        articles = store.articles_bulk(chunk)
-        spans = store.spans_bulk(chunk)
+        offsets = store.token_offsets(chunk, TOKENIZER_ID, offsets_blob)
+        spans = store.span_triples_bulk(chunk)
         for article_id in chunk:
             names = sorted(judged[article_id])
             per = {
-                n: [(s.start, s.end, s.label) for s in spans.get((article_id, n), []) if label is None or s.label == label]
+                n: [s for s in spans.get((article_id, n), []) if label is None or s[2] == label]
                 for n in names
             }
-            out.append(ArticleJudgements(article_id, TokenIndex(tokenize(articles[article_id].text)), per))
+            out.append(ArticleJudgements(article_id, TokenIndex.from_blob(offsets[article_id]), per))
+    codes = {lab: i + 1 for i, lab in enumerate(store.scheme.names)}
     for art in out:
-        art.units = {n: unit_labels(art.index, s) for n, s in art.spans.items()}
+        art.units = {n: unit_codes(art.index, s, codes) for n, s in art.spans.items()}
     return out
 
 
-def _binary(labels: list[str], label: str) -> list[str]:
-    return [label if v == label else OUTSIDE for v in labels]
+def unit_codes(index: TokenIndex, spans, codes: dict[str, int]) -> np.ndarray:
+    """unit_labels as integer codes (0 = O), filled a span at a time."""
+    out = np.zeros(len(index), dtype=np.int16)
+    last = -1  # last token filled: spans that do not overlap it can be written whole
+    for start, end, label in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]), s[2])):
+        rng = index.token_range(start, end)
+        if rng is None:
+            continue
+        code = codes.get(label) or codes.setdefault(label, len(codes) + 1)
+        if rng[0] > last:
+            out[rng[0] : rng[1] + 1] = code
+        else:
+            part = out[rng[0] : rng[1] + 1]
+            part[part == 0] = code
+        last = max(last, rng[1])
+    return out
 
 
 def _f1(matched: int, total: int) -> float | None:
@@ -153,18 +203,19 @@ def agreement(
     shared = [a for a in arts if len(a.spans) >= 2]
 
     # alpha over all units at once, built column-wise for speed
+    codes = {lab: i + 1 for i, lab in enumerate(store.scheme.names)}
+    columns = []
+    for n in names:
+        col = [art.units[n] if n in art.units else np.full(len(art.index), -1, dtype=np.int16) for art in shared]
+        columns.append(np.concatenate(col) if col else np.zeros(0, dtype=np.int16))
+    matrix = np.stack(columns, axis=1) if columns else np.zeros((0, 0), dtype=np.int16)
+
     def alpha_fast(binary_label: str | None) -> float | None:
-        units = []
-        for art in shared:
-            cols = []
-            for n in names:
-                if n in art.units:
-                    u = art.units[n]
-                    cols.append(_binary(u, binary_label) if binary_label else u)
-                else:
-                    cols.append([None] * len(art.index))
-            units.extend(zip(*cols, strict=True))
-        return krippendorff_alpha(units)
+        if binary_label is None:
+            return krippendorff_alpha_codes(matrix)
+        code = codes[binary_label]
+        binary = np.where(matrix < 0, -1, (matrix == code).astype(np.int16))
+        return krippendorff_alpha_codes(binary)
 
     result = {
         "annotators": names,
@@ -177,30 +228,37 @@ def agreement(
     }
     for a, b in itertools.combinations(names, 2):
         both = [art for art in arts if a in art.spans and b in art.spans]
-        ua = [v for art in both for v in art.units[a]]
-        ub = [v for art in both for v in art.units[b]]
+        ua = np.concatenate([art.units[a] for art in both]) if both else np.zeros(0, dtype=np.int16)
+        ub = np.concatenate([art.units[b] for art in both]) if both else np.zeros(0, dtype=np.int16)
         pair = {
             "a": a,
             "b": b,
             "articles": len(both),
             "units": len(ua),
-            "cohen_kappa": cohen_kappa(ua, ub) if not label else cohen_kappa(_binary(ua, label), _binary(ub, label)),
+            "cohen_kappa": cohen_kappa(ua, ub) if not label else cohen_kappa(ua == codes[label], ub == codes[label]),
             "per_label": {},
         }
-        for lab in [None, *labels]:
-            exact = overlap = total = 0
-            for art in both:
-                sa = [s for s in art.spans[a] if lab is None or s[2] == lab]
-                sb = [s for s in art.spans[b] if lab is None or s[2] == lab]
-                exact += exact_matches(sa, sb)
-                overlap += overlap_matches(sa, sb)
-                total += len(sa) + len(sb)
-            figures = {"span_f1_exact": _f1(exact, total), "span_f1_overlap": _f1(overlap, total)}
-            if lab is None:
-                pair.update(figures)
-            else:
-                figures["cohen_kappa"] = cohen_kappa(_binary(ua, lab), _binary(ub, lab))
-                pair["per_label"][lab] = figures
+        exact: dict[str | None, int] = {}
+        overlap: dict[str | None, int] = {}
+        total: dict[str | None, int] = {}
+        for art in both:
+            sa, sb = art.spans[a], art.spans[b]
+            for lab, n in Counter(s[2] for s in (*sa, *sb)).items():
+                total[lab] = total.get(lab, 0) + n
+            for span, n in (Counter(sa) & Counter(sb)).items():  # multiset intersection
+                exact[span[2]] = exact.get(span[2], 0) + n
+            for lab, n in overlap_matches_by_label(sa, sb).items():
+                overlap[lab] = overlap.get(lab, 0) + n
+        pair.update(
+            span_f1_exact=_f1(sum(exact.values()), sum(total.values())),
+            span_f1_overlap=_f1(sum(overlap.values()), sum(total.values())),
+        )
+        for lab in labels:
+            pair["per_label"][lab] = {
+                "span_f1_exact": _f1(exact.get(lab, 0), total.get(lab, 0)),
+                "span_f1_overlap": _f1(overlap.get(lab, 0), total.get(lab, 0)),
+                "cohen_kappa": cohen_kappa(ua == codes[lab], ub == codes[lab]),
+            }
         result["pairs"].append(pair)
     return result
 

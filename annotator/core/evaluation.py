@@ -24,21 +24,37 @@ def exact_matches(a: Iterable[Triple], b: Iterable[Triple]) -> int:
 
 def overlap_matches(a: Sequence[Triple], b: Sequence[Triple]) -> int:
     """Pairs with the same label whose ranges intersect, greedily by largest overlap."""
-    pairs = []
-    for i, (s1, e1, l1) in enumerate(a):
-        for j, (s2, e2, l2) in enumerate(b):
-            if l1 == l2:
-                ov = min(e1, e2) - max(s1, s2)
+    return sum(overlap_matches_by_label(a, b).values())
+
+
+def overlap_matches_by_label(a: Sequence[Triple], b: Sequence[Triple]) -> dict[str, int]:
+    """Overlap matches counted per label (spans only ever match their own label)."""
+    out: dict[str, int] = {}
+    by_label: dict[str, tuple[list, list]] = {}
+    for s in a:
+        by_label.setdefault(s[2], ([], []))[0].append(s)
+    for s in b:
+        by_label.setdefault(s[2], ([], []))[1].append(s)
+    for label, (la, lb) in by_label.items():
+        if not la or not lb:
+            continue
+        if sorted(la) == sorted(lb):
+            out[label] = len(la)  # identical: every span matches its twin
+            continue
+        pairs = []
+        for i, (s1, e1, _) in enumerate(la):
+            for j, (s2, e2, _) in enumerate(lb):
+                ov = (e1 if e1 < e2 else e2) - (s1 if s1 > s2 else s2)
                 if ov > 0:
                     pairs.append((-ov, i, j))
-    pairs.sort()
-    used_a, used_b, n = set(), set(), 0
-    for _ov, i, j in pairs:
-        if i not in used_a and j not in used_b:
-            used_a.add(i)
-            used_b.add(j)
-            n += 1
-    return n
+        pairs.sort()
+        used_a, used_b = set(), set()
+        for _ov, i, j in pairs:
+            if i not in used_a and j not in used_b:
+                used_a.add(i)
+                used_b.add(j)
+        out[label] = len(used_a)
+    return out
 
 
 def prf(tp: int, predicted: int, reference: int) -> dict[str, float | int | None]:

@@ -156,6 +156,20 @@ def m002_assignments(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m003_token_cache(db: sqlite_utils.Database) -> None:
+    # token offsets of immutable texts, so agreement need not re-tokenise a corpus each time
+    db.executescript(
+        """
+        CREATE TABLE token_cache (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+            tokenizer TEXT NOT NULL,
+            offsets BLOB NOT NULL
+        );
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 # Settings a pack carries from its lead project, so annotators work to the same scheme.
@@ -529,6 +543,39 @@ class Store:
         for row in self._q(sql + ' ORDER BY start, "end", label, annotator, uuid', params):
             span = _span(row)
             out.setdefault((span.article_id, span.annotator), []).append(span)
+        return out
+
+    def token_offsets(self, ids: list[int], tokenizer: str, compute) -> dict[int, bytes]:
+        """Cached token offsets per article; `compute(text) -> bytes` fills the gaps (and the cache)."""
+        marks = ",".join(str(int(i)) for i in ids) or "NULL"
+        out = {
+            r["article_id"]: r["offsets"]
+            for r in self._q(
+                f"SELECT article_id, offsets FROM token_cache WHERE article_id IN ({marks}) AND tokenizer = ?",
+                (tokenizer,),
+            )
+        }
+        missing = [i for i in ids if i not in out]
+        if missing:
+            fresh = {i: compute(a.text) for i, a in self.articles_bulk(missing).items()}
+            with self._write():
+                self.conn.executemany(
+                    "INSERT OR REPLACE INTO token_cache(article_id, tokenizer, offsets) VALUES (?, ?, ?)",
+                    [(i, tokenizer, blob) for i, blob in fresh.items()],
+                )
+            out.update(fresh)
+        return out
+
+    def span_triples_bulk(self, ids: list[int]) -> dict[tuple[int, str], list[tuple[int, int, str]]]:
+        """(start, end, label) of live spans per (article, annotator): what metrics need, cheaply."""
+        marks = ",".join(str(int(i)) for i in ids) or "NULL"
+        out: dict[tuple[int, str], list[tuple[int, int, str]]] = {}
+        rows = self.conn.execute(
+            f'SELECT article_id, annotator, start, "end", label FROM spans WHERE article_id IN ({marks})'
+            ' AND deleted_at IS NULL ORDER BY start, "end", label'
+        )
+        for aid, annotator, start, end, label in rows:
+            out.setdefault((aid, annotator), []).append((start, end, label))
         return out
 
     def article_id_by_hash(self, digest: str) -> int | None:
