@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
         self.selected_key: str | None = None
         self._jobs: list = []
         self.closed = False
+        self.review = None  # a review.Review while in review mode
         self.annotator = annotator or self._initial_name(ask_name)
         self._build()
         self._open_store(store)
@@ -145,6 +146,15 @@ class MainWindow(QMainWindow):
             ActionSpec("next_todo", "&Go", "Next &unfinished", ("Ctrl+U",), "Go to the next article not done", "next_unfinished"),
             ActionSpec("preannotate", "&Model", "&Pre-annotate project", ("Ctrl+Shift+P",), "Suggest spans for every article with the model and rules", "preannotate_project"),
             ActionSpec("train", "&Model", "&Train a model from these annotations…", ("Ctrl+Shift+T",), "Train a NER model on the project's annotations and use it for pre-highlighting", "train_dialog"),
+            ActionSpec("review", "&Review", "&Review mode", ("Ctrl+R",), "Compare annotators and adjudicate into gold", "toggle_review", True),
+            *[
+                ActionSpec(f"take_{i}", "&Review", f"Take annotator {i}'s version", (f"Alt+{i}",),
+                           f"Gold takes the {i}. reviewed annotator's version of the selected disagreement", f"take:{i - 1}")
+                for i in range(1, 10)
+            ],
+            ActionSpec("accept_agreed", "&Review", "Accept all &agreed", ("Ctrl+Shift+G",), "Copy every span all annotators agree on into gold", "accept_agreed"),
+            ActionSpec("dashboard", "&Review", "Agreement &dashboard", ("Ctrl+Shift+K",), "Agreement figures per label, with a chart", "show_dashboard"),
+            ActionSpec("merge", "&File", "&Merge projects…", ("Ctrl+Shift+M",), "Bring other annotators' project files into this one", "merge_dialog"),
             ActionSpec("dark", "&View", "&Dark theme", ("Ctrl+Shift+D",), "Switch between light and dark theme", "toggle_theme", True),
             ActionSpec("guidelines", "&View", "Annotation &guidelines", ("F1",), "Show the project's annotation guidelines", "toggle_guidelines", True),
             ActionSpec("shortcuts", "&Help", "&Keyboard shortcuts", ("Ctrl+/", "F2"), "List every action and its keys", "show_shortcuts"),
@@ -276,6 +286,9 @@ class MainWindow(QMainWindow):
             if spec.handler.startswith("label:"):
                 name = spec.handler.split(":", 1)[1]
                 action.triggered.connect(lambda _c=False, n=name: self.apply_label(n))
+            elif spec.handler.startswith("take:"):
+                i = int(spec.handler.split(":", 1)[1])
+                action.triggered.connect(lambda _c=False, i=i: self.review and self.review.take(i))
             else:
                 handler = getattr(self, spec.handler)
                 action.triggered.connect(lambda _c=False, h=handler: h())
@@ -376,6 +389,12 @@ class MainWindow(QMainWindow):
             status=self.status_filter.currentData() or None,
             search=self.search.text().strip() or None,
         )
+        if self.review is not None:
+            counts = self.review.counts([r.id for r in rows])
+            self.list_model.extra_title = "Disagreements"
+            self.list_model.extra = counts
+        else:
+            self.list_model.extra_title, self.list_model.extra = "", {}
         self.list_model.set_rows(rows)
         header = self.list_view.horizontalHeader()
         header.setSectionResizeMode(0, header.ResizeMode.Stretch)
@@ -394,7 +413,8 @@ class MainWindow(QMainWindow):
     def update_status(self) -> None:
         total = self.store.article_count()
         done = self.store.count_status(self.annotator, Status.DONE)
-        self.status_name.setText(f"annotator: {self.annotator}")
+        who = self.annotator if self.review is None else f"{self.review.reviewer} (reviewing → gold)"
+        self.status_name.setText(f"annotator: {who}")
         self.status_project.setText(f"project: {self.store.path.name}")
         self.status_progress.setText(f"done {done} / {total}")
         model = self.pipeline_state if self.pipeline is None else (
@@ -429,6 +449,10 @@ class MainWindow(QMainWindow):
 
     def _load_marks(self) -> None:
         self.spans = self.store.spans(self.article_id, self.annotator)
+        if self.review is not None:
+            self.review.load(self.article_id)
+            self.suggestions = []
+            return
         model = getattr(self.pipeline, "name", None)
         sugs = self.store.suggestions(self.article_id, self.annotator, model=model)
         if not sugs and model is not None:
@@ -451,6 +475,10 @@ class MainWindow(QMainWindow):
             Mark(to_qt(s.start), to_qt(s.end), s.label, "suggestion", suggestion_key(s))
             for s in self.suggestions
         ]
+        if self.review is not None:
+            for g in self.review.open_groups():
+                label = next((s.label for v in g.versions.values() for s in v), "")
+                marks.append(Mark(to_qt(g.start), to_qt(g.end), label, g.kind, g.key))
         return marks
 
     def _fill_side(self) -> None:
@@ -460,6 +488,8 @@ class MainWindow(QMainWindow):
             (s.start, 1, suggestion_key(s), s.label, text[s.start : s.end], s.attrs, True)
             for s in self.suggestions
         ]
+        if self.review is not None:
+            items += self.review.rows(text)
         items.sort(key=lambda item: item[:3])
         self.side.set_rows([(k, lab, t, d, sug) for _s, _o, k, lab, t, d, sug in items])
         self._show_selected()
@@ -481,7 +511,10 @@ class MainWindow(QMainWindow):
             return
         fresh = self.store.article_row(article_id, self.annotator)
         self.list_model.rows[row] = fresh
-        self.list_model.dataChanged.emit(self.list_model.index(row, 0), self.list_model.index(row, 3))
+        if self.review is not None:
+            self.list_model.extra.update(self.review.counts([article_id]))
+        last = self.list_model.columnCount() - 1
+        self.list_model.dataChanged.emit(self.list_model.index(row, 0), self.list_model.index(row, last))
         self.update_status()
 
     # -- selection -----------------------------------------------------------------------
@@ -495,6 +528,8 @@ class MainWindow(QMainWindow):
         for s in self.suggestions:
             if suggestion_key(s) == key:
                 return s
+        if self.review is not None:
+            return self.review.find(key)
         return None
 
     def selected_item(self):
@@ -506,15 +541,16 @@ class MainWindow(QMainWindow):
         mark = None
         if item is not None:
             to_qt = self.view.offsets.to_qt
-            kind = "span" if isinstance(item, Span) else "suggestion"
-            mark = Mark(to_qt(item.start), to_qt(item.end), item.label, kind, key)
+            kind = "span" if isinstance(item, Span) else "suggestion" if isinstance(item, Suggestion) else item.kind
+            label = getattr(item, "label", None) or next((s.label for v in item.versions.values() for s in v), "")
+            mark = Mark(to_qt(item.start), to_qt(item.end), label, kind, key)
         self.view.select_mark(mark, scroll=scroll)
         self.side.select_key(self.selected_key)
         self._show_selected()
 
     def _show_selected(self) -> None:
         item = self.selected_item()
-        if item is None:
+        if item is None or not isinstance(item, Span | Suggestion):
             self.side.show_attributes(None, {}, editable=False)
         else:
             self.side.show_attributes(item.label, item.attrs, editable=isinstance(item, Span))
@@ -527,8 +563,13 @@ class MainWindow(QMainWindow):
         self.select_key(None)
 
     def _ordered_keys(self) -> list[str]:
+        if self.review is not None and self.review.open_groups():
+            # reviewing: Tab walks the open disagreements
+            return [g.key for g in self.review.open_groups()]
         items = [(s.start, s.end, s.uuid) for s in self.spans]
         items += [(s.start, s.end, suggestion_key(s)) for s in self.suggestions]
+        if self.review is not None:
+            items += [(g.start, g.end, g.key) for g in self.review.open_groups()]
         return [k for _s, _e, k in sorted(items)]
 
     def next_mark(self, step: int = 1) -> None:
@@ -875,6 +916,100 @@ class MainWindow(QMainWindow):
         out = QFileDialog.getExistingDirectory(self, "Folder for the trained model", str(self.store.path.parent))
         if out:
             self.train_model(out, gold=GOLD in self.store.annotators())
+
+    # -- review mode -----------------------------------------------------------------------------
+
+    def toggle_review(self) -> None:
+        if self.review is not None:
+            self.leave_review()
+            return
+        from annotator.core.model import GOLD
+        from annotator.core.model import Status as St
+
+        judged = sorted({n for (_a, n), st in self.store.all_statuses().items() if st == St.DONE and n != GOLD})
+        default = ",".join(judged)
+        names, ok = QInputDialog.getText(self, "Review", "Annotators to compare (comma-separated):", text=default)
+        if ok and names.strip():
+            self.enter_review([n.strip() for n in names.split(",") if n.strip()])
+        else:
+            self.actions_by_id["review"].setChecked(False)
+
+    def enter_review(self, annotators: list[str]) -> None:
+        from annotator.core.model import GOLD
+        from annotator.gui.review import Review
+
+        self.review = Review(self, annotators, reviewer=self.annotator)
+        self._annotator_before_review = self.annotator
+        self.annotator = GOLD  # edits in review mode are the gold version
+        self.actions_by_id["review"].setChecked(True)
+        self.legend.setText("Review: <span style='color:#2e7d32'>agree</span> · <span style='color:#f9a825'>some</span> · "
+                            "<span style='color:#c62828'>label</span> · <span style='color:#6a1b9a'>boundary</span> · "
+                            f"Alt+1..{len(annotators)}: take {', '.join(annotators)}")  # fmt: skip
+        self.undo_stack.clear()
+        self.refresh_list()
+        if self.article_id is not None:
+            self.show_article(self.article_id)
+        self.update_status()
+
+    def leave_review(self) -> None:
+        self.annotator = self._annotator_before_review
+        self.review = None
+        self.actions_by_id["review"].setChecked(False)
+        self.legend.setText("<span style='text-decoration: underline'>solid</span> = your spans, <i>dashed</i> = suggestions")
+        self.undo_stack.clear()
+        self.refresh_list()
+        if self.article_id is not None:
+            self.show_article(self.article_id)
+        self.update_status()
+
+    def accept_agreed(self) -> None:
+        if self.review is not None:
+            n = self.review.accept_agreed()
+            self.statusBar().showMessage(f"{n} agreed span group(s) copied into gold", 5000)
+
+    def show_dashboard(self) -> object:
+        from annotator.core.agreement import agreement
+        from annotator.gui.review import dashboard
+
+        path = self.store.path
+        names = self.review.annotators if self.review is not None else None
+        colors = {lab.name: lab.color for lab in self.store.scheme.labels}
+
+        def work(job):
+            with Store(path) as store:
+                return agreement(store, names)
+
+        def done(result):
+            self.dashboard_dialog = dashboard(self, result, colors)
+            self.dashboard_dialog.show()
+
+        return run_with_progress(self, "Computing agreement", work, done, self.report_error)
+
+    def merge_paths(self, paths: list[str]) -> object:
+        path = self.store.path
+
+        def work(job):
+            summaries = []
+            with Store(path) as store:
+                for i, other in enumerate(paths):
+                    if job.cancelled():
+                        break
+                    summaries.append(store.merge_from(other).summary())
+                    job.progress(i + 1, len(paths), Path(other).name)
+            return summaries
+
+        def done(summaries):
+            self.refresh_list()
+            if self.article_id is not None:
+                self.show_article(self.article_id)
+            self.statusBar().showMessage("; ".join(summaries), 20000)
+
+        return run_with_progress(self, "Merging", work, done, self.report_error)
+
+    def merge_dialog(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Merge projects", str(self.store.path.parent), "Annotator project (*.db)")
+        if paths:
+            self.merge_paths(paths)
 
     # -- messages, help, theme -------------------------------------------------------------------
 
