@@ -135,3 +135,30 @@ def test_assign_cli_and_stats(tmp_path):
         "--per-article", "2", "--out-dir", str(tmp_path / "p2"),
     )  # fmt: skip
     assert bad.returncode == 2 and "per-article" in bad.stderr
+
+
+def test_assign_dialog_previews_then_writes(tmp_path, qtbot):
+    from PySide6.QtCore import QSettings
+
+    from annotator.gui.main_window import MainWindow
+
+    lead = make_lead(tmp_path / "lead.db", n=10)
+    w = MainWindow(lead, QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat), annotator="lead",
+                   nlp_loader=lambda s: None, ask_name=False)  # fmt: skip
+    qtbot.addWidget(w)
+    dialog = w.show_assign()
+    dialog.names.setText("ana,ben,cai")
+    dialog.overlap.setValue(0.3)
+    dialog.out_dir.setText(str(tmp_path / "packs"))
+    assert dialog.preview.rowCount() == 3
+    assert not (tmp_path / "packs").exists()  # a preview writes nothing
+    shown = sum(int(dialog.preview.item(i, 1).text()) for i in range(3))
+    assert shown == 10 + 3  # three overlap articles counted twice
+    job = dialog.write()
+    qtbot.waitUntil(job.done.is_set, timeout=20000)
+    qtbot.waitUntil(lambda: (tmp_path / "packs" / "cai.db").exists(), timeout=10000)
+    qtbot.waitUntil(lambda: w.list_model.extra_title == "Assigned", timeout=10000)
+    assert sum("⧉" in v for v in w.list_model.extra.values()) == 3
+    dialog.close()
+    w.close()
+    lead.close()

@@ -999,6 +999,16 @@ class Store:
                 [(a, annotator, int(a in overlap), pack, stamp) for a in ids],
             )
 
+    def has_assignments(self) -> bool:
+        return bool(self._q("SELECT 1 FROM assignments LIMIT 1"))
+
+    def assignment_labels(self) -> dict[int, str]:
+        """Per article, who has it ("ana, ben ⧉" marks the overlap), for the article list."""
+        out: dict[int, list[str]] = {}
+        for r in self._q("SELECT article_id, annotator FROM assignments ORDER BY annotator"):
+            out.setdefault(r["article_id"], []).append(r["annotator"])
+        return {a: ", ".join(n) + (" ⧉" if len(n) > 1 else "") for a, n in out.items()}
+
     def overlap_articles(self) -> set[int]:
         """Articles handed to more than one annotator."""
         rows = self._q(

@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
             ActionSpec("accept_agreed", "&Review", "Accept all &agreed", ("Ctrl+Shift+G",), "Copy every span all annotators agree on into gold", "accept_agreed"),
             ActionSpec("dashboard", "&Review", "Agreement &dashboard", ("Ctrl+Shift+K",), "Agreement figures per label, with a chart", "show_dashboard"),
             ActionSpec("merge", "&File", "&Merge projects…", ("Ctrl+Shift+M",), "Bring other annotators' project files into this one", "merge_dialog"),
+            ActionSpec("assign", "&Project", "&Assign work…", ("Ctrl+Shift+W",), "Hand out packs of articles to offline annotators, with overlap", "show_assign"),
             ActionSpec("dark", "&View", "&Dark theme", ("Ctrl+Shift+D",), "Switch between light and dark theme", "toggle_theme", True),
             ActionSpec("guidelines", "&View", "Annotation &guidelines", ("F1",), "Show the project's annotation guidelines", "toggle_guidelines", True),
             ActionSpec("shortcuts", "&Help", "&Keyboard shortcuts", ("Ctrl+/", "F2"), "List every action and its keys", "show_shortcuts"),
@@ -393,6 +394,9 @@ class MainWindow(QMainWindow):
             counts = self.review.counts([r.id for r in rows])
             self.list_model.extra_title = "Disagreements"
             self.list_model.extra = counts
+        elif self.store.has_assignments():
+            self.list_model.extra_title = "Assigned"
+            self.list_model.extra = self.store.assignment_labels()
         else:
             self.list_model.extra_title, self.list_model.extra = "", {}
         self.list_model.set_rows(rows)
@@ -984,6 +988,13 @@ class MainWindow(QMainWindow):
             self.dashboard_dialog.show()
 
         return run_with_progress(self, "Computing agreement", work, done, self.report_error)
+
+    def show_assign(self):
+        from annotator.gui.assign_dialog import AssignDialog
+
+        self.assign_dialog = AssignDialog(self)
+        self.assign_dialog.show()
+        return self.assign_dialog
 
     def merge_paths(self, paths: list[str]) -> object:
         path = self.store.path
