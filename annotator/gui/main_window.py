@@ -336,6 +336,9 @@ class MainWindow(QMainWindow):
             self.report_error(str(exc))
             return False
         old = self.store
+        pack = store.setting("pack") or {}
+        if pack.get("annotator") and self.review is None:
+            self.annotator = pack["annotator"]  # a pack says whose it is; File › name changes it
         self._open_store(store)
         if old is not store:
             old.close()
