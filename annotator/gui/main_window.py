@@ -379,6 +379,10 @@ class MainWindow(QMainWindow):
     def set_annotator(self, name: str) -> None:
         self.annotator = name
         self.settings.setValue("annotator", name)
+        self._reload()
+
+    def _reload(self) -> None:
+        """After a change of who is annotating (or reviewing): undo history, list and view anew."""
         self.undo_stack.clear()
         self.refresh_list()
         if self.article_id is not None:
@@ -952,22 +956,14 @@ class MainWindow(QMainWindow):
         self.legend.setText("Review: <span style='color:#2e7d32'>agree</span> · <span style='color:#f9a825'>some</span> · "
                             "<span style='color:#c62828'>label</span> · <span style='color:#6a1b9a'>boundary</span> · "
                             f"Alt+1..{len(annotators)}: take {', '.join(annotators)}")  # fmt: skip
-        self.undo_stack.clear()
-        self.refresh_list()
-        if self.article_id is not None:
-            self.show_article(self.article_id)
-        self.update_status()
+        self._reload()
 
     def leave_review(self) -> None:
         self.annotator = self._annotator_before_review
         self.review = None
         self.actions_by_id["review"].setChecked(False)
         self.legend.setText("<span style='text-decoration: underline'>solid</span> = your spans, <i>dashed</i> = suggestions")
-        self.undo_stack.clear()
-        self.refresh_list()
-        if self.article_id is not None:
-            self.show_article(self.article_id)
-        self.update_status()
+        self._reload()
 
     def accept_agreed(self) -> None:
         if self.review is not None:
