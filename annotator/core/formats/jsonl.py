@@ -35,7 +35,11 @@ def article_record(
     status: str | None,
     with_tokens: bool = True,
 ) -> dict[str, Any]:
-    """The export record; without tokens (for formats that tokenise themselves) it is cheap."""
+    """The export record.
+
+    Without tokens (for formats that tokenise themselves) it is cheap: no
+    tokenisation and no Prodigy hashes, which only the JSONL file carries.
+    """
     doc = tokenize(article.text) if with_tokens else None
     index = TokenIndex(doc) if doc is not None else None
     out_spans = []
@@ -65,17 +69,20 @@ def article_record(
         article_id=article.hash,
         status=status,
     )
-    input_hash = _hash32(article.text)
-    task_key = json.dumps(
-        [(s["start"], s["end"], s["label"]) for s in out_spans], separators=(",", ":")
-    )
+    input_hash = task_hash = None
+    if with_tokens:
+        input_hash = _hash32(article.text)
+        task_key = json.dumps(
+            [(s["start"], s["end"], s["label"]) for s in out_spans], separators=(",", ":")
+        )
+        task_hash = _hash32(str(input_hash), annotator or "", task_key)
     return {
         "text": article.text,
         "meta": meta,
         "tokens": token_dicts(doc) if doc is not None else None,
         "spans": out_spans,
         "_input_hash": input_hash,
-        "_task_hash": _hash32(str(input_hash), annotator or "", task_key),
+        "_task_hash": task_hash,
         "_view_id": "ner_manual",
         "answer": "accept",
         "_annotator_id": annotator,
