@@ -89,3 +89,10 @@ def test_dashboard_shows_figures(qtbot, reviewed):
     assert table.rowCount() == 3 and table.columnCount() == 4
     assert table.item(0, 0).text() not in ("",)
     w.dashboard_dialog.close()
+
+
+def test_the_view_says_who_marked_what(reviewed):
+    w, store, a = reviewed
+    label_conflict = next(m for m in w.view.highlighter.marks if m.kind == "label")
+    text = w.describe_mark(label_conflict)
+    assert "ana: DATE “April 2025”" in text and "ben: ACTOR “April 2025”" in text

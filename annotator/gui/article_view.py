@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from typing import NamedTuple
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -19,7 +19,7 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextFormat,
 )
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip
 
 from annotator.gui.offsets import OffsetMap
 
@@ -127,6 +127,7 @@ class ArticleView(QPlainTextEdit):
         self.offsets = OffsetMap("")
         self.selected: Mark | None = None
         self._press_pos = None
+        self.describe = lambda mark: mark.label  # the window tells what a mark is: who, which attributes
 
     # -- content -------------------------------------------------------------
 
@@ -198,6 +199,17 @@ class ArticleView(QPlainTextEdit):
         cursor = self.textCursor()
         cursor.clearSelection()
         self.setTextCursor(cursor)
+
+    def viewportEvent(self, event):  # noqa: N802
+        if event.type() == QEvent.ToolTip:
+            pos = self.cursorForPosition(event.position().toPoint() if hasattr(event, "position") else event.pos()).position()
+            mark = self.mark_at(pos)
+            if mark is not None:
+                QToolTip.showText(event.globalPos(), self.describe(mark), self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
 
     # -- mouse: a click (not a drag) on a mark selects it ---------------------
 

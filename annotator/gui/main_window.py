@@ -235,6 +235,7 @@ class MainWindow(QMainWindow):
         cv.addLayout(bar)
         self.view = ArticleView(colors)
         self.view.markClicked.connect(self.on_mark_clicked)
+        self.view.describe = self.describe_mark
         cv.addWidget(self.view, 1)
 
         # right: spans and attributes
@@ -565,6 +566,23 @@ class MainWindow(QMainWindow):
             self.side.show_attributes(None, {}, editable=False)
         else:
             self.side.show_attributes(item.label, item.attrs, editable=isinstance(item, Span))
+
+    def describe_mark(self, mark: Mark) -> str:
+        """Tooltip text: a span's label and attributes; in review, who marked what."""
+        from annotator.gui.side_panel import span_details
+
+        item = self._find(mark.key)
+        if item is None:
+            return mark.label
+        if isinstance(item, Span | Suggestion):
+            kind = "suggestion (Enter accepts, X rejects)" if isinstance(item, Suggestion) else f"by {item.annotator}, {item.origin}"
+            return f"{item.label} · {span_details(item.attrs) or 'no attributes'}\n{kind}"
+        text = self.article.text
+        lines = [f"{mark.kind}:"]
+        for name, spans in item.versions.items():
+            marked = ", ".join(f"{s.label} “{text[s.start:s.end]}”" for s in spans) or "nothing"
+            lines.append(f"{name}: {marked}")
+        return "\n".join(lines)
 
     def on_mark_clicked(self, mark: Mark | None) -> None:
         self.select_key(mark.key if mark else None, scroll=False)
