@@ -29,6 +29,7 @@ def export_records(
     include_rejected: bool = False,
     include_untouched: bool = True,
     with_tokens: bool = True,
+    minimal: bool = False,
     cancelled: Callable[[], bool] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Records: one per (article, annotator) with work, one per untouched article.
@@ -42,13 +43,14 @@ def export_records(
         by_article.setdefault(article_id, []).append(name)
     everything = include_untouched and not (annotator or status)
     ids = store.article_ids() if everything else sorted(by_article)
-    statuses = store.all_statuses()
+    statuses = store.all_statuses() if (status or not minimal) else {}
     for chunk_start in range(0, len(ids), CHUNK):
         if cancelled and cancelled():
             return
         chunk = ids[chunk_start : chunk_start + CHUNK]
         articles = store.articles_bulk(chunk)
-        spans = store.spans_bulk(chunk, annotator)
+        # offsets and labels are all doccano and CoNLL write: skip full span rows for them
+        spans = store.span_triples_bulk(chunk) if minimal else store.spans_bulk(chunk, annotator)
         for article_id in chunk:
             names = by_article.get(article_id) or []
             if status:
@@ -60,6 +62,9 @@ def export_records(
                 yield article_record(article, [], None, None, with_tokens)
                 continue
             for name in names:
+                if minimal:
+                    yield minimal_record(article, spans.get((article_id, name), []), name)
+                    continue
                 yield article_record(
                     article,
                     spans.get((article_id, name), []),
@@ -70,6 +75,18 @@ def export_records(
                 if include_rejected:
                     for rejection in store.rejections(article_id, name):
                         yield rejection_record(article, rejection)
+
+
+def minimal_record(article, triples: list[tuple[int, int, str]], annotator: str | None) -> dict[str, Any]:
+    """Text, metadata and bare spans: the record doccano and CoNLL writers need."""
+    return {
+        "text": article.text,
+        "meta": {"title": article.title, "source": article.source, "published": article.published,
+                 "article_id": article.hash},
+        "spans": [{"start": s, "end": e, "label": lab} for s, e, lab in triples],
+        "answer": "accept",
+        "_annotator_id": annotator,
+    }  # fmt: skip
 
 
 def export(
@@ -118,6 +135,7 @@ def export(
             # training formats want annotated documents, not the raw corpus
             include_untouched=fmt == "jsonl",
             with_tokens=fmt == "jsonl",
+            minimal=fmt in ("doccano", "conll"),
             cancelled=cancelled,
         ):
             count += 1
