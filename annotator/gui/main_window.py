@@ -196,6 +196,8 @@ class MainWindow(QMainWindow):
         self.list_view.setSelectionBehavior(QTableView.SelectRows)
         self.list_view.setSelectionMode(QTableView.SingleSelection)
         self.list_view.verticalHeader().hide()
+        self.list_view.verticalHeader().setSectionResizeMode(self.list_view.verticalHeader().ResizeMode.Fixed)
+        self.list_view.verticalHeader().setDefaultSectionSize(self.list_view.fontMetrics().height() + 8)
         header = self.list_view.horizontalHeader()
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(36)
@@ -249,7 +251,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(centre)
         self.splitter.addWidget(self.side)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([300, 760, 330])
+        self.splitter.setSizes([380, 700, 330])
         self.setCentralWidget(self.splitter)
 
         # guidelines dock
@@ -408,10 +410,14 @@ class MainWindow(QMainWindow):
         else:
             self.list_model.extra_title, self.list_model.extra = "", {}
         self.list_model.set_rows(rows)
+        # fixed widths: sizing columns to contents would measure every row of a 100,000-article project
         header = self.list_view.horizontalHeader()
         header.setSectionResizeMode(0, header.ResizeMode.Stretch)
-        for col in range(1, self.list_model.columnCount()):
-            header.setSectionResizeMode(col, header.ResizeMode.ResizeToContents)
+        metrics = self.list_view.fontMetrics()
+        samples = ("2025-05-30", "in progress", "Spans", self.list_model.extra_title or "")
+        for col, sample in zip(range(1, self.list_model.columnCount()), samples, strict=False):
+            header.setSectionResizeMode(col, header.ResizeMode.Interactive)
+            self.list_view.setColumnWidth(col, metrics.horizontalAdvance(sample) + 18)
         self._select_list_row()
         self.update_status()
 
