@@ -568,14 +568,22 @@ class Store:
 
     def span_triples_bulk(self, ids: list[int]) -> dict[tuple[int, str], list[tuple[int, int, str]]]:
         """(start, end, label) of live spans per (article, annotator): what metrics need, cheaply."""
-        marks = ",".join(str(int(i)) for i in ids) or "NULL"
+        if ids and ids[-1] - ids[0] + 1 == len(ids) and ids == sorted(ids):
+            where, params = "article_id BETWEEN ? AND ?", (ids[0], ids[-1])  # a run: the index range
+        else:
+            where, params = f"article_id IN ({','.join(str(int(i)) for i in ids) or 'NULL'})", ()
         out: dict[tuple[int, str], list[tuple[int, int, str]]] = {}
         rows = self.conn.execute(
-            f'SELECT article_id, annotator, start, "end", label FROM spans WHERE article_id IN ({marks})'
-            ' AND deleted_at IS NULL ORDER BY start, "end", label'
+            f'SELECT article_id, annotator, start, "end", label FROM spans WHERE {where}'
+            ' AND deleted_at IS NULL ORDER BY article_id, annotator, start, "end", label',
+            params,
         )
+        key, bucket = None, None
         for aid, annotator, start, end, label in rows:
-            out.setdefault((aid, annotator), []).append((start, end, label))
+            if (aid, annotator) != key:
+                key = (aid, annotator)
+                bucket = out[key] = []
+            bucket.append((start, end, label))
         return out
 
     def article_id_by_hash(self, digest: str) -> int | None:

@@ -66,9 +66,17 @@ def baseline_jsonl(db: Path, out: Path) -> None:
 
 
 def baseline_doccano(db: Path, out: Path) -> None:
+    """The same record as ours: text, labels, annotator, title/source/published and article id."""
+    conn = sqlite3.connect(db)
+    meta = {aid: (h, t, src, pub) for aid, h, t, src, pub in conn.execute("SELECT id, hash, title, source, published FROM articles")}
     with out.open("w", encoding="utf-8") as fh:
-        for text, spans in plain_rows(db):
-            fh.write(json.dumps({"text": text, "label": [list(s) for s in spans]}, ensure_ascii=False) + "\n")
+        for aid, (text, spans) in enumerate(plain_rows(db), start=1):
+            h, title, source, published = meta[aid]
+            record = {"text": text, "label": [list(s) for s in spans], "annotator": "ana"}
+            for key, value in (("title", title), ("source", source), ("published", published), ("article_id", h)):
+                if value is not None:
+                    record[key] = value
+            fh.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
 def baseline_spacy(db: Path, out: Path) -> None:
