@@ -237,10 +237,6 @@ def _read_spacy(path: Path) -> list[ArticleIn]:
     return read_spacy(path)
 
 
-def register_reader(suffix: str, reader: Callable[[Path], list[ArticleIn]]) -> None:
-    READERS[suffix] = reader
-
-
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Files to import, folders walked recursively; hidden files and unknown suffixes skipped."""
     out: list[Path] = []

@@ -596,22 +596,6 @@ class Store:
     def article_count(self) -> int:
         return self._q("SELECT count(*) AS n FROM articles")[0]["n"]
 
-    def iter_articles(self) -> Iterator[Article]:
-        """All articles in id order, one at a time, never all texts in memory."""
-        last = 0
-        while True:
-            ids = [
-                r["id"]
-                for r in self._q(
-                    "SELECT id FROM articles WHERE id > ? ORDER BY id LIMIT 500", (last,)
-                )
-            ]
-            if not ids:
-                return
-            for article_id in ids:
-                yield self.article(article_id)
-            last = ids[-1]
-
     def count_status(self, annotator: str, status: str) -> int:
         return self._q(
             "SELECT count(*) AS n FROM status WHERE annotator = ? AND status = ?",

@@ -9,7 +9,6 @@ missing (not "O") in `doc.ents`, so NER training is not taught a wrong outside.
 from __future__ import annotations
 
 import hashlib
-import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,9 +143,3 @@ def read_spacy(path: Path) -> list[ArticleIn]:
         )
     return out
 
-
-def shuffle_examples(items: list, seed: int) -> list:
-    rng = random.Random(seed)
-    items = list(items)
-    rng.shuffle(items)
-    return items
