@@ -315,3 +315,20 @@ def test_screenshot_command(tmp_path):
     assert image.width() >= 1000 and image.height() >= 600
     bad = run_cli("gui", "--db", str(db), "--screenshot", str(out), "--article", "9")
     assert bad.returncode == 2 and "--article 9" in bad.stderr
+
+
+def test_overlapping_spans_of_two_labels_stay_visible(qtbot, window, project):
+    from PySide6.QtGui import QColor, QTextCharFormat
+
+    store, ids = project
+    window.show_article(ids[2])
+    u = PLAIN_TEXT.index("Uzbekistan hosted talks")
+    store.add_span(ids[2], "ana", u, u + 23, "AGREEMENT")  # imported data may overlap
+    store.add_span(ids[2], "ana", u, u + 10, "ACTOR")
+    window.after_change(ids[2])
+    block = window.view.document().findBlock(window.view.offsets.to_qt(u))
+    shared = [r for r in block.layout().formats() if r.start <= u - block.position() < r.start + r.length]
+    fmt = shared[-1].format
+    assert fmt.underlineStyle() == QTextCharFormat.WaveUnderline
+    colors = {QColor(lab.color).name() for lab in store.scheme.labels if lab.name in ("ACTOR", "AGREEMENT")}
+    assert {fmt.underlineColor().name(), fmt.background().color().name()} == colors

@@ -104,6 +104,28 @@ class SpanHighlighter(QSyntaxHighlighter):
                 continue
             over = mark.kind != "suggestion" and any(a < mark.end and mark.start < b for a, b in suggested)
             self.setFormat(start, end - start, self._format(mark.label, mark.kind, over))
+        # where two spans of different labels overlap (the scheme may allow it), the
+        # shared text keeps the later span's background and takes the earlier's label
+        # colour as a thick wavy underline, so both stay readable
+        spans = [m for m in here if m.kind == "span"]  # sorted by start: a sweep, not all pairs
+        for i, first in enumerate(spans):
+            for second in spans[i + 1 :]:
+                if second.start >= first.end:
+                    break
+                a, b = max(second.start, block_start), min(first.end, second.end, block_end)
+                if b > a and first.label != second.label:
+                    self.setFormat(a - block_start, b - a, self._overlap_format(second.label, first.label))
+
+    def _overlap_format(self, top: str, under: str) -> QTextCharFormat:
+        key = ("overlap", top, under)
+        fmt = self._format_cache.get(key)
+        if fmt is None:
+            fmt = QTextCharFormat(self._format(top, "span"))
+            fmt.setUnderlineStyle(QTextCharFormat.WaveUnderline)
+            fmt.setUnderlineColor(QColor(self.colors.get(under, "#888888")))
+            fmt.setFontWeight(QFont.DemiBold)
+            self._format_cache[key] = fmt
+        return fmt
 
 
 class ArticleView(QPlainTextEdit):
