@@ -648,6 +648,28 @@ class Store:
             for r in self._q(sql, params)
         ]
 
+    def list_article_ids(
+        self, annotator: str | None = None, *, status: str | None = None, search: str | None = None
+    ) -> list[int]:
+        """Ids of the articles a list shows, in list order: rows are fetched later, page by page.
+
+        Same filters as `list_articles`, without per-row work, so that a list of
+        100,000 articles opens at once.
+        """
+        sql, where, params = "SELECT a.id FROM articles a", [], {"ann": annotator or ""}
+        if status:
+            sql += " LEFT JOIN status st ON st.article_id = a.id AND st.annotator = :ann"
+            where.append("COALESCE(st.status, 'todo') = :status")
+            params["status"] = status
+        if search:
+            where.append("(a.title LIKE :q OR instr(lower(a.text), lower(:raw)) > 0)")
+            params["q"] = f"%{search}%"
+            params["raw"] = search
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY a.id"
+        return [r[0] for r in self.conn.execute(sql, params)]
+
     # -- spans ---------------------------------------------------------------
 
     def _check_span(self, article_id: int, start: int, end: int, label: str) -> None:

@@ -75,11 +75,11 @@ def _screenshot(app, window, out: str, article: int | None) -> int:
 
     window.resize(1400, 860)
     window.show()
-    rows = window.list_model.rows
+    ids = window.list_model.ids
     if article is not None:
-        if not 1 <= article <= len(rows):
-            raise InputError(f"--article {article}: the project has {len(rows)} article(s)")
-        window.show_article(rows[article - 1].id)
+        if not 1 <= article <= len(ids):
+            raise InputError(f"--article {article}: the project has {len(ids)} article(s)")
+        window.show_article(ids[article - 1])
     # give the model a moment to load so the shot shows pre-highlighting
     deadline = time.monotonic() + 20
     while window.pipeline is None and window.pipeline_state == "loading…" and time.monotonic() < deadline:

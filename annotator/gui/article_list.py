@@ -1,6 +1,14 @@
-"""The article list: a table model over article rows (no texts), filtered in the store."""
+"""The article list: a table model that holds article ids and fetches rows page by page.
+
+Like Anki's browser: filtering happens in the store (which returns ids only),
+and a row's title, date, status and span count are read when the view first
+draws it, 200 at a time, then cached. A project of 100,000 articles opens
+without reading 100,000 rows, and never reads a text.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
@@ -14,16 +22,23 @@ STATUS_COLOR = {"done": "#2e7d32", "in_progress": "#ef6c00", "skipped": "#757575
 
 class ArticleListModel(QAbstractTableModel):
     COLUMNS = ("Title", "Date", "Status", "Spans")
+    PAGE = 200
+    CACHE_LIMIT = 20_000  # rows kept; beyond that the cache starts afresh
 
-    def __init__(self, parent=None):
+    def __init__(self, fetch_rows: Callable[[list[int]], list[ArticleRow]], parent=None):
         super().__init__(parent)
-        self.rows: list[ArticleRow] = []
+        self.fetch_rows = fetch_rows
+        self.ids: list[int] = []
+        self._position: dict[int, int] = {}
+        self._cache: dict[int, ArticleRow] = {}
         self.extra: dict[int, str] = {}  # e.g. disagreement counts in review mode
         self.extra_title = ""
 
-    def set_rows(self, rows: list[ArticleRow]) -> None:
+    def set_ids(self, ids: list[int]) -> None:
         self.beginResetModel()
-        self.rows = rows
+        self.ids = ids
+        self._position = {aid: i for i, aid in enumerate(ids)}
+        self._cache.clear()
         self.endResetModel()
 
     def set_extra(self, title: str, values: dict[int, str]) -> None:
@@ -31,14 +46,34 @@ class ArticleListModel(QAbstractTableModel):
         self.extra_title, self.extra = title, values
         self.endResetModel()
 
-    def row_of(self, article_id: int) -> int | None:
-        for i, row in enumerate(self.rows):
-            if row.id == article_id:
-                return i
-        return None
+    def row_of(self, article_id: int | None) -> int | None:
+        return self._position.get(article_id)
+
+    def row(self, i: int) -> ArticleRow:
+        """The row at position i, fetched with its page on first need."""
+        aid = self.ids[i]
+        row = self._cache.get(aid)
+        if row is None:
+            if len(self._cache) > self.CACHE_LIMIT:
+                self._cache.clear()
+            first = i - i % self.PAGE
+            for fetched in self.fetch_rows(self.ids[first : first + self.PAGE]):
+                self._cache[fetched.id] = fetched
+            row = self._cache.get(aid) or ArticleRow(id=aid, title=None, published=None, length=0)
+        return row
+
+    def refresh(self, article_id: int) -> None:
+        """Read one article's row again (after a change) and redraw it."""
+        i = self._position.get(article_id)
+        if i is None:
+            return
+        self._cache.pop(article_id, None)
+        for fetched in self.fetch_rows([article_id]):
+            self._cache[fetched.id] = fetched
+        self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
 
     def rowCount(self, parent=_ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows)
+        return 0 if parent.isValid() else len(self.ids)
 
     def columnCount(self, parent=_ROOT) -> int:  # noqa: N802
         return len(self.COLUMNS) + (1 if self.extra_title else 0)
@@ -51,8 +86,12 @@ class ArticleListModel(QAbstractTableModel):
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid():
             return None
-        row = self.rows[index.row()]
         col = index.column()
+        if role == Qt.UserRole:
+            return self.ids[index.row()]
+        if role not in (Qt.DisplayRole, Qt.ForegroundRole, Qt.ToolTipRole, Qt.TextAlignmentRole):
+            return None
+        row = self.row(index.row())
         if role == Qt.DisplayRole:
             if col == 0:
                 return row.title or f"Article {row.id}"
@@ -69,6 +108,4 @@ class ArticleListModel(QAbstractTableModel):
             return f"{row.title or ''}\n{row.source or ''} · {row.length:,} characters"
         if role == Qt.TextAlignmentRole and col == 3:
             return int(Qt.AlignRight | Qt.AlignVCenter)
-        if role == Qt.UserRole:
-            return row.id
         return None

@@ -7,7 +7,7 @@ fast; the selected span is an extra selection, the only transient layer.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right, insort
 from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -34,6 +34,10 @@ class Mark(NamedTuple):
     key: str  # span uuid, or a suggestion key
 
 
+def _order(mark: Mark) -> tuple[int, int]:
+    return mark.start, mark.end
+
+
 def _color(hex_color: str, alpha: int) -> QColor:
     c = QColor(hex_color)
     c.setAlpha(alpha)
@@ -55,11 +59,46 @@ class SpanHighlighter(QSyntaxHighlighter):
             "boundary": "#6a1b9a",
         }
 
-    def set_marks(self, marks: list[Mark]) -> None:
-        self.marks = sorted(marks, key=lambda m: (m.start, m.end))
-        self._starts = [m.start for m in self.marks]
-        self._max_len = max((m.end - m.start for m in self.marks), default=0)
-        self.rehighlight()
+    def set_marks(self, marks: list[Mark], redraw: bool = True) -> None:
+        self._index(sorted(marks, key=_order))
+        if redraw:
+            self.rehighlight()
+
+    def patch(self, remove: set[str], add: list[Mark]) -> None:
+        """Replace the marks with these keys by new ones; redraw only the blocks they touch.
+
+        After one key press in a long article this costs a few blocks instead of
+        the whole document.
+        """
+        gone = [m for m in self.marks if m.key in remove] if remove else []
+        if not gone and not add:
+            return
+        marks = [m for m in self.marks if m.key not in remove] if gone else list(self.marks)
+        for mark in add:
+            insort(marks, mark, key=_order)
+        self._index(marks)
+        doc = self.document()
+        blocks: dict[int, object] = {}
+        for mark in (*gone, *add):
+            block = doc.findBlock(mark.start)
+            while block.isValid():
+                blocks[block.blockNumber()] = block
+                if block.position() + block.length() > mark.end:
+                    break
+                block = block.next()
+        for block in blocks.values():
+            self.rehighlightBlock(block)
+
+    def _index(self, marks: list[Mark]) -> None:
+        self.marks = marks
+        self._starts = [m.start for m in marks]
+        self._max_len = max((m.end - m.start for m in marks), default=0)
+
+    def marks_at(self, pos: int) -> list[Mark]:
+        """Marks that cover a Qt position (found by bisection, not by a scan)."""
+        hi = bisect_right(self._starts, pos)
+        lo = bisect_left(self._starts, pos - self._max_len)
+        return [m for m in self.marks[lo:hi] if m.start <= pos < m.end]
 
     def _format(self, label: str, kind: str, over_suggestion: bool = False) -> QTextCharFormat:
         """Formats are built once per (label, kind): highlighting makes thousands of calls."""
@@ -153,24 +192,31 @@ class ArticleView(QPlainTextEdit):
 
     # -- content -------------------------------------------------------------
 
-    def set_article(self, text: str, marks: list[Mark]) -> None:
-        self.offsets = OffsetMap(text)
-        self.highlighter.marks = []
-        self.highlighter._starts = []
+    def set_article(self, text: str, marks: list[Mark], offsets: OffsetMap | None = None) -> None:
+        """Show a text with its marks (in Qt positions, converted with `offsets`)."""
+        self.offsets = offsets if offsets is not None else OffsetMap(text)
+        # marks first, text second: the text is highlighted once, as it is laid out
+        self.highlighter.set_marks(marks, redraw=False)
         self.setPlainText(text)
         self.selected = None
-        self.highlighter.set_marks(marks)
         self.setExtraSelections([])
 
     def set_marks(self, marks: list[Mark]) -> None:
         self.highlighter.set_marks(marks)
+        self._reselect()
+
+    def patch_marks(self, remove: set[str], add: list[Mark]) -> None:
+        self.highlighter.patch(remove, add)
+        self._reselect()
+
+    def _reselect(self) -> None:
         if self.selected is not None:
-            still = [m for m in marks if m.key == self.selected.key]
+            still = [m for m in self.highlighter.marks if m.key == self.selected.key]
             self.select_mark(still[0] if still else None, scroll=False)
 
     def mark_at(self, qt_pos: int) -> Mark | None:
         """The mark under a position: human spans before suggestions, innermost first."""
-        hits = [m for m in self.highlighter.marks if m.start <= qt_pos < m.end]
+        hits = self.highlighter.marks_at(qt_pos)
         if not hits:
             return None
         hits.sort(key=lambda m: (m.kind == "suggestion", m.end - m.start))

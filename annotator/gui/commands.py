@@ -2,13 +2,35 @@
 
 Every change is written the moment it is made; undo writes the reverse
 (a deleted span is a tombstone that redo restores), so nothing is ever pending.
+After writing, a command announces what it touched on the window's one
+`changed` signal, and the views redraw just that.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtGui import QUndoCommand
 
 from annotator.core.model import Span, Suggestion
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a change touched: the views refresh only that.
+
+    spans: uuids of spans added, edited, deleted or restored; None = reload them all.
+    """
+
+    article_id: int
+    spans: tuple[str, ...] | None = None
+    suggestions: bool = False
+    status: bool = False
+
+
+def suggestion_key(s: Suggestion) -> str:
+    """A suggestion's key in the view and the side panel (suggestions have no uuid)."""
+    return f"sug:{s.start}:{s.end}:{s.label}"
 
 
 class _Command(QUndoCommand):
@@ -17,8 +39,8 @@ class _Command(QUndoCommand):
         self.w = window
         self.article_id = window.article_id
 
-    def _done(self) -> None:
-        self.w.after_change(self.article_id)
+    def _done(self, spans: tuple[str, ...] = (), suggestions: bool = False, status: bool = False) -> None:
+        self.w.changed.emit(Change(self.article_id, spans, suggestions, status))
 
 
 class AddSpan(_Command):
@@ -35,11 +57,11 @@ class AddSpan(_Command):
         else:
             store.restore_span(self.uuid)
         self.w.selected_key = self.uuid
-        self._done()
+        self._done((self.uuid,))
 
     def undo(self):
         self.w.store.delete_span(self.uuid, by=self.w.annotator)
-        self._done()
+        self._done((self.uuid,))
 
 
 class RemoveSpan(_Command):
@@ -49,12 +71,14 @@ class RemoveSpan(_Command):
 
     def redo(self):
         self.w.store.delete_span(self.uuid, by=self.w.annotator)
-        self._done()
+        if self.w.selected_key == self.uuid:
+            self.w.selected_key = None
+        self._done((self.uuid,))
 
     def undo(self):
         self.w.store.restore_span(self.uuid)
         self.w.selected_key = self.uuid
-        self._done()
+        self._done((self.uuid,))
 
 
 class EditSpan(_Command):
@@ -69,15 +93,17 @@ class EditSpan(_Command):
     def redo(self):
         self.w.store.update_span(self.uuid, **self.after)
         self.w.selected_key = self.uuid
-        self._done()
+        self._done((self.uuid,))
 
     def undo(self):
         self.w.store.update_span(self.uuid, **self.before)
         self.w.selected_key = self.uuid
-        self._done()
+        self._done((self.uuid,))
 
 
 class AcceptSuggestions(_Command):
+    """Accept one suggestion (optionally as another label) or all of an article's."""
+
     def __init__(self, window, suggestions: list[Suggestion], label: str | None = None):
         n = len(suggestions)
         super().__init__(window, "Accept suggestion" if n == 1 else f"Accept {n} suggestions")
@@ -100,14 +126,16 @@ class AcceptSuggestions(_Command):
             store.accept_suggestions_decisions(self.w.annotator, self.suggestions)
         if len(self.uuids) == 1:
             self.w.selected_key = self.uuids[0]
-        self._done()
+        self._done(tuple(self.uuids), suggestions=True)
 
     def undo(self):
         for uid in self.uuids:
             self.w.store.delete_span(uid, by=self.w.annotator)
         for sug in self.suggestions:
             self.w.store.clear_decision(self.w.annotator, sug)
-        self._done()
+        if len(self.suggestions) == 1:
+            self.w.selected_key = suggestion_key(self.suggestions[0])
+        self._done(tuple(self.uuids), suggestions=True)
 
 
 class RejectSuggestion(_Command):
@@ -117,11 +145,12 @@ class RejectSuggestion(_Command):
 
     def redo(self):
         self.w.store.reject_suggestion(self.w.annotator, self.suggestion)
-        self._done()
+        self._done(suggestions=True)
 
     def undo(self):
         self.w.store.clear_decision(self.w.annotator, self.suggestion)
-        self._done()
+        self.w.selected_key = suggestion_key(self.suggestion)
+        self._done(suggestions=True)
 
 
 class SetStatus(_Command):
@@ -132,8 +161,8 @@ class SetStatus(_Command):
 
     def redo(self):
         self.w.store.set_status(self.article_id, self.w.annotator, self.after)
-        self._done()
+        self._done(status=True)
 
     def undo(self):
         self.w.store.set_status(self.article_id, self.w.annotator, self.before)
-        self._done()
+        self._done(status=True)

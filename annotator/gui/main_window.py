@@ -8,6 +8,7 @@ undo stack and is written to the store at once.
 from __future__ import annotations
 
 import os
+from bisect import insort
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,8 +43,10 @@ from annotator.core.store import Store
 from annotator.gui import commands
 from annotator.gui.article_list import ArticleListModel
 from annotator.gui.article_view import ArticleView, Mark
+from annotator.gui.commands import Change, suggestion_key
+from annotator.gui.offsets import OffsetMap
 from annotator.gui.side_panel import SidePanel
-from annotator.gui.tasks import run_in_background, run_with_progress
+from annotator.gui.tasks import model_pool, run_in_background, run_with_progress
 
 
 @dataclass(frozen=True)
@@ -57,12 +60,8 @@ class ActionSpec:
     checkable: bool = False
 
 
-def suggestion_key(s: Suggestion) -> str:
-    return f"sug:{s.start}:{s.end}:{s.label}"
-
-
 class MainWindow(QMainWindow):
-    projectChanged = Signal()
+    changed = Signal(object)  # a commands.Change, or an article id: the one notice every view follows
 
     def __init__(
         self,
@@ -83,14 +82,18 @@ class MainWindow(QMainWindow):
         self.article_id: int | None = None
         self.article = None
         self.tokens: TokenIndex | None = None
+        self.offsets = OffsetMap("")
+        self._suggestion_places: tuple[int, set] | None = None
         self.spans: list[Span] = []
         self.suggestions: list[Suggestion] = []
         self.selected_key: str | None = None
-        self._jobs: list = []
+        self._nlp_generation = 0  # a model loaded for a project since closed is not used
         self.closed = False
+        self._progress = (0, 0)  # done, total: counted when a status changes, not on every key
         self.review = None  # a review.Review while in review mode
         self.annotator = annotator or self._initial_name(ask_name)
         self._build()
+        self.changed.connect(self.after_change)
         self._open_store(store)
         self._restore_settings()
         QTimer.singleShot(0, self.start_nlp)
@@ -189,7 +192,7 @@ class MainWindow(QMainWindow):
         row.addWidget(self.status_filter)
         row.addWidget(self.search, 1)
         lv.addLayout(row)
-        self.list_model = ArticleListModel(self)
+        self.list_model = ArticleListModel(lambda ids: self.store.list_articles(self.annotator, ids=ids), self)
         self.list_view = QTableView()
         self.list_view.setObjectName("articleList")
         self.list_view.setModel(self.list_model)
@@ -205,7 +208,8 @@ class MainWindow(QMainWindow):
         self.list_view.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.list_view.setAlternatingRowColors(True)
         self.list_view.setToolTip("Articles: click to open")
-        self.list_view.clicked.connect(lambda idx: self.show_article(self.list_model.rows[idx.row()].id))
+        self.list_view.clicked.connect(lambda idx: self._open_row(idx.row()))
+        self.list_view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._open_row(cur.row()))
         lv.addWidget(self.list_view)
 
         # centre: title, label bar, article view
@@ -320,12 +324,11 @@ class MainWindow(QMainWindow):
         self._remember_recent(str(store.path))
         last = self.settings.value(f"last_article/{store.path}", None)
         target = None
-        ids = [r.id for r in self.list_model.rows]
-        if last is not None and int(last) in ids:
+        ids = self.list_model.ids
+        if last is not None and self.list_model.row_of(int(last)) is not None:
             target = int(last)
         elif self.store.setting("pack"):
-            unfinished = [r.id for r in self.list_model.rows if r.status != Status.DONE]
-            target = unfinished[0] if unfinished else None
+            target = self._first_unfinished(ids)
         if target is None and ids:
             target = ids[0]
         if target is not None:
@@ -395,21 +398,20 @@ class MainWindow(QMainWindow):
     # -- list and status -----------------------------------------------------------
 
     def refresh_list(self) -> None:
-        rows = self.store.list_articles(
+        ids = self.store.list_article_ids(
             self.annotator,
             status=self.status_filter.currentData() or None,
             search=self.search.text().strip() or None,
         )
         if self.review is not None:
-            counts = self.review.counts([r.id for r in rows])
             self.list_model.extra_title = "Disagreements"
-            self.list_model.extra = counts
+            self.list_model.extra = self.review.counts(ids)
         elif self.store.has_assignments():
             self.list_model.extra_title = "Assigned"
             self.list_model.extra = self.store.assignment_labels()
         else:
             self.list_model.extra_title, self.list_model.extra = "", {}
-        self.list_model.set_rows(rows)
+        self.list_model.set_ids(ids)
         # fixed widths: sizing columns to contents would measure every row of a 100,000-article project
         header = self.list_view.horizontalHeader()
         header.setSectionResizeMode(0, header.ResizeMode.Stretch)
@@ -425,12 +427,28 @@ class MainWindow(QMainWindow):
         if self.article_id is None:
             return
         row = self.list_model.row_of(self.article_id)
-        if row is not None:
+        if row is not None and self.list_view.currentIndex().row() != row:
             self.list_view.selectRow(row)
 
-    def update_status(self) -> None:
-        total = self.store.article_count()
-        done = self.store.count_status(self.annotator, Status.DONE)
+    def _open_row(self, row: int) -> None:
+        """Clicking a row, or moving to it with the arrow keys, opens its article."""
+        if 0 <= row < len(self.list_model.ids) and self.list_model.ids[row] != self.article_id:
+            self.show_article(self.list_model.ids[row])
+
+    def _first_unfinished(self, ids: list[int], after: int | None = None) -> int | None:
+        """The first article in list order (after `after`, wrapping round) not done or skipped."""
+        open_ = set(self.store.list_article_ids(self.annotator, status=Status.TODO))
+        open_ |= set(self.store.list_article_ids(self.annotator, status=Status.IN_PROGRESS))
+        start = (self.list_model.row_of(after) + 1) if self.list_model.row_of(after) is not None else 0
+        for aid in ids[start:] + ids[:start]:
+            if aid in open_ and aid != after:
+                return aid
+        return None
+
+    def update_status(self, recount: bool = True) -> None:
+        if recount:
+            self._progress = (self.store.count_status(self.annotator, Status.DONE), self.store.article_count())
+        done, total = self._progress
         who = self.annotator if self.review is None else f"{self.review.reviewer} (reviewing → gold)"
         self.status_name.setText(f"annotator: {who}")
         self.status_project.setText(f"project: {self.store.path.name}")
@@ -449,21 +467,38 @@ class MainWindow(QMainWindow):
     def show_article(self, article_id: int) -> None:
         self.article_id = article_id
         self.article = self.store.article(article_id)
+        self.offsets = OffsetMap(self.article.text)
+        self._suggestion_places = None
         self.tokens = None  # tokenised on first need: opening stays fast
         self.selected_key = None
         self._load_marks()
-        self.view.set_article(self.article.text, self._marks())
+        self.view.set_article(self.article.text, self._marks(), self.offsets)
         self._fill_side()
-        meta = " · ".join(x for x in (self.article.source, self.article.published) if x)
-        status = self.store.status(article_id, self.annotator).replace("_", " ")
-        self.title_label.setText(
-            f"<b style='font-size:14pt'>{_escape(self.article.title or 'Untitled')}</b>"
-            f"<br><span style='color:gray'>{_escape(meta)} · {status}</span>"
-        )
+        self._show_title()
         self.settings.setValue(f"last_article/{self.store.path}", article_id)
         self._select_list_row()
         self.view.setFocus()
+        self._preselect_suggestion()
         self.suggest_current()
+        # tokens for snapping, once per article, when the window is idle rather than on the first key
+        QTimer.singleShot(150, lambda aid=article_id: self._tokenize(aid))
+
+    def _tokenize(self, article_id: int) -> None:
+        if not self.closed and self.article_id == article_id and self.tokens is None:
+            self.tokens = TokenIndex(tokenize(self.article.text))
+
+    def _show_title(self) -> None:
+        meta = " · ".join(x for x in (self.article.source, self.article.published) if x)
+        status = self.store.status(self.article_id, self.annotator).replace("_", " ")
+        self.title_label.setText(
+            f"<b style='font-size:14pt'>{_escape(self.article.title or 'Untitled')}</b>"
+            f"<br><span style='color:gray'>{_escape(meta)}{' · ' if meta else ''}{status}</span>"
+        )
+
+    def _preselect_suggestion(self) -> None:
+        """With nothing selected, the first open suggestion is: Enter, A or X act on what is shown."""
+        if self.selected_key is None and self.suggestions and not self.view.textCursor().hasSelection():
+            self.select_key(suggestion_key(self.suggestions[0]), scroll=False)
 
     def _load_marks(self) -> None:
         self.spans = self.store.spans(self.article_id, self.annotator)
@@ -471,6 +506,9 @@ class MainWindow(QMainWindow):
             self.review.load(self.article_id)
             self.suggestions = []
             return
+        self._load_suggestions()
+
+    def _load_suggestions(self) -> None:
         model = getattr(self.pipeline, "name", None)
         sugs = self.store.suggestions(self.article_id, self.annotator, model=model)
         if not sugs and model is not None:
@@ -481,59 +519,97 @@ class MainWindow(QMainWindow):
                 seen.add(s.key)
                 self.suggestions.append(s)
 
-    def _marks(self) -> list[Mark]:
-        to_qt = self.view.offsets.to_qt if self.article else (lambda x: x)
-        if self.view.offsets.length != len(self.article.text):
-            from annotator.gui.offsets import OffsetMap
+    def _span_marks(self, spans: list[Span]) -> list[Mark]:
+        to_qt = self.offsets.to_qt
+        return [Mark(to_qt(s.start), to_qt(s.end), s.label, "span", s.uuid) for s in spans]
 
-            self.view.offsets = OffsetMap(self.article.text)
-            to_qt = self.view.offsets.to_qt
-        marks = [Mark(to_qt(s.start), to_qt(s.end), s.label, "span", s.uuid) for s in self.spans]
-        marks += [
+    def _suggestion_marks(self) -> list[Mark]:
+        to_qt = self.offsets.to_qt
+        return [
             Mark(to_qt(s.start), to_qt(s.end), s.label, "suggestion", suggestion_key(s))
             for s in self.suggestions
         ]
+
+    def _marks(self) -> list[Mark]:
+        marks = self._span_marks(self.spans) + self._suggestion_marks()
         if self.review is not None:
+            to_qt = self.offsets.to_qt
             for g in self.review.open_groups():
                 label = next((s.label for v in g.versions.values() for s in v), "")
                 marks.append(Mark(to_qt(g.start), to_qt(g.end), label, g.kind, g.key))
         return marks
 
-    def _fill_side(self) -> None:
+    def _span_rows(self, spans: list[Span]) -> list[tuple]:
         text = self.article.text
-        items = [(s.start, 0, s.uuid, s.label, text[s.start : s.end], s.attrs, False) for s in self.spans]
-        items += [
+        return [(s.start, 0, s.uuid, s.label, text[s.start : s.end], s.attrs, False) for s in spans]
+
+    def _suggestion_rows(self) -> list[tuple]:
+        text = self.article.text
+        return [
             (s.start, 1, suggestion_key(s), s.label, text[s.start : s.end], s.attrs, True)
             for s in self.suggestions
         ]
+
+    def _fill_side(self) -> None:
+        rows = self._span_rows(self.spans) + self._suggestion_rows()
         if self.review is not None:
-            items += self.review.rows(text)
-        items.sort(key=lambda item: item[:3])
-        self.side.set_rows([(k, lab, t, d, sug) for _s, _o, k, lab, t, d, sug in items])
+            rows += self.review.rows(self.article.text)
+        self.side.set_rows(rows)
         self._show_selected()
 
-    def after_change(self, article_id: int) -> None:
-        """Called by every undo command: redraw what changed, refresh counts."""
-        if article_id != self.article_id:
-            self.show_article(article_id)
-            return
-        self._load_marks()
-        self.view.set_marks(self._marks())
-        self._fill_side()
-        self.select_key(self.selected_key, scroll=False)
-        self._refresh_row(article_id)
+    def after_change(self, change: Change | int) -> None:
+        """The one place views follow a change: the text, the side panel, the list row, the counts.
 
-    def _refresh_row(self, article_id: int) -> None:
-        row = self.list_model.row_of(article_id)
-        if row is None:
+        A `Change` names the spans it touched, and only they are read again and
+        redrawn; an article id alone means "anything in it may have changed".
+        """
+        if not isinstance(change, Change):
+            change = Change(change, None, suggestions=True, status=True)
+        if change.article_id != self.article_id:
+            self.show_article(change.article_id)  # undo of a change made in another article
+            self._refresh_row(change.article_id, change.status)
             return
-        fresh = self.store.article_row(article_id, self.annotator)
-        self.list_model.rows[row] = fresh
+        if change.spans is None or self.review is not None:
+            self._suggestion_places = None
+            self._load_marks()
+            self.view.set_marks(self._marks())
+            self._fill_side()
+        else:
+            touched = set(change.spans)
+            fresh = [s for s in map(self.store.span, touched) if s.deleted_at is None]
+            before = {(s.start, s.end, s.label) for s in self.spans if s.uuid in touched}
+            spans = [s for s in self.spans if s.uuid not in touched]
+            for span in fresh:  # the list stays in text order without sorting thousands again
+                insort(spans, span, key=_span_order)
+            self.spans = spans
+            # a span that matches a suggestion settles it; deleting the span opens it again
+            after = {(s.start, s.end, s.label) for s in fresh}
+            marks, rows = self._span_marks(fresh), self._span_rows(fresh)
+            if change.suggestions or self._suggested_here(before | after):
+                touched |= {suggestion_key(s) for s in self.suggestions}
+                self._load_suggestions()
+                marks += self._suggestion_marks()
+                rows += self._suggestion_rows()
+            self.view.patch_marks(touched, marks)
+            self.side.patch_rows(touched, rows)
+        self.select_key(self.selected_key, scroll=False)
+        self._show_title()
+        self._refresh_row(change.article_id, change.status)
+
+    def _suggested_here(self, places: set[tuple[int, int, str]]) -> bool:
+        """Whether any suggestion for this article (open or settled) sits at one of these places."""
+        if not places:
+            return False
+        if self._suggestion_places is None or self._suggestion_places[0] != self.article_id:
+            every = self.store.suggestions(self.article_id)
+            self._suggestion_places = (self.article_id, {(s.start, s.end, s.label) for s in every})
+        return bool(places & self._suggestion_places[1])
+
+    def _refresh_row(self, article_id: int, recount: bool = True) -> None:
+        self.list_model.refresh(article_id)
         if self.review is not None:
             self.list_model.extra.update(self.review.counts([article_id]))
-        last = self.list_model.columnCount() - 1
-        self.list_model.dataChanged.emit(self.list_model.index(row, 0), self.list_model.index(row, last))
-        self.update_status()
+        self.update_status(recount=recount)
 
     # -- selection -----------------------------------------------------------------------
 
@@ -558,7 +634,7 @@ class MainWindow(QMainWindow):
         self.selected_key = key if item is not None else None
         mark = None
         if item is not None:
-            to_qt = self.view.offsets.to_qt
+            to_qt = self.offsets.to_qt
             kind = "span" if isinstance(item, Span) else "suggestion" if isinstance(item, Suggestion) else item.kind
             label = getattr(item, "label", None) or next((s.label for v in item.versions.values() for s in v), "")
             mark = Mark(to_qt(item.start), to_qt(item.end), label, kind, key)
@@ -635,8 +711,7 @@ class MainWindow(QMainWindow):
             end -= 1
         if start >= end:
             return None
-        if self.tokens is None:
-            self.tokens = TokenIndex(tokenize(text))
+        self._tokenize(self.article_id)
         return self.tokens.snap(text, start, end)
 
     def apply_label(self, label: str) -> None:
@@ -646,21 +721,33 @@ class MainWindow(QMainWindow):
         rng = self.snapped_selection()
         if rng is not None:
             start, end = rng
-            for s in self.spans:
-                if s.start == start and s.end == end:
-                    if s.label != label:
-                        self.undo_stack.push(commands.EditSpan(self, s, f"Relabel {label}", label=label, attrs={}))
-                    self.view.clear_selection()
-                    return
-            self._remove_conflicting(start, end, label)
-            self.undo_stack.push(commands.AddSpan(self, start, end, label, self._default_attrs(start, end, label)))
             self.view.clear_selection()
+            same = next((s for s in self.spans if s.start == start and s.end == end), None)
+            if same is not None:
+                if same.label != label:
+                    self._push(f"Relabel {label}", [commands.EditSpan(self, same, "", label=label, attrs={})])
+                else:
+                    self.select_key(same.uuid, scroll=False)
+                return
+            add = commands.AddSpan(self, start, end, label, self._default_attrs(start, end, label))
+            self._push(f"Mark {label}", [*self._make_way(start, end, label), add])
             return
         item = self.selected_item()
         if isinstance(item, Span) and item.label != label:
-            self.undo_stack.push(commands.EditSpan(self, item, f"Relabel {label}", label=label, attrs={}))
+            self._push(f"Relabel {label}", [commands.EditSpan(self, item, "", label=label, attrs={})])
         elif isinstance(item, Suggestion):
-            self.undo_stack.push(commands.AcceptSuggestions(self, [item], label=label))
+            self._accept([item], label=label)
+
+    def _push(self, text: str, steps: list) -> None:
+        """One user action is one undo step, however many store writes it makes."""
+        if len(steps) == 1:
+            steps[0].setText(text)
+            self.undo_stack.push(steps[0])
+            return
+        self.undo_stack.beginMacro(text)
+        for step in steps:
+            self.undo_stack.push(step)
+        self.undo_stack.endMacro()
 
     def _default_attrs(self, start: int, end: int, label: str) -> dict:
         """Attributes a suggestion at the same place already worked out."""
@@ -669,52 +756,62 @@ class MainWindow(QMainWindow):
                 return dict(s.attrs)
         return {}
 
-    def _remove_conflicting(self, start: int, end: int, label: str) -> None:
-        """Spans never nest unless the scheme allows it: overlapping ones make way."""
+    def _make_way(self, start: int, end: int, label: str) -> list:
+        """Spans never overlap unless the scheme allows it: overlapping ones make way."""
         scheme = self.store.scheme
-        for s in list(self.spans):
-            if s.start < end and start < s.end and not scheme.may_overlap(s.label, label):
-                self.undo_stack.push(commands.RemoveSpan(self, s))
+        return [
+            commands.RemoveSpan(self, s)
+            for s in self.spans
+            if s.start < end and start < s.end and not scheme.may_overlap(s.label, label)
+        ]
 
     def delete_selected(self) -> None:
         item = self.selected_item()
         if isinstance(item, Span):
-            self.undo_stack.push(commands.RemoveSpan(self, item))
-            self.selected_key = None
+            self._push(f"Delete {item.label}", [commands.RemoveSpan(self, item)])
         elif isinstance(item, Suggestion):
             self.reject_selected()
 
     def _target_suggestion(self) -> Suggestion | None:
+        """The selected suggestion, else the next one after the selected span or the cursor."""
         item = self.selected_item()
         if isinstance(item, Suggestion):
             return item
         if not self.suggestions:
             return None
-        after = item.start if item is not None else -1
-        for s in self.suggestions:
-            if s.start > after:
-                return s
-        return self.suggestions[0]
+        if item is not None:
+            after = item.start + 1
+        else:
+            after = self.offsets.from_qt(self.view.textCursor().selectionStart())
+        return next((s for s in self.suggestions if s.start >= after), self.suggestions[0])
+
+    def _accept(self, suggestions: list[Suggestion], label: str | None = None) -> None:
+        steps, seen = [], set()
+        for sug in suggestions:
+            for step in self._make_way(sug.start, sug.end, label or sug.label):
+                if step.uuid not in seen:
+                    seen.add(step.uuid)
+                    steps.append(step)
+        n = len(suggestions)
+        steps.append(commands.AcceptSuggestions(self, suggestions, label=label))
+        self._push("Accept suggestion" if n == 1 else f"Accept {n} suggestions", steps)
 
     def accept_selected(self) -> None:
+        """Enter or A: accept the selected suggestion (or the next one), then select the following one."""
         sug = self._target_suggestion()
         if sug is None:
+            self.statusBar().showMessage("No open suggestions in this article", 3000)
             return
-        if not isinstance(self.selected_item(), Suggestion):
-            self.select_key(suggestion_key(sug))
-            return  # first press shows which one; the next accepts it
-        self._remove_conflicting(sug.start, sug.end, sug.label)
-        self.undo_stack.push(commands.AcceptSuggestions(self, [sug]))
+        self._accept([sug])
         self._select_next_suggestion(sug.start)
 
     def reject_selected(self) -> None:
+        """X: reject the selected suggestion (or the next one), then select the following one."""
         sug = self._target_suggestion()
         if sug is None:
+            self.statusBar().showMessage("No open suggestions in this article", 3000)
             return
-        if not isinstance(self.selected_item(), Suggestion):
-            self.select_key(suggestion_key(sug))
-            return
-        self.undo_stack.push(commands.RejectSuggestion(self, sug))
+        self._push("Reject suggestion", [commands.RejectSuggestion(self, sug)])
         self._select_next_suggestion(sug.start)
 
     def _select_next_suggestion(self, after: int) -> None:
@@ -723,17 +820,27 @@ class MainWindow(QMainWindow):
             self.select_key(suggestion_key(following[0]))
 
     def accept_all(self) -> None:
-        if not self.suggestions:
-            return
-        occupied = [(s.start, s.end) for s in self.spans]
-        free = [s for s in self.suggestions if not any(a < s.end and s.start < b for a, b in occupied)]
-        if free:
-            self.undo_stack.push(commands.AcceptSuggestions(self, free))
+        """Accept every open suggestion that fits: none over your spans, none over another accepted one."""
+        scheme = self.store.scheme
+        taken = [(s.start, s.end, s.label) for s in self.spans]
+        chosen = []
+        # longest first where suggestions overlap: "Russia's Supreme Court" rather than "Russia"
+        for sug in sorted(self.suggestions, key=lambda s: (s.start, -(s.end - s.start))):
+            if any(a < sug.end and sug.start < b and not scheme.may_overlap(lab, sug.label) for a, b, lab in taken):
+                continue
+            chosen.append(sug)
+            taken.append((sug.start, sug.end, sug.label))
+        if chosen:
+            self._push(f"Accept {len(chosen)} suggestions", [commands.AcceptSuggestions(self, chosen)])
+        left = len(self.suggestions)
+        self.statusBar().showMessage(
+            f"Accepted {len(chosen)} suggestion(s)" + (f"; {left} overlap your spans and stay open" if left else ""), 5000
+        )
 
     def edit_attributes(self, attrs: dict) -> None:
         item = self.selected_item()
         if isinstance(item, Span) and attrs != item.attrs:
-            self.undo_stack.push(commands.EditSpan(self, item, "Edit attributes", attrs=attrs))
+            self._push("Edit attributes", [commands.EditSpan(self, item, "", attrs=attrs)])
 
     def undo(self) -> None:
         self.undo_stack.undo()
@@ -744,24 +851,28 @@ class MainWindow(QMainWindow):
     # -- navigation -----------------------------------------------------------------------------
 
     def _neighbour(self, step: int) -> int | None:
-        rows = self.list_model.rows
-        if not rows:
+        ids = self.list_model.ids
+        if not ids:
             return None
-        row = self.list_model.row_of(self.article_id) if self.article_id is not None else None
+        row = self.list_model.row_of(self.article_id)
         if row is None:
-            return rows[0].id
+            return ids[0]
         j = row + step
-        return rows[j].id if 0 <= j < len(rows) else None
+        return ids[j] if 0 <= j < len(ids) else None
 
     def next_article(self) -> None:
         target = self._neighbour(1)
         if target is not None:
             self.show_article(target)
+        else:
+            self.statusBar().showMessage("This is the last article in the list", 3000)
 
     def prev_article(self) -> None:
         target = self._neighbour(-1)
         if target is not None:
             self.show_article(target)
+        else:
+            self.statusBar().showMessage("This is the first article in the list", 3000)
 
     def done_and_next(self) -> None:
         self._status_and_next(Status.DONE)
@@ -772,25 +883,25 @@ class MainWindow(QMainWindow):
     def _status_and_next(self, status: str) -> None:
         if self.article_id is None:
             return
-        current = self.article_id
-        self.undo_stack.push(commands.SetStatus(self, str(status)))
-        self._refresh_row(current)
+        self._push(f"Mark {status.replace('_', ' ')}", [commands.SetStatus(self, str(status))])
         self.next_article()
 
     def next_unfinished(self) -> None:
-        rows = self.list_model.rows
-        start = (self.list_model.row_of(self.article_id) or 0) + 1 if self.article_id else 0
-        for r in rows[start:] + rows[:start]:
-            if r.status not in (Status.DONE, Status.SKIPPED):
-                self.show_article(r.id)
-                return
+        target = self._first_unfinished(self.list_model.ids, after=self.article_id)
+        if target is not None:
+            self.show_article(target)
+        else:
+            self.statusBar().showMessage("Every article in the list is done or skipped", 5000)
 
     # -- background work ---------------------------------------------------------------------------
 
     def start_nlp(self) -> None:
         """Load spaCy in a worker: the window is usable meanwhile."""
+        self.pipeline = None
         self.pipeline_state = "loading…"
-        self.update_status()
+        self._nlp_generation += 1
+        generation = self._nlp_generation
+        self.update_status(recount=False)
         path = self.store.path
         loader = self.nlp_loader
 
@@ -798,18 +909,23 @@ class MainWindow(QMainWindow):
             with Store(path) as store:
                 return loader(store)
 
-        self._jobs.append(run_in_background(load, self._nlp_ready, self._nlp_failed, "load model"))
+        self.model_job = run_in_background(
+            load,
+            lambda pipeline: generation == self._nlp_generation and self._nlp_ready(pipeline),
+            lambda message: generation == self._nlp_generation and self._nlp_failed(message),
+            "load model",
+            pool=model_pool(),
+        )
 
     def _nlp_ready(self, pipeline) -> None:
         if self.closed:
             return
         self.pipeline = pipeline
         self.pipeline_state = "ready"
-        self.update_status()
+        self.update_status(recount=False)
         if self.article_id is not None:
-            self._load_marks()
-            self.view.set_marks(self._marks())
-            self._fill_side()
+            self.after_change(self.article_id)  # this model's stored suggestions, if any
+            self._preselect_suggestion()
             self.suggest_current()
 
     def _nlp_failed(self, message: str) -> None:
@@ -817,8 +933,10 @@ class MainWindow(QMainWindow):
             return
         self.pipeline = None
         self.pipeline_state = "pre-highlighting unavailable"
-        self.update_status()
-        self.statusBar().showMessage(f"Pre-highlighting unavailable: {message}", 10000)
+        self.update_status(recount=False)
+        self.statusBar().showMessage(
+            f"Pre-highlighting unavailable ({message}); stored suggestions are still shown", 15000
+        )
 
     def suggest_current(self) -> None:
         """Pre-highlight the article on screen in a worker, if the model has not yet."""
@@ -830,6 +948,8 @@ class MainWindow(QMainWindow):
         article_id, path = self.article_id, self.store.path
 
         def work(job):
+            if article_id != self.article_id or self.closed:
+                return None  # the annotator has moved on: no use suggesting for an article not shown
             with Store(path) as store:
                 article = store.article(article_id)
                 [(_aid, sugs)] = list(pipeline.suggest([(article_id, article.text, article.published)]))
@@ -837,10 +957,12 @@ class MainWindow(QMainWindow):
             return article_id
 
         def done(aid):
-            if not self.closed and aid == self.article_id:
+            if not self.closed and aid is not None and aid == self.article_id:
                 self.after_change(aid)
+                self._preselect_suggestion()
 
-        self._jobs.append(run_in_background(work, done, self.report_error, "suggest"))
+        # one model, one thread: spaCy pipelines are not made to run in two threads at once
+        run_in_background(work, done, self.report_error, "suggest", pool=model_pool())
 
     def import_paths(self, paths: list[str]) -> object:
         from annotator.core.ingest import import_paths
@@ -858,8 +980,8 @@ class MainWindow(QMainWindow):
 
         def done(report):
             self.refresh_list()
-            if self.article_id is None and self.list_model.rows:
-                self.show_article(self.list_model.rows[0].id)
+            if self.article_id is None and self.list_model.ids:
+                self.show_article(self.list_model.ids[0])
             self.statusBar().showMessage(report.summary(), 15000)
             if report.rejected:
                 self.report_error("Some files were not imported:\n" + "\n".join(map(str, report.rejected)))
@@ -903,12 +1025,14 @@ class MainWindow(QMainWindow):
             self.export_to(out, fmt)
 
     def preannotate_project(self) -> object:
-        from annotator.core.nlp import preannotate
-
+        """Suggest spans for every article the model has not seen yet (progress, Cancel)."""
         path = self.store.path
         loader = self.nlp_loader
 
         def work(job):
+            # imported here: a missing spaCy is a message in a dialog, not a crash
+            from annotator.core.nlp import preannotate
+
             with Store(path) as store:
                 pipeline = self.pipeline or loader(store)
                 return preannotate(store, pipeline, progress=lambda i, n: job.progress(i, n), cancelled=job.cancelled)
@@ -917,8 +1041,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Suggested spans for {n} article(s)", 10000)
             if self.article_id is not None:
                 self.after_change(self.article_id)
+                self._preselect_suggestion()
 
-        return run_with_progress(self, "Pre-annotating", work, done, self.report_error)
+        return run_with_progress(self, "Pre-annotating", work, done, self.report_error, pool=model_pool())
 
     def train_model(self, out_dir: str, max_steps: int = 400, gold: bool = False) -> object:
         from annotator.core.training import train
@@ -1122,6 +1247,10 @@ class MainWindow(QMainWindow):
         self.closed = True
         self.save_settings()
         super().closeEvent(event)
+
+
+def _span_order(s: Span) -> tuple:
+    return s.start, s.end, s.label, s.uuid
 
 
 def _escape(text: str) -> str:

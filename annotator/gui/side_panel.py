@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
@@ -22,22 +24,45 @@ from annotator.core.model import LabelScheme
 _ROOT = QModelIndex()
 
 
+def _row_order(row: tuple) -> tuple:
+    return row[:3]
+
+
 class SpanTableModel(QAbstractTableModel):
-    """Rows (key, label, text, attrs, is_suggestion), drawn lazily: 5,000 rows cost nothing."""
+    """Rows (start, order, key, label, text, details, is_suggestion) in text order, drawn lazily.
+
+    A change patches the rows it touched (removed and inserted in place), so
+    that one key press in an article with 5,000 spans does not rebuild the table.
+    """
 
     HEADERS = ("Label", "Text", "Details")
 
     def __init__(self, scheme: LabelScheme, parent=None):
         super().__init__(parent)
-        self.rows: list[tuple[str, str, str, str, bool]] = []
+        self.rows: list[tuple] = []
         self.colors = {lab.name: QColor(lab.color) for lab in scheme.labels}
         self.italic = QFont()
         self.italic.setItalic(True)
 
     def replace(self, rows) -> None:
         self.beginResetModel()
-        self.rows = rows
+        self.rows = sorted(rows, key=_row_order)
         self.endResetModel()
+
+    def patch(self, remove: set[str], add: list[tuple]) -> None:
+        if remove:
+            for i in reversed([i for i, r in enumerate(self.rows) if r[2] in remove]):
+                self.beginRemoveRows(_ROOT, i, i)
+                del self.rows[i]
+                self.endRemoveRows()
+        for row in add:
+            i = bisect_left(self.rows, _row_order(row), key=_row_order)
+            self.beginInsertRows(_ROOT, i, i)
+            self.rows.insert(i, row)
+            self.endInsertRows()
+
+    def row_of(self, key: str | None) -> int | None:
+        return next((i for i, r in enumerate(self.rows) if r[2] == key), None) if key else None
 
     def rowCount(self, parent=_ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.rows)
@@ -51,7 +76,7 @@ class SpanTableModel(QAbstractTableModel):
         return None
 
     def data(self, index, role=Qt.DisplayRole):
-        key, label, text, details, suggestion = self.rows[index.row()]
+        _start, _order, _key, label, text, details, suggestion = self.rows[index.row()]
         col = index.column()
         if role == Qt.DisplayRole:
             if col == 0:
@@ -103,23 +128,31 @@ class SidePanel(QWidget):
         self.form = QFormLayout(self.box)
         layout.addWidget(self.box, 1)
         self.editors: dict[str, QWidget] = {}
-        self.keys: list[str] = []
         self._loading = False
         self.show_attributes(None, {}, editable=False)
 
-    def set_rows(self, rows: list[tuple[str, str, str, str, bool]]) -> None:
-        """rows: (key, label, text, attrs, is_suggestion)."""
+    def set_rows(self, rows: list[tuple]) -> None:
+        """rows: (start, order, key, label, text, details, is_suggestion), any order."""
         self._loading = True
-        self.keys = [r[0] for r in rows]
         self.model.replace(rows)
-        n_sug = sum(1 for r in rows if r[4])
-        self.heading.setText(f"Spans: {len(rows) - n_sug}, suggestions: {n_sug}")
+        self._count()
         self._loading = False
+
+    def patch_rows(self, remove: set[str], add: list[tuple]) -> None:
+        """Remove the rows with these keys, insert new ones in text order."""
+        self._loading = True
+        self.model.patch(remove, add)
+        self._count()
+        self._loading = False
+
+    def _count(self) -> None:
+        n_sug = sum(1 for r in self.model.rows if r[6])
+        self.heading.setText(f"Spans: {len(self.model.rows) - n_sug}, suggestions: {n_sug}")
 
     def select_key(self, key: str | None) -> None:
         self._loading = True
-        if key in self.keys:
-            row = self.keys.index(key)
+        row = self.model.row_of(key)
+        if row is not None:
             self.table.selectRow(row)
             self.table.scrollTo(self.model.index(row, 0))
         else:
@@ -127,8 +160,8 @@ class SidePanel(QWidget):
         self._loading = False
 
     def _clicked(self, row: int, _col: int) -> None:
-        if not self._loading and 0 <= row < len(self.keys):
-            self.rowActivated.emit(self.keys[row])
+        if not self._loading and 0 <= row < len(self.model.rows):
+            self.rowActivated.emit(self.model.rows[row][2])
 
     def show_attributes(self, label: str | None, attrs: dict, editable: bool) -> None:
         while self.form.rowCount():

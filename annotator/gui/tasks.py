@@ -63,6 +63,16 @@ class _Runnable(QRunnable):
 
 
 _jobs: set[Job] = set()  # keep Python wrappers alive until the job ends
+_model_pool: QThreadPool | None = None
+
+
+def model_pool() -> QThreadPool:
+    """One thread for everything that runs the spaCy pipeline: it is not made for two at once."""
+    global _model_pool
+    if _model_pool is None:
+        _model_pool = QThreadPool()
+        _model_pool.setMaxThreadCount(1)
+    return _model_pool
 
 
 def run_in_background(
@@ -90,6 +100,7 @@ def run_with_progress(
     fn: Callable[[Job], Any],
     on_done: Callable[[Any], None] | None = None,
     on_error: Callable[[str], None] | None = None,
+    pool: QThreadPool | None = None,
 ) -> Job:
     """A background job with a progress dialog whose Cancel button cancels it."""
     dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
@@ -110,6 +121,7 @@ def run_with_progress(
         on_done=lambda r: finish(on_done, r),
         on_error=lambda m: finish(on_error, m),
         title=title,
+        pool=pool,
     )
     dialog.canceled.connect(job.cancel)
 
