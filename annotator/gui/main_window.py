@@ -69,8 +69,10 @@ class MainWindow(QMainWindow):
         settings: QSettings,
         annotator: str | None = None,
         nlp_loader: Callable[[Store], object] | None = None,
-        ask_name: bool = True,
+        ask_name: bool | Callable[[], str | None] = True,
     ):
+        """`ask_name`: on a first start (no name given or remembered), ask for one with a dialog,
+        or with this function (tests); False takes $ANNOTATOR_NAME or "annotator"."""
         super().__init__()
         self.settings = settings
         self.store = store
@@ -100,19 +102,26 @@ class MainWindow(QMainWindow):
 
     # -- construction ----------------------------------------------------------
 
-    def _initial_name(self, ask: bool) -> str:
+    def _initial_name(self, ask: bool | Callable[[], str | None]) -> str:
         pack = self.store.setting("pack") or {}
         if pack.get("annotator"):
             return pack["annotator"]
         name = self.settings.value("annotator", "")
-        if not name and ask:
-            name, ok = QInputDialog.getText(
-                None, "Who is annotating?", "Your name (saved with every span you make):"
-            )
-            name = name.strip() if ok else ""
-        name = name or os.environ.get("ANNOTATOR_NAME") or "annotator"
-        self.settings.setValue("annotator", name)
-        return name
+        if name:
+            return name
+        if ask:
+            if callable(ask):
+                name = (ask() or "").strip()
+            else:
+                name, ok = QInputDialog.getText(
+                    None, "Who is annotating?", "Your name (saved with every span you make):"
+                )
+                name = name.strip() if ok else ""
+            if name:
+                self.settings.setValue("annotator", name)  # asked once; File › Change name changes it
+                return name
+        # not asked (a screenshot) or no answer: a name for now, nothing remembered
+        return os.environ.get("ANNOTATOR_NAME") or "annotator"
 
     def action_table(self) -> list[ActionSpec]:
         labels = [
@@ -160,7 +169,7 @@ class MainWindow(QMainWindow):
             ActionSpec("merge", "&File", "&Merge projects…", ("Ctrl+Shift+M",), "Bring other annotators' project files into this one", "merge_dialog"),
             ActionSpec("assign", "&Project", "&Assign work…", ("Ctrl+Shift+W",), "Hand out packs of articles to offline annotators, with overlap", "show_assign"),
             ActionSpec("dark", "&View", "&Dark theme", ("Ctrl+Shift+D",), "Switch between light and dark theme", "toggle_theme", True),
-            ActionSpec("guidelines", "&View", "Annotation &guidelines", ("F1",), "Show the project's annotation guidelines", "toggle_guidelines", True),
+            ActionSpec("guidelines", "&Help", "Annotation &guidelines", ("F1",), "Show the project's annotation guidelines beside the text", "toggle_guidelines", True),
             ActionSpec("shortcuts", "&Help", "&Keyboard shortcuts", ("Ctrl+/", "F2"), "List every action and its keys", "show_shortcuts"),
             ActionSpec("about", "&Help", "&About Annotator", ("Ctrl+F1",), "Version and project", "show_about"),
         ]  # fmt: skip
@@ -964,6 +973,13 @@ class MainWindow(QMainWindow):
         # one model, one thread: spaCy pipelines are not made to run in two threads at once
         run_in_background(work, done, self.report_error, "suggest", pool=model_pool())
 
+    def _long_job(self, title: str, work, done, pool=None):
+        """Run work off the GUI thread with a progress dialog and Cancel; errors in a dialog."""
+        return run_with_progress(
+            self, title, work, done, self.report_error, pool=pool,
+            on_cancelled=lambda message: self.statusBar().showMessage(f"{title} cancelled: {message}", 10000),
+        )  # fmt: skip
+
     def import_paths(self, paths: list[str]) -> object:
         from annotator.core.ingest import import_paths
 
@@ -982,11 +998,13 @@ class MainWindow(QMainWindow):
             self.refresh_list()
             if self.article_id is None and self.list_model.ids:
                 self.show_article(self.list_model.ids[0])
-            self.statusBar().showMessage(report.summary(), 15000)
+            cancelled = "Import cancelled; the files read before are kept: " if job.cancelled() else ""
+            self.statusBar().showMessage(cancelled + report.summary(), 15000)
             if report.rejected:
                 self.report_error("Some files were not imported:\n" + "\n".join(map(str, report.rejected)))
 
-        return run_with_progress(self, "Importing", work, done, self.report_error)
+        job = self._long_job("Importing", work, done)
+        return job
 
     def import_files_dialog(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
@@ -1012,7 +1030,7 @@ class MainWindow(QMainWindow):
         def done(summary):
             self.statusBar().showMessage(str(summary), 15000)
 
-        return run_with_progress(self, "Exporting", work, done, self.report_error)
+        return self._long_job("Exporting", work, done)
 
     def export_dialog(self) -> None:
         from annotator.core.exporting import FORMATS
@@ -1043,7 +1061,7 @@ class MainWindow(QMainWindow):
                 self.after_change(self.article_id)
                 self._preselect_suggestion()
 
-        return run_with_progress(self, "Pre-annotating", work, done, self.report_error, pool=model_pool())
+        return self._long_job("Pre-annotating", work, done, pool=model_pool())
 
     def train_model(self, out_dir: str, max_steps: int = 400, gold: bool = False) -> object:
         from annotator.core.training import train
@@ -1068,7 +1086,7 @@ class MainWindow(QMainWindow):
             self.pipeline = None
             self.start_nlp()
 
-        return run_with_progress(self, "Training", work, done, self.report_error)
+        return self._long_job("Training", work, done)
 
     def train_dialog(self) -> None:
         from annotator.core.model import GOLD
@@ -1135,7 +1153,7 @@ class MainWindow(QMainWindow):
             self.dashboard_dialog = dashboard(self, result, colors)
             self.dashboard_dialog.show()
 
-        return run_with_progress(self, "Computing agreement", work, done, self.report_error)
+        return self._long_job("Computing agreement", work, done)
 
     def show_assign(self):
         from annotator.gui.assign_dialog import AssignDialog
@@ -1163,7 +1181,7 @@ class MainWindow(QMainWindow):
                 self.show_article(self.article_id)
             self.statusBar().showMessage("; ".join(summaries), 20000)
 
-        return run_with_progress(self, "Merging", work, done, self.report_error)
+        return self._long_job("Merging", work, done)
 
     def merge_dialog(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "Merge projects", str(self.store.path.parent), "Annotator project (*.db)")

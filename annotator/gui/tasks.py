@@ -101,8 +101,13 @@ def run_with_progress(
     on_done: Callable[[Any], None] | None = None,
     on_error: Callable[[str], None] | None = None,
     pool: QThreadPool | None = None,
+    on_cancelled: Callable[[str], None] | None = None,
 ) -> Job:
-    """A background job with a progress dialog whose Cancel button cancels it."""
+    """A background job with a progress dialog whose Cancel button cancels it.
+
+    A job that stops with an error because it was cancelled goes to `on_cancelled`
+    (a line in the status bar, say) rather than to `on_error` (a dialog).
+    """
     dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
     dialog.setWindowTitle(title)
     dialog.setWindowModality(Qt.WindowModal)
@@ -119,7 +124,7 @@ def run_with_progress(
     job = run_in_background(
         fn,
         on_done=lambda r: finish(on_done, r),
-        on_error=lambda m: finish(on_error, m),
+        on_error=lambda m: finish(on_cancelled if on_cancelled and job.cancelled() else on_error, m),
         title=title,
         pool=pool,
     )
