@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from conftest import run_cli
@@ -313,6 +315,9 @@ def test_screenshot_command(tmp_path):
 
     image = QImage(str(out))
     assert image.width() >= 1000 and image.height() >= 600
+    # the user's preferences are read (theme, name), never written by a screenshot run
+    conf = Path(os.environ["XDG_CONFIG_HOME"]) / "Annotator" / "Annotator.conf"
+    assert not conf.exists() or "last_project" not in conf.read_text(encoding="utf-8")
     bad = run_cli("gui", "--db", str(db), "--screenshot", str(out), "--article", "9")
     assert bad.returncode == 2 and "--article 9" in bad.stderr
 

@@ -233,6 +233,10 @@ def test_open_project_and_recent_projects(qtbot, project, settings, tmp_path):
     assert not w.open_project(bad)
     assert w.errors and w.store.path == store.path
     assert bad.read_bytes() == b"this is not sqlite" * 100
+    other.unlink()  # a recent project deleted meanwhile: told, forgotten, not made anew
+    next(a for a in w.recent_menu.actions() if a.text() == str(other)).trigger()
+    assert not other.exists() and w.store.path == store.path
+    assert str(other) not in [a.text() for a in w.recent_menu.actions()]
     w.close()
 
 

@@ -28,6 +28,20 @@ def app_icon():
     return icon
 
 
+def _screenshot_settings():
+    """A screenshot run draws with the user's theme and name but writes none of their preferences."""
+    import tempfile
+
+    from PySide6.QtCore import QSettings
+
+    user = settings()
+    prefs = QSettings(str(Path(tempfile.mkdtemp(prefix="annotator-shot-")) / "settings.ini"), QSettings.IniFormat)
+    for key in ("theme", "annotator"):
+        if user.contains(key):
+            prefs.setValue(key, user.value(key))
+    return prefs
+
+
 def run(args: argparse.Namespace) -> int:
     screenshot = getattr(args, "screenshot", None)
     if screenshot:
@@ -42,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setWindowIcon(app_icon())
-    prefs = settings()
+    prefs = settings() if not screenshot else _screenshot_settings()
     db = getattr(args, "db", None)
     if not db and not screenshot:
         db = prefs.value("last_project", None) or None
@@ -94,6 +108,5 @@ def _screenshot(app, window, out: str, article: int | None) -> int:
     app.processEvents()
     if not window.grab().save(out):
         raise InputError(f"cannot write the screenshot to {out}")
-    window.save_settings = lambda: None  # a screenshot run leaves preferences alone
     window.close()
     return 0

@@ -7,6 +7,7 @@ undo stack and is written to the store at once.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from bisect import insort
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
     QPushButton,
     QSplitter,
     QTableView,
@@ -236,8 +238,12 @@ class MainWindow(QMainWindow):
             b = QPushButton(f"{lab.key}  {lab.name}")
             b.setObjectName(f"labelButton_{lab.name}")
             b.setToolTip(f"{lab.description} — press {lab.key}")
+            # the label's colour as a stripe, the same in light and dark themes
             b.setStyleSheet(
-                f"QPushButton {{ border-left: 6px solid {lab.color}; padding: 4px 10px; font-weight: 600; }}"
+                f"QPushButton {{ border: 1px solid palette(mid); border-left: 6px solid {lab.color};"
+                " border-radius: 3px; padding: 4px 12px; font-weight: 600; background: palette(button); }"
+                f" QPushButton:hover {{ background: {_tint(lab.color, 40)}; }}"
+                f" QPushButton:pressed {{ background: {_tint(lab.color, 90)}; }}"
             )
             b.setFocusPolicy(Qt.NoFocus)
             b.clicked.connect(lambda _c=False, n=lab.name: self.apply_label(n))
@@ -264,7 +270,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(centre)
         self.splitter.addWidget(self.side)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([380, 700, 330])
+        self.splitter.setSizes([330, 700, 370])
         self.setCentralWidget(self.splitter)
 
         # guidelines dock
@@ -280,9 +286,17 @@ class MainWindow(QMainWindow):
         self.status_name = QLabel()
         self.status_project = QLabel()
         self.status_progress = QLabel()
+        self.status_bar = QProgressBar()
+        self.status_bar.setObjectName("progressBar")
+        self.status_bar.setTextVisible(False)
+        self.status_bar.setFixedSize(90, 10)
         self.status_model = QLabel()
-        for w in (self.status_name, self.status_project, self.status_progress, self.status_model):
+        for w in (self.status_name, self.status_project, self.status_progress, self.status_bar, self.status_model):
+            w.setContentsMargins(6, 0, 6, 0)
             self.statusBar().addPermanentWidget(w)
+        self.status_name.setToolTip("Who is annotating: saved with every span (File › Change annotator name)")
+        self.status_progress.setToolTip("Articles you marked done, of all in the project")
+        self.status_model.setToolTip("What pre-highlights the articles (Model menu)")
 
         self._build_actions()
 
@@ -330,8 +344,8 @@ class MainWindow(QMainWindow):
         self.guidelines_view.setMarkdown(store.guidelines or "No guidelines in this project.")
         self.setWindowTitle(f"Annotator — {store.path.name}")
         self.refresh_list()
-        self._remember_recent(str(store.path))
-        last = self.settings.value(f"last_article/{store.path}", None)
+        self._remember_recent(str(Path(store.path).resolve()))
+        last = self.settings.value(self._last_article_key(), None)
         target = None
         ids = self.list_model.ids
         if last is not None and self.list_model.row_of(int(last)) is not None:
@@ -344,11 +358,21 @@ class MainWindow(QMainWindow):
             self.show_article(target)
         self.update_status()
 
-    def open_project(self, path: str | Path) -> bool:
+    def _last_article_key(self) -> str:
+        # a digest, not the path: QSettings reads "/" in a key as groups
+        digest = hashlib.sha1(str(Path(self.store.path).resolve()).encode("utf-8")).hexdigest()[:16]
+        return f"last_article/{digest}"
+
+    def open_project(self, path: str | Path, create: bool = False) -> bool:
+        """Open (or with `create`, make) a project file; a bad or missing one is a message, nothing else."""
         try:
-            store = Store(path, create=True)
+            store = Store(path, create=create)
         except AnnotatorError as exc:
             self.report_error(str(exc))
+            if not create:  # a recent project moved or deleted: forget it
+                gone = str(Path(path).resolve())
+                self.settings.setValue("recent_projects", [p for p in self._recent() if p != gone])
+                self._fill_recent_menu()
             return False
         old = self.store
         pack = store.setting("pack") or {}
@@ -357,7 +381,6 @@ class MainWindow(QMainWindow):
         self._open_store(store)
         if old is not store:
             old.close()
-        self.settings.setValue("last_project", str(store.path))
         self.pipeline = None
         self.start_nlp()
         return True
@@ -367,24 +390,31 @@ class MainWindow(QMainWindow):
         if path:
             if not path.endswith(".db"):
                 path += ".db"
-            self.open_project(path)
+            self.open_project(path, create=True)
 
     def open_project_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open project", str(Path.home()), "Annotator project (*.db);;All files (*)")
         if path:
             self.open_project(path)
 
+    def _recent(self) -> list[str]:
+        # type=list: QSettings gives a one-element list back as a plain string otherwise
+        return [str(p) for p in self.settings.value("recent_projects", [], type=list) or []]
+
     def _remember_recent(self, path: str) -> None:
-        recent = [p for p in (self.settings.value("recent_projects", []) or []) if p != path]
-        recent = [path, *recent][:8]
+        recent = [path, *(p for p in self._recent() if p != path)][:8]
         self.settings.setValue("recent_projects", recent)
         self.settings.setValue("last_project", path)
-        if hasattr(self, "recent_menu"):
-            self.recent_menu.clear()
-            for p in recent:
-                act = self.recent_menu.addAction(p)
-                act.setToolTip(f"Open {p}")
-                act.triggered.connect(lambda _c=False, p=p: self.open_project(p))
+        self._fill_recent_menu()
+
+    def _fill_recent_menu(self) -> None:
+        if not hasattr(self, "recent_menu"):
+            return
+        self.recent_menu.clear()
+        for p in self._recent():
+            act = self.recent_menu.addAction(p)
+            act.setToolTip(f"Open {p}")
+            act.triggered.connect(lambda _c=False, p=p: self.open_project(p))
 
     def rename_annotator(self) -> None:
         name, ok = QInputDialog.getText(self, "Annotator name", "Your name:", text=self.annotator)
@@ -462,6 +492,8 @@ class MainWindow(QMainWindow):
         self.status_name.setText(f"annotator: {who}")
         self.status_project.setText(f"project: {self.store.path.name}")
         self.status_progress.setText(f"done {done} / {total}")
+        self.status_bar.setRange(0, max(total, 1))
+        self.status_bar.setValue(done)
         model = self.pipeline_state if self.pipeline is None else (
             "rules only" if getattr(self.pipeline, "rules_only", False) else self.pipeline.name
         )
@@ -484,7 +516,7 @@ class MainWindow(QMainWindow):
         self.view.set_article(self.article.text, self._marks(), self.offsets)
         self._fill_side()
         self._show_title()
-        self.settings.setValue(f"last_article/{self.store.path}", article_id)
+        self.settings.setValue(self._last_article_key(), article_id)
         self._select_list_row()
         self.view.setFocus()
         self._preselect_suggestion()
@@ -1258,13 +1290,17 @@ class MainWindow(QMainWindow):
     def save_settings(self) -> None:
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("splitter", self.splitter.saveState())
-        self.settings.setValue("last_project", str(self.store.path))
+        self.settings.setValue("last_project", str(Path(self.store.path).resolve()))
         self.settings.sync()
 
     def closeEvent(self, event):  # noqa: N802
         self.closed = True
         self.save_settings()
         super().closeEvent(event)
+
+
+def _tint(hex_color: str, alpha: int) -> str:
+    return f"rgba({int(hex_color[1:3], 16)}, {int(hex_color[3:5], 16)}, {int(hex_color[5:7], 16)}, {alpha})"
 
 
 def _span_order(s: Span) -> tuple:

@@ -113,8 +113,8 @@ class SidePanel(QWidget):
         # fixed widths: sizing to contents would measure every one of thousands of rows
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Fixed)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.Interactive)
-        self.table.setColumnWidth(0, 110)
-        self.table.setColumnWidth(2, 120)
+        self.table.setColumnWidth(0, self.fontMetrics().horizontalAdvance("AGREEMENT ?") + 14)
+        self.table.setColumnWidth(2, 110)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.table.setToolTip("Spans (solid) and suggestions (dashed) of this article; click to jump")
