@@ -281,3 +281,41 @@ def test_done_on_the_last_article_stays_and_says_so(qtbot, project, settings):
     assert "last article" in w.statusBar().currentMessage()
     assert "done 1 / 3" in w.status_progress.text()
     w.close()
+
+
+def test_typing_in_fields_is_typing_not_shortcuts(qtbot, project, settings):
+    store, ids = project
+    w = make_window(qtbot, store, settings)
+    w.search.setFocus()
+    qtbot.keyClicks(w.search, "tashkent")
+    qtbot.keyClick(w.search, Qt.Key_Return)  # Enter searches; it does not accept a suggestion
+    assert w.list_model.ids == [ids[0], ids[2]]
+    w.show_article(ids[1])
+    select_text(w, "Taliban")
+    press(qtbot, w, Qt.Key_1)
+    [span] = store.spans(ids[1], "ana")
+    field = w.side.editors["canonical"]
+    field.setFocus()
+    qtbot.keyClicks(field, "Taliban 2.0")  # "2" is a character here, not the DATE key
+    qtbot.keyClick(field, Qt.Key_Return)
+    assert store.span(span.uuid).label == "ACTOR"
+    assert store.span(span.uuid).attrs == {"canonical": "Taliban 2.0"}
+    press(qtbot, w, Qt.Key_Z, Qt.ControlModifier)
+    assert store.span(span.uuid).attrs == {}
+    w.close()
+
+
+def test_tab_walks_spans_and_suggestions_in_text_order(qtbot, project, settings):
+    store, ids = project
+    text = store.article(ids[2]).text
+    r, t = text.index("Russia"), text.index("Tashkent")
+    store.add_span(ids[2], "ana", t, t + 8, "ACTOR")
+    store.set_suggestions(ids[2], "m", "1", [Suggestion(ids[2], r, r + 6, "ACTOR", {}, "m", "1")])
+    w = make_window(qtbot, store, settings, loader=no_spacy)
+    w.show_article(ids[2])
+    assert w.selected_item().start == r  # the suggestion, shown selected on opening
+    qtbot.keyClick(w.view, Qt.Key_Tab)
+    assert w.selected_item().start == t
+    qtbot.keyClick(w.view, Qt.Key_Tab, Qt.ShiftModifier)
+    assert w.selected_item().start == r
+    w.close()

@@ -46,6 +46,7 @@ from annotator.gui import commands
 from annotator.gui.article_list import ArticleListModel
 from annotator.gui.article_view import ArticleView, Mark
 from annotator.gui.commands import Change, suggestion_key
+from annotator.gui.keys import keep_typing_keys
 from annotator.gui.offsets import OffsetMap
 from annotator.gui.side_panel import SidePanel
 from annotator.gui.tasks import model_pool, run_in_background, run_with_progress
@@ -199,6 +200,7 @@ class MainWindow(QMainWindow):
         self.search.setClearButtonEnabled(True)
         self.search.setToolTip("Search in titles and texts")
         self.search.returnPressed.connect(self.refresh_list)
+        keep_typing_keys(self.search)
         self.search.textChanged.connect(lambda t: t == "" and self.refresh_list())
         row.addWidget(self.status_filter)
         row.addWidget(self.search, 1)

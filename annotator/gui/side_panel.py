@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import LabelScheme
+from annotator.gui.keys import keep_typing_keys
 
 _ROOT = QModelIndex()
 
@@ -185,6 +186,7 @@ class SidePanel(QWidget):
                 editor = QLineEdit(str(value))
                 editor.setPlaceholderText(spec.get("pattern", "") and "e.g. AFG" or "")
                 editor.editingFinished.connect(self._edited)
+                keep_typing_keys(editor)
             editor.setObjectName(f"attr_{name}")
             editor.setEnabled(editable)
             editor.setToolTip(f"{name} of the selected {label}")
