@@ -51,7 +51,8 @@ class _Runnable(QRunnable):
                 result = self.fn(self.job)
             except Exception as exc:  # delivered to the GUI as a message, never lost
                 message = str(exc) or type(exc).__name__
-                if not getattr(exc, "exit_code", None):
+                # our own errors and a missing optional package are messages; anything else is a bug
+                if not getattr(exc, "exit_code", None) and not isinstance(exc, ImportError):
                     traceback.print_exc()
                 self.job.failed.emit(message)
             else:
