@@ -1,8 +1,9 @@
 """The annotation workspace: article list, article view, label bar, side panel.
 
 `MainWindow(store, settings, annotator, nlp_loader)` is constructible in a test.
-Actions are declared as data in `action_table()`; every change goes through the
-undo stack and is written to the store at once.
+Actions are declared as data in `actions.py`, background work is in `jobs.py`.
+Every change goes through the undo stack (`commands.py`), is written to the
+store at once, and is announced on the one `changed` signal the views follow.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import hashlib
 import os
 from bisect import insort
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
@@ -43,27 +43,17 @@ from annotator.core.formats.align import TokenIndex, tokenize
 from annotator.core.model import Span, Status, Suggestion
 from annotator.core.store import Store
 from annotator.gui import commands
+from annotator.gui.actions import ActionSpec, action_table
 from annotator.gui.article_list import ArticleListModel
 from annotator.gui.article_view import ArticleView, Mark
 from annotator.gui.commands import Change, suggestion_key
+from annotator.gui.jobs import BackgroundJobs, default_loader
 from annotator.gui.keys import keep_typing_keys
 from annotator.gui.offsets import OffsetMap
 from annotator.gui.side_panel import SidePanel
-from annotator.gui.tasks import model_pool, run_in_background, run_with_progress
 
 
-@dataclass(frozen=True)
-class ActionSpec:
-    id: str
-    menu: str
-    text: str
-    shortcuts: tuple[str, ...]
-    tip: str
-    handler: str
-    checkable: bool = False
-
-
-class MainWindow(QMainWindow):
+class MainWindow(BackgroundJobs, QMainWindow):
     changed = Signal(object)  # a commands.Change, or an article id: the one notice every view follows
 
     def __init__(
@@ -79,7 +69,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings
         self.store = store
-        self.nlp_loader = nlp_loader if nlp_loader is not None else _default_loader
+        self.nlp_loader = nlp_loader if nlp_loader is not None else default_loader
         self.pipeline = None
         self.pipeline_state = "loading…"
         self.errors: list[str] = []  # what the user was told, for tests and the log
@@ -127,55 +117,7 @@ class MainWindow(QMainWindow):
         return os.environ.get("ANNOTATOR_NAME") or "annotator"
 
     def action_table(self) -> list[ActionSpec]:
-        labels = [
-            ActionSpec(
-                f"label_{lab.name}", "&Annotate", f"Mark as {lab.name}", (lab.key,),
-                f"Mark the selection as {lab.name}, or relabel the selected span ({lab.key})",
-                f"label:{lab.name}",
-            )
-            for lab in self.store.scheme.labels
-        ]  # fmt: skip
-        return [
-            ActionSpec("new", "&File", "&New project…", ("Ctrl+N",), "Create a new project file", "new_project"),
-            ActionSpec("open", "&File", "&Open project…", ("Ctrl+O",), "Open a project file", "open_project_dialog"),
-            ActionSpec("import_files", "&File", "&Import files…", ("Ctrl+I",), "Import txt, md, html, jsonl, csv files", "import_files_dialog"),
-            ActionSpec("import_folder", "&File", "Import &folder…", ("Ctrl+Shift+I",), "Import every article in a folder", "import_folder_dialog"),
-            ActionSpec("export", "&File", "&Export…", ("Ctrl+E",), "Export annotations as training data", "export_dialog"),
-            ActionSpec("rename", "&File", "Change annotator &name…", ("Ctrl+Shift+N",), "Change the name saved with your spans", "rename_annotator"),
-            ActionSpec("quit", "&File", "&Quit", ("Ctrl+Q",), "Close the window (everything is already saved)", "close"),
-            ActionSpec("undo", "&Edit", "&Undo", ("Ctrl+Z",), "Undo the last change", "undo"),
-            ActionSpec("redo", "&Edit", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo the last undone change", "redo"),
-            ActionSpec("find", "&Edit", "&Find in articles", ("Ctrl+F",), "Search titles and texts", "focus_search"),
-            *labels,
-            ActionSpec("delete", "&Annotate", "&Delete span", ("Delete", "Backspace"), "Delete the selected span", "delete_selected"),
-            ActionSpec("accept", "&Annotate", "&Accept suggestion", ("Return", "A"), "Accept the selected (or next) suggestion", "accept_selected"),
-            ActionSpec("reject", "&Annotate", "Re&ject suggestion", ("X",), "Reject the selected (or next) suggestion", "reject_selected"),
-            ActionSpec("accept_all", "&Annotate", "Accept a&ll suggestions", ("Ctrl+Shift+A",), "Accept every open suggestion of this article", "accept_all"),
-            ActionSpec("next_mark", "&Annotate", "Next span", ("Tab",), "Select the next span or suggestion", "next_mark"),
-            ActionSpec("prev_mark", "&Annotate", "Previous span", ("Shift+Tab",), "Select the previous span or suggestion", "prev_mark"),
-            ActionSpec("clear", "&Annotate", "Clear selection", ("Escape",), "Deselect", "clear_selection"),
-            ActionSpec("next", "&Go", "&Next article", ("N", "Alt+Right"), "Go to the next article", "next_article"),
-            ActionSpec("prev", "&Go", "&Previous article", ("P", "Alt+Left"), "Go to the previous article", "prev_article"),
-            ActionSpec("done", "&Go", "Mark &done and next", ("Ctrl+Return", "Ctrl+Enter"), "Mark this article done and go to the next", "done_and_next"),
-            ActionSpec("skip", "&Go", "&Skip article", ("Ctrl+K",), "Mark this article skipped and go to the next", "skip_and_next"),
-            ActionSpec("next_todo", "&Go", "Next &unfinished", ("Ctrl+U",), "Go to the next article not done", "next_unfinished"),
-            ActionSpec("preannotate", "&Model", "&Pre-annotate project", ("Ctrl+Shift+P",), "Suggest spans for every article with the model and rules", "preannotate_project"),
-            ActionSpec("train", "&Model", "&Train a model from these annotations…", ("Ctrl+Shift+T",), "Train a NER model on the project's annotations and use it for pre-highlighting", "train_dialog"),
-            ActionSpec("review", "&Review", "&Review mode", ("Ctrl+R",), "Compare annotators and adjudicate into gold", "toggle_review", True),
-            *[
-                ActionSpec(f"take_{i}", "&Review", f"Take annotator {i}'s version", (f"Alt+{i}",),
-                           f"Gold takes the {i}. reviewed annotator's version of the selected disagreement", f"take:{i - 1}")
-                for i in range(1, 10)
-            ],
-            ActionSpec("accept_agreed", "&Review", "Accept all &agreed", ("Ctrl+Shift+G",), "Copy every span all annotators agree on into gold", "accept_agreed"),
-            ActionSpec("dashboard", "&Review", "Agreement &dashboard", ("Ctrl+Shift+K",), "Agreement figures per label, with a chart", "show_dashboard"),
-            ActionSpec("merge", "&File", "&Merge projects…", ("Ctrl+Shift+M",), "Bring other annotators' project files into this one", "merge_dialog"),
-            ActionSpec("assign", "&Project", "&Assign work…", ("Ctrl+Shift+W",), "Hand out packs of articles to offline annotators, with overlap", "show_assign"),
-            ActionSpec("dark", "&View", "&Dark theme", ("Ctrl+Shift+D",), "Switch between light and dark theme", "toggle_theme", True),
-            ActionSpec("guidelines", "&Help", "Annotation &guidelines", ("F1",), "Show the project's annotation guidelines beside the text", "toggle_guidelines", True),
-            ActionSpec("shortcuts", "&Help", "&Keyboard shortcuts", ("Ctrl+/", "F2"), "List every action and its keys", "show_shortcuts"),
-            ActionSpec("about", "&Help", "&About Annotator", ("Ctrl+F1",), "Version and project", "show_about"),
-        ]  # fmt: skip
+        return action_table(self.store.scheme)
 
     def _build(self) -> None:
         self.setWindowTitle("Annotator")
@@ -327,7 +269,7 @@ class MainWindow(QMainWindow):
                 action.triggered.connect(lambda _c=False, h=handler: h())
             menu.addAction(action)
             self.actions_by_id[spec.id] = action
-            if spec.id == "export":
+            if spec.id == "open":
                 self.recent_menu = menus["&File"].addMenu("Recent projects")
                 self.recent_menu.setToolTip("Projects opened lately")
         self.menus = menus
@@ -936,199 +878,6 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage("Every article in the list is done or skipped", 5000)
 
-    # -- background work ---------------------------------------------------------------------------
-
-    def start_nlp(self) -> None:
-        """Load spaCy in a worker: the window is usable meanwhile."""
-        self.pipeline = None
-        self.pipeline_state = "loading…"
-        self._nlp_generation += 1
-        generation = self._nlp_generation
-        self.update_status(recount=False)
-        path = self.store.path
-        loader = self.nlp_loader
-
-        def load(job):
-            with Store(path) as store:
-                return loader(store)
-
-        self.model_job = run_in_background(
-            load,
-            lambda pipeline: generation == self._nlp_generation and self._nlp_ready(pipeline),
-            lambda message: generation == self._nlp_generation and self._nlp_failed(message),
-            "load model",
-            pool=model_pool(),
-        )
-
-    def _nlp_ready(self, pipeline) -> None:
-        if self.closed:
-            return
-        self.pipeline = pipeline
-        self.pipeline_state = "ready"
-        self.update_status(recount=False)
-        if self.article_id is not None:
-            self.after_change(self.article_id)  # this model's stored suggestions, if any
-            self._preselect_suggestion()
-            self.suggest_current()
-
-    def _nlp_failed(self, message: str) -> None:
-        if self.closed:
-            return
-        self.pipeline = None
-        self.pipeline_state = "pre-highlighting unavailable"
-        self.update_status(recount=False)
-        self.statusBar().showMessage(
-            f"Pre-highlighting unavailable ({message}); stored suggestions are still shown", 15000
-        )
-
-    def suggest_current(self) -> None:
-        """Pre-highlight the article on screen in a worker, if the model has not yet."""
-        pipeline = self.pipeline
-        if pipeline is None or self.article_id is None:
-            return
-        if self.store.has_suggestions(self.article_id, pipeline.name, pipeline.version):
-            return
-        article_id, path = self.article_id, self.store.path
-
-        def work(job):
-            if article_id != self.article_id or self.closed:
-                return None  # the annotator has moved on: no use suggesting for an article not shown
-            with Store(path) as store:
-                article = store.article(article_id)
-                [(_aid, sugs)] = list(pipeline.suggest([(article_id, article.text, article.published)]))
-                store.set_suggestions(article_id, pipeline.name, pipeline.version, sugs)
-            return article_id
-
-        def done(aid):
-            if not self.closed and aid is not None and aid == self.article_id:
-                self.after_change(aid)
-                self._preselect_suggestion()
-
-        # one model, one thread: spaCy pipelines are not made to run in two threads at once
-        run_in_background(work, done, self.report_error, "suggest", pool=model_pool())
-
-    def _long_job(self, title: str, work, done, pool=None):
-        """Run work off the GUI thread with a progress dialog and Cancel; errors in a dialog."""
-        return run_with_progress(
-            self, title, work, done, self.report_error, pool=pool,
-            on_cancelled=lambda message: self.statusBar().showMessage(f"{title} cancelled: {message}", 10000),
-        )  # fmt: skip
-
-    def import_paths(self, paths: list[str]) -> object:
-        from annotator.core.ingest import import_paths
-
-        path = self.store.path
-        annotator = self.annotator
-
-        def work(job):
-            with Store(path) as store:
-                return import_paths(
-                    store, paths, annotator,
-                    progress=lambda i, n, p: job.progress(i, n, Path(p).name),
-                    cancelled=job.cancelled,
-                )  # fmt: skip
-
-        def done(report):
-            self.refresh_list()
-            if self.article_id is None and self.list_model.ids:
-                self.show_article(self.list_model.ids[0])
-            cancelled = "Import cancelled; the files read before are kept: " if job.cancelled() else ""
-            self.statusBar().showMessage(cancelled + report.summary(), 15000)
-            if report.rejected:
-                self.report_error("Some files were not imported:\n" + "\n".join(map(str, report.rejected)))
-
-        job = self._long_job("Importing", work, done)
-        return job
-
-    def import_files_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import articles", str(Path.home()), "Articles (*.txt *.md *.html *.htm *.jsonl *.csv);;All files (*)"
-        )
-        if paths:
-            self.import_paths(paths)
-
-    def import_folder_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Import a folder", str(Path.home()))
-        if folder:
-            self.import_paths([folder])
-
-    def export_to(self, out: str, fmt: str = "jsonl", **options) -> object:
-        from annotator.core.exporting import export
-
-        path = self.store.path
-
-        def work(job):
-            with Store(path) as store:
-                return export(store, fmt, out, progress=job.progress, cancelled=job.cancelled, **options)
-
-        def done(summary):
-            self.statusBar().showMessage(str(summary), 15000)
-
-        return self._long_job("Exporting", work, done)
-
-    def export_dialog(self) -> None:
-        from annotator.core.exporting import FORMATS
-
-        fmt, ok = QInputDialog.getItem(self, "Export", "Format:", list(FORMATS), 0, False)
-        if not ok:
-            return
-        out, _ = QFileDialog.getSaveFileName(self, "Export to", str(Path.home() / f"annotations{FORMATS[fmt]}"))
-        if out:
-            self.export_to(out, fmt)
-
-    def preannotate_project(self) -> object:
-        """Suggest spans for every article the model has not seen yet (progress, Cancel)."""
-        path = self.store.path
-        loader = self.nlp_loader
-
-        def work(job):
-            # imported here: a missing spaCy is a message in a dialog, not a crash
-            from annotator.core.nlp import preannotate
-
-            with Store(path) as store:
-                pipeline = self.pipeline or loader(store)
-                return preannotate(store, pipeline, progress=lambda i, n: job.progress(i, n), cancelled=job.cancelled)
-
-        def done(n):
-            self.statusBar().showMessage(f"Suggested spans for {n} article(s)", 10000)
-            if self.article_id is not None:
-                self.after_change(self.article_id)
-                self._preselect_suggestion()
-
-        return self._long_job("Pre-annotating", work, done, pool=model_pool())
-
-    def train_model(self, out_dir: str, max_steps: int = 400, gold: bool = False) -> object:
-        from annotator.core.training import train
-
-        path = self.store.path
-
-        def work(job):
-            with Store(path) as store:
-                return train(
-                    store, out_dir, gold=gold, max_steps=max_steps,
-                    progress=lambda i, n, info: job.progress(i, n, f"step {i} of {n}"),
-                    cancelled=job.cancelled,
-                )  # fmt: skip
-
-        def done(result):
-            scores = result.scores.get("ALL", {})
-            self.statusBar().showMessage(
-                f"Model {result.name!r} trained: dev F1 {scores.get('f', 0):.3f}; "
-                "it pre-highlights from now on", 20000,
-            )  # fmt: skip
-            self.nlp_loader = lambda store, name=result.name: _load_named(store, name)
-            self.pipeline = None
-            self.start_nlp()
-
-        return self._long_job("Training", work, done)
-
-    def train_dialog(self) -> None:
-        from annotator.core.model import GOLD
-
-        out = QFileDialog.getExistingDirectory(self, "Folder for the trained model", str(self.store.path.parent))
-        if out:
-            self.train_model(out, gold=GOLD in self.store.annotators())
-
     # -- review mode -----------------------------------------------------------------------------
 
     def toggle_review(self) -> None:
@@ -1195,32 +944,6 @@ class MainWindow(QMainWindow):
         self.assign_dialog = AssignDialog(self)
         self.assign_dialog.show()
         return self.assign_dialog
-
-    def merge_paths(self, paths: list[str]) -> object:
-        path = self.store.path
-
-        def work(job):
-            summaries = []
-            with Store(path) as store:
-                for i, other in enumerate(paths):
-                    if job.cancelled():
-                        break
-                    summaries.append(store.merge_from(other).summary())
-                    job.progress(i + 1, len(paths), Path(other).name)
-            return summaries
-
-        def done(summaries):
-            self.refresh_list()
-            if self.article_id is not None:
-                self.show_article(self.article_id)
-            self.statusBar().showMessage("; ".join(summaries), 20000)
-
-        return self._long_job("Merging", work, done)
-
-    def merge_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Merge projects", str(self.store.path.parent), "Annotator project (*.db)")
-        if paths:
-            self.merge_paths(paths)
 
     # -- messages, help, theme -------------------------------------------------------------------
 
@@ -1311,15 +1034,3 @@ def _span_order(s: Span) -> tuple:
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _load_named(store: Store, name: str):
-    from annotator.core.nlp import load_for_project
-
-    return load_for_project(store, name)
-
-
-def _default_loader(store: Store):
-    from annotator.core.nlp import load_for_project
-
-    return load_for_project(store)
