@@ -954,17 +954,32 @@ class MainWindow(BackgroundJobs, QMainWindow):
         box.open()  # window-modal, never a blocking exec()
 
     def show_shortcuts(self) -> QWidget:
-        table = QTableWidget(0, 3)
-        table.setWindowTitle("Keyboard shortcuts")
-        table.setHorizontalHeaderLabels(["Action", "Keys", "Menu"])
+        """Help › Keyboard shortcuts: every action of the table, by menu, with all its keys."""
         specs = self.action_table()
-        table.setRowCount(len(specs))
+        table = QTableWidget(len(specs), 3)
+        table.setObjectName("shortcutsTable")
+        table.setWindowTitle("Keyboard shortcuts")
+        table.setHorizontalHeaderLabels(["Menu", "Action", "Keys"])
+        bold = table.font()
+        bold.setBold(True)
         for i, spec in enumerate(specs):
-            for j, value in enumerate((spec.text.replace("&", ""), ", ".join(spec.shortcuts), spec.menu.replace("&", ""))):
-                table.setItem(i, j, QTableWidgetItem(value))
-        table.resizeColumnsToContents()
+            keys = ", ".join(QKeySequence(k).toString(QKeySequence.NativeText) for k in spec.shortcuts)
+            cells = (spec.menu.replace("&", ""), spec.text.replace("&", "").rstrip("…"), keys)
+            for j, value in enumerate(cells):
+                item = QTableWidgetItem(value)
+                item.setToolTip(spec.tip)
+                if j == 2:
+                    item.setFont(bold)
+                table.setItem(i, j, item)
+        table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+        table.setAlternatingRowColors(True)
+        table.setShowGrid(False)
+        table.setSelectionBehavior(QTableWidget.SelectRows)
         table.setEditTriggers(QTableWidget.NoEditTriggers)
-        table.resize(560, 640)
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        table.resize(620, 700)
         table.setParent(self, Qt.Dialog)
         table.setAttribute(Qt.WA_DeleteOnClose)
         table.show()
