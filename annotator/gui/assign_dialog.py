@@ -127,7 +127,7 @@ class AssignDialog(QDialog):
         options = dict(overlap=self.overlap.value(), per_article=self.per_article.value(), seed=self.seed.value())
 
         def work(job):
-            with Store(path) as store:
+            with Store(path, create=False) as store:
                 return assign(store, names, out, progress=lambda i, n, name: job.progress(i, n, name), **options)
 
         def done(result):

@@ -29,7 +29,7 @@ class BackgroundJobs:
         loader = self.nlp_loader
 
         def load(job):
-            with Store(path) as store:
+            with Store(path, create=False) as store:
                 return loader(store)
 
         self.model_job = run_in_background(
@@ -73,7 +73,7 @@ class BackgroundJobs:
         def work(job):
             if article_id != self.article_id or self.closed:
                 return None  # the annotator has moved on: no use suggesting for an article not shown
-            with Store(path) as store:
+            with Store(path, create=False) as store:
                 article = store.article(article_id)
                 [(_aid, sugs)] = list(pipeline.suggest([(article_id, article.text, article.published)]))
                 store.set_suggestions(article_id, pipeline.name, pipeline.version, sugs)
@@ -101,7 +101,7 @@ class BackgroundJobs:
         annotator = self.annotator
 
         def work(job):
-            with Store(path) as store:
+            with Store(path, create=False) as store:
                 return import_paths(
                     store, paths, annotator,
                     progress=lambda i, n, p: job.progress(i, n, Path(p).name),
@@ -138,7 +138,7 @@ class BackgroundJobs:
         path = self.store.path
 
         def work(job):
-            with Store(path) as store:
+            with Store(path, create=False) as store:
                 return export(store, fmt, out, progress=job.progress, cancelled=job.cancelled, **options)
 
         def done(summary):
@@ -165,7 +165,7 @@ class BackgroundJobs:
             # imported here: a missing spaCy is a message in a dialog, not a crash
             from annotator.core.nlp import preannotate
 
-            with Store(path) as store:
+            with Store(path, create=False) as store:
                 pipeline = self.pipeline or loader(store)
                 return preannotate(store, pipeline, progress=lambda i, n: job.progress(i, n), cancelled=job.cancelled)
 
@@ -183,7 +183,7 @@ class BackgroundJobs:
         path = self.store.path
 
         def work(job):
-            with Store(path) as store:
+            with Store(path, create=False) as store:
                 return train(
                     store, out_dir, gold=gold, max_steps=max_steps,
                     progress=lambda i, n, info: job.progress(i, n, f"step {i} of {n}"),
@@ -214,7 +214,7 @@ class BackgroundJobs:
 
         def work(job):
             summaries = []
-            with Store(path) as store:
+            with Store(path, create=False) as store:
                 for i, other in enumerate(paths):
                     if job.cancelled():
                         break

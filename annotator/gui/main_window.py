@@ -929,7 +929,7 @@ class MainWindow(BackgroundJobs, QMainWindow):
         colors = {lab.name: lab.color for lab in self.store.scheme.labels}
 
         def work(job):
-            with Store(path) as store:
+            with Store(path, create=False) as store:
                 return agreement(store, names)
 
         def done(result):
