@@ -176,18 +176,41 @@ SCHEMA_VERSION = len(migrations._migrations)
 PACK_SETTINGS = ("scheme", "guidelines", "patterns", "gazetteer")
 
 
+def _wal_pending(path: Path) -> bool:
+    """Whether PATH has a write-ahead log with content (a size, not a read: see _check_file)."""
+    try:
+        return os.stat(f"{path}-wal").st_size > 0
+    except OSError:
+        return False
+
+
+def readonly_uri(path: Path) -> str:
+    """An SQLite URI that reads PATH without ever writing to it or taking the write lock.
+
+    A WAL-mode file on read-only media (a folder we cannot write, so no -shm can
+    be made) opens only as `immutable`, and that is safe only while no -wal holds
+    changes the main file lacks (SQLite would ignore them); then it stays mode=ro,
+    and SQLite says plainly that it cannot open it.
+    """
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    if not os.access(path.resolve().parent, os.W_OK) and not _wal_pending(path):
+        uri += "&immutable=1"
+    return uri
+
+
 def _check_file(path: Path) -> None:
-    """Refuse foreign or newer files without writing a byte to them."""
+    """Refuse foreign or newer files without writing a byte to them.
+
+    Only SQLite opens the file: closing a descriptor Python opened on it would drop
+    every POSIX lock this process holds there (SQLite's "How to corrupt", 2.2), and
+    another process would then take itself for the last connection and delete the WAL.
+    """
     if not path.exists() or path.stat().st_size == 0:
         return
     if path.is_dir():
         raise ProjectError(f"{path} is a folder, not an Annotator project")
-    with path.open("rb") as fh:
-        header = fh.read(len(SQLITE_MAGIC))
-    if header != SQLITE_MAGIC:
-        raise ProjectError(f"{path} is not an Annotator project (not an SQLite database)")
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(readonly_uri(path), uri=True)
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -195,6 +218,15 @@ def _check_file(path: Path) -> None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
+        if getattr(exc, "sqlite_errorname", "") == "SQLITE_NOTADB":
+            raise ProjectError(f"{path} is not an Annotator project (not an SQLite database)") from None
+        if getattr(exc, "sqlite_errorname", "") == "SQLITE_CANTOPEN" and _wal_pending(path):
+            raise ProjectError(
+                f"{path}: cannot read it here: its folder is read-only and {path.name}-wal holds "
+                "changes not yet in the file; copy it together with its -wal to a writable folder"
+            ) from None
+        if getattr(exc, "sqlite_errorname", "") == "SQLITE_CANTOPEN":
+            raise ProjectError(f"{path}: cannot open ({exc}; check its permissions)") from None
         raise ProjectError(f"{path} is damaged or not an Annotator project ({exc})") from None
     if app_id != APPLICATION_ID and tables:
         raise ProjectError(
@@ -205,6 +237,12 @@ def _check_file(path: Path) -> None:
             f"{path} was written by a newer Annotator (schema {version}; this version "
             f"reads up to {SCHEMA_VERSION}); please upgrade Annotator"
         )
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether a failed statement only waited too long for another connection's lock."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in str(exc)
 
 
 def _json(value: Any) -> str:
@@ -276,34 +314,81 @@ def _version(row: list) -> tuple:
 class Store:
     """An open project file. Not shared between threads: open one per thread."""
 
-    def __init__(self, path: str | Path, *, create: bool = True):
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        create: bool = True,
+        readonly: bool = False,
+        busy_timeout: float = 60.0,
+    ):
+        """`readonly`: read through a `mode=ro` connection that never takes the write lock,
+        migrates nothing and caches nothing (works on read-only files and media).
+        `busy_timeout`: seconds a write waits for another connection's lock."""
         self.path = Path(path)
-        if not create and not self.path.exists():
+        self.readonly = readonly
+        if (readonly or not create) and not self.path.exists():
             raise ProjectError(f"{self.path}: no such project file")
         _check_file(self.path)
+        if readonly and self._needs_migration():
+            # an older file opened by a reading command: upgrade it once where that is allowed
+            Store(self.path, create=False).close()
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(str(self.path), timeout=60)
+            if readonly:
+                conn = sqlite3.connect(readonly_uri(self.path), uri=True, timeout=busy_timeout)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(str(self.path), timeout=busy_timeout)
         except (OSError, sqlite3.Error) as exc:
             raise ProjectError(f"{self.path}: cannot open ({exc})") from None
         conn.row_factory = sqlite3.Row
         self.db = sqlite_utils.Database(conn)
         self.conn = conn
         try:
-            conn.execute("PRAGMA busy_timeout = 60000")
-            conn.execute("PRAGMA foreign_keys = ON")
-            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            self._migrate()
+            self.set_busy_timeout(busy_timeout)
+            if not readonly:
+                conn.execute("PRAGMA foreign_keys = ON")
+                if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+                self._migrate()
+            elif migrations.pending(self.db) and self.path.stat().st_size:
+                raise ProjectError(
+                    f"{self.path} was written by an older Annotator and is read-only here; "
+                    "open it once where it can be written, to upgrade it"
+                )
         except sqlite3.Error as exc:
             conn.close()
             raise ProjectError(f"{self.path}: cannot open ({exc})") from None
+        except ProjectError:
+            conn.close()
+            raise
         self._scheme: LabelScheme | None = None
+
+    def _needs_migration(self) -> bool:
+        """An older file that can be upgraded in place (file and folder writable)."""
+        if not self.path.stat().st_size or not os.access(self.path, os.W_OK):
+            return False
+        if not os.access(self.path.resolve().parent, os.W_OK):
+            return False
+        conn = sqlite3.connect(readonly_uri(self.path), uri=True)
+        try:
+            return bool(migrations.pending(sqlite_utils.Database(conn)))
+        except sqlite3.Error:
+            return False
+        finally:
+            conn.close()
+
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long a write waits for another connection's lock before it fails as busy."""
+        self.busy_timeout = seconds
+        self.conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
 
     # -- lifecycle -----------------------------------------------------------
 
     def _migrate(self) -> None:
+        if not migrations.pending(self.db):
+            return  # the common case takes no write lock: readers never queue behind a writer
         with self._write():
             if not migrations.pending(self.db):
                 return
@@ -335,6 +420,8 @@ class Store:
         if self.conn.in_transaction:
             yield
             return
+        if self.readonly:
+            raise ProjectError(f"{self.path}: opened read-only, so nothing can be written to it")
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -558,6 +645,9 @@ class Store:
         missing = [i for i in ids if i not in out]
         if missing:
             fresh = {i: compute(a.text) for i, a in self.articles_bulk(missing).items()}
+            if self.readonly:  # compute without caching: a reading command writes nothing
+                out.update(fresh)
+                return out
             with self._write():
                 self.conn.executemany(
                     "INSERT OR REPLACE INTO token_cache(article_id, tokenizer, offsets) VALUES (?, ?, ?)",
