@@ -11,6 +11,7 @@ version, raises ProjectError before anything touches the file.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -430,6 +431,10 @@ class Store:
             raise
         else:
             self.conn.execute("COMMIT")
+
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
+        """Several writes as one: all stored, or none (the window's one undo step)."""
+        return self._write()
 
     def _q(self, sql: str, params: Iterable[Any] | dict = ()) -> list[sqlite3.Row]:
         return self.conn.execute(sql, params).fetchall()
