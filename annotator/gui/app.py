@@ -78,7 +78,7 @@ def start_window(prefs, db: str | None, *, annotator=None, ask_name=True, screen
     """
     import sqlite3
 
-    from annotator.core.errors import AnnotatorError
+    from annotator.core.errors import AnnotatorError, ProjectError
     from annotator.core.project import open_project
     from annotator.gui.main_window import MainWindow, ask_after_open_failure, pick_project_file
 
@@ -96,9 +96,9 @@ def start_window(prefs, db: str | None, *, annotator=None, ask_name=True, screen
         except (AnnotatorError, sqlite3.Error, OSError) as exc:
             if store is not None:
                 store.close()
-            if screenshot:
-                raise
             message = str(exc) if isinstance(exc, AnnotatorError) else f"{db or 'your default project'}: cannot open ({exc})"
+            if screenshot:  # no one to ask: one line and exit 2
+                raise ProjectError(message) from None
         if db:
             gone = str(Path(db).resolve())
             if prefs.value("last_project", None) == gone:
