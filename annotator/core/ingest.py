@@ -330,7 +330,8 @@ def skipped_summary(skipped: dict[str, list[Path]]) -> str:
     if skipped.get("suffix"):
         suffixes = sorted({p.suffix.lower() or "(no suffix)" for p in skipped["suffix"]})
         shown = ", ".join(suffixes[:8]) + (", …" if len(suffixes) > 8 else "")
-        parts.append(f"{shown} {'is' if len(suffixes) == 1 else 'are'} not article files")
+        one = len(skipped["suffix"]) == 1
+        parts.append(f"{shown} {'is not an article file' if one else 'are not article files'}")
     if skipped.get("hidden"):
         parts.append(f"{len(skipped['hidden'])} hidden")
     if skipped.get("special"):
