@@ -19,7 +19,6 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
-    QDockWidget,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
@@ -38,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.editing import carry_attrs, plan_mark
 from annotator.core.errors import AnnotatorError
 from annotator.core.formats.align import TokenIndex, tokenize
 from annotator.core.model import Span, Status, Suggestion
@@ -47,6 +47,7 @@ from annotator.gui.actions import ActionSpec, action_table
 from annotator.gui.article_list import ArticleListModel
 from annotator.gui.article_view import ArticleView, Mark
 from annotator.gui.commands import Change, suggestion_key
+from annotator.gui.dialogs import tool_dialog
 from annotator.gui.jobs import BackgroundJobs, default_loader
 from annotator.gui.keys import keep_typing_keys
 from annotator.gui.offsets import OffsetMap
@@ -214,17 +215,23 @@ class MainWindow(BackgroundJobs, QMainWindow):
         self.splitter.addWidget(centre)
         self.splitter.addWidget(self.side)
         self.splitter.setStretchFactor(1, 1)
+        # no pane squeezes another's text away: each keeps a readable width
+        self.splitter.setChildrenCollapsible(False)
+        metrics = self.fontMetrics()
+        left.setMinimumWidth(metrics.horizontalAdvance("M" * 18))
+        centre.setMinimumWidth(metrics.horizontalAdvance("M" * 24))
+        self.side.setMinimumWidth(metrics.horizontalAdvance("M" * 18))
         self.splitter.setSizes([330, 700, 370])
         self.setCentralWidget(self.splitter)
 
-        # guidelines dock
-        self.guidelines_dock = QDockWidget("Guidelines", self)
-        self.guidelines_dock.setObjectName("guidelinesDock")
+        # guidelines: a window of their own, so opening them squeezes neither list nor table
         self.guidelines_view = QTextBrowser()
         self.guidelines_view.setObjectName("guidelines")
-        self.guidelines_dock.setWidget(self.guidelines_view)
-        self.addDockWidget(Qt.RightDockWidgetArea, self.guidelines_dock)
-        self.guidelines_dock.hide()
+        self.guidelines_view.setOpenExternalLinks(False)
+        self.guidelines_window = tool_dialog(self, "Annotation guidelines", self.guidelines_view, "guidelinesWindow")
+        self.guidelines_window.setAttribute(Qt.WA_DeleteOnClose, False)  # opened again and again
+        self.guidelines_window.finished.connect(lambda _r: self.actions_by_id["guidelines"].setChecked(False))
+        self.guidelines_window.resize(520, 640)
 
         # status bar
         self.status_name = QLabel()
@@ -707,21 +714,29 @@ class MainWindow(BackgroundJobs, QMainWindow):
         if rng is not None:
             start, end = rng
             self.view.clear_selection()
-            same = next((s for s in self.spans if s.start == start and s.end == end), None)
-            if same is not None:
-                if same.label != label:
-                    self._push(f"Relabel {label}", [commands.EditSpan(self, same, "", label=label, attrs={})])
-                else:
-                    self.select_key(same.uuid, scroll=False)
-                return
-            add = commands.AddSpan(self, start, end, label, self._default_attrs(start, end, label))
-            self._push(f"Mark {label}", [*self._make_way(start, end, label), add])
+            self._mark(start, end, label)
             return
         item = self.selected_item()
         if isinstance(item, Span) and item.label != label:
-            self._push(f"Relabel {label}", [commands.EditSpan(self, item, "", label=label, attrs={})])
+            attrs = carry_attrs(item.attrs, item.label, label, self.store.scheme)
+            self._push(f"Relabel {label}", [commands.EditSpan(self, item, "", label=label, attrs=attrs)])
         elif isinstance(item, Suggestion):
             self._accept([item], label=label)
+
+    def _mark(self, start: int, end: int, label: str) -> None:
+        """Mark a range: the rule in `core.editing` says what it replaces, keeps or accepts."""
+        plan = plan_mark(start, end, label, self.spans, self.suggestions, self.store.scheme)
+        if plan.existing is not None:
+            self.select_key(plan.existing.uuid, scroll=False)
+            return
+        steps = [commands.RemoveSpan(self, s) for s in plan.remove]
+        if plan.accept is not None:
+            steps.append(commands.AcceptSuggestions(self, [plan.accept], label=label, attrs=plan.attrs))
+        elif plan.relabel is not None:
+            steps.append(commands.EditSpan(self, plan.relabel, "", label=label, attrs=plan.attrs))
+        else:
+            steps.append(commands.AddSpan(self, start, end, label, plan.attrs))
+        self._push(f"Mark {label}", steps)
 
     def _push(self, text: str, steps: list) -> None:
         """One user action is one undo step, however many store writes it makes."""
@@ -733,13 +748,6 @@ class MainWindow(BackgroundJobs, QMainWindow):
         for step in steps:
             self.undo_stack.push(step)
         self.undo_stack.endMacro()
-
-    def _default_attrs(self, start: int, end: int, label: str) -> dict:
-        """Attributes a suggestion at the same place already worked out."""
-        for s in self.suggestions:
-            if s.start == start and s.end == end and s.label == label:
-                return dict(s.attrs)
-        return {}
 
     def _make_way(self, start: int, end: int, label: str) -> list:
         """Spans never overlap unless the scheme allows it: overlapping ones make way."""
@@ -958,7 +966,6 @@ class MainWindow(BackgroundJobs, QMainWindow):
         specs = self.action_table()
         table = QTableWidget(len(specs), 3)
         table.setObjectName("shortcutsTable")
-        table.setWindowTitle("Keyboard shortcuts")
         table.setHorizontalHeaderLabels(["Menu", "Action", "Keys"])
         bold = table.font()
         bold.setBold(True)
@@ -979,25 +986,37 @@ class MainWindow(BackgroundJobs, QMainWindow):
         table.setEditTriggers(QTableWidget.NoEditTriggers)
         table.resizeColumnsToContents()
         table.horizontalHeader().setStretchLastSection(True)
-        table.resize(620, 700)
-        table.setParent(self, Qt.Dialog)
-        table.setAttribute(Qt.WA_DeleteOnClose)
-        table.show()
-        self.shortcuts_window = table
-        return table
+        dialog = tool_dialog(self, "Keyboard shortcuts", table, "shortcutsWindow")
+        dialog.resize(640, 700)
+        dialog.show()
+        self.shortcuts_window = dialog
+        return dialog
 
-    def show_about(self) -> None:
+    def show_about(self) -> QMessageBox:
         from annotator import __version__
 
         box = QMessageBox(QMessageBox.Information, "About Annotator",
                           f"Annotator {__version__}\nProject: {self.store.path}\nAnnotator: {self.annotator}",
-                          QMessageBox.Ok, self)  # fmt: skip
+                          QMessageBox.Close, self)  # fmt: skip
+        box.setObjectName("aboutBox")
+        box.setEscapeButton(QMessageBox.Close)
         box.setAttribute(Qt.WA_DeleteOnClose)
         box.open()
+        self.about_box = box
+        return box
 
     def toggle_guidelines(self) -> None:
-        self.guidelines_dock.setVisible(not self.guidelines_dock.isVisible())
-        self.actions_by_id["guidelines"].setChecked(self.guidelines_dock.isVisible())
+        if self.guidelines_window.isVisible():
+            self.guidelines_window.close()
+        else:
+            if not self.guidelines_window.property("placed"):
+                # beside the window's right edge where the screen allows, never over the text
+                geo = self.frameGeometry()
+                self.guidelines_window.move(geo.right() - self.guidelines_window.width() - 20, geo.top() + 60)
+                self.guidelines_window.setProperty("placed", True)
+            self.guidelines_window.show()
+            self.guidelines_window.raise_()
+        self.actions_by_id["guidelines"].setChecked(self.guidelines_window.isVisible())
 
     def toggle_theme(self) -> None:
         dark = self.settings.value("theme", "light") != "dark"

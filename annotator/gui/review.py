@@ -27,6 +27,7 @@ from annotator.core.agreement import (
     disagreements,
 )
 from annotator.core.model import GOLD
+from annotator.gui.dialogs import close_buttons
 
 KIND_TEXT = {"agree": "all agree", "partial": "some", "label": "label conflict", "boundary": "boundary conflict"}
 
@@ -153,6 +154,8 @@ def dashboard(parent, result: dict, colors: dict[str, str]) -> QDialog:
     chart.setObjectName("agreementChart")
     layout.addWidget(QLabel("Krippendorff's α per label"))
     layout.addWidget(chart)
+    layout.addWidget(close_buttons(dlg))
+    dlg.setObjectName("dashboard")
     dlg.resize(720, 520)
     dlg.table, dlg.chart = table, chart
     return dlg
