@@ -141,3 +141,13 @@ def test_export_dialog_option_a_format_does_not_take_is_one_clear_message(qtbot,
     qtbot.waitUntil(job.done.is_set, timeout=20000)
     qtbot.waitUntil(lambda: bool(win.errors), timeout=10000)
     assert "--split" in win.errors[0] and not (tmp_path / "x").exists()
+
+
+def test_a_successful_import_says_imported_not_cancelled(qtbot, win, tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text("Kabul and Tashkent signed a transit deal on 3 March 2025.", encoding="utf-8")
+    job = win.import_paths([str(f)])
+    qtbot.waitUntil(job.done.is_set, timeout=20000)
+    qtbot.waitUntil(lambda: "mported" in win.statusBar().currentMessage(), timeout=10000)
+    message = win.statusBar().currentMessage()
+    assert message.startswith("Imported 1 article(s)") and "cancel" not in message.lower()

@@ -51,6 +51,7 @@ from annotator.gui.dialogs import tool_dialog
 from annotator.gui.jobs import BackgroundJobs, default_loader
 from annotator.gui.keys import keep_typing_keys
 from annotator.gui.offsets import OffsetMap
+from annotator.gui.review import KIND_TEXT, review_banner
 from annotator.gui.side_panel import SidePanel
 
 
@@ -199,6 +200,8 @@ class MainWindow(BackgroundJobs, QMainWindow):
                              "<i>dashed</i> = suggestions")  # fmt: skip
         bar.addWidget(self.legend)
         cv.addLayout(bar)
+        self.review_banner = review_banner()
+        cv.addWidget(self.review_banner)
         self.view = ArticleView(colors)
         self.view.markClicked.connect(self.on_mark_clicked)
         self.view.describe = self.describe_mark
@@ -270,7 +273,7 @@ class MainWindow(BackgroundJobs, QMainWindow):
                 action.triggered.connect(lambda _c=False, n=name: self.apply_label(n))
             elif spec.handler.startswith("take:"):
                 i = int(spec.handler.split(":", 1)[1])
-                action.triggered.connect(lambda _c=False, i=i: self.review and self.review.take(i))
+                action.triggered.connect(lambda _c=False, i=i: self.take_version(i))
             else:
                 handler = getattr(self, spec.handler)
                 action.triggered.connect(lambda _c=False, h=handler: h())
@@ -546,6 +549,7 @@ class MainWindow(BackgroundJobs, QMainWindow):
         rows = self._span_rows(self.spans) + self._suggestion_rows()
         if self.review is not None:
             rows += self.review.rows(self.article.text)
+            self.review_banner.setText(self.review.banner_text())
         self.side.set_rows(rows)
         self._show_selected()
 
@@ -636,7 +640,10 @@ class MainWindow(BackgroundJobs, QMainWindow):
 
     def _show_selected(self) -> None:
         item = self.selected_item()
-        if item is None or not isinstance(item, Span | Suggestion):
+        if self.review is not None and item is not None and not isinstance(item, Span | Suggestion):
+            kind = KIND_TEXT.get(item.kind, item.kind)
+            self.side.show_versions(f"Versions ({kind})", self.review.versions(item, self.article.text))
+        elif item is None or not isinstance(item, Span | Suggestion):
             self.side.show_attributes(None, {}, editable=False)
         else:
             self.side.show_attributes(item.label, item.attrs, editable=isinstance(item, Span))
@@ -911,6 +918,7 @@ class MainWindow(BackgroundJobs, QMainWindow):
         self._annotator_before_review = self.annotator
         self.annotator = GOLD  # edits in review mode are the gold version
         self.actions_by_id["review"].setChecked(True)
+        self.review_banner.show()
         self.legend.setText("Review: <span style='color:#2e7d32'>agree</span> · <span style='color:#f9a825'>some</span> · "
                             "<span style='color:#c62828'>label</span> · <span style='color:#6a1b9a'>boundary</span> · "
                             f"Alt+1..{len(annotators)}: take {', '.join(annotators)}")  # fmt: skip
@@ -919,9 +927,16 @@ class MainWindow(BackgroundJobs, QMainWindow):
     def leave_review(self) -> None:
         self.annotator = self._annotator_before_review
         self.review = None
+        self.review_banner.hide()
         self.actions_by_id["review"].setChecked(False)
         self.legend.setText("<span style='text-decoration: underline'>solid</span> = your spans, <i>dashed</i> = suggestions")
         self._reload()
+
+    def take_version(self, index: int) -> None:
+        if self.review is None:
+            self.statusBar().showMessage(f"Alt+{index + 1} takes an annotator's version in review mode (Ctrl+R)", 5000)
+        else:
+            self.review.take(index)
 
     def accept_agreed(self) -> None:
         if self.review is not None:

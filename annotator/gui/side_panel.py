@@ -88,7 +88,12 @@ class SpanTableModel(QAbstractTableModel):
         if role == Qt.FontRole and suggestion and col == 1:
             return self.italic
         if role == Qt.ToolTipRole:
-            return "suggestion: Enter/A accepts, X rejects" if suggestion else "your span: Delete removes"
+            # a cell may elide: its tooltip says it all
+            hint = "suggestion: Enter/A accepts, X rejects" if suggestion else "your span: Delete removes"
+            if isinstance(details, dict) and details and all(isinstance(v, str) for v in details.values()):
+                hint = "review: Alt+1… takes a version"
+            more = span_details(details)
+            return f"{label}: {text}" + (f"\n{more}" if more else "") + f"\n{hint}"
         return None
 
 
@@ -193,6 +198,22 @@ class SidePanel(QWidget):
             self.editors[name] = editor
             self.form.addRow(name, editor)
         self._loading = False
+
+    def show_versions(self, title: str, versions: list[tuple[str, str]]) -> None:
+        """Review: each annotator's version of the selected group, in full and as plain text."""
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.editors = {}
+        self.box.setTitle(title)
+        for who, version in versions:
+            name = QLabel(who)
+            name.setTextFormat(Qt.PlainText)
+            value = QLabel(version)
+            value.setTextFormat(Qt.PlainText)  # text from a file is never rich text
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextSelectableByMouse)
+            value.setObjectName("version")
+            self.form.addRow(name, value)
 
     def current_attrs(self) -> dict:
         out = {}
