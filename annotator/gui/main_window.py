@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from bisect import insort
+from bisect import bisect_left, insort
 from collections.abc import Callable
 from pathlib import Path
 
@@ -81,6 +81,7 @@ class MainWindow(BackgroundJobs, QMainWindow):
         self.tokens: TokenIndex | None = None
         self.offsets = OffsetMap("")
         self._suggestion_places: tuple[int, set] | None = None
+        self._article_suggestions: tuple[tuple, list[Suggestion]] | None = None  # read once per article
         self.spans: list[Span] = []
         self.suggestions: list[Suggestion] = []
         self.selected_key: str | None = None
@@ -464,6 +465,7 @@ class MainWindow(BackgroundJobs, QMainWindow):
         self.article = self.store.article(article_id)
         self.offsets = OffsetMap(self.article.text)
         self._suggestion_places = None
+        self._article_suggestions = None
         self.tokens = None  # tokenised on first need: opening stays fast
         self.selected_key = None
         self._load_marks()
@@ -504,25 +506,36 @@ class MainWindow(BackgroundJobs, QMainWindow):
         self._load_suggestions()
 
     def _load_suggestions(self) -> None:
+        """The open suggestions: the article's (read once, kept) less those you settled.
+
+        A suggestion is settled once accepted or rejected, or when one of your spans
+        has its offsets and label; a key press reads only the decisions again, not
+        the article's thousands of suggestions.
+        """
         model = getattr(self.pipeline, "name", None)
-        sugs = self.store.suggestions(self.article_id, self.annotator, model=model)
-        if not sugs and model is not None:
-            sugs = self.store.suggestions(self.article_id, self.annotator)
-        seen, self.suggestions = set(), []
-        for s in sugs:  # several models may propose the same span: show it once
-            if s.key not in seen:
-                seen.add(s.key)
-                self.suggestions.append(s)
+        if self._article_suggestions is None or self._article_suggestions[0] != (self.article_id, model):
+            sugs = self.store.suggestions(self.article_id, model=model)
+            if not sugs and model is not None:
+                sugs = self.store.suggestions(self.article_id)
+            seen, unique = set(), []
+            for s in sugs:  # several models may propose the same span: show it once
+                if s.key not in seen:
+                    seen.add(s.key)
+                    unique.append(s)
+            self._article_suggestions = ((self.article_id, model), unique)
+        settled = self.store.decided_places(self.article_id, self.annotator)
+        settled |= {(s.start, s.end, s.label) for s in self.spans}
+        self.suggestions = [s for s in self._article_suggestions[1] if s.key not in settled]
 
     def _span_marks(self, spans: list[Span]) -> list[Mark]:
         to_qt = self.offsets.to_qt
         return [Mark(to_qt(s.start), to_qt(s.end), s.label, "span", s.uuid) for s in spans]
 
-    def _suggestion_marks(self) -> list[Mark]:
+    def _suggestion_marks(self, suggestions: list[Suggestion] | None = None) -> list[Mark]:
         to_qt = self.offsets.to_qt
         return [
             Mark(to_qt(s.start), to_qt(s.end), s.label, "suggestion", suggestion_key(s))
-            for s in self.suggestions
+            for s in (self.suggestions if suggestions is None else suggestions)
         ]
 
     def _marks(self) -> list[Mark]:
@@ -538,11 +551,11 @@ class MainWindow(BackgroundJobs, QMainWindow):
         text = self.article.text
         return [(s.start, 0, s.uuid, s.label, text[s.start : s.end], s.attrs, False) for s in spans]
 
-    def _suggestion_rows(self) -> list[tuple]:
+    def _suggestion_rows(self, suggestions: list[Suggestion] | None = None) -> list[tuple]:
         text = self.article.text
         return [
             (s.start, 1, suggestion_key(s), s.label, text[s.start : s.end], s.attrs, True)
-            for s in self.suggestions
+            for s in (self.suggestions if suggestions is None else suggestions)
         ]
 
     def _fill_side(self) -> None:
@@ -567,6 +580,7 @@ class MainWindow(BackgroundJobs, QMainWindow):
             return
         if change.spans is None or self.review is not None:
             self._suggestion_places = None
+            self._article_suggestions = None  # new suggestions may have been stored
             self._load_marks()
             self.view.set_marks(self._marks())
             self._fill_side()
@@ -582,10 +596,16 @@ class MainWindow(BackgroundJobs, QMainWindow):
             after = {(s.start, s.end, s.label) for s in fresh}
             marks, rows = self._span_marks(fresh), self._span_rows(fresh)
             if change.suggestions or self._suggested_here(before | after):
-                touched |= {suggestion_key(s) for s in self.suggestions}
+                # only the suggestions that opened or settled are redrawn, not all 5,000 of them
+                # the open ones are objects of one kept list: compare them by identity, cheaply
+                old = {id(s): s for s in self.suggestions}
                 self._load_suggestions()
-                marks += self._suggestion_marks()
-                rows += self._suggestion_rows()
+                now_open = {id(s) for s in self.suggestions}
+                came = [s for s in self.suggestions if id(s) not in old]
+                gone = [s for i, s in old.items() if i not in now_open]
+                touched |= {suggestion_key(s) for s in (*gone, *came)}
+                marks += self._suggestion_marks(came)
+                rows += self._suggestion_rows(came)
             self.view.patch_marks(touched, marks)
             self.side.patch_rows(touched, rows)
         self.select_key(self.selected_key, scroll=False)
@@ -615,9 +635,16 @@ class MainWindow(BackgroundJobs, QMainWindow):
         for s in self.spans:
             if s.uuid == key:
                 return s
-        for s in self.suggestions:
-            if suggestion_key(s) == key:
-                return s
+        if key.startswith("sug:"):
+            # suggestions are in text order: bisect to the start instead of scanning thousands
+            _sug, start, end, label = key.split(":", 3)
+            start, end = int(start), int(end)
+            i = bisect_left(self.suggestions, start, key=lambda g: g.start)
+            while i < len(self.suggestions) and self.suggestions[i].start == start:
+                g = self.suggestions[i]
+                if g.end == end and g.label == label:
+                    return g
+                i += 1
         if self.review is not None:
             return self.review.find(key)
         return None

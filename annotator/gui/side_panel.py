@@ -24,6 +24,15 @@ from annotator.gui.keys import keep_typing_keys
 
 _ROOT = QModelIndex()
 
+# Qt's roles looked up once: `Qt.DisplayRole` costs microseconds per use in PySide6, and
+# data() is asked thousands of times per redraw
+_DISPLAYROLE = Qt.ItemDataRole.DisplayRole
+_FOREGROUNDROLE = Qt.ItemDataRole.ForegroundRole
+_FONTROLE = Qt.ItemDataRole.FontRole
+_TOOLTIPROLE = Qt.ItemDataRole.ToolTipRole
+_USERROLE = Qt.ItemDataRole.UserRole
+_TEXTALIGNMENTROLE = Qt.ItemDataRole.TextAlignmentRole
+
 
 def _row_order(row: tuple) -> tuple:
     return row[:3]
@@ -76,18 +85,18 @@ class SpanTableModel(QAbstractTableModel):
             return self.HEADERS[section]
         return None
 
-    def data(self, index, role=Qt.DisplayRole):
+    def data(self, index, role=_DISPLAYROLE):
         _start, _order, _key, label, text, details, suggestion = self.rows[index.row()]
         col = index.column()
-        if role == Qt.DisplayRole:
+        if role == _DISPLAYROLE:
             if col == 0:
                 return label + (" ?" if suggestion else "")
             return text.replace("\n", " ") if col == 1 else span_details(details)
-        if role == Qt.ForegroundRole and col == 0:
+        if role == _FOREGROUNDROLE and col == 0:
             return self.colors.get(label)
-        if role == Qt.FontRole and suggestion and col == 1:
+        if role == _FONTROLE and suggestion and col == 1:
             return self.italic
-        if role == Qt.ToolTipRole:
+        if role == _TOOLTIPROLE:
             # a cell may elide: its tooltip says it all
             hint = "suggestion: Enter/A accepts, X rejects" if suggestion else "your span: Delete removes"
             if isinstance(details, dict) and details and all(isinstance(v, str) for v in details.values()):
