@@ -927,6 +927,15 @@ class Store:
                 (suggestion.article_id, annotator, suggestion.start, suggestion.end, suggestion.label),
             )
 
+    def decided_places(self, article_id: int, annotator: str) -> set[tuple[int, int, str]]:
+        """(start, end, label) of the suggestions an annotator accepted or rejected in an article.
+
+        With the article's suggestions held in memory, the window tells open from
+        settled ones by this short read instead of reading thousands of suggestions again.
+        """
+        sql = 'SELECT start, "end", label FROM decisions WHERE article_id = ? AND annotator = ?'
+        return {(r[0], r[1], r[2]) for r in self._q(sql, (article_id, annotator))}
+
     def rejections(self, article_id: int, annotator: str | None = None) -> list[dict[str, Any]]:
         sql = "SELECT * FROM decisions WHERE article_id = ? AND decision = 'reject'"
         params: list[Any] = [article_id]

@@ -17,6 +17,15 @@ from annotator.core.model import ArticleRow
 from annotator.gui.plain import neutral, tip
 
 _ROOT = QModelIndex()
+
+# Qt's roles looked up once: `Qt.DisplayRole` costs microseconds per use in PySide6, and
+# data() is asked thousands of times per redraw
+_DISPLAYROLE = Qt.ItemDataRole.DisplayRole
+_FOREGROUNDROLE = Qt.ItemDataRole.ForegroundRole
+_FONTROLE = Qt.ItemDataRole.FontRole
+_TOOLTIPROLE = Qt.ItemDataRole.ToolTipRole
+_USERROLE = Qt.ItemDataRole.UserRole
+_TEXTALIGNMENTROLE = Qt.ItemDataRole.TextAlignmentRole
 STATUS_TEXT = {"todo": "to do", "in_progress": "in progress", "done": "done", "skipped": "skipped"}
 STATUS_COLOR = {"done": "#2e7d32", "in_progress": "#ef6c00", "skipped": "#757575"}
 
@@ -84,16 +93,16 @@ class ArticleListModel(QAbstractTableModel):
             return self.COLUMNS[section] if section < len(self.COLUMNS) else self.extra_title
         return None
 
-    def data(self, index, role=Qt.DisplayRole):
+    def data(self, index, role=_DISPLAYROLE):
         if not index.isValid():
             return None
         col = index.column()
-        if role == Qt.UserRole:
+        if role == _USERROLE:
             return self.ids[index.row()]
-        if role not in (Qt.DisplayRole, Qt.ForegroundRole, Qt.ToolTipRole, Qt.TextAlignmentRole):
+        if role not in (_DISPLAYROLE, _FOREGROUNDROLE, _TOOLTIPROLE, _TEXTALIGNMENTROLE):
             return None
         row = self.row(index.row())
-        if role == Qt.DisplayRole:
+        if role == _DISPLAYROLE:
             if col == 0:
                 return neutral(row.title) or f"Article {row.id}"
             if col == 1:
@@ -103,10 +112,10 @@ class ArticleListModel(QAbstractTableModel):
             if col == 3:
                 return row.span_count
             return self.extra.get(row.id, "")
-        if role == Qt.ForegroundRole and col == 2 and row.status in STATUS_COLOR:
+        if role == _FOREGROUNDROLE and col == 2 and row.status in STATUS_COLOR:
             return QColor(STATUS_COLOR[row.status])
-        if role == Qt.ToolTipRole and col == 0:
+        if role == _TOOLTIPROLE and col == 0:
             return tip(f"{row.title or ''}\n{row.source or ''} · {row.length:,} characters")
-        if role == Qt.TextAlignmentRole and col == 3:
+        if role == _TEXTALIGNMENTROLE and col == 3:
             return int(Qt.AlignRight | Qt.AlignVCenter)
         return None
