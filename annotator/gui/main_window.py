@@ -957,7 +957,7 @@ class MainWindow(BackgroundJobs, QMainWindow):
         self.review_banner.show()
         self.legend.setText("Review: <span style='color:#2e7d32'>agree</span> · <span style='color:#f9a825'>some</span> · "
                             "<span style='color:#c62828'>label</span> · <span style='color:#6a1b9a'>boundary</span> · "
-                            f"Alt+1..{len(annotators)}: take {', '.join(annotators)}")  # fmt: skip
+                            f"Alt+1..{len(annotators)}: take {rich(', '.join(annotators))}")  # fmt: skip
         self._reload()
 
     def leave_review(self) -> None:
