@@ -9,7 +9,7 @@ Also the agreement dashboard: per-label figures and a painted bar chart.
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -146,7 +146,8 @@ class BarChart(QWidget):
         margin, label_h = 30, 22
         n = max(len(self.values), 1)
         slot = (w - 2 * margin) / n
-        p.setPen(QColor("#888888"))
+        # figures and names in the theme's text colour (readable in light and dark)
+        p.setPen(self.palette().color(QPalette.WindowText))
         p.drawLine(margin, h - label_h, w - margin, h - label_h)
         for i, (name, value) in enumerate(self.values.items()):
             x = margin + i * slot + slot * 0.2
