@@ -14,6 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from annotator.core.model import ArticleRow
+from annotator.gui.plain import neutral, tip
 
 _ROOT = QModelIndex()
 
@@ -110,7 +111,7 @@ class ArticleListModel(QAbstractTableModel):
         row = self.row(index.row())
         if role == _DISPLAYROLE:
             if col == 0:
-                return row.title or f"Article {row.id}"
+                return neutral(row.title) or f"Article {row.id}"
             if col == 1:
                 return row.published or ""
             if col == 2:
@@ -122,9 +123,9 @@ class ArticleListModel(QAbstractTableModel):
             return self.status_colors.get(row.status)
         if role == _TOOLTIPROLE:
             # any column may elide: the tooltip has it in full
-            tip = f"{row.title or f'Article {row.id}'}\n{row.source or ''} · {row.length:,} characters"
+            text = f"{row.title or f'Article {row.id}'}\n{row.source or ''} · {row.length:,} characters"
             extra = self.extra.get(row.id, "")
-            return tip + (f"\n{self.extra_title}: {extra}" if extra else "")
+            return tip(text + (f"\n{self.extra_title}: {extra}" if extra else ""))
         if role == _TEXTALIGNMENTROLE and col == 3:
             return int(Qt.AlignRight | Qt.AlignVCenter)
         return None

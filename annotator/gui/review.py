@@ -28,6 +28,7 @@ from annotator.core.agreement import (
 )
 from annotator.core.model import GOLD
 from annotator.gui.dialogs import close_buttons
+from annotator.gui.plain import neutral, rich
 from annotator.gui.side_panel import span_details
 
 KIND_TEXT = {"agree": "all agree", "partial": "some", "label": "label conflict", "boundary": "boundary conflict"}
@@ -78,7 +79,7 @@ class Review:
             here = f"{open_} open disagreement(s) in this article (Tab walks them)"
         else:
             here = "every group in this article is settled in gold"
-        return f"REVIEW MODE — edits go to gold, as {self.reviewer} · {names} · {here} · Ctrl+R leaves"
+        return neutral(f"REVIEW MODE — edits go to gold, as {self.reviewer} · {names} · {here} · Ctrl+R leaves")
 
     def versions(self, group: Disagreement, text: str) -> list[tuple[str, str]]:
         """Each annotator's version of a group in full, for the comparison beside the table."""
@@ -158,7 +159,7 @@ class BarChart(QWidget):
                 p.drawText(QRectF(x, h - label_h - bar_h - 18, bar_w, 16), Qt.AlignCenter, f"{value:.2f}")
             else:
                 p.drawText(QRectF(x, h - label_h - 20, bar_w, 16), Qt.AlignCenter, "—")
-            p.drawText(QRectF(x - 10, h - label_h + 2, bar_w + 20, label_h), Qt.AlignCenter, name)
+            p.drawText(QRectF(x - 10, h - label_h + 2, bar_w + 20, label_h), Qt.AlignCenter, neutral(name))
         p.end()
 
 
@@ -172,7 +173,7 @@ def dashboard(parent, result: dict, colors: dict[str, str]) -> QDialog:
         return "—" if x is None else f"{x:.3f}"
 
     layout.addWidget(QLabel(
-        f"<b>{', '.join(result['annotators'])}</b>: {result['articles']} article(s) finished by two or more, "
+        f"<b>{rich(', '.join(result['annotators']))}</b>: {result['articles']} article(s) finished by two or more, "
         f"{result['units']:,} token units. Krippendorff's α = <b>{fmt(result['krippendorff_alpha'])}</b>"
     ))  # fmt: skip
     labels = list(result["per_label"])
@@ -180,10 +181,10 @@ def dashboard(parent, result: dict, colors: dict[str, str]) -> QDialog:
     table.setObjectName("agreementTable")
     headers = ["α"]
     for pair in result["pairs"]:
-        tag = f"{pair['a']}–{pair['b']}"
+        tag = neutral(f"{pair['a']}–{pair['b']}")
         headers += [f"κ {tag}", f"F1 exact {tag}", f"F1 overlap {tag}"]
     table.setHorizontalHeaderLabels(headers)
-    table.setVerticalHeaderLabels(labels)
+    table.setVerticalHeaderLabels([neutral(lab) for lab in labels])
     for r, lab in enumerate(labels):
         table.setItem(r, 0, QTableWidgetItem(fmt(result["per_label"][lab]["krippendorff_alpha"])))
         for j, pair in enumerate(result["pairs"]):

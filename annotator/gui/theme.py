@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.colors import blend, readable, text_on
+from annotator.gui.plain import rich
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def review_legend_html(theme: Theme, review_colors: dict[str, str], annotators: 
         f"<span style='background:{c}; color:{text_on(c)}'>&nbsp;{names.get(k, k)}&nbsp;</span>"
         for k, c in review_colors.items()
     )
-    who = ", ".join(annotators).replace("&", "&amp;").replace("<", "&lt;")
+    who = rich(", ".join(annotators))
     return f"<span style='color:{theme.text}'>Review: {chips} · Alt+1..{len(annotators)}: take {who}</span>"
 
 
