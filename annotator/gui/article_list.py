@@ -43,6 +43,13 @@ class ArticleListModel(QAbstractTableModel):
         self._cache: dict[int, ArticleRow] = {}
         self.extra: dict[int, str] = {}  # e.g. disagreement counts in review mode
         self.extra_title = ""
+        self.status_colors = {k: QColor(c) for k, c in STATUS_COLOR.items()}
+
+    def set_theme(self, theme) -> None:
+        """Status colours shaded to stay readable on this theme's rows."""
+        self.status_colors = {k: QColor(theme.label_text(c)) for k, c in STATUS_COLOR.items()}
+        if self.ids:
+            self.dataChanged.emit(self.index(0, 2), self.index(len(self.ids) - 1, 2))
 
     def set_ids(self, ids: list[int]) -> None:
         self.beginResetModel()
@@ -112,10 +119,13 @@ class ArticleListModel(QAbstractTableModel):
             if col == 3:
                 return row.span_count
             return self.extra.get(row.id, "")
-        if role == _FOREGROUNDROLE and col == 2 and row.status in STATUS_COLOR:
-            return QColor(STATUS_COLOR[row.status])
-        if role == _TOOLTIPROLE and col == 0:
-            return tip(f"{row.title or ''}\n{row.source or ''} · {row.length:,} characters")
+        if role == _FOREGROUNDROLE and col == 2:
+            return self.status_colors.get(row.status)
+        if role == _TOOLTIPROLE:
+            # any column may elide: the tooltip has it in full
+            text = f"{row.title or f'Article {row.id}'}\n{row.source or ''} · {row.length:,} characters"
+            extra = self.extra.get(row.id, "")
+            return tip(text + (f"\n{self.extra_title}: {extra}" if extra else ""))
         if role == _TEXTALIGNMENTROLE and col == 3:
             return int(Qt.AlignRight | Qt.AlignVCenter)
         return None

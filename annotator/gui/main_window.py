@@ -17,7 +17,6 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -61,6 +60,7 @@ from annotator.gui.plain import (
 )
 from annotator.gui.review import KIND_TEXT, review_banner
 from annotator.gui.side_panel import SidePanel
+from annotator.gui.theme import LIGHT, apply_theme, legend_html, review_legend_html
 
 
 class MainWindow(BackgroundJobs, QMainWindow):
@@ -97,6 +97,7 @@ class MainWindow(BackgroundJobs, QMainWindow):
         self.closed = False
         self._progress = (0, 0)  # done, total: counted when a status changes, not on every key
         self.review = None  # a review.Review while in review mode
+        self.theme = LIGHT  # a gui.theme.Theme: apply_theme sets it
         self.annotator = annotator or self._initial_name(ask_name)
         self._build()
         self.changed.connect(self.after_change)
@@ -498,7 +499,7 @@ class MainWindow(BackgroundJobs, QMainWindow):
         status = self.store.status(self.article_id, self.annotator).replace("_", " ")
         self.title_label.setText(
             f"<b style='font-size:14pt'>{rich(self.article.title or 'Untitled')}</b>"
-            f"<br><span style='color:gray'>{rich(meta)}{' · ' if meta else ''}{status}</span>"
+            f"<br><span style='color:{self.theme.muted}'>{rich(meta)}{' · ' if meta else ''}{status}</span>"
         )
 
     def _preselect_suggestion(self) -> None:
@@ -955,9 +956,7 @@ class MainWindow(BackgroundJobs, QMainWindow):
         self.annotator = GOLD  # edits in review mode are the gold version
         self.actions_by_id["review"].setChecked(True)
         self.review_banner.show()
-        self.legend.setText("Review: <span style='color:#2e7d32'>agree</span> · <span style='color:#f9a825'>some</span> · "
-                            "<span style='color:#c62828'>label</span> · <span style='color:#6a1b9a'>boundary</span> · "
-                            f"Alt+1..{len(annotators)}: take {rich(', '.join(annotators))}")  # fmt: skip
+        self.legend.setText(review_legend_html(self.theme, self.view.highlighter.review_colors, annotators))
         self._reload()
 
     def leave_review(self) -> None:
@@ -965,7 +964,7 @@ class MainWindow(BackgroundJobs, QMainWindow):
         self.review = None
         self.review_banner.hide()
         self.actions_by_id["review"].setChecked(False)
-        self.legend.setText("<span style='text-decoration: underline'>solid</span> = your spans, <i>dashed</i> = suggestions")
+        self.legend.setText(legend_html(self.theme))
         self._reload()
 
     def take_version(self, index: int) -> None:
@@ -1074,13 +1073,7 @@ class MainWindow(BackgroundJobs, QMainWindow):
         self.apply_theme("dark" if dark else "light")
 
     def apply_theme(self, theme: str) -> None:
-        app = QApplication.instance()
-        if theme == "dark":
-            import qdarkstyle
-
-            app.setStyleSheet(qdarkstyle.load_stylesheet(qt_api="pyside6"))
-        else:
-            app.setStyleSheet("")
+        apply_theme(self, theme)  # gui/theme.py: every colour that carries text, readable in both
         self.settings.setValue("theme", theme)
         self.actions_by_id["dark"].setChecked(theme == "dark")
 

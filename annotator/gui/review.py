@@ -9,7 +9,7 @@ Also the agreement dashboard: per-label figures and a painted bar chart.
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -79,7 +79,7 @@ class Review:
             here = f"{open_} open disagreement(s) in this article (Tab walks them)"
         else:
             here = "every group in this article is settled in gold"
-        return f"REVIEW MODE — edits go to gold, as {neutral(self.reviewer)} · {names} · {here} · Ctrl+R leaves"
+        return neutral(f"REVIEW MODE — edits go to gold, as {self.reviewer} · {names} · {here} · Ctrl+R leaves")
 
     def versions(self, group: Disagreement, text: str) -> list[tuple[str, str]]:
         """Each annotator's version of a group in full, for the comparison beside the table."""
@@ -147,7 +147,8 @@ class BarChart(QWidget):
         margin, label_h = 30, 22
         n = max(len(self.values), 1)
         slot = (w - 2 * margin) / n
-        p.setPen(QColor("#888888"))
+        # figures and names in the theme's text colour (readable in light and dark)
+        p.setPen(self.palette().color(QPalette.WindowText))
         p.drawLine(margin, h - label_h, w - margin, h - label_h)
         for i, (name, value) in enumerate(self.values.items()):
             x = margin + i * slot + slot * 0.2

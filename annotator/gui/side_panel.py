@@ -52,9 +52,16 @@ class SpanTableModel(QAbstractTableModel):
     def __init__(self, scheme: LabelScheme, parent=None):
         super().__init__(parent)
         self.rows: list[tuple] = []
-        self.colors = {lab.name: QColor(lab.color) for lab in scheme.labels}
+        self.label_colors = {lab.name: lab.color for lab in scheme.labels}
+        self.colors = {name: QColor(c) for name, c in self.label_colors.items()}
         self.italic = QFont()
         self.italic.setItalic(True)
+
+    def set_theme(self, theme) -> None:
+        """Label names in their colour, shaded to stay readable on this theme's rows."""
+        self.colors = {name: QColor(theme.label_text(c)) for name, c in self.label_colors.items()}
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 0))
 
     def replace(self, rows) -> None:
         self.beginResetModel()
