@@ -11,7 +11,7 @@ from conftest import run_cli
 
 from annotator.core.assign import assign, plan
 from annotator.core.errors import InputError
-from annotator.core.model import Suggestion
+from annotator.core.model import ArticleIn, Suggestion
 from annotator.core.store import Store
 
 
@@ -95,9 +95,10 @@ def test_packs_carry_articles_scheme_and_suggestions_but_no_work(tmp_path):
 def test_existing_pack_is_never_overwritten(tmp_path):
     lead = make_lead(tmp_path / "lead.db", n=6)
     assign(lead, ["ana", "ben"], tmp_path / "packs", seed=1)
+    lead.import_articles([ArticleIn(text="A new story about Kabul and Beijing.")], None)
     before = (tmp_path / "packs" / "ana.db").read_bytes()
     with pytest.raises(InputError):
-        assign(lead, ["ana", "ben"], tmp_path / "packs", seed=1)
+        assign(lead, ["ana", "ben"], tmp_path / "packs", seed=1, new_round=True)
     assert (tmp_path / "packs" / "ana.db").read_bytes() == before
     lead.close()
 
@@ -108,7 +109,7 @@ def test_reassigning_hands_out_only_what_is_not_done_and_never_twice(tmp_path):
     done = first.packs["ana"][:5]
     for aid in done:
         lead.set_status(aid, "ana", "done")  # as if ana's pack came back
-    second = assign(lead, ["ana", "ben", "cai"], tmp_path / "round2", overlap=0.2, seed=1)
+    second = assign(lead, ["ana", "ben", "cai"], tmp_path / "round2", overlap=0.2, seed=1, new_round=True)
     handed = set(itertools.chain.from_iterable(second.packs.values()))
     assert not handed & set(done)
     for name in ("ana", "ben"):
