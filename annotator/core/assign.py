@@ -206,6 +206,7 @@ def assign(
     round is recorded before any pack is written and each pack is written under a
     temporary name and renamed, so a kill at any moment leaves records a re-run repairs.
     """
+    plan({}, annotators, overlap=overlap, per_article=per_article)  # bad arguments fail even on a re-run
     if store.pending_packs():
         round_ = store.pending_packs()[0]["round"]
         return _recorded(store, round_, _write_pending(store, progress), False)

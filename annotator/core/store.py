@@ -30,7 +30,7 @@ from sqlite_utils.migrations import Migrations
 
 from annotator.core import clock
 from annotator.core.clock import LEGACY_NODE
-from annotator.core.errors import InputError, ProjectError
+from annotator.core.errors import InputError, ProjectError, storage_error
 from annotator.core.model import (
     Article,
     ArticleIn,
@@ -324,12 +324,13 @@ def _check_file(path: Path) -> None:
             objects = conn.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except sqlite3.Error as exc:
         if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_NOTADB:
             raise ProjectError(f"{path} is not an Annotator project (not an SQLite database)") from None
+        storage = storage_error(exc, str(path))
+        if storage is not None:
+            raise storage from None
         raise ProjectError(f"{path} is damaged or not an Annotator project ({exc})") from None
-    except sqlite3.Error as exc:
-        raise ProjectError(f"{path}: cannot open ({exc})") from None
     if app_id != APPLICATION_ID and objects:
         raise ProjectError(
             f"{path} is an SQLite database of another application, not an Annotator project"
