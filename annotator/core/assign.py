@@ -14,9 +14,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.core.errors import InputError, ProjectError
+from annotator.core.errors import InputError
 from annotator.core.model import GOLD
-from annotator.core.store import Store
+from annotator.core.store import Store, read_pack_info
 
 
 @dataclass
@@ -158,14 +158,10 @@ def _recorded(store: Store, round: int, written: list[str], repeated: bool) -> A
 
 def _is_our_pack(store: Store, path: Path, record: dict) -> bool:
     """The file at PATH is the pack this record describes (written before a kill, not yet marked)."""
-    try:
-        with Store(path, create=False) as pack:
-            info = pack.setting("pack") or {}
-            return (info.get("lead_project_id"), info.get("annotator"), info.get("round")) == (
-                store.setting("project_id"), record["annotator"], record["round"]
-            ) and len(pack.article_ids()) == record["articles"]
-    except ProjectError:
-        return False
+    info = read_pack_info(path)
+    return info is not None and (
+        info.get("lead_project_id"), info.get("annotator"), info.get("round"), info["article_count"]
+    ) == (store.setting("project_id"), record["annotator"], record["round"], record["articles"])
 
 
 def _write_pending(store: Store, progress: Callable[[int, int, str], None] | None) -> list[str]:

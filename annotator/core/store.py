@@ -349,6 +349,24 @@ def _check_file(path: Path) -> None:
         )
 
 
+def read_pack_info(path: str | Path) -> dict[str, Any] | None:
+    """A pack's record of itself (annotator, lead project, round) and its article count,
+    read through a read-only connection; None for a file that is not a pack of ours."""
+    path = Path(path)
+    try:
+        _check_file(path)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM project WHERE key = 'pack'").fetchone()
+            count = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        finally:
+            conn.close()
+    except (ProjectError, sqlite3.Error):
+        return None
+    info = json.loads(row[0]) if row else None
+    return {**info, "article_count": count} if isinstance(info, dict) else None
+
+
 def _file_identity(path: Path) -> str:
     """Device and inode: a copied file has another, so its writes get a node of their own."""
     try:
