@@ -413,3 +413,52 @@ def test_old_projects_migrate_and_merge(tmp_path):
         s.update_span("u1", label="DATE")
         again = s.merge_from(tmp_path / "old-copy.db")
         assert s.span("u1").label == "DATE" and not again.conflicts and again.spans_updated == 0
+
+
+@pytest.mark.timeout(300)
+def test_kill_9_during_merge_leaves_all_or_nothing_and_a_rerun_completes(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from annotator.core.model import ArticleIn, SpanIn
+
+    texts = [f"Report {i}: " + TEXTS[i % 3] * 8 for i in range(150)]
+    with Store(tmp_path / "master.db") as lead:
+        lead.import_articles([ArticleIn(text=t) for t in texts], None)
+        assign(lead, ["ana"], tmp_path / "packs", overlap=0)
+    with Store(tmp_path / "packs" / "ana.db") as pack:
+        pack.import_articles([ArticleIn(text=t, spans=[SpanIn(j, j + 3, "ACTOR") for j in range(0, 240, 4)])
+                              for t in texts], "ana")  # fmt: skip
+        total = sum(len(pack.spans(a, "ana")) for a in pack.article_ids())
+    shutil.copy(tmp_path / "master.db", tmp_path / "ref.db")
+    with Store(tmp_path / "ref.db") as ref:
+        ref.merge_from(tmp_path / "packs" / "ana.db")
+    expected = spans_by_uuid(tmp_path / "ref.db")
+    assert len(expected) == total
+    outcomes = []
+    for k, grace in enumerate((0.0, 0.3, 0.6, 1.0, 1.5)):
+        lead = tmp_path / f"lead{k}.db"
+        shutil.copy(tmp_path / "master.db", lead)
+        proc = subprocess.Popen([sys.executable, "-m", "annotator", "merge", str(tmp_path / "packs" / "ana.db"),
+                                 "--db", str(lead)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        deadline = time.monotonic() + 60
+        wal = tmp_path / f"lead{k}.db-wal"
+        while proc.poll() is None and not (wal.exists() and wal.stat().st_size > 0) and time.monotonic() < deadline:
+            time.sleep(0.001)  # until the merge writes its first page
+        time.sleep(grace)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        conn = sqlite3.connect(lead)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        present = conn.execute("SELECT count(*) FROM spans").fetchone()[0]
+        conn.close()
+        assert present in (0, total)  # one transaction: all of the pack or nothing of it
+        outcomes.append((grace, proc.returncode == -signal.SIGKILL, present))
+        r = subprocess.run([sys.executable, "-m", "annotator", "merge", str(tmp_path / "packs" / "ana.db"),
+                            "--db", str(lead)], capture_output=True, text=True, timeout=300)  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        assert spans_by_uuid(lead) == expected
+    print("kill -9 during merge (delay after first write, killed mid-run, spans present after kill):", outcomes)
+    assert any(killed and present == 0 for _, killed, present in outcomes)
