@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import hashlib
 import io
+import json
 import os
 import resource
 import signal
@@ -91,7 +92,8 @@ def test_foreign_objects_are_refused_untouched(tmp_path, ddl, kind):
     conn.execute(ddl)
     conn.commit()
     conn.close()
-    (tmp_path / "in.jsonl").write_text('{"text": "%s", "spans": [{"start": 0, "end": 5, "label": "ACTOR"}]}\n' % TEXT)
+    record = {"text": TEXT, "spans": [{"start": 0, "end": 5, "label": "ACTOR"}]}
+    (tmp_path / "in.jsonl").write_text(json.dumps(record) + "\n")
     before = digest(path)
     with pytest.raises(ProjectError, match=f"not Annotator's \\({kind}"):
         Store(path)
