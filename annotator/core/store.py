@@ -1253,7 +1253,10 @@ class Store:
         With the article's suggestions held in memory, the window tells open from
         settled ones by this short read instead of reading thousands of suggestions again.
         """
-        sql = 'SELECT start, "end", label FROM decisions WHERE article_id = ? AND annotator = ?'
+        sql = (
+            'SELECT start, "end", label FROM decisions WHERE article_id = ? AND annotator = ?'
+            " AND cleared_at IS NULL"  # a cleared decision is a tombstone: the suggestion is open
+        )
         return {(r[0], r[1], r[2]) for r in self._q(sql, (article_id, annotator))}
 
     def rejections(self, article_id: int, annotator: str | None = None) -> list[dict[str, Any]]:
