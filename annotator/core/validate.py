@@ -66,21 +66,24 @@ def check_offset(value: Any, what: str, path: str | None, line: int | None) -> i
 
 def check_json_value(value: Any, what: str, path: str | None, line: int | None) -> None:
     """A JSON-like value of bounded depth whose strings are storable and numbers finite."""
+    strings: list[str] = []
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            raise InputError(f"{what} is nested more than {MAX_DEPTH} levels deep", path, line)
         if isinstance(item, str):
-            problem = string_problem(item)
-            if problem:
-                raise InputError(f"{what} has {problem}", path, line)
-        elif isinstance(item, dict):
+            strings.append(item)
+            continue
+        if isinstance(item, dict | list | tuple) and depth > MAX_DEPTH:
+            raise InputError(f"{what} is nested more than {MAX_DEPTH} levels deep", path, line)
+        if isinstance(item, dict):
             for key, sub in item.items():
                 if not isinstance(key, str):
                     raise InputError(f"{what} has a key that is not a string", path, line)
-                stack.append((key, depth + 1))
-                stack.append((sub, depth + 1))
+                strings.append(key)
+                if isinstance(sub, str):
+                    strings.append(sub)
+                elif not (sub is None or type(sub) is int or type(sub) is bool):
+                    stack.append((sub, depth + 1))
         elif isinstance(item, list | tuple):
             stack.extend((sub, depth + 1) for sub in item)
         elif isinstance(item, float):
@@ -88,6 +91,11 @@ def check_json_value(value: Any, what: str, path: str | None, line: int | None) 
                 raise InputError(f"{what} has a number that is not finite ({item})", path, line)
         elif item is not None and not isinstance(item, int | bool):
             raise InputError(f"{what} holds {_kind(item)}, not a JSON value", path, line)
+    if strings and string_problem("".join(strings)):  # one check for all; the culprit if any
+        for text in strings:
+            problem = string_problem(text)
+            if problem:
+                raise InputError(f"{what} has {problem}", path, line)
 
 
 def check_name(value: Any, what: str, path: str | None, line: int | None) -> str | None:
