@@ -17,6 +17,7 @@ from annotator.core.store import MAX_ARTICLE_CHARS
 
 MAX_FIELD_CHARS = 10_000  # a title, source, date, name, origin or attribute value
 MAX_DEPTH = 32  # nesting of meta and attribute values
+MAX_VALUE_CHARS = 1_000_000  # all the strings of one article's meta, or of one span's attrs
 MAX_FILE_BYTES = 1 << 30  # a file larger than this is not a set of articles to read whole
 
 _STATUSES = {s.value for s in Status}
@@ -91,7 +92,10 @@ def check_json_value(value: Any, what: str, path: str | None, line: int | None) 
                 raise InputError(f"{what} has a number that is not finite ({item})", path, line)
         elif item is not None and not isinstance(item, int | bool):
             raise InputError(f"{what} holds {_kind(item)}, not a JSON value", path, line)
-    if strings and string_problem("".join(strings)):  # one check for all; the culprit if any
+    joined = "".join(strings)
+    if len(joined) > MAX_VALUE_CHARS:
+        raise InputError(f"{what} holds more than {MAX_VALUE_CHARS:,} characters", path, line)
+    if strings and string_problem(joined):  # one check for all; the culprit if any
         for text in strings:
             problem = string_problem(text)
             if problem:
