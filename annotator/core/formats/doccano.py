@@ -13,7 +13,7 @@ from typing import Any
 from annotator.core.errors import InputError
 from annotator.core.model import ArticleIn, SpanIn
 from annotator.core.textio import newline_offset_map, normalize_newlines
-from annotator.core.validate import check_json_value, check_offset, check_string, optional_text
+from annotator.core.validate import check_offset, optional_text
 
 LABEL_KEYS = ("label", "labels", "entities")
 
@@ -74,14 +74,12 @@ def doccano_to_article(obj: dict[str, Any], path: str, line: int) -> ArticleIn:
         if mapping:
             start, end = mapping[start], mapping[end]
         spans.append(SpanIn(start, end, label))
-    check_string(text, '"text"', path, line, limit=len(text))
     annotator = obj.get("annotator") or obj.get("_annotator_id")
     if isinstance(annotator, int) and not isinstance(annotator, bool):
         annotator = str(annotator)  # doccano's user ids are numbers
     if annotator is not None and not isinstance(annotator, str):
         raise InputError('"annotator" must be a string or a user id', path, line)
     meta = {k: v for k, v in obj.items() if k not in (*LABEL_KEYS, "text", "annotator", "title", "source", "published", "article_id", "id")}
-    check_json_value(meta, "the record's other fields", path, line)
     return ArticleIn(
         text=normalize_newlines(text) if mapping else text,
         title=optional_text(obj.get("title"), '"title"', path, line),

@@ -18,7 +18,7 @@ from annotator.core.errors import InputError
 from annotator.core.formats.align import TokenIndex, token_dicts, tokenize
 from annotator.core.model import Article, ArticleIn, Span, SpanIn
 from annotator.core.textio import decode, newline_offset_map, normalize_newlines
-from annotator.core.validate import check_json_value, check_offset, check_string, optional_text
+from annotator.core.validate import check_offset, optional_text
 
 META_FIELDS = ("title", "source", "published")
 
@@ -126,11 +126,9 @@ def record_to_article(obj: Any, path: str, line: int) -> ArticleIn:
     text = obj.get("text")
     if not isinstance(text, str) or not text.strip():
         raise InputError('missing or empty "text"', path, line)
-    check_string(text, '"text"', path, line, limit=len(text))
     meta = obj.get("meta") or {}
     if not isinstance(meta, dict):
         raise InputError('"meta" must be an object', path, line)
-    check_json_value(meta, '"meta"', path, line)
     meta = dict(meta)
     mapping = newline_offset_map(text)
     clean = normalize_newlines(text) if mapping else text
