@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.formats.jsonl import read_jsonl
+from annotator.core.formats.labelmap import apply_model_map, mapped_summary
 from annotator.core.model import ArticleIn
 from annotator.core.store import ImportResult, Store
 from annotator.core.textio import decode, normalize_newlines
@@ -231,10 +233,20 @@ for suffixes, reader in (
         READERS[suffix] = reader
 
 
+def _peer_readers() -> dict[str, Callable[[Path], list[ArticleIn]]]:
+    from annotator.core.formats.readers import PEER_READERS
+
+    return PEER_READERS
+
+
 def _read_spacy(path: Path) -> list[ArticleIn]:
     from annotator.core.formats.spacy_docbin import read_spacy
 
     return read_spacy(path)
+
+
+# the exchange formats of other tools (issue 15): one reader per suffix, from core/formats
+READERS.update(_peer_readers())
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -277,12 +289,14 @@ def read_file(path: Path) -> list[ArticleIn]:
 class ImportReport(ImportResult):
     files: int = 0
     rejected: list[InputError] = field(default_factory=list)
+    mapped: Counter = field(default_factory=Counter)  # (model label, scheme label): spans
 
     def summary(self) -> str:
-        return (
+        out = (
             f"imported {self.imported} article(s), {self.duplicates} duplicate(s), "
             f"{self.spans} span(s) from {self.files} file(s); rejected {len(self.rejected)} file(s)"
         )
+        return out + mapped_summary(self.mapped)
 
 
 def import_paths(
@@ -300,6 +314,7 @@ def import_paths(
             break
         try:
             items = read_file(path)
+            report.mapped.update(apply_model_map(items, store.scheme))
             result = store.import_articles(items, annotator)
         except InputError as exc:
             if exc.path is None:
