@@ -135,7 +135,7 @@ def read_webanno(path: Path) -> list[ArticleIn]:
             start = sentence_start + found
         else:
             found = current.find(token, cursor)
-            if found < 0:
+            if found < 0 or current[cursor:found].strip():
                 raise InputError(f"token {token!r} is not in the sentence's #Text", str(path), number)
             cursor = found + len(token)
             start = sentence_start + found
