@@ -7,7 +7,6 @@ before spans so that UTF-16 offsets (Label Studio, INCEpTION) are exercised.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from conftest import run_cli
