@@ -125,7 +125,7 @@ WEBANNO = """#FORMAT=WebAnno TSV 3.3
 1-1\t0-5\tKabul\t*\tACTOR\t_\t
 1-2\t6-8\t😀\t_\t_\t_\t
 1-3\t9-12\tand\t_\t_\t_\t
-1-4\t13-19\tMoscow\thttp://www.wikidata.org/entity/Q159\tGPE\t_\t
+1-4\t13-19\tMoscow\t*\tGPE\t_\t
 1-5\t20-26\tagreed\t_\t_\t_\t
 1-6\t27-29\ton\t_\t_\t_\t
 1-7\t30-33\tthe\t_\t_\t_\t
@@ -155,12 +155,18 @@ def test_webanno_tsv(tmp_path):
         assert text == "Kabul 😀 and Moscow agreed on the exchange of ambassadors. China's envoy welcomed it."
         assert spans_of(store, "ines") == sorted([
             ("Kabul", "ACTOR", {}),
-            ("Moscow", "ACTOR", {"identifier": "http://www.wikidata.org/entity/Q159"}),
+            ("Moscow", "ACTOR", {}),
             ("exchange of ambassadors", "AGREEMENT", {"type": "DIPLOMATIC"}),
             ("China's", "ACTOR", {}),
             ("China", "ACTOR", {}),
         ], key=str)  # fmt: skip
         assert "GPE→ACTOR 2" in report.summary()
+    # a feature the project's scheme lacks is refused by the scheme check, naming it
+    linked = tmp_path / "linked.tsv"
+    linked.write_text(WEBANNO.replace("13-19\tMoscow\t*", "13-19\tMoscow\thttp://www.wikidata.org/entity/Q159"), encoding="utf-8")
+    with Store(tmp_path / "q.db") as store:
+        [error] = import_paths(store, [linked], annotator="ines").rejected
+    assert "unknown attribute 'identifier' for ACTOR" in str(error)
 
 
 def test_webanno_rejects_a_token_not_in_its_sentence(tmp_path):

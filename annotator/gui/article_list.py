@@ -14,6 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from annotator.core.model import ArticleRow
+from annotator.gui.plain import neutral, tip
 
 _ROOT = QModelIndex()
 STATUS_TEXT = {"todo": "to do", "in_progress": "in progress", "done": "done", "skipped": "skipped"}
@@ -94,7 +95,7 @@ class ArticleListModel(QAbstractTableModel):
         row = self.row(index.row())
         if role == Qt.DisplayRole:
             if col == 0:
-                return row.title or f"Article {row.id}"
+                return neutral(row.title) or f"Article {row.id}"
             if col == 1:
                 return row.published or ""
             if col == 2:
@@ -105,7 +106,7 @@ class ArticleListModel(QAbstractTableModel):
         if role == Qt.ForegroundRole and col == 2 and row.status in STATUS_COLOR:
             return QColor(STATUS_COLOR[row.status])
         if role == Qt.ToolTipRole and col == 0:
-            return f"{row.title or ''}\n{row.source or ''} · {row.length:,} characters"
+            return tip(f"{row.title or ''}\n{row.source or ''} · {row.length:,} characters")
         if role == Qt.TextAlignmentRole and col == 3:
             return int(Qt.AlignRight | Qt.AlignVCenter)
         return None

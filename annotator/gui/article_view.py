@@ -22,6 +22,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip
 
 from annotator.gui.offsets import OffsetMap
+from annotator.gui.plain import tip
 
 
 class Mark(NamedTuple):
@@ -273,7 +274,7 @@ class ArticleView(QPlainTextEdit):
             pos = self.cursorForPosition(event.position().toPoint() if hasattr(event, "position") else event.pos()).position()
             mark = self.mark_at(pos)
             if mark is not None:
-                QToolTip.showText(event.globalPos(), self.describe(mark), self)
+                QToolTip.showText(event.globalPos(), tip(self.describe(mark)), self)
             else:
                 QToolTip.hideText()
             return True

@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QTableView,
     QTableWidget,
     QTableWidgetItem,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -50,6 +49,15 @@ from annotator.gui.commands import Change, suggestion_key
 from annotator.gui.jobs import BackgroundJobs, default_loader
 from annotator.gui.keys import keep_typing_keys
 from annotator.gui.offsets import OffsetMap
+from annotator.gui.plain import (
+    PlainStatusBar,
+    SafeTextBrowser,
+    message_box,
+    neutral,
+    rich,
+    set_plain,
+    tip,
+)
 from annotator.gui.side_panel import SidePanel
 
 
@@ -179,9 +187,9 @@ class MainWindow(BackgroundJobs, QMainWindow):
         bar = QHBoxLayout()
         self.label_buttons: dict[str, QPushButton] = {}
         for lab in scheme.labels:
-            b = QPushButton(f"{lab.key}  {lab.name}")
+            b = QPushButton(neutral(f"{lab.key}  {lab.name}").replace("&", "&&"))
             b.setObjectName(f"labelButton_{lab.name}")
-            b.setToolTip(f"{lab.description} — press {lab.key}")
+            b.setToolTip(tip(f"{lab.description} — press {lab.key}"))
             # the label's colour as a stripe, the same in light and dark themes
             b.setStyleSheet(
                 f"QPushButton {{ border: 1px solid palette(mid); border-left: 6px solid {lab.color};"
@@ -220,13 +228,14 @@ class MainWindow(BackgroundJobs, QMainWindow):
         # guidelines dock
         self.guidelines_dock = QDockWidget("Guidelines", self)
         self.guidelines_dock.setObjectName("guidelinesDock")
-        self.guidelines_view = QTextBrowser()
+        self.guidelines_view = SafeTextBrowser()
         self.guidelines_view.setObjectName("guidelines")
         self.guidelines_dock.setWidget(self.guidelines_view)
         self.addDockWidget(Qt.RightDockWidgetArea, self.guidelines_dock)
         self.guidelines_dock.hide()
 
         # status bar
+        self.setStatusBar(PlainStatusBar())
         self.status_name = QLabel()
         self.status_project = QLabel()
         self.status_progress = QLabel()
@@ -286,7 +295,7 @@ class MainWindow(BackgroundJobs, QMainWindow):
         self.undo_stack.clear()
         self.article_id = None
         self.guidelines_view.setMarkdown(store.guidelines or "No guidelines in this project.")
-        self.setWindowTitle(f"Annotator — {store.path.name}")
+        self.setWindowTitle(neutral(f"Annotator — {store.path.name}"))
         self.refresh_list()
         self._remember_recent(str(Path(store.path).resolve()))
         last = self.settings.value(self._last_article_key(), None)
@@ -356,8 +365,8 @@ class MainWindow(BackgroundJobs, QMainWindow):
             return
         self.recent_menu.clear()
         for p in self._recent():
-            act = self.recent_menu.addAction(p)
-            act.setToolTip(f"Open {p}")
+            act = self.recent_menu.addAction(neutral(p).replace("&", "&&"))
+            act.setToolTip(tip(f"Open {p}"))
             act.triggered.connect(lambda _c=False, p=p: self.open_project(p))
 
     def rename_annotator(self) -> None:
@@ -433,15 +442,15 @@ class MainWindow(BackgroundJobs, QMainWindow):
             self._progress = (self.store.count_status(self.annotator, Status.DONE), self.store.article_count())
         done, total = self._progress
         who = self.annotator if self.review is None else f"{self.review.reviewer} (reviewing → gold)"
-        self.status_name.setText(f"annotator: {who}")
-        self.status_project.setText(f"project: {self.store.path.name}")
-        self.status_progress.setText(f"done {done} / {total}")
+        set_plain(self.status_name, f"annotator: {who}")
+        set_plain(self.status_project, f"project: {self.store.path.name}")
+        set_plain(self.status_progress, f"done {done} / {total}")
         self.status_bar.setRange(0, max(total, 1))
         self.status_bar.setValue(done)
         model = self.pipeline_state if self.pipeline is None else (
             "rules only" if getattr(self.pipeline, "rules_only", False) else self.pipeline.name
         )
-        self.status_model.setText(f"model: {model}")
+        set_plain(self.status_model, f"model: {model}")
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -476,8 +485,8 @@ class MainWindow(BackgroundJobs, QMainWindow):
         meta = " · ".join(x for x in (self.article.source, self.article.published) if x)
         status = self.store.status(self.article_id, self.annotator).replace("_", " ")
         self.title_label.setText(
-            f"<b style='font-size:14pt'>{_escape(self.article.title or 'Untitled')}</b>"
-            f"<br><span style='color:gray'>{_escape(meta)}{' · ' if meta else ''}{status}</span>"
+            f"<b style='font-size:14pt'>{rich(self.article.title or 'Untitled')}</b>"
+            f"<br><span style='color:gray'>{rich(meta)}{' · ' if meta else ''}{status}</span>"
         )
 
     def _preselect_suggestion(self) -> None:
@@ -949,7 +958,7 @@ class MainWindow(BackgroundJobs, QMainWindow):
 
     def report_error(self, message: str) -> None:
         self.errors.append(message)
-        box = QMessageBox(QMessageBox.Warning, "Annotator", message, QMessageBox.Ok, self)
+        box = message_box(QMessageBox.Warning, "Annotator", message, QMessageBox.Ok, self)
         box.setAttribute(Qt.WA_DeleteOnClose)
         box.open()  # window-modal, never a blocking exec()
 
@@ -989,7 +998,7 @@ class MainWindow(BackgroundJobs, QMainWindow):
     def show_about(self) -> None:
         from annotator import __version__
 
-        box = QMessageBox(QMessageBox.Information, "About Annotator",
+        box = message_box(QMessageBox.Information, "About Annotator",
                           f"Annotator {__version__}\nProject: {self.store.path}\nAnnotator: {self.annotator}",
                           QMessageBox.Ok, self)  # fmt: skip
         box.setAttribute(Qt.WA_DeleteOnClose)
@@ -1046,6 +1055,3 @@ def _tint(hex_color: str, alpha: int) -> str:
 def _span_order(s: Span) -> tuple:
     return s.start, s.end, s.label, s.uuid
 
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -27,6 +27,7 @@ from annotator.core.agreement import (
     disagreements,
 )
 from annotator.core.model import GOLD
+from annotator.gui.plain import neutral, rich
 
 KIND_TEXT = {"agree": "all agree", "partial": "some", "label": "label conflict", "boundary": "boundary conflict"}
 
@@ -115,7 +116,7 @@ class BarChart(QWidget):
                 p.drawText(QRectF(x, h - label_h - bar_h - 18, bar_w, 16), Qt.AlignCenter, f"{value:.2f}")
             else:
                 p.drawText(QRectF(x, h - label_h - 20, bar_w, 16), Qt.AlignCenter, "—")
-            p.drawText(QRectF(x - 10, h - label_h + 2, bar_w + 20, label_h), Qt.AlignCenter, name)
+            p.drawText(QRectF(x - 10, h - label_h + 2, bar_w + 20, label_h), Qt.AlignCenter, neutral(name))
         p.end()
 
 
@@ -129,7 +130,7 @@ def dashboard(parent, result: dict, colors: dict[str, str]) -> QDialog:
         return "—" if x is None else f"{x:.3f}"
 
     layout.addWidget(QLabel(
-        f"<b>{', '.join(result['annotators'])}</b>: {result['articles']} article(s) finished by two or more, "
+        f"<b>{rich(', '.join(result['annotators']))}</b>: {result['articles']} article(s) finished by two or more, "
         f"{result['units']:,} token units. Krippendorff's α = <b>{fmt(result['krippendorff_alpha'])}</b>"
     ))  # fmt: skip
     labels = list(result["per_label"])
@@ -137,10 +138,10 @@ def dashboard(parent, result: dict, colors: dict[str, str]) -> QDialog:
     table.setObjectName("agreementTable")
     headers = ["α"]
     for pair in result["pairs"]:
-        tag = f"{pair['a']}–{pair['b']}"
+        tag = neutral(f"{pair['a']}–{pair['b']}")
         headers += [f"κ {tag}", f"F1 exact {tag}", f"F1 overlap {tag}"]
     table.setHorizontalHeaderLabels(headers)
-    table.setVerticalHeaderLabels(labels)
+    table.setVerticalHeaderLabels([neutral(lab) for lab in labels])
     for r, lab in enumerate(labels):
         table.setItem(r, 0, QTableWidgetItem(fmt(result["per_label"][lab]["krippendorff_alpha"])))
         for j, pair in enumerate(result["pairs"]):

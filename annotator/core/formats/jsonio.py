@@ -26,3 +26,5 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
             yield number, json.loads(raw)
         except json.JSONDecodeError as exc:
             raise InputError(f"malformed JSON ({exc.msg})", str(path), number) from None
+        except RecursionError:
+            raise InputError("JSON nested too deeply", str(path), number) from None

@@ -130,15 +130,15 @@ def read_spacy(path: Path) -> list[ArticleIn]:
         raise InputError(f"not a spaCy DocBin ({type(exc).__name__})", str(path)) from None
     out = []
     for i, doc in enumerate(docs, start=1):
-        stored = doc.user_data.get("span_attrs")
-        if stored is not None:  # ours: the spans as they were stored, attributes and all
-            spans = [_stored_span(row) for row in stored]
+        user = _user_data(doc, str(path), i)
+        if user["stored"]:  # ours: the spans as they were stored, attributes and all
+            spans = [_stored_span(row) for row in user["span_attrs"]]
         else:
             source = doc.spans[SPANS_KEY] if SPANS_KEY in doc.spans else doc.ents
             spans = [SpanIn(sp.start_char, sp.end_char, sp.label_) for sp in source]
-        meta = dict(doc.user_data.get("meta") or {})
+        meta = dict(user["meta"])
         status = meta.pop("status", None)
-        annotator = doc.user_data.get("annotator")
+        annotator = user["annotator"]
         out.append(
             ArticleIn(
                 text=doc.text,
@@ -162,3 +162,41 @@ def _stored_span(row: list[Any]) -> SpanIn:
         start, end, label, dict(attrs or {}), uuid=uid, origin=origin or "import",
         created_at=created, updated_at=updated,
     )  # fmt: skip
+
+
+def _user_data(doc: Doc, path: str, number: int) -> dict[str, Any]:
+    """The user data we write (annotator, meta, span_attrs), checked: another tool's may be anything."""
+    from annotator.core.validate import check_json_value
+
+    def bad(what: str) -> InputError:
+        return InputError(f"doc {number}: user data {what}", path, number)
+
+    data = doc.user_data if isinstance(doc.user_data, dict) else {}
+    annotator = data.get("annotator")
+    if annotator is not None and not isinstance(annotator, str):
+        raise bad('"annotator" must be a string')
+    meta = data.get("meta") or {}
+    if not isinstance(meta, dict):
+        raise bad('"meta" must be an object')
+    check_json_value(meta, f"doc {number}: user data meta", path, number)
+    rows = data.get("span_attrs") or []
+    if not isinstance(rows, list | tuple):
+        raise bad('"span_attrs" must be a list')
+    span_attrs = []
+    for row in rows:
+        # five fields before issue 15, then origin, created and updated times
+        if not (isinstance(row, list | tuple) and len(row) in (5, 8)):
+            raise bad('"span_attrs" rows must be [start, end, label, attrs, id]')
+        start, end, label, attrs, uid = row[:5]
+        if any(not (x is None or isinstance(x, str)) for x in row[5:]):
+            raise bad('"span_attrs" origin and times must be strings')
+        if (
+            isinstance(start, bool) or not isinstance(start, int)
+            or isinstance(end, bool) or not isinstance(end, int)
+            or not isinstance(label, str) or not isinstance(attrs, dict)
+            or not (uid is None or isinstance(uid, str))
+        ):  # fmt: skip
+            raise bad('"span_attrs" rows must be [start, end, label, attrs, id]')
+        check_json_value(attrs, f"doc {number}: span attrs", path, number)
+        span_attrs.append(tuple(row))
+    return {"annotator": annotator, "meta": meta, "span_attrs": span_attrs, "stored": "span_attrs" in data}
