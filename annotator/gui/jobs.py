@@ -121,8 +121,11 @@ class BackgroundJobs:
         return job
 
     def import_files_dialog(self) -> None:
+        from annotator.core.ingest import READERS
+
+        patterns = " ".join(f"*{suffix}" for suffix in READERS)  # every format import reads
         paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import articles", str(Path.home()), "Articles (*.txt *.md *.html *.htm *.jsonl *.csv);;All files (*)"
+            self, "Import articles", str(Path.home()), f"Articles ({patterns});;All files (*)"
         )
         if paths:
             self.import_paths(paths)
