@@ -8,6 +8,7 @@ layer (a scan) is refused with one message: it needs OCR first.
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import datetime
 from pathlib import Path
@@ -43,6 +44,8 @@ def read_pdf(path: Path) -> list[ArticleIn]:
         from pypdf.errors import PdfReadError
     except ImportError:
         raise InputError("PDF import needs the pypdf package (pip install pypdf)", str(path)) from None
+    # pypdf logs what it repairs ("EOF marker not found"): the user gets one line, ours
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(""):

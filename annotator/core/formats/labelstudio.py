@@ -80,13 +80,11 @@ def read_object(obj: Any, path: str, n: int, where: str = "line") -> list[Articl
             return task_to_articles(obj, path, line)
         if is_min(obj):
             return [min_to_article(obj, path, line)]
+        raise InputError('not a Label Studio task (no "data" object) nor a JSON-MIN record')
     except InputError as exc:
         if where == "task" and exc.line is None:
             raise InputError(f"task {n}: {exc.reason}", path) from None
-        raise
-    raise InputError(
-        'not a Label Studio task (no "data" object) nor a JSON-MIN record', path, line
-    )
+        raise InputError(exc.reason, path, line) from None
 
 
 def _annotator(value: Any) -> str | None:
@@ -127,9 +125,9 @@ class _Offsets:
                 if self.newlines:
                     s, e = self.newlines[s], self.newlines[e]
                 return s, e
-        raise InputError(
-            f"region {start}-{end} does not match its text {quoted!r} in the task's text", path, line
-        )
+        if not isinstance(quoted, str):
+            raise InputError(f"region {start}-{end} lies outside the task's text ({len(self.raw)} characters)", path, line)
+        raise InputError(f"region {start}-{end} does not match its text {quoted!r} in the task's text", path, line)
 
 
 def _region_value(r: dict[str, Any], kind: str) -> Any:
