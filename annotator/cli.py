@@ -122,6 +122,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             include_rejected=args.include_rejected,
             split=args.split,
             seed=args.seed,
+            sep=args.sep,
+            per=args.per,
             progress=lambda i, n: bar.update(i - bar.n),
         )
     echo(summary, err=True)
@@ -425,7 +427,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--screenshot", metavar="OUT.png", help="render offscreen to OUT.png and exit")
     p.add_argument("--article", type=int, metavar="N", help="article to show (1-based position)")
 
-    p = command("import", cmd_import, "import articles (txt, md, html, jsonl, csv, folders)")
+    p = command(
+        "import", cmd_import,
+        "import articles (txt, md, html, pdf, docx, jsonl, csv, Label Studio json, "
+        "WebAnno/INCEpTION tsv, CoNLL/IOB, .spacy, folders)",
+    )  # fmt: skip
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     _add_db(p)
     p.add_argument(
@@ -439,8 +445,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("export", cmd_export, "export annotations as training data")
     _add_db(p)
     p.add_argument(
-        "--format", default="jsonl", choices=["jsonl", "spacy", "doccano", "conll"], help="output format"
-    )
+        "--format", default="jsonl", choices=["jsonl", "spacy", "doccano", "conll", "hf"],
+        help="output format (hf: token classification for Hugging Face datasets)",
+    )  # fmt: skip
+    p.add_argument(
+        "--sep", choices=["space", "tab"], default="space",
+        help="conll: 'space' writes TOKEN -X- _ TAG, 'tab' writes TOKEN<tab>TAG",
+    )  # fmt: skip
+    p.add_argument(
+        "--per", choices=["sentence", "article"], default="sentence",
+        help="hf: one record per sentence (default) or per article",
+    )  # fmt: skip
     p.add_argument(
         "--out", required=True, metavar="PATH",
         help="output file ('-' for stdout); a folder with --split",

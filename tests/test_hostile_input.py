@@ -303,12 +303,12 @@ def test_folder_lists_what_it_skipped(tmp_path, store):
 
 
 def test_folder_of_unknown_files_says_so(tmp_path, capsys):
-    folder = tmp_path / "tsv"
+    folder = tmp_path / "xlsx"  # (.tsv is read since issue 15: WebAnno/INCEpTION TSV)
     folder.mkdir()
     for i in range(3):
-        (folder / f"{i}.tsv").write_text("#FORMAT=WebAnno TSV 3.3\n")
+        (folder / f"{i}.xlsx").write_text("PK")
     code, lines = run_import(capsys, folder, db=tmp_path / "p.db")
-    assert lines[-1].endswith("; 3 files skipped: .tsv are not article files"), lines
+    assert lines[-1].endswith("; 3 files skipped: .xlsx are not article files"), lines
     assert code == 0
 
 

@@ -463,22 +463,8 @@ def preannotate(
 
 
 def _write_suggestion_record(store, article_id: int, pipeline: Pipeline, suggestions, fh) -> None:
-    from annotator.core.formats.jsonl import article_record, dumps
-    from annotator.core.model import Span
-    from annotator.core.store import span_uuid
+    from annotator.core.formats.jsonl import dumps, suggestion_record
 
-    article = store.article(article_id)
-    spans = [
-        Span(
-            uuid=span_uuid(article.hash, pipeline.name, s.start, s.end, s.label),
-            article_id=article_id,
-            annotator=pipeline.name,
-            start=s.start,
-            end=s.end,
-            label=s.label,
-            attrs=s.attrs,
-            origin=f"model:{pipeline.name}@{pipeline.version}",
-        )
-        for s in suggestions
-    ]
-    fh.write(dumps(article_record(article, spans, pipeline.name, None)) + "\n")
+    # a model's output is suggestions for a person to judge, never an answer (issue 15)
+    record = suggestion_record(store.article(article_id), suggestions, pipeline.name, pipeline.version)
+    fh.write(dumps(record) + "\n")

@@ -692,6 +692,13 @@ class Store:
                     result.duplicates += 1
                 if item.rejected:
                     self._import_rejections(article_id, item, item.annotator or default_annotator)
+                if item.suggestions is not None:
+                    self.set_suggestions(
+                        article_id,
+                        item.model or "import",
+                        item.model_version or "",
+                        [Suggestion(article_id, s.start, s.end, s.label, s.attrs) for s in item.suggestions],
+                    )
                 if item.spans is None:
                     continue
                 annotator = item.annotator or default_annotator
