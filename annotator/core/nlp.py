@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from annotator.core.dates import normalize_date, parse_published
+from annotator.core.actor_shape import is_facility, is_place, is_qualifier, surname_repeats
+from annotator.core.boilerplate import spans_outside_boilerplate
+from annotator.core.dates import date_attrs, parse_published
 from annotator.core.errors import InputError
 from annotator.core.model import LabelScheme, Suggestion
 from annotator.core.paths import resource
@@ -47,13 +49,8 @@ TITLES = {
     "envoy", "special", "spokesman", "spokesperson", "general", "acting", "interim",
     "secretary", "chief", "king", "premier", "vice", "late",
 }  # fmt: skip
-# "in Kabul", "a visit to India", "through Afghanistan": places, not actors
-PLACE_PREPOSITIONS = {"in", "to", "through", "across", "into", "at", "near", "inside", "via", "around", "from"}
-# ... unless the preposition ties a relation to the state: "outreach to Russia"
-RELATIONAL = {
-    "outreach", "ties", "relations", "ambassador", "envoy", "aid", "overtures", "assistance",
-    "exports", "loans", "credentials", "support", "threat", "appeal", "message", "pressure",
-}  # fmt: skip
+# gazetteer kinds that are never actors: outlets that merely publish a quote, commodities
+NOT_ACTOR_KINDS = {"outlet", "commodity"}
 # "Russian companies", "Afghan authorities": a nationality with the noun that makes it a group
 GROUP_NOUNS = {
     "companies", "firms", "officials", "authorities", "government", "leadership", "delegation",
@@ -234,36 +231,49 @@ class Pipeline:
     def __repr__(self) -> str:
         return f"Pipeline({self.name!r}, {self.version!r})"
 
-    def suggest(
-        self, items: Iterable[tuple[int, str, str | None]], batch_size: int = 32
-    ) -> Iterator[tuple[int, list[Suggestion]]]:
-        """(article id, suggestions) for each (article id, text, published) given."""
-        stream = ((text, (aid, published)) for aid, text, published in items)
+    def suggest(self, items: Iterable[tuple], batch_size: int = 32) -> Iterator[tuple[int, list[Suggestion]]]:
+        """(article id, suggestions) for each (article id, text, published[, boilerplate ranges]) given.
+
+        Nothing is suggested inside a boilerplate range.
+        """
+        stream = ((item[1], (item[0], item[2], item[3] if len(item) > 3 else ())) for item in items)
         # one thread at a time per loaded pipeline: spaCy objects are not thread-safe
         with self._lock:
-            for doc, (aid, published) in self.nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
-                yield aid, self.suggestions_for(doc, aid, parse_published(published))
+            for doc, (aid, published, ranges) in self.nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
+                found = self.suggestions_for(doc, aid, parse_published(published))
+                yield aid, spans_outside_boilerplate(found, ranges) if ranges else found
 
     # -- shaping ---------------------------------------------------------------
 
     def suggestions_for(self, doc, article_id: int, published) -> list[Suggestion]:
         candidates: list[tuple[int, int, int, str, dict]] = []  # (priority, start, end, label, attrs)
+        blocked = bytearray(len(doc))  # no ACTOR here: an outlet, a commodity
         for span in doc.spans.get(RULER_KEY, []):
+            if span.label_ == "ACTOR" and span.id_ == "gaz":
+                entry = self.gazetteer.lookup(span.text)
+                if entry is not None and entry["kind"] in NOT_ACTOR_KINDS:
+                    blocked[span.start : span.end] = b"\x01" * len(span)  # "told RFE/RL's Current Time"
+                    continue
             shaped = self._shape(doc, span.start, span.end, span.label_)
             if shaped is None:
                 continue
             start, end = shaped
             label = span.label_
             if label == "ACTOR":
+                if span.id_.endswith("|-1"):  # the last token only shows what does not follow
+                    end = max(start + 1, min(end, span.end - 1))
                 entry = self.gazetteer.lookup(doc[start:end].text)
-                attrs = Gazetteer.attrs(entry) if entry else {"kind": "organisation"}
+                kind = "group" if span.id_.split("|")[0] in ("group", "collective") else "organisation"
+                attrs = Gazetteer.attrs(entry) if entry else {"kind": kind}
             elif label == "AGREEMENT":
-                attrs = {"type": span.id_ or self._infer_type(doc, start, end)}
+                kind, _, keep = span.id_.partition("|")
+                if keep:  # "met with": the verb names the meeting, the rest only anchors it
+                    end = min(end, start + int(keep))
+                attrs = {"type": kind or self._infer_type(doc, start, end)}
             elif label == "DATE":
-                value = normalize_date(doc[start:end].text, published)
-                if value is None:
+                attrs = date_attrs(doc[start:end].text, published)
+                if attrs is None:
                     continue
-                attrs = {"value": value}
             else:
                 attrs = {}
             candidates.append((0, start, end, label, attrs))
@@ -278,10 +288,9 @@ class Pipeline:
             start, end = shaped
             text = doc[start:end].text
             if label == "DATE":
-                value = normalize_date(text, published)
-                if value is None:
-                    continue
-                attrs = {"value": value}
+                attrs = date_attrs(text, published)
+                if attrs is None:
+                    continue  # a duration or a vague word (GUIDELINES.md)
             elif label == "ACTOR":
                 entry = self.gazetteer.lookup(text)
                 attrs = Gazetteer.attrs(entry) if entry else {"kind": MODEL_KIND.get(ent.label_, "organisation")}
@@ -296,10 +305,13 @@ class Pipeline:
         taken = bytearray(len(doc))
         chosen = []
         for _prio, start, end, label, attrs in candidates:
-            if any(taken[start:end]):
+            if any(taken[start:end]) or (label == "ACTOR" and any(blocked[start:end])):
                 continue
             taken[start:end] = b"\x01" * (end - start)
             chosen.append((start, end, label, attrs))
+        for start, end in surname_repeats(doc, chosen, taken):
+            taken[start:end] = b"\x01" * (end - start)
+            chosen.append((start, end, "ACTOR", {"kind": "person"}))
         chosen.sort()
         return [
             Suggestion(
@@ -327,6 +339,8 @@ class Pipeline:
                 end += 1
             elif following.is_alpha and not following.is_stop:
                 return None  # "Chinese investors" yes, "Chinese territory" no: a mere adjective
+            elif end - start == 1 and doc[start].text.endswith("s") and doc[start].text != "Taliban":
+                return None  # "Afghans", "Americans": a population, not an actor
         if label == "ACTOR" and model_label == "PERSON":
             while end - start > 1 and doc[start].lower_.rstrip(".") in TITLES:
                 start += 1
@@ -336,14 +350,19 @@ class Pipeline:
             end -= 1
         if start >= end:
             return None
-        if label == "ACTOR" and start > 0 and model_label in ("", "GPE"):
+        if label == "AGREEMENT" and start > 0 and doc[start - 1].text in ("-", "–"):
+            return None  # "Taliban-appointed ambassador": part of a compound, no arrangement
+        if label == "ACTOR" and is_qualifier(doc, start, end):
+            return None
+        if label == "ACTOR" and model_label in ("", "GPE", "ORG", "FAC", "LOC", "NORP"):
             entry = self.gazetteer.lookup(doc[start:end].text)
-            is_place_like = model_label == "GPE" or (entry is not None and entry["kind"] == "state")
-            prep = doc[start - 1].lower_
-            if is_place_like and prep in PLACE_PREPOSITIONS:
-                before = doc[start - 2].lower_ if start > 1 else ""
-                if not (prep == "to" and before in RELATIONAL):
-                    return None
+            if entry is not None and entry["kind"] in NOT_ACTOR_KINDS:
+                return None  # an outlet that merely publishes a quote, a commodity
+            if model_label in ("ORG", "FAC", "LOC", "GPE") and entry is None and is_facility(doc, start, end):
+                return None  # "Bagram Airbase", "Paktika province", "Wisconsin University"
+            is_place_like = model_label in ("GPE", "LOC") or (entry is not None and entry["kind"] == "state")
+            if is_place_like and is_place(doc, start, end):
+                return None
         return start, end
 
     @staticmethod
@@ -445,12 +464,12 @@ def preannotate(
     total = len(ids)
     done = 0
 
-    def items() -> Iterator[tuple[int, str, str | None]]:
+    def items() -> Iterator[tuple[int, str, str | None, list[tuple[int, int]]]]:
         for aid in ids:
             if cancelled and cancelled():
                 return
             article = store.article(aid)
-            yield aid, article.text, article.published
+            yield aid, article.text, article.published, store.boilerplate(aid)
 
     for aid, suggestions in pipeline.suggest(items(), batch_size=batch_size):
         store.set_suggestions(aid, pipeline.name, pipeline.version, suggestions)

@@ -37,6 +37,13 @@ from annotator.core.model import (
     Suggestion,
 )
 from annotator.core.paths import resource
+from annotator.core.store_boilerplate import (
+    BoilerplateMixin,
+    copy_to_pack,
+    insert_detected,
+    merge_into,
+    migrate_boilerplate,
+)
 
 APPLICATION_ID = 0x414E4E54  # "ANNT" in the SQLite header marks our files
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -170,6 +177,11 @@ def m003_token_cache(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m007_boilerplate(db: sqlite_utils.Database) -> None:
+    migrate_boilerplate(db)  # boilerplate ranges and editable headers (#16)
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 # Settings a pack carries from its lead project, so annotators work to the same scheme.
@@ -273,7 +285,7 @@ def _version(row: list) -> tuple:
     return (updated, deleted or "", by or "", start, end, label, attrs, origin, created, annotator)
 
 
-class Store:
+class Store(BoilerplateMixin):
     """An open project file. Not shared between threads: open one per thread."""
 
     def __init__(self, path: str | Path, *, create: bool = True):
@@ -435,6 +447,7 @@ class Store:
             for item in items:
                 article_id, created = self._insert_article(item)
                 if created:
+                    insert_detected(self.conn, article_id, text_hash(item.text), item.text)
                     result.imported += 1
                 else:
                     result.duplicates += 1
@@ -1104,6 +1117,7 @@ class Store:
                         "INSERT INTO pack.suggestion_runs SELECT * FROM main.suggestion_runs"
                         " WHERE article_id IN (SELECT id FROM pack_ids)"
                     )
+                    copy_to_pack(self.conn)
                     self.conn.execute("DROP TABLE pack_ids")
             finally:
                 self.conn.execute("DETACH DATABASE pack")
@@ -1166,6 +1180,7 @@ class Store:
                     local = cur.lastrowid
                     result.articles += 1
                 ids[r["id"]] = local
+            merge_into(self.conn, src, ids)
             for r in src.execute("SELECT name, created_at FROM annotators"):
                 self.conn.execute(
                     "INSERT OR IGNORE INTO annotators(name, created_at) VALUES (?, ?)", tuple(r)
