@@ -136,8 +136,10 @@ def is_place(doc, start: int, end: int) -> bool:
         j = _prev(doc, i)
         if j < 0 or not doc[j].is_title:
             break
-        while j > 0 and doc[j - 1].is_title:
-            j -= 1
+        while j > 0 and (doc[j - 1].is_title or (doc[j - 1].text in ("-", "–") and j > 1)):
+            j -= 1  # a hyphenated place: "Mazar-i-Sharif"
+            while j > 0 and doc[j].text in ("-", "–") and (doc[j - 1].is_lower and len(doc[j - 1]) <= 3):
+                j -= 1
         i = _prev(doc, j)
     if i < 0:
         return False

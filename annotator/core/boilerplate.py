@@ -177,3 +177,12 @@ def article_spans_outside_boilerplate(store, article_id: int, spans: Iterable) -
     """`spans_outside_boilerplate` with the article's stored ranges."""
     ranges = store.boilerplate(article_id) if hasattr(store, "boilerplate") else []
     return spans_outside_boilerplate(spans, ranges)
+
+
+def spans_outside_boilerplate_bulk(store, ids: list[int], spans_by_key: dict) -> dict:
+    """`spans_outside_boilerplate` over {(article id, annotator): spans} for a chunk of articles:
+    the one call exports and agreement make."""
+    ranges = store.boilerplate_bulk(ids)
+    if not ranges:
+        return spans_by_key
+    return {key: spans_outside_boilerplate(spans, ranges.get(key[0], ())) for key, spans in spans_by_key.items()}

@@ -27,12 +27,13 @@ _DURATION = re.compile(
 # "the coming months", "recent weeks": no number, no anchor. "the following three
 # years" has both and is a calendar expression (GUIDELINES.md).
 _VAGUE = re.compile(
-    r"^(recently|now|nowadays|currently|soon|the future|the past|years|decades|months|weeks|"
+    r"^((for|in|over|within|since)\s+)?(recently|now|nowadays|currently|soon|the future|the past|"
     r"(the\s+)?(coming|following|past|next|last|recent)\s+((few|several|many|some)\s+)?"
     r"(years|months|weeks|days|decades)|"
     r"(its\s+|the\s+|a\s+)?(first|second|third|fourth|fifth|sixth|final)(\s+consecutive)?\s+"
     r"(year|month|week|day|decade)s?|annual|annually|daily|weekly|monthly|yearly|"
-    r"(\d+|a|one|two|three)[\s-]+decades?[\s-]*(long|old)?|two-decade|decade-long)$",
+    r"(\d+|a|one|two|three)[\s-]+decades?[\s-]*(long|old)?|two-decade|decade-long|"
+    r"(just\s+|only\s+|mere\s+)?(days|weeks|months|years|decades|hours))$",
     re.IGNORECASE,
 )
 # Parts of a phrase that narrow a period without changing its precision.

@@ -41,6 +41,7 @@ UNUSED_COMPONENTS = ("parser", "tagger", "attribute_ruler", "lemmatizer", "sente
 RULER_KEY = "annotator_rules"
 
 MODEL_KIND = {"PERSON": "person", "GPE": "state", "NORP": "group", "ORG": "organisation"}
+DATE_PREPOSITIONS = {"in", "on", "since", "by", "until", "from", "during", "at"}
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
 POSSESSIVES = {"'s", "’s", "'", "’"}
 TITLES = {
@@ -276,7 +277,8 @@ class Pipeline:
                     continue
             else:
                 attrs = {}
-            candidates.append((0, start, end, label, attrs))
+            # a rule's date competes with the model's on length: "the end of January" over "January"
+            candidates.append((1 if label == "DATE" else 0, start, end, label, attrs))
         for ent in doc.ents:
             # a model trained on this project speaks our labels already
             label = ent.label_ if ent.label_ in self.labels else self.model_map.get(ent.label_)
@@ -333,6 +335,9 @@ class Pipeline:
                 start += 1
             while end > start and doc[end - 1].lower_ in POSSESSIVES:
                 end -= 1
+        if label == "DATE":
+            while end - start > 1 and doc[start].lower_ in DATE_PREPOSITIONS:
+                start += 1
         if label == "ACTOR" and model_label == "NORP" and end < len(doc):
             following = doc[end]
             if following.lower_ in GROUP_NOUNS:
@@ -354,6 +359,8 @@ class Pipeline:
             return None  # "Taliban-appointed ambassador": part of a compound, no arrangement
         if label == "ACTOR" and is_qualifier(doc, start, end):
             return None
+        if label == "ACTOR" and model_label == "PERSON" and end - start == 1 and start > 0 and doc[start - 1].lower_ in ("in", "near", "inside"):
+            return None  # "traders in Herat": a town, whatever the model thought
         if label == "ACTOR" and model_label in ("", "GPE", "ORG", "FAC", "LOC", "NORP"):
             entry = self.gazetteer.lookup(doc[start:end].text)
             if entry is not None and entry["kind"] in NOT_ACTOR_KINDS:
@@ -361,6 +368,8 @@ class Pipeline:
             if model_label in ("ORG", "FAC", "LOC", "GPE") and entry is None and is_facility(doc, start, end):
                 return None  # "Bagram Airbase", "Paktika province", "Wisconsin University"
             is_place_like = model_label in ("GPE", "LOC") or (entry is not None and entry["kind"] == "state")
+            if entry is None and end - start == 1 and start > 0 and doc[start - 1].lower_ in ("in", "near", "inside"):
+                is_place_like = True  # "signed in Herat": a town the model took for an organisation
             if is_place_like and is_place(doc, start, end):
                 return None
         return start, end

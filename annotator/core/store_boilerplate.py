@@ -237,7 +237,7 @@ def join_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def outside(spans, ranges: list[tuple[int, int]]):
-    """The spans (anything with .start/.end, or (start, end, …) tuples) that touch no range."""
+    """The spans (with .start/.end, {"start", "end"} dicts or (start, end, …) tuples) that touch no range."""
     if not ranges:
         return list(spans)
     import bisect
@@ -245,9 +245,60 @@ def outside(spans, ranges: list[tuple[int, int]]):
     starts = [s for s, _e in ranges]
     out = []
     for sp in spans:
-        s, e = (sp.start, sp.end) if hasattr(sp, "start") else (sp[0], sp[1])
+        if isinstance(sp, dict):
+            s, e = sp["start"], sp["end"]
+        else:
+            s, e = (sp.start, sp.end) if hasattr(sp, "start") else (sp[0], sp[1])
         i = bisect.bisect_right(starts, s) - 1
         hit = (i >= 0 and ranges[i][1] > s) or (i + 1 < len(ranges) and ranges[i + 1][0] < e)
         if not hit:
             out.append(sp)
     return out
+
+
+class HeaderMixin:
+    """Editing an article's title and publication date, re-resolving its relative dates."""
+
+    def edit_article_header(self, article_id: int, title: str | None, published: str | None) -> int:
+        """Set title and publication date in one transaction, and resolve the article's DATE
+        values again against the new date: its suggestions', and its spans' unless an
+        annotator changed a value by hand. Returns the number of values that changed."""
+        from annotator.core.dates import date_attrs, parse_published
+
+        if published:
+            parsed = parse_published(published)
+            if parsed is None:
+                from annotator.core.errors import InputError
+
+                raise InputError(f"not a date: {published!r} (write it as YYYY-MM-DD)")
+            published = parsed.isoformat()
+        changed = 0
+        with self._write():
+            article = self.article(article_id)
+            old, new = parse_published(article.published), parse_published(published)
+            self.set_article_header(article_id, title, published)
+            updates = []
+            for s in self.suggestions(article_id):
+                if s.label != "DATE":
+                    continue
+                attrs = date_attrs(article.text[s.start : s.end], new)
+                if attrs is not None and attrs.get("value") != s.attrs.get("value"):
+                    rest = {k: v for k, v in s.attrs.items() if k != "value"}
+                    updates.append((s.start, s.end, s.label, {**rest, **attrs}))
+            self.set_suggestion_attrs(article_id, updates)
+            changed += len(updates)
+            for span in self.spans(article_id):
+                if span.label != "DATE":
+                    continue
+                phrase = article.text[span.start : span.end]
+                before = (date_attrs(phrase, old) or {}).get("value")
+                if span.attrs.get("value") != before:
+                    continue  # set by hand: the annotator's value stands
+                after = (date_attrs(phrase, new) or {}).get("value")
+                if after != before:
+                    attrs = {k: v for k, v in span.attrs.items() if k != "value"}
+                    if after:
+                        attrs["value"] = after
+                    self.update_span(span.uuid, attrs=attrs)
+                    changed += 1
+        return changed
