@@ -490,6 +490,13 @@ def preannotate(
     return done
 
 
+def suggest_article(store, pipeline: Pipeline, article_id: int) -> None:
+    """Pre-highlight one article (the one on screen) and store its suggestions."""
+    article = store.article(article_id)
+    [(_aid, sugs)] = list(pipeline.suggest([(article_id, article.text, article.published, store.boilerplate(article_id))]))
+    store.set_suggestions(article_id, pipeline.name, pipeline.version, sugs)
+
+
 def _write_suggestion_record(store, article_id: int, pipeline: Pipeline, suggestions, fh) -> None:
     from annotator.core.formats.jsonl import article_record, dumps
     from annotator.core.model import Span

@@ -39,6 +39,7 @@ from annotator.core.model import (
 from annotator.core.paths import resource
 from annotator.core.store_boilerplate import (
     BoilerplateMixin,
+    DecisionsMixin,
     HeaderMixin,
     copy_to_pack,
     insert_detected,
@@ -286,7 +287,7 @@ def _version(row: list) -> tuple:
     return (updated, deleted or "", by or "", start, end, label, attrs, origin, created, annotator)
 
 
-class Store(BoilerplateMixin, HeaderMixin):
+class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
     """An open project file. Not shared between threads: open one per thread."""
 
     def __init__(self, path: str | Path, *, create: bool = True):

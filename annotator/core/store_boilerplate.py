@@ -302,3 +302,17 @@ class HeaderMixin:
                     self.update_span(span.uuid, attrs=attrs)
                     changed += 1
         return changed
+
+
+class DecisionsMixin:
+    """Rejecting or reopening many suggestions in one transaction."""
+
+    def reject_suggestions(self, annotator: str, suggestions) -> None:
+        with self._write():
+            for s in suggestions:
+                self.reject_suggestion(annotator, s)
+
+    def clear_decisions(self, annotator: str, suggestions) -> None:
+        with self._write():
+            for s in suggestions:
+                self.clear_decision(annotator, s)

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.boilerplate import spans_outside_boilerplate
 from annotator.core.errors import AnnotatorError
 from annotator.core.formats.align import TokenIndex, tokenize
 from annotator.core.model import Span, Status, Suggestion
@@ -50,6 +51,12 @@ from annotator.gui.commands import Change, suggestion_key
 from annotator.gui.jobs import BackgroundJobs, default_loader
 from annotator.gui.keys import keep_typing_keys
 from annotator.gui.offsets import OffsetMap
+from annotator.gui.prehighlight_commands import (
+    EditBoilerplate,
+    EditHeader,
+    RejectSuggestions,
+    ask_header,
+)
 from annotator.gui.side_panel import SidePanel
 
 
@@ -498,6 +505,8 @@ class MainWindow(BackgroundJobs, QMainWindow):
         sugs = self.store.suggestions(self.article_id, self.annotator, model=model)
         if not sugs and model is not None:
             sugs = self.store.suggestions(self.article_id, self.annotator)
+        self.boilerplate = self.store.boilerplate(self.article_id)
+        sugs = spans_outside_boilerplate(sugs, self.boilerplate)  # #16: none in site furniture
         seen, self.suggestions = set(), []
         for s in sugs:  # several models may propose the same span: show it once
             if s.key not in seen:
@@ -516,13 +525,17 @@ class MainWindow(BackgroundJobs, QMainWindow):
         ]
 
     def _marks(self) -> list[Mark]:
-        marks = self._span_marks(self.spans) + self._suggestion_marks()
+        marks = self._span_marks(self.spans) + self._suggestion_marks() + self._boilerplate_marks()
         if self.review is not None:
             to_qt = self.offsets.to_qt
             for g in self.review.open_groups():
                 label = next((s.label for v in g.versions.values() for s in v), "")
                 marks.append(Mark(to_qt(g.start), to_qt(g.end), label, g.kind, g.key))
         return marks
+
+    def _boilerplate_marks(self) -> list[Mark]:
+        to_qt = self.offsets.to_qt
+        return [Mark(to_qt(s), to_qt(e), "", "boilerplate", f"bp:{s}:{e}") for s, e in getattr(self, "boilerplate", [])]
 
     def _span_rows(self, spans: list[Span]) -> list[tuple]:
         text = self.article.text
@@ -826,6 +839,56 @@ class MainWindow(BackgroundJobs, QMainWindow):
         item = self.selected_item()
         if isinstance(item, Span) and attrs != item.attrs:
             self._push("Edit attributes", [commands.EditSpan(self, item, "", attrs=attrs)])
+
+    # -- pre-highlighting context: boilerplate, rejections in a selection, title and date (#16) --
+
+    ask_header = staticmethod(ask_header)  # tests put a function of their own here
+
+    def toggle_boilerplate(self) -> None:
+        """B: mark the selection as boilerplate, or unmark it when it is boilerplate already."""
+        rng = self.view.selection_range() if self.article_id is not None else None
+        if rng is None or rng[0] >= rng[1]:
+            self.statusBar().showMessage("Select the text to mark or unmark as boilerplate", 3000)
+            return
+        start, end = rng
+        inside = any(s <= start and end <= e for s, e in self.store.boilerplate(self.article_id))
+        self.view.clear_selection()
+        self._push("Unmark boilerplate" if inside else "Mark boilerplate",
+                   [EditBoilerplate(self, start, end, mark=not inside)])  # fmt: skip
+
+    def reject_in_selection(self) -> None:
+        """Shift+X: reject every open suggestion that touches the selection, as one step."""
+        rng = self.view.selection_range() if self.article_id is not None else None
+        if rng is None:
+            self.statusBar().showMessage("Select the text whose suggestions to reject", 3000)
+            return
+        start, end = rng
+        chosen = [s for s in self.suggestions if s.start < end and start < s.end]
+        if not chosen:
+            self.statusBar().showMessage("No open suggestions in the selection", 3000)
+            return
+        self.view.clear_selection()
+        self._push(f"Reject {len(chosen)} suggestion(s)", [RejectSuggestions(self, chosen)])
+
+    def edit_header_dialog(self) -> None:
+        """Article › Edit title and date: the publication date re-resolves the relative dates."""
+        if self.article_id is None:
+            return
+        before = (self.article.title, self.article.published)
+        answer = self.ask_header(self, *before)
+        if answer is None or tuple(answer) == before:
+            return
+        from annotator.core.dates import parse_published
+
+        if answer[1] and parse_published(answer[1]) is None:
+            self.report_error(f"Not a date: {answer[1]!r}. Write the publication date as YYYY-MM-DD.")
+            return
+        self._push("Edit title and date", [EditHeader(self, before, tuple(answer))])
+
+    def header_changed(self, article_id: int) -> None:
+        if article_id == self.article_id:
+            self.article = self.store.article(article_id)
+        self.changed.emit(Change(article_id, None, suggestions=True))
 
     def undo(self) -> None:
         self.undo_stack.undo()
