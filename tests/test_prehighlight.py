@@ -11,6 +11,7 @@ from quality.reference import heldout_reference, measure, seed_reference
 
 from annotator.core.boilerplate import detect, spans_outside_boilerplate
 from annotator.core.dates import date_attrs
+from annotator.core.errors import InputError
 from annotator.core.headline import date_of_line, find_header, title_and_date
 from annotator.core.ingest import import_paths
 from annotator.core.nlp import RULES_ONLY, load_annotator_pipeline, load_for_project, preannotate
@@ -146,7 +147,7 @@ def test_mark_unmark_boilerplate_is_undoable_and_merges(tmp_path):
         cut = a.edit_boilerplate(aid, start + 5, start + 9, "ana", mark=False)
         assert a.boilerplate(aid) == [(start, start + 5), (start + 9, start + 15)]
         assert len(cut) == 3
-        with pytest.raises(Exception):
+        with pytest.raises(InputError):
             a.edit_boilerplate(aid, 0, len(text) + 5, "ana", mark=True)
     with Store(tmp_path / "b.db") as b:
         b.add_article(text)
@@ -189,7 +190,7 @@ def test_header_edit_reresolves_relative_dates_but_not_hand_set_values(tmp_path,
         assert store.span(hand.uuid).attrs == {"value": "2024-06"}  # the annotator's own value stands
         store.edit_article_header(aid, "t", None)  # and back
         assert store.span(auto.uuid).attrs == {}
-        with pytest.raises(Exception):
+        with pytest.raises(InputError):
             store.edit_article_header(aid, "t", "not a date")
         assert store.article(aid).title == "t"
     with Store(tmp_path / "other.db") as other:
