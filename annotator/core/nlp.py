@@ -39,6 +39,7 @@ PREFERENCE = (
 # NER needs none of these; leaving them out halves the cost of a small pipeline.
 UNUSED_COMPONENTS = ("parser", "tagger", "attribute_ruler", "lemmatizer", "senter")
 RULER_KEY = "annotator_rules"
+TRAINED_RULES = "project_rules"  # the entity_ruler `annotator train` puts in front of its NER
 
 MODEL_KIND = {"PERSON": "person", "GPE": "state", "NORP": "group", "ORG": "organisation"}
 DATE_PREPOSITIONS = {"in", "on", "since", "by", "until", "from", "during", "at"}
@@ -82,6 +83,8 @@ class PipelineInfo:
 
 
 def _meta(path: Path) -> dict[str, Any]:
+    if not (path / "meta.json").exists() and (path / "model-best" / "meta.json").exists():
+        path = path / "model-best"  # a folder `annotator train` wrote
     try:
         return json.loads((path / "meta.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -193,6 +196,20 @@ class Gazetteer:
         return out
 
 
+def rule_patterns(scheme: LabelScheme, patterns: list[dict], gazetteer: dict, keep_non_actors: bool = False) -> list[dict]:
+    """The project's patterns and gazetteer aliases as spaCy ruler patterns, for the scheme's labels.
+
+    Outlets and commodities stay in for our own shaping (they block ACTOR), out of a ruler
+    that sets entities (a trained pipeline's)."""
+    labels = set(scheme.names)
+    gaz = Gazetteer(gazetteer)
+    aliases = [
+        p for p in gaz.patterns()
+        if keep_non_actors or (gaz.lookup(p["pattern"]) or {}).get("kind") not in NOT_ACTOR_KINDS
+    ]  # fmt: skip
+    return [p for p in patterns if p.get("label") in labels] + aliases
+
+
 def _fingerprint(*parts: Any) -> str:
     blob = json.dumps(parts, sort_keys=True, ensure_ascii=False).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()[:10]
@@ -226,8 +243,9 @@ class Pipeline:
             last=True,
             config={"spans_key": RULER_KEY, "validate": True, "overwrite": True},
         )
-        usable = [p for p in patterns if p.get("label") in self.labels]
-        ruler.add_patterns(usable + self.gazetteer.patterns())
+        ruler.add_patterns(rule_patterns(scheme, patterns, gazetteer, keep_non_actors=True))
+        if TRAINED_RULES in nlp.pipe_names:
+            nlp.remove_pipe(TRAINED_RULES)  # a trained folder's copy of older rules: ours are current
 
     def __repr__(self) -> str:
         return f"Pipeline({self.name!r}, {self.version!r})"
@@ -284,7 +302,8 @@ class Pipeline:
             label = ent.label_ if ent.label_ in self.labels else self.model_map.get(ent.label_)
             if label not in self.labels:
                 continue
-            shaped = self._shape(doc, ent.start, ent.end, label, ent.label_)
+            # a label of ours comes from a model trained here: shape it as the rules' are
+            shaped = self._shape(doc, ent.start, ent.end, label, "" if ent.label_ == label else ent.label_)
             if shaped is None:
                 continue
             start, end = shaped
@@ -425,6 +444,8 @@ def _load(name_or_path, scheme, patterns, gazetteer, extra) -> Pipeline:
     installed = set(spacy.util.get_installed_models())
     if name_or_path in extra:
         path, name = Path(extra[name_or_path]), name_or_path
+        if not (path / "meta.json").exists() and (path / "model-best" / "meta.json").exists():
+            path = path / "model-best"
     elif name_or_path in installed:
         path, name = None, name_or_path
     else:
@@ -433,7 +454,9 @@ def _load(name_or_path, scheme, patterns, gazetteer, extra) -> Pipeline:
         if not looks_like_path:
             known = ", ".join(sorted(installed | set(extra))) or "none"
             raise InputError(f"no spaCy pipeline named {name_or_path!r} (installed: {known})")
-        if not (path / "meta.json").exists() and not (path / "config.cfg").exists():
+        if not (path / "meta.json").exists() and (path / "model-best" / "meta.json").exists():
+            path = path / "model-best"  # the folder `annotator train` wrote
+        if not (path / "meta.json").exists():
             raise InputError(f"model path {name_or_path} does not exist or is not a spaCy pipeline")
         name = _meta(path).get("name") or path.name
         name = f"{_meta(path).get('lang', 'xx')}_{name}" if "_" not in name else name
