@@ -69,7 +69,9 @@ def run(args: argparse.Namespace) -> int:
             raise
         from PySide6.QtWidgets import QMessageBox
 
-        QMessageBox.critical(None, APP_NAME, f"{exc}\n\nOpening your default project instead.")
+        from annotator.gui.plain import message_box
+
+        message_box(QMessageBox.Critical, APP_NAME, f"{exc}\n\nOpening your default project instead.").exec()
         store = open_project(None)
     window = MainWindow(
         store,

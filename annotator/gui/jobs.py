@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog
+from PySide6.QtWidgets import QFileDialog
 
 from annotator.core.store import Store
 from annotator.gui.tasks import model_pool, run_in_background, run_with_progress
@@ -111,8 +111,12 @@ class BackgroundJobs:
             self.refresh_list()
             if self.article_id is None and self.list_model.ids:
                 self.show_article(self.list_model.ids[0])
-            cancelled = "Import cancelled; the files read before are kept: " if job.cancelled() else ""
-            self.statusBar().showMessage(cancelled + report.summary(), 15000)
+            summary = report.summary()
+            if job.cancelled():
+                message = f"Import cancelled; the files read before are kept: {summary}"
+            else:
+                message = summary[:1].upper() + summary[1:]  # "Imported N article(s), …"
+            self.statusBar().showMessage(message, 15000)
             if report.rejected:
                 self.report_error("Some files were not imported:\n" + "\n".join(map(str, report.rejected)))
 
@@ -120,9 +124,7 @@ class BackgroundJobs:
         return job
 
     def import_files_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import articles", str(Path.home()), "Articles (*.txt *.md *.html *.htm *.jsonl *.csv);;All files (*)"
-        )
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import articles", str(Path.home()), import_filter())
         if paths:
             self.import_paths(paths)
 
@@ -145,15 +147,13 @@ class BackgroundJobs:
 
         return self._long_job("Exporting", work, done)
 
-    def export_dialog(self) -> None:
-        from annotator.core.exporting import FORMATS
+    def export_dialog(self):
+        """File › Export…: the CLI's options (format, annotator or gold, status, rejected, split)."""
+        from annotator.gui.export_dialog import ExportDialog
 
-        fmt, ok = QInputDialog.getItem(self, "Export", "Format:", list(FORMATS), 0, False)
-        if not ok:
-            return
-        out, _ = QFileDialog.getSaveFileName(self, "Export to", str(Path.home() / f"annotations{FORMATS[fmt]}"))
-        if out:
-            self.export_to(out, fmt)
+        self.export_window = ExportDialog(self)
+        self.export_window.show()
+        return self.export_window
 
     def preannotate_project(self) -> object:
         """Suggest spans for every article the model has not seen yet (progress, Cancel)."""
@@ -233,6 +233,14 @@ class BackgroundJobs:
         paths, _ = QFileDialog.getOpenFileNames(self, "Merge projects", str(self.store.path.parent), "Annotator project (*.db)")
         if paths:
             self.merge_paths(paths)
+
+
+def import_filter() -> str:
+    """The import dialog's filter, from the readers' own table: a new reader appears by itself."""
+    from annotator.core.ingest import READERS
+
+    patterns = " ".join(f"*{suffix}" for suffix in sorted(READERS))
+    return f"Articles ({patterns});;All files (*)"
 
 
 def load_named(store: Store, name: str):

@@ -13,6 +13,7 @@ from typing import Any
 from annotator.core.errors import InputError
 from annotator.core.model import ArticleIn, SpanIn
 from annotator.core.textio import newline_offset_map, normalize_newlines
+from annotator.core.validate import check_json_value, check_offset, check_string, optional_text
 
 LABEL_KEYS = ("label", "labels", "entities")
 
@@ -64,22 +65,28 @@ def doccano_to_article(obj: dict[str, Any], path: str, line: int) -> ArticleIn:
             label = item.get("label")
         else:
             raise InputError("each label must be [start, end, LABEL]", path, line)
-        if not (isinstance(start, int) and isinstance(end, int) and isinstance(label, str)):
-            raise InputError("label offsets must be integers and the label a string", path, line)
+        check_offset(start, "label start", path, line)
+        check_offset(end, "label end", path, line)
+        if not isinstance(label, str):
+            raise InputError("the label must be a string", path, line)
         if not (0 <= start < end <= len(text)):
             raise InputError(f"span {start}-{end} lies outside the text ({len(text)} characters)", path, line)
         if mapping:
             start, end = mapping[start], mapping[end]
         spans.append(SpanIn(start, end, label))
+    check_string(text, '"text"', path, line, limit=len(text))
     annotator = obj.get("annotator") or obj.get("_annotator_id")
+    if isinstance(annotator, int) and not isinstance(annotator, bool):
+        annotator = str(annotator)  # doccano's user ids are numbers
     if annotator is not None and not isinstance(annotator, str):
-        annotator = str(annotator)
+        raise InputError('"annotator" must be a string or a user id', path, line)
     meta = {k: v for k, v in obj.items() if k not in (*LABEL_KEYS, "text", "annotator", "title", "source", "published", "article_id", "id")}
+    check_json_value(meta, "the record's other fields", path, line)
     return ArticleIn(
         text=normalize_newlines(text) if mapping else text,
-        title=obj.get("title"),
-        source=obj.get("source"),
-        published=obj.get("published"),
+        title=optional_text(obj.get("title"), '"title"', path, line),
+        source=optional_text(obj.get("source"), '"source"', path, line),
+        published=optional_text(obj.get("published"), '"published"', path, line),
         meta=meta,
         spans=spans,
         annotator=annotator,

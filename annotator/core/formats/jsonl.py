@@ -18,6 +18,7 @@ from annotator.core.errors import InputError
 from annotator.core.formats.align import TokenIndex, token_dicts, tokenize
 from annotator.core.model import Article, ArticleIn, Span, SpanIn
 from annotator.core.textio import decode, newline_offset_map, normalize_newlines
+from annotator.core.validate import check_json_value, check_offset, check_string, optional_text
 
 META_FIELDS = ("title", "source", "published")
 
@@ -125,9 +126,11 @@ def record_to_article(obj: Any, path: str, line: int) -> ArticleIn:
     text = obj.get("text")
     if not isinstance(text, str) or not text.strip():
         raise InputError('missing or empty "text"', path, line)
+    check_string(text, '"text"', path, line, limit=len(text))
     meta = obj.get("meta") or {}
     if not isinstance(meta, dict):
         raise InputError('"meta" must be an object', path, line)
+    check_json_value(meta, '"meta"', path, line)
     meta = dict(meta)
     mapping = newline_offset_map(text)
     clean = normalize_newlines(text) if mapping else text
@@ -147,18 +150,14 @@ def record_to_article(obj: Any, path: str, line: int) -> ArticleIn:
         spans = None  # a plain article, nobody's judgement
     return ArticleIn(
         text=clean,
-        title=_str_or_none(fields["title"]),
-        source=_str_or_none(fields["source"]),
-        published=_str_or_none(fields["published"]),
+        title=optional_text(fields["title"], "meta.title", path, line),
+        source=optional_text(fields["source"], "meta.source", path, line),
+        published=optional_text(fields["published"], "meta.published", path, line),
         meta=meta,
         spans=spans,
         annotator=annotator,
         line=line,
     )
-
-
-def _str_or_none(value: Any) -> str | None:
-    return None if value is None else str(value)
 
 
 def _read_span(s: Any, text: str, mapping: list[int] | None, path: str, line: int) -> SpanIn:
@@ -168,8 +167,10 @@ def _read_span(s: Any, text: str, mapping: list[int] | None, path: str, line: in
         start, end, label = s["start"], s["end"], s["label"]
     except KeyError as exc:
         raise InputError(f"span without {exc.args[0]!r}", path, line) from None
-    if not (isinstance(start, int) and isinstance(end, int) and isinstance(label, str)):
-        raise InputError("span start/end must be integers and label a string", path, line)
+    check_offset(start, "span start", path, line)
+    check_offset(end, "span end", path, line)
+    if not isinstance(label, str):
+        raise InputError("span label must be a string", path, line)
     if not (0 <= start < end <= len(text)):
         raise InputError(
             f"span {start}-{end} lies outside the text ({len(text)} characters)", path, line
@@ -187,15 +188,22 @@ def _read_span(s: Any, text: str, mapping: list[int] | None, path: str, line: in
     attrs = s.get("attrs") or {}
     if not isinstance(attrs, dict):
         raise InputError("span attrs must be an object", path, line)
+    where = f"span {start}-{end}"
+    stamps = {}
+    for key in ("origin", "created_at", "updated_at"):
+        value = s.get(key)
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"{where}: {key!r} must be a string", path, line)
+        stamps[key] = value or None
     return SpanIn(
         start=start,
         end=end,
         label=label,
         attrs=attrs,
         uuid=s.get("id") if isinstance(s.get("id"), str) else None,
-        origin=s.get("origin") or "import",
-        created_at=s.get("created_at"),
-        updated_at=s.get("updated_at"),
+        origin=stamps["origin"] or "import",
+        created_at=stamps["created_at"],
+        updated_at=stamps["updated_at"],
     )
 
 
@@ -210,6 +218,8 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
             yield number, json.loads(raw)
         except json.JSONDecodeError as exc:
             raise InputError(f"malformed JSON ({exc.msg})", str(path), number) from None
+        except RecursionError:
+            raise InputError("JSON nested too deeply", str(path), number) from None
 
 
 def read_jsonl(path: Path) -> list[ArticleIn]:

@@ -9,6 +9,7 @@ missing (not "O") in `doc.ents`, so NER training is not taught a wrong outside.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,9 +109,12 @@ def write_spacy(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"cannot create the folder ({exc.strerror})", str(out)) from None
-    for part in ("train", "dev"):
-        with atomic_output(out / f"{part}.spacy", "wb") as fh:
+    # both files or neither: each is written and flushed beside its target before either is renamed
+    with atomic_output(out / "train.spacy", "wb") as train, atomic_output(out / "dev.spacy", "wb") as dev:
+        for part, fh in (("train", train), ("dev", dev)):
             fh.write(bins[part].to_bytes())
+            fh.flush()
+            os.fsync(fh.fileno())
     return counts, alignment
 
 
@@ -122,13 +126,14 @@ def read_spacy(path: Path) -> list[ArticleIn]:
         raise InputError(f"not a spaCy DocBin ({type(exc).__name__})", str(path)) from None
     out = []
     for i, doc in enumerate(docs, start=1):
-        attrs = {(s, e, lab): (a, uid) for s, e, lab, a, uid in doc.user_data.get("span_attrs", [])}
+        user = _user_data(doc, str(path), i)
+        attrs = {(s, e, lab): (a, uid) for s, e, lab, a, uid in user["span_attrs"]}
         source = doc.spans[SPANS_KEY] if SPANS_KEY in doc.spans else doc.ents
         spans = []
         for sp in source:
             a, uid = attrs.get((sp.start_char, sp.end_char, sp.label_), ({}, None))
             spans.append(SpanIn(sp.start_char, sp.end_char, sp.label_, dict(a), uuid=uid))
-        meta = dict(doc.user_data.get("meta") or {})
+        meta = dict(user["meta"])
         out.append(
             ArticleIn(
                 text=doc.text,
@@ -136,10 +141,44 @@ def read_spacy(path: Path) -> list[ArticleIn]:
                 source=meta.pop("source", None),
                 published=meta.pop("published", None),
                 meta={k: v for k, v in meta.items() if k not in ("article_id", "status")},
-                spans=spans if spans or doc.user_data.get("annotator") else None,
-                annotator=doc.user_data.get("annotator"),
+                spans=spans if spans or user["annotator"] else None,
+                annotator=user["annotator"],
                 line=i,
             )
         )
     return out
 
+
+def _user_data(doc: Doc, path: str, number: int) -> dict[str, Any]:
+    """The user data we write (annotator, meta, span_attrs), checked: another tool's may be anything."""
+    from annotator.core.validate import check_json_value
+
+    def bad(what: str) -> InputError:
+        return InputError(f"doc {number}: user data {what}", path, number)
+
+    data = doc.user_data if isinstance(doc.user_data, dict) else {}
+    annotator = data.get("annotator")
+    if annotator is not None and not isinstance(annotator, str):
+        raise bad('"annotator" must be a string')
+    meta = data.get("meta") or {}
+    if not isinstance(meta, dict):
+        raise bad('"meta" must be an object')
+    check_json_value(meta, f"doc {number}: user data meta", path, number)
+    rows = data.get("span_attrs") or []
+    if not isinstance(rows, list | tuple):
+        raise bad('"span_attrs" must be a list')
+    span_attrs = []
+    for row in rows:
+        if not (isinstance(row, list | tuple) and len(row) == 5):
+            raise bad('"span_attrs" rows must be [start, end, label, attrs, id]')
+        start, end, label, attrs, uid = row
+        if (
+            isinstance(start, bool) or not isinstance(start, int)
+            or isinstance(end, bool) or not isinstance(end, int)
+            or not isinstance(label, str) or not isinstance(attrs, dict)
+            or not (uid is None or isinstance(uid, str))
+        ):  # fmt: skip
+            raise bad('"span_attrs" rows must be [start, end, label, attrs, id]')
+        check_json_value(attrs, f"doc {number}: span attrs", path, number)
+        span_attrs.append((start, end, label, attrs, uid))
+    return {"annotator": annotator, "meta": meta, "span_attrs": span_attrs}
