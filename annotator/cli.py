@@ -298,6 +298,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     ]
     print_table(["label", "precision", "recall", "F1"], rows)
     echo(f"registered as {result.name!r}: annotator preannotate --db {args.db} --model {result.name}")
+    echo(f"spaCy config: {result.config} (edit it and run `python -m spacy train` on it)")
     return 0
 
 

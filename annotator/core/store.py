@@ -41,6 +41,15 @@ from annotator.core.model import (
     Suggestion,
 )
 from annotator.core.paths import resource
+from annotator.core.store_boilerplate import (
+    BoilerplateMixin,
+    DecisionsMixin,
+    HeaderMixin,
+    copy_to_pack,
+    insert_detected,
+    merge_into,
+    migrate_boilerplate,
+)
 
 APPLICATION_ID = 0x414E4E54  # "ANNT" in the SQLite header marks our files
 MAX_ARTICLE_CHARS = 2_000_000
@@ -251,6 +260,11 @@ def m006_pack_rounds(db: sqlite_utils.Database) -> None:
             FROM assignments GROUP BY annotator;
         """
     )
+
+
+@migrations()
+def m007_boilerplate(db: sqlite_utils.Database) -> None:
+    migrate_boilerplate(db)  # boilerplate ranges and editable headers (#16)
 
 
 SCHEMA_VERSION = len(migrations._migrations)
@@ -482,7 +496,7 @@ def _describe_span(content: tuple, deleted: bool) -> str:
     return "deleted" if deleted else f"{label} {start}-{end}"
 
 
-class Store:
+class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
     """An open project file. Not shared between threads: open one per thread.
 
     `wall_clock` (microseconds since the epoch) is this laptop's clock; tests
@@ -687,6 +701,7 @@ class Store:
             for item in items:
                 article_id, created = self._insert_article(item)
                 if created:
+                    insert_detected(self.conn, article_id, text_hash(item.text), item.text)
                     result.imported += 1
                 else:
                     result.duplicates += 1
@@ -1502,6 +1517,7 @@ class Store:
                         "INSERT INTO pack.suggestion_runs SELECT * FROM main.suggestion_runs"
                         " WHERE article_id IN (SELECT id FROM pack_ids)"
                     )
+                    copy_to_pack(self.conn)
                     self.conn.execute("DROP TABLE pack_ids")
                 # one self-contained file before it gets its final name: nothing left in a -wal
                 self.conn.execute("PRAGMA pack.journal_mode = DELETE")
@@ -1575,6 +1591,7 @@ class Store:
             )
         with self._write():
             ids = self._merge_articles(src, result)
+            merge_into(self.conn, src, ids)  # boilerplate ranges and headers (#16)
             for r in src.execute("SELECT name, created_at FROM annotators"):
                 self.conn.execute(
                     "INSERT OR IGNORE INTO annotators(name, created_at) VALUES (?, ?)", tuple(r)

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.boilerplate import spans_outside_boilerplate
 from annotator.core.editing import carry_attrs, plan_mark
 from annotator.core.errors import AnnotatorError
 from annotator.core.formats.align import TokenIndex, tokenize
@@ -57,6 +58,12 @@ from annotator.gui.plain import (
     rich,
     set_plain,
     tip,
+)
+from annotator.gui.prehighlight_commands import (
+    EditBoilerplate,
+    EditHeader,
+    RejectSuggestions,
+    ask_header,
 )
 from annotator.gui.review import KIND_TEXT, review_banner
 from annotator.gui.side_panel import SidePanel
@@ -536,6 +543,8 @@ class MainWindow(BackgroundJobs, QMainWindow):
         settled = self.store.decided_places(self.article_id, self.annotator)
         settled |= {(s.start, s.end, s.label) for s in self.spans}
         self.suggestions = [s for s in self._article_suggestions[1] if s.key not in settled]
+        self.boilerplate = self.store.boilerplate(self.article_id)
+        self.suggestions = spans_outside_boilerplate(self.suggestions, self.boilerplate)  # #16: none in site furniture
 
     def _span_marks(self, spans: list[Span]) -> list[Mark]:
         to_qt = self.offsets.to_qt
@@ -549,13 +558,17 @@ class MainWindow(BackgroundJobs, QMainWindow):
         ]
 
     def _marks(self) -> list[Mark]:
-        marks = self._span_marks(self.spans) + self._suggestion_marks()
+        marks = self._span_marks(self.spans) + self._suggestion_marks() + self._boilerplate_marks()
         if self.review is not None:
             to_qt = self.offsets.to_qt
             for g in self.review.open_groups():
                 label = next((s.label for v in g.versions.values() for s in v), "")
                 marks.append(Mark(to_qt(g.start), to_qt(g.end), label, g.kind, g.key))
         return marks
+
+    def _boilerplate_marks(self) -> list[Mark]:
+        to_qt = self.offsets.to_qt
+        return [Mark(to_qt(s), to_qt(e), "", "boilerplate", f"bp:{s}:{e}") for s, e in getattr(self, "boilerplate", [])]
 
     def _span_rows(self, spans: list[Span]) -> list[tuple]:
         text = self.article.text
@@ -878,6 +891,56 @@ class MainWindow(BackgroundJobs, QMainWindow):
         item = self.selected_item()
         if isinstance(item, Span) and attrs != item.attrs:
             self._push("Edit attributes", [commands.EditSpan(self, item, "", attrs=attrs)])
+
+    # -- pre-highlighting context: boilerplate, rejections in a selection, title and date (#16) --
+
+    ask_header = staticmethod(ask_header)  # tests put a function of their own here
+
+    def toggle_boilerplate(self) -> None:
+        """B: mark the selection as boilerplate, or unmark it when it is boilerplate already."""
+        rng = self.view.selection_range() if self.article_id is not None else None
+        if rng is None or rng[0] >= rng[1]:
+            self.statusBar().showMessage("Select the text to mark or unmark as boilerplate", 3000)
+            return
+        start, end = rng
+        inside = any(s <= start and end <= e for s, e in self.store.boilerplate(self.article_id))
+        self.view.clear_selection()
+        self._push("Unmark boilerplate" if inside else "Mark boilerplate",
+                   [EditBoilerplate(self, start, end, mark=not inside)])  # fmt: skip
+
+    def reject_in_selection(self) -> None:
+        """Shift+X: reject every open suggestion that touches the selection, as one step."""
+        rng = self.view.selection_range() if self.article_id is not None else None
+        if rng is None:
+            self.statusBar().showMessage("Select the text whose suggestions to reject", 3000)
+            return
+        start, end = rng
+        chosen = [s for s in self.suggestions if s.start < end and start < s.end]
+        if not chosen:
+            self.statusBar().showMessage("No open suggestions in the selection", 3000)
+            return
+        self.view.clear_selection()
+        self._push(f"Reject {len(chosen)} suggestion(s)", [RejectSuggestions(self, chosen)])
+
+    def edit_header_dialog(self) -> None:
+        """Article › Edit title and date: the publication date re-resolves the relative dates."""
+        if self.article_id is None:
+            return
+        before = (self.article.title, self.article.published)
+        answer = self.ask_header(self, *before)
+        if answer is None or tuple(answer) == before:
+            return
+        from annotator.core.dates import parse_published
+
+        if answer[1] and parse_published(answer[1]) is None:
+            self.report_error(f"Not a date: {answer[1]!r}. Write the publication date as YYYY-MM-DD.")
+            return
+        self._push("Edit title and date", [EditHeader(self, before, tuple(answer))])
+
+    def header_changed(self, article_id: int) -> None:
+        if article_id == self.article_id:
+            self.article = self.store.article(article_id)
+        self.changed.emit(Change(article_id, None, suggestions=True))
 
     def undo(self) -> None:
         self.undo_stack.undo()
