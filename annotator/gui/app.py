@@ -46,6 +46,12 @@ def run(args: argparse.Namespace) -> int:
     screenshot = getattr(args, "screenshot", None)
     if screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from annotator.gui.system_libs import check
+
+    missing = check()
+    if missing:  # one line and exit 2, not Qt's abort with a core dump
+        print(missing, file=sys.stderr)
+        return 2
     from PySide6.QtWidgets import QApplication
 
     from annotator.core.errors import AnnotatorError

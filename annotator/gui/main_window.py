@@ -46,6 +46,7 @@ from annotator.gui.article_list import ArticleListModel
 from annotator.gui.article_view import ArticleView, Mark
 from annotator.gui.commands import Change, suggestion_key
 from annotator.gui.dialogs import tool_dialog
+from annotator.gui.fonts import install_fallback
 from annotator.gui.jobs import BackgroundJobs, default_loader
 from annotator.gui.keys import keep_typing_keys
 from annotator.gui.offsets import OffsetMap
@@ -76,6 +77,7 @@ class MainWindow(BackgroundJobs, QMainWindow):
     ):
         """`ask_name`: on a first start (no name given or remembered), ask for one with a dialog,
         or with this function (tests); False takes $ANNOTATOR_NAME or "annotator"."""
+        install_fallback()  # before any widget: Persian and Arabic script everywhere (gui/fonts.py)
         super().__init__()
         self.settings = settings
         self.store = store
