@@ -233,9 +233,7 @@ class MainWindow(BackgroundJobs, QMainWindow):
         # no pane squeezes another's text away: each keeps a readable width
         self.splitter.setChildrenCollapsible(False)
         metrics = self.fontMetrics()
-        left.setMinimumWidth(metrics.horizontalAdvance("M" * 18))
-        centre.setMinimumWidth(metrics.horizontalAdvance("M" * 24))
-        self.side.setMinimumWidth(metrics.horizontalAdvance("M" * 18))
+        centre.setMinimumWidth(metrics.horizontalAdvance("M" * 24))  # the list's and the table's: their own
         self.splitter.setSizes([330, 700, 370])
         self.setCentralWidget(self.splitter)
 
@@ -422,10 +420,16 @@ class MainWindow(BackgroundJobs, QMainWindow):
         header = self.list_view.horizontalHeader()
         header.setSectionResizeMode(0, header.ResizeMode.Stretch)
         metrics = self.list_view.fontMetrics()
-        samples = ("2025-05-30", "in progress", "Spans", self.list_model.extra_title or "")
+        # the extra column as wide as its longest value among the first rows, within reason
+        # (longer ones elide, their tooltip has them whole): titles keep their room
+        extra = max((str(v) for _k, v in zip(range(200), self.list_model.extra.values())), key=len, default="")
+        samples = ("2025-05-30", "in progress", "Spans", max(self.list_model.extra_title, extra[:14], key=len))
         for col, sample in zip(range(1, self.list_model.columnCount()), samples, strict=False):
             header.setSectionResizeMode(col, header.ResizeMode.Interactive)
             self.list_view.setColumnWidth(col, metrics.horizontalAdvance(sample) + 18)
+        fixed = sum(self.list_view.columnWidth(c) for c in range(1, self.list_model.columnCount()))
+        # the pane never gets so narrow that titles are cut to a letter or two
+        self.list_view.parentWidget().setMinimumWidth(fixed + metrics.horizontalAdvance("M" * 11) + 40)
         self._select_list_row()
         self.update_status()
 
