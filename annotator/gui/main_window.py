@@ -9,6 +9,7 @@ store at once, and is announced on the one `changed` signal the views follow.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 from bisect import bisect_left, insort
 from collections.abc import Callable
@@ -422,7 +423,8 @@ class MainWindow(BackgroundJobs, QMainWindow):
         metrics = self.list_view.fontMetrics()
         # the extra column as wide as its longest value among the first rows, within reason
         # (longer ones elide, their tooltip has them whole): titles keep their room
-        extra = max((str(v) for _k, v in zip(range(200), self.list_model.extra.values())), key=len, default="")
+        values = itertools.islice(self.list_model.extra.values(), 200)
+        extra = max((str(v) for v in values), key=len, default="")
         samples = ("2025-05-30", "in progress", "Spans", max(self.list_model.extra_title, extra[:14], key=len))
         for col, sample in zip(range(1, self.list_model.columnCount()), samples, strict=False):
             header.setSectionResizeMode(col, header.ResizeMode.Interactive)
