@@ -95,7 +95,7 @@ def _screenshot(app, window, out: str, article: int | None) -> int:
     """Render offscreen with the article and its highlights, write the PNG."""
     from annotator.core.errors import InputError
 
-    window.resize(1400, 860)
+    window.resize(1366, 768)  # the README screenshots' size: a common laptop screen
     window.show()
     ids = window.list_model.ids
     if article is not None:

@@ -92,7 +92,8 @@ class MainWindow(BackgroundJobs, QMainWindow):
         self.tokens: TokenIndex | None = None
         self.offsets = OffsetMap("")
         self._suggestion_places: tuple[int, set] | None = None
-        self._article_suggestions: tuple[tuple, list[Suggestion]] | None = None  # read once per article
+        self._article_suggestions: tuple[tuple, dict] | None = None  # read once per article, by key
+        self._settled: set | None = None  # places of suggestions settled when last loaded
         self.spans: list[Span] = []
         self.suggestions: list[Suggestion] = []
         self.selected_key: str | None = None
@@ -208,10 +209,11 @@ class MainWindow(BackgroundJobs, QMainWindow):
             b.clicked.connect(lambda _c=False, n=lab.name: self.apply_label(n))
             bar.addWidget(b)
             self.label_buttons[lab.name] = b
-        bar.addStretch(1)
         self.legend = QLabel("<span style='text-decoration: underline'>solid</span> = your spans, "
                              "<i>dashed</i> = suggestions")  # fmt: skip
-        bar.addWidget(self.legend)
+        self.legend.setWordWrap(True)  # a narrow centre wraps the legend rather than cutting it
+        self.legend.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        bar.addWidget(self.legend, 1)
         cv.addLayout(bar)
         self.review_banner = review_banner()
         cv.addWidget(self.review_banner)
@@ -535,15 +537,30 @@ class MainWindow(BackgroundJobs, QMainWindow):
             sugs = self.store.suggestions(self.article_id, model=model)
             if not sugs and model is not None:
                 sugs = self.store.suggestions(self.article_id)
-            seen, unique = set(), []
+            unique: dict[tuple, Suggestion] = {}
             for s in sugs:  # several models may propose the same span: show it once
-                if s.key not in seen:
-                    seen.add(s.key)
-                    unique.append(s)
+                unique.setdefault(s.key, s)
             self._article_suggestions = ((self.article_id, model), unique)
+            self._settled = None
         settled = self.store.decided_places(self.article_id, self.annotator)
         settled |= {(s.start, s.end, s.label) for s in self.spans}
-        self.suggestions = [s for s in self._article_suggestions[1] if s.key not in settled]
+        if settled != self._settled:
+            self._settled = settled
+            self.suggestions = [s for k, s in self._article_suggestions[1].items() if k not in settled]
+
+    def _reload_suggestions(self) -> tuple[list[Suggestion], list[Suggestion]]:
+        """Load the open suggestions again; (those settled meanwhile, those opened again).
+
+        Both are found from the settled places before and after, a handful,
+        rather than by comparing thousands of suggestions.
+        """
+        before = self._settled or set()
+        self._load_suggestions()
+        after = self._settled or set()
+        every = self._article_suggestions[1] if self._article_suggestions else {}
+        gone = [every[k] for k in after - before if k in every]
+        came = [every[k] for k in before - after if k in every]
+        return gone, came
 
     def _span_marks(self, spans: list[Span]) -> list[Mark]:
         to_qt = self.offsets.to_qt
@@ -615,12 +632,7 @@ class MainWindow(BackgroundJobs, QMainWindow):
             marks, rows = self._span_marks(fresh), self._span_rows(fresh)
             if change.suggestions or self._suggested_here(before | after):
                 # only the suggestions that opened or settled are redrawn, not all 5,000 of them
-                # the open ones are objects of one kept list: compare them by identity, cheaply
-                old = {id(s): s for s in self.suggestions}
-                self._load_suggestions()
-                now_open = {id(s) for s in self.suggestions}
-                came = [s for s in self.suggestions if id(s) not in old]
-                gone = [s for i, s in old.items() if i not in now_open]
+                gone, came = self._reload_suggestions()
                 touched |= {suggestion_key(s) for s in (*gone, *came)}
                 marks += self._suggestion_marks(came)
                 rows += self._suggestion_rows(came)
@@ -860,9 +872,9 @@ class MainWindow(BackgroundJobs, QMainWindow):
         self._select_next_suggestion(sug.start)
 
     def _select_next_suggestion(self, after: int) -> None:
-        following = [s for s in self.suggestions if s.start >= after]
-        if following:
-            self.select_key(suggestion_key(following[0]))
+        i = bisect_left(self.suggestions, after, key=lambda s: s.start)  # in text order
+        if i < len(self.suggestions):
+            self.select_key(suggestion_key(self.suggestions[i]))
 
     def accept_all(self) -> None:
         """Accept every open suggestion that fits: none over your spans, none over another accepted one."""
