@@ -54,3 +54,34 @@ def test_marking_exactly_over_a_suggestion_accepts_it(qtbot, window, project):  
     assert sug.key not in {s.key for s in window.suggestions}  # no suggestion left to reject
     press(qtbot, window, Qt.Key_Z, Qt.ControlModifier)
     assert human(store, ids[2]) == [] and sug.key in {s.key for s in window.suggestions}
+
+
+def test_a_long_article_shows_suggestions_for_its_opening_before_the_whole_run(qtbot, project, settings):  # noqa: F811
+    import sys
+    from pathlib import Path
+
+    from test_gui import rules_loader
+
+    from annotator.gui.main_window import MainWindow
+
+    sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
+    import random
+
+    from corpus import article
+
+    store, _ids = project
+    text = article(random.Random(3), 150_000)
+    aid, _ = store.add_article(text, title="Long")
+    w = MainWindow(store, settings, annotator="ana", nlp_loader=rules_loader)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.pipeline is not None, timeout=30000)
+    w.show_article(aid)
+    p = w.pipeline
+    qtbot.waitUntil(lambda: getattr(w, "partial_suggestions_shown", 0) > 0, timeout=60000)
+    head = [s for s in w.suggestions]
+    assert head and max(s.end for s in head) <= 12_000  # the opening only, at first
+    qtbot.waitUntil(lambda: store.has_suggestions(aid, p.name, p.version), timeout=120000)
+    qtbot.waitUntil(lambda: len(w.suggestions) > len(head), timeout=30000)  # then the whole article
+    assert {s.key for s in head} <= {s.key for s in w.suggestions} | {s.key for s in store.suggestions(aid)}
+    w.close()

@@ -13,7 +13,7 @@ from annotator.core.model import GOLD
 def test_review_mode_shows_a_banner_even_on_an_article_nobody_annotated(qtbot, reviewed):  # noqa: F811
     w, store, a = reviewed
     assert w.review_banner.isVisible()
-    assert "REVIEW MODE" in w.review_banner.text() and "open disagreement" in w.review_banner.text()
+    assert "REVIEW MODE" in w.review_banner.text() and "disagreement(s)" in w.review_banner.text()
     calm = next(i for i in store.article_ids() if i != a)
     w.show_article(calm)
     assert w.review_banner.isVisible() and "nobody marked anything" in w.review_banner.text()

@@ -70,6 +70,23 @@ class BackgroundJobs:
         if self.store.has_suggestions(self.article_id, pipeline.name, pipeline.version):
             return
         article_id, path = self.article_id, self.store.path
+        text, published = self.article.text, self.article.published
+        if len(text) > 2 * VISIBLE_HEAD:
+            # a long article: its opening screenfuls first, so suggestions appear with the
+            # text rather than after the whole article is through the model
+            head = text[: head_end(text, VISIBLE_HEAD)]
+
+            def head_work(job):
+                if article_id != self.article_id or self.closed:
+                    return None
+                [(_aid, sugs)] = list(pipeline.suggest([(article_id, head, published)]))
+                return article_id, sugs
+
+            def head_done(result):
+                if result is not None and not self.closed and result[0] == self.article_id:
+                    self.show_partial_suggestions(pipeline, result[1])
+
+            run_in_background(head_work, head_done, self.report_error, "suggest the visible part", pool=model_pool())
 
         def work(job):
             if article_id != self.article_id or self.closed:
@@ -85,6 +102,23 @@ class BackgroundJobs:
 
         # one model, one thread: spaCy pipelines are not made to run in two threads at once
         run_in_background(work, done, self.report_error, "suggest", pool=model_pool())
+
+    def show_partial_suggestions(self, pipeline, sugs) -> None:
+        """Show the suggestions for the opening of a long article until the whole run is stored."""
+        if self.review is not None or self.store.has_suggestions(self.article_id, pipeline.name, pipeline.version):
+            return  # the full run landed first: it is what is shown
+        if getattr(self.pipeline, "name", None) != pipeline.name:
+            return
+        unique: dict[tuple, object] = {}
+        for s in sugs:
+            unique.setdefault(s.key, s)
+        self._article_suggestions = ((self.article_id, pipeline.name), unique)
+        self._settled = None
+        self._load_suggestions()
+        self.view.set_marks(self._marks())
+        self._fill_side()
+        self._preselect_suggestion()
+        self.partial_suggestions_shown = len(self.suggestions)  # for tests and the status line
 
     def _long_job(self, title: str, work, done, pool=None):
         """Run work off the GUI thread with a progress dialog and Cancel; errors in a dialog."""
@@ -233,6 +267,18 @@ class BackgroundJobs:
         paths, _ = QFileDialog.getOpenFileNames(self, "Merge projects", str(self.store.path.parent), "Annotator project (*.db)")
         if paths:
             self.merge_paths(paths)
+
+
+VISIBLE_HEAD = 12_000  # characters suggested first in a long article: a few screens
+
+
+def head_end(text: str, size: int) -> int:
+    """Where the opening part of a text ends: at a paragraph (or line) break near `size`."""
+    for sep in ("\n\n", "\n", ". "):
+        cut = text.rfind(sep, size // 2, size)
+        if cut > 0:
+            return cut + len(sep)
+    return size
 
 
 def import_filter() -> str:

@@ -9,6 +9,7 @@ store at once, and is announced on the one `changed` signal the views follow.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 from bisect import bisect_left, insort
 from collections.abc import Callable
@@ -47,6 +48,7 @@ from annotator.gui.article_list import ArticleListModel
 from annotator.gui.article_view import ArticleView, Mark
 from annotator.gui.commands import Change, suggestion_key
 from annotator.gui.dialogs import tool_dialog
+from annotator.gui.fonts import install_fallback
 from annotator.gui.jobs import BackgroundJobs, default_loader
 from annotator.gui.keys import keep_typing_keys
 from annotator.gui.offsets import OffsetMap
@@ -83,6 +85,7 @@ class MainWindow(BackgroundJobs, QMainWindow):
     ):
         """`ask_name`: on a first start (no name given or remembered), ask for one with a dialog,
         or with this function (tests); False takes $ANNOTATOR_NAME or "annotator"."""
+        install_fallback()  # before any widget: Persian and Arabic script everywhere (gui/fonts.py)
         super().__init__()
         self.settings = settings
         self.store = store
@@ -96,7 +99,8 @@ class MainWindow(BackgroundJobs, QMainWindow):
         self.tokens: TokenIndex | None = None
         self.offsets = OffsetMap("")
         self._suggestion_places: tuple[int, set] | None = None
-        self._article_suggestions: tuple[tuple, list[Suggestion]] | None = None  # read once per article
+        self._article_suggestions: tuple[tuple, dict] | None = None  # read once per article, by key
+        self._settled: set | None = None  # places of suggestions settled when last loaded
         self.spans: list[Span] = []
         self.suggestions: list[Suggestion] = []
         self.selected_key: str | None = None
@@ -212,10 +216,11 @@ class MainWindow(BackgroundJobs, QMainWindow):
             b.clicked.connect(lambda _c=False, n=lab.name: self.apply_label(n))
             bar.addWidget(b)
             self.label_buttons[lab.name] = b
-        bar.addStretch(1)
         self.legend = QLabel("<span style='text-decoration: underline'>solid</span> = your spans, "
                              "<i>dashed</i> = suggestions")  # fmt: skip
-        bar.addWidget(self.legend)
+        self.legend.setWordWrap(True)  # a narrow centre wraps the legend rather than cutting it
+        self.legend.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        bar.addWidget(self.legend, 1)
         cv.addLayout(bar)
         self.review_banner = review_banner()
         cv.addWidget(self.review_banner)
@@ -238,9 +243,7 @@ class MainWindow(BackgroundJobs, QMainWindow):
         # no pane squeezes another's text away: each keeps a readable width
         self.splitter.setChildrenCollapsible(False)
         metrics = self.fontMetrics()
-        left.setMinimumWidth(metrics.horizontalAdvance("M" * 18))
-        centre.setMinimumWidth(metrics.horizontalAdvance("M" * 24))
-        self.side.setMinimumWidth(metrics.horizontalAdvance("M" * 18))
+        centre.setMinimumWidth(metrics.horizontalAdvance("M" * 24))  # the list's and the table's: their own
         self.splitter.setSizes([330, 700, 370])
         self.setCentralWidget(self.splitter)
 
@@ -427,10 +430,17 @@ class MainWindow(BackgroundJobs, QMainWindow):
         header = self.list_view.horizontalHeader()
         header.setSectionResizeMode(0, header.ResizeMode.Stretch)
         metrics = self.list_view.fontMetrics()
-        samples = ("2025-05-30", "in progress", "Spans", self.list_model.extra_title or "")
+        # the extra column as wide as its longest value among the first rows, within reason
+        # (longer ones elide, their tooltip has them whole): titles keep their room
+        values = itertools.islice(self.list_model.extra.values(), 200)
+        extra = max((str(v) for v in values), key=len, default="")
+        samples = ("2025-05-30", "in progress", "Spans", max(self.list_model.extra_title, extra[:14], key=len))
         for col, sample in zip(range(1, self.list_model.columnCount()), samples, strict=False):
             header.setSectionResizeMode(col, header.ResizeMode.Interactive)
             self.list_view.setColumnWidth(col, metrics.horizontalAdvance(sample) + 18)
+        fixed = sum(self.list_view.columnWidth(c) for c in range(1, self.list_model.columnCount()))
+        # the pane never gets so narrow that titles are cut to a letter or two
+        self.list_view.parentWidget().setMinimumWidth(fixed + metrics.horizontalAdvance("M" * 11) + 40)
         self._select_list_row()
         self.update_status()
 
@@ -534,17 +544,32 @@ class MainWindow(BackgroundJobs, QMainWindow):
             sugs = self.store.suggestions(self.article_id, model=model)
             if not sugs and model is not None:
                 sugs = self.store.suggestions(self.article_id)
-            seen, unique = set(), []
+            unique: dict[tuple, Suggestion] = {}
             for s in sugs:  # several models may propose the same span: show it once
-                if s.key not in seen:
-                    seen.add(s.key)
-                    unique.append(s)
+                unique.setdefault(s.key, s)
             self._article_suggestions = ((self.article_id, model), unique)
+            self._settled = None
+            self.boilerplate = self.store.boilerplate(self.article_id)
         settled = self.store.decided_places(self.article_id, self.annotator)
         settled |= {(s.start, s.end, s.label) for s in self.spans}
-        self.suggestions = [s for s in self._article_suggestions[1] if s.key not in settled]
-        self.boilerplate = self.store.boilerplate(self.article_id)
-        self.suggestions = spans_outside_boilerplate(self.suggestions, self.boilerplate)  # #16: none in site furniture
+        if settled != self._settled:
+            self._settled = settled
+            open_ = [s for k, s in self._article_suggestions[1].items() if k not in settled]
+            self.suggestions = spans_outside_boilerplate(open_, self.boilerplate)  # none in site furniture
+
+    def _reload_suggestions(self) -> tuple[list[Suggestion], list[Suggestion]]:
+        """Load the open suggestions again; (those settled meanwhile, those opened again).
+
+        Both are found from the settled places before and after, a handful,
+        rather than by comparing thousands of suggestions.
+        """
+        before = self._settled or set()
+        self._load_suggestions()
+        after = self._settled or set()
+        every = self._article_suggestions[1] if self._article_suggestions else {}
+        gone = [every[k] for k in after - before if k in every]
+        came = [every[k] for k in before - after if k in every]
+        return gone, came
 
     def _span_marks(self, spans: list[Span]) -> list[Mark]:
         to_qt = self.offsets.to_qt
@@ -620,12 +645,7 @@ class MainWindow(BackgroundJobs, QMainWindow):
             marks, rows = self._span_marks(fresh), self._span_rows(fresh)
             if change.suggestions or self._suggested_here(before | after):
                 # only the suggestions that opened or settled are redrawn, not all 5,000 of them
-                # the open ones are objects of one kept list: compare them by identity, cheaply
-                old = {id(s): s for s in self.suggestions}
-                self._load_suggestions()
-                now_open = {id(s) for s in self.suggestions}
-                came = [s for s in self.suggestions if id(s) not in old]
-                gone = [s for i, s in old.items() if i not in now_open]
+                gone, came = self._reload_suggestions()
                 touched |= {suggestion_key(s) for s in (*gone, *came)}
                 marks += self._suggestion_marks(came)
                 rows += self._suggestion_rows(came)
@@ -865,9 +885,9 @@ class MainWindow(BackgroundJobs, QMainWindow):
         self._select_next_suggestion(sug.start)
 
     def _select_next_suggestion(self, after: int) -> None:
-        following = [s for s in self.suggestions if s.start >= after]
-        if following:
-            self.select_key(suggestion_key(following[0]))
+        i = bisect_left(self.suggestions, after, key=lambda s: s.start)  # in text order
+        if i < len(self.suggestions):
+            self.select_key(suggestion_key(self.suggestions[i]))
 
     def accept_all(self) -> None:
         """Accept every open suggestion that fits: none over your spans, none over another accepted one."""

@@ -71,12 +71,15 @@ class Review:
 
     def banner_text(self) -> str:
         """What the review banner above the text says: the mode, who, and this article's state."""
-        names = ", ".join(f"Alt+{i} {neutral(n)}" for i, n in enumerate(self.annotators, 1))
-        open_ = len(self.open_groups())
+        names = ", ".join(f"Alt+{i} {n}" for i, n in enumerate(self.annotators, 1))
+        open_ = self.open_groups()
+        disputed = sum(1 for g in open_ if g.kind != "agree")
         if not self.groups:
             here = "nobody marked anything in this article"
         elif open_:
-            here = f"{open_} open disagreement(s) in this article (Tab walks them)"
+            # the same count as the list's Disagreements column, and the agreed ones besides
+            here = (f"{disputed} disagreement(s) and {len(open_) - disputed} agreed span(s) to settle here "
+                    "(Tab walks them, Ctrl+Shift+G accepts the agreed)")  # fmt: skip
         else:
             here = "every group in this article is settled in gold"
         return neutral(f"REVIEW MODE — edits go to gold, as {self.reviewer} · {names} · {here} · Ctrl+R leaves")

@@ -139,6 +139,9 @@ class SidePanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.Interactive)
         self.table.setColumnWidth(0, self.fontMetrics().horizontalAdvance("AGREEMENT ?") + 14)
         self.table.setColumnWidth(2, 110)
+        self.table.horizontalHeader().setTextElideMode(Qt.ElideRight)
+        # the panel keeps room for the Text column: label and details never squeeze it to a letter
+        self.setMinimumWidth(self.table.columnWidth(0) + 110 + self.fontMetrics().horizontalAdvance("M" * 10) + 40)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.table.setToolTip("Spans (solid) and suggestions (dashed) of this article; click to jump")

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.colors import blend, readable, text_on
-from annotator.gui.plain import rich
 
 
 @dataclass(frozen=True)
@@ -100,22 +99,30 @@ def legend_html(theme: Theme) -> str:
     )
 
 
-def review_legend_html(theme: Theme, review_colors: dict[str, str], annotators: list[str]) -> str:
+def review_legend_html(theme: Theme, review_colors: dict[str, str], _annotators: list[str]) -> str:
     """Review classes as chips: each in its colour, its name readable on it."""
     names = {"agree": "agree", "partial": "some", "label": "label", "boundary": "boundary"}
     chips = " ".join(
         f"<span style='background:{c}; color:{text_on(c)}'>&nbsp;{names.get(k, k)}&nbsp;</span>"
         for k, c in review_colors.items()
     )
-    who = rich(", ".join(annotators))
-    return f"<span style='color:{theme.text}'>Review: {chips} · Alt+1..{len(annotators)}: take {who}</span>"
+    # who is compared and the keys are on the review banner, just below
+    return f"<span style='color:{theme.text}'>Review: {chips}</span>"
 
 
 def apply_theme(window, name: str) -> Theme:
     """Restyle the application and the window's own colours for a theme."""
     theme = THEMES.get(name, LIGHT)
     window.theme = theme
-    QApplication.instance().setStyleSheet(app_stylesheet(theme))
+    app = QApplication.instance()
+    if theme.name == "light":
+        # light is the style's own look with our selection colours: a palette, not a style
+        # sheet, which would slow every paint of the tables and the text
+        app.setStyleSheet("")
+        app.setPalette(light_palette(app.style().standardPalette()))
+    else:
+        app.setPalette(app.style().standardPalette())
+        app.setStyleSheet(app_stylesheet(theme))
     colors = {lab.name: lab.color for lab in window.store.scheme.labels}
     for label, button in window.label_buttons.items():
         button.setStyleSheet(label_button_qss(theme, colors.get(label, "#888888")))
@@ -131,5 +138,12 @@ def apply_theme(window, name: str) -> Theme:
     return theme
 
 
-def qcolor(color: str) -> QColor:
-    return QColor(color)
+def light_palette(palette: QPalette) -> QPalette:
+    """The style's palette with the light theme's selection and row colours."""
+    for group in (QPalette.Active, QPalette.Inactive):
+        palette.setColor(group, QPalette.Highlight, QColor(LIGHT.selection))
+        palette.setColor(group, QPalette.HighlightedText, QColor(LIGHT.selection_text))
+        palette.setColor(group, QPalette.AlternateBase, QColor(LIGHT.alternate))
+        palette.setColor(group, QPalette.Base, QColor(LIGHT.base))
+        palette.setColor(group, QPalette.Text, QColor(LIGHT.text))
+    return palette
