@@ -11,15 +11,39 @@ import getpass
 import json
 import os
 import sys
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from annotator import __version__
-from annotator.core.errors import AnnotatorError, InputError
+from annotator.core.errors import AnnotatorError, InputError, storage_error
 from annotator.core.fileio import atomic_output
 
 # -- helpers shared by commands ----------------------------------------------
+
+_HIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Zl", "Zp"}
+
+
+def shown(value: object) -> str:
+    """VALUE made safe for a terminal: control, format (bidi) and line-breaking characters escaped.
+
+    A file or annotator name with ESC, a newline or U+202E could otherwise
+    clear the screen, fake an output line or reverse the text after it.
+    """
+    text = str(value)
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(
+        c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) in _HIDDEN_CATEGORIES else c
+        for c in text
+    )
+
+
+def echo(text: object = "", *, err: bool = False) -> None:
+    """Print one line for the user; every name and path in it goes through `shown`."""
+    print(shown(text), file=sys.stderr if err else sys.stdout)
+
 
 
 def default_annotator() -> str:
@@ -61,17 +85,19 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from annotator.core.ingest import expand_paths, import_paths
+    from annotator.core.ingest import import_paths
 
     store = open_store(args.db, create=True)
-    files = expand_paths(args.paths)
-    with progress_bar(len(files), "importing") as bar:
-        report = import_paths(
-            store, files, annotator=args.annotator, progress=lambda i, n, p: bar.update(1)
-        )
+    with progress_bar(0, "importing") as bar:
+
+        def advance(i: int, n: int, _path) -> None:
+            bar.total = n
+            bar.update(1)
+
+        report = import_paths(store, args.paths, annotator=args.annotator, progress=advance)
     for error in report.rejected:
-        print(f"annotator: rejected {error}", file=sys.stderr)
-    print(report.summary(), file=sys.stderr)
+        echo(f"annotator: rejected {error}", err=True)
+    echo(report.summary(), err=True)
     store.close()
     return 2 if report.rejected else 0
 
@@ -100,9 +126,11 @@ def cmd_export(args: argparse.Namespace) -> int:
             include_rejected=args.include_rejected,
             split=args.split,
             seed=args.seed,
+            sep=args.sep,
+            per=args.per,
             progress=lambda i, n: bar.update(i - bar.n),
         )
-    print(summary, file=sys.stderr)
+    echo(summary, err=True)
     return 0
 
 
@@ -112,19 +140,19 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.json:
         print_json(stats)
         return 0
-    print(f"project: {store.path}")
-    print(f"articles: {stats['articles']}")
-    print(f"annotators: {', '.join(stats['annotators']) or '(none)'}")
+    echo(f"project: {store.path}")
+    echo(f"articles: {stats['articles']}")
+    echo(f"annotators: {', '.join(stats['annotators']) or '(none)'}")
     for name in stats["annotators"]:
         labels = stats["spans"].get(name, {})
         status = stats["status"].get(name, {})
         spans = ", ".join(f"{k} {v}" for k, v in labels.items()) or "no spans"
         states = ", ".join(f"{k} {v}" for k, v in status.items()) or "no status"
-        print(f"  {name}: {spans}; {states}")
+        echo(f"  {name}: {spans}; {states}")
     for model, n in stats["suggestions"].items():
-        print(f"suggestions from {model}: {n}")
+        echo(f"suggestions from {model}: {n}")
     if stats["assignments"]:
-        print(f"assignments ({stats['overlap_articles']} article(s) in the overlap):")
+        echo(f"assignments ({stats['overlap_articles']} article(s) in the overlap):")
         print_table(
             ["annotator", "assigned", "done", "remaining", "overlap"],
             [[name, *row.values()] for name, row in stats["assignments"].items()],
@@ -133,15 +161,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def print_table(header: list[str], rows: list[list[Any]]) -> None:
-    cells = [header, *[[str(c) for c in row] for row in rows]]
+    cells = [header, *[[shown(c) for c in row] for row in rows]]
     widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
     for row in cells:
         padded = [c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
-        print("  ".join(padded))
+        echo("  ".join(padded))
 
 
 def warn(message: str) -> None:
-    print(f"annotator: warning: {message}", file=sys.stderr)
+    echo(f"annotator: warning: {message}", err=True)
 
 
 def load_pipeline_for(store, name: str | None):
@@ -167,7 +195,7 @@ def cmd_models(args: argparse.Namespace) -> int:
         print_json([i.__dict__ for i in infos])
         return 0
     if not infos:
-        print("no spaCy NER pipelines installed: pre-highlighting uses rules only")
+        echo("no spaCy NER pipelines installed: pre-highlighting uses rules only")
         return 0
     print_table(
         ["", "pipeline", "version", "source", "NER labels"],
@@ -182,7 +210,7 @@ def cmd_models(args: argparse.Namespace) -> int:
             for i in infos
         ],
     )
-    print("* default for pre-highlighting")
+    echo("* default for pre-highlighting")
     return 0
 
 
@@ -204,10 +232,10 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
                 n = run(fh)
         else:
             n = run()
-    print(
+    echo(
         f"suggested for {n} article(s) with {pipeline.name} {pipeline.version}"
         + ("" if n else " (all articles already have these suggestions)"),
-        file=sys.stderr,
+        err=True,
     )
     return 0
 
@@ -229,7 +257,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result)
         return 0
-    print(f"{result['model']} against {result['reference']} on {result['articles']} article(s)")
+    echo(f"{result['model']} against {result['reference']} on {result['articles']} article(s)")
     rows = []
     for name, block in [("ALL", result["overall"]), *result["per_label"].items()]:
         e, o = block["exact"], block["overlap"]
@@ -264,7 +292,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             name=args.name,
             progress=report,
         )
-    print(
+    echo(
         f"trained on {result.train_docs} article(s), scored on {result.dev_docs}, {result.steps} steps; "
         f"{result.alignment.summary()}"
     )
@@ -273,7 +301,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         for label, s in result.scores.items()
     ]
     print_table(["label", "precision", "recall", "F1"], rows)
-    print(f"registered as {result.name!r}: annotator preannotate --db {args.db} --model {result.name}")
+    echo(f"registered as {result.name!r}: annotator preannotate --db {args.db} --model {result.name}")
+    echo(f"spaCy config: {result.config} (edit it and run `python -m spacy train` on it)")
     return 0
 
 
@@ -285,10 +314,12 @@ def cmd_merge(args: argparse.Namespace) -> int:
             try:
                 result = store.merge_from(other)
             except InputError as exc:
-                print(f"annotator: rejected {exc}", file=sys.stderr)
+                echo(f"annotator: rejected {exc}", err=True)
                 failed += 1
             else:
-                print(result.summary(), file=sys.stderr)
+                echo(result.summary(), err=True)
+                for line in result.details():
+                    echo(f"  {line}", err=True)
             bar.update(1)
     return 2 if failed else 0
 
@@ -308,7 +339,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result)
         return 0
-    print(
+    echo(
         f"{', '.join(result['annotators'])}: {result['articles']} article(s) judged by two or more, "
         f"{result['units']} token units; Krippendorff's alpha {_fmt(result['krippendorff_alpha'])}"
     )
@@ -317,7 +348,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
         [[lab, _fmt(v["krippendorff_alpha"])] for lab, v in result["per_label"].items()],
     )
     if result["pairs"]:
-        print()
+        echo()
         print_table(
             ["pair", "articles", "units", "kappa", "F1 exact", "F1 overlap"],
             [
@@ -344,16 +375,24 @@ def cmd_assign(args: argparse.Namespace) -> int:
             seed=args.seed,
             only_status=args.only_status,
             progress=lambda i, n, name: bar.update(1),
+            new_round=args.new_round,
         )
     print_table(
         ["annotator", "articles", "characters", "overlap"],
         [list(r.values()) for r in plan.rows()],
     )
-    print(
-        f"wrote {len(plan.packs)} pack(s) to {args.out_dir}; "
-        f"{len(plan.overlap)} article(s) shared for agreement",
-        file=sys.stderr,
-    )
+    if plan.repeated:
+        echo(
+            f"round {plan.round} was handed out already; nothing written "
+            "(--new-round hands out the articles nobody has yet)",
+            err=True,
+        )
+    else:
+        echo(
+            f"round {plan.round}: wrote {len(plan.written)} pack(s) to {args.out_dir}; "
+            f"{len(plan.overlap)} article(s) shared for agreement",
+            err=True,
+        )
     return 0
 
 
@@ -420,7 +459,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--screenshot", metavar="OUT.png", help="render offscreen to OUT.png and exit")
     p.add_argument("--article", type=int, metavar="N", help="article to show (1-based position)")
 
-    p = command("import", cmd_import, "import articles (txt, md, html, jsonl, csv, folders)")
+    p = command(
+        "import", cmd_import,
+        "import articles (txt, md, html, pdf, docx, jsonl, csv, Label Studio json, "
+        "WebAnno/INCEpTION tsv, CoNLL/IOB, .spacy, folders)",
+    )  # fmt: skip
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     _add_db(p)
     p.add_argument(
@@ -434,8 +477,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("export", cmd_export, "export annotations as training data")
     _add_db(p)
     p.add_argument(
-        "--format", default="jsonl", choices=["jsonl", "spacy", "doccano", "conll"], help="output format"
-    )
+        "--format", default="jsonl", choices=["jsonl", "spacy", "doccano", "conll", "hf"],
+        help="output format (hf: token classification for Hugging Face datasets)",
+    )  # fmt: skip
+    p.add_argument(
+        "--sep", choices=["space", "tab"], default="space",
+        help="conll: 'space' writes TOKEN -X- _ TAG, 'tab' writes TOKEN<tab>TAG",
+    )  # fmt: skip
+    p.add_argument(
+        "--per", choices=["sentence", "article"], default="sentence",
+        help="hf: one record per sentence (default) or per article",
+    )  # fmt: skip
     p.add_argument(
         "--out", required=True, metavar="PATH",
         help="output file ('-' for stdout); a folder with --split",
@@ -511,6 +563,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="hand out only articles every annotator has at this status",
     )
     p.add_argument("--out-dir", required=True, metavar="PACKS/", help="folder for the pack files")
+    p.add_argument(
+        "--new-round", action="store_true",
+        help="hand out, in new packs, the articles nobody has yet (without it a re-run writes nothing new)",
+    )  # fmt: skip
 
     p = command("backup", cmd_backup, "write a consistent single-file copy of a project, even while it is in use")
     _add_db(p)
@@ -532,20 +588,24 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args) or 0
     except AnnotatorError as exc:
-        print(f"annotator: error: {exc}", file=sys.stderr)
+        echo(f"annotator: error: {exc}", err=True)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("annotator: interrupted", file=sys.stderr)
+        echo("annotator: interrupted", err=True)
         return 130
     except BrokenPipeError:
         return 0
     except Exception as exc:
+        storage = storage_error(exc, getattr(args, "db", None))
+        if storage is not None:  # a full disk or a read-only file is the user's to fix, not a bug
+            echo(f"annotator: error: {storage}", err=True)
+            return storage.exit_code
         if os.environ.get("ANNOTATOR_DEBUG"):
             raise
-        print(
+        echo(
             f"annotator: internal error: {type(exc).__name__}: {exc} "
             "(set ANNOTATOR_DEBUG=1 for the traceback)",
-            file=sys.stderr,
+            err=True,
         )
         return 1
 

@@ -9,24 +9,28 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import stat
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from annotator.core import headline
 from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.formats.jsonl import read_jsonl
+from annotator.core.formats.labelmap import apply_model_map, mapped_summary
 from annotator.core.model import ArticleIn
 from annotator.core.store import ImportResult, Store
 from annotator.core.textio import decode, normalize_newlines
-
-TEXT_SUFFIXES = {".txt", ".text"}
-MARKDOWN_SUFFIXES = {".md", ".markdown"}
-HTML_SUFFIXES = {".html", ".htm"}
-JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-CSV_SUFFIXES = {".csv"}
-SPACY_SUFFIXES = {".spacy"}
+from annotator.core.validate import (
+    MAX_ARTICLE_CHARS,
+    MAX_FILE_BYTES,
+    check_against_scheme,
+    check_article,
+)
 
 # Only a cheap filter before asking dateparser: a header line with a year in it.
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
@@ -80,7 +84,7 @@ def guess_header(text: str, fallback_title: str) -> tuple[str, str | None]:
 
 def read_txt(path: Path) -> list[ArticleIn]:
     text = read_text_file(path)
-    title, published = guess_header(text, path.stem)
+    title, published = headline.title_and_date(text, path.stem)  # #16: headline, not breadcrumb
     return [ArticleIn(text=text, title=title, published=published, meta={"file": path.name})]
 
 
@@ -145,7 +149,7 @@ def read_markdown(path: Path) -> list[ArticleIn]:
         published = parse_date_line(published) or published
     source = fields.pop("source", None)
     if title is None:
-        title, guessed = guess_header(text, path.stem)
+        title, guessed = headline.title_and_date(text, path.stem)
         published = published or guessed
     meta = {"file": path.name, **fields}
     return [ArticleIn(text=text, title=title, published=published, source=source, meta=meta)]
@@ -183,19 +187,31 @@ _CSV_DATE = ("published", "date", "publication_date", "pub_date")
 
 def read_csv(path: Path) -> list[ArticleIn]:
     content = decode(path.read_bytes(), str(path))
+    if csv.field_size_limit() < MAX_ARTICLE_CHARS + 1:
+        csv.field_size_limit(MAX_ARTICLE_CHARS + 1)  # a field may be a whole article
+    # strict: a stray quote is an error at its line, not rows swallowed into one field
+    reader = csv.DictReader(io.StringIO(content, newline=""), strict=True)
     try:
-        reader = csv.DictReader(io.StringIO(content, newline=""))
         fieldnames = reader.fieldnames or []
         if "text" not in fieldnames:
             raise InputError('no "text" column (columns: ' + ", ".join(fieldnames) + ")", str(path))
         out = []
+        first = 2
         for row in reader:
             line = reader.line_num
+            if None in row:
+                raise InputError("more fields than the header has", str(path), line)
+            for name, value in row.items():
+                if value and "\n" in value and _swallowed_rows(value, len(fieldnames)):
+                    raise InputError(
+                        f"the quoted {name!r} field starting here runs on to line {line}"
+                        ' and holds rows of the file (a stray " ?)',
+                        str(path),
+                        first,
+                    )
             text = normalize_newlines(row.pop("text") or "")
             if not text.strip():
                 raise InputError("empty text", str(path), line)
-            if None in row:
-                raise InputError("more fields than the header has", str(path), line)
 
             def take(names: tuple[str, ...], row=row) -> str | None:
                 for name in names:
@@ -213,22 +229,30 @@ def read_csv(path: Path) -> list[ArticleIn]:
                     line=line,
                 )
             )
+            first = line + 1
         return out
     except csv.Error as exc:
-        raise InputError(f"malformed CSV ({exc})", str(path)) from None
+        reason = str(exc)
+        if "field larger than field limit" in reason:
+            reason = f"a field longer than the article limit of {MAX_ARTICLE_CHARS:,} characters"
+        elif "expected after" in reason or "unexpected end of data" in reason:
+            reason += '; a stray " opens a quoted field that swallows the rows after it'
+        raise InputError(f"malformed CSV ({reason})", str(path), reader.line_num or None) from None
 
 
-READERS: dict[str, Callable[[Path], list[ArticleIn]]] = {}
-for suffixes, reader in (
-    (TEXT_SUFFIXES, read_txt),
-    (MARKDOWN_SUFFIXES, read_markdown),
-    (HTML_SUFFIXES, read_html),
-    (JSONL_SUFFIXES, read_jsonl),
-    (CSV_SUFFIXES, read_csv),
-    (SPACY_SUFFIXES, lambda path: _read_spacy(path)),
-):
-    for suffix in suffixes:
-        READERS[suffix] = reader
+def _swallowed_rows(value: str, columns: int) -> bool:
+    """Whether a multi-line field is really rows of the file caught in an unclosed quote."""
+    lines = [ln for ln in value.split("\n")[1:] if ln.strip()]
+    if columns < 2 or len(lines) < 3:
+        return False
+    rowlike = sum(1 for parsed in csv.reader(lines) if len(parsed) == columns)
+    return rowlike >= 3 and rowlike >= 0.5 * len(lines)
+
+
+def _peer_readers() -> dict[str, Callable[[Path], list[ArticleIn]]]:
+    from annotator.core.formats.readers import PEER_READERS
+
+    return PEER_READERS
 
 
 def _read_spacy(path: Path) -> list[ArticleIn]:
@@ -237,37 +261,146 @@ def _read_spacy(path: Path) -> list[ArticleIn]:
     return read_spacy(path)
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files to import, folders walked recursively; hidden files and unknown suffixes skipped."""
-    out: list[Path] = []
+# The one table of what import reads: a new format is one line here. The
+# "skipped" message of folder imports derives from it.
+READERS: dict[str, Callable[[Path], list[ArticleIn]]] = {
+    ".txt": read_txt,
+    ".text": read_txt,
+    ".md": read_markdown,
+    ".markdown": read_markdown,
+    ".html": read_html,
+    ".htm": read_html,
+    ".jsonl": read_jsonl,
+    ".ndjson": read_jsonl,
+    ".csv": read_csv,
+    ".spacy": _read_spacy,
+}
+# the exchange formats of other tools (issue 15): one reader per suffix, from core/formats
+READERS.update(_peer_readers())
+
+
+@dataclass
+class Scan:
+    """What a set of paths holds: the files to read, what was skipped and why, folder errors."""
+
+    files: list[Path] = field(default_factory=list)
+    skipped: dict[str, list[Path]] = field(default_factory=dict)  # reason -> paths
+    errors: list[InputError] = field(default_factory=list)
+
+    def skip(self, reason: str, path: Path) -> None:
+        self.skipped.setdefault(reason, []).append(path)
+
+
+def scan_paths(paths: Iterable[str | Path]) -> Scan:
+    """Files to import, folders walked recursively.
+
+    Hidden files, suffixes no reader takes and non-regular files inside
+    folders are skipped and counted; a folder that cannot be listed is an error.
+    """
+    scan = Scan()
     for p in map(Path, paths):
-        if p.is_dir():
-            for child in sorted(p.rglob("*")):
-                rel_parts = child.relative_to(p).parts
-                if child.is_file() and child.suffix.lower() in READERS and not any(
-                    part.startswith(".") for part in rel_parts
-                ):
-                    out.append(child)
-        else:
-            out.append(p)
-    return out
+        if not p.is_dir():
+            scan.files.append(p)  # named by the user: read_file says what is wrong with it
+            continue
+        found: list[Path] = []
+
+        def failed(exc: OSError, scan=scan) -> None:
+            reason = exc.strerror or type(exc).__name__
+            scan.errors.append(InputError(f"cannot read the folder ({reason})", exc.filename))
+
+        for root, dirs, names in os.walk(p, onerror=failed):
+            for d in dirs:
+                if d.startswith("."):
+                    scan.skip("hidden", Path(root) / d)
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            for name in names:
+                child = Path(root) / name
+                if name.startswith("."):
+                    scan.skip("hidden", child)
+                elif child.suffix.lower() not in READERS:
+                    scan.skip("suffix", child)
+                elif not _is_regular(child):
+                    scan.skip("special", child)
+                else:
+                    found.append(child)
+        scan.files.extend(sorted(found))
+    return scan
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """The files `import_paths` would read from these paths."""
+    return scan_paths(paths).files
+
+
+def skipped_summary(skipped: dict[str, list[Path]]) -> str:
+    """What a folder import left out and why ("12 files skipped: .ann, .conf are not article files")."""
+    n = sum(len(v) for v in skipped.values())
+    if not n:
+        return ""
+    parts = []
+    if skipped.get("suffix"):
+        suffixes = sorted({p.suffix.lower() or "(no suffix)" for p in skipped["suffix"]})
+        shown = ", ".join(suffixes[:8]) + (", …" if len(suffixes) > 8 else "")
+        one = len(skipped["suffix"]) == 1
+        parts.append(f"{shown} {'is not an article file' if one else 'are not article files'}")
+    if skipped.get("hidden"):
+        parts.append(f"{len(skipped['hidden'])} hidden")
+    if skipped.get("special"):
+        parts.append(f"{len(skipped['special'])} not regular files (FIFOs, devices)")
+    return f"{n} file{'s' if n != 1 else ''} skipped: " + "; ".join(parts)
+
+
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
 
 
 def read_file(path: Path) -> list[ArticleIn]:
-    if not path.exists():
-        raise InputError("no such file", str(path))
+    """A file's articles, validated; InputError (one line, naming the file) for anything wrong.
+
+    Only regular files are opened: a FIFO would hang and /dev/zero fill memory.
+    A reader's unexpected failure rejects this file, never the batch.
+    """
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError("no such file", str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read ({exc.strerror})", str(path)) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError("is a folder", str(path))
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError("not a regular file (a FIFO, socket or device): not read", str(path))
+    if info.st_size > MAX_FILE_BYTES:
+        raise InputError(f"larger than {MAX_FILE_BYTES >> 20:,} MiB: split it first", str(path))
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         known = ", ".join(sorted(READERS))
         raise InputError(f"unsupported file type (known: {known})", str(path))
     try:
         items = reader(path)
+        for item in items:
+            check_article(item, str(path))
     except InputError as exc:
         if exc.path is None:  # a reader's error without a location gets the file's
             raise InputError(exc.reason, str(path), exc.line) from None
         raise
-    except (OSError, ValueError) as exc:
-        raise InputError(f"cannot read ({exc})", str(path)) from None
+    except ImportError as exc:
+        module = exc.name or str(exc)
+        raise InputError(
+            f"cannot read: the Python module {module!r} is missing (pip install {module})", str(path)
+        ) from None
+    except OSError as exc:
+        raise InputError(f"cannot read ({exc.strerror or exc})", str(path)) from None
+    except RecursionError:
+        raise InputError("nested too deeply to read", str(path)) from None
+    except MemoryError:
+        raise InputError("too large to read into memory", str(path)) from None
+    except Exception as exc:  # a reader tripped on something its checks missed
+        detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+        raise InputError(f"cannot read ({type(exc).__name__}: {detail})", str(path)) from None
     if not items:
         raise InputError("no articles in the file", str(path))
     return items
@@ -277,12 +410,17 @@ def read_file(path: Path) -> list[ArticleIn]:
 class ImportReport(ImportResult):
     files: int = 0
     rejected: list[InputError] = field(default_factory=list)
+    skipped: dict[str, list[Path]] = field(default_factory=dict)
+    mapped: Counter = field(default_factory=Counter)  # (model label, scheme label): spans
 
     def summary(self) -> str:
-        return (
+        out = (
             f"imported {self.imported} article(s), {self.duplicates} duplicate(s), "
             f"{self.spans} span(s) from {self.files} file(s); rejected {len(self.rejected)} file(s)"
         )
+        out += mapped_summary(self.mapped)
+        skipped = skipped_summary(self.skipped)
+        return f"{out}; {skipped}" if skipped else out
 
 
 def import_paths(
@@ -293,13 +431,18 @@ def import_paths(
     cancelled: Callable[[], bool] | None = None,
 ) -> ImportReport:
     """Import files and folders: each file in one transaction, bad ones rejected whole."""
-    files = expand_paths(paths)
-    report = ImportReport()
+    scan = scan_paths(paths)
+    files = scan.files
+    report = ImportReport(rejected=list(scan.errors), skipped=scan.skipped)
     for i, path in enumerate(files):
         if cancelled and cancelled():
             break
         try:
             items = read_file(path)
+            # model labels (GPE, ORG …) renamed by the scheme's map before the scheme's checks
+            report.mapped.update(apply_model_map(items, store.scheme))
+            for item in items:
+                check_against_scheme(item, store.scheme, str(path))
             result = store.import_articles(items, annotator)
         except InputError as exc:
             if exc.path is None:

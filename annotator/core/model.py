@@ -7,6 +7,7 @@ article text, `end` exclusive.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -73,6 +74,51 @@ class LabelScheme:
 
     def may_overlap(self, a: str, b: str) -> bool:
         return a != b and frozenset((a, b)) in self.allow_overlap
+
+    # -- attributes: the rules live in the scheme, this is the one check of them
+
+    def attribute_problem(self, label: str, key: str, value: Any) -> str | None:
+        """Why VALUE may not be attribute KEY of a LABEL span by the scheme, or None.
+
+        An empty value means "not set" and is always allowed. Used by import and
+        by the window's attribute editor alike.
+        """
+        definition = self.get(label)
+        if definition is None:
+            return f"unknown label {label!r}"
+        spec = definition.attributes.get(key)
+        if spec is None:
+            known = ", ".join(definition.attributes) or "none"
+            return f"unknown attribute {key!r} for {label} (its attributes: {known})"
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str):
+            return f"attribute {key!r} must be text, not {type(value).__name__} {value!r}"
+        if spec.get("type") == "choice":
+            choices = spec.get("choices", [])
+            if value not in choices:
+                return f"attribute {key!r} = {value!r} is not one of {', '.join(choices)}"
+        pattern = spec.get("pattern")
+        if pattern and not _pattern(pattern).fullmatch(value):
+            rule = spec.get("hint") or (f"like {spec['example']}" if spec.get("example") else "")
+            if len(pattern) <= 40 or not rule:
+                rule = f"{rule} (pattern {pattern})".strip()
+            return f"attribute {key!r} = {value!r} is not {rule}"
+        return None
+
+    def attrs_problems(self, label: str, attrs: dict[str, Any]) -> list[str]:
+        """Every rule of the scheme that ATTRS break for a LABEL span, in key order."""
+        return [p for k, v in attrs.items() if (p := self.attribute_problem(label, k, v))]
+
+
+def _pattern(source: str) -> re.Pattern[str]:
+    compiled = _PATTERNS.get(source)
+    if compiled is None:
+        compiled = _PATTERNS[source] = re.compile(source)
+    return compiled
+
+
+_PATTERNS: dict[str, re.Pattern[str]] = {}
 
 
 @dataclass(frozen=True)
@@ -161,3 +207,8 @@ class ArticleIn:
     status: str | None = None
     line: int | None = None
     rejected: list[SpanIn] | None = None  # suggestions the annotator turned down
+    # a model's proposals carried by the file (Label Studio predictions, our
+    # preannotate output): stored as suggestions, never as anyone's answer
+    suggestions: list[SpanIn] | None = None
+    model: str | None = None
+    model_version: str | None = None

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 from annotator.core.assign import assign, candidates, plan
 from annotator.core.errors import AnnotatorError
 from annotator.core.store import Store
+from annotator.gui.plain import label as plain_label
+from annotator.gui.plain import neutral
 from annotator.gui.tasks import run_with_progress
 
 
@@ -71,7 +73,7 @@ class AssignDialog(QDialog):
         self.current.setHorizontalHeaderLabels(["Annotator", "Assigned", "Done", "Remaining", "Overlap"])
         layout.addWidget(QLabel("Given out so far"))
         layout.addWidget(self.current)
-        self.message = QLabel()
+        self.message = plain_label()
         layout.addWidget(self.message)
         buttons = QDialogButtonBox()
         self.write_button = buttons.addButton("Write packs", QDialogButtonBox.AcceptRole)
@@ -101,7 +103,7 @@ class AssignDialog(QDialog):
                      per_article=self.per_article.value(), seed=self.seed.value(),
                      already=store.assigned_articles())  # fmt: skip
         except AnnotatorError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(neutral(exc))
             self.preview.setRowCount(0)
             self.write_button.setEnabled(False)
             return
@@ -109,7 +111,7 @@ class AssignDialog(QDialog):
         self.preview.setRowCount(len(rows))
         for i, row in enumerate(rows):
             for j, key in enumerate(("annotator", "articles", "characters", "overlap")):
-                self.preview.setItem(i, j, QTableWidgetItem(f"{row[key]:,}" if j else row[key]))
+                self.preview.setItem(i, j, QTableWidgetItem(f"{row[key]:,}" if j else neutral(row[key])))
         self.message.setText(f"{len(p.overlap)} article(s) shared for agreement")
         self.write_button.setEnabled(True)
 
@@ -119,24 +121,26 @@ class AssignDialog(QDialog):
         for i, (name, s) in enumerate(stats.items()):
             values = [name, s["assigned"], s["done"], s["remaining"], s["overlap"]]
             for j, v in enumerate(values):
-                self.current.setItem(i, j, QTableWidgetItem(str(v)))
+                self.current.setItem(i, j, QTableWidgetItem(neutral(v)))
 
     def write(self) -> object:
         path = self.w.store.path
         names, out = self.annotators(), self.out_dir.text()
-        options = dict(overlap=self.overlap.value(), per_article=self.per_article.value(), seed=self.seed.value())
+        # the dialog previews the articles nobody has yet: writing them is a new round
+        options = dict(overlap=self.overlap.value(), per_article=self.per_article.value(), seed=self.seed.value(),
+                       new_round=True)  # fmt: skip
 
         def work(job):
             with Store(path, create=False) as store:
                 return assign(store, names, out, progress=lambda i, n, name: job.progress(i, n, name), **options)
 
         def done(result):
-            self.message.setText(f"Wrote {len(result.packs)} pack(s) to {Path(out)}")
+            self.message.setText(neutral(f"Wrote {len(result.packs)} pack(s) to {Path(out)}"))
             self._show_current()
             self.w.refresh_list()
 
         def failed(message):
-            self.message.setText(message)
+            self.message.setText(neutral(message))
             self.w.report_error(message)
 
         self.job = run_with_progress(self, "Writing packs", work, done, failed)

@@ -55,7 +55,7 @@ class _Command:
         self._text = text
         self.w = window
         self.article_id = window.article_id
-        self.changes: list[Change] = []
+        self._notices: list[Change] = []
 
     def setText(self, text: str) -> None:  # noqa: N802 (the QUndoCommand name the window uses)
         self._text = text
@@ -64,7 +64,7 @@ class _Command:
         return self._text
 
     def _done(self, spans: tuple[str, ...] = (), suggestions: bool = False, status: bool = False) -> None:
-        self.changes.append(Change(self.article_id, spans, suggestions, status))
+        self._notices.append(Change(self.article_id, spans, suggestions, status))
 
 
 class Group(QUndoCommand):
@@ -103,7 +103,8 @@ class Group(QUndoCommand):
         # transaction is rolled back, so that a retry starts from the same place
         saved = [dict(vars(step)) for step in self.steps]
         for step in self.steps:
-            step.changes = []
+            if isinstance(step, _Command):
+                step._notices = []
         store = self.w.store
         try:
             with store.transaction():
@@ -113,10 +114,14 @@ class Group(QUndoCommand):
             for step, before in zip(self.steps, saved, strict=True):
                 vars(step).clear()
                 vars(step).update(before)
+            # steps that announce their own changes (plain QUndoCommands) may have redrawn
+            # what was rolled back: their articles are read again
+            for aid in {step.article_id for step in self.steps if not isinstance(step, _Command)}:
+                self.w.changed.emit(aid)
             busy = isinstance(exc, sqlite3.Error) and is_busy(exc)
             raise WriteFailed(str(exc), busy) from exc
         for step in self.steps if forward else reversed(self.steps):
-            for change in step.changes:
+            for change in getattr(step, "_notices", ()):
                 self.w.changed.emit(change)
 
 
@@ -181,11 +186,16 @@ class EditSpan(_Command):
 class AcceptSuggestions(_Command):
     """Accept one suggestion (optionally as another label) or all of an article's."""
 
-    def __init__(self, window, suggestions: list[Suggestion], label: str | None = None):
+    def __init__(
+        self, window, suggestions: list[Suggestion], label: str | None = None, attrs: dict | None = None
+    ):
+        """`label`, `attrs`: the accepted span's label and attributes when they differ from
+        the suggestion's (marking over a suggestion keeps the attributes that still apply)."""
         n = len(suggestions)
         super().__init__(window, "Accept suggestion" if n == 1 else f"Accept {n} suggestions")
         self.suggestions = suggestions
         self.label = label
+        self.attrs = attrs
         self.uuids: list[str] = []
 
     def redo(self):
@@ -193,10 +203,12 @@ class AcceptSuggestions(_Command):
         if not self.uuids:
             spans = store.accept_suggestions(self.w.annotator, self.suggestions)
             self.uuids = [s.uuid for s in spans]
-            if self.label:
+            if self.label or self.attrs is not None:
                 for uid, sug in zip(self.uuids, self.suggestions, strict=True):
-                    if sug.label != self.label:
-                        store.update_span(uid, label=self.label, attrs={})
+                    label = self.label or sug.label
+                    attrs = self.attrs if self.attrs is not None else ({} if label != sug.label else sug.attrs)
+                    if label != sug.label or attrs != sug.attrs:
+                        store.update_span(uid, label=label, attrs=attrs)
         else:
             for uid in self.uuids:
                 store.restore_span(uid)

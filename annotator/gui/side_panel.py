@@ -21,8 +21,19 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import LabelScheme
 from annotator.gui.keys import keep_typing_keys
+from annotator.gui.plain import label as plain_label
+from annotator.gui.plain import neutral, tip
 
 _ROOT = QModelIndex()
+
+# Qt's roles looked up once: `Qt.DisplayRole` costs microseconds per use in PySide6, and
+# data() is asked thousands of times per redraw
+_DISPLAYROLE = Qt.ItemDataRole.DisplayRole
+_FOREGROUNDROLE = Qt.ItemDataRole.ForegroundRole
+_FONTROLE = Qt.ItemDataRole.FontRole
+_TOOLTIPROLE = Qt.ItemDataRole.ToolTipRole
+_USERROLE = Qt.ItemDataRole.UserRole
+_TEXTALIGNMENTROLE = Qt.ItemDataRole.TextAlignmentRole
 
 
 def _row_order(row: tuple) -> tuple:
@@ -41,9 +52,16 @@ class SpanTableModel(QAbstractTableModel):
     def __init__(self, scheme: LabelScheme, parent=None):
         super().__init__(parent)
         self.rows: list[tuple] = []
-        self.colors = {lab.name: QColor(lab.color) for lab in scheme.labels}
+        self.label_colors = {lab.name: lab.color for lab in scheme.labels}
+        self.colors = {name: QColor(c) for name, c in self.label_colors.items()}
         self.italic = QFont()
         self.italic.setItalic(True)
+
+    def set_theme(self, theme) -> None:
+        """Label names in their colour, shaded to stay readable on this theme's rows."""
+        self.colors = {name: QColor(theme.label_text(c)) for name, c in self.label_colors.items()}
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 0))
 
     def replace(self, rows) -> None:
         self.beginResetModel()
@@ -76,19 +94,24 @@ class SpanTableModel(QAbstractTableModel):
             return self.HEADERS[section]
         return None
 
-    def data(self, index, role=Qt.DisplayRole):
+    def data(self, index, role=_DISPLAYROLE):
         _start, _order, _key, label, text, details, suggestion = self.rows[index.row()]
         col = index.column()
-        if role == Qt.DisplayRole:
+        if role == _DISPLAYROLE:
             if col == 0:
-                return label + (" ?" if suggestion else "")
-            return text.replace("\n", " ") if col == 1 else span_details(details)
-        if role == Qt.ForegroundRole and col == 0:
+                return neutral(label) + (" ?" if suggestion else "")
+            return neutral(text.replace("\n", " ") if col == 1 else span_details(details))
+        if role == _FOREGROUNDROLE and col == 0:
             return self.colors.get(label)
-        if role == Qt.FontRole and suggestion and col == 1:
+        if role == _FONTROLE and suggestion and col == 1:
             return self.italic
-        if role == Qt.ToolTipRole:
-            return "suggestion: Enter/A accepts, X rejects" if suggestion else "your span: Delete removes"
+        if role == _TOOLTIPROLE:
+            # a cell may elide: its tooltip says it all
+            hint = "suggestion: Enter/A accepts, X rejects" if suggestion else "your span: Delete removes"
+            if isinstance(details, dict) and details and all(isinstance(v, str) for v in details.values()):
+                hint = "review: Alt+1… takes a version"
+            more = span_details(details)
+            return tip(f"{label}: {text}" + (f"\n{more}" if more else "") + f"\n{hint}")
         return None
 
 
@@ -116,6 +139,9 @@ class SidePanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.Interactive)
         self.table.setColumnWidth(0, self.fontMetrics().horizontalAdvance("AGREEMENT ?") + 14)
         self.table.setColumnWidth(2, 110)
+        self.table.horizontalHeader().setTextElideMode(Qt.ElideRight)
+        # the panel keeps room for the Text column: label and details never squeeze it to a letter
+        self.setMinimumWidth(self.table.columnWidth(0) + 110 + self.fontMetrics().horizontalAdvance("M" * 10) + 40)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.table.setToolTip("Spans (solid) and suggestions (dashed) of this article; click to jump")
@@ -129,6 +155,9 @@ class SidePanel(QWidget):
         self.form = QFormLayout(self.box)
         layout.addWidget(self.box, 1)
         self.editors: dict[str, QWidget] = {}
+        self.problems: dict[str, str] = {}  # field -> the scheme's rule its text breaks
+        self._label: str | None = None
+        self._attrs: dict = {}
         self._loading = False
         self.show_attributes(None, {}, editable=False)
 
@@ -168,43 +197,85 @@ class SidePanel(QWidget):
         while self.form.rowCount():
             self.form.removeRow(0)
         self.editors = {}
+        self.problems = {}
+        self._label, self._attrs = label, dict(attrs)
         definition = self.scheme.get(label) if label else None
         if definition is None:
             self.box.setTitle("Attributes")
             self.form.addRow(QLabel("Select a span to see its attributes."))
             return
-        self.box.setTitle(f"{label} attributes" + ("" if editable else " (suggestion)"))
+        self.box.setTitle(neutral(f"{label} attributes" + ("" if editable else " (suggestion)")))
         self._loading = True
         for name, spec in definition.attributes.items():
             value = attrs.get(name, "")
             if spec.get("type") == "choice":
                 editor = QComboBox()
-                editor.addItems(["", *spec.get("choices", [])])
-                editor.setCurrentText(str(value))
+                editor.addItems(["", *map(neutral, spec.get("choices", []))])
+                editor.setCurrentText(neutral(value))
                 editor.currentTextChanged.connect(self._edited)
             else:
-                editor = QLineEdit(str(value))
-                editor.setPlaceholderText(spec.get("pattern", "") and "e.g. AFG" or "")
+                editor = QLineEdit(neutral(value))
+                editor.setPlaceholderText(f"e.g. {spec['example']}" if spec.get("example") else "")
                 editor.editingFinished.connect(self._edited)
                 keep_typing_keys(editor)
             editor.setObjectName(f"attr_{name}")
             editor.setEnabled(editable)
-            editor.setToolTip(f"{name} of the selected {label}")
+            editor.setToolTip(tip(f"{name} of the selected {label}"))
             self.editors[name] = editor
-            self.form.addRow(name, editor)
+            self.form.addRow(plain_label(name), editor)
         self._loading = False
 
+    def show_versions(self, title: str, versions: list[tuple[str, str]]) -> None:
+        """Review: each annotator's version of the selected group, in full and as plain text."""
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.editors = {}
+        self.box.setTitle(title)
+        for who, version in versions:
+            name = plain_label(who)
+            value = plain_label(version)  # text from a file is never rich text
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextSelectableByMouse)
+            value.setObjectName("version")
+            self.form.addRow(name, value)
+
     def current_attrs(self) -> dict:
+        """The attributes to store: a field whose text breaks the scheme keeps its stored value.
+
+        The check is the scheme's own (`LabelScheme.attribute_problem`), the one
+        import uses; the field is marked invalid and its tooltip says why.
+        """
         out = {}
+        self.problems = {}
         for name, editor in self.editors.items():
             value = editor.currentText() if isinstance(editor, QComboBox) else editor.text().strip()
+            stored = self._attrs.get(name, "")
+            if value == neutral(stored).strip():
+                value = stored  # not edited: shown without bidi controls, kept as it was
+            problem = self.scheme.attribute_problem(self._label, name, value) if self._label else None
+            self._mark(name, editor, problem)
+            if problem:
+                value = self._attrs.get(name, "")
             if value:
                 out[name] = value
         return out
 
+    def _mark(self, name: str, editor: QWidget, problem: str | None) -> None:
+        editor.setProperty("invalid", bool(problem))
+        if problem:
+            self.problems[name] = problem
+            editor.setStyleSheet("border: 2px solid #d32f2f;")
+            editor.setToolTip(tip(f"Not saved: {problem}"))
+        else:
+            editor.setStyleSheet("")
+            editor.setToolTip(tip(f"{name} of the selected {self._label}"))
+
     def _edited(self, *_args) -> None:
         if not self._loading:
-            self.attrsEdited.emit(self.current_attrs())
+            attrs = self.current_attrs()
+            if self.problems and attrs == self._attrs:
+                return  # only invalid text changed: nothing to store
+            self.attrsEdited.emit(attrs)
 
 
 def span_details(attrs: dict) -> str:

@@ -16,6 +16,9 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from annotator.gui.plain import label as plain_label
+from annotator.gui.plain import neutral
+
 
 class Job(QObject):
     progressed = Signal(int, int, str)
@@ -110,6 +113,7 @@ def run_with_progress(
     (a line in the status bar, say) rather than to `on_error` (a dialog).
     """
     dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
+    dialog.setLabel(plain_label(title))  # the label shows file names: never rich text
     dialog.setWindowTitle(title)
     dialog.setWindowModality(Qt.WindowModal)
     dialog.setMinimumDuration(300)
@@ -117,6 +121,12 @@ def run_with_progress(
     dialog.setAutoReset(False)
 
     def finish(callback, value):
+        # QProgressDialog's closeEvent emits `canceled`: unhook it first, or every job
+        # that ends would look cancelled to the code that reports it
+        try:
+            dialog.canceled.disconnect(job.cancel)
+        except (RuntimeError, TypeError):
+            pass
         dialog.close()
         dialog.deleteLater()
         if callback:
@@ -135,7 +145,7 @@ def run_with_progress(
         dialog.setMaximum(max(total, 1))
         dialog.setValue(min(value, max(total, 1)))
         if text:
-            dialog.setLabelText(f"{title}\n{text}")
+            dialog.setLabelText(neutral(f"{title}\n{text}"))
 
     job.progressed.connect(show_progress, Qt.QueuedConnection)
     job.dialog = dialog
