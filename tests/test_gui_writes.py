@@ -341,6 +341,8 @@ def test_hand_back_while_open_has_every_span_and_merges(qtbot, project, settings
     w = make_window(qtbot, store, settings)
     spec = next(s for s in w.action_table() if s.id == "handback")
     assert spec.menu == "&File" and spec.shortcuts and spec.tip
+    taken = [k for s in w.action_table() if s.id != "handback" for k in s.shortcuts]
+    assert not set(spec.shortcuts) & set(taken)  # its key does nothing else
     assert w.actions_by_id["handback"].toolTip().startswith(spec.tip)
     for phrase in ("Kabul", "Tashkent", "Moscow"):
         mark(qtbot, w, phrase)
