@@ -246,7 +246,7 @@ def test_help_menu_has_guidelines_and_shortcuts(qtbot, project, settings):
     help_actions = {a.text().replace("&", "") for a in w.menus["&Help"].actions()}
     assert {"Annotation guidelines", "Keyboard shortcuts"} <= help_actions
     qtbot.keyClick(w.view, Qt.Key_F1)
-    assert w.guidelines_dock.isVisible()
+    assert w.guidelines_window.isVisible()
     first_heading = next(line for line in store.guidelines.splitlines() if line.startswith("#")).lstrip("# ")
     assert first_heading in w.guidelines_view.toPlainText()
     w.close()

@@ -66,6 +66,7 @@ BAD_JSONL = {
     "nul_text": {"text": "Kabul\u0000 talks"},
     "title_dict": {**GOOD, "meta": {"title": {"a": 1}}},
     "meta_deep": {**GOOD, "meta": {"x": json.loads("[" * 40 + "1" + "]" * 40)}},
+    "meta_huge": {**GOOD, "meta": {"x": "a" * 1_000_001}},
     "annotator_int": {**GOOD, "_annotator_id": 5, "spans": []},
     "annotator_esc": {**GOOD, "_annotator_id": "ana\x1b[2J", "spans": []},
     "attrs_banana": {**GOOD, "_annotator_id": "ana", "spans": [span(0, 5, attrs={"kind": "banana"})]},
@@ -122,6 +123,7 @@ def test_messages_name_the_rule(tmp_path):
         "nul_text": "NUL character",
         "deep": "nested too deeply",
         "meta_deep": "nested more than 32 levels",
+        "meta_huge": "meta holds more than 1,000,000 characters",
         "doccano_title_dict": '"title" must be a string, not an object',
         "annotator_esc": "has control characters",
     }

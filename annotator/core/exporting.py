@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from annotator.core.boilerplate import spans_outside_boilerplate_bulk
 from annotator.core.errors import InputError
 from annotator.core.fileio import atomic_output
 from annotator.core.formats.jsonl import ANSWERS, article_record, rejection_record, write_jsonl
@@ -52,6 +53,7 @@ def export_records(
         articles = store.articles_bulk(chunk)
         # offsets and labels are all doccano and CoNLL write: skip full span rows for them
         spans = store.span_triples_bulk(chunk) if minimal else store.spans_bulk(chunk, annotator)
+        spans = spans_outside_boilerplate_bulk(store, chunk, spans)  # #16: none from site furniture
         for article_id in chunk:
             names = by_article.get(article_id) or []
             if status:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from annotator.core import headline
 from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.formats.jsonl import read_jsonl
 from annotator.core.formats.labelmap import apply_model_map, mapped_summary
@@ -83,7 +84,7 @@ def guess_header(text: str, fallback_title: str) -> tuple[str, str | None]:
 
 def read_txt(path: Path) -> list[ArticleIn]:
     text = read_text_file(path)
-    title, published = guess_header(text, path.stem)
+    title, published = headline.title_and_date(text, path.stem)  # #16: headline, not breadcrumb
     return [ArticleIn(text=text, title=title, published=published, meta={"file": path.name})]
 
 
@@ -148,7 +149,7 @@ def read_markdown(path: Path) -> list[ArticleIn]:
         published = parse_date_line(published) or published
     source = fields.pop("source", None)
     if title is None:
-        title, guessed = guess_header(text, path.stem)
+        title, guessed = headline.title_and_date(text, path.stem)
         published = published or guessed
     meta = {"file": path.name, **fields}
     return [ArticleIn(text=text, title=title, published=published, source=source, meta=meta)]

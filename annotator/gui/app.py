@@ -46,6 +46,12 @@ def run(args: argparse.Namespace) -> int:
     screenshot = getattr(args, "screenshot", None)
     if screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from annotator.gui.system_libs import check
+
+    missing = check()
+    if missing:  # one line and exit 2, not Qt's abort with a core dump
+        print(missing, file=sys.stderr)
+        return 2
     from PySide6.QtWidgets import QApplication
 
     from annotator.core.errors import AnnotatorError
@@ -89,7 +95,7 @@ def _screenshot(app, window, out: str, article: int | None) -> int:
     """Render offscreen with the article and its highlights, write the PNG."""
     from annotator.core.errors import InputError
 
-    window.resize(1400, 860)
+    window.resize(1366, 768)  # the README screenshots' size: a common laptop screen
     window.show()
     ids = window.list_model.ids
     if article is not None:

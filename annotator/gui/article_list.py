@@ -17,6 +17,15 @@ from annotator.core.model import ArticleRow
 from annotator.gui.plain import neutral, tip
 
 _ROOT = QModelIndex()
+
+# Qt's roles looked up once: `Qt.DisplayRole` costs microseconds per use in PySide6, and
+# data() is asked thousands of times per redraw
+_DISPLAYROLE = Qt.ItemDataRole.DisplayRole
+_FOREGROUNDROLE = Qt.ItemDataRole.ForegroundRole
+_FONTROLE = Qt.ItemDataRole.FontRole
+_TOOLTIPROLE = Qt.ItemDataRole.ToolTipRole
+_USERROLE = Qt.ItemDataRole.UserRole
+_TEXTALIGNMENTROLE = Qt.ItemDataRole.TextAlignmentRole
 STATUS_TEXT = {"todo": "to do", "in_progress": "in progress", "done": "done", "skipped": "skipped"}
 STATUS_COLOR = {"done": "#2e7d32", "in_progress": "#ef6c00", "skipped": "#757575"}
 
@@ -34,6 +43,13 @@ class ArticleListModel(QAbstractTableModel):
         self._cache: dict[int, ArticleRow] = {}
         self.extra: dict[int, str] = {}  # e.g. disagreement counts in review mode
         self.extra_title = ""
+        self.status_colors = {k: QColor(c) for k, c in STATUS_COLOR.items()}
+
+    def set_theme(self, theme) -> None:
+        """Status colours shaded to stay readable on this theme's rows."""
+        self.status_colors = {k: QColor(theme.label_text(c)) for k, c in STATUS_COLOR.items()}
+        if self.ids:
+            self.dataChanged.emit(self.index(0, 2), self.index(len(self.ids) - 1, 2))
 
     def set_ids(self, ids: list[int]) -> None:
         self.beginResetModel()
@@ -84,16 +100,16 @@ class ArticleListModel(QAbstractTableModel):
             return self.COLUMNS[section] if section < len(self.COLUMNS) else self.extra_title
         return None
 
-    def data(self, index, role=Qt.DisplayRole):
+    def data(self, index, role=_DISPLAYROLE):
         if not index.isValid():
             return None
         col = index.column()
-        if role == Qt.UserRole:
+        if role == _USERROLE:
             return self.ids[index.row()]
-        if role not in (Qt.DisplayRole, Qt.ForegroundRole, Qt.ToolTipRole, Qt.TextAlignmentRole):
+        if role not in (_DISPLAYROLE, _FOREGROUNDROLE, _TOOLTIPROLE, _TEXTALIGNMENTROLE):
             return None
         row = self.row(index.row())
-        if role == Qt.DisplayRole:
+        if role == _DISPLAYROLE:
             if col == 0:
                 return neutral(row.title) or f"Article {row.id}"
             if col == 1:
@@ -103,10 +119,13 @@ class ArticleListModel(QAbstractTableModel):
             if col == 3:
                 return row.span_count
             return self.extra.get(row.id, "")
-        if role == Qt.ForegroundRole and col == 2 and row.status in STATUS_COLOR:
-            return QColor(STATUS_COLOR[row.status])
-        if role == Qt.ToolTipRole and col == 0:
-            return tip(f"{row.title or ''}\n{row.source or ''} · {row.length:,} characters")
-        if role == Qt.TextAlignmentRole and col == 3:
+        if role == _FOREGROUNDROLE and col == 2:
+            return self.status_colors.get(row.status)
+        if role == _TOOLTIPROLE:
+            # any column may elide: the tooltip has it in full
+            text = f"{row.title or f'Article {row.id}'}\n{row.source or ''} · {row.length:,} characters"
+            extra = self.extra.get(row.id, "")
+            return tip(text + (f"\n{self.extra_title}: {extra}" if extra else ""))
+        if role == _TEXTALIGNMENTROLE and col == 3:
             return int(Qt.AlignRight | Qt.AlignVCenter)
         return None

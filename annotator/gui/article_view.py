@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip
 
 from annotator.gui.offsets import OffsetMap
 from annotator.gui.plain import tip
+from annotator.gui.theme import LIGHT, REVIEW_ALPHA, SPAN_ALPHA, SUGGESTION_ALPHA
 
 
 class Mark(NamedTuple):
@@ -49,6 +50,7 @@ class SpanHighlighter(QSyntaxHighlighter):
     def __init__(self, document, colors: dict[str, str]):
         super().__init__(document)
         self.colors = colors
+        self.theme = None  # a gui.theme.Theme, once the window applies one
         self.marks: list[Mark] = []
         self._starts: list[int] = []
         self._max_len = 0
@@ -59,6 +61,11 @@ class SpanHighlighter(QSyntaxHighlighter):
             "label": "#c62828",
             "boundary": "#6a1b9a",
         }
+
+    def set_theme(self, theme) -> None:
+        self.theme = theme
+        self._format_cache.clear()
+        self.rehighlight()
 
     def set_marks(self, marks: list[Mark], redraw: bool = True) -> None:
         self._index(sorted(marks, key=_order))
@@ -109,16 +116,19 @@ class SpanHighlighter(QSyntaxHighlighter):
             return fmt
         fmt = QTextCharFormat()
         color = self.colors.get(label, "#888888")
-        if kind == "span":
-            fmt.setBackground(_color(color, 90))
+        if kind == "boilerplate":  # site furniture: greyed, under everything else
+            fmt.setForeground(_color("#8a8a8a", 255))
+            fmt.setFontItalic(True)
+        elif kind == "span":
+            fmt.setBackground(_color(color, SPAN_ALPHA))
             fmt.setUnderlineStyle(QTextCharFormat.SingleUnderline)
             fmt.setUnderlineColor(QColor(color))
         elif kind == "suggestion":
             fmt.setUnderlineStyle(QTextCharFormat.DashUnderline)
             fmt.setUnderlineColor(QColor(color))
-            fmt.setBackground(_color(color, 28))
+            fmt.setBackground(_color(color, SUGGESTION_ALPHA))
         else:  # review classes
-            fmt.setBackground(_color(self.review_colors.get(kind, color), 70))
+            fmt.setBackground(_color(self.review_colors.get(kind, color), REVIEW_ALPHA))
             fmt.setUnderlineStyle(QTextCharFormat.SingleUnderline)
             fmt.setUnderlineColor(QColor(color))
         if over_suggestion:
@@ -137,7 +147,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         here = [m for m in self.marks[lo:hi] if m.end > block_start]
         suggested = [(m.start, m.end) for m in here if m.kind == "suggestion"]
         # suggestions first, human spans over them, so both stay visible
-        for mark in sorted(here, key=lambda m: m.kind != "suggestion"):
+        for mark in sorted(here, key=lambda m: (m.kind != "boilerplate", m.kind != "suggestion")):
             start = max(mark.start, block_start) - block_start
             end = min(mark.end, block_end) - block_start
             if end <= start:
@@ -202,6 +212,10 @@ class ArticleView(QPlainTextEdit):
         self.selected = None
         self.setExtraSelections([])
 
+    def set_theme(self, theme) -> None:
+        self.highlighter.set_theme(theme)
+        self._reselect()
+
     def set_marks(self, marks: list[Mark]) -> None:
         self.highlighter.set_marks(marks)
         self._reselect()
@@ -217,7 +231,7 @@ class ArticleView(QPlainTextEdit):
 
     def mark_at(self, qt_pos: int) -> Mark | None:
         """The mark under a position: human spans before suggestions, innermost first."""
-        hits = self.highlighter.marks_at(qt_pos)
+        hits = [m for m in self.highlighter.marks_at(qt_pos) if m.kind != "boilerplate"]
         if not hits:
             return None
         hits.sort(key=lambda m: (m.kind == "suggestion", m.end - m.start))
@@ -233,10 +247,11 @@ class ArticleView(QPlainTextEdit):
         cursor.setPosition(mark.start)
         cursor.setPosition(mark.end, QTextCursor.KeepAnchor)
         sel.cursor = cursor
-        color = QColor(self.highlighter.colors.get(mark.label, "#888888"))
-        color.setAlpha(200)
-        sel.format.setBackground(color)
-        sel.format.setForeground(QColor("#ffffff"))
+        label_color = self.highlighter.colors.get(mark.label, "#888888")
+        theme = self.highlighter.theme or LIGHT
+        background, text = theme.selected_mark(label_color)
+        sel.format.setBackground(QColor(background))  # opaque: the text colour is chosen for it
+        sel.format.setForeground(QColor(text))
         sel.format.setProperty(QTextFormat.FullWidthSelection, False)
         self.setExtraSelections([sel])
         if scroll:

@@ -104,11 +104,16 @@ class EditSpan(_Command):
 class AcceptSuggestions(_Command):
     """Accept one suggestion (optionally as another label) or all of an article's."""
 
-    def __init__(self, window, suggestions: list[Suggestion], label: str | None = None):
+    def __init__(
+        self, window, suggestions: list[Suggestion], label: str | None = None, attrs: dict | None = None
+    ):
+        """`label`, `attrs`: the accepted span's label and attributes when they differ from
+        the suggestion's (marking over a suggestion keeps the attributes that still apply)."""
         n = len(suggestions)
         super().__init__(window, "Accept suggestion" if n == 1 else f"Accept {n} suggestions")
         self.suggestions = suggestions
         self.label = label
+        self.attrs = attrs
         self.uuids: list[str] = []
 
     def redo(self):
@@ -116,10 +121,12 @@ class AcceptSuggestions(_Command):
         if not self.uuids:
             spans = store.accept_suggestions(self.w.annotator, self.suggestions)
             self.uuids = [s.uuid for s in spans]
-            if self.label:
+            if self.label or self.attrs is not None:
                 for uid, sug in zip(self.uuids, self.suggestions, strict=True):
-                    if sug.label != self.label:
-                        store.update_span(uid, label=self.label, attrs={})
+                    label = self.label or sug.label
+                    attrs = self.attrs if self.attrs is not None else ({} if label != sug.label else sug.attrs)
+                    if label != sug.label or attrs != sug.attrs:
+                        store.update_span(uid, label=label, attrs=attrs)
         else:
             for uid in self.uuids:
                 store.restore_span(uid)

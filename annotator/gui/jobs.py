@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog
+from PySide6.QtWidgets import QFileDialog
 
 from annotator.core.store import Store
 from annotator.gui.tasks import model_pool, run_in_background, run_with_progress
@@ -63,20 +63,36 @@ class BackgroundJobs:
 
     def suggest_current(self) -> None:
         """Pre-highlight the article on screen in a worker, if the model has not yet."""
+        from annotator.core.nlp import suggest_article
         pipeline = self.pipeline
         if pipeline is None or self.article_id is None:
             return
         if self.store.has_suggestions(self.article_id, pipeline.name, pipeline.version):
             return
         article_id, path = self.article_id, self.store.path
+        text, published = self.article.text, self.article.published
+        if len(text) > 2 * VISIBLE_HEAD:
+            # a long article: its opening screenfuls first, so suggestions appear with the
+            # text rather than after the whole article is through the model
+            head = text[: head_end(text, VISIBLE_HEAD)]
+
+            def head_work(job):
+                if article_id != self.article_id or self.closed:
+                    return None
+                [(_aid, sugs)] = list(pipeline.suggest([(article_id, head, published)]))
+                return article_id, sugs
+
+            def head_done(result):
+                if result is not None and not self.closed and result[0] == self.article_id:
+                    self.show_partial_suggestions(pipeline, result[1])
+
+            run_in_background(head_work, head_done, self.report_error, "suggest the visible part", pool=model_pool())
 
         def work(job):
             if article_id != self.article_id or self.closed:
                 return None  # the annotator has moved on: no use suggesting for an article not shown
             with Store(path, create=False) as store:
-                article = store.article(article_id)
-                [(_aid, sugs)] = list(pipeline.suggest([(article_id, article.text, article.published)]))
-                store.set_suggestions(article_id, pipeline.name, pipeline.version, sugs)
+                suggest_article(store, pipeline, article_id)  # #16: none inside boilerplate
             return article_id
 
         def done(aid):
@@ -86,6 +102,23 @@ class BackgroundJobs:
 
         # one model, one thread: spaCy pipelines are not made to run in two threads at once
         run_in_background(work, done, self.report_error, "suggest", pool=model_pool())
+
+    def show_partial_suggestions(self, pipeline, sugs) -> None:
+        """Show the suggestions for the opening of a long article until the whole run is stored."""
+        if self.review is not None or self.store.has_suggestions(self.article_id, pipeline.name, pipeline.version):
+            return  # the full run landed first: it is what is shown
+        if getattr(self.pipeline, "name", None) != pipeline.name:
+            return
+        unique: dict[tuple, object] = {}
+        for s in sugs:
+            unique.setdefault(s.key, s)
+        self._article_suggestions = ((self.article_id, pipeline.name), unique)
+        self._settled = None
+        self._load_suggestions()
+        self.view.set_marks(self._marks())
+        self._fill_side()
+        self._preselect_suggestion()
+        self.partial_suggestions_shown = len(self.suggestions)  # for tests and the status line
 
     def _long_job(self, title: str, work, done, pool=None):
         """Run work off the GUI thread with a progress dialog and Cancel; errors in a dialog."""
@@ -112,8 +145,12 @@ class BackgroundJobs:
             self.refresh_list()
             if self.article_id is None and self.list_model.ids:
                 self.show_article(self.list_model.ids[0])
-            cancelled = "Import cancelled; the files read before are kept: " if job.cancelled() else ""
-            self.statusBar().showMessage(cancelled + report.summary(), 15000)
+            summary = report.summary()
+            if job.cancelled():
+                message = f"Import cancelled; the files read before are kept: {summary}"
+            else:
+                message = summary[:1].upper() + summary[1:]  # "Imported N article(s), …"
+            self.statusBar().showMessage(message, 15000)
             if report.rejected:
                 self.report_error("Some files were not imported:\n" + "\n".join(map(str, report.rejected)))
 
@@ -121,12 +158,7 @@ class BackgroundJobs:
         return job
 
     def import_files_dialog(self) -> None:
-        from annotator.core.ingest import READERS
-
-        patterns = " ".join(f"*{suffix}" for suffix in READERS)  # every format import reads
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import articles", str(Path.home()), f"Articles ({patterns});;All files (*)"
-        )
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import articles", str(Path.home()), import_filter())
         if paths:
             self.import_paths(paths)
 
@@ -149,15 +181,13 @@ class BackgroundJobs:
 
         return self._long_job("Exporting", work, done)
 
-    def export_dialog(self) -> None:
-        from annotator.core.exporting import FORMATS
+    def export_dialog(self):
+        """File › Export…: the CLI's options (format, annotator or gold, status, rejected, split)."""
+        from annotator.gui.export_dialog import ExportDialog
 
-        fmt, ok = QInputDialog.getItem(self, "Export", "Format:", list(FORMATS), 0, False)
-        if not ok:
-            return
-        out, _ = QFileDialog.getSaveFileName(self, "Export to", str(Path.home() / f"annotations{FORMATS[fmt]}"))
-        if out:
-            self.export_to(out, fmt)
+        self.export_window = ExportDialog(self)
+        self.export_window.show()
+        return self.export_window
 
     def preannotate_project(self) -> object:
         """Suggest spans for every article the model has not seen yet (progress, Cancel)."""
@@ -237,6 +267,26 @@ class BackgroundJobs:
         paths, _ = QFileDialog.getOpenFileNames(self, "Merge projects", str(self.store.path.parent), "Annotator project (*.db)")
         if paths:
             self.merge_paths(paths)
+
+
+VISIBLE_HEAD = 12_000  # characters suggested first in a long article: a few screens
+
+
+def head_end(text: str, size: int) -> int:
+    """Where the opening part of a text ends: at a paragraph (or line) break near `size`."""
+    for sep in ("\n\n", "\n", ". "):
+        cut = text.rfind(sep, size // 2, size)
+        if cut > 0:
+            return cut + len(sep)
+    return size
+
+
+def import_filter() -> str:
+    """The import dialog's filter, from the readers' own table: a new reader appears by itself."""
+    from annotator.core.ingest import READERS
+
+    patterns = " ".join(f"*{suffix}" for suffix in sorted(READERS))
+    return f"Articles ({patterns});;All files (*)"
 
 
 def load_named(store: Store, name: str):

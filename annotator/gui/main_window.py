@@ -9,17 +9,16 @@ store at once, and is announced on the one `changed` signal the views follow.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
-from bisect import insort
+from bisect import bisect_left, insort
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
-    QDockWidget,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
@@ -37,6 +36,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.boilerplate import spans_outside_boilerplate
+from annotator.core.editing import carry_attrs, plan_mark
 from annotator.core.errors import AnnotatorError
 from annotator.core.formats.align import TokenIndex, tokenize
 from annotator.core.model import Span, Status, Suggestion
@@ -46,6 +47,8 @@ from annotator.gui.actions import ActionSpec, action_table
 from annotator.gui.article_list import ArticleListModel
 from annotator.gui.article_view import ArticleView, Mark
 from annotator.gui.commands import Change, suggestion_key
+from annotator.gui.dialogs import tool_dialog
+from annotator.gui.fonts import install_fallback
 from annotator.gui.jobs import BackgroundJobs, default_loader
 from annotator.gui.keys import keep_typing_keys
 from annotator.gui.offsets import OffsetMap
@@ -58,7 +61,15 @@ from annotator.gui.plain import (
     set_plain,
     tip,
 )
+from annotator.gui.prehighlight_commands import (
+    EditBoilerplate,
+    EditHeader,
+    RejectSuggestions,
+    ask_header,
+)
+from annotator.gui.review import KIND_TEXT, review_banner
 from annotator.gui.side_panel import SidePanel
+from annotator.gui.theme import LIGHT, apply_theme, legend_html, review_legend_html
 
 
 class MainWindow(BackgroundJobs, QMainWindow):
@@ -74,6 +85,7 @@ class MainWindow(BackgroundJobs, QMainWindow):
     ):
         """`ask_name`: on a first start (no name given or remembered), ask for one with a dialog,
         or with this function (tests); False takes $ANNOTATOR_NAME or "annotator"."""
+        install_fallback()  # before any widget: Persian and Arabic script everywhere (gui/fonts.py)
         super().__init__()
         self.settings = settings
         self.store = store
@@ -87,6 +99,8 @@ class MainWindow(BackgroundJobs, QMainWindow):
         self.tokens: TokenIndex | None = None
         self.offsets = OffsetMap("")
         self._suggestion_places: tuple[int, set] | None = None
+        self._article_suggestions: tuple[tuple, dict] | None = None  # read once per article, by key
+        self._settled: set | None = None  # places of suggestions settled when last loaded
         self.spans: list[Span] = []
         self.suggestions: list[Suggestion] = []
         self.selected_key: str | None = None
@@ -94,6 +108,7 @@ class MainWindow(BackgroundJobs, QMainWindow):
         self.closed = False
         self._progress = (0, 0)  # done, total: counted when a status changes, not on every key
         self.review = None  # a review.Review while in review mode
+        self.theme = LIGHT  # a gui.theme.Theme: apply_theme sets it
         self.annotator = annotator or self._initial_name(ask_name)
         self._build()
         self.changed.connect(self.after_change)
@@ -201,11 +216,14 @@ class MainWindow(BackgroundJobs, QMainWindow):
             b.clicked.connect(lambda _c=False, n=lab.name: self.apply_label(n))
             bar.addWidget(b)
             self.label_buttons[lab.name] = b
-        bar.addStretch(1)
         self.legend = QLabel("<span style='text-decoration: underline'>solid</span> = your spans, "
                              "<i>dashed</i> = suggestions")  # fmt: skip
-        bar.addWidget(self.legend)
+        self.legend.setWordWrap(True)  # a narrow centre wraps the legend rather than cutting it
+        self.legend.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        bar.addWidget(self.legend, 1)
         cv.addLayout(bar)
+        self.review_banner = review_banner()
+        cv.addWidget(self.review_banner)
         self.view = ArticleView(colors)
         self.view.markClicked.connect(self.on_mark_clicked)
         self.view.describe = self.describe_mark
@@ -222,17 +240,21 @@ class MainWindow(BackgroundJobs, QMainWindow):
         self.splitter.addWidget(centre)
         self.splitter.addWidget(self.side)
         self.splitter.setStretchFactor(1, 1)
+        # no pane squeezes another's text away: each keeps a readable width
+        self.splitter.setChildrenCollapsible(False)
+        metrics = self.fontMetrics()
+        centre.setMinimumWidth(metrics.horizontalAdvance("M" * 24))  # the list's and the table's: their own
         self.splitter.setSizes([330, 700, 370])
         self.setCentralWidget(self.splitter)
 
-        # guidelines dock
-        self.guidelines_dock = QDockWidget("Guidelines", self)
-        self.guidelines_dock.setObjectName("guidelinesDock")
+        # guidelines: a window of their own, so opening them squeezes neither list nor table
         self.guidelines_view = SafeTextBrowser()
         self.guidelines_view.setObjectName("guidelines")
-        self.guidelines_dock.setWidget(self.guidelines_view)
-        self.addDockWidget(Qt.RightDockWidgetArea, self.guidelines_dock)
-        self.guidelines_dock.hide()
+        self.guidelines_view.setOpenExternalLinks(False)
+        self.guidelines_window = tool_dialog(self, "Annotation guidelines", self.guidelines_view, "guidelinesWindow")
+        self.guidelines_window.setAttribute(Qt.WA_DeleteOnClose, False)  # opened again and again
+        self.guidelines_window.finished.connect(lambda _r: self.actions_by_id["guidelines"].setChecked(False))
+        self.guidelines_window.resize(520, 640)
 
         # status bar
         self.setStatusBar(PlainStatusBar())
@@ -272,7 +294,7 @@ class MainWindow(BackgroundJobs, QMainWindow):
                 action.triggered.connect(lambda _c=False, n=name: self.apply_label(n))
             elif spec.handler.startswith("take:"):
                 i = int(spec.handler.split(":", 1)[1])
-                action.triggered.connect(lambda _c=False, i=i: self.review and self.review.take(i))
+                action.triggered.connect(lambda _c=False, i=i: self.take_version(i))
             else:
                 handler = getattr(self, spec.handler)
                 action.triggered.connect(lambda _c=False, h=handler: h())
@@ -408,10 +430,17 @@ class MainWindow(BackgroundJobs, QMainWindow):
         header = self.list_view.horizontalHeader()
         header.setSectionResizeMode(0, header.ResizeMode.Stretch)
         metrics = self.list_view.fontMetrics()
-        samples = ("2025-05-30", "in progress", "Spans", self.list_model.extra_title or "")
+        # the extra column as wide as its longest value among the first rows, within reason
+        # (longer ones elide, their tooltip has them whole): titles keep their room
+        values = itertools.islice(self.list_model.extra.values(), 200)
+        extra = max((str(v) for v in values), key=len, default="")
+        samples = ("2025-05-30", "in progress", "Spans", max(self.list_model.extra_title, extra[:14], key=len))
         for col, sample in zip(range(1, self.list_model.columnCount()), samples, strict=False):
             header.setSectionResizeMode(col, header.ResizeMode.Interactive)
             self.list_view.setColumnWidth(col, metrics.horizontalAdvance(sample) + 18)
+        fixed = sum(self.list_view.columnWidth(c) for c in range(1, self.list_model.columnCount()))
+        # the pane never gets so narrow that titles are cut to a letter or two
+        self.list_view.parentWidget().setMinimumWidth(fixed + metrics.horizontalAdvance("M" * 11) + 40)
         self._select_list_row()
         self.update_status()
 
@@ -463,6 +492,7 @@ class MainWindow(BackgroundJobs, QMainWindow):
         self.article = self.store.article(article_id)
         self.offsets = OffsetMap(self.article.text)
         self._suggestion_places = None
+        self._article_suggestions = None
         self.tokens = None  # tokenised on first need: opening stays fast
         self.selected_key = None
         self._load_marks()
@@ -486,7 +516,7 @@ class MainWindow(BackgroundJobs, QMainWindow):
         status = self.store.status(self.article_id, self.annotator).replace("_", " ")
         self.title_label.setText(
             f"<b style='font-size:14pt'>{rich(self.article.title or 'Untitled')}</b>"
-            f"<br><span style='color:gray'>{rich(meta)}{' · ' if meta else ''}{status}</span>"
+            f"<br><span style='color:{self.theme.muted}'>{rich(meta)}{' · ' if meta else ''}{status}</span>"
         )
 
     def _preselect_suggestion(self) -> None:
@@ -503,29 +533,57 @@ class MainWindow(BackgroundJobs, QMainWindow):
         self._load_suggestions()
 
     def _load_suggestions(self) -> None:
+        """The open suggestions: the article's (read once, kept) less those you settled.
+
+        A suggestion is settled once accepted or rejected, or when one of your spans
+        has its offsets and label; a key press reads only the decisions again, not
+        the article's thousands of suggestions.
+        """
         model = getattr(self.pipeline, "name", None)
-        sugs = self.store.suggestions(self.article_id, self.annotator, model=model)
-        if not sugs and model is not None:
-            sugs = self.store.suggestions(self.article_id, self.annotator)
-        seen, self.suggestions = set(), []
-        for s in sugs:  # several models may propose the same span: show it once
-            if s.key not in seen:
-                seen.add(s.key)
-                self.suggestions.append(s)
+        if self._article_suggestions is None or self._article_suggestions[0] != (self.article_id, model):
+            sugs = self.store.suggestions(self.article_id, model=model)
+            if not sugs and model is not None:
+                sugs = self.store.suggestions(self.article_id)
+            unique: dict[tuple, Suggestion] = {}
+            for s in sugs:  # several models may propose the same span: show it once
+                unique.setdefault(s.key, s)
+            self._article_suggestions = ((self.article_id, model), unique)
+            self._settled = None
+            self.boilerplate = self.store.boilerplate(self.article_id)
+        settled = self.store.decided_places(self.article_id, self.annotator)
+        settled |= {(s.start, s.end, s.label) for s in self.spans}
+        if settled != self._settled:
+            self._settled = settled
+            open_ = [s for k, s in self._article_suggestions[1].items() if k not in settled]
+            self.suggestions = spans_outside_boilerplate(open_, self.boilerplate)  # none in site furniture
+
+    def _reload_suggestions(self) -> tuple[list[Suggestion], list[Suggestion]]:
+        """Load the open suggestions again; (those settled meanwhile, those opened again).
+
+        Both are found from the settled places before and after, a handful,
+        rather than by comparing thousands of suggestions.
+        """
+        before = self._settled or set()
+        self._load_suggestions()
+        after = self._settled or set()
+        every = self._article_suggestions[1] if self._article_suggestions else {}
+        gone = [every[k] for k in after - before if k in every]
+        came = [every[k] for k in before - after if k in every]
+        return gone, came
 
     def _span_marks(self, spans: list[Span]) -> list[Mark]:
         to_qt = self.offsets.to_qt
         return [Mark(to_qt(s.start), to_qt(s.end), s.label, "span", s.uuid) for s in spans]
 
-    def _suggestion_marks(self) -> list[Mark]:
+    def _suggestion_marks(self, suggestions: list[Suggestion] | None = None) -> list[Mark]:
         to_qt = self.offsets.to_qt
         return [
             Mark(to_qt(s.start), to_qt(s.end), s.label, "suggestion", suggestion_key(s))
-            for s in self.suggestions
+            for s in (self.suggestions if suggestions is None else suggestions)
         ]
 
     def _marks(self) -> list[Mark]:
-        marks = self._span_marks(self.spans) + self._suggestion_marks()
+        marks = self._span_marks(self.spans) + self._suggestion_marks() + self._boilerplate_marks()
         if self.review is not None:
             to_qt = self.offsets.to_qt
             for g in self.review.open_groups():
@@ -533,21 +591,26 @@ class MainWindow(BackgroundJobs, QMainWindow):
                 marks.append(Mark(to_qt(g.start), to_qt(g.end), label, g.kind, g.key))
         return marks
 
+    def _boilerplate_marks(self) -> list[Mark]:
+        to_qt = self.offsets.to_qt
+        return [Mark(to_qt(s), to_qt(e), "", "boilerplate", f"bp:{s}:{e}") for s, e in getattr(self, "boilerplate", [])]
+
     def _span_rows(self, spans: list[Span]) -> list[tuple]:
         text = self.article.text
         return [(s.start, 0, s.uuid, s.label, text[s.start : s.end], s.attrs, False) for s in spans]
 
-    def _suggestion_rows(self) -> list[tuple]:
+    def _suggestion_rows(self, suggestions: list[Suggestion] | None = None) -> list[tuple]:
         text = self.article.text
         return [
             (s.start, 1, suggestion_key(s), s.label, text[s.start : s.end], s.attrs, True)
-            for s in self.suggestions
+            for s in (self.suggestions if suggestions is None else suggestions)
         ]
 
     def _fill_side(self) -> None:
         rows = self._span_rows(self.spans) + self._suggestion_rows()
         if self.review is not None:
             rows += self.review.rows(self.article.text)
+            self.review_banner.setText(self.review.banner_text())
         self.side.set_rows(rows)
         self._show_selected()
 
@@ -565,6 +628,7 @@ class MainWindow(BackgroundJobs, QMainWindow):
             return
         if change.spans is None or self.review is not None:
             self._suggestion_places = None
+            self._article_suggestions = None  # new suggestions may have been stored
             self._load_marks()
             self.view.set_marks(self._marks())
             self._fill_side()
@@ -580,10 +644,11 @@ class MainWindow(BackgroundJobs, QMainWindow):
             after = {(s.start, s.end, s.label) for s in fresh}
             marks, rows = self._span_marks(fresh), self._span_rows(fresh)
             if change.suggestions or self._suggested_here(before | after):
-                touched |= {suggestion_key(s) for s in self.suggestions}
-                self._load_suggestions()
-                marks += self._suggestion_marks()
-                rows += self._suggestion_rows()
+                # only the suggestions that opened or settled are redrawn, not all 5,000 of them
+                gone, came = self._reload_suggestions()
+                touched |= {suggestion_key(s) for s in (*gone, *came)}
+                marks += self._suggestion_marks(came)
+                rows += self._suggestion_rows(came)
             self.view.patch_marks(touched, marks)
             self.side.patch_rows(touched, rows)
         self.select_key(self.selected_key, scroll=False)
@@ -613,9 +678,16 @@ class MainWindow(BackgroundJobs, QMainWindow):
         for s in self.spans:
             if s.uuid == key:
                 return s
-        for s in self.suggestions:
-            if suggestion_key(s) == key:
-                return s
+        if key.startswith("sug:"):
+            # suggestions are in text order: bisect to the start instead of scanning thousands
+            _sug, start, end, label = key.split(":", 3)
+            start, end = int(start), int(end)
+            i = bisect_left(self.suggestions, start, key=lambda g: g.start)
+            while i < len(self.suggestions) and self.suggestions[i].start == start:
+                g = self.suggestions[i]
+                if g.end == end and g.label == label:
+                    return g
+                i += 1
         if self.review is not None:
             return self.review.find(key)
         return None
@@ -638,7 +710,10 @@ class MainWindow(BackgroundJobs, QMainWindow):
 
     def _show_selected(self) -> None:
         item = self.selected_item()
-        if item is None or not isinstance(item, Span | Suggestion):
+        if self.review is not None and item is not None and not isinstance(item, Span | Suggestion):
+            kind = KIND_TEXT.get(item.kind, item.kind)
+            self.side.show_versions(f"Versions ({kind})", self.review.versions(item, self.article.text))
+        elif item is None or not isinstance(item, Span | Suggestion):
             self.side.show_attributes(None, {}, editable=False)
         else:
             self.side.show_attributes(item.label, item.attrs, editable=isinstance(item, Span))
@@ -716,21 +791,29 @@ class MainWindow(BackgroundJobs, QMainWindow):
         if rng is not None:
             start, end = rng
             self.view.clear_selection()
-            same = next((s for s in self.spans if s.start == start and s.end == end), None)
-            if same is not None:
-                if same.label != label:
-                    self._push(f"Relabel {label}", [commands.EditSpan(self, same, "", label=label, attrs={})])
-                else:
-                    self.select_key(same.uuid, scroll=False)
-                return
-            add = commands.AddSpan(self, start, end, label, self._default_attrs(start, end, label))
-            self._push(f"Mark {label}", [*self._make_way(start, end, label), add])
+            self._mark(start, end, label)
             return
         item = self.selected_item()
         if isinstance(item, Span) and item.label != label:
-            self._push(f"Relabel {label}", [commands.EditSpan(self, item, "", label=label, attrs={})])
+            attrs = carry_attrs(item.attrs, item.label, label, self.store.scheme)
+            self._push(f"Relabel {label}", [commands.EditSpan(self, item, "", label=label, attrs=attrs)])
         elif isinstance(item, Suggestion):
             self._accept([item], label=label)
+
+    def _mark(self, start: int, end: int, label: str) -> None:
+        """Mark a range: the rule in `core.editing` says what it replaces, keeps or accepts."""
+        plan = plan_mark(start, end, label, self.spans, self.suggestions, self.store.scheme)
+        if plan.existing is not None:
+            self.select_key(plan.existing.uuid, scroll=False)
+            return
+        steps = [commands.RemoveSpan(self, s) for s in plan.remove]
+        if plan.accept is not None:
+            steps.append(commands.AcceptSuggestions(self, [plan.accept], label=label, attrs=plan.attrs))
+        elif plan.relabel is not None:
+            steps.append(commands.EditSpan(self, plan.relabel, "", label=label, attrs=plan.attrs))
+        else:
+            steps.append(commands.AddSpan(self, start, end, label, plan.attrs))
+        self._push(f"Mark {label}", steps)
 
     def _push(self, text: str, steps: list) -> None:
         """One user action is one undo step, however many store writes it makes."""
@@ -742,13 +825,6 @@ class MainWindow(BackgroundJobs, QMainWindow):
         for step in steps:
             self.undo_stack.push(step)
         self.undo_stack.endMacro()
-
-    def _default_attrs(self, start: int, end: int, label: str) -> dict:
-        """Attributes a suggestion at the same place already worked out."""
-        for s in self.suggestions:
-            if s.start == start and s.end == end and s.label == label:
-                return dict(s.attrs)
-        return {}
 
     def _make_way(self, start: int, end: int, label: str) -> list:
         """Spans never overlap unless the scheme allows it: overlapping ones make way."""
@@ -809,9 +885,9 @@ class MainWindow(BackgroundJobs, QMainWindow):
         self._select_next_suggestion(sug.start)
 
     def _select_next_suggestion(self, after: int) -> None:
-        following = [s for s in self.suggestions if s.start >= after]
-        if following:
-            self.select_key(suggestion_key(following[0]))
+        i = bisect_left(self.suggestions, after, key=lambda s: s.start)  # in text order
+        if i < len(self.suggestions):
+            self.select_key(suggestion_key(self.suggestions[i]))
 
     def accept_all(self) -> None:
         """Accept every open suggestion that fits: none over your spans, none over another accepted one."""
@@ -835,6 +911,56 @@ class MainWindow(BackgroundJobs, QMainWindow):
         item = self.selected_item()
         if isinstance(item, Span) and attrs != item.attrs:
             self._push("Edit attributes", [commands.EditSpan(self, item, "", attrs=attrs)])
+
+    # -- pre-highlighting context: boilerplate, rejections in a selection, title and date (#16) --
+
+    ask_header = staticmethod(ask_header)  # tests put a function of their own here
+
+    def toggle_boilerplate(self) -> None:
+        """B: mark the selection as boilerplate, or unmark it when it is boilerplate already."""
+        rng = self.view.selection_range() if self.article_id is not None else None
+        if rng is None or rng[0] >= rng[1]:
+            self.statusBar().showMessage("Select the text to mark or unmark as boilerplate", 3000)
+            return
+        start, end = rng
+        inside = any(s <= start and end <= e for s, e in self.store.boilerplate(self.article_id))
+        self.view.clear_selection()
+        self._push("Unmark boilerplate" if inside else "Mark boilerplate",
+                   [EditBoilerplate(self, start, end, mark=not inside)])  # fmt: skip
+
+    def reject_in_selection(self) -> None:
+        """Shift+X: reject every open suggestion that touches the selection, as one step."""
+        rng = self.view.selection_range() if self.article_id is not None else None
+        if rng is None:
+            self.statusBar().showMessage("Select the text whose suggestions to reject", 3000)
+            return
+        start, end = rng
+        chosen = [s for s in self.suggestions if s.start < end and start < s.end]
+        if not chosen:
+            self.statusBar().showMessage("No open suggestions in the selection", 3000)
+            return
+        self.view.clear_selection()
+        self._push(f"Reject {len(chosen)} suggestion(s)", [RejectSuggestions(self, chosen)])
+
+    def edit_header_dialog(self) -> None:
+        """Article › Edit title and date: the publication date re-resolves the relative dates."""
+        if self.article_id is None:
+            return
+        before = (self.article.title, self.article.published)
+        answer = self.ask_header(self, *before)
+        if answer is None or tuple(answer) == before:
+            return
+        from annotator.core.dates import parse_published
+
+        if answer[1] and parse_published(answer[1]) is None:
+            self.report_error(f"Not a date: {answer[1]!r}. Write the publication date as YYYY-MM-DD.")
+            return
+        self._push("Edit title and date", [EditHeader(self, before, tuple(answer))])
+
+    def header_changed(self, article_id: int) -> None:
+        if article_id == self.article_id:
+            self.article = self.store.article(article_id)
+        self.changed.emit(Change(article_id, None, suggestions=True))
 
     def undo(self) -> None:
         self.undo_stack.undo()
@@ -912,17 +1038,23 @@ class MainWindow(BackgroundJobs, QMainWindow):
         self._annotator_before_review = self.annotator
         self.annotator = GOLD  # edits in review mode are the gold version
         self.actions_by_id["review"].setChecked(True)
-        self.legend.setText("Review: <span style='color:#2e7d32'>agree</span> · <span style='color:#f9a825'>some</span> · "
-                            "<span style='color:#c62828'>label</span> · <span style='color:#6a1b9a'>boundary</span> · "
-                            f"Alt+1..{len(annotators)}: take {', '.join(annotators)}")  # fmt: skip
+        self.review_banner.show()
+        self.legend.setText(review_legend_html(self.theme, self.view.highlighter.review_colors, annotators))
         self._reload()
 
     def leave_review(self) -> None:
         self.annotator = self._annotator_before_review
         self.review = None
+        self.review_banner.hide()
         self.actions_by_id["review"].setChecked(False)
-        self.legend.setText("<span style='text-decoration: underline'>solid</span> = your spans, <i>dashed</i> = suggestions")
+        self.legend.setText(legend_html(self.theme))
         self._reload()
+
+    def take_version(self, index: int) -> None:
+        if self.review is None:
+            self.statusBar().showMessage(f"Alt+{index + 1} takes an annotator's version in review mode (Ctrl+R)", 5000)
+        else:
+            self.review.take(index)
 
     def accept_agreed(self) -> None:
         if self.review is not None:
@@ -967,7 +1099,6 @@ class MainWindow(BackgroundJobs, QMainWindow):
         specs = self.action_table()
         table = QTableWidget(len(specs), 3)
         table.setObjectName("shortcutsTable")
-        table.setWindowTitle("Keyboard shortcuts")
         table.setHorizontalHeaderLabels(["Menu", "Action", "Keys"])
         bold = table.font()
         bold.setBold(True)
@@ -988,38 +1119,44 @@ class MainWindow(BackgroundJobs, QMainWindow):
         table.setEditTriggers(QTableWidget.NoEditTriggers)
         table.resizeColumnsToContents()
         table.horizontalHeader().setStretchLastSection(True)
-        table.resize(620, 700)
-        table.setParent(self, Qt.Dialog)
-        table.setAttribute(Qt.WA_DeleteOnClose)
-        table.show()
-        self.shortcuts_window = table
-        return table
+        dialog = tool_dialog(self, "Keyboard shortcuts", table, "shortcutsWindow")
+        dialog.resize(640, 700)
+        dialog.show()
+        self.shortcuts_window = dialog
+        return dialog
 
-    def show_about(self) -> None:
+    def show_about(self) -> QMessageBox:
         from annotator import __version__
 
         box = message_box(QMessageBox.Information, "About Annotator",
                           f"Annotator {__version__}\nProject: {self.store.path}\nAnnotator: {self.annotator}",
-                          QMessageBox.Ok, self)  # fmt: skip
+                          QMessageBox.Close, self)  # fmt: skip
+        box.setObjectName("aboutBox")
+        box.setEscapeButton(QMessageBox.Close)
         box.setAttribute(Qt.WA_DeleteOnClose)
         box.open()
+        self.about_box = box
+        return box
 
     def toggle_guidelines(self) -> None:
-        self.guidelines_dock.setVisible(not self.guidelines_dock.isVisible())
-        self.actions_by_id["guidelines"].setChecked(self.guidelines_dock.isVisible())
+        if self.guidelines_window.isVisible():
+            self.guidelines_window.close()
+        else:
+            if not self.guidelines_window.property("placed"):
+                # beside the window's right edge where the screen allows, never over the text
+                geo = self.frameGeometry()
+                self.guidelines_window.move(geo.right() - self.guidelines_window.width() - 20, geo.top() + 60)
+                self.guidelines_window.setProperty("placed", True)
+            self.guidelines_window.show()
+            self.guidelines_window.raise_()
+        self.actions_by_id["guidelines"].setChecked(self.guidelines_window.isVisible())
 
     def toggle_theme(self) -> None:
         dark = self.settings.value("theme", "light") != "dark"
         self.apply_theme("dark" if dark else "light")
 
     def apply_theme(self, theme: str) -> None:
-        app = QApplication.instance()
-        if theme == "dark":
-            import qdarkstyle
-
-            app.setStyleSheet(qdarkstyle.load_stylesheet(qt_api="pyside6"))
-        else:
-            app.setStyleSheet("")
+        apply_theme(self, theme)  # gui/theme.py: every colour that carries text, readable in both
         self.settings.setValue("theme", theme)
         self.actions_by_id["dark"].setChecked(theme == "dark")
 

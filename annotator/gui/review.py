@@ -9,7 +9,7 @@ Also the agreement dashboard: per-label figures and a painted bar chart.
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -27,7 +27,9 @@ from annotator.core.agreement import (
     disagreements,
 )
 from annotator.core.model import GOLD
+from annotator.gui.dialogs import close_buttons
 from annotator.gui.plain import neutral, rich
+from annotator.gui.side_panel import span_details
 
 KIND_TEXT = {"agree": "all agree", "partial": "some", "label": "label conflict", "boundary": "boundary conflict"}
 
@@ -67,20 +69,63 @@ class Review:
         counts = disagreement_counts(self.w.store, article_ids, self.annotators)
         return {aid: str(n) for aid, n in counts.items()}
 
+    def banner_text(self) -> str:
+        """What the review banner above the text says: the mode, who, and this article's state."""
+        names = ", ".join(f"Alt+{i} {n}" for i, n in enumerate(self.annotators, 1))
+        open_ = self.open_groups()
+        disputed = sum(1 for g in open_ if g.kind != "agree")
+        if not self.groups:
+            here = "nobody marked anything in this article"
+        elif open_:
+            # the same count as the list's Disagreements column, and the agreed ones besides
+            here = (f"{disputed} disagreement(s) and {len(open_) - disputed} agreed span(s) to settle here "
+                    "(Tab walks them, Ctrl+Shift+G accepts the agreed)")  # fmt: skip
+        else:
+            here = "every group in this article is settled in gold"
+        return neutral(f"REVIEW MODE — edits go to gold, as {self.reviewer} · {names} · {here} · Ctrl+R leaves")
+
+    def versions(self, group: Disagreement, text: str) -> list[tuple[str, str]]:
+        """Each annotator's version of a group in full, for the comparison beside the table."""
+        out = []
+        for i, name in enumerate(self.annotators, 1):
+            spans = group.versions.get(name, [])
+            if not spans:
+                out.append((f"Alt+{i} {name}", "nothing marked here"))
+                continue
+            lines = []
+            for s in spans:
+                details = span_details(s.attrs)
+                lines.append(f"{s.label} “{text[s.start:s.end]}”" + (f" · {details}" if details else ""))
+            out.append((f"Alt+{i} {name}", "\n".join(lines)))
+        return out
+
     def take(self, index: int) -> None:
-        """Gold takes annotator number `index` (0-based) of the selected or first open group."""
+        """Gold takes annotator number `index` (0-based) of the selected or first open group.
+
+        A key that can do nothing says why in the status bar.
+        """
+        say = self.w.statusBar().showMessage
         if index >= len(self.annotators):
+            say(f"Alt+{index + 1}: only {len(self.annotators)} annotator(s) are compared "
+                f"({', '.join(self.annotators)})", 5000)  # fmt: skip
             return
+        name = self.annotators[index]
         group = self.w.selected_item()
         if not isinstance(group, Disagreement):
             open_ = self.open_groups()
             if not open_:
+                say("No open disagreement in this article: nothing to take", 5000)
                 return
             group = open_[0]
+        if not group.versions.get(name):
+            say(f"{name} marked nothing here, so there is nothing to take; "
+                "take another version, or select the text and mark gold yourself", 8000)  # fmt: skip
+            return
         adjudicate(self.w.store, self.w.article_id, group, self.annotators[index], self.reviewer)
         self.w.undo_stack.clear()  # adjudication is recorded in gold; undo starts afresh
         self.w.after_change(self.w.article_id)
         following = self.open_groups()
+        say(f"Gold takes {name}'s version" + ("" if following else "; no disagreement left here"), 4000)
         if following:
             self.w.select_key(following[0].key)
 
@@ -105,7 +150,8 @@ class BarChart(QWidget):
         margin, label_h = 30, 22
         n = max(len(self.values), 1)
         slot = (w - 2 * margin) / n
-        p.setPen(QColor("#888888"))
+        # figures and names in the theme's text colour (readable in light and dark)
+        p.setPen(self.palette().color(QPalette.WindowText))
         p.drawLine(margin, h - label_h, w - margin, h - label_h)
         for i, (name, value) in enumerate(self.values.items()):
             x = margin + i * slot + slot * 0.2
@@ -154,9 +200,28 @@ def dashboard(parent, result: dict, colors: dict[str, str]) -> QDialog:
     chart.setObjectName("agreementChart")
     layout.addWidget(QLabel("Krippendorff's α per label"))
     layout.addWidget(chart)
+    layout.addWidget(close_buttons(dlg))
+    dlg.setObjectName("dashboard")
     dlg.resize(720, 520)
     dlg.table, dlg.chart = table, chart
     return dlg
 
 
 __all__ = ["Review", "dashboard", "GOLD"]
+
+
+def review_banner() -> QLabel:
+    """A coloured bar above the text while review mode is on: the mode is seen in the window itself."""
+    banner = QLabel()
+    banner.setObjectName("reviewBanner")
+    banner.setTextFormat(Qt.PlainText)
+    banner.setWordWrap(True)
+    # its own colours in both themes: white on deep purple, 9.8:1
+    banner.setStyleSheet(f"QLabel#reviewBanner {{ background: {BANNER_BG}; color: {BANNER_FG};"
+                         " padding: 5px 10px; border-radius: 3px; font-weight: 600; }")  # fmt: skip
+    banner.setToolTip("Review mode: compare annotators and adjudicate into gold (Ctrl+R leaves)")
+    banner.hide()
+    return banner
+
+
+BANNER_BG, BANNER_FG = "#4a148c", "#ffffff"

@@ -26,6 +26,15 @@ from annotator.gui.plain import neutral, tip
 
 _ROOT = QModelIndex()
 
+# Qt's roles looked up once: `Qt.DisplayRole` costs microseconds per use in PySide6, and
+# data() is asked thousands of times per redraw
+_DISPLAYROLE = Qt.ItemDataRole.DisplayRole
+_FOREGROUNDROLE = Qt.ItemDataRole.ForegroundRole
+_FONTROLE = Qt.ItemDataRole.FontRole
+_TOOLTIPROLE = Qt.ItemDataRole.ToolTipRole
+_USERROLE = Qt.ItemDataRole.UserRole
+_TEXTALIGNMENTROLE = Qt.ItemDataRole.TextAlignmentRole
+
 
 def _row_order(row: tuple) -> tuple:
     return row[:3]
@@ -43,9 +52,16 @@ class SpanTableModel(QAbstractTableModel):
     def __init__(self, scheme: LabelScheme, parent=None):
         super().__init__(parent)
         self.rows: list[tuple] = []
-        self.colors = {lab.name: QColor(lab.color) for lab in scheme.labels}
+        self.label_colors = {lab.name: lab.color for lab in scheme.labels}
+        self.colors = {name: QColor(c) for name, c in self.label_colors.items()}
         self.italic = QFont()
         self.italic.setItalic(True)
+
+    def set_theme(self, theme) -> None:
+        """Label names in their colour, shaded to stay readable on this theme's rows."""
+        self.colors = {name: QColor(theme.label_text(c)) for name, c in self.label_colors.items()}
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 0))
 
     def replace(self, rows) -> None:
         self.beginResetModel()
@@ -78,19 +94,24 @@ class SpanTableModel(QAbstractTableModel):
             return self.HEADERS[section]
         return None
 
-    def data(self, index, role=Qt.DisplayRole):
+    def data(self, index, role=_DISPLAYROLE):
         _start, _order, _key, label, text, details, suggestion = self.rows[index.row()]
         col = index.column()
-        if role == Qt.DisplayRole:
+        if role == _DISPLAYROLE:
             if col == 0:
                 return neutral(label) + (" ?" if suggestion else "")
             return neutral(text.replace("\n", " ") if col == 1 else span_details(details))
-        if role == Qt.ForegroundRole and col == 0:
+        if role == _FOREGROUNDROLE and col == 0:
             return self.colors.get(label)
-        if role == Qt.FontRole and suggestion and col == 1:
+        if role == _FONTROLE and suggestion and col == 1:
             return self.italic
-        if role == Qt.ToolTipRole:
-            return "suggestion: Enter/A accepts, X rejects" if suggestion else "your span: Delete removes"
+        if role == _TOOLTIPROLE:
+            # a cell may elide: its tooltip says it all
+            hint = "suggestion: Enter/A accepts, X rejects" if suggestion else "your span: Delete removes"
+            if isinstance(details, dict) and details and all(isinstance(v, str) for v in details.values()):
+                hint = "review: Alt+1… takes a version"
+            more = span_details(details)
+            return tip(f"{label}: {text}" + (f"\n{more}" if more else "") + f"\n{hint}")
         return None
 
 
@@ -118,6 +139,9 @@ class SidePanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.Interactive)
         self.table.setColumnWidth(0, self.fontMetrics().horizontalAdvance("AGREEMENT ?") + 14)
         self.table.setColumnWidth(2, 110)
+        self.table.horizontalHeader().setTextElideMode(Qt.ElideRight)
+        # the panel keeps room for the Text column: label and details never squeeze it to a letter
+        self.setMinimumWidth(self.table.columnWidth(0) + 110 + self.fontMetrics().horizontalAdvance("M" * 10) + 40)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.table.setToolTip("Spans (solid) and suggestions (dashed) of this article; click to jump")
@@ -201,6 +225,20 @@ class SidePanel(QWidget):
             self.form.addRow(plain_label(name), editor)
         self._loading = False
 
+    def show_versions(self, title: str, versions: list[tuple[str, str]]) -> None:
+        """Review: each annotator's version of the selected group, in full and as plain text."""
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.editors = {}
+        self.box.setTitle(title)
+        for who, version in versions:
+            name = plain_label(who)
+            value = plain_label(version)  # text from a file is never rich text
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextSelectableByMouse)
+            value.setObjectName("version")
+            self.form.addRow(name, value)
+
     def current_attrs(self) -> dict:
         """The attributes to store: a field whose text breaks the scheme keeps its stored value.
 
@@ -211,6 +249,9 @@ class SidePanel(QWidget):
         self.problems = {}
         for name, editor in self.editors.items():
             value = editor.currentText() if isinstance(editor, QComboBox) else editor.text().strip()
+            stored = self._attrs.get(name, "")
+            if value == neutral(stored).strip():
+                value = stored  # not edited: shown without bidi controls, kept as it was
             problem = self.scheme.attribute_problem(self._label, name, value) if self._label else None
             self._mark(name, editor, problem)
             if problem:

@@ -121,6 +121,12 @@ def run_with_progress(
     dialog.setAutoReset(False)
 
     def finish(callback, value):
+        # QProgressDialog's closeEvent emits `canceled`: unhook it first, or every job
+        # that ends would look cancelled to the code that reports it
+        try:
+            dialog.canceled.disconnect(job.cancel)
+        except (RuntimeError, TypeError):
+            pass
         dialog.close()
         dialog.deleteLater()
         if callback:

@@ -22,7 +22,7 @@ from annotator.core.errors import InputError
 from annotator.core.formats.jsonio import dumps
 from annotator.core.model import ArticleIn, SpanIn
 from annotator.core.textio import newline_offset_map, normalize_newlines
-from annotator.core.validate import check_json_value, check_offset, check_string, optional_text
+from annotator.core.validate import check_offset, optional_text
 
 LABEL_KEYS = ("label", "labels", "entities")
 META_KEYS = ("title", "source", "published", "article_id")
@@ -85,14 +85,12 @@ def doccano_to_article(obj: dict[str, Any], path: str, line: int) -> ArticleIn:
         if mapping:
             start, end = mapping[start], mapping[end]
         spans.append(SpanIn(start, end, label))
-    check_string(text, '"text"', path, line, limit=len(text))
     annotator = obj.get("annotator") or obj.get("_annotator_id")
     if isinstance(annotator, int) and not isinstance(annotator, bool):
         annotator = str(annotator)  # doccano's user ids are numbers
     if annotator is not None and not isinstance(annotator, str):
         raise InputError('"annotator" must be a string or a user id', path, line)
     meta = {k: v for k, v in obj.items() if k not in (*LABEL_KEYS, "text", "annotator", "title", "source", "published", "article_id", "id")}
-    check_json_value(meta, "the record's other fields", path, line)
     return ArticleIn(
         text=normalize_newlines(text) if mapping else text,
         title=optional_text(obj.get("title"), '"title"', path, line),

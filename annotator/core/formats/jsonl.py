@@ -36,7 +36,7 @@ from annotator.core.formats.doccano import doccano_to_article, is_doccano
 from annotator.core.formats.jsonio import dumps, iter_json_lines
 from annotator.core.model import Article, ArticleIn, Span, SpanIn, Status
 from annotator.core.textio import newline_offset_map, normalize_newlines
-from annotator.core.validate import check_json_value, check_offset, check_string, optional_text
+from annotator.core.validate import check_offset, optional_text
 
 __all__ = ["dumps", "iter_json_lines"]  # re-exported: older callers import them from here
 
@@ -178,11 +178,9 @@ def record_to_article(obj: Any, path: str, line: int, session_prefix: str = "") 
     text = obj.get("text")
     if not isinstance(text, str) or not text.strip():
         raise InputError('missing or empty "text"', path, line)
-    check_string(text, '"text"', path, line, limit=len(text))
     meta = obj.get("meta") or {}
     if not isinstance(meta, dict):
         raise InputError('"meta" must be an object', path, line)
-    check_json_value(meta, '"meta"', path, line)
     meta = dict(meta)
     mapping = newline_offset_map(text)
     clean = normalize_newlines(text) if mapping else text
