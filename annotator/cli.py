@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator import __version__
-from annotator.core.errors import AnnotatorError, InputError
+from annotator.core.errors import AnnotatorError, InputError, storage_error
 from annotator.core.fileio import atomic_output
 
 # -- helpers shared by commands ----------------------------------------------
@@ -311,6 +311,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
                 failed += 1
             else:
                 echo(result.summary(), err=True)
+                for line in result.details():
+                    echo(f"  {line}", err=True)
             bar.update(1)
     return 2 if failed else 0
 
@@ -366,16 +368,24 @@ def cmd_assign(args: argparse.Namespace) -> int:
             seed=args.seed,
             only_status=args.only_status,
             progress=lambda i, n, name: bar.update(1),
+            new_round=args.new_round,
         )
     print_table(
         ["annotator", "articles", "characters", "overlap"],
         [list(r.values()) for r in plan.rows()],
     )
-    echo(
-        f"wrote {len(plan.packs)} pack(s) to {args.out_dir}; "
-        f"{len(plan.overlap)} article(s) shared for agreement",
-        err=True,
-    )
+    if plan.repeated:
+        echo(
+            f"round {plan.round} was handed out already; nothing written "
+            "(--new-round hands out the articles nobody has yet)",
+            err=True,
+        )
+    else:
+        echo(
+            f"round {plan.round}: wrote {len(plan.written)} pack(s) to {args.out_dir}; "
+            f"{len(plan.overlap)} article(s) shared for agreement",
+            err=True,
+        )
     return 0
 
 
@@ -506,6 +516,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="hand out only articles every annotator has at this status",
     )
     p.add_argument("--out-dir", required=True, metavar="PACKS/", help="folder for the pack files")
+    p.add_argument(
+        "--new-round", action="store_true",
+        help="hand out, in new packs, the articles nobody has yet (without it a re-run writes nothing new)",
+    )  # fmt: skip
 
     return parser
 
@@ -524,6 +538,10 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:
+        storage = storage_error(exc, getattr(args, "db", None))
+        if storage is not None:  # a full disk or a read-only file is the user's to fix, not a bug
+            echo(f"annotator: error: {storage}", err=True)
+            return storage.exit_code
         if os.environ.get("ANNOTATOR_DEBUG"):
             raise
         echo(

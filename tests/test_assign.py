@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
 
 import pytest
 from conftest import run_cli
 
 from annotator.core.assign import assign, plan
 from annotator.core.errors import InputError
-from annotator.core.model import Suggestion
+from annotator.core.model import ArticleIn, Suggestion
 from annotator.core.store import Store
 
 
@@ -95,9 +102,10 @@ def test_packs_carry_articles_scheme_and_suggestions_but_no_work(tmp_path):
 def test_existing_pack_is_never_overwritten(tmp_path):
     lead = make_lead(tmp_path / "lead.db", n=6)
     assign(lead, ["ana", "ben"], tmp_path / "packs", seed=1)
+    lead.import_articles([ArticleIn(text="A new story about Kabul and Beijing.")], None)
     before = (tmp_path / "packs" / "ana.db").read_bytes()
     with pytest.raises(InputError):
-        assign(lead, ["ana", "ben"], tmp_path / "packs", seed=1)
+        assign(lead, ["ana", "ben"], tmp_path / "packs", seed=1, new_round=True)
     assert (tmp_path / "packs" / "ana.db").read_bytes() == before
     lead.close()
 
@@ -108,7 +116,7 @@ def test_reassigning_hands_out_only_what_is_not_done_and_never_twice(tmp_path):
     done = first.packs["ana"][:5]
     for aid in done:
         lead.set_status(aid, "ana", "done")  # as if ana's pack came back
-    second = assign(lead, ["ana", "ben", "cai"], tmp_path / "round2", overlap=0.2, seed=1)
+    second = assign(lead, ["ana", "ben", "cai"], tmp_path / "round2", overlap=0.2, seed=1, new_round=True)
     handed = set(itertools.chain.from_iterable(second.packs.values()))
     assert not handed & set(done)
     for name in ("ana", "ben"):
@@ -162,3 +170,113 @@ def test_assign_dialog_previews_then_writes(tmp_path, qtbot):
     dialog.close()
     w.close()
     lead.close()
+
+
+# -- idempotent, safe names, and a kill -9 at any moment ----------------------------------
+
+
+def pack_contents(path) -> set[str]:
+    with Store(path, create=False) as pack:
+        return {pack.article(i).hash for i in pack.article_ids()}
+
+
+def test_running_assign_twice_hands_nothing_out_again(tmp_path):
+    lead = make_lead(tmp_path / "lead.db", n=20)
+    first = assign(lead, ["ana", "ben"], tmp_path / "packs", overlap=0.2, seed=4)
+    again = assign(lead, ["ana", "ben", "cai"], tmp_path / "packs", overlap=0.2, seed=4)
+    assert again.repeated and again.written == [] and again.packs == first.packs
+    assert sorted(p.name for p in (tmp_path / "packs").iterdir()) == ["ana.db", "ben.db"]
+    assert {n: s["assigned"] for n, s in lead.assignment_stats().items()} == {n: len(i) for n, i in first.packs.items()}
+    lead.close()
+    r = run_cli("assign", "--db", str(tmp_path / "lead.db"), "--annotators", "ana,ben", "--seed", "4",
+                "--out-dir", str(tmp_path / "packs"))  # fmt: skip
+    assert r.returncode == 0 and "nothing written" in r.stderr and "--new-round" in r.stderr
+
+
+def test_pack_file_names_stay_inside_the_out_dir(tmp_path):
+    lead = make_lead(tmp_path / "lead.db", n=8)
+    names = ["../../x", "/etc/passwd", "CON", ".hidden", "Ana", "ana", "a b/c"]
+    result = assign(lead, names, tmp_path / "out" / "packs", overlap=0, seed=1)
+    files = sorted(p.name for p in (tmp_path / "out" / "packs").iterdir())
+    assert len(files) == len(names) == len(result.written)
+    assert all((tmp_path / "out" / "packs" / f).is_file() for f in files)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["packs"]
+    assert not (tmp_path / "x.db").exists() and not any(f.startswith(".") for f in files)
+    for rec in lead.pack_records():
+        with Store(rec["path"], create=False) as pack:
+            assert pack.setting("pack")["annotator"] == rec["annotator"]
+    lead.close()
+
+
+def test_a_pack_written_but_not_marked_is_recognised_on_the_rerun(tmp_path):
+    """The narrowest window of a kill: after the rename, before the lead marks the pack written."""
+    lead = make_lead(tmp_path / "lead.db", n=10)
+    lead.record_round({"ana": (str(tmp_path / "packs" / "ana.db"), [1, 2, 3])}, set())
+    (tmp_path / "packs").mkdir()
+    lead.write_pack(tmp_path / "packs" / "ana.db", "ana", [1, 2, 3], round=1)
+    before = (tmp_path / "packs" / "ana.db").stat().st_mtime_ns
+    result = assign(lead, ["ana"], tmp_path / "packs", overlap=0)
+    assert result.written == [] and lead.pending_packs() == []
+    assert (tmp_path / "packs" / "ana.db").stat().st_mtime_ns == before
+    lead.close()
+
+
+def _check_consistent(lead_path, out_dir, *, finished: bool) -> dict[str, set[str]]:
+    """Every pack on disk is recorded and complete; once finished, every record is a pack on disk."""
+    with Store(lead_path, create=False) as lead:
+        records = {r["path"]: r for r in lead.pack_records()}
+        hashes = {}
+        for path in sorted(out_dir.glob("*.db")) if out_dir.exists() else []:
+            rec = records.get(str(path))
+            assert rec is not None, f"{path.name} written but not recorded"
+            ids = lead.round_assignments(rec["round"])[0][rec["annotator"]]
+            assert pack_contents(path) == {lead.article(i).hash for i in ids}
+            hashes[rec["annotator"]] = pack_contents(path)
+        if finished:
+            assert all(r["state"] == "written" and os.path.exists(p) for p, r in records.items())
+            assert not [p for p in out_dir.iterdir() if p.name.startswith(".")]
+    return hashes
+
+
+@pytest.mark.timeout(300)
+def test_kill_9_at_any_moment_of_assign_leaves_records_and_packs_a_rerun_completes(tmp_path):
+    master = tmp_path / "master.db"
+    with Store(master) as store:
+        body = "Kabul and Beijing signed a mining contract, officials said on Tuesday. " * 40
+        store.import_articles([ArticleIn(text=f"Article {i}. {body}") for i in range(700)], None)
+    names = "ana,ben,cai,dev,eli,fay"
+    args = ["--annotators", names, "--overlap", "0.2", "--seed", "9"]
+    shutil.copy(master, tmp_path / "ref.db")
+    assert run_cli("assign", "--db", str(tmp_path / "ref.db"), *args, "--out-dir", str(tmp_path / "ref")).returncode == 0
+    expected = _check_consistent(tmp_path / "ref.db", tmp_path / "ref", finished=True)
+
+    def first_part(out):
+        return out.exists() and any(p.name.endswith(".part") for p in out.iterdir())
+
+    def packs_on_disk(n):
+        return lambda out: out.exists() and len(list(out.glob("*.db"))) >= n
+
+    points = [("folder made", lambda out: out.exists()), ("first pack being written", first_part),
+              ("one pack renamed", packs_on_disk(1)), ("three packs", packs_on_disk(3)),
+              ("five packs", packs_on_disk(5))]  # fmt: skip
+    killed = []
+    for k, (what, condition) in enumerate(points):
+        lead, out = tmp_path / f"lead{k}.db", tmp_path / f"packs{k}"
+        shutil.copy(master, lead)
+        proc = subprocess.Popen([sys.executable, "-m", "annotator", "assign", "--db", str(lead), *args,
+                                 "--out-dir", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and not condition(out) and time.monotonic() < deadline:
+            time.sleep(0.001)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        killed.append((what, proc.returncode == -signal.SIGKILL, len(list(out.glob("*.db"))) if out.exists() else 0))
+        _check_consistent(lead, out, finished=False)  # consistent at the moment of the kill
+        r = run_cli("assign", "--db", str(lead), *args, "--out-dir", str(out))
+        assert r.returncode == 0, r.stderr
+        assert _check_consistent(lead, out, finished=True) == expected  # the same packs as a run never killed
+        conn = sqlite3.connect(lead)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        conn.close()
+    print("kill -9 during assign (point, killed mid-run, packs on disk at the kill):", killed)
+    assert sum(k[1] for k in killed) >= 3  # most kills landed while assign was still running

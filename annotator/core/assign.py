@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.errors import InputError
 from annotator.core.model import GOLD
-from annotator.core.store import Store
+from annotator.core.store import Store, read_pack_info
 
 
 @dataclass
@@ -112,6 +113,76 @@ def candidates(store: Store, only_status: str | None = None) -> dict[int, int]:
     return store.assignable_articles(only_status)
 
 
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+def safe_file_name(name: str) -> str:
+    """A file name stem for an annotator's pack: no folders, no dots in front, nothing reserved."""
+    stem = re.sub(r"[^\w.-]+", "_", name).strip("._")[:80] or "annotator"
+    return f"_{stem}" if stem.lower().split(".")[0] in _RESERVED else stem
+
+
+def pack_paths(out: Path, names: Sequence[str]) -> dict[str, Path]:
+    """One pack file per annotator, inside OUT, names distinct even on case-blind file systems."""
+    taken: set[str] = set()
+    paths = {}
+    root = out.resolve()
+    for name in names:
+        stem = safe_file_name(name)
+        candidate, n = stem, 1
+        while candidate.lower() in taken:
+            n += 1
+            candidate = f"{stem}-{n}"
+        taken.add(candidate.lower())
+        path = out / f"{candidate}.db"
+        if path.resolve().parent != root:  # cannot happen with the names above; never write elsewhere
+            raise InputError(f"annotator name {name!r} does not give a file name inside the pack folder", str(out))
+        paths[name] = path
+    return paths
+
+
+@dataclass
+class AssignResult(Plan):
+    """A plan as handed out: which round, and whether this run wrote anything."""
+
+    round: int = 0
+    written: list[str] = field(default_factory=list)
+    repeated: bool = False
+
+
+def _recorded(store: Store, round: int, written: list[str], repeated: bool) -> AssignResult:
+    packs, overlap = store.round_assignments(round)
+    lengths = store.article_lengths({a for ids in packs.values() for a in ids})
+    return AssignResult(packs, overlap, lengths, round=round, written=written, repeated=repeated)
+
+
+def _is_our_pack(store: Store, path: Path, record: dict) -> bool:
+    """The file at PATH is the pack this record describes (written before a kill, not yet marked)."""
+    info = read_pack_info(path)
+    return info is not None and (
+        info.get("lead_project_id"), info.get("annotator"), info.get("round"), info["article_count"]
+    ) == (store.setting("project_id"), record["annotator"], record["round"], record["articles"])
+
+
+def _write_pending(store: Store, progress: Callable[[int, int, str], None] | None) -> list[str]:
+    """Write the packs recorded but not yet written; a re-run after a kill ends here too."""
+    pending = store.pending_packs()
+    written = []
+    for i, record in enumerate(pending):
+        path = Path(record["path"])
+        ids = store.round_assignments(record["round"])[0].get(record["annotator"], [])
+        if path.exists():
+            if not _is_our_pack(store, path, record):
+                raise InputError("exists already and is not the pack recorded for it; move it away", str(path))
+        else:
+            store.write_pack(path, record["annotator"], ids, round=record["round"])
+            written.append(str(path))
+        store.mark_pack_written(record["round"], record["annotator"])
+        if progress:
+            progress(i + 1, len(pending), record["annotator"])
+    return written
+
+
 def assign(
     store: Store,
     annotators: Sequence[str],
@@ -122,8 +193,22 @@ def assign(
     seed: int = 0,
     only_status: str | None = None,
     progress: Callable[[int, int, str], None] | None = None,
-) -> Plan:
-    """Plan, then write one pack per annotator and record the assignments in the lead project."""
+    new_round: bool = False,
+) -> AssignResult:
+    """Plan, record the round in the lead project, then write one pack per annotator.
+
+    Idempotent: a re-run finishes a round a kill interrupted and otherwise hands
+    out nothing again; `new_round` hands out the articles nobody has yet. The
+    round is recorded before any pack is written and each pack is written under a
+    temporary name and renamed, so a kill at any moment leaves records a re-run repairs.
+    """
+    plan({}, annotators, overlap=overlap, per_article=per_article)  # bad arguments fail even on a re-run
+    if store.pending_packs():
+        round_ = store.pending_packs()[0]["round"]
+        return _recorded(store, round_, _write_pending(store, progress), False)
+    last = store.assignment_round()
+    if last and not new_round:
+        return _recorded(store, last, [], True)
     out = Path(out_dir)
     the_plan = plan(
         candidates(store, only_status),
@@ -137,10 +222,11 @@ def assign(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"cannot create the pack folder ({exc.strerror})", str(out)) from None
-    total = len(the_plan.packs)
-    for i, (name, ids) in enumerate(the_plan.packs.items()):
-        store.write_pack(out / f"{name}.db", name, ids)
-        store.record_assignments(name, ids, the_plan.overlap, str(out / f"{name}.db"))
-        if progress:
-            progress(i + 1, total, name)
-    return the_plan
+    paths = pack_paths(out, list(the_plan.packs))
+    for path in paths.values():
+        if path.exists():
+            raise InputError("exists already; merge it back first or choose another --out-dir", str(path))
+    number = store.record_round(
+        {name: (str(paths[name]), ids) for name, ids in the_plan.packs.items()}, the_plan.overlap
+    )
+    return _recorded(store, number, _write_pending(store, progress), False)

@@ -12,21 +12,25 @@ version, raises ProjectError before anything touches the file.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import sqlite3
 import uuid as uuidlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-from annotator.core.errors import InputError, ProjectError
+from annotator.core import clock
+from annotator.core.clock import LEGACY_NODE
+from annotator.core.errors import InputError, ProjectError, storage_error
 from annotator.core.model import (
     Article,
     ArticleIn,
@@ -39,7 +43,6 @@ from annotator.core.model import (
 from annotator.core.paths import resource
 
 APPLICATION_ID = 0x414E4E54  # "ANNT" in the SQLite header marks our files
-SQLITE_MAGIC = b"SQLite format 3\x00"
 MAX_ARTICLE_CHARS = 2_000_000
 
 migrations = Migrations("annotator")
@@ -170,33 +173,165 @@ def m003_token_cache(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m004_clock(db: sqlite_utils.Database) -> None:
+    # A hybrid logical clock per file and a version vector per row (see core/clock.py);
+    # rows written before it get their wall time as the stamp of a shared "legacy" node.
+    stamp = "CAST(round((julianday(updated_at) - 2440587.5) * 86400000.0) AS INTEGER) * 1000"
+    db.executescript(
+        f"""
+        CREATE TABLE clock (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            last INTEGER NOT NULL,
+            node TEXT NOT NULL,
+            file TEXT NOT NULL DEFAULT ''
+        );
+        ALTER TABLE spans ADD COLUMN hlc INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE spans ADD COLUMN vv TEXT NOT NULL DEFAULT '{{}}';
+        ALTER TABLE status ADD COLUMN hlc INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE status ADD COLUMN vv TEXT NOT NULL DEFAULT '{{}}';
+        ALTER TABLE decisions ADD COLUMN hlc INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE decisions ADD COLUMN vv TEXT NOT NULL DEFAULT '{{}}';
+        ALTER TABLE decisions ADD COLUMN cleared_at TEXT;
+        UPDATE spans SET hlc = COALESCE({stamp}, 0);
+        UPDATE status SET hlc = COALESCE({stamp}, 0);
+        UPDATE decisions SET hlc = COALESCE({stamp}, 0);
+        UPDATE spans SET vv = json_object('{LEGACY_NODE}', hlc);
+        UPDATE status SET vv = json_object('{LEGACY_NODE}', hlc);
+        UPDATE decisions SET vv = json_object('{LEGACY_NODE}', hlc);
+        """
+    )
+    last = db.execute(
+        "SELECT max(COALESCE((SELECT max(hlc) FROM spans), 0), COALESCE((SELECT max(hlc) FROM status), 0),"
+        " COALESCE((SELECT max(hlc) FROM decisions), 0))"
+    ).fetchone()[0]
+    db.execute("INSERT INTO clock(id, last, node) VALUES (1, ?, ?)", (last or 0, _new_node()))
+
+
+@migrations()
+def m005_merge_conflicts(db: sqlite_utils.Database) -> None:
+    # What merges resolved or skipped, kept so that review can list them.
+    db.executescript(
+        """
+        CREATE TABLE merge_conflicts (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            key TEXT NOT NULL,
+            article_id INTEGER,
+            annotator TEXT,
+            kept TEXT NOT NULL,
+            lost TEXT NOT NULL,
+            source TEXT NOT NULL,
+            merged_at TEXT NOT NULL,
+            UNIQUE (kind, reason, key, kept, lost)
+        );
+        CREATE INDEX merge_conflicts_article ON merge_conflicts(article_id);
+        """
+    )
+
+
+@migrations()
+def m006_pack_rounds(db: sqlite_utils.Database) -> None:
+    # Packs recorded before they are written, so that a killed `assign` is repaired by a re-run.
+    db.executescript(
+        """
+        ALTER TABLE assignments ADD COLUMN round INTEGER NOT NULL DEFAULT 1;
+        CREATE TABLE packs (
+            round INTEGER NOT NULL,
+            annotator TEXT NOT NULL,
+            path TEXT NOT NULL,
+            articles INTEGER NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('planned', 'written')),
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (round, annotator)
+        );
+        INSERT INTO packs(round, annotator, path, articles, state, created_at)
+            SELECT 1, annotator, COALESCE(max(pack), ''), count(*), 'written', min(assigned_at)
+            FROM assignments GROUP BY annotator;
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 # Settings a pack carries from its lead project, so annotators work to the same scheme.
 PACK_SETTINGS = ("scheme", "guidelines", "patterns", "gazetteer")
 
 
+def _new_node() -> str:
+    return uuidlib.uuid4().hex[:16]
+
+
+def _normal_sql(sql: str | None) -> str:
+    return " ".join((sql or "").split())
+
+
+@lru_cache(maxsize=1)
+def _our_objects() -> frozenset[tuple[str, str, str]]:
+    """(type, name, sql) of every table, index, view and trigger some schema version of ours has.
+
+    Built by applying the migrations one by one to a database in memory, so it
+    follows whatever the migrations create, now and in later versions.
+    """
+    mem = sqlite_utils.Database(memory=True)
+    seen: set[tuple[str, str, str]] = set()
+
+    def collect() -> None:
+        for kind, name, sql in mem.execute("SELECT type, name, sql FROM sqlite_master"):
+            seen.add((kind, name, _normal_sql(sql) if kind in ("view", "trigger") else ""))
+
+    for step in migrations._migrations:
+        migrations.apply(mem, stop_before=step.name)
+        collect()
+    migrations.apply(mem)
+    collect()
+    mem.close()
+    return frozenset(seen)
+
+
+def _foreign_objects(rows: Iterable[tuple[str, str, str | None]]) -> list[str]:
+    """Objects in a schema that are not ours: another program's tables, triggers or views."""
+    ours = _our_objects()
+    foreign = []
+    for kind, name, sql in rows:
+        if name.startswith("sqlite_"):
+            continue
+        key = (kind, name, _normal_sql(sql) if kind in ("view", "trigger") else "")
+        if key not in ours:
+            foreign.append(f"{kind} {name}")
+    return foreign
+
+
 def _check_file(path: Path) -> None:
-    """Refuse foreign or newer files without writing a byte to them."""
-    if not path.exists() or path.stat().st_size == 0:
+    """Refuse foreign or newer files without writing a byte to them.
+
+    Only SQLite reads the file, through a read-only connection: opening it any
+    other way and closing that descriptor would drop this process's POSIX locks
+    on it while a connection of ours is open (SQLite's "How to corrupt", 2.2).
+    """
+    if not path.exists():
         return
     if path.is_dir():
         raise ProjectError(f"{path} is a folder, not an Annotator project")
-    with path.open("rb") as fh:
-        header = fh.read(len(SQLITE_MAGIC))
-    if header != SQLITE_MAGIC:
-        raise ProjectError(f"{path} is not an Annotator project (not an SQLite database)")
+    if path.stat().st_size == 0:
+        return
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
-            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            objects = conn.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except sqlite3.Error as exc:
+        if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_NOTADB:
+            raise ProjectError(f"{path} is not an Annotator project (not an SQLite database)") from None
+        storage = storage_error(exc, str(path))
+        if storage is not None:
+            raise storage from None
         raise ProjectError(f"{path} is damaged or not an Annotator project ({exc})") from None
-    if app_id != APPLICATION_ID and tables:
+    if app_id != APPLICATION_ID and objects:
         raise ProjectError(
             f"{path} is an SQLite database of another application, not an Annotator project"
         )
@@ -205,6 +340,40 @@ def _check_file(path: Path) -> None:
             f"{path} was written by a newer Annotator (schema {version}; this version "
             f"reads up to {SCHEMA_VERSION}); please upgrade Annotator"
         )
+    foreign = _foreign_objects(objects)
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        raise ProjectError(
+            f"{path} holds objects that are not Annotator's ({shown}); refused as a foreign "
+            "file, nothing was changed"
+        )
+
+
+def read_pack_info(path: str | Path) -> dict[str, Any] | None:
+    """A pack's record of itself (annotator, lead project, round) and its article count,
+    read through a read-only connection; None for a file that is not a pack of ours."""
+    path = Path(path)
+    try:
+        _check_file(path)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM project WHERE key = 'pack'").fetchone()
+            count = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        finally:
+            conn.close()
+    except (ProjectError, sqlite3.Error):
+        return None
+    info = json.loads(row[0]) if row else None
+    return {**info, "article_count": count} if isinstance(info, dict) else None
+
+
+def _file_identity(path: Path) -> str:
+    """Device and inode: a copied file has another, so its writes get a node of their own."""
+    try:
+        st = path.stat()
+    except OSError:
+        return ""
+    return f"{st.st_dev}:{st.st_ino}"
 
 
 def _json(value: Any) -> str:
@@ -258,26 +427,73 @@ class MergeResult:
     spans_deleted: int = 0
     statuses: int = 0
     suggestions: int = 0
+    decisions: int = 0
+    duplicates: int = 0
+    conflicts: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
             f"{self.source}: {self.articles} new article(s), {self.spans_added} span(s) added, "
             f"{self.spans_updated} updated, {self.spans_deleted} deleted, {self.statuses} status(es), "
-            f"{self.suggestions} suggestion(s)"
+            f"{self.suggestions} suggestion(s), {len(self.conflicts)} conflict(s) resolved, "
+            f"{len(self.skipped)} span(s) skipped"
         )
 
+    def details(self) -> list[str]:
+        """One line per conflict and per skipped span, for the merge report."""
+        return [f"conflict: {c}" for c in self.conflicts] + [f"skipped: {s}" for s in self.skipped]
 
-def _version(row: list) -> tuple:
-    """Which copy of a span wins a merge: the newest, then a fixed order on content."""
-    uid, _aid, annotator, start, end, label, attrs, origin, created, updated, deleted, by = row
-    return (updated, deleted or "", by or "", start, end, label, attrs, origin, created, annotator)
+
+@dataclass
+class _Version:
+    """One side of a merge for one row: what it says, its stamp and what it has seen."""
+
+    content: tuple
+    deleted: bool
+    stamp: int
+    vector: dict[str, int]
+
+    @property
+    def rank(self) -> tuple:
+        return clock.conflict_rank(self.deleted, self.stamp, self.content)
+
+
+def _settle(incoming: _Version, local: _Version) -> tuple[bool, bool, dict[str, int]]:
+    """(take the incoming version, it was a conflict, the vector to store).
+
+    A version made after seeing the other wins; versions that did not see each
+    other are a conflict, settled by `clock.conflict_rank` and stored with the
+    join of both vectors, so the result is the same in either merge direction
+    and merging again changes nothing.
+    """
+    if incoming.content == local.content and incoming.deleted == local.deleted:
+        return False, False, clock.join(incoming.vector, local.vector)  # the same: nothing to take
+    relation = clock.compare(incoming.vector, local.vector)
+    if relation == clock.AFTER:
+        return True, False, incoming.vector
+    if relation == clock.BEFORE:
+        return False, False, local.vector
+    return incoming.rank > local.rank, True, clock.join(incoming.vector, local.vector)
+
+
+def _describe_span(content: tuple, deleted: bool) -> str:
+    start, end, label = content[:3]
+    return "deleted" if deleted else f"{label} {start}-{end}"
 
 
 class Store:
-    """An open project file. Not shared between threads: open one per thread."""
+    """An open project file. Not shared between threads: open one per thread.
 
-    def __init__(self, path: str | Path, *, create: bool = True):
+    `wall_clock` (microseconds since the epoch) is this laptop's clock; tests
+    replace it to play laptops whose clocks are wrong.
+    """
+
+    def __init__(self, path: str | Path, *, create: bool = True, wall_clock: clock.WallClock | None = None):
         self.path = Path(path)
+        self.wall_clock: clock.WallClock = wall_clock or clock.wall_micros
+        self._tx_stamp: int | None = None
+        self._node = ""
         if not create and not self.path.exists():
             raise ProjectError(f"{self.path}: no such project file")
         _check_file(self.path)
@@ -300,6 +516,7 @@ class Store:
             conn.close()
             raise ProjectError(f"{self.path}: cannot open ({exc})") from None
         self._scheme: LabelScheme | None = None
+        self._identity = _file_identity(self.path)
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -309,12 +526,13 @@ class Store:
                 return
             migrations.apply(self.db)
             self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self.conn.execute("UPDATE clock SET file = ? WHERE file = ''", (_file_identity(self.path),))
             if self.conn.execute("SELECT count(*) FROM project").fetchone()[0] == 0:
                 scheme = resource("scheme.json").read_text(encoding="utf-8")
                 guidelines = resource("guidelines.md").read_text(encoding="utf-8")
                 for key, value in {
                     "project_id": str(uuidlib.uuid4()),
-                    "created_at": now(),
+                    "created_at": self._now(),
                     "scheme": json.loads(scheme),
                     "guidelines": guidelines,
                 }.items():
@@ -336,6 +554,7 @@ class Store:
             yield
             return
         self.conn.execute("BEGIN IMMEDIATE")
+        self._tx_stamp = None
         try:
             yield
         except BaseException:
@@ -343,6 +562,39 @@ class Store:
             raise
         else:
             self.conn.execute("COMMIT")
+        finally:
+            self._tx_stamp = None
+
+    # -- the clock -----------------------------------------------------------
+
+    def _now(self) -> str:
+        """Wall time of this laptop, for the created_at/updated_at that exports show."""
+        return clock.micros_to_iso(self.wall_clock())
+
+    def _stamp(self) -> int:
+        """This transaction's hybrid-logical-clock stamp (one for all its writes)."""
+        if self._tx_stamp is None:
+            last, node, ident = self.conn.execute("SELECT last, node, file FROM clock WHERE id = 1").fetchone()
+            stamp = clock.next_stamp(last, self.wall_clock())
+            if ident != self._identity:  # a copy of the file: its writes are another node's
+                node = _new_node()
+            self.conn.execute(
+                "UPDATE clock SET last = ?, node = ?, file = ? WHERE id = 1", (stamp, node, self._identity)
+            )
+            self._tx_stamp, self._node = stamp, node
+        return self._tx_stamp
+
+    def _versioned(self, old_vv: str | None) -> tuple[int, str]:
+        """(stamp, vector) of a write on top of a row whose vector is OLD_VV."""
+        stamp = self._stamp()
+        return stamp, clock.dump_vector(clock.bump(clock.parse_vector(old_vv), self._node, stamp))
+
+    def clock_stamp(self) -> int:
+        """The newest stamp this file has issued or seen."""
+        return self._q("SELECT last FROM clock WHERE id = 1")[0][0]
+
+    def _advance_clock(self, seen: int) -> None:
+        self.conn.execute("UPDATE clock SET last = max(last, ?) WHERE id = 1", (seen,))
 
     def _q(self, sql: str, params: Iterable[Any] | dict = ()) -> list[sqlite3.Row]:
         return self.conn.execute(sql, params).fetchall()
@@ -382,7 +634,7 @@ class Store:
         if not name or not name.strip():
             raise InputError("annotator name must not be empty")
         self.conn.execute(
-            "INSERT OR IGNORE INTO annotators(name, created_at) VALUES (?, ?)", (name, now())
+            "INSERT OR IGNORE INTO annotators(name, created_at) VALUES (?, ?)", (name, self._now())
         )
 
     def add_annotator(self, name: str) -> None:
@@ -464,7 +716,7 @@ class Store:
         self._ensure_annotator(annotator)
         labels = set(self.scheme.names)
         digest = text_hash(item.text)
-        stamp = now()
+        stamp = self._now()
         for s in item.spans or []:
             if s.label not in labels:
                 raise InputError(
@@ -477,31 +729,83 @@ class Store:
                     line=item.line,
                 )
             uid = s.uuid or span_uuid(digest, annotator, s.start, s.end, s.label)
-            self._upsert_span(
-                uid,
-                article_id,
-                annotator,
-                s.start,
-                s.end,
-                s.label,
-                s.attrs,
-                s.origin,
-                s.created_at or stamp,
-                s.updated_at or stamp,
-            )
+            self._import_span(uid, article_id, annotator, digest, s, s.created_at or stamp, s.updated_at or stamp)
         status = item.status or Status.DONE
         self._put_status(article_id, annotator, status)
         return len(item.spans or [])
 
-    def _upsert_span(self, uid, article_id, annotator, start, end, label, attrs, origin, created, updated):
+    def _span_owner(self, uid: str) -> sqlite3.Row | None:
+        return self.conn.execute(
+            'SELECT article_id, annotator, start, "end", label, attrs, origin, updated_at, deleted_at, vv'
+            " FROM spans WHERE uuid = ?",
+            (uid,),
+        ).fetchone()
+
+    def _own_uuid(self, uid: str, article_hash: str, annotator: str) -> str:
+        """The id an imported span gets when its own id is already another article's or annotator's.
+
+        Derived from the original id and the new owner, so importing the same file
+        again updates these spans instead of adding copies.
+        """
+        for n in itertools.count():
+            candidate = str(uuidlib.uuid5(uuidlib.NAMESPACE_URL, f"{uid}:{article_hash}:{annotator}:{n}"))
+            row = self._span_owner(candidate)
+            if row is None or row["annotator"] == annotator and self._q(
+                "SELECT 1 FROM articles WHERE id = ? AND hash = ?", (row["article_id"], article_hash)
+            ):
+                return candidate
+        raise AssertionError("unreachable")
+
+    def _import_span(self, uid, article_id, annotator, digest, s, created, updated) -> None:
+        """One imported span: a span id of another article or annotator is never touched."""
+        row = self._span_owner(uid)
+        if row is not None and (row["article_id"], row["annotator"]) != (article_id, annotator):
+            uid = self._own_uuid(uid, digest, annotator)
+            row = self._span_owner(uid)
+        attrs = _json(s.attrs)
+        if row is not None:
+            same = (row["start"], row["end"], row["label"], row["attrs"], row["origin"]) == (
+                s.start, s.end, s.label, attrs, s.origin
+            )  # fmt: skip
+            if (same and row["deleted_at"] is None) or updated < row["updated_at"]:
+                return  # nothing new, or older than what the project holds
+        stamp, vv = self._versioned(row["vv"] if row is not None else None)
         self.conn.execute(
             'INSERT INTO spans(uuid, article_id, annotator, start, "end", label, attrs, origin,'
-            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " created_at, updated_at, hlc, vv) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             ' ON CONFLICT(uuid) DO UPDATE SET start = excluded.start, "end" = excluded."end",'
             " label = excluded.label, attrs = excluded.attrs, origin = excluded.origin,"
-            " updated_at = excluded.updated_at, deleted_at = NULL, deleted_by = NULL"
-            " WHERE excluded.updated_at >= spans.updated_at",
-            (uid, article_id, annotator, start, end, label, _json(attrs), origin, created, updated),
+            " updated_at = excluded.updated_at, deleted_at = NULL, deleted_by = NULL,"
+            " hlc = excluded.hlc, vv = excluded.vv",
+            (uid, article_id, annotator, s.start, s.end, s.label, attrs, s.origin, created, updated, stamp, vv),
+        )
+
+    def _upsert_span(self, uid, article_id, annotator, start, end, label, attrs, origin, *, new=False) -> None:
+        """A span written here and now (added, accepted, re-added by redo), stamped by the clock."""
+        old = None if new else self._span_owner(uid)
+        if old is not None and (old["article_id"], old["annotator"]) != (article_id, annotator):
+            raise InputError(f"span id {uid} belongs to another article or annotator")
+        stamp, vv = self._versioned(old["vv"] if old is not None else None)
+        wall = self._now()
+        self.conn.execute(
+            'INSERT INTO spans(uuid, article_id, annotator, start, "end", label, attrs, origin,'
+            " created_at, updated_at, hlc, vv) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            ' ON CONFLICT(uuid) DO UPDATE SET start = excluded.start, "end" = excluded."end",'
+            " label = excluded.label, attrs = excluded.attrs, origin = excluded.origin,"
+            " updated_at = excluded.updated_at, deleted_at = NULL, deleted_by = NULL,"
+            " hlc = excluded.hlc, vv = excluded.vv",
+            (uid, article_id, annotator, start, end, label, _json(attrs), origin, wall, wall, stamp, vv),
+        )
+
+    def _restamp_span(self, uid: str, sets: str, params: tuple) -> None:
+        """Change a span in place (edit, delete, restore) as a new version of it."""
+        old = self._span_owner(uid)
+        if old is None:
+            raise KeyError(uid)
+        stamp, vv = self._versioned(old["vv"])
+        self.conn.execute(
+            f"UPDATE spans SET {sets}, updated_at = ?, hlc = ?, vv = ? WHERE uuid = ?",
+            (*params, self._now(), stamp, vv, uid),
         )
 
     def article(self, article_id: int) -> Article:
@@ -695,10 +999,9 @@ class Store:
     ) -> Span:
         self._check_span(article_id, start, end, label)
         uid = uuid or str(uuidlib.uuid4())
-        stamp = now()
         with self._write():
             self._ensure_annotator(annotator)
-            self._upsert_span(uid, article_id, annotator, start, end, label, attrs, origin, stamp, stamp)
+            self._upsert_span(uid, article_id, annotator, start, end, label, attrs, origin, new=uuid is None)
             self._touch_status(article_id, annotator)
         return self.span(uid)
 
@@ -717,28 +1020,21 @@ class Store:
         new_label = old.label if label is None else label
         self._check_span(old.article_id, new_start, new_end, new_label)
         with self._write():
-            self.conn.execute(
-                'UPDATE spans SET start = ?, "end" = ?, label = ?, attrs = ?, updated_at = ?'
-                " WHERE uuid = ?",
-                (new_start, new_end, new_label, _json(old.attrs if attrs is None else attrs), now(), uid),
+            self._restamp_span(
+                uid,
+                'start = ?, "end" = ?, label = ?, attrs = ?',
+                (new_start, new_end, new_label, _json(old.attrs if attrs is None else attrs)),
             )
         return self.span(uid)
 
     def delete_span(self, uid: str, by: str) -> None:
         """Leave a tombstone, so that merging another copy does not bring the span back."""
-        stamp = now()
         with self._write():
-            self.conn.execute(
-                "UPDATE spans SET deleted_at = ?, deleted_by = ?, updated_at = ? WHERE uuid = ?",
-                (stamp, by, stamp, uid),
-            )
+            self._restamp_span(uid, "deleted_at = ?, deleted_by = ?", (self._now(), by))
 
     def restore_span(self, uid: str) -> Span:
         with self._write():
-            self.conn.execute(
-                "UPDATE spans SET deleted_at = NULL, deleted_by = NULL, updated_at = ? WHERE uuid = ?",
-                (now(), uid),
-            )
+            self._restamp_span(uid, "deleted_at = NULL, deleted_by = NULL", ())
         return self.span(uid)
 
     def span(self, uid: str) -> Span:
@@ -763,11 +1059,18 @@ class Store:
     # -- status --------------------------------------------------------------
 
     def _put_status(self, article_id: int, annotator: str, status: str) -> None:
+        value = str(Status(status))
+        old = self.conn.execute(
+            "SELECT status, vv FROM status WHERE article_id = ? AND annotator = ?", (article_id, annotator)
+        ).fetchone()
+        if old is not None and old["status"] == value:
+            return  # setting what is there is no new version
+        stamp, vv = self._versioned(old["vv"] if old is not None else None)
         self.conn.execute(
-            "INSERT INTO status(article_id, annotator, status, updated_at) VALUES (?, ?, ?, ?)"
+            "INSERT INTO status(article_id, annotator, status, updated_at, hlc, vv) VALUES (?, ?, ?, ?, ?, ?)"
             " ON CONFLICT(article_id, annotator) DO UPDATE SET status = excluded.status,"
-            " updated_at = excluded.updated_at",
-            (article_id, annotator, str(Status(status)), now()),
+            " updated_at = excluded.updated_at, hlc = excluded.hlc, vv = excluded.vv",
+            (article_id, annotator, value, self._now(), stamp, vv),
         )
 
     def _touch_status(self, article_id: int, annotator: str) -> None:
@@ -855,7 +1158,7 @@ class Store:
             sql += """
                 AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.article_id = g.article_id
                     AND d.annotator = :ann AND d.start = g.start AND d."end" = g."end"
-                    AND d.label = g.label)
+                    AND d.label = g.label AND d.cleared_at IS NULL)
                 AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.article_id = g.article_id
                     AND s.annotator = :ann AND s.start = g.start AND s."end" = g."end"
                     AND s.label = g.label AND s.deleted_at IS NULL)
@@ -877,27 +1180,36 @@ class Store:
     def suggestion_models(self) -> list[str]:
         return [r["model"] for r in self._q("SELECT DISTINCT model FROM suggestions ORDER BY model")]
 
+    def _old_decision(self, s: Suggestion, annotator: str) -> sqlite3.Row | None:
+        return self.conn.execute(
+            'SELECT decision, model, cleared_at, vv FROM decisions WHERE article_id = ? AND annotator = ?'
+            ' AND start = ? AND "end" = ? AND label = ?',
+            (s.article_id, annotator, s.start, s.end, s.label),
+        ).fetchone()
+
     def _put_decision(self, s: Suggestion, annotator: str, decision: str) -> None:
+        old = self._old_decision(s, annotator)
+        if old is not None and (old["decision"], old["model"], old["cleared_at"]) == (decision, s.model, None):
+            return
+        stamp, vv = self._versioned(old["vv"] if old is not None else None)
         self.conn.execute(
             'INSERT INTO decisions(article_id, annotator, start, "end", label, decision, model,'
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " updated_at, hlc, vv) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             ' ON CONFLICT(article_id, annotator, start, "end", label) DO UPDATE SET'
-            " decision = excluded.decision, model = excluded.model, updated_at = excluded.updated_at",
-            (s.article_id, annotator, s.start, s.end, s.label, decision, s.model, now()),
+            " decision = excluded.decision, model = excluded.model, updated_at = excluded.updated_at,"
+            " cleared_at = NULL, hlc = excluded.hlc, vv = excluded.vv",
+            (s.article_id, annotator, s.start, s.end, s.label, decision, s.model, self._now(), stamp, vv),
         )
 
     def accept_suggestions(self, annotator: str, suggestions: Iterable[Suggestion]) -> list[Span]:
         """Copy suggestions into the annotator's spans (one transaction for all of them)."""
         uids = []
-        stamp = now()
         with self._write():
             self._ensure_annotator(annotator)
             for s in suggestions:
                 uid = str(uuidlib.uuid4())
                 origin = f"model:{s.model}@{s.model_version}" if s.model else "model"
-                self._upsert_span(
-                    uid, s.article_id, annotator, s.start, s.end, s.label, s.attrs, origin, stamp, stamp
-                )
+                self._upsert_span(uid, s.article_id, annotator, s.start, s.end, s.label, s.attrs, origin, new=True)
                 self._put_decision(s, annotator, "accept")
                 self._touch_status(s.article_id, annotator)
                 uids.append(uid)
@@ -919,13 +1231,21 @@ class Store:
             self._touch_status(suggestion.article_id, annotator)
 
     def clear_decision(self, annotator: str, suggestion: Suggestion) -> None:
-        """Forget an accept or reject (undo): the suggestion is open again."""
+        """Forget an accept or reject (undo): the suggestion is open again.
+
+        The row stays as a tombstone, so that a merge does not bring the decision back.
+        """
         with self._write():
+            old = self._old_decision(suggestion, annotator)
+            if old is None or old["cleared_at"] is not None:
+                return
+            stamp, vv = self._versioned(old["vv"])
             self.conn.execute(
-                'DELETE FROM decisions WHERE article_id = ? AND annotator = ? AND start = ?'
-                ' AND "end" = ? AND label = ?',
-                (suggestion.article_id, annotator, suggestion.start, suggestion.end, suggestion.label),
-            )
+                "UPDATE decisions SET cleared_at = ?, updated_at = ?, hlc = ?, vv = ? WHERE article_id = ?"
+                ' AND annotator = ? AND start = ? AND "end" = ? AND label = ?',
+                (self._now(), self._now(), stamp, vv, suggestion.article_id, annotator,
+                 suggestion.start, suggestion.end, suggestion.label),
+            )  # fmt: skip
 
     def decided_places(self, article_id: int, annotator: str) -> set[tuple[int, int, str]]:
         """(start, end, label) of the suggestions an annotator accepted or rejected in an article.
@@ -933,11 +1253,15 @@ class Store:
         With the article's suggestions held in memory, the window tells open from
         settled ones by this short read instead of reading thousands of suggestions again.
         """
-        sql = 'SELECT start, "end", label FROM decisions WHERE article_id = ? AND annotator = ?'
+        # a cleared decision (undone) is a tombstone for merges: the suggestion is open again
+        sql = 'SELECT start, "end", label FROM decisions WHERE article_id = ? AND annotator = ? AND cleared_at IS NULL'
         return {(r[0], r[1], r[2]) for r in self._q(sql, (article_id, annotator))}
 
     def rejections(self, article_id: int, annotator: str | None = None) -> list[dict[str, Any]]:
-        sql = "SELECT * FROM decisions WHERE article_id = ? AND decision = 'reject'"
+        sql = (
+            "SELECT article_id, annotator, start, \"end\", label, decision, model, updated_at FROM decisions"
+            " WHERE article_id = ? AND decision = 'reject' AND cleared_at IS NULL"
+        )
         params: list[Any] = [article_id]
         if annotator is not None:
             sql += " AND annotator = ?"
@@ -1012,14 +1336,62 @@ class Store:
             out.setdefault(r["annotator"], set()).add(r["article_id"])
         return out
 
-    def record_assignments(self, annotator: str, ids: Iterable[int], overlap: set[int], pack: str) -> None:
-        stamp = now()
+    def record_round(self, packs: dict[str, tuple[str, list[int]]], overlap: set[int]) -> int:
+        """Record a new round of packs, all of it in one transaction, before any pack is written.
+
+        `packs` maps annotators to (pack path, article ids). Returns the round number.
+        A kill after this leaves the packs 'planned': `pending_packs` lists them for a re-run.
+        """
+        stamp = self._now()
         with self._write():
-            self.conn.executemany(
-                "INSERT INTO assignments(article_id, annotator, overlap, pack, assigned_at)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT(article_id, annotator) DO UPDATE SET"
-                " overlap = excluded.overlap, pack = excluded.pack, assigned_at = excluded.assigned_at",
-                [(a, annotator, int(a in overlap), pack, stamp) for a in ids],
+            number = self.assignment_round() + 1
+            for annotator, (path, ids) in packs.items():
+                self.conn.executemany(
+                    "INSERT INTO assignments(article_id, annotator, overlap, pack, assigned_at, round)"
+                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(article_id, annotator) DO NOTHING",
+                    [(a, annotator, int(a in overlap), path, stamp, number) for a in ids],
+                )
+                self.conn.execute(
+                    "INSERT INTO packs(round, annotator, path, articles, state, created_at)"
+                    " VALUES (?, ?, ?, ?, 'planned', ?)",
+                    (number, annotator, path, len(ids), stamp),
+                )
+        return number
+
+    def assignment_round(self) -> int:
+        """The newest round of packs handed out (0 before the first)."""
+        return self._q("SELECT COALESCE(max(round), 0) FROM packs")[0][0]
+
+    def pack_records(self, round: int | None = None) -> list[dict[str, Any]]:
+        """Packs as recorded: round, annotator, path, articles, state ('planned' or 'written')."""
+        sql, params = "SELECT * FROM packs", ()
+        if round is not None:
+            sql, params = sql + " WHERE round = ?", (round,)
+        return [dict(r) for r in self._q(sql + " ORDER BY round, annotator", params)]
+
+    def pending_packs(self) -> list[dict[str, Any]]:
+        return [p for p in self.pack_records() if p["state"] == "planned"]
+
+    def round_assignments(self, round: int) -> tuple[dict[str, list[int]], set[int]]:
+        """({annotator: article ids}, overlap articles) of one round, as recorded."""
+        packs: dict[str, list[int]] = {p["annotator"]: [] for p in self.pack_records(round)}
+        overlap: set[int] = set()
+        for r in self._q(
+            "SELECT article_id, annotator, overlap FROM assignments WHERE round = ? ORDER BY article_id", (round,)
+        ):
+            packs.setdefault(r["annotator"], []).append(r["article_id"])
+            if r["overlap"]:
+                overlap.add(r["article_id"])
+        return packs, overlap
+
+    def article_lengths(self, ids: Iterable[int]) -> dict[int, int]:
+        marks = ",".join(str(int(i)) for i in ids) or "NULL"
+        return {r["id"]: r["length"] for r in self._q(f"SELECT id, length FROM articles WHERE id IN ({marks})")}
+
+    def mark_pack_written(self, round: int, annotator: str) -> None:
+        with self._write():
+            self.conn.execute(
+                "UPDATE packs SET state = 'written' WHERE round = ? AND annotator = ?", (round, annotator)
             )
 
     def has_assignments(self) -> bool:
@@ -1061,12 +1433,13 @@ class Store:
             for r in rows
         }
 
-    def write_pack(self, path: str | Path, annotator: str, article_ids: Iterable[int]) -> None:
+    def write_pack(self, path: str | Path, annotator: str, article_ids: Iterable[int], *, round: int = 1) -> None:
         """A new project file for one annotator: the articles, their suggestions, the scheme.
 
-        Nothing of anybody's annotations goes in. Written beside the target and
-        renamed into place; an existing pack is never overwritten, since it may
-        hold work that has not been merged back yet.
+        Nothing of anybody's annotations goes in. The pack records its lead
+        project and round, and its clock starts from the lead's. Written beside
+        the target as one file (no -wal) and renamed into place; an existing pack
+        is never overwritten, since it may hold work that has not been merged back yet.
         """
         target = Path(path)
         if target.exists():
@@ -1077,26 +1450,33 @@ class Store:
         for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
             leftover.unlink(missing_ok=True)
         ids = sorted(set(article_ids))
+        info = {
+            "annotator": annotator,
+            "lead_project_id": self.setting("project_id"),
+            "round": round,
+            "created_at": self._now(),
+            "articles": len(ids),
+        }
+        keys = ",".join("?" * len(PACK_SETTINGS))
         try:
-            with Store(tmp) as pack:
-                with pack._write():
-                    for key in PACK_SETTINGS:
-                        value = self.setting(key)
-                        if value is not None:
-                            pack._put_setting(key, value)
-                    pack._put_setting(
-                        "pack",
-                        {
-                            "annotator": annotator,
-                            "lead_project_id": self.setting("project_id"),
-                            "created_at": now(),
-                            "articles": len(ids),
-                        },
-                    )
-                    pack._ensure_annotator(annotator)
+            Store(tmp).close()  # an empty project of its own: schema, project id, clock
             self.conn.execute("ATTACH DATABASE ? AS pack", (str(tmp),))
             try:
                 with self._write():
+                    self.conn.execute(
+                        f"INSERT OR REPLACE INTO pack.project(key, value) SELECT key, value"
+                        f" FROM main.project WHERE key IN ({keys})",
+                        PACK_SETTINGS,
+                    )
+                    self.conn.execute(
+                        "INSERT OR REPLACE INTO pack.project(key, value) VALUES ('pack', ?)",
+                        (json.dumps(info, ensure_ascii=False),),
+                    )
+                    self.conn.execute(
+                        "INSERT OR IGNORE INTO pack.annotators(name, created_at) VALUES (?, ?)",
+                        (annotator, info["created_at"]),
+                    )
+                    self.conn.execute("UPDATE pack.clock SET last = max(last, ?)", (self._stamp(),))
                     self.conn.execute("CREATE TEMP TABLE pack_ids (id INTEGER PRIMARY KEY)")
                     self.conn.executemany("INSERT INTO pack_ids VALUES (?)", [(i,) for i in ids])
                     self.conn.execute(
@@ -1114,6 +1494,8 @@ class Store:
                         " WHERE article_id IN (SELECT id FROM pack_ids)"
                     )
                     self.conn.execute("DROP TABLE pack_ids")
+                # one self-contained file before it gets its final name: nothing left in a -wal
+                self.conn.execute("PRAGMA pack.journal_mode = DELETE")
             finally:
                 self.conn.execute("DETACH DATABASE pack")
             os.replace(tmp, target)
@@ -1125,11 +1507,14 @@ class Store:
     # -- merge ---------------------------------------------------------------
 
     def merge_from(self, other_path: str | Path) -> MergeResult:
-        """Bring in another project's work: a union by span uuid, the newest version winning.
+        """Bring in another project's work, following causality (see core/clock.py).
 
-        Articles match by text hash; tombstones travel, so a span deleted in one
-        copy does not come back from another; ties break on content, so merging
-        A into B and B into A give the same annotations. One transaction per file.
+        Articles match by text hash; a span id that is another article's or
+        annotator's here, or a span outside its article's text, is reported and
+        skipped; tombstones travel; versions that did not see each other are
+        conflicts, settled the same way in either merge direction, counted and
+        listed (`merge_conflicts`). A pack of another lead project is refused.
+        One transaction per file.
         """
         other = Path(other_path)
         if not other.exists():
@@ -1145,11 +1530,29 @@ class Store:
         try:
             if src.execute("SELECT count(*) FROM sqlite_master WHERE name = 'articles'").fetchone()[0] == 0:
                 raise InputError("is an empty file, not an Annotator project", str(other))
+            self._check_same_project(src, str(other))
             return self._merge(src, str(other))
         except sqlite3.DatabaseError as exc:
             raise InputError(f"cannot read ({exc})", str(other)) from None
         finally:
             src.close()
+
+    def _check_same_project(self, src: sqlite3.Connection, name: str) -> None:
+        """A pack merges only into its lead project (or a copy of it, or a sibling pack)."""
+        settings = {r["key"]: json.loads(r["value"]) for r in src.execute(
+            "SELECT key, value FROM project WHERE key IN ('pack', 'project_id')")}  # fmt: skip
+        pack = settings.get("pack")
+        if not isinstance(pack, dict) or not pack.get("lead_project_id"):
+            return
+        mine = self.setting("project_id")
+        my_pack = self.setting("pack") or {}
+        lead = pack["lead_project_id"]
+        if lead not in {mine, my_pack.get("lead_project_id")}:
+            raise InputError(
+                f"is a pack of another project (its lead project is {lead}, this project is {mine}); "
+                "nothing was merged",
+                name,
+            )
 
     def _merge(self, src: sqlite3.Connection, name: str) -> MergeResult:
         result = MergeResult(name)
@@ -1162,77 +1565,222 @@ class Store:
                 name,
             )
         with self._write():
-            ids: dict[int, int] = {}
-            for r in src.execute("SELECT * FROM articles ORDER BY id"):
-                local = self.article_id_by_hash(r["hash"])
-                if local is None:
-                    cur = self.conn.execute(
-                        "INSERT INTO articles(hash, text, title, source, published, meta, length, created_at)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        (r["hash"], r["text"], r["title"], r["source"], r["published"], r["meta"],
-                         r["length"], r["created_at"]),
-                    )  # fmt: skip
-                    local = cur.lastrowid
-                    result.articles += 1
-                ids[r["id"]] = local
+            ids = self._merge_articles(src, result)
             for r in src.execute("SELECT name, created_at FROM annotators"):
                 self.conn.execute(
                     "INSERT OR IGNORE INTO annotators(name, created_at) VALUES (?, ?)", tuple(r)
                 )
-            for r in src.execute(f"SELECT {SPAN_COLUMNS} FROM spans"):
-                incoming = list(r)
-                incoming[1] = ids[incoming[1]]
-                mine = self.conn.execute(f"SELECT {SPAN_COLUMNS} FROM spans WHERE uuid = ?", (incoming[0],)).fetchone()
-                if mine is None:
-                    self.conn.execute(
-                        f"INSERT INTO spans({SPAN_COLUMNS}) VALUES ({', '.join('?' * 12)})", incoming
-                    )
-                    result.spans_added += 1
-                elif _version(incoming) > _version(list(mine)):
-                    self.conn.execute(
-                        'UPDATE spans SET start = ?, "end" = ?, label = ?, attrs = ?, origin = ?,'
-                        " created_at = ?, updated_at = ?, deleted_at = ?, deleted_by = ? WHERE uuid = ?",
-                        (*incoming[3:12], incoming[0]),
-                    )
-                    if incoming[10] and not mine["deleted_at"]:
-                        result.spans_deleted += 1
-                    else:
-                        result.spans_updated += 1
-            for r in src.execute("SELECT article_id, annotator, status, updated_at FROM status"):
-                row = (ids[r["article_id"]], r["annotator"], r["status"], r["updated_at"])
-                mine = self.conn.execute(
-                    "SELECT status, updated_at FROM status WHERE article_id = ? AND annotator = ?", row[:2]
-                ).fetchone()
-                if mine is None or (row[3], row[2]) > (mine["updated_at"], mine["status"]):
-                    self.conn.execute(
-                        "INSERT INTO status(article_id, annotator, status, updated_at) VALUES (?, ?, ?, ?)"
-                        " ON CONFLICT(article_id, annotator) DO UPDATE SET status = excluded.status,"
-                        " updated_at = excluded.updated_at",
-                        row,
-                    )
-                    result.statuses += 1
-            for r in src.execute("SELECT * FROM suggestions"):
-                cur = self.conn.execute(
-                    'INSERT OR IGNORE INTO suggestions(article_id, model, model_version, start, "end",'
-                    " label, attrs, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (ids[r["article_id"]], r["model"], r["model_version"], r["start"], r["end"],
-                     r["label"], r["attrs"], r["created_at"]),
-                )  # fmt: skip
-                result.suggestions += cur.rowcount
-            for r in src.execute("SELECT * FROM suggestion_runs"):
-                self.conn.execute(
-                    "INSERT OR IGNORE INTO suggestion_runs VALUES (?, ?, ?, ?, ?)",
-                    (ids[r["article_id"]], r["model"], r["model_version"], r["count"], r["created_at"]),
-                )
-            for r in src.execute("SELECT * FROM decisions"):
-                row = (ids[r["article_id"]], r["annotator"], r["start"], r["end"], r["label"],
-                       r["decision"], r["model"], r["updated_at"])  # fmt: skip
-                self.conn.execute(
-                    'INSERT INTO decisions(article_id, annotator, start, "end", label, decision, model,'
-                    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                    ' ON CONFLICT(article_id, annotator, start, "end", label) DO UPDATE SET'
-                    " decision = excluded.decision, model = excluded.model, updated_at = excluded.updated_at"
-                    " WHERE (excluded.updated_at, excluded.decision) > (decisions.updated_at, decisions.decision)",
-                    row,
-                )
+            seen = [self._merge_spans(src, ids, result), self._merge_statuses(src, ids, result),
+                    self._merge_decisions(src, ids, result)]  # fmt: skip
+            if _columns(src, "clock"):
+                seen.append(src.execute("SELECT max(last) FROM clock").fetchone()[0] or 0)
+            self._advance_clock(max(seen))  # past everything taken in
+            self._merge_suggestions(src, ids, result)
         return result
+
+    def _merge_articles(self, src: sqlite3.Connection, result: MergeResult) -> dict[int, int]:
+        ids: dict[int, int] = {}
+        for r in src.execute("SELECT * FROM articles ORDER BY id"):
+            local = self.article_id_by_hash(r["hash"])
+            if local is None:
+                cur = self.conn.execute(
+                    "INSERT INTO articles(hash, text, title, source, published, meta, length, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (r["hash"], r["text"], r["title"], r["source"], r["published"], r["meta"],
+                     r["length"], r["created_at"]),
+                )  # fmt: skip
+                local = cur.lastrowid
+                result.articles += 1
+            ids[r["id"]] = local
+        return ids
+
+    def _record_conflict(self, kind: str, reason: str, key: str, article_id: int, annotator: str,
+                         kept: Any, lost: Any, source: str) -> None:  # fmt: skip
+        self.conn.execute(
+            "INSERT OR IGNORE INTO merge_conflicts(kind, reason, key, article_id, annotator, kept, lost,"
+            " source, merged_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (kind, reason, key, article_id, annotator, json.dumps(kept, ensure_ascii=False),
+             json.dumps(lost, ensure_ascii=False), source, self._now()),
+        )  # fmt: skip
+
+    def _merge_spans(self, src: sqlite3.Connection, ids: dict[int, int], result: MergeResult) -> int:
+        """Spans, in uuid order; returns the newest stamp taken in."""
+        lengths = {r["id"]: r["length"] for r in self._q("SELECT id, length FROM articles")}
+        versioned = {"hlc", "vv"} <= _columns(src, "spans")
+        newest = 0
+        for r in src.execute(f"SELECT {SPAN_COLUMNS}{', hlc, vv' if versioned else ''} FROM spans ORDER BY uuid"):
+            uid, aid, who, start, end, label = r["uuid"], ids[r["article_id"]], r["annotator"], r["start"], r["end"], r["label"]
+            theirs = _row_version(r, versioned, (start, end, label, r["attrs"], r["origin"], r["deleted_by"]),
+                                  r["deleted_at"] is not None)  # fmt: skip
+            newest = max(newest, theirs.stamp)
+            what = {"span": uid, "annotator": who, "start": start, "end": end, "label": label}
+            if not (0 <= start < end <= lengths[aid]):
+                result.skipped.append(f"span {uid} ({who}, {label} {start}-{end}) lies outside its "
+                                      f"article's text ({lengths[aid]} characters)")  # fmt: skip
+                self._record_conflict("span", "outside_text", uid, aid, who, None, what, result.source)
+                continue
+            mine = self.conn.execute(f"SELECT {SPAN_COLUMNS}, hlc, vv FROM spans WHERE uuid = ?", (uid,)).fetchone()
+            if mine is not None and (mine["article_id"], mine["annotator"]) != (aid, who):
+                result.skipped.append(f"span {uid} ({who}, {label} {start}-{end}): this id is already a span of "
+                                      f"{mine['annotator']} on article {mine['article_id']} here")  # fmt: skip
+                self._record_conflict("span", "id_clash", uid, aid, who, {"article_id": mine["article_id"],
+                                      "annotator": mine["annotator"]}, what, result.source)  # fmt: skip
+                continue
+            values = (*[r[c] for c in ("uuid", "start", "end", "label", "attrs", "origin", "created_at",
+                                       "updated_at", "deleted_at", "deleted_by")],)  # fmt: skip
+            if mine is None:
+                if theirs.deleted is False and self._q(
+                    'SELECT 1 FROM spans WHERE article_id = ? AND annotator = ? AND start = ? AND "end" = ?'
+                    " AND label = ? AND deleted_at IS NULL LIMIT 1", (aid, who, start, end, label)
+                ):
+                    result.duplicates += 1  # the same span under another id: keep one
+                    continue
+                self.conn.execute(
+                    f"INSERT INTO spans({SPAN_COLUMNS}, hlc, vv) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (values[0], aid, who, *values[1:], theirs.stamp, clock.dump_vector(theirs.vector)),
+                )
+                result.spans_added += not theirs.deleted
+                continue
+            ours = _row_version(mine, True, (mine["start"], mine["end"], mine["label"], mine["attrs"],
+                                mine["origin"], mine["deleted_by"]), mine["deleted_at"] is not None)  # fmt: skip
+            take, conflict, vector = _settle(theirs, ours)
+            if conflict:
+                kept, lost = (theirs, ours) if take else (ours, theirs)
+                result.conflicts.append(
+                    f"span {uid} ({who}, article {aid}): kept {_describe_span(kept.content, kept.deleted)}, "
+                    f"not {_describe_span(lost.content, lost.deleted)} (edited in both copies)"
+                )
+                self._record_conflict("span", "concurrent", uid, aid, who, list(kept.content) + [kept.deleted],
+                                      list(lost.content) + [lost.deleted], result.source)  # fmt: skip
+            if not take:
+                if vector != ours.vector:
+                    self.conn.execute("UPDATE spans SET vv = ? WHERE uuid = ?", (clock.dump_vector(vector), uid))
+                continue
+            self.conn.execute(
+                'UPDATE spans SET start = ?, "end" = ?, label = ?, attrs = ?, origin = ?, created_at = ?,'
+                " updated_at = ?, deleted_at = ?, deleted_by = ?, hlc = ?, vv = ? WHERE uuid = ?",
+                (*values[1:], theirs.stamp, clock.dump_vector(vector), uid),
+            )
+            if theirs.deleted and not ours.deleted:
+                result.spans_deleted += 1
+            else:
+                result.spans_updated += 1
+        return newest
+
+    def _merge_statuses(self, src: sqlite3.Connection, ids: dict[int, int], result: MergeResult) -> int:
+        versioned = {"hlc", "vv"} <= _columns(src, "status")
+        newest = 0
+        extra = ", hlc, vv" if versioned else ""
+        for r in src.execute(f"SELECT article_id, annotator, status, updated_at{extra} FROM status"
+                             " ORDER BY article_id, annotator"):  # fmt: skip
+            aid, who = ids[r["article_id"]], r["annotator"]
+            theirs = _row_version(r, versioned, (r["status"],), False)
+            newest = max(newest, theirs.stamp)
+            mine = self.conn.execute(
+                "SELECT status, updated_at, hlc, vv FROM status WHERE article_id = ? AND annotator = ?", (aid, who)
+            ).fetchone()
+            if mine is None:
+                take, vector = True, theirs.vector
+            else:
+                ours = _row_version(mine, True, (mine["status"],), False)
+                take, conflict, vector = _settle(theirs, ours)
+                if conflict:
+                    kept, lost = (theirs, ours) if take else (ours, theirs)
+                    result.conflicts.append(f"status of article {aid} for {who}: kept {kept.content[0]}, "
+                                            f"not {lost.content[0]} (set in both copies)")  # fmt: skip
+                    self._record_conflict("status", "concurrent", f"{aid}:{who}", aid, who, kept.content[0],
+                                          lost.content[0], result.source)  # fmt: skip
+                if not take:
+                    if vector != ours.vector:
+                        self.conn.execute("UPDATE status SET vv = ? WHERE article_id = ? AND annotator = ?",
+                                          (clock.dump_vector(vector), aid, who))  # fmt: skip
+                    continue
+            self.conn.execute(
+                "INSERT INTO status(article_id, annotator, status, updated_at, hlc, vv) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(article_id, annotator) DO UPDATE SET status = excluded.status,"
+                " updated_at = excluded.updated_at, hlc = excluded.hlc, vv = excluded.vv",
+                (aid, who, r["status"], r["updated_at"], theirs.stamp, clock.dump_vector(vector)),
+            )
+            result.statuses += 1
+        return newest
+
+    def _merge_decisions(self, src: sqlite3.Connection, ids: dict[int, int], result: MergeResult) -> int:
+        cols = _columns(src, "decisions")
+        versioned = {"hlc", "vv"} <= cols
+        extra = (", hlc, vv" if versioned else "") + (", cleared_at" if "cleared_at" in cols else "")
+        newest = 0
+        key_sql = 'article_id = ? AND annotator = ? AND start = ? AND "end" = ? AND label = ?'
+        for r in src.execute(f'SELECT article_id, annotator, start, "end", label, decision, model, updated_at{extra}'
+                             ' FROM decisions ORDER BY article_id, annotator, start, "end", label'):  # fmt: skip
+            key = (ids[r["article_id"]], r["annotator"], r["start"], r["end"], r["label"])
+            cleared = r["cleared_at"] if "cleared_at" in cols else None
+            theirs = _row_version(r, versioned, (r["decision"], r["model"]), cleared is not None)
+            newest = max(newest, theirs.stamp)
+            mine = self.conn.execute(
+                f"SELECT decision, model, updated_at, cleared_at, hlc, vv FROM decisions WHERE {key_sql}", key
+            ).fetchone()
+            if mine is None:
+                vector = theirs.vector
+            else:
+                ours = _row_version(mine, True, (mine["decision"], mine["model"]), mine["cleared_at"] is not None)
+                take, conflict, vector = _settle(theirs, ours)
+                if conflict:
+                    kept = theirs if take else ours
+                    result.conflicts.append(
+                        f"decision on {key[4]} {key[2]}-{key[3]} of article {key[0]} for {key[1]}: kept "
+                        f"{'cleared' if kept.deleted else kept.content[0]} (made in both copies)"
+                    )
+                    self._record_conflict("decision", "concurrent", ":".join(map(str, key)), key[0], key[1],
+                                          [*kept.content, kept.deleted], [*(ours if take else theirs).content],
+                                          result.source)  # fmt: skip
+                if not take:
+                    if vector != ours.vector:
+                        self.conn.execute(f"UPDATE decisions SET vv = ? WHERE {key_sql}",
+                                          (clock.dump_vector(vector), *key))  # fmt: skip
+                    continue
+            self.conn.execute(
+                'INSERT INTO decisions(article_id, annotator, start, "end", label, decision, model, updated_at,'
+                " cleared_at, hlc, vv) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                ' ON CONFLICT(article_id, annotator, start, "end", label) DO UPDATE SET'
+                " decision = excluded.decision, model = excluded.model, updated_at = excluded.updated_at,"
+                " cleared_at = excluded.cleared_at, hlc = excluded.hlc, vv = excluded.vv",
+                (*key, r["decision"], r["model"], r["updated_at"], cleared, theirs.stamp, clock.dump_vector(vector)),
+            )
+            result.decisions += 1
+        return newest
+
+    def _merge_suggestions(self, src: sqlite3.Connection, ids: dict[int, int], result: MergeResult) -> None:
+        for r in src.execute("SELECT * FROM suggestions"):
+            cur = self.conn.execute(
+                'INSERT OR IGNORE INTO suggestions(article_id, model, model_version, start, "end",'
+                " label, attrs, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (ids[r["article_id"]], r["model"], r["model_version"], r["start"], r["end"],
+                 r["label"], r["attrs"], r["created_at"]),
+            )  # fmt: skip
+            result.suggestions += cur.rowcount
+        for r in src.execute("SELECT * FROM suggestion_runs"):
+            self.conn.execute(
+                "INSERT OR IGNORE INTO suggestion_runs VALUES (?, ?, ?, ?, ?)",
+                (ids[r["article_id"]], r["model"], r["model_version"], r["count"], r["created_at"]),
+            )
+
+    def merge_conflicts(self, article_id: int | None = None) -> list[dict[str, Any]]:
+        """What merges settled or skipped, newest first, for review."""
+        sql = "SELECT * FROM merge_conflicts"
+        params: tuple = ()
+        if article_id is not None:
+            sql, params = sql + " WHERE article_id = ?", (article_id,)
+        rows = self._q(sql + " ORDER BY id DESC", params)
+        return [{**dict(r), "kept": json.loads(r["kept"]), "lost": json.loads(r["lost"])} for r in rows]
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    return {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+
+
+def _row_version(row: sqlite3.Row, versioned: bool, content: tuple, deleted: bool) -> _Version:
+    """A row's version; rows of files from before the clock are versioned by their wall time."""
+    if versioned:
+        return _Version(content, deleted, row["hlc"], clock.parse_vector(row["vv"]))
+    stamp = round(clock.iso_to_micros(row["updated_at"]) / 1000) * 1000  # as m004 converts them
+    return _Version(content, deleted, stamp, {LEGACY_NODE: stamp})

@@ -126,7 +126,9 @@ class AssignDialog(QDialog):
     def write(self) -> object:
         path = self.w.store.path
         names, out = self.annotators(), self.out_dir.text()
-        options = dict(overlap=self.overlap.value(), per_article=self.per_article.value(), seed=self.seed.value())
+        # the dialog previews the articles nobody has yet: writing them is a new round
+        options = dict(overlap=self.overlap.value(), per_article=self.per_article.value(), seed=self.seed.value(),
+                       new_round=True)  # fmt: skip
 
         def work(job):
             with Store(path, create=False) as store:

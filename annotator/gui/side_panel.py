@@ -249,6 +249,9 @@ class SidePanel(QWidget):
         self.problems = {}
         for name, editor in self.editors.items():
             value = editor.currentText() if isinstance(editor, QComboBox) else editor.text().strip()
+            stored = self._attrs.get(name, "")
+            if value == neutral(stored).strip():
+                value = stored  # not edited: shown without bidi controls, kept as it was
             problem = self.scheme.attribute_problem(self._label, name, value) if self._label else None
             self._mark(name, editor, problem)
             if problem:

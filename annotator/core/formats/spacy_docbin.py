@@ -9,6 +9,7 @@ missing (not "O") in `doc.ents`, so NER training is not taught a wrong outside.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,9 +109,12 @@ def write_spacy(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"cannot create the folder ({exc.strerror})", str(out)) from None
-    for part in ("train", "dev"):
-        with atomic_output(out / f"{part}.spacy", "wb") as fh:
+    # both files or neither: each is written and flushed beside its target before either is renamed
+    with atomic_output(out / "train.spacy", "wb") as train, atomic_output(out / "dev.spacy", "wb") as dev:
+        for part, fh in (("train", train), ("dev", dev)):
             fh.write(bins[part].to_bytes())
+            fh.flush()
+            os.fsync(fh.fileno())
     return counts, alignment
 
 
