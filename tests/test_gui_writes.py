@@ -355,3 +355,26 @@ def test_hand_back_while_open_has_every_span_and_merges(qtbot, project, settings
     assert run_cli("merge", str(out), "--db", str(lead)).returncode == 0
     assert len(stored(lead)) == 3
     w.close()
+
+
+def test_adjudication_while_another_program_writes_is_refused_and_said(qtbot, project, settings):
+    store, ids = project
+    start = TEXT.index("Kabul")
+    for name, end in (("ana", start + 5), ("bob", start + len("Kabul and Tashkent"))):
+        store.add_span(ids[0], name, start, end, "ACTOR")
+        store.set_status(ids[0], name, "done")
+    w = make_window(qtbot, store, settings)
+    w.enter_review(["ana", "bob"])
+    locker = Locker(store.path)
+    try:
+        started = time.monotonic()
+        w.take_version(1)
+        assert time.monotonic() - started < 1.0
+        assert "not done" in w.statusBar().currentMessage()
+        assert store.spans(ids[0], "gold") == []
+    finally:
+        locker.release()
+    w.take_version(1)
+    assert [(s.start, s.end) for s in store.spans(ids[0], "gold")] == [(start, start + len("Kabul and Tashkent"))]
+    w.leave_review()
+    w.close()

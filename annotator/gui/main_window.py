@@ -44,7 +44,7 @@ from annotator.core.editing import carry_attrs, plan_mark
 from annotator.core.errors import AnnotatorError
 from annotator.core.formats.align import TokenIndex, tokenize
 from annotator.core.model import Span, Status, Suggestion
-from annotator.core.store import Store
+from annotator.core.store import Store, is_busy
 from annotator.gui import commands
 from annotator.gui.actions import ActionSpec, action_table
 from annotator.gui.article_list import ArticleListModel
@@ -995,6 +995,26 @@ class MainWindow(BackgroundJobs, QMainWindow):
         self._stored(group)
         self.statusBar().showMessage(f"Stored “{group.text()}”: {self.store.path.name} is free again", 5000)
 
+    def _direct_write(self, what: str, write: Callable[[], object]) -> object:
+        """A write outside the undo stack (adjudication): a failure is shown, never only printed."""
+        if self._refuse_while_pending(what):
+            return None
+        try:
+            with self.store.transaction():  # all of it or nothing
+                return write()
+        except (sqlite3.Error, AnnotatorError, OSError) as exc:
+            if self.article_id is not None:
+                self.changed.emit(self.article_id)  # redraw from what is stored
+            if isinstance(exc, sqlite3.Error) and is_busy(exc):
+                QApplication.beep()
+                self.statusBar().showMessage(
+                    f"“{what}” not done: {self.store.path.name} is locked by another program; "
+                    "nothing changed, try again in a moment", 8000,
+                )  # fmt: skip
+            else:
+                self._write_failed(what, str(exc))
+            return None
+
     def _write_failed(self, what: str, reason: str) -> None:
         self.report_error(
             f"Your change “{what}” could not be saved to {self.store.path}:\n{reason}\n\n"
@@ -1252,12 +1272,13 @@ class MainWindow(BackgroundJobs, QMainWindow):
         if self.review is None:
             self.statusBar().showMessage(f"Alt+{index + 1} takes an annotator's version in review mode (Ctrl+R)", 5000)
         else:
-            self.review.take(index)
+            self._direct_write("Take version", lambda: self.review.take(index))
 
     def accept_agreed(self) -> None:
         if self.review is not None:
-            n = self.review.accept_agreed()
-            self.statusBar().showMessage(f"{n} agreed span group(s) copied into gold", 5000)
+            n = self._direct_write("Accept all agreed", self.review.accept_agreed)
+            if n is not None:
+                self.statusBar().showMessage(f"{n} agreed span group(s) copied into gold", 5000)
 
     def show_dashboard(self) -> object:
         from annotator.core.agreement import agreement
