@@ -55,7 +55,9 @@ DRIVER = textwrap.dedent(
 )
 
 
-def _run(tmp_path, edits: int, pause: float) -> dict:
+def _run(tmp_path, edits: int, pause: float, rounds: int = 8, budget: float = 25.0) -> dict:
+    """At least EDITS edits, and on until the lead has run every command ROUNDS times
+    against them (or BUDGET seconds have passed)."""
     db = tmp_path / "p.db"
     work = tmp_path / "lead"
     work.mkdir()
@@ -76,7 +78,12 @@ def _run(tmp_path, edits: int, pause: float) -> dict:
     statuses: dict[int, str] = {}
     jobs = 0
     live: list[str] = []
-    for i in range(edits):
+    stop_at = time.time() + budget
+    i = -1
+    while True:
+        i += 1
+        if i >= edits and (time.time() > stop_at or (i % 20 == 0 and len(list(work.glob("lead*.txt"))) > rounds)):
+            break
         aid = ids[i % len(ids)]
         kind = i % 6
         if kind in (0, 1, 2) or not live:
@@ -103,10 +110,6 @@ def _run(tmp_path, edits: int, pause: float) -> dict:
                 job.set_suggestions(aid, "rules", str(i), [])
             jobs += 1
         time.sleep(pause)
-    # keep the lead busy until it has run every command a few times against our edits
-    deadline = time.time() + 30
-    while time.time() < deadline and driver.poll() is None and len(list(work.glob("lead*.txt"))) < 4:
-        time.sleep(0.05)
     (work / "stop").write_text("1")
     out, err = driver.communicate(timeout=120)
     assert driver.returncode == 0, err[-2000:]
@@ -129,7 +132,7 @@ def _run(tmp_path, edits: int, pause: float) -> dict:
         conn.close()
     lost = [uid for uid, want in expected.items() if rows.get(uid) != want]
     return {
-        "edits": edits + 1,
+        "edits": i + 1,
         "jobs": jobs,
         "counts": counts,
         "integrity": integrity,
