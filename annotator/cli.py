@@ -50,13 +50,17 @@ def default_annotator() -> str:
     return os.environ.get("ANNOTATOR_NAME") or getpass.getuser() or "annotator"
 
 
-def open_store(path: str | None, *, create: bool = False):
-    """Open the project a command works on; a missing file is an error unless creating."""
+def open_store(path: str | None, *, create: bool = False, readonly: bool = False):
+    """Open the project a command works on; a missing file is an error unless creating.
+
+    `readonly`: for commands that only read (stats, agreement, export, models,
+    evaluate): no write lock, no migration, works on read-only files and media.
+    """
     from annotator.core.store import Store
 
     if not path:
         raise AnnotatorError("no project given: pass --db PROJECT.db")
-    return Store(path, create=create)
+    return Store(path, create=create, readonly=readonly)
 
 
 def progress_bar(total: int, desc: str, unit: str = "file"):
@@ -101,7 +105,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from annotator.core.exporting import export, export_records
 
-    store = open_store(args.db)
+    store = open_store(args.db, readonly=True)
     if args.out == "-":
         if args.format != "jsonl":
             raise InputError("only jsonl can be written to standard output")
@@ -131,7 +135,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    store = open_store(args.db)
+    store = open_store(args.db, readonly=True)
     stats = store.stats()
     if args.json:
         print_json(stats)
@@ -185,7 +189,7 @@ def cmd_models(args: argparse.Namespace) -> int:
 
     extra = {}
     if args.db:
-        extra = open_store(args.db).setting("models", {}) or {}
+        extra = open_store(args.db, readonly=True).setting("models", {}) or {}
     infos = discover_pipelines(extra)
     if args.json:
         print_json([i.__dict__ for i in infos])
@@ -243,7 +247,7 @@ def _fmt(x: float | None) -> str:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from annotator.core.evaluation import evaluate_suggestions
 
-    store = open_store(args.db)
+    store = open_store(args.db, readonly=True)
     if args.reference not in store.annotators():
         raise InputError(f"no annotator {args.reference!r} in this project")
     model = args.model
@@ -323,7 +327,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
 def cmd_agreement(args: argparse.Namespace) -> int:
     from annotator.core.agreement import agreement
 
-    store = open_store(args.db)
+    store = open_store(args.db, readonly=True)
     names = [n.strip() for n in args.annotators.split(",")] if args.annotators else None
     known = set(store.annotators())
     for n in names or []:
@@ -389,6 +393,33 @@ def cmd_assign(args: argparse.Namespace) -> int:
             f"{len(plan.overlap)} article(s) shared for agreement",
             err=True,
         )
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from annotator.core.backup import backup
+
+    if not Path(args.db).exists():
+        raise InputError("no such project file", args.db)
+    out = backup(args.db, args.out)
+    print(f"backed up {args.db} to {out} (one file, consistent, safe to copy)", file=sys.stderr)
+    return 0
+
+
+def cmd_handback(args: argparse.Namespace) -> int:
+    from annotator.core.backup import handback
+
+    if not Path(args.db).exists():
+        raise InputError("no such project file", args.db)
+    info = handback(args.db, args.out)
+    who = f" by {info['annotator']}" if info["annotator"] else ""
+    print(
+        f"wrote {info['out']}: {info['spans']} span(s){who}, {info['done']} article(s) done; "
+        "send this one file to your lead (annotator merge accepts it)",
+        file=sys.stderr,
+    )
+    if not info["pack"]:
+        warn(f"{args.db} is not a pack from `annotator assign`; the copy is a plain backup")
     return 0
 
 
@@ -536,6 +567,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--new-round", action="store_true",
         help="hand out, in new packs, the articles nobody has yet (without it a re-run writes nothing new)",
     )  # fmt: skip
+
+    p = command("backup", cmd_backup, "write a consistent single-file copy of a project, even while it is in use")
+    _add_db(p)
+    p.add_argument("--out", required=True, metavar="FILE", help="the copy to write (replaced atomically)")
+
+    p = command(
+        "handback", cmd_handback,
+        "write the one file to send your lead: your pack with all its work, safe to copy while it is open",
+    )  # fmt: skip
+    _add_db(p)
+    p.add_argument("--out", required=True, metavar="FILE", help="the file to send (replaced atomically)")
 
     return parser
 

@@ -128,7 +128,10 @@ def test_dashboard_and_review_legend(evil_window):
     assert RLO not in header and BOLD in header
     dlg.close()
     w.enter_review([f"ana{EVIL}", "bob"])
-    assert "<img" not in w.legend.text() and "&lt;img" in w.legend.text()
+    # names are on the review banner, a plain-text label: shown literally, no bidi controls
+    assert "<img" not in w.legend.text()
+    banner = w.review_banner
+    assert banner.textFormat() == Qt.PlainText and "<img" in banner.text() and RLO not in banner.text()
     w.leave_review()
 
 

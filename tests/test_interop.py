@@ -153,3 +153,17 @@ def test_spacy_convert_and_debug_data_read_the_conll(project, tmp_path):
     assert len(failures) == 2 and "Low number of examples" in failures[0], debug.stdout[-2000:]
     assert "1 error" in failures[1]
     assert "Corpus is loadable" in debug.stdout and "0 missing value(s)" in debug.stdout
+
+
+def test_nervaluate_reads_the_tab_separated_conll(project, tmp_path):
+    pytest.importorskip("nervaluate")
+    from nervaluate import Evaluator
+
+    export(project, "conll", tmp_path / "t.conll", sep="tab")
+    data = (tmp_path / "t.conll").read_text(encoding="utf-8")
+    result = Evaluator(data, data, tags=["ACTOR", "DATE", "AGREEMENT"], loader="conll").evaluate()
+    strict = result["overall"]["strict"]
+    assert (strict.correct, strict.missed, strict.spurious) == (10, 0, 0)
+    export(project, "conll", tmp_path / "s.conll")  # the four-column default is not for this reader
+    with pytest.raises(ValueError, match="tab separator"):
+        Evaluator(*[(tmp_path / "s.conll").read_text()] * 2, tags=["ACTOR"], loader="conll").evaluate()

@@ -207,7 +207,9 @@ def test_cli_preannotate_evaluate_and_errors(tmp_path):
     first = run_cli("preannotate", "--db", db, "--model", "rules", "--jsonl", str(out))
     assert first.returncode == 0, first.stderr
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert len(records) == 6 and all(r["_annotator_id"] == "rules" for r in records)
+    # the model's output is suggestions: nobody's answer (issue 15)
+    assert len(records) == 6 and all(r["meta"]["model"] == "rules" for r in records)
+    assert not any("answer" in r or "_annotator_id" in r for r in records)
     assert all(r["text"][s["start"] : s["end"]] == s["text"] for r in records for s in r["spans"])
     again = run_cli("preannotate", "--db", db, "--model", "rules")
     assert "suggested for 0 article(s)" in again.stderr

@@ -111,9 +111,10 @@ def test_label_studio_offsets_that_miss_their_text_reject_the_file(tmp_path):
          "value": {"start": 0, "end": 4, "text": "Kabul", "labels": ["ACTOR"]}}]}]}  # fmt: skip
     path = tmp_path / "bad.json"
     path.write_text(json.dumps([task]), encoding="utf-8")
-    r = run_cli("import", str(path), "--db", str(tmp_path / "p.db"))
-    assert r.returncode == 2
-    assert "bad.json: task 1: region 0-4 does not match its text 'Kabul'" in r.stderr
+    with Store(tmp_path / "p.db") as store:
+        [error] = import_paths(store, [path]).rejected
+        assert store.article_count() == 0
+    assert str(error).endswith("bad.json: task 1: region 0-4 does not match its text 'Kabul' in the task's text")
 
 
 WEBANNO = """#FORMAT=WebAnno TSV 3.3
@@ -172,8 +173,9 @@ def test_webanno_tsv(tmp_path):
 def test_webanno_rejects_a_token_not_in_its_sentence(tmp_path):
     path = tmp_path / "bad.tsv"
     path.write_text(WEBANNO.replace("1-3\t9-12\tand", "1-3\t9-12\tor"), encoding="utf-8")
-    r = run_cli("import", str(path), "--db", str(tmp_path / "p.db"), "--annotator", "x")
-    assert r.returncode == 2 and "bad.tsv:9: token 'or' is not in the sentence's #Text" in r.stderr
+    with Store(tmp_path / "p.db") as store:
+        [error] = import_paths(store, [path], annotator="x").rejected
+    assert str(error).endswith("bad.tsv:9: token 'or' is not in the sentence's #Text")
 
 
 def test_conll_round_trip_and_foreign_tag_schemes(tmp_path):
@@ -203,8 +205,9 @@ def test_conll_round_trip_and_foreign_tag_schemes(tmp_path):
         assert spans_of(store, "x") == sorted([("Kabul", "ACTOR", {}), ("Moscow", "ACTOR", {}), ("I-ACTOR", "ACTOR", {}),
                                                ("New Delhi", "ACTOR", {}), ("Tehran", "ACTOR", {})], key=str)  # fmt: skip
     (tmp_path / "bad.conll").write_text("Kabul B-ACTOR\nMoscow ACTOR\n", encoding="utf-8")
-    r = run_cli("import", str(tmp_path / "bad.conll"), "--db", str(tmp_path / "g.db"), "--annotator", "x")
-    assert r.returncode == 2 and "bad.conll:2: 'ACTOR' is not an IOB tag" in r.stderr
+    with Store(tmp_path / "g.db") as store:
+        [error] = import_paths(store, [tmp_path / "bad.conll"], annotator="x").rejected
+    assert "bad.conll:2: 'ACTOR' is not an IOB tag" in str(error)
 
 
 def tiny_pdf(lines: list[str] | None, info: dict[str, str] | None = None) -> bytes:

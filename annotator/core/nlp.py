@@ -151,11 +151,13 @@ def project_rules(store) -> tuple[list[dict], dict]:
     if patterns is None:
         text = resource("patterns.jsonl").read_text(encoding="utf-8")
         patterns = [json.loads(line) for line in text.splitlines() if line.strip()]
-        store.set_setting("patterns", patterns)
+        if not getattr(store, "readonly", False):  # a reading command uses them without storing
+            store.set_setting("patterns", patterns)
     gazetteer = store.setting("gazetteer")
     if gazetteer is None:
         gazetteer = json.loads(resource("gazetteer.json").read_text(encoding="utf-8"))
-        store.set_setting("gazetteer", gazetteer)
+        if not getattr(store, "readonly", False):
+            store.set_setting("gazetteer", gazetteer)
     return patterns, gazetteer
 
 

@@ -71,7 +71,7 @@ class Review:
 
     def banner_text(self) -> str:
         """What the review banner above the text says: the mode, who, and this article's state."""
-        names = ", ".join(f"Alt+{i} {n}" for i, n in enumerate(self.annotators, 1))
+        names = ", ".join(f"Alt+{i} {neutral(n)}" for i, n in enumerate(self.annotators, 1))
         open_ = self.open_groups()
         disputed = sum(1 for g in open_ if g.kind != "agree")
         if not self.groups:
