@@ -50,13 +50,17 @@ def default_annotator() -> str:
     return os.environ.get("ANNOTATOR_NAME") or getpass.getuser() or "annotator"
 
 
-def open_store(path: str | None, *, create: bool = False):
-    """Open the project a command works on; a missing file is an error unless creating."""
+def open_store(path: str | None, *, create: bool = False, readonly: bool = False):
+    """Open the project a command works on; a missing file is an error unless creating.
+
+    `readonly`: for commands that only read (stats, agreement, export, models,
+    evaluate): no write lock, no migration, works on read-only files and media.
+    """
     from annotator.core.store import Store
 
     if not path:
         raise AnnotatorError("no project given: pass --db PROJECT.db")
-    return Store(path, create=create)
+    return Store(path, create=create, readonly=readonly)
 
 
 def progress_bar(total: int, desc: str, unit: str = "file"):
@@ -101,7 +105,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from annotator.core.exporting import export, export_records
 
-    store = open_store(args.db)
+    store = open_store(args.db, readonly=True)
     if args.out == "-":
         if args.format != "jsonl":
             raise InputError("only jsonl can be written to standard output")
@@ -122,6 +126,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             include_rejected=args.include_rejected,
             split=args.split,
             seed=args.seed,
+            sep=args.sep,
+            per=args.per,
             progress=lambda i, n: bar.update(i - bar.n),
         )
     echo(summary, err=True)
@@ -129,7 +135,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    store = open_store(args.db)
+    store = open_store(args.db, readonly=True)
     stats = store.stats()
     if args.json:
         print_json(stats)
@@ -183,7 +189,7 @@ def cmd_models(args: argparse.Namespace) -> int:
 
     extra = {}
     if args.db:
-        extra = open_store(args.db).setting("models", {}) or {}
+        extra = open_store(args.db, readonly=True).setting("models", {}) or {}
     infos = discover_pipelines(extra)
     if args.json:
         print_json([i.__dict__ for i in infos])
@@ -241,7 +247,7 @@ def _fmt(x: float | None) -> str:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from annotator.core.evaluation import evaluate_suggestions
 
-    store = open_store(args.db)
+    store = open_store(args.db, readonly=True)
     if args.reference not in store.annotators():
         raise InputError(f"no annotator {args.reference!r} in this project")
     model = args.model
@@ -296,6 +302,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     ]
     print_table(["label", "precision", "recall", "F1"], rows)
     echo(f"registered as {result.name!r}: annotator preannotate --db {args.db} --model {result.name}")
+    echo(f"spaCy config: {result.config} (edit it and run `python -m spacy train` on it)")
     return 0
 
 
@@ -320,7 +327,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
 def cmd_agreement(args: argparse.Namespace) -> int:
     from annotator.core.agreement import agreement
 
-    store = open_store(args.db)
+    store = open_store(args.db, readonly=True)
     names = [n.strip() for n in args.annotators.split(",")] if args.annotators else None
     known = set(store.annotators())
     for n in names or []:
@@ -389,6 +396,33 @@ def cmd_assign(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from annotator.core.backup import backup
+
+    if not Path(args.db).exists():
+        raise InputError("no such project file", args.db)
+    out = backup(args.db, args.out)
+    print(f"backed up {args.db} to {out} (one file, consistent, safe to copy)", file=sys.stderr)
+    return 0
+
+
+def cmd_handback(args: argparse.Namespace) -> int:
+    from annotator.core.backup import handback
+
+    if not Path(args.db).exists():
+        raise InputError("no such project file", args.db)
+    info = handback(args.db, args.out)
+    who = f" by {info['annotator']}" if info["annotator"] else ""
+    print(
+        f"wrote {info['out']}: {info['spans']} span(s){who}, {info['done']} article(s) done; "
+        "send this one file to your lead (annotator merge accepts it)",
+        file=sys.stderr,
+    )
+    if not info["pack"]:
+        warn(f"{args.db} is not a pack from `annotator assign`; the copy is a plain backup")
+    return 0
+
+
 # -- parser -------------------------------------------------------------------
 
 
@@ -425,7 +459,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--screenshot", metavar="OUT.png", help="render offscreen to OUT.png and exit")
     p.add_argument("--article", type=int, metavar="N", help="article to show (1-based position)")
 
-    p = command("import", cmd_import, "import articles (txt, md, html, jsonl, csv, folders)")
+    p = command(
+        "import", cmd_import,
+        "import articles (txt, md, html, pdf, docx, jsonl, csv, Label Studio json, "
+        "WebAnno/INCEpTION tsv, CoNLL/IOB, .spacy, folders)",
+    )  # fmt: skip
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     _add_db(p)
     p.add_argument(
@@ -439,8 +477,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("export", cmd_export, "export annotations as training data")
     _add_db(p)
     p.add_argument(
-        "--format", default="jsonl", choices=["jsonl", "spacy", "doccano", "conll"], help="output format"
-    )
+        "--format", default="jsonl", choices=["jsonl", "spacy", "doccano", "conll", "hf"],
+        help="output format (hf: token classification for Hugging Face datasets)",
+    )  # fmt: skip
+    p.add_argument(
+        "--sep", choices=["space", "tab"], default="space",
+        help="conll: 'space' writes TOKEN -X- _ TAG, 'tab' writes TOKEN<tab>TAG",
+    )  # fmt: skip
+    p.add_argument(
+        "--per", choices=["sentence", "article"], default="sentence",
+        help="hf: one record per sentence (default) or per article",
+    )  # fmt: skip
     p.add_argument(
         "--out", required=True, metavar="PATH",
         help="output file ('-' for stdout); a folder with --split",
@@ -520,6 +567,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--new-round", action="store_true",
         help="hand out, in new packs, the articles nobody has yet (without it a re-run writes nothing new)",
     )  # fmt: skip
+
+    p = command("backup", cmd_backup, "write a consistent single-file copy of a project, even while it is in use")
+    _add_db(p)
+    p.add_argument("--out", required=True, metavar="FILE", help="the copy to write (replaced atomically)")
+
+    p = command(
+        "handback", cmd_handback,
+        "write the one file to send your lead: your pack with all its work, safe to copy while it is open",
+    )  # fmt: skip
+    _add_db(p)
+    p.add_argument("--out", required=True, metavar="FILE", help="the file to send (replaced atomically)")
 
     return parser
 

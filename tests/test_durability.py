@@ -1,16 +1,24 @@
-"""Never lose or corrupt: concurrent writers and a kill -9 in the middle of an import."""
+"""Never lose or corrupt: concurrent writers, a kill -9 mid-import, read-only files, backups, hand-back."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
+import pytest
 from conftest import run_cli
 
+from annotator.core.errors import ProjectError
+from annotator.core.model import Suggestion
 from annotator.core.store import Store
 
 
@@ -86,3 +94,240 @@ def test_kill_during_import_leaves_whole_files_only(tmp_path):
     # all of the big file or none of it, never a part; the earlier import intact
     assert count in (5, 20_005), count
     assert spans == count - 5
+
+
+# -- read-only commands ---------------------------------------------------------------------
+
+
+READ_COMMANDS = (
+    ("stats", "--json"),
+    ("agreement", "--json"),
+    ("export", "--out", "-"),
+    ("models", "--json"),
+    ("evaluate", "--reference", "ana", "--json"),
+)
+
+
+def _lead_project(db) -> None:
+    """Two annotators who finished the same article, and a model's suggestions: every reading
+    command has something to read."""
+    with Store(db) as store:
+        aid, _ = store.add_article("Kabul and Moscow agreed to exchange ambassadors in April 2025.")
+        store.set_suggestions(aid, "rules", "1", [Suggestion(aid, 0, 5, "ACTOR"), Suggestion(aid, 10, 16, "ACTOR")])
+        for name in ("ana", "bob"):
+            store.add_span(aid, name, 0, 5, "ACTOR")
+            store.set_status(aid, name, "done")
+
+
+# every reading command in one process (the real entry point, as from a shell), one result each
+RUN_READ_COMMANDS = """
+import contextlib, io, json, sys
+from annotator.cli import main
+out = []
+for argv in json.loads(sys.argv[1]):
+    err, std = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(std):
+        code = main(argv)
+    out.append([argv[0], code, err.getvalue(), std.getvalue()])
+print(json.dumps(out))
+"""
+
+
+def _read_commands(db, other_user: bool = False) -> list[tuple[str, int, str, str]]:
+    argv = [[command, "--db", str(db), *rest] for command, *rest in READ_COMMANDS]
+    cmd = [sys.executable, "-c", RUN_READ_COMMANDS, json.dumps(argv)]
+    if other_user and os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.skip("running as root without setpriv: read-only files cannot be simulated")
+        cmd = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner", *cmd]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return [tuple(r) for r in json.loads(result.stdout)]
+
+
+def _as_other_user(*args: str):
+    """Run the CLI as someone bound by file permissions (root, as in CI containers, writes
+    anywhere: it runs without the capabilities that override them)."""
+    if os.geteuid() != 0:
+        return run_cli(*args)
+    if not shutil.which("setpriv"):
+        pytest.skip("running as root without setpriv: read-only files cannot be simulated")
+    return subprocess.run(
+        ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner",
+         sys.executable, "-m", "annotator", *args],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def shared_dir():
+    """A folder another user can reach (pytest's tmp_path is private to us)."""
+    folder = Path(tempfile.mkdtemp(prefix="annotator-ro-"))
+    folder.chmod(0o755)
+    yield folder
+    for p in folder.rglob("*"):
+        if p.is_dir():
+            p.chmod(0o755)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()  # no connection of ours is open here
+
+
+@pytest.mark.parametrize("where", ["read-only file", "read-only folder"])
+def test_reading_commands_work_on_read_only_files_and_media(shared_dir, where):
+    folder = shared_dir / "media"
+    folder.mkdir()
+    db = folder / "lead.db"
+    _lead_project(db)
+    db.chmod(0o444)
+    if where == "read-only folder":
+        folder.chmod(0o555)
+    before = _digest(db)
+    results = _read_commands(db, other_user=True)
+    for command, code, err, _out in results:
+        assert code == 0, f"{command}: {err}"
+        assert "damaged" not in err
+    assert json.loads(results[0][3])["articles"] == 1
+    assert _digest(db) == before  # not a byte written: no migration, no settings, no token cache
+    # nothing but SQLite's own shared-memory files (which a reader makes where it may)
+    assert {p.name for p in folder.iterdir()} <= {"lead.db", "lead.db-wal", "lead.db-shm"}
+
+
+def test_a_pack_on_read_only_media_is_not_called_damaged(shared_dir, tmp_path):
+    from annotator.core.assign import assign
+
+    lead = tmp_path / "lead.db"
+    with Store(lead) as store:
+        for i in range(4):
+            store.add_article(f"Article {i}: Kabul and Beijing signed a mining contract.")
+        assign(store, ["ana", "bob"], shared_dir / "packs", overlap=0.5, seed=1)
+    packs = shared_dir / "packs"
+    packs.chmod(0o555)
+    pack = packs / "ana.db"
+    assert pack.exists(), sorted(packs.iterdir())
+    result = _as_other_user("stats", "--db", str(pack), "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["articles"] >= 2
+    merged = run_cli("merge", str(pack), "--db", str(lead))
+    assert merged.returncode == 0, merged.stderr
+
+
+def test_reading_commands_do_not_wait_for_a_writer(tmp_path):
+    db = tmp_path / "lead.db"
+    _lead_project(db)
+    writer = sqlite3.connect(db)
+    writer.execute("BEGIN IMMEDIATE")  # an import in another process, holding the write lock
+    try:
+        started = time.monotonic()
+        for command, code, err, _out in _read_commands(db):
+            assert code == 0, f"{command}: {err}"
+        assert time.monotonic() - started < 50  # one busy wait would be 60 s
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    with Store(db, readonly=True) as store:
+        assert store.conn.execute("SELECT count(*) FROM token_cache").fetchone()[0] == 0  # nothing cached
+
+
+def test_a_read_only_store_refuses_writes_with_a_message(tmp_path):
+    db = tmp_path / "p.db"
+    _lead_project(db)
+    with Store(db, readonly=True) as store:
+        with pytest.raises(ProjectError, match="read-only"):
+            store.add_annotator("carl")
+    with pytest.raises(ProjectError, match="no such project"):
+        Store(tmp_path / "missing.db", readonly=True)
+
+
+# -- backups and hand-back -----------------------------------------------------------------
+
+
+def _busy_pack(path: Path, n: int) -> tuple[Store, list[str]]:
+    """A project open in the window, its recent work still in the -wal (no checkpoint yet)."""
+    store = Store(path)
+    store.conn.execute("PRAGMA wal_autocheckpoint = 0")
+    aid, _ = store.add_article("Kabul and Moscow agreed to exchange ambassadors in April 2025.")
+    # distinct places: a merge folds identical spans into one
+    uuids = [store.add_span(aid, "ana", i % 50, i % 50 + 1 + i // 50, "ACTOR").uuid for i in range(n)]
+    store.set_status(aid, "ana", "done")
+    return store, uuids
+
+
+def test_backup_of_a_project_in_use_is_one_consistent_file(tmp_path):
+    store, uuids = _busy_pack(tmp_path / "p.db", 200)
+    try:
+        assert (tmp_path / "p.db-wal").stat().st_size > 0
+        result = run_cli("backup", "--db", str(tmp_path / "p.db"), "--out", str(tmp_path / "copy.db"))
+        assert result.returncode == 0, result.stderr
+        copy = sqlite3.connect(tmp_path / "copy.db")
+        assert copy.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert {r[0] for r in copy.execute("SELECT uuid FROM spans")} == set(uuids)
+        copy.close()
+        store.add_span(store.article_ids()[0], "ana", 50, 55, "DATE")  # the project goes on
+    finally:
+        store.close()
+    assert not list(tmp_path.glob(".copy.db.*"))  # nothing left beside it
+
+
+def test_handback_while_open_keeps_everything_a_plain_copy_loses(tmp_path):
+    lead = tmp_path / "lead.db"
+    Store(lead).close()
+    store, uuids = _busy_pack(tmp_path / "pack.db", 300)
+    try:
+        # what a user does with the file manager: the .db alone (cp in another process,
+        # never a Python open() here, where a connection to the file is live)
+        subprocess.run(["cp", str(tmp_path / "pack.db"), str(tmp_path / "naive.db")], check=True)
+        result = run_cli("handback", "--db", str(tmp_path / "pack.db"), "--out", str(tmp_path / "ana-back.db"))
+        assert result.returncode == 0, result.stderr
+        assert "300 span(s)" in result.stderr
+    finally:
+        store.close()
+    naive = sqlite3.connect(tmp_path / "naive.db")
+    try:
+        naive_spans = naive.execute("SELECT count(*) FROM spans").fetchone()[0]
+    except sqlite3.DatabaseError:
+        naive_spans = 0  # the schema itself was still in the -wal
+    naive.close()
+    assert naive_spans < len(uuids)
+    merged = run_cli("merge", str(tmp_path / "ana-back.db"), "--db", str(lead))
+    assert merged.returncode == 0, merged.stderr
+    with Store(lead) as got:
+        assert {s.uuid for s in got.spans(got.article_ids()[0])} == set(uuids)
+        assert got.status(got.article_ids()[0], "ana") == "done"
+
+
+def test_backup_and_handback_errors_are_one_line(tmp_path):
+    for command in ("backup", "handback"):
+        assert run_cli(command, "--help").returncode == 0
+        missing = run_cli(command, "--db", str(tmp_path / "none.db"), "--out", str(tmp_path / "x.db"))
+        assert missing.returncode == 2 and len(missing.stderr.strip().splitlines()) == 1
+    Store(tmp_path / "p.db").close()
+    same = run_cli("backup", "--db", str(tmp_path / "p.db"), "--out", str(tmp_path / "p.db"))
+    assert same.returncode == 2 and "project itself" in same.stderr
+    (tmp_path / "foreign.db").write_text("not a database", encoding="utf-8")
+    foreign = run_cli("backup", "--db", str(tmp_path / "foreign.db"), "--out", str(tmp_path / "y.db"))
+    assert foreign.returncode == 2 and len(foreign.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "y.db").exists()
+    folder = run_cli("backup", "--db", str(tmp_path / "p.db"), "--out", str(tmp_path))
+    assert folder.returncode == 2
+
+
+def test_rolling_backups_keep_the_newest_few(tmp_path):
+    from annotator.core.backup import rolling_backup, rolling_backups
+
+    store, uuids = _busy_pack(tmp_path / "p.db", 10)
+    other = Store(tmp_path / "elsewhere" / "p.db")  # same name, other folder: kept apart
+    try:
+        made = [rolling_backup(store.path, tmp_path / "backups", keep=3) for _ in range(5)]
+        rolling_backup(other.path, tmp_path / "backups", keep=3)
+    finally:
+        store.close()
+        other.close()
+    kept = rolling_backups(tmp_path / "p.db", tmp_path / "backups")
+    assert kept == made[-3:]
+    assert len(rolling_backups(tmp_path / "elsewhere" / "p.db", tmp_path / "backups")) == 1
+    with Store(kept[-1], readonly=True) as copy:
+        assert len(copy.spans(copy.article_ids()[0])) == 10

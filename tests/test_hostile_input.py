@@ -66,6 +66,7 @@ BAD_JSONL = {
     "nul_text": {"text": "Kabul\u0000 talks"},
     "title_dict": {**GOOD, "meta": {"title": {"a": 1}}},
     "meta_deep": {**GOOD, "meta": {"x": json.loads("[" * 40 + "1" + "]" * 40)}},
+    "meta_huge": {**GOOD, "meta": {"x": "a" * 1_000_001}},
     "annotator_int": {**GOOD, "_annotator_id": 5, "spans": []},
     "annotator_esc": {**GOOD, "_annotator_id": "ana\x1b[2J", "spans": []},
     "attrs_banana": {**GOOD, "_annotator_id": "ana", "spans": [span(0, 5, attrs={"kind": "banana"})]},
@@ -122,6 +123,7 @@ def test_messages_name_the_rule(tmp_path):
         "nul_text": "NUL character",
         "deep": "nested too deeply",
         "meta_deep": "nested more than 32 levels",
+        "meta_huge": "meta holds more than 1,000,000 characters",
         "doccano_title_dict": '"title" must be a string, not an object',
         "annotator_esc": "has control characters",
     }
@@ -301,12 +303,12 @@ def test_folder_lists_what_it_skipped(tmp_path, store):
 
 
 def test_folder_of_unknown_files_says_so(tmp_path, capsys):
-    folder = tmp_path / "tsv"
+    folder = tmp_path / "xlsx"  # (.tsv is read since issue 15: WebAnno/INCEpTION TSV)
     folder.mkdir()
     for i in range(3):
-        (folder / f"{i}.tsv").write_text("#FORMAT=WebAnno TSV 3.3\n")
+        (folder / f"{i}.xlsx").write_text("PK")
     code, lines = run_import(capsys, folder, db=tmp_path / "p.db")
-    assert lines[-1].endswith("; 3 files skipped: .tsv are not article files"), lines
+    assert lines[-1].endswith("; 3 files skipped: .xlsx are not article files"), lines
     assert code == 0
 
 

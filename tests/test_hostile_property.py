@@ -202,6 +202,25 @@ FORMATS = {
 }
 
 
+# Readers added since (Label Studio .json, WebAnno .tsv, CoNLL, PDF, DOCX, …): whatever the
+# table holds gets bytes, JSON and tab-separated lines of every kind.
+tsv_bytes = st.lists(st.lists(csv_cell, min_size=1, max_size=4).map("\t".join), max_size=6).map(
+    lambda ls: "\n".join(["#FORMAT=WebAnno TSV 3.3", *ls]).encode("utf-8", "surrogatepass")
+)
+peer_bytes = (
+    plain_bytes | tsv_bytes | json_lines(jsonl_records())
+    | st.lists(jsonl_records() | json_values, max_size=3).map(lambda v: json.dumps(v).encode())
+    | st.binary(max_size=100).map(lambda b: b"PK\x03\x04" + b) | st.binary(max_size=100).map(lambda b: b"%PDF-1.4\n" + b)
+)  # fmt: skip
+
+
+def _other_suffixes() -> list[str]:
+    from annotator.core.ingest import READERS
+
+    covered = {".txt", ".md", ".html", ".jsonl", ".csv", ".spacy"}
+    return sorted(s for s in READERS if s not in covered)
+
+
 def _suffix(name: str) -> str:
     return name if name.startswith(".") else "_" + name
 
@@ -212,6 +231,16 @@ def test_import_never_fails_with_an_internal_error(project, fmt):
     @given(data=FORMATS[fmt])
     def run(data):
         check_import(project, _suffix(fmt), data)
+
+    run()
+
+
+@pytest.mark.parametrize("suffix", _other_suffixes())
+def test_import_of_other_readers_never_fails_with_an_internal_error(project, suffix):
+    @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(data=peer_bytes)
+    def run(data):
+        check_import(project, suffix, data)
 
     run()
 

@@ -462,3 +462,29 @@ def test_kill_9_during_merge_leaves_all_or_nothing_and_a_rerun_completes(tmp_pat
         assert spans_by_uuid(lead) == expected
     print("kill -9 during merge (delay after first write, killed mid-run, spans present after kill):", outcomes)
     assert any(killed and present == 0 for _, killed, present in outcomes)
+
+
+def test_decisions_follow_the_clock_and_a_cleared_decision_does_not_come_back(tmp_path):
+    world = World()
+    with Store(tmp_path / "lead.db", wall_clock=world.laptop(HOUR)) as lead:  # the lead's clock runs ahead
+        aid, _ = lead.add_article(TEXTS[0])
+        sug = Suggestion(aid, 0, 5, "ACTOR", {}, "m", "1")
+        lead.set_suggestions(aid, "m", "1", [sug])
+        lead.reject_suggestion("ana", sug)
+        assign(lead, ["ana"], tmp_path / "packs", overlap=0)
+        lead_clock = lead.clock_stamp()
+    with Store(tmp_path / "packs" / "ana.db", wall_clock=world.laptop()) as pack:
+        assert pack.clock_stamp() >= lead_clock  # a pack starts from its lead's clock
+    shutil.copy(tmp_path / "lead.db", tmp_path / "copy.db")
+    world.later(10)
+    with Store(tmp_path / "copy.db", wall_clock=world.laptop()) as copy:
+        copy.clear_decision("ana", sug)  # undone later on a laptop whose clock is an hour behind the lead's
+        assert copy.suggestions(aid, "ana") == [sug]
+    with Store(tmp_path / "lead.db", wall_clock=world.laptop(HOUR)) as lead:
+        result = lead.merge_from(tmp_path / "copy.db")
+        assert lead.suggestions(aid, "ana") == [sug] and lead.rejections(aid, "ana") == []
+        assert result.decisions == 1 and not result.conflicts
+        lead.reject_suggestion("ana", sug)  # and rejected again later: that travels back too
+    with Store(tmp_path / "copy.db") as copy:
+        copy.merge_from(tmp_path / "lead.db")
+        assert [r["decision"] for r in copy.rejections(aid, "ana")] == ["reject"]

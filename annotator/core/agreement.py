@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from annotator.core.boilerplate import spans_outside_boilerplate_bulk
 from annotator.core.evaluation import overlap_matches_by_label
 from annotator.core.formats.align import TOKENIZER_ID, TokenIndex, offsets_blob
 from annotator.core.model import GOLD, Span, Status
@@ -157,7 +158,7 @@ def collect(store: Store, annotators: Sequence[str], label: str | None = None) -
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         offsets = store.token_offsets(chunk, TOKENIZER_ID, offsets_blob)
-        spans = store.span_triples_bulk(chunk)
+        spans = spans_outside_boilerplate_bulk(store, chunk, store.span_triples_bulk(chunk))
         for article_id in chunk:
             names = sorted(judged[article_id])
             per = {

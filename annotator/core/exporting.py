@@ -11,14 +11,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from annotator.core.boilerplate import spans_outside_boilerplate_bulk
 from annotator.core.errors import InputError
 from annotator.core.fileio import atomic_output
-from annotator.core.formats.jsonl import article_record, rejection_record, write_jsonl
+from annotator.core.formats.jsonl import ANSWERS, article_record, rejection_record, write_jsonl
 from annotator.core.model import GOLD
 
 CHUNK = 500  # articles fetched per query: bounded memory, few round trips
 
-FORMATS = {"jsonl": ".jsonl", "spacy": ".spacy", "doccano": ".jsonl", "conll": ".conll"}
+FORMATS = {"jsonl": ".jsonl", "spacy": ".spacy", "doccano": ".jsonl", "conll": ".conll", "hf": ".jsonl"}
+SEPARATORS = {"space": " ", "tab": "\t"}
 
 
 def export_records(
@@ -43,7 +45,7 @@ def export_records(
         by_article.setdefault(article_id, []).append(name)
     everything = include_untouched and not (annotator or status)
     ids = store.article_ids() if everything else sorted(by_article)
-    statuses = store.all_statuses() if (status or not minimal) else {}
+    statuses = store.all_statuses()
     for chunk_start in range(0, len(ids), CHUNK):
         if cancelled and cancelled():
             return
@@ -51,6 +53,7 @@ def export_records(
         articles = store.articles_bulk(chunk)
         # offsets and labels are all doccano and CoNLL write: skip full span rows for them
         spans = store.span_triples_bulk(chunk) if minimal else store.spans_bulk(chunk, annotator)
+        spans = spans_outside_boilerplate_bulk(store, chunk, spans)  # #16: none from site furniture
         for article_id in chunk:
             names = by_article.get(article_id) or []
             if status:
@@ -63,7 +66,9 @@ def export_records(
                 continue
             for name in names:
                 if minimal:
-                    yield minimal_record(article, spans.get((article_id, name), []), name)
+                    yield minimal_record(
+                        article, spans.get((article_id, name), []), name, statuses.get((article_id, name), "todo")
+                    )
                     continue
                 yield article_record(
                     article,
@@ -77,16 +82,21 @@ def export_records(
                         yield rejection_record(article, rejection)
 
 
-def minimal_record(article, triples: list[tuple[int, int, str]], annotator: str | None) -> dict[str, Any]:
-    """Text, metadata and bare spans: the record doccano and CoNLL writers need."""
-    return {
+def minimal_record(
+    article, triples: list[tuple[int, int, str]], annotator: str | None, status: str = "done"
+) -> dict[str, Any]:
+    """Text, metadata and bare spans: the record doccano, CoNLL and hf writers need."""
+    record = {
         "text": article.text,
         "meta": {"title": article.title, "source": article.source, "published": article.published,
-                 "article_id": article.hash},
+                 "article_id": article.hash, "status": status},
         "spans": [{"start": s, "end": e, "label": lab} for s, e, lab in triples],
-        "answer": "accept",
         "_annotator_id": annotator,
     }  # fmt: skip
+    answer = ANSWERS.get(status)
+    if answer is not None:
+        record["answer"] = answer
+    return record
 
 
 def export(
@@ -100,6 +110,8 @@ def export(
     include_rejected: bool = False,
     split: float | None = None,
     seed: int = 0,
+    sep: str = "space",
+    per: str = "sentence",
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> str:
@@ -120,13 +132,20 @@ def export(
         raise InputError("--include-rejected is for the jsonl format only")
     if split is not None and fmt != "spacy":
         raise InputError("--split is for the spacy format only")
+    if sep != "space" and fmt != "conll":
+        raise InputError("--sep is for the conll format only")
+    if sep not in SEPARATORS:
+        raise InputError(f"unknown separator {sep!r} (known: {', '.join(SEPARATORS)})")
+    if per not in ("sentence", "article"):
+        raise InputError("--per must be sentence or article")
     if split is not None and not 0 < split < 1:
         raise InputError("--split must be between 0 and 1, e.g. 0.8")
     total = store.article_count()
     count = 0
+    snapped = 0
 
     def counted():
-        nonlocal count
+        nonlocal count, snapped
         for record in export_records(
             store,
             annotator,
@@ -135,10 +154,11 @@ def export(
             # training formats want annotated documents, not the raw corpus
             include_untouched=fmt == "jsonl",
             with_tokens=fmt == "jsonl",
-            minimal=fmt in ("doccano", "conll"),
+            minimal=fmt in ("doccano", "conll", "hf"),
             cancelled=cancelled,
         ):
             count += 1
+            snapped += sum(1 for sp in record["spans"] if "stored_start" in sp)
             if progress:
                 progress(min(count, total), total)
             yield record
@@ -152,15 +172,26 @@ def export(
         counts, alignment = write_spacy(counted(), out, split=split, seed=seed)
         where = ", ".join(f"{n} {part}".strip() for part, n in counts.items())
         return f"exported {where} doc(s) to {out}; {alignment.summary()}"
+    if fmt == "hf":
+        from annotator.core.formats.hf import write_hf, write_labels
+
+        with atomic_output(out) as fh:
+            rows, names, stats = write_hf(counted(), fh, store.scheme.names, per=per)
+        labels = write_labels(out, names)
+        return f"exported {rows} {per}(s) to {out}, tag names in {labels}; {stats.summary()}"
+    if fmt == "conll":
+        from annotator.core.formats.conll import write_conll
+
+        with atomic_output(out) as fh:
+            docs, stats = write_conll(counted(), fh, sep=SEPARATORS[sep])
+        return f"exported {docs} document(s) to {out}; {stats.summary()}"
     with atomic_output(out) as fh:
         if fmt == "jsonl":
             write_jsonl(counted(), fh)
-        elif fmt == "doccano":
+        else:
             from annotator.core.formats.doccano import write_doccano
 
             write_doccano(counted(), fh)
-        else:
-            from annotator.core.formats.conll import write_conll
-
-            write_conll(counted(), fh)
+    if fmt == "jsonl":
+        return f"exported {count} record(s) to {out}; {snapped} span(s) snapped to token boundaries"
     return f"exported {count} record(s) to {out}"

@@ -87,12 +87,17 @@ def atomic_output(path: str | Path, mode: str = "w") -> Iterator[TextIO]:
     except OSError as exc:
         raise InputError(f"cannot write ({exc.strerror})", str(target)) from None
     try:
-        if fcntl is not None:
-            fcntl.flock(fd, fcntl.LOCK_EX)  # a live writer's file is not a leftover
-        os.chmod(tmp, 0o666 & ~current_umask())
-        encoding = None if "b" in mode else "utf-8"
-        newline = None if "b" in mode else "\n"
-        with os.fdopen(fd, mode, encoding=encoding, newline=newline) as fh:
+        try:
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)  # a live writer's file is not a leftover
+            os.chmod(tmp, 0o666 & ~current_umask())
+            encoding = None if "b" in mode else "utf-8"
+            newline = None if "b" in mode else "\n"
+            stream = os.fdopen(fd, mode, encoding=encoding, newline=newline)
+        except BaseException:
+            os.close(fd)
+            raise
+        with stream as fh:
             yield fh
             fh.flush()
             os.replace(tmp, target)  # still locked: nobody removes it in between

@@ -12,13 +12,16 @@ import io
 import os
 import re
 import stat
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from annotator.core import headline
 from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.formats.jsonl import read_jsonl
+from annotator.core.formats.labelmap import apply_model_map, mapped_summary
 from annotator.core.model import ArticleIn
 from annotator.core.store import ImportResult, Store
 from annotator.core.textio import decode, normalize_newlines
@@ -81,7 +84,7 @@ def guess_header(text: str, fallback_title: str) -> tuple[str, str | None]:
 
 def read_txt(path: Path) -> list[ArticleIn]:
     text = read_text_file(path)
-    title, published = guess_header(text, path.stem)
+    title, published = headline.title_and_date(text, path.stem)  # #16: headline, not breadcrumb
     return [ArticleIn(text=text, title=title, published=published, meta={"file": path.name})]
 
 
@@ -146,7 +149,7 @@ def read_markdown(path: Path) -> list[ArticleIn]:
         published = parse_date_line(published) or published
     source = fields.pop("source", None)
     if title is None:
-        title, guessed = guess_header(text, path.stem)
+        title, guessed = headline.title_and_date(text, path.stem)
         published = published or guessed
     meta = {"file": path.name, **fields}
     return [ArticleIn(text=text, title=title, published=published, source=source, meta=meta)]
@@ -246,6 +249,12 @@ def _swallowed_rows(value: str, columns: int) -> bool:
     return rowlike >= 3 and rowlike >= 0.5 * len(lines)
 
 
+def _peer_readers() -> dict[str, Callable[[Path], list[ArticleIn]]]:
+    from annotator.core.formats.readers import PEER_READERS
+
+    return PEER_READERS
+
+
 def _read_spacy(path: Path) -> list[ArticleIn]:
     from annotator.core.formats.spacy_docbin import read_spacy
 
@@ -266,6 +275,8 @@ READERS: dict[str, Callable[[Path], list[ArticleIn]]] = {
     ".csv": read_csv,
     ".spacy": _read_spacy,
 }
+# the exchange formats of other tools (issue 15): one reader per suffix, from core/formats
+READERS.update(_peer_readers())
 
 
 @dataclass
@@ -400,12 +411,14 @@ class ImportReport(ImportResult):
     files: int = 0
     rejected: list[InputError] = field(default_factory=list)
     skipped: dict[str, list[Path]] = field(default_factory=dict)
+    mapped: Counter = field(default_factory=Counter)  # (model label, scheme label): spans
 
     def summary(self) -> str:
         out = (
             f"imported {self.imported} article(s), {self.duplicates} duplicate(s), "
             f"{self.spans} span(s) from {self.files} file(s); rejected {len(self.rejected)} file(s)"
         )
+        out += mapped_summary(self.mapped)
         skipped = skipped_summary(self.skipped)
         return f"{out}; {skipped}" if skipped else out
 
@@ -426,6 +439,8 @@ def import_paths(
             break
         try:
             items = read_file(path)
+            # model labels (GPE, ORG …) renamed by the scheme's map before the scheme's checks
+            report.mapped.update(apply_model_map(items, store.scheme))
             for item in items:
                 check_against_scheme(item, store.scheme, str(path))
             result = store.import_articles(items, annotator)

@@ -207,3 +207,8 @@ class ArticleIn:
     status: str | None = None
     line: int | None = None
     rejected: list[SpanIn] | None = None  # suggestions the annotator turned down
+    # a model's proposals carried by the file (Label Studio predictions, our
+    # preannotate output): stored as suggestions, never as anyone's answer
+    suggestions: list[SpanIn] | None = None
+    model: str | None = None
+    model_version: str | None = None

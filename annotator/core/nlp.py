@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from annotator.core.dates import normalize_date, parse_published
+from annotator.core.actor_shape import is_facility, is_place, is_qualifier, surname_repeats
+from annotator.core.boilerplate import spans_outside_boilerplate
+from annotator.core.dates import date_attrs, parse_published
 from annotator.core.errors import InputError
 from annotator.core.model import LabelScheme, Suggestion
 from annotator.core.paths import resource
@@ -37,8 +39,10 @@ PREFERENCE = (
 # NER needs none of these; leaving them out halves the cost of a small pipeline.
 UNUSED_COMPONENTS = ("parser", "tagger", "attribute_ruler", "lemmatizer", "senter")
 RULER_KEY = "annotator_rules"
+TRAINED_RULES = "project_rules"  # the entity_ruler `annotator train` puts in front of its NER
 
 MODEL_KIND = {"PERSON": "person", "GPE": "state", "NORP": "group", "ORG": "organisation"}
+DATE_PREPOSITIONS = {"in", "on", "since", "by", "until", "from", "during", "at"}
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
 POSSESSIVES = {"'s", "’s", "'", "’"}
 TITLES = {
@@ -47,13 +51,8 @@ TITLES = {
     "envoy", "special", "spokesman", "spokesperson", "general", "acting", "interim",
     "secretary", "chief", "king", "premier", "vice", "late",
 }  # fmt: skip
-# "in Kabul", "a visit to India", "through Afghanistan": places, not actors
-PLACE_PREPOSITIONS = {"in", "to", "through", "across", "into", "at", "near", "inside", "via", "around", "from"}
-# ... unless the preposition ties a relation to the state: "outreach to Russia"
-RELATIONAL = {
-    "outreach", "ties", "relations", "ambassador", "envoy", "aid", "overtures", "assistance",
-    "exports", "loans", "credentials", "support", "threat", "appeal", "message", "pressure",
-}  # fmt: skip
+# gazetteer kinds that are never actors: outlets that merely publish a quote, commodities
+NOT_ACTOR_KINDS = {"outlet", "commodity"}
 # "Russian companies", "Afghan authorities": a nationality with the noun that makes it a group
 GROUP_NOUNS = {
     "companies", "firms", "officials", "authorities", "government", "leadership", "delegation",
@@ -84,6 +83,8 @@ class PipelineInfo:
 
 
 def _meta(path: Path) -> dict[str, Any]:
+    if not (path / "meta.json").exists() and (path / "model-best" / "meta.json").exists():
+        path = path / "model-best"  # a folder `annotator train` wrote
     try:
         return json.loads((path / "meta.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -150,11 +151,13 @@ def project_rules(store) -> tuple[list[dict], dict]:
     if patterns is None:
         text = resource("patterns.jsonl").read_text(encoding="utf-8")
         patterns = [json.loads(line) for line in text.splitlines() if line.strip()]
-        store.set_setting("patterns", patterns)
+        if not getattr(store, "readonly", False):  # a reading command uses them without storing
+            store.set_setting("patterns", patterns)
     gazetteer = store.setting("gazetteer")
     if gazetteer is None:
         gazetteer = json.loads(resource("gazetteer.json").read_text(encoding="utf-8"))
-        store.set_setting("gazetteer", gazetteer)
+        if not getattr(store, "readonly", False):
+            store.set_setting("gazetteer", gazetteer)
     return patterns, gazetteer
 
 
@@ -195,6 +198,20 @@ class Gazetteer:
         return out
 
 
+def rule_patterns(scheme: LabelScheme, patterns: list[dict], gazetteer: dict, keep_non_actors: bool = False) -> list[dict]:
+    """The project's patterns and gazetteer aliases as spaCy ruler patterns, for the scheme's labels.
+
+    Outlets and commodities stay in for our own shaping (they block ACTOR), out of a ruler
+    that sets entities (a trained pipeline's)."""
+    labels = set(scheme.names)
+    gaz = Gazetteer(gazetteer)
+    aliases = [
+        p for p in gaz.patterns()
+        if keep_non_actors or (gaz.lookup(p["pattern"]) or {}).get("kind") not in NOT_ACTOR_KINDS
+    ]  # fmt: skip
+    return [p for p in patterns if p.get("label") in labels] + aliases
+
+
 def _fingerprint(*parts: Any) -> str:
     blob = json.dumps(parts, sort_keys=True, ensure_ascii=False).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()[:10]
@@ -228,60 +245,75 @@ class Pipeline:
             last=True,
             config={"spans_key": RULER_KEY, "validate": True, "overwrite": True},
         )
-        usable = [p for p in patterns if p.get("label") in self.labels]
-        ruler.add_patterns(usable + self.gazetteer.patterns())
+        ruler.add_patterns(rule_patterns(scheme, patterns, gazetteer, keep_non_actors=True))
+        if TRAINED_RULES in nlp.pipe_names:
+            nlp.remove_pipe(TRAINED_RULES)  # a trained folder's copy of older rules: ours are current
 
     def __repr__(self) -> str:
         return f"Pipeline({self.name!r}, {self.version!r})"
 
-    def suggest(
-        self, items: Iterable[tuple[int, str, str | None]], batch_size: int = 32
-    ) -> Iterator[tuple[int, list[Suggestion]]]:
-        """(article id, suggestions) for each (article id, text, published) given."""
-        stream = ((text, (aid, published)) for aid, text, published in items)
+    def suggest(self, items: Iterable[tuple], batch_size: int = 32) -> Iterator[tuple[int, list[Suggestion]]]:
+        """(article id, suggestions) for each (article id, text, published[, boilerplate ranges]) given.
+
+        Nothing is suggested inside a boilerplate range.
+        """
+        stream = ((item[1], (item[0], item[2], item[3] if len(item) > 3 else ())) for item in items)
         # one thread at a time per loaded pipeline: spaCy objects are not thread-safe
         with self._lock:
-            for doc, (aid, published) in self.nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
-                yield aid, self.suggestions_for(doc, aid, parse_published(published))
+            for doc, (aid, published, ranges) in self.nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
+                found = self.suggestions_for(doc, aid, parse_published(published))
+                yield aid, spans_outside_boilerplate(found, ranges) if ranges else found
 
     # -- shaping ---------------------------------------------------------------
 
     def suggestions_for(self, doc, article_id: int, published) -> list[Suggestion]:
         candidates: list[tuple[int, int, int, str, dict]] = []  # (priority, start, end, label, attrs)
+        blocked = bytearray(len(doc))  # no ACTOR here: an outlet, a commodity
         for span in doc.spans.get(RULER_KEY, []):
+            if span.label_ == "ACTOR" and span.id_ == "gaz":
+                entry = self.gazetteer.lookup(span.text)
+                if entry is not None and entry["kind"] in NOT_ACTOR_KINDS:
+                    blocked[span.start : span.end] = b"\x01" * len(span)  # "told RFE/RL's Current Time"
+                    continue
             shaped = self._shape(doc, span.start, span.end, span.label_)
             if shaped is None:
                 continue
             start, end = shaped
             label = span.label_
             if label == "ACTOR":
+                if span.id_.endswith("|-1"):  # the last token only shows what does not follow
+                    end = max(start + 1, min(end, span.end - 1))
                 entry = self.gazetteer.lookup(doc[start:end].text)
-                attrs = Gazetteer.attrs(entry) if entry else {"kind": "organisation"}
+                kind = "group" if span.id_.split("|")[0] in ("group", "collective") else "organisation"
+                attrs = Gazetteer.attrs(entry) if entry else {"kind": kind}
             elif label == "AGREEMENT":
-                attrs = {"type": span.id_ or self._infer_type(doc, start, end)}
+                kind, _, keep = span.id_.partition("|")
+                if keep:  # "met with": the verb names the meeting, the rest only anchors it
+                    end = min(end, start + int(keep))
+                attrs = {"type": kind or self._infer_type(doc, start, end)}
             elif label == "DATE":
-                value = normalize_date(doc[start:end].text, published)
-                if value is None:
+                attrs = date_attrs(doc[start:end].text, published)
+                if attrs is None:
                     continue
-                attrs = {"value": value}
             else:
                 attrs = {}
-            candidates.append((0, start, end, label, attrs))
+            # a rule's date competes with the model's on length: "the end of January" over "January"
+            candidates.append((1 if label == "DATE" else 0, start, end, label, attrs))
         for ent in doc.ents:
             # a model trained on this project speaks our labels already
             label = ent.label_ if ent.label_ in self.labels else self.model_map.get(ent.label_)
             if label not in self.labels:
                 continue
-            shaped = self._shape(doc, ent.start, ent.end, label, ent.label_)
+            # a label of ours comes from a model trained here: shape it as the rules' are
+            shaped = self._shape(doc, ent.start, ent.end, label, "" if ent.label_ == label else ent.label_)
             if shaped is None:
                 continue
             start, end = shaped
             text = doc[start:end].text
             if label == "DATE":
-                value = normalize_date(text, published)
-                if value is None:
-                    continue
-                attrs = {"value": value}
+                attrs = date_attrs(text, published)
+                if attrs is None:
+                    continue  # a duration or a vague word (GUIDELINES.md)
             elif label == "ACTOR":
                 entry = self.gazetteer.lookup(text)
                 attrs = Gazetteer.attrs(entry) if entry else {"kind": MODEL_KIND.get(ent.label_, "organisation")}
@@ -296,10 +328,13 @@ class Pipeline:
         taken = bytearray(len(doc))
         chosen = []
         for _prio, start, end, label, attrs in candidates:
-            if any(taken[start:end]):
+            if any(taken[start:end]) or (label == "ACTOR" and any(blocked[start:end])):
                 continue
             taken[start:end] = b"\x01" * (end - start)
             chosen.append((start, end, label, attrs))
+        for start, end in surname_repeats(doc, chosen, taken):
+            taken[start:end] = b"\x01" * (end - start)
+            chosen.append((start, end, "ACTOR", {"kind": "person"}))
         chosen.sort()
         return [
             Suggestion(
@@ -321,12 +356,17 @@ class Pipeline:
                 start += 1
             while end > start and doc[end - 1].lower_ in POSSESSIVES:
                 end -= 1
+        if label == "DATE":
+            while end - start > 1 and doc[start].lower_ in DATE_PREPOSITIONS:
+                start += 1
         if label == "ACTOR" and model_label == "NORP" and end < len(doc):
             following = doc[end]
             if following.lower_ in GROUP_NOUNS:
                 end += 1
             elif following.is_alpha and not following.is_stop:
                 return None  # "Chinese investors" yes, "Chinese territory" no: a mere adjective
+            elif end - start == 1 and doc[start].text.endswith("s") and doc[start].text != "Taliban":
+                return None  # "Afghans", "Americans": a population, not an actor
         if label == "ACTOR" and model_label == "PERSON":
             while end - start > 1 and doc[start].lower_.rstrip(".") in TITLES:
                 start += 1
@@ -336,14 +376,23 @@ class Pipeline:
             end -= 1
         if start >= end:
             return None
-        if label == "ACTOR" and start > 0 and model_label in ("", "GPE"):
+        if label == "AGREEMENT" and start > 0 and doc[start - 1].text in ("-", "–"):
+            return None  # "Taliban-appointed ambassador": part of a compound, no arrangement
+        if label == "ACTOR" and is_qualifier(doc, start, end):
+            return None
+        if label == "ACTOR" and model_label == "PERSON" and end - start == 1 and start > 0 and doc[start - 1].lower_ in ("in", "near", "inside"):
+            return None  # "traders in Herat": a town, whatever the model thought
+        if label == "ACTOR" and model_label in ("", "GPE", "ORG", "FAC", "LOC", "NORP"):
             entry = self.gazetteer.lookup(doc[start:end].text)
-            is_place_like = model_label == "GPE" or (entry is not None and entry["kind"] == "state")
-            prep = doc[start - 1].lower_
-            if is_place_like and prep in PLACE_PREPOSITIONS:
-                before = doc[start - 2].lower_ if start > 1 else ""
-                if not (prep == "to" and before in RELATIONAL):
-                    return None
+            if entry is not None and entry["kind"] in NOT_ACTOR_KINDS:
+                return None  # an outlet that merely publishes a quote, a commodity
+            if model_label in ("ORG", "FAC", "LOC", "GPE") and entry is None and is_facility(doc, start, end):
+                return None  # "Bagram Airbase", "Paktika province", "Wisconsin University"
+            is_place_like = model_label in ("GPE", "LOC") or (entry is not None and entry["kind"] == "state")
+            if entry is None and end - start == 1 and start > 0 and doc[start - 1].lower_ in ("in", "near", "inside"):
+                is_place_like = True  # "signed in Herat": a town the model took for an organisation
+            if is_place_like and is_place(doc, start, end):
+                return None
         return start, end
 
     @staticmethod
@@ -397,6 +446,8 @@ def _load(name_or_path, scheme, patterns, gazetteer, extra) -> Pipeline:
     installed = set(spacy.util.get_installed_models())
     if name_or_path in extra:
         path, name = Path(extra[name_or_path]), name_or_path
+        if not (path / "meta.json").exists() and (path / "model-best" / "meta.json").exists():
+            path = path / "model-best"
     elif name_or_path in installed:
         path, name = None, name_or_path
     else:
@@ -405,7 +456,9 @@ def _load(name_or_path, scheme, patterns, gazetteer, extra) -> Pipeline:
         if not looks_like_path:
             known = ", ".join(sorted(installed | set(extra))) or "none"
             raise InputError(f"no spaCy pipeline named {name_or_path!r} (installed: {known})")
-        if not (path / "meta.json").exists() and not (path / "config.cfg").exists():
+        if not (path / "meta.json").exists() and (path / "model-best" / "meta.json").exists():
+            path = path / "model-best"  # the folder `annotator train` wrote
+        if not (path / "meta.json").exists():
             raise InputError(f"model path {name_or_path} does not exist or is not a spaCy pipeline")
         name = _meta(path).get("name") or path.name
         name = f"{_meta(path).get('lang', 'xx')}_{name}" if "_" not in name else name
@@ -445,12 +498,12 @@ def preannotate(
     total = len(ids)
     done = 0
 
-    def items() -> Iterator[tuple[int, str, str | None]]:
+    def items() -> Iterator[tuple[int, str, str | None, list[tuple[int, int]]]]:
         for aid in ids:
             if cancelled and cancelled():
                 return
             article = store.article(aid)
-            yield aid, article.text, article.published
+            yield aid, article.text, article.published, store.boilerplate(aid)
 
     for aid, suggestions in pipeline.suggest(items(), batch_size=batch_size):
         store.set_suggestions(aid, pipeline.name, pipeline.version, suggestions)
@@ -462,23 +515,16 @@ def preannotate(
     return done
 
 
-def _write_suggestion_record(store, article_id: int, pipeline: Pipeline, suggestions, fh) -> None:
-    from annotator.core.formats.jsonl import article_record, dumps
-    from annotator.core.model import Span
-    from annotator.core.store import span_uuid
-
+def suggest_article(store, pipeline: Pipeline, article_id: int) -> None:
+    """Pre-highlight one article (the one on screen) and store its suggestions."""
     article = store.article(article_id)
-    spans = [
-        Span(
-            uuid=span_uuid(article.hash, pipeline.name, s.start, s.end, s.label),
-            article_id=article_id,
-            annotator=pipeline.name,
-            start=s.start,
-            end=s.end,
-            label=s.label,
-            attrs=s.attrs,
-            origin=f"model:{pipeline.name}@{pipeline.version}",
-        )
-        for s in suggestions
-    ]
-    fh.write(dumps(article_record(article, spans, pipeline.name, None)) + "\n")
+    [(_aid, sugs)] = list(pipeline.suggest([(article_id, article.text, article.published, store.boilerplate(article_id))]))
+    store.set_suggestions(article_id, pipeline.name, pipeline.version, sugs)
+
+
+def _write_suggestion_record(store, article_id: int, pipeline: Pipeline, suggestions, fh) -> None:
+    from annotator.core.formats.jsonl import dumps, suggestion_record
+
+    # a model's output is suggestions for a person to judge, never an answer (issue 15)
+    record = suggestion_record(store.article(article_id), suggestions, pipeline.name, pipeline.version)
+    fh.write(dumps(record) + "\n")

@@ -11,6 +11,7 @@ version, raises ProjectError before anything touches the file.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
@@ -41,6 +42,15 @@ from annotator.core.model import (
     Suggestion,
 )
 from annotator.core.paths import resource
+from annotator.core.store_boilerplate import (
+    BoilerplateMixin,
+    DecisionsMixin,
+    HeaderMixin,
+    copy_to_pack,
+    insert_detected,
+    merge_into,
+    migrate_boilerplate,
+)
 
 APPLICATION_ID = 0x414E4E54  # "ANNT" in the SQLite header marks our files
 MAX_ARTICLE_CHARS = 2_000_000
@@ -253,6 +263,11 @@ def m006_pack_rounds(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m007_boilerplate(db: sqlite_utils.Database) -> None:
+    migrate_boilerplate(db)  # boilerplate ranges and editable headers (#16)
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 # Settings a pack carries from its lead project, so annotators work to the same scheme.
@@ -303,6 +318,34 @@ def _foreign_objects(rows: Iterable[tuple[str, str, str | None]]) -> list[str]:
     return foreign
 
 
+def _wal_pending(path: Path) -> bool:
+    """Whether PATH has a write-ahead log with content (a size, not a read: see _check_file)."""
+    try:
+        return os.stat(f"{path}-wal").st_size > 0
+    except OSError:
+        return False
+
+
+def readonly_uri(path: Path) -> str:
+    """An SQLite URI that reads PATH without ever writing to it or taking the write lock.
+
+    A WAL-mode file on read-only media (a folder we cannot write, so no -shm can
+    be made) opens only as `immutable`, and that is safe only while no -wal holds
+    changes the main file lacks (SQLite would ignore them); then it stays mode=ro,
+    and SQLite says plainly that it cannot open it.
+    """
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    if not os.access(path.resolve().parent, os.W_OK) and not _wal_pending(path):
+        uri += "&immutable=1"
+    return uri
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether a failed statement only waited too long for another connection's lock."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in str(exc)
+
+
 def _check_file(path: Path) -> None:
     """Refuse foreign or newer files without writing a byte to them.
 
@@ -317,7 +360,7 @@ def _check_file(path: Path) -> None:
     if path.stat().st_size == 0:
         return
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(readonly_uri(path), uri=True)
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -327,6 +370,11 @@ def _check_file(path: Path) -> None:
     except sqlite3.Error as exc:
         if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_NOTADB:
             raise ProjectError(f"{path} is not an Annotator project (not an SQLite database)") from None
+        if getattr(exc, "sqlite_errorname", "") == "SQLITE_CANTOPEN" and _wal_pending(path):
+            raise ProjectError(
+                f"{path}: cannot read it here: its folder is read-only and {path.name}-wal holds "
+                "changes not yet in the file; copy it together with its -wal to a writable folder"
+            ) from None
         storage = storage_error(exc, str(path))
         if storage is not None:
             raise storage from None
@@ -355,7 +403,7 @@ def read_pack_info(path: str | Path) -> dict[str, Any] | None:
     path = Path(path)
     try:
         _check_file(path)
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(readonly_uri(path), uri=True)
         try:
             row = conn.execute("SELECT value FROM project WHERE key = 'pack'").fetchone()
             count = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
@@ -482,45 +530,93 @@ def _describe_span(content: tuple, deleted: bool) -> str:
     return "deleted" if deleted else f"{label} {start}-{end}"
 
 
-class Store:
+class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
     """An open project file. Not shared between threads: open one per thread.
 
     `wall_clock` (microseconds since the epoch) is this laptop's clock; tests
     replace it to play laptops whose clocks are wrong.
     """
 
-    def __init__(self, path: str | Path, *, create: bool = True, wall_clock: clock.WallClock | None = None):
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        create: bool = True,
+        wall_clock: clock.WallClock | None = None,
+        readonly: bool = False,
+        busy_timeout: float = 60.0,
+    ):
+        """`readonly`: read through a `mode=ro` connection that never takes the write lock,
+        migrates nothing and caches nothing (works on read-only files and media).
+        `busy_timeout`: seconds a write waits for another connection's lock."""
         self.path = Path(path)
+        self.readonly = readonly
         self.wall_clock: clock.WallClock = wall_clock or clock.wall_micros
         self._tx_stamp: int | None = None
         self._node = ""
-        if not create and not self.path.exists():
+        if (readonly or not create) and not self.path.exists():
             raise ProjectError(f"{self.path}: no such project file")
         _check_file(self.path)
+        if readonly and self._needs_migration():
+            # an older file opened by a reading command: upgrade it once where that is allowed
+            Store(self.path, create=False).close()
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(str(self.path), timeout=60)
+            if readonly:
+                conn = sqlite3.connect(readonly_uri(self.path), uri=True, timeout=busy_timeout)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(str(self.path), timeout=busy_timeout)
         except (OSError, sqlite3.Error) as exc:
             raise ProjectError(f"{self.path}: cannot open ({exc})") from None
         conn.row_factory = sqlite3.Row
         self.db = sqlite_utils.Database(conn)
         self.conn = conn
         try:
-            conn.execute("PRAGMA busy_timeout = 60000")
-            conn.execute("PRAGMA foreign_keys = ON")
-            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            self._migrate()
+            self.set_busy_timeout(busy_timeout)
+            if not readonly:
+                conn.execute("PRAGMA foreign_keys = ON")
+                if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+                self._migrate()
+            elif migrations.pending(self.db) and self.path.stat().st_size:
+                raise ProjectError(
+                    f"{self.path} was written by an older Annotator and is read-only here; "
+                    "open it once where it can be written, to upgrade it"
+                )
         except sqlite3.Error as exc:
             conn.close()
             raise ProjectError(f"{self.path}: cannot open ({exc})") from None
+        except ProjectError:
+            conn.close()
+            raise
         self._scheme: LabelScheme | None = None
         self._identity = _file_identity(self.path)
+
+    def _needs_migration(self) -> bool:
+        """An older file that can be upgraded in place (file and folder writable)."""
+        if not self.path.stat().st_size or not os.access(self.path, os.W_OK):
+            return False
+        if not os.access(self.path.resolve().parent, os.W_OK):
+            return False
+        conn = sqlite3.connect(readonly_uri(self.path), uri=True)
+        try:
+            return bool(migrations.pending(sqlite_utils.Database(conn)))
+        except sqlite3.Error:
+            return False
+        finally:
+            conn.close()
+
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long a write waits for another connection's lock before it fails as busy."""
+        self.busy_timeout = seconds
+        self.conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
 
     # -- lifecycle -----------------------------------------------------------
 
     def _migrate(self) -> None:
+        if not migrations.pending(self.db):
+            return  # the common case takes no write lock: readers never queue behind a writer
         with self._write():
             if not migrations.pending(self.db):
                 return
@@ -553,6 +649,8 @@ class Store:
         if self.conn.in_transaction:
             yield
             return
+        if self.readonly:
+            raise ProjectError(f"{self.path}: opened read-only, so nothing can be written to it")
         self.conn.execute("BEGIN IMMEDIATE")
         self._tx_stamp = None
         try:
@@ -595,6 +693,10 @@ class Store:
 
     def _advance_clock(self, seen: int) -> None:
         self.conn.execute("UPDATE clock SET last = max(last, ?) WHERE id = 1", (seen,))
+
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
+        """Several writes as one: all stored, or none (the window's one undo step)."""
+        return self._write()
 
     def _q(self, sql: str, params: Iterable[Any] | dict = ()) -> list[sqlite3.Row]:
         return self.conn.execute(sql, params).fetchall()
@@ -687,11 +789,19 @@ class Store:
             for item in items:
                 article_id, created = self._insert_article(item)
                 if created:
+                    insert_detected(self.conn, article_id, text_hash(item.text), item.text)
                     result.imported += 1
                 else:
                     result.duplicates += 1
                 if item.rejected:
                     self._import_rejections(article_id, item, item.annotator or default_annotator)
+                if item.suggestions is not None:
+                    self.set_suggestions(
+                        article_id,
+                        item.model or "import",
+                        item.model_version or "",
+                        [Suggestion(article_id, s.start, s.end, s.label, s.attrs) for s in item.suggestions],
+                    )
                 if item.spans is None:
                     continue
                 annotator = item.annotator or default_annotator
@@ -862,6 +972,9 @@ class Store:
         missing = [i for i in ids if i not in out]
         if missing:
             fresh = {i: compute(a.text) for i, a in self.articles_bulk(missing).items()}
+            if self.readonly:  # compute without caching: a reading command writes nothing
+                out.update(fresh)
+                return out
             with self._write():
                 self.conn.executemany(
                     "INSERT OR REPLACE INTO token_cache(article_id, tokenizer, offsets) VALUES (?, ?, ?)",
@@ -1253,8 +1366,10 @@ class Store:
         With the article's suggestions held in memory, the window tells open from
         settled ones by this short read instead of reading thousands of suggestions again.
         """
-        # a cleared decision (undone) is a tombstone for merges: the suggestion is open again
-        sql = 'SELECT start, "end", label FROM decisions WHERE article_id = ? AND annotator = ? AND cleared_at IS NULL'
+        sql = (
+            'SELECT start, "end", label FROM decisions WHERE article_id = ? AND annotator = ?'
+            " AND cleared_at IS NULL"  # a cleared decision is a tombstone: the suggestion is open
+        )
         return {(r[0], r[1], r[2]) for r in self._q(sql, (article_id, annotator))}
 
     def rejections(self, article_id: int, annotator: str | None = None) -> list[dict[str, Any]]:
@@ -1493,6 +1608,7 @@ class Store:
                         "INSERT INTO pack.suggestion_runs SELECT * FROM main.suggestion_runs"
                         " WHERE article_id IN (SELECT id FROM pack_ids)"
                     )
+                    copy_to_pack(self.conn)
                     self.conn.execute("DROP TABLE pack_ids")
                 # one self-contained file before it gets its final name: nothing left in a -wal
                 self.conn.execute("PRAGMA pack.journal_mode = DELETE")
@@ -1566,6 +1682,7 @@ class Store:
             )
         with self._write():
             ids = self._merge_articles(src, result)
+            merge_into(self.conn, src, ids)  # boilerplate ranges and headers (#16)
             for r in src.execute("SELECT name, created_at FROM annotators"):
                 self.conn.execute(
                     "INSERT OR IGNORE INTO annotators(name, created_at) VALUES (?, ?)", tuple(r)

@@ -1,14 +1,22 @@
-"""Closing the loop: train a NER pipeline on the project's annotations and register it.
+"""Closing the loop: train a NER pipeline on the project's annotations, spaCy's own way.
 
-Uses spaCy's training API (`nlp.initialize`, `nlp.update`, `nlp.evaluate`) so
-progress and cancel can be reported to the terminal or a GUI worker. The best
-model on the dev set is saved as MODEL_DIR/model-best and registered in the
-project under its name, so `preannotate --model NAME` and the GUI can use it.
+`train` writes what `spacy init config` would generate for an English NER
+pipeline (`spacy.cli.init_config.init_config`) as MODEL_DIR/config.cfg, for
+users to edit and run again with `python -m spacy train`; the corpus as
+MODEL_DIR/corpus/{train,dev}.spacy; and trains through spaCy's own training
+loop (`spacy.training.loop.train`, what `spacy train` runs), with a logger of
+ours only to report progress and honour Cancel. The trained pipelines
+(MODEL_DIR/model-best, model-last) get the project's rules as an
+`entity_ruler` in front of the NER, so that `spacy.load` alone gives rules and
+model together. The folder is registered in the project under its name, so
+`preannotate --model NAME` (or `--model MODEL_DIR`) uses it.
 """
 
 from __future__ import annotations
 
-import random
+import contextvars
+import io
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +29,15 @@ from annotator.core.formats.spacy_docbin import Alignment, record_to_doc, split_
 from annotator.core.model import GOLD
 
 MIN_ARTICLES = 4
+RULES_COMPONENT = "project_rules"
+LOGGER = "annotator.progress.v1"
+
+# the progress callback and cancel check of the training run under way (one per thread)
+_hooks: contextvars.ContextVar[tuple] = contextvars.ContextVar("annotator_train_hooks", default=(None, None, 0))
+
+
+class _Cancelled(Exception):
+    pass
 
 
 @dataclass
@@ -32,6 +49,7 @@ class TrainResult:
     steps: int
     scores: dict[str, dict[str, float]] = field(default_factory=dict)  # per label, and "ALL"
     alignment: Alignment = field(default_factory=Alignment)
+    config: str = ""  # the config.cfg written beside the model
 
 
 def training_docs(store, annotator: str | None, gold: bool) -> tuple[list[tuple[dict[str, Any], Any]], Alignment]:
@@ -49,6 +67,52 @@ def training_docs(store, annotator: str | None, gold: bool) -> tuple[list[tuple[
     return out, alignment
 
 
+def _register_logger() -> None:
+    import spacy
+
+    if LOGGER in spacy.registry.loggers.get_all():
+        return
+
+    @spacy.registry.loggers(LOGGER)
+    def progress_logger():
+        def setup(nlp, stdout, stderr):
+            state = {"step": 0, "loss": 0.0}
+
+            def log_step(info: dict | None) -> None:
+                progress, cancelled, total = _hooks.get()
+                state["step"] += 1
+                if cancelled and cancelled():
+                    raise _Cancelled()
+                if info is not None:
+                    state["loss"] = float(info.get("losses", {}).get("ner", 0.0))
+                    f = float(info.get("other_scores", {}).get("ents_f") or 0.0)
+                    if progress:
+                        progress(min(state["step"], total), total, {"loss": state["loss"], "f": f})
+                elif progress:
+                    progress(min(state["step"], total), total, {"loss": state["loss"]})
+
+            return log_step, lambda: None
+
+        return setup
+
+
+def training_config(max_steps: int, seed: int, base: str | None = None):
+    """The config `spacy init config --lang en --pipeline ner` writes, with our steps and seed."""
+    from spacy.cli.init_config import init_config
+
+    config = init_config(lang="en", pipeline=["ner"], optimize="efficiency", gpu=False, silent=True)
+    training = config["training"]
+    training["max_steps"] = max_steps
+    training["eval_frequency"] = max(10, max_steps // 10)
+    training["seed"] = seed
+    training["patience"] = 0  # run the steps asked for
+    if base:
+        # fine-tune the base pipeline's own NER (and its tok2vec) instead of starting from nothing
+        config["components"]["ner"] = {"source": base}
+        config["components"]["tok2vec"] = {"source": base}
+    return config
+
+
 def train(
     store,
     out_dir: str | Path,
@@ -64,10 +128,10 @@ def train(
     cancelled: Callable[[], bool] | None = None,
 ) -> TrainResult:
     import spacy
-    from spacy.training import Example
-    from spacy.util import minibatch
+    from spacy.tokens import DocBin
+    from spacy.training.initialize import init_nlp
+    from spacy.training.loop import train as spacy_train
 
-    labels = store.scheme.names
     pairs, alignment = training_docs(store, annotator, gold)
     if len(pairs) < MIN_ARTICLES:
         raise InputError(
@@ -78,72 +142,76 @@ def train(
     train_docs = [doc for _r, doc in pairs[:n_train]]
     dev_docs = [doc for _r, doc in pairs[n_train:]]
 
-    if base:
-        try:
-            nlp = spacy.load(base, exclude=["parser", "tagger", "attribute_ruler", "lemmatizer", "senter"])
-        except (OSError, ValueError) as exc:
-            raise InputError(f"cannot load base pipeline {base!r}: {exc}") from None
-        if "ner" not in nlp.pipe_names:
-            nlp.add_pipe("ner")
-        for pipe in [p for p in nlp.pipe_names if p != "ner"]:
-            nlp.remove_pipe(pipe)
-    else:
-        nlp = spacy.blank("en")
-        nlp.add_pipe("ner")
-    ner = nlp.get_pipe("ner")
-    for label in labels:
-        ner.add_label(label)
-
-    def examples(docs):
-        return [Example(nlp.make_doc(d.text), d) for d in docs]
-
-    train_examples, dev_examples = examples(train_docs), examples(dev_docs)
-    random.seed(seed)
-    spacy.util.fix_random_seed(seed)
-    optimizer = nlp.initialize(lambda: train_examples) if not base else nlp.resume_training()
     out = Path(out_dir)
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        (out / "corpus").mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"cannot create the model folder ({exc.strerror})", str(out)) from None
+    train_path, dev_path = (out / "corpus" / "train.spacy").resolve(), (out / "corpus" / "dev.spacy").resolve()
+    DocBin(docs=train_docs, store_user_data=False).to_disk(train_path)
+    DocBin(docs=dev_docs, store_user_data=False).to_disk(dev_path)
 
-    # a new version each run, so preannotate re-suggests with the retrained model
-    nlp.meta["version"] = f"1.0.{int(time.time())}"
-    nlp.meta["name"] = name or out.name or "project_ner"
-    best_f, best_scores, step = -1.0, {}, 0
-    eval_every = max(10, max_steps // 10)
-    rng = random.Random(seed)
-    while step < max_steps:
-        rng.shuffle(train_examples)
-        for batch in minibatch(train_examples, size=8):
-            if cancelled and cancelled():
-                raise InputError("training cancelled; the project is unchanged")
-            losses: dict[str, float] = {}
-            nlp.update(batch, drop=0.2, sgd=optimizer, losses=losses)
-            step += 1
-            if step % eval_every == 0 or step == max_steps:
-                scores = _scores(nlp, dev_examples, labels)
-                if scores["ALL"]["f"] >= best_f:
-                    best_f, best_scores = scores["ALL"]["f"], scores
-                    nlp.to_disk(out / "model-best")
-                if progress:
-                    progress(step, max_steps, {"loss": losses.get("ner", 0.0), "f": scores["ALL"]["f"]})
-            elif progress:
-                progress(step, max_steps, {"loss": losses.get("ner", 0.0)})
-            if step >= max_steps:
-                break
-    nlp.to_disk(out / "model-last")
+    if base:
+        try:
+            spacy.util.get_lang_class("en")
+            spacy.load(base, exclude=["parser", "tagger", "attribute_ruler", "lemmatizer", "senter"])
+        except (OSError, ValueError) as exc:
+            raise InputError(f"cannot load base pipeline {base!r}: {exc}") from None
+    config = training_config(max_steps, seed, base)
+    config["paths"]["train"] = str(train_path)
+    config["paths"]["dev"] = str(dev_path)
+    config_path = out / "config.cfg"
+    config.to_disk(config_path)  # for users: `python -m spacy train MODEL_DIR/config.cfg`
+
+    _register_logger()
+    run = spacy.util.load_config(config_path, interpolate=False)
+    run["training"]["logger"] = {"@loggers": LOGGER}
+    spacy.util.fix_random_seed(seed)
+    token = _hooks.set((progress, cancelled, max_steps))
+    try:
+        nlp = init_nlp(run, use_gpu=-1)
+        spacy_train(nlp, out, use_gpu=-1, stdout=io.StringIO(), stderr=io.StringIO())
+    except _Cancelled:
+        raise InputError("training cancelled; the project is unchanged") from None
+    except ValueError as exc:
+        raise InputError(f"spaCy could not train on these annotations: {exc}") from None
+    finally:
+        _hooks.reset(token)
+
     model_name = name or out.name or "project-ner"
+    version = f"1.0.{int(time.time())}"  # a new version each run, so preannotate re-suggests
+    from annotator.core.nlp import project_rules, rule_patterns
+
+    patterns = rule_patterns(store.scheme, *project_rules(store))
+    for folder in ("model-best", "model-last"):
+        _finish(out / folder, model_name, version, patterns)
+    scores = _scores(out / "model-best", store.scheme.names)
     models = dict(store.setting("models", {}) or {})
-    models[model_name] = str((out / "model-best").resolve())
+    models[model_name] = str(out.resolve())
     store.set_setting("models", models)
-    return TrainResult(model_name, models[model_name], len(train_docs), len(dev_docs), step, best_scores, alignment)
+    return TrainResult(
+        model_name, models[model_name], len(train_docs), len(dev_docs), max_steps, scores, alignment, str(config_path)
+    )
 
 
-def _scores(nlp, examples, labels) -> dict[str, dict[str, float]]:
-    scores = nlp.evaluate(examples)
-    per_type = scores.get("ents_per_type") or {}
-    out = {"ALL": {"p": scores.get("ents_p") or 0.0, "r": scores.get("ents_r") or 0.0, "f": scores.get("ents_f") or 0.0}}
+def _finish(path: Path, name: str, version: str, patterns: list[dict]) -> None:
+    """The project's rules in front of the trained NER, and a name and version of ours."""
+    import spacy
+
+    nlp = spacy.load(path)
+    if RULES_COMPONENT not in nlp.pipe_names:
+        ruler = nlp.add_pipe("entity_ruler", name=RULES_COMPONENT, before="ner", config={"validate": True})
+        ruler.add_patterns(patterns)
+    nlp.meta["name"] = name
+    nlp.meta["version"] = version
+    nlp.to_disk(path)
+
+
+def _scores(path: Path, labels) -> dict[str, dict[str, float]]:
+    meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    perf = meta.get("performance", {})
+    out = {"ALL": {"p": perf.get("ents_p") or 0.0, "r": perf.get("ents_r") or 0.0, "f": perf.get("ents_f") or 0.0}}
+    per_type = perf.get("ents_per_type") or {}
     for label in labels:
         s = per_type.get(label, {})
         out[label] = {"p": s.get("p", 0.0), "r": s.get("r", 0.0), "f": s.get("f", 0.0)}

@@ -17,6 +17,7 @@ from annotator.core.store import MAX_ARTICLE_CHARS
 
 MAX_FIELD_CHARS = 10_000  # a title, source, date, name, origin or attribute value
 MAX_DEPTH = 32  # nesting of meta and attribute values
+MAX_VALUE_CHARS = 1_000_000  # all the strings of one article's meta, or of one span's attrs
 MAX_FILE_BYTES = 1 << 30  # a file larger than this is not a set of articles to read whole
 
 _STATUSES = {s.value for s in Status}
@@ -66,21 +67,24 @@ def check_offset(value: Any, what: str, path: str | None, line: int | None) -> i
 
 def check_json_value(value: Any, what: str, path: str | None, line: int | None) -> None:
     """A JSON-like value of bounded depth whose strings are storable and numbers finite."""
+    strings: list[str] = []
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            raise InputError(f"{what} is nested more than {MAX_DEPTH} levels deep", path, line)
         if isinstance(item, str):
-            problem = string_problem(item)
-            if problem:
-                raise InputError(f"{what} has {problem}", path, line)
-        elif isinstance(item, dict):
+            strings.append(item)
+            continue
+        if isinstance(item, dict | list | tuple) and depth > MAX_DEPTH:
+            raise InputError(f"{what} is nested more than {MAX_DEPTH} levels deep", path, line)
+        if isinstance(item, dict):
             for key, sub in item.items():
                 if not isinstance(key, str):
                     raise InputError(f"{what} has a key that is not a string", path, line)
-                stack.append((key, depth + 1))
-                stack.append((sub, depth + 1))
+                strings.append(key)
+                if isinstance(sub, str):
+                    strings.append(sub)
+                elif not (sub is None or type(sub) is int or type(sub) is bool):
+                    stack.append((sub, depth + 1))
         elif isinstance(item, list | tuple):
             stack.extend((sub, depth + 1) for sub in item)
         elif isinstance(item, float):
@@ -88,6 +92,14 @@ def check_json_value(value: Any, what: str, path: str | None, line: int | None) 
                 raise InputError(f"{what} has a number that is not finite ({item})", path, line)
         elif item is not None and not isinstance(item, int | bool):
             raise InputError(f"{what} holds {_kind(item)}, not a JSON value", path, line)
+    joined = "".join(strings)
+    if len(joined) > MAX_VALUE_CHARS:
+        raise InputError(f"{what} holds more than {MAX_VALUE_CHARS:,} characters", path, line)
+    if strings and string_problem(joined):  # one check for all; the culprit if any
+        for text in strings:
+            problem = string_problem(text)
+            if problem:
+                raise InputError(f"{what} has {problem}", path, line)
 
 
 def check_name(value: Any, what: str, path: str | None, line: int | None) -> str | None:

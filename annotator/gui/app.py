@@ -54,41 +54,67 @@ def run(args: argparse.Namespace) -> int:
         return 2
     from PySide6.QtWidgets import QApplication
 
-    from annotator.core.errors import AnnotatorError
-    from annotator.core.project import open_project
-    from annotator.gui.main_window import MainWindow
-
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setWindowIcon(app_icon())
     prefs = settings() if not screenshot else _screenshot_settings()
-    db = getattr(args, "db", None)
-    if not db and not screenshot:
-        db = prefs.value("last_project", None) or None
-        if db and not Path(db).exists():
-            db = None
-    try:
-        store = open_project(db)
-    except AnnotatorError as exc:
-        if screenshot:
-            raise
-        from PySide6.QtWidgets import QMessageBox
-
-        from annotator.gui.plain import message_box
-
-        message_box(QMessageBox.Critical, APP_NAME, f"{exc}\n\nOpening your default project instead.").exec()
-        store = open_project(None)
-    window = MainWindow(
-        store,
+    window = start_window(
         prefs,
+        getattr(args, "db", None),
         annotator=getattr(args, "annotator", None),
         ask_name=not screenshot,
+        screenshot=bool(screenshot),
     )
+    if window is None:
+        return 0  # the user chose Quit after a project failed to open
     if screenshot:
         return _screenshot(app, window, screenshot, getattr(args, "article", None))
     window.show()
     return app.exec()
+
+
+def start_window(prefs, db: str | None, *, annotator=None, ask_name=True, screenshot=False, ask=None, pick=None):
+    """The window on the first project that opens, or None if the user chose to quit.
+
+    A project that cannot be opened (damaged, foreign, newer, not permitted) is
+    forgotten as the last project and a dialog asks: open another, a new one, or quit.
+    `ask(message, at_start) -> "open"|"new"|"quit"` and `pick(kind) -> path|None`
+    replace the dialogs in tests.
+    """
+    import sqlite3
+
+    from annotator.core.errors import AnnotatorError, ProjectError
+    from annotator.core.project import open_project
+    from annotator.gui.main_window import MainWindow, ask_after_open_failure, pick_project_file
+
+    ask = ask or (lambda message, at_start: ask_after_open_failure(None, message, at_start))
+    pick = pick or (lambda kind: pick_project_file(None, kind))
+    if not db and not screenshot:
+        db = prefs.value("last_project", None) or None
+        if db and not Path(db).exists():
+            db = None
+    while True:
+        store = None
+        try:
+            store = open_project(db)
+            return MainWindow(store, prefs, annotator=annotator, ask_name=ask_name)
+        except (AnnotatorError, sqlite3.Error, OSError) as exc:
+            if store is not None:
+                store.close()
+            message = str(exc) if isinstance(exc, AnnotatorError) else f"{db or 'your default project'}: cannot open ({exc})"
+            if screenshot:  # no one to ask: one line and exit 2
+                raise ProjectError(message) from None
+        if db:
+            gone = str(Path(db).resolve())
+            if prefs.value("last_project", None) == gone:
+                prefs.remove("last_project")
+            recent = [str(p) for p in prefs.value("recent_projects", [], type=list) or []]
+            prefs.setValue("recent_projects", [p for p in recent if p != gone])
+        choice = ask(message, True)
+        if choice not in ("open", "new"):
+            return None
+        db = pick(choice) or db
 
 
 def _screenshot(app, window, out: str, article: int | None) -> int:

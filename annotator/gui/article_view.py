@@ -116,7 +116,10 @@ class SpanHighlighter(QSyntaxHighlighter):
             return fmt
         fmt = QTextCharFormat()
         color = self.colors.get(label, "#888888")
-        if kind == "span":
+        if kind == "boilerplate":  # site furniture: greyed, under everything else
+            fmt.setForeground(_color("#8a8a8a", 255))
+            fmt.setFontItalic(True)
+        elif kind == "span":
             fmt.setBackground(_color(color, SPAN_ALPHA))
             fmt.setUnderlineStyle(QTextCharFormat.SingleUnderline)
             fmt.setUnderlineColor(QColor(color))
@@ -144,7 +147,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         here = [m for m in self.marks[lo:hi] if m.end > block_start]
         suggested = [(m.start, m.end) for m in here if m.kind == "suggestion"]
         # suggestions first, human spans over them, so both stay visible
-        for mark in sorted(here, key=lambda m: m.kind != "suggestion"):
+        for mark in sorted(here, key=lambda m: (m.kind != "boilerplate", m.kind != "suggestion")):
             start = max(mark.start, block_start) - block_start
             end = min(mark.end, block_end) - block_start
             if end <= start:
@@ -228,7 +231,7 @@ class ArticleView(QPlainTextEdit):
 
     def mark_at(self, qt_pos: int) -> Mark | None:
         """The mark under a position: human spans before suggestions, innermost first."""
-        hits = self.highlighter.marks_at(qt_pos)
+        hits = [m for m in self.highlighter.marks_at(qt_pos) if m.kind != "boilerplate"]
         if not hits:
             return None
         hits.sort(key=lambda m: (m.kind == "suggestion", m.end - m.start))

@@ -1,18 +1,25 @@
-"""Undoable changes: small QUndoCommands, each one call to the Store and back.
+"""Undoable changes: small steps, each one call to the Store and back, grouped per user action.
 
 Every change is written the moment it is made; undo writes the reverse
-(a deleted span is a tombstone that redo restores), so nothing is ever pending.
-After writing, a command announces what it touched on the window's one
+(a deleted span is a tombstone that redo restores). A user action is a `Group`
+of steps stored in one transaction: all of them or none. The window stores a
+group first and puts it on the undo stack only once it is stored, so the
+stack holds only what is in the file; a group whose undo or redo cannot be
+written leaves file and stack as they were and says so (`failure`). After the
+transaction commits, the steps announce what they touched on the window's one
 `changed` signal, and the views redraw just that.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 from PySide6.QtGui import QUndoCommand
 
+from annotator.core.errors import AnnotatorError
 from annotator.core.model import Span, Suggestion
+from annotator.core.store import is_busy
 
 
 @dataclass(frozen=True)
@@ -33,14 +40,89 @@ def suggestion_key(s: Suggestion) -> str:
     return f"sug:{s.start}:{s.end}:{s.label}"
 
 
-class _Command(QUndoCommand):
+class WriteFailed(Exception):
+    """A group could not be stored. `busy`: only because another program holds the write lock."""
+
+    def __init__(self, message: str, busy: bool):
+        super().__init__(message)
+        self.busy = busy
+
+
+class _Command:
+    """One step: `redo` and `undo` each call the store; the Group runs them in one transaction."""
+
     def __init__(self, window, text: str):
-        super().__init__(text)
+        self._text = text
         self.w = window
         self.article_id = window.article_id
+        self._notices: list[Change] = []
+
+    def setText(self, text: str) -> None:  # noqa: N802 (the QUndoCommand name the window uses)
+        self._text = text
+
+    def text(self) -> str:
+        return self._text
 
     def _done(self, spans: tuple[str, ...] = (), suggestions: bool = False, status: bool = False) -> None:
-        self.w.changed.emit(Change(self.article_id, spans, suggestions, status))
+        self._notices.append(Change(self.article_id, spans, suggestions, status))
+
+
+class Group(QUndoCommand):
+    """One user action on the undo stack: its steps, stored in one transaction."""
+
+    def __init__(self, window, text: str, steps: list[_Command]):
+        super().__init__(text)
+        self.w = window
+        self.steps = steps
+        self.skip = False  # the next redo()/undo() call from the stack only moves its index
+        self.failure: WriteFailed | None = None
+
+    def store(self) -> None:
+        """The first redo, before the group goes on the stack: raises WriteFailed, changing nothing."""
+        self._run(forward=True)
+
+    def redo(self) -> None:
+        self._from_stack(forward=True)
+
+    def undo(self) -> None:
+        self._from_stack(forward=False)
+
+    def _from_stack(self, forward: bool) -> None:
+        if self.skip:
+            self.skip = False
+            return
+        self.failure = None
+        try:
+            self._run(forward)
+        except WriteFailed as exc:
+            self.failure = exc  # the window puts the stack's index back: nothing was written
+            self.w._stack_failure = self
+
+    def _run(self, forward: bool) -> None:
+        # a step keeps what its first run learnt (a new span's uuid): put it back if the
+        # transaction is rolled back, so that a retry starts from the same place
+        saved = [dict(vars(step)) for step in self.steps]
+        for step in self.steps:
+            if isinstance(step, _Command):
+                step._notices = []
+        store = self.w.store
+        try:
+            with store.transaction():
+                for step in self.steps if forward else reversed(self.steps):
+                    step.redo() if forward else step.undo()
+        except (sqlite3.Error, OSError, AnnotatorError) as exc:
+            for step, before in zip(self.steps, saved, strict=True):
+                vars(step).clear()
+                vars(step).update(before)
+            # steps that announce their own changes (plain QUndoCommands) may have redrawn
+            # what was rolled back: their articles are read again
+            for aid in {step.article_id for step in self.steps if not isinstance(step, _Command)}:
+                self.w.changed.emit(aid)
+            busy = isinstance(exc, sqlite3.Error) and is_busy(exc)
+            raise WriteFailed(str(exc), busy) from exc
+        for step in self.steps if forward else reversed(self.steps):
+            for change in getattr(step, "_notices", ()):
+                self.w.changed.emit(change)
 
 
 class AddSpan(_Command):

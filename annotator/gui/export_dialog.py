@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core import exporting
 from annotator.core.model import GOLD, Status
+from annotator.gui.plain import neutral
 
 
 class ExportDialog(QDialog):
@@ -49,7 +50,7 @@ class ExportDialog(QDialog):
             self.whose.addItem("gold (adjudicated)", GOLD)
         for name in names:
             if name != GOLD:
-                self.whose.addItem(name, name)
+                self.whose.addItem(neutral(name), name)
         self.whose.setToolTip("Whose spans: one annotator's, gold, or everyone's (--annotator / --gold)")
         self.status = QComboBox()
         self.status.setObjectName("exportStatus")

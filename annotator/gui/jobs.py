@@ -63,6 +63,7 @@ class BackgroundJobs:
 
     def suggest_current(self) -> None:
         """Pre-highlight the article on screen in a worker, if the model has not yet."""
+        from annotator.core.nlp import suggest_article
         pipeline = self.pipeline
         if pipeline is None or self.article_id is None:
             return
@@ -91,9 +92,7 @@ class BackgroundJobs:
             if article_id != self.article_id or self.closed:
                 return None  # the annotator has moved on: no use suggesting for an article not shown
             with Store(path, create=False) as store:
-                article = store.article(article_id)
-                [(_aid, sugs)] = list(pipeline.suggest([(article_id, article.text, article.published)]))
-                store.set_suggestions(article_id, pipeline.name, pipeline.version, sugs)
+                suggest_article(store, pipeline, article_id)  # #16: none inside boilerplate
             return article_id
 
         def done(aid):

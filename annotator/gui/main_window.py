@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
+import sqlite3
+import time
 from bisect import bisect_left, insort
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +20,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -36,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.boilerplate import spans_outside_boilerplate
 from annotator.core.editing import carry_attrs, plan_mark
 from annotator.core.errors import AnnotatorError
 from annotator.core.formats.align import TokenIndex, tokenize
@@ -60,9 +64,56 @@ from annotator.gui.plain import (
     set_plain,
     tip,
 )
+from annotator.gui.prehighlight_commands import (
+    EditBoilerplate,
+    EditHeader,
+    RejectSuggestions,
+    ask_header,
+)
 from annotator.gui.review import KIND_TEXT, review_banner
 from annotator.gui.side_panel import SidePanel
 from annotator.gui.theme import LIGHT, apply_theme, legend_html, review_legend_html
+
+GUI_BUSY_TIMEOUT = 0.15  # seconds a key press may wait for another program's write lock
+RETRY_INTERVAL_MS = 250  # then the edit waits off the key path, retried this often
+WRITE_WAIT_LIMIT = 120.0  # seconds before the user is told the edit was not stored
+BACKUP_MINUTES = 10  # default: a rolling backup after this many minutes with edits
+
+
+def open_failure_box(parent, message: str, at_start: bool) -> tuple[QMessageBox, dict]:
+    """The dialog after a project failed to open: open another, new project, keep the current one, quit."""
+    box = QMessageBox(QMessageBox.Warning, "Annotator", message, QMessageBox.NoButton, parent)
+    box.setTextFormat(Qt.PlainText)  # the message quotes a file name and SQLite's words
+    buttons = {
+        "open": box.addButton("Open another…", QMessageBox.AcceptRole),
+        "new": box.addButton("New project…", QMessageBox.AcceptRole),
+    }
+    if not at_start:
+        buttons["keep"] = box.addButton("Keep the current project", QMessageBox.RejectRole)
+    buttons["quit"] = box.addButton("Quit", QMessageBox.DestructiveRole)
+    box.setDefaultButton(buttons["keep" if not at_start else "open"])
+    return box, buttons
+
+
+def ask_after_open_failure(parent, message: str, at_start: bool) -> str:
+    """Ask (blocking: at start, before any window) what to do: "open", "new", "keep" or "quit"."""
+    box, buttons = open_failure_box(parent, message, at_start)
+    box.exec()
+    clicked = box.clickedButton()
+    return next((k for k, b in buttons.items() if b is clicked), "keep" if not at_start else "quit")
+
+
+def pick_project_file(parent, kind: str) -> str | None:
+    """A file dialog for File › Open ("open") or File › New ("new"); None if cancelled."""
+    if kind == "new":
+        path, _ = QFileDialog.getSaveFileName(parent, "New project", str(Path.home()), "Annotator project (*.db)")
+        if path and not path.endswith(".db"):
+            path += ".db"
+    else:
+        path, _ = QFileDialog.getOpenFileName(
+            parent, "Open project", str(Path.home()), "Annotator project (*.db);;All files (*)"
+        )
+    return path or None
 
 
 class MainWindow(BackgroundJobs, QMainWindow):
@@ -102,6 +153,23 @@ class MainWindow(BackgroundJobs, QMainWindow):
         self._progress = (0, 0)  # done, total: counted when a status changes, not on every key
         self.review = None  # a review.Review while in review mode
         self.theme = LIGHT  # a gui.theme.Theme: apply_theme sets it
+        # writes: an edit waiting for another program's lock, and how the user is told
+        self._pending: commands.Group | None = None
+        self._pending_since = 0.0
+        self._stack_failure: commands.Group | None = None
+        self.write_wait_limit = WRITE_WAIT_LIMIT
+        self._retry = QTimer(self)
+        self._retry.setInterval(RETRY_INTERVAL_MS)
+        self._retry.timeout.connect(self._retry_pending)
+        # dialogs a test replaces: what to do after a failed open, which file to open
+        self.ask_open_failure = self._ask_open_failure  # returns a choice, or None when it asks later
+        self.pick_project_file = lambda kind: pick_project_file(self, kind)
+        self.alert = lambda message: QMessageBox.critical(self, "Annotator", message)  # blocking: used at close
+        # rolling backups of the open project
+        self._edited_since_backup = False
+        self.backup_job = None
+        self._backup_timer = QTimer(self)
+        self._backup_timer.timeout.connect(self._periodic_backup)
         self.annotator = annotator or self._initial_name(ask_name)
         self._build()
         self.changed.connect(self.after_change)
@@ -306,13 +374,13 @@ class MainWindow(BackgroundJobs, QMainWindow):
     # -- project -----------------------------------------------------------------
 
     def _open_store(self, store: Store) -> None:
+        store.set_busy_timeout(GUI_BUSY_TIMEOUT)  # a busy project never freezes a key press
         self.store = store
         self.undo_stack.clear()
         self.article_id = None
         self.guidelines_view.setMarkdown(store.guidelines or "No guidelines in this project.")
         self.setWindowTitle(neutral(f"Annotator — {store.path.name}"))
         self.refresh_list()
-        self._remember_recent(str(Path(store.path).resolve()))
         last = self.settings.value(self._last_article_key(), None)
         target = None
         ids = self.list_model.ids
@@ -325,6 +393,9 @@ class MainWindow(BackgroundJobs, QMainWindow):
         if target is not None:
             self.show_article(target)
         self.update_status()
+        # remembered only once it has opened: a broken file is never the next start's project
+        self._remember_recent(str(Path(store.path).resolve()))
+        self._start_backups()
 
     def _last_article_key(self) -> str:
         # a digest, not the path: QSettings reads "/" in a key as groups
@@ -332,36 +403,83 @@ class MainWindow(BackgroundJobs, QMainWindow):
         return f"last_article/{digest}"
 
     def open_project(self, path: str | Path, create: bool = False) -> bool:
-        """Open (or with `create`, make) a project file; a bad or missing one is a message, nothing else."""
+        """Open (or with `create`, make) a project file and switch to it.
+
+        A file that cannot be opened (damaged, foreign, newer, not permitted)
+        leaves the current project exactly as it was (title, content, store),
+        is not remembered, and asks what to do: open another, make a new one,
+        keep the current one, or quit.
+        """
         try:
-            store = Store(path, create=create)
-        except AnnotatorError as exc:
-            self.report_error(str(exc))
-            if not create:  # a recent project moved or deleted: forget it
-                gone = str(Path(path).resolve())
-                self.settings.setValue("recent_projects", [p for p in self._recent() if p != gone])
-                self._fill_recent_menu()
+            if self._pending is not None:
+                raise AnnotatorError("a change is still waiting to be stored in the current project; "
+                                     "wait for it (see the status bar) before opening another")  # fmt: skip
+            self._switch_to(path, create)
+            return True
+        except (AnnotatorError, sqlite3.Error, OSError) as exc:
+            message = str(exc) if isinstance(exc, AnnotatorError) else f"{path}: cannot open ({exc})"
+            self.errors.append(message)
+            self._forget_recent(path)
+        choice = self.ask_open_failure(f"{message}\n\n{self.store.path.name} stays open.", False)
+        return self._after_open_failure(choice) if choice else False
+
+    def _ask_open_failure(self, message: str, at_start: bool) -> None:
+        """The window's way: a window-modal dialog that answers later, never a blocking exec()."""
+        box, buttons = open_failure_box(self, message, at_start)
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        box.buttonClicked.connect(
+            lambda b: self._after_open_failure(next((k for k, v in buttons.items() if v is b), "keep"))
+        )
+        self.open_failure_dialog = box
+        box.open()
+        return None
+
+    def _after_open_failure(self, choice: str) -> bool:
+        if choice == "quit":
+            self.close()
             return False
+        if choice not in ("open", "new"):
+            return False
+        picked = self.pick_project_file(choice)
+        return bool(picked) and self.open_project(picked, create=choice == "new")
+
+    def _switch_to(self, path: str | Path, create: bool) -> None:
+        store = Store(path, create=create)
         old = self.store
-        pack = store.setting("pack") or {}
-        if pack.get("annotator") and self.review is None:
-            self.annotator = pack["annotator"]  # a pack says whose it is; File › name changes it
-        self._open_store(store)
+        old_state = (self.annotator, self.article_id)
+        try:
+            pack = store.setting("pack") or {}
+            if pack.get("annotator") and self.review is None:
+                self.annotator = pack["annotator"]  # a pack says whose it is; File › name changes it
+            self._open_store(store)
+        except BaseException:
+            # damaged inside: go back to the project that was open, as it was
+            store.close()
+            self.annotator = old_state[0]
+            self._open_store(old)
+            if old_state[1] is not None and self.list_model.row_of(old_state[1]) is not None:
+                self.show_article(old_state[1])
+            raise
         if old is not store:
+            self._checkpoint(old)
             old.close()
         self.pipeline = None
         self.start_nlp()
-        return True
+
+    def _forget_recent(self, path: str | Path) -> None:
+        gone = str(Path(path).resolve())
+        self.settings.setValue("recent_projects", [p for p in self._recent() if p != gone])
+        if self.settings.value("last_project", None) == gone:
+            self.settings.setValue("last_project", str(Path(self.store.path).resolve()))
+        self._fill_recent_menu()
 
     def new_project(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "New project", str(Path.home()), "Annotator project (*.db)")
+        path = self.pick_project_file("new")
         if path:
-            if not path.endswith(".db"):
-                path += ".db"
             self.open_project(path, create=True)
 
     def open_project_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open project", str(Path.home()), "Annotator project (*.db);;All files (*)")
+        path = self.pick_project_file("open")
         if path:
             self.open_project(path)
 
@@ -542,11 +660,13 @@ class MainWindow(BackgroundJobs, QMainWindow):
                 unique.setdefault(s.key, s)
             self._article_suggestions = ((self.article_id, model), unique)
             self._settled = None
+            self.boilerplate = self.store.boilerplate(self.article_id)
         settled = self.store.decided_places(self.article_id, self.annotator)
         settled |= {(s.start, s.end, s.label) for s in self.spans}
         if settled != self._settled:
             self._settled = settled
-            self.suggestions = [s for k, s in self._article_suggestions[1].items() if k not in settled]
+            open_ = [s for k, s in self._article_suggestions[1].items() if k not in settled]
+            self.suggestions = spans_outside_boilerplate(open_, self.boilerplate)  # none in site furniture
 
     def _reload_suggestions(self) -> tuple[list[Suggestion], list[Suggestion]]:
         """Load the open suggestions again; (those settled meanwhile, those opened again).
@@ -574,13 +694,17 @@ class MainWindow(BackgroundJobs, QMainWindow):
         ]
 
     def _marks(self) -> list[Mark]:
-        marks = self._span_marks(self.spans) + self._suggestion_marks()
+        marks = self._span_marks(self.spans) + self._suggestion_marks() + self._boilerplate_marks()
         if self.review is not None:
             to_qt = self.offsets.to_qt
             for g in self.review.open_groups():
                 label = next((s.label for v in g.versions.values() for s in v), "")
                 marks.append(Mark(to_qt(g.start), to_qt(g.end), label, g.kind, g.key))
         return marks
+
+    def _boilerplate_marks(self) -> list[Mark]:
+        to_qt = self.offsets.to_qt
+        return [Mark(to_qt(s), to_qt(e), "", "boilerplate", f"bp:{s}:{e}") for s, e in getattr(self, "boilerplate", [])]
 
     def _span_rows(self, spans: list[Span]) -> list[tuple]:
         text = self.article.text
@@ -802,16 +926,103 @@ class MainWindow(BackgroundJobs, QMainWindow):
             steps.append(commands.AddSpan(self, start, end, label, plan.attrs))
         self._push(f"Mark {label}", steps)
 
-    def _push(self, text: str, steps: list) -> None:
-        """One user action is one undo step, however many store writes it makes."""
-        if len(steps) == 1:
-            steps[0].setText(text)
-            self.undo_stack.push(steps[0])
+    def _push(self, text: str, steps: list) -> bool:
+        """One user action is one undo step and one transaction, however many writes it makes.
+
+        It goes on the undo stack only once stored. If another program holds the
+        write lock, the edit waits off the key path (retried by a timer, shown in
+        the status bar) and is stored when the lock frees, or the user is told it
+        was not; any other failure is a dialog naming the file.
+        """
+        if self._refuse_while_pending(text):
+            return False
+        group = commands.Group(self, text, steps)
+        try:
+            group.store()
+        except commands.WriteFailed as exc:
+            if not exc.busy:
+                self._write_failed(text, str(exc))
+                return False
+            self._pending, self._pending_since = group, time.monotonic()
+            self._show_waiting()
+            self._retry.start()
+            return False
+        self._stored(group)
+        return True
+
+    def _stored(self, group: commands.Group) -> None:
+        group.skip = True  # push() calls redo(): it is stored already
+        self.undo_stack.push(group)
+        self._edited_since_backup = True
+
+    def _refuse_while_pending(self, what: str) -> bool:
+        if self._pending is None:
+            return False
+        QApplication.beep()
+        self.statusBar().showMessage(
+            f"“{what}” not done: still waiting to store “{self._pending.text()}” in "
+            f"{self.store.path.name} (locked by another program)…", 5000,
+        )  # fmt: skip
+        return True
+
+    def _show_waiting(self) -> None:
+        waited = int(time.monotonic() - self._pending_since)
+        self.statusBar().showMessage(
+            f"Waiting for {self.store.path.name} (locked by another program)… "
+            f"“{self._pending.text()}” is kept and stored when it is free" + (f" ({waited} s)" if waited else "")
+        )
+
+    def _retry_pending(self) -> None:
+        group = self._pending
+        if group is None:
+            self._retry.stop()
             return
-        self.undo_stack.beginMacro(text)
-        for step in steps:
-            self.undo_stack.push(step)
-        self.undo_stack.endMacro()
+        try:
+            group.store()
+        except commands.WriteFailed as exc:
+            if exc.busy and time.monotonic() - self._pending_since < self.write_wait_limit:
+                self._show_waiting()
+                return
+            self._pending = None
+            self._retry.stop()
+            self.statusBar().clearMessage()
+            reason = (f"{self.store.path} stayed locked by another program for "
+                      f"{int(time.monotonic() - self._pending_since)} s" if exc.busy else str(exc))  # fmt: skip
+            self._write_failed(group.text(), reason)
+            return
+        self._pending = None
+        self._retry.stop()
+        self._stored(group)
+        self.statusBar().showMessage(f"Stored “{group.text()}”: {self.store.path.name} is free again", 5000)
+
+    def _write_failed(self, what: str, reason: str) -> None:
+        self.report_error(
+            f"Your change “{what}” could not be saved to {self.store.path}:\n{reason}\n\n"
+            "It was not made: the project is as it was before it."
+        )
+
+    def _stack_step(self, forward: bool) -> None:
+        """Undo or redo; if it cannot be written, the stack and the file stay as they were."""
+        what = "Redo" if forward else "Undo"
+        if self._refuse_while_pending(what):
+            return
+        self._stack_failure = None
+        text = self.undo_stack.redoText() if forward else self.undo_stack.undoText()
+        (self.undo_stack.redo if forward else self.undo_stack.undo)()
+        failed, self._stack_failure = self._stack_failure, None
+        if failed is None:
+            self._edited_since_backup = True
+            return
+        failed.skip = True  # move the index back without writing
+        (self.undo_stack.undo if forward else self.undo_stack.redo)()
+        if failed.failure.busy:
+            QApplication.beep()
+            self.statusBar().showMessage(
+                f"{what} of “{text}” not done: {self.store.path.name} is locked by another program; "
+                "nothing changed, try again in a moment", 8000,
+            )  # fmt: skip
+        else:
+            self._write_failed(f"{what} {text}", str(failed.failure))
 
     def _make_way(self, start: int, end: int, label: str) -> list:
         """Spans never overlap unless the scheme allows it: overlapping ones make way."""
@@ -899,11 +1110,61 @@ class MainWindow(BackgroundJobs, QMainWindow):
         if isinstance(item, Span) and attrs != item.attrs:
             self._push("Edit attributes", [commands.EditSpan(self, item, "", attrs=attrs)])
 
+    # -- pre-highlighting context: boilerplate, rejections in a selection, title and date (#16) --
+
+    ask_header = staticmethod(ask_header)  # tests put a function of their own here
+
+    def toggle_boilerplate(self) -> None:
+        """B: mark the selection as boilerplate, or unmark it when it is boilerplate already."""
+        rng = self.view.selection_range() if self.article_id is not None else None
+        if rng is None or rng[0] >= rng[1]:
+            self.statusBar().showMessage("Select the text to mark or unmark as boilerplate", 3000)
+            return
+        start, end = rng
+        inside = any(s <= start and end <= e for s, e in self.store.boilerplate(self.article_id))
+        self.view.clear_selection()
+        self._push("Unmark boilerplate" if inside else "Mark boilerplate",
+                   [EditBoilerplate(self, start, end, mark=not inside)])  # fmt: skip
+
+    def reject_in_selection(self) -> None:
+        """Shift+X: reject every open suggestion that touches the selection, as one step."""
+        rng = self.view.selection_range() if self.article_id is not None else None
+        if rng is None:
+            self.statusBar().showMessage("Select the text whose suggestions to reject", 3000)
+            return
+        start, end = rng
+        chosen = [s for s in self.suggestions if s.start < end and start < s.end]
+        if not chosen:
+            self.statusBar().showMessage("No open suggestions in the selection", 3000)
+            return
+        self.view.clear_selection()
+        self._push(f"Reject {len(chosen)} suggestion(s)", [RejectSuggestions(self, chosen)])
+
+    def edit_header_dialog(self) -> None:
+        """Article › Edit title and date: the publication date re-resolves the relative dates."""
+        if self.article_id is None:
+            return
+        before = (self.article.title, self.article.published)
+        answer = self.ask_header(self, *before)
+        if answer is None or tuple(answer) == before:
+            return
+        from annotator.core.dates import parse_published
+
+        if answer[1] and parse_published(answer[1]) is None:
+            self.report_error(f"Not a date: {answer[1]!r}. Write the publication date as YYYY-MM-DD.")
+            return
+        self._push("Edit title and date", [EditHeader(self, before, tuple(answer))])
+
+    def header_changed(self, article_id: int) -> None:
+        if article_id == self.article_id:
+            self.article = self.store.article(article_id)
+        self.changed.emit(Change(article_id, None, suggestions=True))
+
     def undo(self) -> None:
-        self.undo_stack.undo()
+        self._stack_step(forward=False)
 
     def redo(self) -> None:
-        self.undo_stack.redo()
+        self._stack_step(forward=True)
 
     # -- navigation -----------------------------------------------------------------------------
 
@@ -1117,9 +1378,96 @@ class MainWindow(BackgroundJobs, QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event):  # noqa: N802
+        if self._pending is not None:
+            # a last, longer try for the edit still waiting; if it fails the user hears it
+            self._retry.stop()
+            group, self._pending = self._pending, None
+            self.store.set_busy_timeout(5.0)
+            try:
+                group.store()
+            except commands.WriteFailed as exc:
+                self.errors.append(str(exc))
+                self.alert(f"Your change “{group.text()}” could not be saved to {self.store.path} "
+                           f"before closing: {exc}. It was not made.")  # fmt: skip
+            finally:
+                self.store.set_busy_timeout(GUI_BUSY_TIMEOUT)
         self.closed = True
+        self._backup_timer.stop()
         self.save_settings()
+        self._checkpoint(self.store)
         super().closeEvent(event)
+
+    # -- backups, checkpoints, hand back -------------------------------------------------------
+
+    def _checkpoint(self, store: Store) -> None:
+        """Move the -wal into the project file on close, so the .db alone holds everything."""
+        from annotator.core.backup import checkpoint
+
+        try:
+            checkpoint(store)
+        except sqlite3.Error as exc:  # busy with a reader elsewhere: the -wal stays, nothing is lost
+            self.errors.append(f"checkpoint of {store.path} not done: {exc}")
+
+    def _backup_minutes(self) -> float:
+        try:
+            return float(self.settings.value("backup_minutes", BACKUP_MINUTES))
+        except (TypeError, ValueError):
+            return float(BACKUP_MINUTES)
+
+    def _start_backups(self) -> None:
+        """A rolling backup when a project opens and every few minutes while it is edited."""
+        self._edited_since_backup = False
+        minutes = self._backup_minutes()
+        if minutes <= 0:
+            self._backup_timer.stop()
+            return
+        self._backup_timer.start(int(minutes * 60_000))
+        self.make_backup()
+
+    def _periodic_backup(self) -> None:
+        if self._edited_since_backup:
+            self.make_backup()
+
+    def make_backup(self):
+        """Back up the open project into the user data folder, off the GUI thread."""
+        from annotator.core.backup import rolling_backup
+        from annotator.gui.tasks import run_in_background
+
+        path = self.store.path
+        self._edited_since_backup = False
+
+        def failed(message: str) -> None:
+            if not self.closed:
+                self.statusBar().showMessage(f"Backup of {path.name} failed: {message}", 15000)
+
+        self.backup_job = run_in_background(lambda job: rolling_backup(path), None, failed, "backup")
+        return self.backup_job
+
+    def hand_back_dialog(self) -> None:
+        from datetime import date
+
+        stem = Path(self.store.path).stem
+        suggested = Path.home() / f"{stem}-{self.annotator}-{date.today().isoformat()}.db"
+        out, _ = QFileDialog.getSaveFileName(self, "Hand back to lead", str(suggested), "Annotator project (*.db)")
+        if out:
+            self.hand_back_to(out)
+
+    def hand_back_to(self, out: str):
+        """File › Hand back to lead: one consistent file with all the work, safe to copy now."""
+        from annotator.core.backup import handback
+
+        path = self.store.path
+        if Path(out).resolve() == Path(path).resolve():
+            self.report_error(f"{out} is the project itself: choose another file to hand back")
+            return None
+
+        def done(info):
+            self.statusBar().showMessage(
+                f"Wrote {info['out']}: {info['spans']} span(s), {info['done']} article(s) done. "
+                "Send this one file to your lead.", 20000,
+            )  # fmt: skip
+
+        return self._long_job("Handing back", lambda job: handback(path, out), done)
 
 
 def _tint(hex_color: str, alpha: int) -> str:

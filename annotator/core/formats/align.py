@@ -102,3 +102,33 @@ class TokenIndex:
 
 def _is_punct(token: str) -> bool:
     return all(unicodedata.category(ch).startswith(("P", "S")) for ch in token)
+
+
+def snap_to_tokens(index: TokenIndex, start: int, end: int) -> tuple[int, int, int, int] | None:
+    """(start, end, first token, last token) of a span made into whole tokens, or None.
+
+    The one rule every token-based format (JSONL, spaCy, CoNLL, hf) follows: a
+    span covers every token it touches, and its offsets become those tokens'
+    edges, so `start/end` and `token_start/token_end` always agree.
+    """
+    rng = index.token_range(start, end)
+    if rng is None:
+        return None
+    first, last = rng
+    return index.starts[first], index.ends[last], first, last
+
+
+def utf16_to_codepoints(text: str) -> list[int]:
+    """For each UTF-16 offset 0..len16 of `text`, the code-point offset it stands at.
+
+    Label Studio (JavaScript) and INCEpTION (Java) count UTF-16 units: a
+    character outside the BMP (an emoji) is two of them. An offset inside a
+    surrogate pair maps to the character's start.
+    """
+    out: list[int] = []
+    for i, ch in enumerate(text):
+        out.append(i)
+        if ord(ch) > 0xFFFF:
+            out.append(i)
+    out.append(len(text))
+    return out

@@ -1,8 +1,16 @@
-"""doccano's sequence-labelling JSONL: `text` and `label: [[start, end, "LABEL"], ...]`.
+"""doccano's sequence-labelling JSONL: `text` and `label`, one object a line.
 
-On import `labels` is accepted as well (some doccano versions and converters
-write it), and so is the `entities` list of doccano's newer exports
-(`start_offset`, `end_offset`, `label`).
+Written: every record has the same keys (`text`, `label`, `annotator`,
+`title`, `source`, `published`, `article_id`; null where unknown), because
+doccano's importer reads a batch into a table and a key missing from one
+record becomes NaN, which its `JSON_VALID("meta")` check rejects. Each label
+is `{"start_offset", "end_offset", "label"}`: doccano's importer parses that
+shape as well as `[start, end, "LABEL"]`, and unlike the mixed-type list it
+is one Arrow struct, so Hugging Face `datasets` loads the file as it is.
+
+Read: `label` or `labels` holding `[start, end, "LABEL"]` lists or
+`{start_offset|start, end_offset|end, label}` objects, and the `entities`
+list of doccano's relation exports.
 """
 
 from __future__ import annotations
@@ -11,29 +19,32 @@ from collections.abc import Iterable
 from typing import Any
 
 from annotator.core.errors import InputError
+from annotator.core.formats.jsonio import dumps
 from annotator.core.model import ArticleIn, SpanIn
 from annotator.core.textio import newline_offset_map, normalize_newlines
-from annotator.core.validate import check_json_value, check_offset, check_string, optional_text
+from annotator.core.validate import check_offset, optional_text
 
 LABEL_KEYS = ("label", "labels", "entities")
+META_KEYS = ("title", "source", "published", "article_id")
 
 
 def record_to_doccano(record: dict[str, Any]) -> dict[str, Any]:
     meta = record.get("meta") or {}
     out = {
         "text": record["text"],
-        "label": [[s["start"], s["end"], s["label"]] for s in record["spans"]],
+        "label": [
+            {"start_offset": s["start"], "end_offset": s["end"], "label": s["label"]}
+            for s in record["spans"]
+        ],
         "annotator": record.get("_annotator_id"),
     }
-    for key in ("title", "source", "published", "article_id"):
-        if meta.get(key) is not None:
-            out[key] = meta[key]
+    for key in META_KEYS:
+        value = meta.get(key)
+        out[key] = None if value is None else str(value)
     return out
 
 
 def write_doccano(records: Iterable[dict[str, Any]], fh) -> int:
-    from annotator.core.formats.jsonl import dumps
-
     n = 0
     for record in records:
         if record.get("answer", "accept") != "accept":
@@ -74,14 +85,12 @@ def doccano_to_article(obj: dict[str, Any], path: str, line: int) -> ArticleIn:
         if mapping:
             start, end = mapping[start], mapping[end]
         spans.append(SpanIn(start, end, label))
-    check_string(text, '"text"', path, line, limit=len(text))
     annotator = obj.get("annotator") or obj.get("_annotator_id")
     if isinstance(annotator, int) and not isinstance(annotator, bool):
         annotator = str(annotator)  # doccano's user ids are numbers
     if annotator is not None and not isinstance(annotator, str):
         raise InputError('"annotator" must be a string or a user id', path, line)
     meta = {k: v for k, v in obj.items() if k not in (*LABEL_KEYS, "text", "annotator", "title", "source", "published", "article_id", "id")}
-    check_json_value(meta, "the record's other fields", path, line)
     return ArticleIn(
         text=normalize_newlines(text) if mapping else text,
         title=optional_text(obj.get("title"), '"title"', path, line),

@@ -2,25 +2,48 @@
 
 Each record carries `text`, `tokens`, `spans` (start, end, label, token_start,
 token_end, text, attrs, id, origin, timestamps), `meta`, `_input_hash`,
-`_task_hash`, `answer` and `_annotator_id`. Reading it back is lossless for
-spans: ids, attributes, origins and timestamps survive the round trip.
+`_task_hash`, `answer` and `_annotator_id`. Reading it back is lossless:
+span ids, attributes, origins, timestamps and the (article, annotator)
+status survive the round trip.
+
+`answer` says what Prodigy would: `accept` for finished work, `ignore` for a
+skipped article; records nobody finished (untouched, todo, in progress)
+carry none, so `prodigy db-in` never takes them as gold. Spans are snapped
+to whole tokens (`align.snap_to_tokens`) so `start/end` agree with
+`token_start/token_end`; a span that had to move keeps its stored offsets in
+`stored_start/stored_end`, which the reader prefers.
+
+Reading follows Prodigy's `db-out` meaning: `answer: "ignore"` is a skip, the
+last answer per (text, annotator) by `_timestamp` replaces earlier ones, and
+`_session_id` names the annotator when `_annotator_id` is absent. A record
+with no answer and no annotator whose spans come from a model (our
+`preannotate --jsonl`) is read as that model's suggestions.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import InputError
-from annotator.core.formats.align import TokenIndex, token_dicts, tokenize
-from annotator.core.model import Article, ArticleIn, Span, SpanIn
-from annotator.core.textio import decode, newline_offset_map, normalize_newlines
-from annotator.core.validate import check_json_value, check_offset, check_string, optional_text
+from annotator.core.formats import labelstudio
+from annotator.core.formats.align import TokenIndex, snap_to_tokens, token_dicts, tokenize
+from annotator.core.formats.doccano import doccano_to_article, is_doccano
+from annotator.core.formats.jsonio import dumps, iter_json_lines
+from annotator.core.model import Article, ArticleIn, Span, SpanIn, Status
+from annotator.core.textio import newline_offset_map, normalize_newlines
+from annotator.core.validate import check_offset, optional_text
+
+__all__ = ["dumps", "iter_json_lines"]  # re-exported: older callers import them from here
 
 META_FIELDS = ("title", "source", "published")
+
+# what Prodigy's `answer` says for each of our statuses; the others carry none
+ANSWERS = {Status.DONE: "accept", Status.SKIPPED: "ignore"}
 
 
 def _hash32(*parts: str) -> int:
@@ -45,15 +68,13 @@ def article_record(
     index = TokenIndex(doc) if doc is not None else None
     out_spans = []
     for s in spans:
-        rng = index.token_range(s.start, s.end) if index is not None else None
-        item: dict[str, Any] = {
-            "start": s.start,
-            "end": s.end,
-            "label": s.label,
-            "text": article.text[s.start : s.end],
-        }
-        if rng is not None:
-            item["token_start"], item["token_end"] = rng
+        item: dict[str, Any] = {"start": s.start, "end": s.end, "label": s.label}
+        snapped = snap_to_tokens(index, s.start, s.end) if index is not None else None
+        if snapped is not None:
+            start, end, item["token_start"], item["token_end"] = snapped
+            if (start, end) != (s.start, s.end):
+                item.update(start=start, end=end, stored_start=s.start, stored_end=s.end)
+        item["text"] = article.text[item["start"] : item["end"]]
         item.update(
             attrs=s.attrs,
             id=s.uuid,
@@ -77,7 +98,7 @@ def article_record(
             [(s["start"], s["end"], s["label"]) for s in out_spans], separators=(",", ":")
         )
         task_hash = _hash32(str(input_hash), annotator or "", task_key)
-    return {
+    out = {
         "text": article.text,
         "meta": meta,
         "tokens": token_dicts(doc) if doc is not None else None,
@@ -85,9 +106,44 @@ def article_record(
         "_input_hash": input_hash,
         "_task_hash": task_hash,
         "_view_id": "ner_manual",
-        "answer": "accept",
         "_annotator_id": annotator,
     }
+    answer = ANSWERS.get(status) if annotator is not None else None
+    if answer is not None:
+        out["answer"] = answer
+    return out
+
+
+def suggestion_record(article: Article, suggestions, model: str, version: str) -> dict[str, Any]:
+    """A model's proposals for an article as a Prodigy stream task: spans, no answer.
+
+    Prodigy shows a task's spans pre-highlighted for a person to correct; with
+    no `answer` and no `_annotator_id` nobody has judged it, and our reader
+    stores the spans as the model's suggestions.
+    """
+    doc = tokenize(article.text)
+    index = TokenIndex(doc)
+    out_spans = []
+    for s in suggestions:
+        item: dict[str, Any] = {"start": s.start, "end": s.end, "label": s.label}
+        snapped = snap_to_tokens(index, s.start, s.end)
+        if snapped is not None:
+            start, end, item["token_start"], item["token_end"] = snapped
+            if (start, end) != (s.start, s.end):
+                item.update(start=start, end=end, stored_start=s.start, stored_end=s.end)
+        item.update(text=article.text[item["start"] : item["end"]], attrs=s.attrs, source=model)
+        out_spans.append(item)
+    input_hash = _hash32(article.text)
+    return {
+        "text": article.text,
+        "meta": {"title": article.title, "source": article.source, "published": article.published,
+                 "article_id": article.hash, "model": model, "model_version": version},
+        "tokens": token_dicts(doc),
+        "spans": out_spans,
+        "_input_hash": input_hash,
+        "_task_hash": _hash32(str(input_hash), model, version),
+        "_view_id": "ner_manual",
+    }  # fmt: skip
 
 
 def rejection_record(article: Article, rejection: dict[str, Any]) -> dict[str, Any]:
@@ -106,10 +162,6 @@ def rejection_record(article: Article, rejection: dict[str, Any]) -> dict[str, A
     }
 
 
-def dumps(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-
-
 def write_jsonl(records: Iterable[dict[str, Any]], fh) -> int:
     n = 0
     for record in records:
@@ -119,24 +171,26 @@ def write_jsonl(records: Iterable[dict[str, Any]], fh) -> int:
     return n
 
 
-def record_to_article(obj: Any, path: str, line: int) -> ArticleIn:
+def record_to_article(obj: Any, path: str, line: int, session_prefix: str = "") -> ArticleIn:
     """One decoded JSON object to an ArticleIn, validating what import must refuse."""
     if not isinstance(obj, dict):
         raise InputError("expected a JSON object", path, line)
     text = obj.get("text")
     if not isinstance(text, str) or not text.strip():
         raise InputError('missing or empty "text"', path, line)
-    check_string(text, '"text"', path, line, limit=len(text))
     meta = obj.get("meta") or {}
     if not isinstance(meta, dict):
         raise InputError('"meta" must be an object', path, line)
-    check_json_value(meta, '"meta"', path, line)
     meta = dict(meta)
     mapping = newline_offset_map(text)
     clean = normalize_newlines(text) if mapping else text
     fields = {k: meta.pop(k, None) for k in META_FIELDS}
-    for k in ("article_id", "status"):
-        meta.pop(k, None)
+    meta.pop("article_id", None)
+    status = meta.pop("status", None)
+    if status is not None and status not in set(Status):
+        raise InputError(
+            f"unknown status {status!r} (known: {', '.join(Status)})", path, line
+        )
     raw_spans = obj.get("spans")
     spans = None
     if raw_spans is not None:
@@ -146,9 +200,13 @@ def record_to_article(obj: Any, path: str, line: int) -> ArticleIn:
     annotator = obj.get("_annotator_id")
     if annotator is not None and not isinstance(annotator, str):
         raise InputError('"_annotator_id" must be a string', path, line)
-    if not spans and annotator is None:
-        spans = None  # a plain article, nobody's judgement
-    return ArticleIn(
+    session = obj.get("_session_id")
+    if annotator is None and isinstance(session, str) and session:
+        annotator = session_annotator(session, session_prefix)
+    answer = obj.get("answer")
+    if status is None and answer == "ignore":
+        status = Status.SKIPPED  # Prodigy's "ignore" is a skip, not a judgement on spans
+    item = ArticleIn(
         text=clean,
         title=optional_text(fields["title"], "meta.title", path, line),
         source=optional_text(fields["source"], "meta.source", path, line),
@@ -156,8 +214,61 @@ def record_to_article(obj: Any, path: str, line: int) -> ArticleIn:
         meta=meta,
         spans=spans,
         annotator=annotator,
+        status=status,
         line=line,
     )
+    if annotator is None and answer is None and spans and _is_model_output(obj, meta):
+        # a model's pre-annotation (ours or a Prodigy stream task): suggestions, not answers
+        item.suggestions, item.spans = spans, None
+        item.model = str(meta.pop("model", None) or raw_spans[0].get("source") or "import")
+        item.model_version = str(meta.pop("model_version", "") or "")
+    elif not spans and annotator is None:
+        item.spans = None  # a plain article, nobody's judgement
+    elif spans is None and annotator is not None and status is not None:
+        item.spans = []  # a status without spans (a skip) is still somebody's work
+    return item
+
+
+def _is_model_output(obj: dict[str, Any], meta: dict[str, Any]) -> bool:
+    spans = obj.get("spans") or []
+    return bool(meta.get("model")) or all(
+        isinstance(s, dict) and (s.get("source") or str(s.get("origin", "")).startswith("model:"))
+        for s in spans
+    )
+
+
+# an unnamed Prodigy session is the dataset name and a timestamp
+_TIMESTAMP_SESSION = re.compile(r"\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d$")
+
+
+def session_annotator(session: str, prefix: str) -> str:
+    """The person behind a Prodigy `_session_id` (`"<dataset>-<session name>"`).
+
+    Prodigy names a session after the dataset and the `?session=` name; the
+    dataset prefix (common to the file's sessions) is dropped as Prodigy's
+    own session lists do. An unnamed, timestamped session keeps its full id.
+    """
+    if _TIMESTAMP_SESSION.search(session):
+        return session
+    if prefix and session.startswith(prefix) and len(session) > len(prefix):
+        return session[len(prefix) :]
+    return session
+
+
+def session_prefix(sessions: set[str]) -> str:
+    """The dataset prefix shared by a file's named sessions, ending with '-', or ''."""
+    named = sorted(s for s in sessions if not _TIMESTAMP_SESSION.search(s))
+    if not named:
+        return ""
+    if len(named) == 1:
+        head, sep, _tail = named[0].rpartition("-")
+        return head + sep if sep else ""
+    first, last = named[0], named[-1]
+    n = 0
+    while n < min(len(first), len(last)) and first[n] == last[n]:
+        n += 1
+    common = first[:n]
+    return common[: common.rfind("-") + 1] if "-" in common else ""
 
 
 def _read_span(s: Any, text: str, mapping: list[int] | None, path: str, line: int) -> SpanIn:
@@ -167,6 +278,14 @@ def _read_span(s: Any, text: str, mapping: list[int] | None, path: str, line: in
         start, end, label = s["start"], s["end"], s["label"]
     except KeyError as exc:
         raise InputError(f"span without {exc.args[0]!r}", path, line) from None
+    stored = s.get("stored_start"), s.get("stored_end")
+    if all(isinstance(x, int) for x in stored) and isinstance(start, int) and isinstance(end, int):
+        # snapped to tokens on export: the span as it was annotated comes back
+        quoted = s.get("text")
+        if not 0 <= start < end <= len(text) or (isinstance(quoted, str) and quoted != text[start:end]):
+            raise InputError(f"span {start}-{end} does not match its text", path, line)
+        start, end = stored
+        s = {k: v for k, v in s.items() if k != "text"}
     check_offset(start, "span start", path, line)
     check_offset(end, "span end", path, line)
     if not isinstance(label, str):
@@ -207,34 +326,39 @@ def _read_span(s: Any, text: str, mapping: list[int] | None, path: str, line: in
     )
 
 
-def iter_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
-    """(line number, object) for each non-blank line; a broken line rejects the file."""
-    text = decode(path.read_bytes(), str(path))
-    # split on "\n" only: U+2028 and friends may stand raw inside JSON strings
-    for number, raw in enumerate(text.split("\n"), start=1):
-        if not raw.strip():
-            continue
-        try:
-            yield number, json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"malformed JSON ({exc.msg})", str(path), number) from None
-        except RecursionError:
-            raise InputError("JSON nested too deeply", str(path), number) from None
 
 
 def read_jsonl(path: Path) -> list[ArticleIn]:
     """Our JSONL (and Prodigy's), or doccano's when a record carries `label`/`labels`."""
-    from annotator.core.formats.doccano import doccano_to_article, is_doccano
-
+    rows = list(iter_json_lines(path))
+    sessions = {
+        obj["_session_id"]
+        for _n, obj in rows
+        if isinstance(obj, dict) and isinstance(obj.get("_session_id"), str) and "_annotator_id" not in obj
+    }
+    prefix = session_prefix(sessions)
     out: list[ArticleIn] = []
-    for n, obj in iter_json_lines(path):
+    latest: dict[tuple[str, str], tuple[float, int]] = {}  # Prodigy answers: the newest wins
+    for n, obj in rows:
+        if labelstudio.is_task(obj) or labelstudio.is_min(obj):
+            out.extend(labelstudio.read_object(obj, str(path), n))
+            continue
         if is_doccano(obj):
             out.append(doccano_to_article(obj, str(path), n))
             continue
-        item = record_to_article(obj, str(path), n)
-        if isinstance(obj, dict) and obj.get("answer") in ("reject", "ignore"):
+        item = record_to_article(obj, str(path), n, prefix)
+        answer = obj.get("answer")
+        if answer == "reject":
             # a judgement on a suggestion, not annotations: remembered as a rejection
             item.rejected = item.spans or []
             item.spans = None
+        elif isinstance(obj.get("_timestamp"), int | float) and item.annotator is not None:
+            key = (item.text, item.annotator)
+            stamp = float(obj["_timestamp"])
+            if key in latest:
+                if stamp < latest[key][0]:
+                    continue  # an older answer, replaced by the newer one already read
+                out[latest[key][1]] = None  # type: ignore[call-overload]
+            latest[key] = (stamp, len(out))
         out.append(item)
-    return out
+    return [item for item in out if item is not None]

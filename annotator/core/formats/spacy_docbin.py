@@ -1,7 +1,11 @@
 """spaCy's DocBin (`.spacy`), ready for `python -m spacy train`, and read back for review.
 
-Spans are aligned to spaCy's tokens with alignment_mode "expand"; every span
-that had to grow is counted and reported, none is dropped silently. Spans that
+Spans are snapped to whole tokens the way every token format is
+(`align.snap_to_tokens`); every span that had to move is counted and
+reported, none is dropped silently. Each doc keeps, in `user_data`, the
+annotator, the article's metadata and (article, annotator) status, and every
+span as stored (offsets, label, attributes, id, origin, times), so reading a
+`.spacy` file back gives the project's spans and statuses as they went out. Spans that
 overlap another go only to `doc.spans["sc"]` and their tokens are marked
 missing (not "O") in `doc.ents`, so NER training is not taught a wrong outside.
 """
@@ -15,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from spacy.tokens import Doc, DocBin
+from spacy.tokens import Doc, DocBin, Span
 
 from annotator.core.errors import InputError
-from annotator.core.formats.align import blank_nlp
-from annotator.core.model import ArticleIn, SpanIn
+from annotator.core.formats.align import TokenIndex, blank_nlp, snap_to_tokens
+from annotator.core.model import ArticleIn, SpanIn, Status
 
 SPANS_KEY = "sc"
 
@@ -39,15 +43,17 @@ class Alignment:
 def record_to_doc(record: dict[str, Any], alignment: Alignment) -> Doc:
     nlp = blank_nlp()
     doc = nlp.make_doc(record["text"])
+    index = TokenIndex(doc)
     spans = []
     for s in record["spans"]:
-        span = doc.char_span(s["start"], s["end"], label=s["label"], alignment_mode="expand")
-        if span is None:
+        snapped = snap_to_tokens(index, s["start"], s["end"])
+        if snapped is None:
             alignment.dropped.append(f"{s['start']}-{s['end']}")
             continue
-        if (span.start_char, span.end_char) != (s["start"], s["end"]):
+        start, end, first, last = snapped
+        if (start, end) != (s["start"], s["end"]):
             alignment.adjusted += 1
-        spans.append(span)
+        spans.append(Span(doc, first, last + 1, label=s["label"]))
     spans.sort(key=lambda sp: (sp.start, -len(sp)))
     doc.spans[SPANS_KEY] = spans
     clean, missing = [], []
@@ -62,8 +68,10 @@ def record_to_doc(record: dict[str, Any], alignment: Alignment) -> Doc:
     doc.user_data["annotator"] = record.get("_annotator_id")
     doc.user_data["meta"] = {k: v for k, v in meta.items() if isinstance(v, str | int | float | bool)}
     doc.user_data["span_attrs"] = [
-        [s["start"], s["end"], s["label"], s.get("attrs") or {}, s.get("id")] for s in record["spans"]
-    ]
+        [s.get("stored_start", s["start"]), s.get("stored_end", s["end"]), s["label"],
+         s.get("attrs") or {}, s.get("id"), s.get("origin"), s.get("created_at"), s.get("updated_at")]
+        for s in record["spans"]
+    ]  # fmt: skip
     return doc
 
 
@@ -127,26 +135,37 @@ def read_spacy(path: Path) -> list[ArticleIn]:
     out = []
     for i, doc in enumerate(docs, start=1):
         user = _user_data(doc, str(path), i)
-        attrs = {(s, e, lab): (a, uid) for s, e, lab, a, uid in user["span_attrs"]}
-        source = doc.spans[SPANS_KEY] if SPANS_KEY in doc.spans else doc.ents
-        spans = []
-        for sp in source:
-            a, uid = attrs.get((sp.start_char, sp.end_char, sp.label_), ({}, None))
-            spans.append(SpanIn(sp.start_char, sp.end_char, sp.label_, dict(a), uuid=uid))
+        if user["stored"]:  # ours: the spans as they were stored, attributes and all
+            spans = [_stored_span(row) for row in user["span_attrs"]]
+        else:
+            source = doc.spans[SPANS_KEY] if SPANS_KEY in doc.spans else doc.ents
+            spans = [SpanIn(sp.start_char, sp.end_char, sp.label_) for sp in source]
         meta = dict(user["meta"])
+        status = meta.pop("status", None)
+        annotator = user["annotator"]
         out.append(
             ArticleIn(
                 text=doc.text,
                 title=meta.pop("title", None),
                 source=meta.pop("source", None),
                 published=meta.pop("published", None),
-                meta={k: v for k, v in meta.items() if k not in ("article_id", "status")},
-                spans=spans if spans or user["annotator"] else None,
-                annotator=user["annotator"],
+                meta={k: v for k, v in meta.items() if k != "article_id"},
+                spans=spans if spans or annotator else None,
+                annotator=annotator,
+                status=status if status in set(Status) else None,
                 line=i,
             )
         )
     return out
+
+
+def _stored_span(row: list[Any]) -> SpanIn:
+    start, end, label, attrs, uid = row[:5]
+    origin, created, updated = (list(row[5:8]) + [None, None, None])[:3]
+    return SpanIn(
+        start, end, label, dict(attrs or {}), uuid=uid, origin=origin or "import",
+        created_at=created, updated_at=updated,
+    )  # fmt: skip
 
 
 def _user_data(doc: Doc, path: str, number: int) -> dict[str, Any]:
@@ -169,9 +188,12 @@ def _user_data(doc: Doc, path: str, number: int) -> dict[str, Any]:
         raise bad('"span_attrs" must be a list')
     span_attrs = []
     for row in rows:
-        if not (isinstance(row, list | tuple) and len(row) == 5):
+        # five fields before issue 15, then origin, created and updated times
+        if not (isinstance(row, list | tuple) and len(row) in (5, 8)):
             raise bad('"span_attrs" rows must be [start, end, label, attrs, id]')
-        start, end, label, attrs, uid = row
+        start, end, label, attrs, uid = row[:5]
+        if any(not (x is None or isinstance(x, str)) for x in row[5:]):
+            raise bad('"span_attrs" origin and times must be strings')
         if (
             isinstance(start, bool) or not isinstance(start, int)
             or isinstance(end, bool) or not isinstance(end, int)
@@ -180,5 +202,5 @@ def _user_data(doc: Doc, path: str, number: int) -> dict[str, Any]:
         ):  # fmt: skip
             raise bad('"span_attrs" rows must be [start, end, label, attrs, id]')
         check_json_value(attrs, f"doc {number}: span attrs", path, number)
-        span_attrs.append((start, end, label, attrs, uid))
-    return {"annotator": annotator, "meta": meta, "span_attrs": span_attrs}
+        span_attrs.append(tuple(row))
+    return {"annotator": annotator, "meta": meta, "span_attrs": span_attrs, "stored": "span_attrs" in data}

@@ -1,0 +1,175 @@
+"""The guidelines' place-versus-actor rule on a spaCy Doc, from the words around a name.
+
+"in Kabul", "a visit to India", "through Uzbekistan and Afghanistan",
+"Afghanistan's borders", "the Wakhan border", "a Delhi-based think tank",
+"anti-China": places, routes, owners of territory or economy, parts of another
+word — not actors. "ties with Kabul", "outreach to Russia", "China's
+interests", "Beijing reaffirmed": actors. Works on tokens only (no parser), so
+it costs nothing next to NER.
+"""
+
+from __future__ import annotations
+
+# "in Kabul", "a visit to India", "through Afghanistan", "envoy for Afghanistan"
+PLACE_PREPOSITIONS = {
+    "in", "to", "through", "across", "into", "at", "near", "inside", "via", "around", "from",
+    "for", "on", "throughout", "within", "over", "towards", "toward", "outside", "beyond",
+}  # fmt: skip
+# ... unless the preposition ties a relation to the state: "outreach to Russia", "ties with Kabul"
+RELATIONAL = {
+    "outreach", "ties", "relations", "ambassador", "envoy", "aid", "overtures", "assistance",
+    "exports", "loans", "credentials", "support", "threat", "appeal", "message", "pressure",
+    "close", "closer", "pivot", "rapprochement", "recognition", "delegation", "shift",
+}  # fmt: skip
+# words that follow a possessive state when it owns territory or an economy, not a policy
+TERRITORY = {
+    "border", "borders", "frontier", "territory", "soil", "airspace", "mining", "energy", "mineral",
+    "minerals", "natural", "resources", "sector", "sectors", "location", "province", "provinces",
+    "region", "regions", "capital", "cities", "north", "south", "east", "west", "northern",
+    "southern", "eastern", "western", "people", "population", "future", "path", "trajectory",
+    "landscape", "mountains", "deposits", "mines", "economy", "agriculture", "infrastructure",
+    "current", "vast", "strategic", "geography", "land", "lands", "side", "villages", "women",
+    "tech", "industry", "industries", "market", "markets", "economic", "roads",
+}  # fmt: skip
+# a state directly before these is a qualifier of the noun, not an actor: "Afghanistan policy"
+QUALIFIED = {
+    "policy", "border", "borders", "province", "provinces", "region", "file", "question", "issue",
+    "crisis", "situation", "conflict", "war", "territory", "soil", "route", "routes", "trade",
+    "peace", "process", "airspace", "embassy", "trip", "tour", "skirmishes", "clashes", "valley",
+    "corridor", "railway", "rail", "highway", "road", "pipeline", "crossing", "dam", "port",
+}  # fmt: skip
+# "Afghanistan Foreign Minister Amir Khan Muttaqi": the state is part of a title
+TITLE_WORDS = {
+    "foreign", "prime", "president", "minister", "deputy", "interior", "defence", "defense",
+    "ambassador", "envoy", "special", "chancellor", "spokesman", "spokesperson", "finance",
+    "vice", "acting", "interim", "embassy", "consul",
+}  # fmt: skip
+# "a Delhi-based think tank", "the US-backed Quad", "US-mediated"
+HYPHEN_QUALIFIERS = {
+    "based", "backed", "mediated", "brokered", "born", "made", "funded", "bound", "centric",
+    "focused", "owned", "sponsored", "style", "era", "linked", "allied", "aligned", "friendly",
+    "appointed", "installed", "designated", "dominated", "affiliated",
+}  # fmt: skip
+PLACE_PREFIXES = {"anti", "pro", "post", "pre", "non", "inter", "trans", "cross"}
+PLACE_ADJECTIVES = {
+    "western", "northern", "southern", "eastern", "central", "war-torn", "landlocked",
+    "neighbouring", "neighboring", "rural", "urban", "whole", "entire", "modern",
+}  # fmt: skip
+VISIT_VERBS = {"visited", "visiting", "visit", "visits", "toured", "reached", "arrived", "flew", "travelled", "traveled", "left"}
+COORDINATION = {"and", ",", "or", "&"}
+# "Bagram Airbase", "Paktika province", "Wisconsin University", "Crocus City Hall"
+FACILITY_WORDS = {
+    "airbase", "air", "base", "airport", "port", "dam", "hall", "province", "region", "valley",
+    "university", "college", "school", "institute", "center", "centre", "foundation", "building",
+    "stadium", "hotel", "hospital", "mosque", "palace", "square", "highway", "pass", "river",
+    "lake", "mountains", "district", "city", "list", "street", "market",
+}  # fmt: skip
+FACILITY_FOLLOWERS = {"building", "buildings", "dam", "complex", "compound", "airport", "base", "hotel"}
+MARKUP = {"[", "]", "(", ")", "#", "*", "_"}
+
+
+def _prev(doc, i: int) -> int:
+    """Index of the word before token i, skipping determiners and inline markup; -1 if none."""
+    i -= 1
+    while i >= 0 and (doc[i].lower_ in ("the", "a", "an") or doc[i].text in MARKUP):
+        i -= 1
+    return i
+
+
+def _next(doc, i: int) -> int:
+    """Index of the first token at or after i that is not inline markup; len(doc) if none."""
+    while i < len(doc) and doc[i].text in MARKUP:
+        i += 1
+    return i
+
+
+def is_qualifier(doc, start: int, end: int) -> bool:
+    """Any name that is only part of another word or of a title: "Taliban-appointed",
+    "pre-Taliban", "Taliban Prime Minister Hassan Akhund", "the Wakhan border"."""
+    n = len(doc)
+    if end < n and doc[end].text in ("-", "–") and end + 1 < n and doc[end + 1].lower_ in HYPHEN_QUALIFIERS:
+        return True
+    if start > 1 and doc[start - 1].text in ("-", "–") and doc[start - 2].lower_ in PLACE_PREFIXES:
+        return True
+    if end + 1 < n and doc[end].lower_ in TITLE_WORDS and doc[end + 1].is_title:
+        return True
+    k = _next(doc, end)
+    return k < n and doc[k].lower_ in ("border", "province", "corridor", "valley", "region", "district")
+
+
+def is_place(doc, start: int, end: int) -> bool:
+    """A place, a route, an owner of territory or part of another word — not an actor."""
+    n = len(doc)
+    after = doc[end] if end < n else None
+    before = doc[start - 1] if start > 0 else None
+    if after is not None and after.lower_ in ("'s", "’s", "'", "’"):
+        following = {doc[k].lower_ for k in range(end + 1, min(n, end + 3))}
+        return bool(following & TERRITORY) or (end + 1 < n and doc[end + 1].text == "Taliban")
+    if after is not None:
+        if after.lower_ in QUALIFIED or after.lower_ in TITLE_WORDS:
+            return True
+        if after.text in ("-", "–") and end + 1 < n:
+            nxt = doc[end + 1]
+            if nxt.lower_ in HYPHEN_QUALIFIERS:
+                return True
+            k = _next(doc, end + 2)
+            if nxt.is_title and k < n and doc[k].lower_ in QUALIFIED:
+                return True  # "Iran–Afghanistan trade", "Pakistan–India border"
+        if after.lower_ in FACILITY_FOLLOWERS:
+            return True
+    if before is not None:
+        if before.text in ("-", "–") and start > 1 and doc[start - 2].lower_ in PLACE_PREFIXES:
+            return True
+        if before.lower_ in PLACE_ADJECTIVES or before.lower_ in VISIT_VERBS:
+            return True
+        if before.is_title and start > 2 and doc[start - 2].text in ("-", "–") and doc[start - 3].lower_ in PLACE_PREFIXES:
+            return True  # "post-NATO Afghanistan"
+        if before.text in ("-", "–") and start > 1 and doc[start - 2].is_title:
+            # the second of "Iran–Afghanistan …": the first one's fate decides
+            first = start - 2
+            while first > 0 and doc[first - 1].text in ("-", "–") and first > 1:
+                first -= 2
+            return is_place(doc, first, first + 1) if first != start else False
+    # walk back over a coordination of names: "in Kabul and Moscow", "through Uzbekistan and Afghanistan"
+    i = _prev(doc, start)
+    while i >= 0 and doc[i].text in COORDINATION:
+        j = _prev(doc, i)
+        if j < 0 or not doc[j].is_title:
+            break
+        while j > 0 and (doc[j - 1].is_title or (doc[j - 1].text in ("-", "–") and j > 1)):
+            j -= 1  # a hyphenated place: "Mazar-i-Sharif"
+            while j > 0 and doc[j].text in ("-", "–") and (doc[j - 1].is_lower and len(doc[j - 1]) <= 3):
+                j -= 1
+        i = _prev(doc, j)
+    if i < 0:
+        return False
+    prep = doc[i].lower_
+    if prep in VISIT_VERBS:
+        return True
+    if prep == "with":
+        return doc[_prev(doc, i)].lower_ in ("border", "borders", "frontier") if i > 0 else False
+    if prep in PLACE_PREPOSITIONS:
+        before_prep = doc[_prev(doc, i)].lower_ if i > 0 else ""
+        return not (prep in ("to", "toward", "towards", "on") and before_prep in RELATIONAL)
+    return False
+
+
+def is_facility(doc, start: int, end: int) -> bool:
+    last = doc[end - 1].lower_
+    return last in FACILITY_WORDS or (end < len(doc) and doc[end].lower_ in FACILITY_FOLLOWERS)
+
+
+def surname_repeats(doc, chosen, taken) -> list[tuple[int, int]]:
+    """Later single-token mentions of a suggested person's surname ("Zakharov" after
+    "Aleksei Zakharov"): surname-only repeats count (GUIDELINES.md)."""
+    surnames = set()
+    for start, end, label, attrs in chosen:
+        if label == "ACTOR" and attrs.get("kind") == "person" and end - start >= 2:
+            surnames.add(doc[end - 1].text)
+    if not surnames:
+        return []
+    out = []
+    for tok in doc:
+        if tok.text in surnames and not taken[tok.i]:
+            out.append((tok.i, tok.i + 1))
+    return out
