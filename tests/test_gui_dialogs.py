@@ -151,3 +151,12 @@ def test_a_successful_import_says_imported_not_cancelled(qtbot, win, tmp_path):
     qtbot.waitUntil(lambda: "mported" in win.statusBar().currentMessage(), timeout=10000)
     message = win.statusBar().currentMessage()
     assert message.startswith("Imported 1 article(s)") and "cancel" not in message.lower()
+
+
+def test_no_two_actions_share_a_key(win):
+    """A key bound twice does nothing at all in Qt (an ambiguous shortcut): each is one action's."""
+    seen: dict[str, str] = {}
+    for spec in win.action_table():
+        for key in spec.shortcuts:
+            assert key not in seen, f"{key} is both {seen[key]} and {spec.id}"
+            seen[key] = spec.id

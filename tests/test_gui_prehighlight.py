@@ -96,7 +96,7 @@ def test_edit_title_and_date_reresolves_and_undoes_in_one_step(qtbot, window):
     assert week.attrs == {}
     asked = []
     window.ask_header = lambda parent, title, published: asked.append((title, published)) or ("Rail deal", "2025-05-29")
-    qtbot.keyClick(window.view, Qt.Key_H, Qt.ControlModifier | Qt.ShiftModifier)
+    qtbot.keyClick(window.view, Qt.Key_E, Qt.ControlModifier | Qt.ShiftModifier)
     assert asked == [("t", None)]
     article = store.article(aid)
     assert (article.title, article.published) == ("Rail deal", "2025-05-29")
@@ -115,3 +115,8 @@ def test_edit_title_and_date_reresolves_and_undoes_in_one_step(qtbot, window):
     window.edit_header_dialog()
     assert errors and store.article(aid).title == "t"
     assert window.actions_by_id["edit_header"].toolTip()
+
+
+def test_no_two_actions_share_a_key(window):
+    keys = [k for spec in window.action_table() for k in spec.shortcuts]
+    assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)

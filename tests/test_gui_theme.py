@@ -151,3 +151,16 @@ def test_article_marks_read_in_both_themes(qtbot, themed):
             continue  # Arabic script joins: its glyphs do not sit in a simple box
         ratio, bg, fg = measured(w.view.viewport(), _mark_rect(w.view, span.start, span.end))
         assert ratio >= AA, f"{theme}: selected {span.label}: {fg} on {bg} = {ratio:.2f}"
+
+
+def test_review_and_suggestion_backgrounds_keep_the_text_readable(themed):
+    """The review classes' tints (and every label's span and suggestion tint) under the theme's text."""
+    from annotator.gui.theme import REVIEW_ALPHA, SPAN_ALPHA, SUGGESTION_ALPHA
+
+    w, theme = themed
+    t = w.theme
+    tints = [(c, REVIEW_ALPHA) for c in w.view.highlighter.review_colors.values()]
+    tints += [(c, a) for c in w.view.highlighter.colors.values() for a in (SPAN_ALPHA, SUGGESTION_ALPHA)]
+    for color, alpha in tints:
+        ratio = contrast(t.text, t.mark_background(color, alpha))
+        assert ratio >= AA, f"{theme}: text on {color} at {alpha}: {ratio:.2f}"

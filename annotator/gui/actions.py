@@ -61,7 +61,7 @@ def action_table(scheme: LabelScheme) -> list[ActionSpec]:
         ActionSpec("done", "&Go", "Mark &done and next", ("Ctrl+Return", "Ctrl+Enter"), "Mark this article done and go to the next", "done_and_next"),
         ActionSpec("skip", "&Go", "&Skip article", ("Ctrl+K",), "Mark this article skipped and go to the next", "skip_and_next"),
         ActionSpec("next_todo", "&Go", "Next &unfinished", ("Ctrl+U",), "Go to the next article not done", "next_unfinished"),
-        ActionSpec("edit_header", "A&rticle", "Edit &title and date…", ("Ctrl+Shift+H",), "Change the article's title and publication date; relative dates are resolved again", "edit_header_dialog"),
+        ActionSpec("edit_header", "A&rticle", "Edit &title and date…", ("Ctrl+Shift+E",), "Change the article's title and publication date; relative dates are resolved again", "edit_header_dialog"),
         ActionSpec("preannotate", "&Model", "&Pre-annotate project", ("Ctrl+Shift+P",), "Suggest spans for every article with the model and rules", "preannotate_project"),
         ActionSpec("train", "&Model", "&Train a model from these annotations…", ("Ctrl+Shift+T",), "Train a NER model on the project's annotations and use it for pre-highlighting", "train_dialog"),
         ActionSpec("review", "&Review", "&Review mode", ("Ctrl+R",), "Compare annotators and adjudicate into gold", "toggle_review", True),
