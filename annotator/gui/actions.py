@@ -40,7 +40,7 @@ def action_table(scheme: LabelScheme) -> list[ActionSpec]:
         ActionSpec("import_folder", "&File", "Import &folder…", ("Ctrl+Shift+I",), "Import every article in a folder", "import_folder_dialog"),
         ActionSpec("export", "&File", "&Export…", ("Ctrl+E",), "Export annotations as training data", "export_dialog"),
         ActionSpec("merge", "&File", "&Merge projects…", ("Ctrl+Shift+M",), "Bring other annotators' project files into this one", "merge_dialog"),
-        ActionSpec("handback", "&File", "&Hand back to lead…", ("Ctrl+Shift+H",), "Write one file with all your work to send to your lead (safe while the project is open)", "hand_back_dialog"),
+        ActionSpec("handback", "&File", "&Hand back to lead…", ("Ctrl+Alt+H",), "Write one file with all your work to send to your lead (safe while the project is open)", "hand_back_dialog"),
         ActionSpec("rename", "&File", "Change annotator &name…", ("Ctrl+Shift+N",), "Change the name saved with your spans", "rename_annotator"),
         ActionSpec("quit", "&File", "&Quit", ("Ctrl+Q",), "Close the window (everything is already saved)", "close"),
         ActionSpec("undo", "&Edit", "&Undo", ("Ctrl+Z",), "Undo the last change", "undo"),
