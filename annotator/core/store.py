@@ -530,6 +530,17 @@ def _describe_span(content: tuple, deleted: bool) -> str:
     return "deleted" if deleted else f"{label} {start}-{end}"
 
 
+
+# one span row written, or rewritten in place (its id kept): import, merge and edits share it
+_UPSERT_SPAN = (
+    'INSERT INTO spans(uuid, article_id, annotator, start, "end", label, attrs, origin,'
+    " created_at, updated_at, hlc, vv) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    ' ON CONFLICT(uuid) DO UPDATE SET start = excluded.start, "end" = excluded."end",'
+    " label = excluded.label, attrs = excluded.attrs, origin = excluded.origin,"
+    " updated_at = excluded.updated_at, deleted_at = NULL, deleted_by = NULL,"
+    " hlc = excluded.hlc, vv = excluded.vv"
+)
+
 class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
     """An open project file. Not shared between threads: open one per thread.
 
@@ -881,12 +892,7 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
                 return  # nothing new, or older than what the project holds
         stamp, vv = self._versioned(row["vv"] if row is not None else None)
         self.conn.execute(
-            'INSERT INTO spans(uuid, article_id, annotator, start, "end", label, attrs, origin,'
-            " created_at, updated_at, hlc, vv) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            ' ON CONFLICT(uuid) DO UPDATE SET start = excluded.start, "end" = excluded."end",'
-            " label = excluded.label, attrs = excluded.attrs, origin = excluded.origin,"
-            " updated_at = excluded.updated_at, deleted_at = NULL, deleted_by = NULL,"
-            " hlc = excluded.hlc, vv = excluded.vv",
+            _UPSERT_SPAN,
             (uid, article_id, annotator, s.start, s.end, s.label, attrs, s.origin, created, updated, stamp, vv),
         )
 
@@ -898,12 +904,7 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
         stamp, vv = self._versioned(old["vv"] if old is not None else None)
         wall = self._now()
         self.conn.execute(
-            'INSERT INTO spans(uuid, article_id, annotator, start, "end", label, attrs, origin,'
-            " created_at, updated_at, hlc, vv) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            ' ON CONFLICT(uuid) DO UPDATE SET start = excluded.start, "end" = excluded."end",'
-            " label = excluded.label, attrs = excluded.attrs, origin = excluded.origin,"
-            " updated_at = excluded.updated_at, deleted_at = NULL, deleted_by = NULL,"
-            " hlc = excluded.hlc, vv = excluded.vv",
+            _UPSERT_SPAN,
             (uid, article_id, annotator, start, end, label, _json(attrs), origin, wall, wall, stamp, vv),
         )
 

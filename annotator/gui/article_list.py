@@ -15,17 +15,14 @@ from PySide6.QtGui import QColor
 
 from annotator.core.model import ArticleRow
 from annotator.gui.plain import neutral, tip
+from annotator.gui.roles import DISPLAY as _DISPLAYROLE
+from annotator.gui.roles import FOREGROUND as _FOREGROUNDROLE
+from annotator.gui.roles import TEXTALIGNMENT as _TEXTALIGNMENTROLE
+from annotator.gui.roles import TOOLTIP as _TOOLTIPROLE
+from annotator.gui.roles import USER as _USERROLE
 
 _ROOT = QModelIndex()
 
-# Qt's roles looked up once: `Qt.DisplayRole` costs microseconds per use in PySide6, and
-# data() is asked thousands of times per redraw
-_DISPLAYROLE = Qt.ItemDataRole.DisplayRole
-_FOREGROUNDROLE = Qt.ItemDataRole.ForegroundRole
-_FONTROLE = Qt.ItemDataRole.FontRole
-_TOOLTIPROLE = Qt.ItemDataRole.ToolTipRole
-_USERROLE = Qt.ItemDataRole.UserRole
-_TEXTALIGNMENTROLE = Qt.ItemDataRole.TextAlignmentRole
 STATUS_TEXT = {"todo": "to do", "in_progress": "in progress", "done": "done", "skipped": "skipped"}
 STATUS_COLOR = {"done": "#2e7d32", "in_progress": "#ef6c00", "skipped": "#757575"}
 

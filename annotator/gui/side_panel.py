@@ -23,17 +23,13 @@ from annotator.core.model import LabelScheme
 from annotator.gui.keys import keep_typing_keys
 from annotator.gui.plain import label as plain_label
 from annotator.gui.plain import neutral, tip
+from annotator.gui.roles import DISPLAY as _DISPLAYROLE
+from annotator.gui.roles import FONT as _FONTROLE
+from annotator.gui.roles import FOREGROUND as _FOREGROUNDROLE
+from annotator.gui.roles import TOOLTIP as _TOOLTIPROLE
 
 _ROOT = QModelIndex()
 
-# Qt's roles looked up once: `Qt.DisplayRole` costs microseconds per use in PySide6, and
-# data() is asked thousands of times per redraw
-_DISPLAYROLE = Qt.ItemDataRole.DisplayRole
-_FOREGROUNDROLE = Qt.ItemDataRole.ForegroundRole
-_FONTROLE = Qt.ItemDataRole.FontRole
-_TOOLTIPROLE = Qt.ItemDataRole.ToolTipRole
-_USERROLE = Qt.ItemDataRole.UserRole
-_TEXTALIGNMENTROLE = Qt.ItemDataRole.TextAlignmentRole
 
 
 def _row_order(row: tuple) -> tuple:
