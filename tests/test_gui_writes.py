@@ -378,3 +378,16 @@ def test_adjudication_while_another_program_writes_is_refused_and_said(qtbot, pr
     assert [(s.start, s.end) for s in store.spans(ids[0], "gold")] == [(start, start + len("Kabul and Tashkent"))]
     w.leave_review()
     w.close()
+
+
+@pytest.mark.parametrize("at_start, expected", [(False, "keep"), (True, "quit")])
+def test_open_failure_dialog_closes_with_esc(qtbot, at_start, expected):
+    """Esc on the failed-open question keeps the current project (or, at start, quits): never a trap."""
+    from annotator.gui.main_window import open_failure_box
+
+    box, buttons = open_failure_box(None, "x.db: not an Annotator project", at_start)
+    qtbot.addWidget(box)
+    box.open()
+    qtbot.keyClick(box, Qt.Key_Escape)
+    qtbot.waitUntil(lambda: not box.isVisible(), timeout=2000)
+    assert box.clickedButton() is buttons[expected]

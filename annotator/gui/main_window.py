@@ -92,6 +92,7 @@ def open_failure_box(parent, message: str, at_start: bool) -> tuple[QMessageBox,
         buttons["keep"] = box.addButton("Keep the current project", QMessageBox.RejectRole)
     buttons["quit"] = box.addButton("Quit", QMessageBox.DestructiveRole)
     box.setDefaultButton(buttons["keep" if not at_start else "open"])
+    box.setEscapeButton(buttons["keep" if not at_start else "quit"])  # Esc closes it as every dialog does
     return box, buttons
 
 
