@@ -45,7 +45,7 @@ _MODIFIER = re.compile(
 _THIS_PERIOD = re.compile(r"^(the|this|the current)\s+(year|month)$", re.IGNORECASE)
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 _YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
-_MONTHS = {
+MONTHS = {  # month names and abbreviations -> month number
     m: i
     for i, names in enumerate(
         [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
@@ -55,7 +55,7 @@ _MONTHS = {
     )
     for m in names
 }  # fmt: skip
-_MONTH = r"(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY_MONTH = re.compile(rf"^(\d{{1,2}})(st|nd|rd|th)?\s+(of\s+)?{_MONTH}$", re.IGNORECASE)
 _MONTH_DAY = re.compile(rf"^{_MONTH}\s+(\d{{1,2}})(st|nd|rd|th)?$", re.IGNORECASE)
 _MONTH_ONLY = re.compile(rf"^{_MONTH}$", re.IGNORECASE)
@@ -65,14 +65,14 @@ def partial_value(core: str) -> str | None:
     """TIMEX3-style value with an unknown year ("XXXX-04-28", "XXXX-03"), or None."""
     m = _DAY_MONTH.match(core)
     if m:
-        day, month = int(m.group(1)), _MONTHS[m.group(4).lower()]
+        day, month = int(m.group(1)), MONTHS[m.group(4).lower()]
     else:
         m = _MONTH_DAY.match(core)
         if m:
-            month, day = _MONTHS[m.group(1).lower()], int(m.group(2))
+            month, day = MONTHS[m.group(1).lower()], int(m.group(2))
         else:
             m = _MONTH_ONLY.match(core)
-            return f"XXXX-{_MONTHS[m.group(1).lower()]:02d}" if m else None
+            return f"XXXX-{MONTHS[m.group(1).lower()]:02d}" if m else None
     return f"XXXX-{month:02d}-{day:02d}" if 1 <= day <= 31 else None
 
 

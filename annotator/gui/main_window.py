@@ -1007,14 +1007,17 @@ class MainWindow(BackgroundJobs, QMainWindow):
             if self.article_id is not None:
                 self.changed.emit(self.article_id)  # redraw from what is stored
             if isinstance(exc, sqlite3.Error) and is_busy(exc):
-                QApplication.beep()
-                self.statusBar().showMessage(
-                    f"“{what}” not done: {self.store.path.name} is locked by another program; "
-                    "nothing changed, try again in a moment", 8000,
-                )  # fmt: skip
+                self._say_locked(f"“{what}”")
             else:
                 self._write_failed(what, str(exc))
             return None
+
+    def _say_locked(self, what: str) -> None:
+        QApplication.beep()
+        self.statusBar().showMessage(
+            f"{what} not done: {self.store.path.name} is locked by another program; "
+            "nothing changed, try again in a moment", 8000,
+        )  # fmt: skip
 
     def _write_failed(self, what: str, reason: str) -> None:
         self.report_error(
@@ -1037,11 +1040,7 @@ class MainWindow(BackgroundJobs, QMainWindow):
         failed.skip = True  # move the index back without writing
         (self.undo_stack.undo if forward else self.undo_stack.redo)()
         if failed.failure.busy:
-            QApplication.beep()
-            self.statusBar().showMessage(
-                f"{what} of “{text}” not done: {self.store.path.name} is locked by another program; "
-                "nothing changed, try again in a moment", 8000,
-            )  # fmt: skip
+            self._say_locked(f"{what} of “{text}”")
         else:
             self._write_failed(f"{what} {text}", str(failed.failure))
 
