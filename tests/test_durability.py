@@ -59,7 +59,11 @@ def test_kill_during_import_leaves_whole_files_only(tmp_path):
     with big.open("w", encoding="utf-8") as fh:
         for i in range(20_000):
             text = f"Record {i}: Moscow and Kabul agreed to exchange ambassadors."
-            span = {"start": text.index("Moscow"), "end": text.index("Moscow") + 6, "label": "ACTOR"}
+            span = {
+                "start": text.index("Moscow"),
+                "end": text.index("Moscow") + 6,
+                "label": "ACTOR",
+            }
             fh.write(json.dumps({"text": text, "spans": [span], "_annotator_id": "ana"}) + "\n")
     small = tmp_path / "small"
     make_corpus(small, "small", 5)
@@ -113,7 +117,9 @@ def _lead_project(db) -> None:
     command has something to read."""
     with Store(db) as store:
         aid, _ = store.add_article("Kabul and Moscow agreed to exchange ambassadors in April 2025.")
-        store.set_suggestions(aid, "rules", "1", [Suggestion(aid, 0, 5, "ACTOR"), Suggestion(aid, 10, 16, "ACTOR")])
+        store.set_suggestions(
+            aid, "rules", "1", [Suggestion(aid, 0, 5, "ACTOR"), Suggestion(aid, 10, 16, "ACTOR")]
+        )
         for name in ("ana", "bob"):
             store.add_span(aid, name, 0, 5, "ACTOR")
             store.set_status(aid, name, "done")
@@ -228,7 +234,9 @@ def test_reading_commands_do_not_wait_for_a_writer(tmp_path):
         writer.execute("ROLLBACK")
         writer.close()
     with Store(db, readonly=True) as store:
-        assert store.conn.execute("SELECT count(*) FROM token_cache").fetchone()[0] == 0  # nothing cached
+        assert (
+            store.conn.execute("SELECT count(*) FROM token_cache").fetchone()[0] == 0
+        )  # nothing cached
 
 
 def test_a_read_only_store_refuses_writes_with_a_message(tmp_path):
@@ -250,7 +258,9 @@ def _busy_pack(path: Path, n: int) -> tuple[Store, list[str]]:
     store.conn.execute("PRAGMA wal_autocheckpoint = 0")
     aid, _ = store.add_article("Kabul and Moscow agreed to exchange ambassadors in April 2025.")
     # distinct places: a merge folds identical spans into one
-    uuids = [store.add_span(aid, "ana", i % 50, i % 50 + 1 + i // 50, "ACTOR").uuid for i in range(n)]
+    uuids = [
+        store.add_span(aid, "ana", i % 50, i % 50 + 1 + i // 50, "ACTOR").uuid for i in range(n)
+    ]
     store.set_status(aid, "ana", "done")
     return store, uuids
 
@@ -259,7 +269,9 @@ def test_backup_of_a_project_in_use_is_one_consistent_file(tmp_path):
     store, uuids = _busy_pack(tmp_path / "p.db", 200)
     try:
         assert (tmp_path / "p.db-wal").stat().st_size > 0
-        result = run_cli("backup", "--db", str(tmp_path / "p.db"), "--out", str(tmp_path / "copy.db"))
+        result = run_cli(
+            "backup", "--db", str(tmp_path / "p.db"), "--out", str(tmp_path / "copy.db")
+        )
         assert result.returncode == 0, result.stderr
         copy = sqlite3.connect(tmp_path / "copy.db")
         assert copy.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
@@ -280,7 +292,9 @@ def test_handback_while_open_keeps_everything_a_plain_copy_loses(tmp_path):
         # what a user does with the file manager: the .db alone (cp in another process,
         # never a Python open() here, where a connection to the file is live)
         subprocess.run(["cp", str(tmp_path / "pack.db"), str(tmp_path / "naive.db")], check=True)
-        result = run_cli("handback", "--db", str(tmp_path / "pack.db"), "--out", str(tmp_path / "ana-back.db"))
+        result = run_cli(
+            "handback", "--db", str(tmp_path / "pack.db"), "--out", str(tmp_path / "ana-back.db")
+        )
         assert result.returncode == 0, result.stderr
         assert "300 span(s)" in result.stderr
     finally:
@@ -302,13 +316,17 @@ def test_handback_while_open_keeps_everything_a_plain_copy_loses(tmp_path):
 def test_backup_and_handback_errors_are_one_line(tmp_path):
     for command in ("backup", "handback"):
         assert run_cli(command, "--help").returncode == 0
-        missing = run_cli(command, "--db", str(tmp_path / "none.db"), "--out", str(tmp_path / "x.db"))
+        missing = run_cli(
+            command, "--db", str(tmp_path / "none.db"), "--out", str(tmp_path / "x.db")
+        )
         assert missing.returncode == 2 and len(missing.stderr.strip().splitlines()) == 1
     Store(tmp_path / "p.db").close()
     same = run_cli("backup", "--db", str(tmp_path / "p.db"), "--out", str(tmp_path / "p.db"))
     assert same.returncode == 2 and "project itself" in same.stderr
     (tmp_path / "foreign.db").write_text("not a database", encoding="utf-8")
-    foreign = run_cli("backup", "--db", str(tmp_path / "foreign.db"), "--out", str(tmp_path / "y.db"))
+    foreign = run_cli(
+        "backup", "--db", str(tmp_path / "foreign.db"), "--out", str(tmp_path / "y.db")
+    )
     assert foreign.returncode == 2 and len(foreign.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "y.db").exists()
     folder = run_cli("backup", "--db", str(tmp_path / "p.db"), "--out", str(tmp_path))

@@ -26,13 +26,20 @@ TEXT = "Kabul 😀 and Moscow agreed on the exchange of ambassadors in April 202
 def annotated_project(path: Path, n: int = 0) -> Store:
     store = Store(path)
     a, _ = store.add_article(TEXT, title="Ties", published="2025-05-01")
-    for word, label in (("Kabul", "ACTOR"), ("Moscow", "ACTOR"), ("exchange of ambassadors", "AGREEMENT"), ("April 2025", "DATE")):
+    for word, label in (
+        ("Kabul", "ACTOR"),
+        ("Moscow", "ACTOR"),
+        ("exchange of ambassadors", "AGREEMENT"),
+        ("April 2025", "DATE"),
+    ):
         i = TEXT.index(word)
         attrs = {"type": "DIPLOMATIC"} if label == "AGREEMENT" else {}
         store.add_span(a, "ana", i, i + len(word), label, attrs)
     store.set_status(a, "ana", "done")
     if n:
-        store.import_articles([ArticleIn(text=t, published="2025-05-30") for t in corpus(n, seed=2, chars=600)], None)
+        store.import_articles(
+            [ArticleIn(text=t, published="2025-05-30") for t in corpus(n, seed=2, chars=600)], None
+        )
         pipeline = load_for_project(store, RULES_ONLY)
         preannotate(store, pipeline)
         for aid in store.article_ids()[1:]:
@@ -54,7 +61,9 @@ def cli_roundtrip(tmp_path, fmt: str, suffix: str) -> tuple[str, str]:
     return first, second
 
 
-@pytest.mark.parametrize("fmt,suffix", [("jsonl", ".jsonl"), ("doccano", ".jsonl"), ("spacy", ".spacy")])
+@pytest.mark.parametrize(
+    "fmt,suffix", [("jsonl", ".jsonl"), ("doccano", ".jsonl"), ("spacy", ".spacy")]
+)
 def test_round_trip_export_import_export(tmp_path, fmt, suffix):
     first, second = cli_roundtrip(tmp_path, fmt, suffix)
     if fmt == "spacy":
@@ -70,7 +79,10 @@ def test_round_trip_export_import_export(tmp_path, fmt, suffix):
 def test_doccano_shape_and_labels_alias(tmp_path):
     first, _ = cli_roundtrip(tmp_path, "doccano", ".jsonl")
     rec = json.loads(first.read_text(encoding="utf-8").splitlines()[0])
-    assert rec["text"] == TEXT and [TEXT[x["start_offset"] : x["end_offset"]] for x in rec["label"]][0] == "Kabul"
+    assert (
+        rec["text"] == TEXT
+        and [TEXT[x["start_offset"] : x["end_offset"]] for x in rec["label"]][0] == "Kabul"
+    )
     assert rec["label"][0] == {"start_offset": 0, "end_offset": 5, "label": "ACTOR"}
     alias = tmp_path / "alias.jsonl"
     alias.write_text(json.dumps({"text": "Tehran signed.", "labels": [[0, 6, "ACTOR"]]}) + "\n"
@@ -118,7 +130,11 @@ def test_misaligned_and_overlapping_spans_in_spacy(tmp_path):
 
     [doc] = list(DocBin().from_disk(tmp_path / "o.spacy").get_docs(blank_nlp().vocab))
     assert [e.text for e in doc.ents] == ["Uzbekistan"]
-    assert sorted(s.text for s in doc.spans["sc"]) == ["Afghan", "Uzbekistan", "trans-Afghan railway corridor"]
+    assert sorted(s.text for s in doc.spans["sc"]) == [
+        "Afghan",
+        "Uzbekistan",
+        "trans-Afghan railway corridor",
+    ]
     missing = [t.text for t in doc if t.ent_iob_ == ""]
     assert missing == ["trans", "-", "Afghan", "railway", "corridor"]  # unknown, not "O"
     store.close()
@@ -146,7 +162,9 @@ def test_filters_status_gold_and_rejections(tmp_path):
     with Store(tmp_path / "q.db") as q:
         bid = q.article_id_by_hash(store.article(b).hash)
         assert q.rejections(bid, "ana")[0]["label"] == "ACTOR"
-    r = run_cli("export", "--db", str(tmp_path / "p.db"), "--gold", "--format", "jsonl", "--out", str(out))
+    r = run_cli(
+        "export", "--db", str(tmp_path / "p.db"), "--gold", "--format", "jsonl", "--out", str(out)
+    )
     assert r.returncode == 2 and "no gold annotations" in r.stderr
     store.close()
 
@@ -154,7 +172,12 @@ def test_filters_status_gold_and_rejections(tmp_path):
 def test_empty_project_exports_valid_files(tmp_path):
     db = tmp_path / "e.db"
     Store(db).close()
-    for fmt, suffix in (("jsonl", ".jsonl"), ("doccano", ".jsonl"), ("conll", ".conll"), ("spacy", ".spacy")):
+    for fmt, suffix in (
+        ("jsonl", ".jsonl"),
+        ("doccano", ".jsonl"),
+        ("conll", ".conll"),
+        ("spacy", ".spacy"),
+    ):
         out = tmp_path / f"e{suffix}"
         r = run_cli("export", "--db", str(db), "--format", fmt, "--out", str(out))
         assert r.returncode == 0, r.stderr
@@ -196,8 +219,15 @@ def test_spacy_itself_accepts_the_export(tmp_path):
     cfg = tmp_path / "cfg.cfg"
     subprocess.run([*spacy_cli, "init", "config", str(cfg), "--lang", "en", "--pipeline", "ner",
                     "--optimize", "efficiency", "--force"], check=True, capture_output=True)  # fmt: skip
-    paths = ["--paths.train", str(tmp_path / "data" / "train.spacy"), "--paths.dev", str(tmp_path / "data" / "dev.spacy")]
-    debug = subprocess.run([*spacy_cli, "debug", "data", str(cfg), *paths], capture_output=True, text=True)
+    paths = [
+        "--paths.train",
+        str(tmp_path / "data" / "train.spacy"),
+        "--paths.dev",
+        str(tmp_path / "data" / "dev.spacy"),
+    ]
+    debug = subprocess.run(
+        [*spacy_cli, "debug", "data", str(cfg), *paths], capture_output=True, text=True
+    )
     assert debug.returncode == 0, debug.stdout[-2000:]
     assert " error" not in debug.stdout.split("Summary")[-1], debug.stdout[-1500:]
     train = subprocess.run(
@@ -212,13 +242,25 @@ def test_spacy_itself_accepts_the_export(tmp_path):
 def test_train_command_registers_a_model_preannotate_can_use(tmp_path):
     db = tmp_path / "p.db"
     annotated_project(db, n=24).close()
-    r = run_cli("train", "--db", str(db), "--out", str(tmp_path / "mymodel"), "--max-steps", "30", "--annotator", "ben")
+    r = run_cli(
+        "train",
+        "--db",
+        str(db),
+        "--out",
+        str(tmp_path / "mymodel"),
+        "--max-steps",
+        "30",
+        "--annotator",
+        "ben",
+    )
     assert r.returncode == 0, r.stderr
     assert "ACTOR" in r.stdout and "F1" in r.stdout and "registered as 'mymodel'" in r.stdout
     with Store(db) as store:
         assert "mymodel" in store.setting("models")
     models = run_cli("models", "--db", str(db), "--json")
-    assert any(m["name"] == "mymodel" and "ACTOR" in m["ner_labels"] for m in json.loads(models.stdout))
+    assert any(
+        m["name"] == "mymodel" and "ACTOR" in m["ner_labels"] for m in json.loads(models.stdout)
+    )
     pre = run_cli("preannotate", "--db", str(db), "--model", "mymodel")
     assert pre.returncode == 0, pre.stderr
     with Store(db) as store:
@@ -228,4 +270,6 @@ def test_train_command_registers_a_model_preannotate_can_use(tmp_path):
 
 
 def test_corpus_generator_is_deterministic():
-    assert corpus(3, seed=random.Random(1).randint(0, 9)) == corpus(3, seed=random.Random(1).randint(0, 9))
+    assert corpus(3, seed=random.Random(1).randint(0, 9)) == corpus(
+        3, seed=random.Random(1).randint(0, 9)
+    )

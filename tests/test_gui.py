@@ -16,9 +16,13 @@ from annotator.core.nlp import RULES_ONLY, load_for_project
 from annotator.core.store import Store
 from annotator.gui.main_window import MainWindow
 
-EMOJI_TEXT = "Breaking 😀🇦🇫 news: Kabul and Moscow agreed to an exchange of ambassadors in April 2025."
+EMOJI_TEXT = (
+    "Breaking 😀🇦🇫 news: Kabul and Moscow agreed to an exchange of ambassadors in April 2025."
+)
 PERSIAN_TEXT = "کابل و مسکو — تفاهم شد. Then Beijing accepted the credentials on 30 January 2024."
-PLAIN_TEXT = "Russia removed the Taliban from its list. Uzbekistan hosted talks in Tashkent last week."
+PLAIN_TEXT = (
+    "Russia removed the Taliban from its list. Uzbekistan hosted talks in Tashkent last week."
+)
 
 
 def rules_loader(store):
@@ -59,7 +63,9 @@ def open_article(qtbot, window, article_id) -> None:
     """Show an article and wait for the worker that pre-highlights it."""
     window.show_article(article_id)
     p = window.pipeline
-    qtbot.waitUntil(lambda: window.store.has_suggestions(article_id, p.name, p.version), timeout=30000)
+    qtbot.waitUntil(
+        lambda: window.store.has_suggestions(article_id, p.name, p.version), timeout=30000
+    )
     qtbot.wait(50)
 
 
@@ -332,8 +338,14 @@ def test_overlapping_spans_of_two_labels_stay_visible(qtbot, window, project):
     store.add_span(ids[2], "ana", u, u + 10, "ACTOR")
     window.after_change(ids[2])
     block = window.view.document().findBlock(window.view.offsets.to_qt(u))
-    shared = [r for r in block.layout().formats() if r.start <= u - block.position() < r.start + r.length]
+    shared = [
+        r for r in block.layout().formats() if r.start <= u - block.position() < r.start + r.length
+    ]
     fmt = shared[-1].format
     assert fmt.underlineStyle() == QTextCharFormat.WaveUnderline
-    colors = {QColor(lab.color).name() for lab in store.scheme.labels if lab.name in ("ACTOR", "AGREEMENT")}
+    colors = {
+        QColor(lab.color).name()
+        for lab in store.scheme.labels
+        if lab.name in ("ACTOR", "AGREEMENT")
+    }
     assert {fmt.underlineColor().name(), fmt.background().color().name()} == colors

@@ -16,7 +16,7 @@ from annotator.gui.main_window import MainWindow
 
 
 @pytest.fixture
-def win(qtbot, project, settings):  # noqa: F811
+def win(qtbot, project, settings):
     store, _ids = project
     w = MainWindow(store, settings, annotator="ana", nlp_loader=rules_loader)
     qtbot.addWidget(w)
@@ -50,10 +50,17 @@ def opened(qtbot, win, name):
     if name == "guidelines":
         win.actions_by_id["guidelines"].trigger()
         return win.guidelines_window
-    action = {"shortcuts": "shortcuts", "about": "about", "assign": "assign", "export": "export"}[name]
+    action = {"shortcuts": "shortcuts", "about": "about", "assign": "assign", "export": "export"}[
+        name
+    ]
     before = set(map(id, win.findChildren(object)))
     win.actions_by_id[action].trigger()
-    attr = {"shortcuts": "shortcuts_window", "about": "about_box", "assign": "assign_dialog", "export": "export_window"}
+    attr = {
+        "shortcuts": "shortcuts_window",
+        "about": "about_box",
+        "assign": "assign_dialog",
+        "export": "export_window",
+    }
     dialog = getattr(win, attr[name])
     assert id(dialog) not in before
     return dialog
@@ -92,7 +99,12 @@ def test_import_filter_lists_every_reader_suffix():
     assert "*.spacy" in text
 
 
-def test_export_dialog_formats_come_from_core_and_options_reach_the_export(qtbot, win, project, tmp_path):  # noqa: F811
+def test_export_dialog_formats_come_from_core_and_options_reach_the_export(
+    qtbot,
+    win,
+    project,
+    tmp_path,
+):
     from annotator.core import exporting
 
     store, ids = project
@@ -102,7 +114,9 @@ def test_export_dialog_formats_come_from_core_and_options_reach_the_export(qtbot
     store.add_span(ids[1], "ben", 0, 4, "ACTOR")
     store.add_span(ids[2], GOLD, 0, 6, "ACTOR")
     dialog = win.export_dialog()
-    assert [dialog.format.itemData(i) for i in range(dialog.format.count())] == list(exporting.FORMATS)
+    assert [dialog.format.itemData(i) for i in range(dialog.format.count())] == list(
+        exporting.FORMATS
+    )
     whose = [dialog.whose.itemData(i) for i in range(dialog.whose.count())]
     assert whose[:2] == [None, GOLD] and {"ana", "ben"} <= set(whose)
     # ana's done work only, in jsonl with rejected suggestions

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from test_gui import PLAIN_TEXT, human, open_article, press, project, select_text, settings, window  # noqa: F401
 
 
-def test_marking_over_own_span_replaces_it_keeps_attributes_one_undo(qtbot, window, project):  # noqa: F811
+def test_marking_over_own_span_replaces_it_keeps_attributes_one_undo(qtbot, window, project):
     store, ids = project
     window.show_article(ids[2])
     select_text(window, "Uzbekistan")
@@ -24,10 +24,14 @@ def test_marking_over_own_span_replaces_it_keeps_attributes_one_undo(qtbot, wind
     assert window.undo_stack.count() == undo_before + 1  # one step
     press(qtbot, window, Qt.Key_Z, Qt.ControlModifier)
     [back] = store.spans(ids[2], "ana")
-    assert back.uuid == old.uuid and back.attrs == {"kind": "state"} and (back.start, back.end) == (u, u + 10)
+    assert (
+        back.uuid == old.uuid
+        and back.attrs == {"kind": "state"}
+        and (back.start, back.end) == (u, u + 10)
+    )
 
 
-def test_marking_a_span_as_another_label_drops_only_what_it_does_not_have(qtbot, window, project):  # noqa: F811
+def test_marking_a_span_as_another_label_drops_only_what_it_does_not_have(qtbot, window, project):
     store, ids = project
     window.show_article(ids[2])
     select_text(window, "Tashkent")
@@ -40,7 +44,7 @@ def test_marking_a_span_as_another_label_drops_only_what_it_does_not_have(qtbot,
     assert new.uuid == old.uuid and new.label == "AGREEMENT" and new.attrs == {}
 
 
-def test_marking_exactly_over_a_suggestion_accepts_it(qtbot, window, project):  # noqa: F811
+def test_marking_exactly_over_a_suggestion_accepts_it(qtbot, window, project):
     store, ids = project
     open_article(qtbot, window, ids[2])
     sug = next(s for s in window.suggestions if s.attrs)
@@ -50,13 +54,19 @@ def test_marking_exactly_over_a_suggestion_accepts_it(qtbot, window, project):  
     press(qtbot, window, key)
     [span] = store.spans(ids[2], "ana")
     assert (span.start, span.end, span.label) == (sug.start, sug.end, sug.label)
-    assert span.attrs == sug.attrs and span.origin.startswith("model:")  # accepted, with its attributes
+    assert span.attrs == sug.attrs and span.origin.startswith(
+        "model:"
+    )  # accepted, with its attributes
     assert sug.key not in {s.key for s in window.suggestions}  # no suggestion left to reject
     press(qtbot, window, Qt.Key_Z, Qt.ControlModifier)
     assert human(store, ids[2]) == [] and sug.key in {s.key for s in window.suggestions}
 
 
-def test_a_long_article_shows_suggestions_for_its_opening_before_the_whole_run(qtbot, project, settings):  # noqa: F811
+def test_a_long_article_shows_suggestions_for_its_opening_before_the_whole_run(
+    qtbot,
+    project,
+    settings,
+):
     import sys
     from pathlib import Path
 
@@ -83,5 +93,7 @@ def test_a_long_article_shows_suggestions_for_its_opening_before_the_whole_run(q
     assert head and max(s.end for s in head) <= 12_000  # the opening only, at first
     qtbot.waitUntil(lambda: store.has_suggestions(aid, p.name, p.version), timeout=120000)
     qtbot.waitUntil(lambda: len(w.suggestions) > len(head), timeout=30000)  # then the whole article
-    assert {s.key for s in head} <= {s.key for s in w.suggestions} | {s.key for s in store.suggestions(aid)}
+    assert {s.key for s in head} <= {s.key for s in w.suggestions} | {
+        s.key for s in store.suggestions(aid)
+    }
     w.close()

@@ -33,10 +33,12 @@ SHAPED = textwrap.dedent(
 def boxes(font) -> bool:
     """Whether neither the font Qt picks nor a fallback family of it has Arabic script: Persian as boxes."""
     families = [QFontInfo(font).family(), *font.families()]
-    return not any(QFontDatabase.WritingSystem.Arabic in QFontDatabase.writingSystems(f) for f in families)
+    return not any(
+        QFontDatabase.WritingSystem.Arabic in QFontDatabase.writingSystems(f) for f in families
+    )
 
 
-def test_persian_renders_in_every_widget(qtbot, window, project):  # noqa: F811
+def test_persian_renders_in_every_widget(qtbot, window, project):
     store, ids = project
     window.show_article(ids[1])
     widgets = {
@@ -55,7 +57,10 @@ def test_persian_renders_in_every_widget(qtbot, window, project):  # noqa: F811
 def test_without_any_system_font_the_bundled_one_draws_persian(tmp_path):
     """A machine with no fonts at all (fontconfig pointed at an empty configuration)."""
     conf = tmp_path / "fonts.conf"
-    conf.write_text(f"<?xml version='1.0'?><fontconfig><cachedir>{tmp_path}</cachedir></fontconfig>", encoding="utf-8")
+    conf.write_text(
+        f"<?xml version='1.0'?><fontconfig><cachedir>{tmp_path}</cachedir></fontconfig>",
+        encoding="utf-8",
+    )
     env = {**os.environ, "FONTCONFIG_FILE": str(conf), "QT_QPA_PLATFORM": "offscreen",
            "PYTHONPATH": str(Path(__file__).resolve().parents[1])}  # fmt: skip
 

@@ -12,7 +12,7 @@ def readable(widget, chars: int) -> int:
     return widget.fontMetrics().horizontalAdvance("M" * chars)
 
 
-def make(qtbot, store, settings):  # noqa: F811
+def make(qtbot, store, settings):
     w = MainWindow(store, settings, annotator="ana", nlp_loader=rules_loader)
     qtbot.addWidget(w)
     w.resize(1366, 768)
@@ -21,7 +21,12 @@ def make(qtbot, store, settings):  # noqa: F811
     return w
 
 
-def test_guidelines_and_assigned_column_leave_titles_and_span_text_readable(qtbot, project, settings, tmp_path):  # noqa: F811
+def test_guidelines_and_assigned_column_leave_titles_and_span_text_readable(
+    qtbot,
+    project,
+    settings,
+    tmp_path,
+):
     store, ids = project
     assign(store, ["ana", "ben", "cai"], tmp_path / "packs", overlap=1.0, per_article=3, seed=1)
     w = make(qtbot, store, settings)
@@ -44,7 +49,7 @@ def test_guidelines_and_assigned_column_leave_titles_and_span_text_readable(qtbo
     assert "Assigned:" in tip and "ana" in tip
 
 
-def test_splitter_cannot_squeeze_the_list_or_the_table_to_nothing(qtbot, project, settings):  # noqa: F811
+def test_splitter_cannot_squeeze_the_list_or_the_table_to_nothing(qtbot, project, settings):
     store, ids = project
     w = make(qtbot, store, settings)
     w.splitter.setSizes([1, 1364, 1])

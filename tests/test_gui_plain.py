@@ -44,11 +44,25 @@ def assert_literal(displayed: str) -> None:
 @pytest.fixture
 def evil_window(qtbot, tmp_path):
     store = Store(tmp_path / f"p{RLO}.db")
-    article, _ = store.add_article(TEXT, title=f"Title {EVIL}", source=f"Source {EVIL}", published="2025-05-02")
-    store.add_span(article, f"ana{EVIL}", 0, 5, "ACTOR", {"kind": "state", "canonical": f"c{EVIL}", "country": BOLD})
+    article, _ = store.add_article(
+        TEXT, title=f"Title {EVIL}", source=f"Source {EVIL}", published="2025-05-02"
+    )
+    store.add_span(
+        article,
+        f"ana{EVIL}",
+        0,
+        5,
+        "ACTOR",
+        {"kind": "state", "canonical": f"c{EVIL}", "country": BOLD},
+    )
     store.set_status(article, f"ana{EVIL}", Status.DONE)
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
-    w = MainWindow(store, settings, annotator=f"ana{EVIL}", nlp_loader=lambda s: load_for_project(s, RULES_ONLY))
+    w = MainWindow(
+        store,
+        settings,
+        annotator=f"ana{EVIL}",
+        nlp_loader=lambda s: load_for_project(s, RULES_ONLY),
+    )
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
@@ -99,9 +113,13 @@ def test_span_tooltip_side_panel_and_attribute_values(evil_window):
     for name, editor in side.editors.items():
         label = side.form.labelForField(editor)
         assert isinstance(label, QLabel) and label.textFormat() == Qt.PlainText, name
-        assert RLO not in shown_by_qt(editor.toolTip()) and "<b" not in shown_by_qt(editor.toolTip())
+        assert RLO not in shown_by_qt(editor.toolTip()) and "<b" not in shown_by_qt(
+            editor.toolTip()
+        )
     canonical = side.editors["canonical"]
-    assert isinstance(canonical, QLineEdit) and IMG in canonical.text() and RLO not in canonical.text()
+    assert (
+        isinstance(canonical, QLineEdit) and IMG in canonical.text() and RLO not in canonical.text()
+    )
 
 
 def test_message_box_is_plain(evil_window, qtbot):

@@ -22,17 +22,26 @@ TEXT = (
 def window(qtbot, tmp_path):
     store = Store(tmp_path / "p.db")
     store.import_articles(
-        [__import__("annotator.core.model", fromlist=["ArticleIn"]).ArticleIn(text=TEXT, title="t")], None
+        [
+            __import__("annotator.core.model", fromlist=["ArticleIn"]).ArticleIn(
+                text=TEXT, title="t"
+            )
+        ],
+        None,
     )
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
-    w = MainWindow(store, settings, annotator="ana", nlp_loader=lambda s: load_for_project(s, RULES_ONLY))
+    w = MainWindow(
+        store, settings, annotator="ana", nlp_loader=lambda s: load_for_project(s, RULES_ONLY)
+    )
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
     qtbot.waitUntil(lambda: w.pipeline is not None, timeout=30000)
     aid = store.article_ids()[0]
     w.show_article(aid)
-    qtbot.waitUntil(lambda: store.has_suggestions(aid, w.pipeline.name, w.pipeline.version), timeout=30000)
+    qtbot.waitUntil(
+        lambda: store.has_suggestions(aid, w.pipeline.name, w.pipeline.version), timeout=30000
+    )
     qtbot.wait(50)
     yield w
     w.close()
@@ -51,13 +60,17 @@ def _texts(window):
 
 def test_imported_boilerplate_is_greyed_and_never_suggested(window):
     related = window.article.text.index("Related:")
-    assert window.store.boilerplate(window.article_id) == [(related, related + len("Related: Uzbekistan talks with Iran"))]
+    assert window.store.boilerplate(window.article_id) == [
+        (related, related + len("Related: Uzbekistan talks with Iran"))
+    ]
     marks = [m for m in window.view.highlighter.marks if m.kind == "boilerplate"]
     assert len(marks) == 1
     fmt = window.view.highlighter._format("", "boilerplate")
     assert fmt.foreground().color().name() == "#8a8a8a"
     assert "Uzbekistan" not in _texts(window) and "Russia" in _texts(window)
-    assert window.view.mark_at(window.offsets.to_qt(related + 2)) is None  # grey text is not a mark to click
+    assert (
+        window.view.mark_at(window.offsets.to_qt(related + 2)) is None
+    )  # grey text is not a mark to click
 
 
 def test_b_marks_and_unmarks_boilerplate_undoably(qtbot, window):
@@ -73,7 +86,9 @@ def test_b_marks_and_unmarks_boilerplate_undoably(qtbot, window):
     assert (start, end) in store.boilerplate(aid)
     _select(window, "Pakistan held")
     qtbot.keyClick(window.view, Qt.Key_B)  # inside boilerplate: unmark that part
-    assert (start, end) not in store.boilerplate(aid) and len(store.boilerplate(aid)) == len(before) + 2
+    assert (start, end) not in store.boilerplate(aid) and len(store.boilerplate(aid)) == len(
+        before
+    ) + 2
     spec = {a.id: a for a in window.action_table()}
     assert spec["boilerplate"].shortcuts == ("B",) and spec["boilerplate"].tip
     assert window.actions_by_id["boilerplate"].toolTip()
@@ -92,21 +107,29 @@ def test_shift_x_rejects_every_suggestion_in_the_selection_as_one_step(qtbot, wi
 
 def test_edit_title_and_date_reresolves_and_undoes_in_one_step(qtbot, window):
     store, aid = window.store, window.article_id
-    week = next(s for s in window.suggestions if window.article.text[s.start : s.end] == "last week")
+    week = next(
+        s for s in window.suggestions if window.article.text[s.start : s.end] == "last week"
+    )
     assert week.attrs == {}
     asked = []
-    window.ask_header = lambda parent, title, published: asked.append((title, published)) or ("Rail deal", "2025-05-29")
+    window.ask_header = lambda parent, title, published: (
+        asked.append((title, published)) or ("Rail deal", "2025-05-29")
+    )
     qtbot.keyClick(window.view, Qt.Key_E, Qt.ControlModifier | Qt.ShiftModifier)
     assert asked == [("t", None)]
     article = store.article(aid)
     assert (article.title, article.published) == ("Rail deal", "2025-05-29")
-    values = {window.article.text[s.start : s.end]: s.attrs.get("value") for s in window.suggestions}
+    values = {
+        window.article.text[s.start : s.end]: s.attrs.get("value") for s in window.suggestions
+    }
     assert values["last week"] == "2025-W21" and values["April 28"] == "2025-04-28"
     assert "Rail deal" in window.title_label.text()
     qtbot.keyClick(window.view, Qt.Key_Z, Qt.ControlModifier)
     article = store.article(aid)
     assert (article.title, article.published) == ("t", None)
-    values = {window.article.text[s.start : s.end]: s.attrs.get("value") for s in window.suggestions}
+    values = {
+        window.article.text[s.start : s.end]: s.attrs.get("value") for s in window.suggestions
+    }
     assert values["last week"] is None and values["April 28"] == "XXXX-04-28"
     # a date that is no date: a dialog says so, nothing changes
     errors = []

@@ -10,7 +10,7 @@ from annotator.core.agreement import Disagreement
 from annotator.core.model import GOLD
 
 
-def test_review_mode_shows_a_banner_even_on_an_article_nobody_annotated(qtbot, reviewed):  # noqa: F811
+def test_review_mode_shows_a_banner_even_on_an_article_nobody_annotated(qtbot, reviewed):
     w, store, a = reviewed
     assert w.review_banner.isVisible()
     assert "REVIEW MODE" in w.review_banner.text() and "disagreement(s)" in w.review_banner.text()
@@ -21,7 +21,7 @@ def test_review_mode_shows_a_banner_even_on_an_article_nobody_annotated(qtbot, r
     assert not w.review_banner.isVisible()
 
 
-def test_a_selected_disagreement_shows_every_version_in_full(qtbot, reviewed):  # noqa: F811
+def test_a_selected_disagreement_shows_every_version_in_full(qtbot, reviewed):
     w, store, a = reviewed
     group = next(g for g in w.review.open_groups() if g.kind == "boundary")
     w.select_key(group.key)
@@ -36,7 +36,7 @@ def test_a_selected_disagreement_shows_every_version_in_full(qtbot, reviewed):  
     assert "ana=AGREEMENT “exchange of ambassadors”" in tip
 
 
-def test_taking_a_version_that_is_nothing_says_why(qtbot, reviewed):  # noqa: F811
+def test_taking_a_version_that_is_nothing_says_why(qtbot, reviewed):
     w, store, a = reviewed
     moscow = TEXT.index("Moscow")
     group = next(g for g in w.review.open_groups() if g.start == moscow)

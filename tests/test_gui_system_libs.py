@@ -20,7 +20,11 @@ def loader_without(*absent: str):
 
 
 def test_missing_libraries_are_named_with_their_packages_in_one_line():
-    line = check({"QT_QPA_PLATFORM": "xcb"}, "linux", loader_without("libxcb-icccm.so.4", "libxcb-keysyms.so.1"))
+    line = check(
+        {"QT_QPA_PLATFORM": "xcb"},
+        "linux",
+        loader_without("libxcb-icccm.so.4", "libxcb-keysyms.so.1"),
+    )
     assert "\n" not in line
     assert "libxcb-icccm.so.4, libxcb-keysyms.so.1" in line
     assert line.endswith("sudo apt-get install libxcb-icccm4 libxcb-keysyms1")
@@ -36,7 +40,9 @@ def test_every_library_maps_to_a_package_and_all_missing_are_listed():
 def test_a_library_the_table_does_not_know_is_named_from_the_loader():
     def load(name: str) -> None:
         if name.endswith("libqxcb.so"):
-            raise OSError("libxcb-newthing.so.2: cannot open shared object file: No such file or directory")
+            raise OSError(
+                "libxcb-newthing.so.2: cannot open shared object file: No such file or directory"
+            )
 
     line = check({"QT_QPA_PLATFORM": "xcb"}, "linux", load)
     assert line is None or "libxcb-newthing.so.2" in line  # None where PySide6 has no xcb plugin

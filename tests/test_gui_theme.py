@@ -19,12 +19,16 @@ from annotator.core.model import Status
 from annotator.core.store import Store
 from annotator.gui.main_window import MainWindow
 
-TEXT = "Kabul and Moscow agreed in April 2025 to an exchange of ambassadors. کابل و مسکو توافق کردند."
+TEXT = (
+    "Kabul and Moscow agreed in April 2025 to an exchange of ambassadors. کابل و مسکو توافق کردند."
+)
 
 
 def test_wcag_contrast_reference_values():
     assert contrast("#000000", "#ffffff") == pytest.approx(21.0)
-    assert contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)  # the classic just-fails grey
+    assert contrast("#777777", "#ffffff") == pytest.approx(
+        4.48, abs=0.01
+    )  # the classic just-fails grey
     assert contrast("#ffffff", "#ffffff") == pytest.approx(1.0)
     assert blend("#000000", 128, "#ffffff") == "#7f7f7f"
     for color, bg in (("#4e79a7", "#19232D"), ("#ef6c00", "#ffffff"), ("#59a14f", "#ffffff")):
@@ -160,7 +164,9 @@ def test_review_and_suggestion_backgrounds_keep_the_text_readable(themed):
     w, theme = themed
     t = w.theme
     tints = [(c, REVIEW_ALPHA) for c in w.view.highlighter.review_colors.values()]
-    tints += [(c, a) for c in w.view.highlighter.colors.values() for a in (SPAN_ALPHA, SUGGESTION_ALPHA)]
+    tints += [
+        (c, a) for c in w.view.highlighter.colors.values() for a in (SPAN_ALPHA, SUGGESTION_ALPHA)
+    ]
     for color, alpha in tints:
         ratio = contrast(t.text, t.mark_background(color, alpha))
         assert ratio >= AA, f"{theme}: text on {color} at {alpha}: {ratio:.2f}"

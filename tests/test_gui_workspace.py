@@ -49,7 +49,9 @@ def make_window(qtbot, store, settings, loader=rules_loader, **kwargs) -> MainWi
     return w
 
 
-def test_first_start_asks_the_name_once_and_a_given_name_is_not_remembered(qtbot, project, settings):
+def test_first_start_asks_the_name_once_and_a_given_name_is_not_remembered(
+    qtbot, project, settings
+):
     store, _ = project
     w = make_window(qtbot, store, settings, annotator=None, ask_name=lambda: "  dora ")
     assert w.annotator == "dora" and settings.value("annotator") == "dora"
@@ -61,7 +63,9 @@ def test_first_start_asks_the_name_once_and_a_given_name_is_not_remembered(qtbot
     w2 = make_window(qtbot, store, settings, annotator=None, ask_name=must_not_ask)
     assert w2.annotator == "dora"
     w2.close()
-    w3 = make_window(qtbot, store, settings, annotator="eve", ask_name=must_not_ask)  # --annotator eve
+    w3 = make_window(
+        qtbot, store, settings, annotator="eve", ask_name=must_not_ask
+    )  # --annotator eve
     assert w3.annotator == "eve" and settings.value("annotator") == "dora"
     w3.close()
 
@@ -156,7 +160,9 @@ def test_side_panel_row_jumps_to_its_span(qtbot, project, settings):
         store.add_span(ids[2], "ana", s, s + len(word), "ACTOR")
     w.show_article(ids[2])
     table = w.side.table
-    row = next(i for i in range(w.side.model.rowCount()) if w.side.model.index(i, 1).data() == "Tashkent")
+    row = next(
+        i for i in range(w.side.model.rowCount()) if w.side.model.index(i, 1).data() == "Tashkent"
+    )
     rect = table.visualRect(w.side.model.index(row, 1))
     qtbot.mouseClick(table.viewport(), Qt.LeftButton, pos=rect.center())
     chosen = w.selected_item()
@@ -176,13 +182,17 @@ def test_arrow_keys_in_the_article_list_open_articles(qtbot, project, settings):
     w.close()
 
 
-def test_import_of_a_folder_can_be_cancelled_and_keeps_what_was_read(qtbot, project, settings, tmp_path):
+def test_import_of_a_folder_can_be_cancelled_and_keeps_what_was_read(
+    qtbot, project, settings, tmp_path
+):
     store, _ = project
     folder = tmp_path / "in"
     folder.mkdir()
     n = 2000
     for i in range(n):
-        (folder / f"a{i:04}.txt").write_text(f"Article {i}: Kabul and Tehran met on day {i}.", encoding="utf-8")
+        (folder / f"a{i:04}.txt").write_text(
+            f"Article {i}: Kabul and Tehran met on day {i}.", encoding="utf-8"
+        )
     w = make_window(qtbot, store, settings)
     job = w.import_paths([str(folder)])
     # the user presses the progress dialog's Cancel as soon as the bar moves
@@ -201,7 +211,9 @@ def test_import_of_a_folder_can_be_cancelled_and_keeps_what_was_read(qtbot, proj
 
 def test_cancelled_export_writes_nothing_and_says_so_quietly(qtbot, project, settings, tmp_path):
     store, ids = project
-    store.import_articles([ArticleIn(text=f"Kabul and Tehran met on day {i}.") for i in range(3000)], None)
+    store.import_articles(
+        [ArticleIn(text=f"Kabul and Tehran met on day {i}.") for i in range(3000)], None
+    )
     w = make_window(qtbot, store, settings)
     out = tmp_path / "out.jsonl"
     job = w.export_to(str(out))
@@ -247,7 +259,9 @@ def test_help_menu_has_guidelines_and_shortcuts(qtbot, project, settings):
     assert {"Annotation guidelines", "Keyboard shortcuts"} <= help_actions
     qtbot.keyClick(w.view, Qt.Key_F1)
     assert w.guidelines_window.isVisible()
-    first_heading = next(line for line in store.guidelines.splitlines() if line.startswith("#")).lstrip("# ")
+    first_heading = next(
+        line for line in store.guidelines.splitlines() if line.startswith("#")
+    ).lstrip("# ")
     assert first_heading in w.guidelines_view.toPlainText()
     w.close()
 

@@ -41,7 +41,10 @@ class Locker:
 
     def __init__(self, db: Path):
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", LOCKER, str(db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+            [sys.executable, "-c", LOCKER, str(db)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         assert self.proc.stdout.readline().strip() == "locked"
 
@@ -62,7 +65,10 @@ def settings(tmp_path):
 @pytest.fixture
 def project(tmp_path):
     store = Store(tmp_path / "p.db")
-    ids = [store.add_article(TEXT, title="One")[0], store.add_article("Beijing signed a deal.", title="Two")[0]]
+    ids = [
+        store.add_article(TEXT, title="One")[0],
+        store.add_article("Beijing signed a deal.", title="Two")[0],
+    ]
     yield store, ids
     store.close()
 
@@ -99,7 +105,9 @@ def dismiss_dialog(qtbot, w) -> None:
 def stored(db: Path) -> list[tuple]:
     conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        return conn.execute('SELECT start, "end", label FROM spans WHERE deleted_at IS NULL ORDER BY start').fetchall()
+        return conn.execute(
+            'SELECT start, "end", label FROM spans WHERE deleted_at IS NULL ORDER BY start'
+        ).fetchall()
     finally:
         conn.close()
 
@@ -107,7 +115,9 @@ def stored(db: Path) -> list[tuple]:
 # -- busy and failed writes ----------------------------------------------------------------
 
 
-def test_an_edit_waits_for_the_lock_off_the_key_path_and_is_stored_when_it_frees(qtbot, project, settings):
+def test_an_edit_waits_for_the_lock_off_the_key_path_and_is_stored_when_it_frees(
+    qtbot, project, settings
+):
     store, ids = project
     w = make_window(qtbot, store, settings)
     before = w.undo_stack.count()
@@ -165,15 +175,23 @@ def test_a_failed_write_is_a_dialog_and_never_on_the_undo_stack(qtbot, project, 
     assert len(stored(store.path)) == 1
     steps = w.undo_stack.count()
     other = sqlite3.connect(store.path)  # another program makes every new span fail
-    other.execute("CREATE TRIGGER no_spans BEFORE INSERT ON spans BEGIN SELECT RAISE(ABORT, 'disk quota exceeded'); END")
+    other.execute(
+        "CREATE TRIGGER no_spans BEFORE INSERT ON spans BEGIN SELECT RAISE(ABORT, 'disk quota exceeded'); END"
+    )
     other.commit()
     try:
-        took = mark(qtbot, w, "Tashkent")  # overlaps: the old span makes way, then the new one fails
+        took = mark(
+            qtbot, w, "Tashkent"
+        )  # overlaps: the old span makes way, then the new one fails
         assert took < 1.0
-        assert w.errors and str(store.path) in w.errors[-1] and "disk quota exceeded" in w.errors[-1]
+        assert (
+            w.errors and str(store.path) in w.errors[-1] and "disk quota exceeded" in w.errors[-1]
+        )
         assert w.undo_stack.count() == steps  # the failed action is not an undo step
         start = TEXT.index("Kabul")
-        assert stored(store.path) == [(start, start + len("Kabul and Tashkent"), "ACTOR")]  # all or nothing
+        assert stored(store.path) == [
+            (start, start + len("Kabul and Tashkent"), "ACTOR")
+        ]  # all or nothing
         assert [(s.start, s.end) for s in w.spans] == [(start, start + len("Kabul and Tashkent"))]
     finally:
         other.execute("DROP TRIGGER no_spans")
@@ -195,7 +213,10 @@ def test_undo_while_another_program_writes_changes_nothing_and_says_so(qtbot, pr
         started = time.monotonic()
         qtbot.keyClick(w.view, Qt.Key_Z, Qt.ControlModifier)
         assert time.monotonic() - started < 1.0
-        assert "not done" in w.statusBar().currentMessage() and "locked by another program" in w.statusBar().currentMessage()
+        assert (
+            "not done" in w.statusBar().currentMessage()
+            and "locked by another program" in w.statusBar().currentMessage()
+        )
         assert w.undo_stack.index() == index and len(stored(store.path)) == 1
     finally:
         locker.release()
@@ -242,8 +263,12 @@ def newer(path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("make", [damaged_inside, foreign, newer], ids=["damaged", "foreign", "newer"])
-def test_file_open_of_a_broken_project_leaves_the_current_one_as_it_was(qtbot, project, settings, tmp_path, make):
+@pytest.mark.parametrize(
+    "make", [damaged_inside, foreign, newer], ids=["damaged", "foreign", "newer"]
+)
+def test_file_open_of_a_broken_project_leaves_the_current_one_as_it_was(
+    qtbot, project, settings, tmp_path, make
+):
     store, ids = project
     w = make_window(qtbot, store, settings)
     mark(qtbot, w, "Kabul")
@@ -254,7 +279,12 @@ def test_file_open_of_a_broken_project_leaves_the_current_one_as_it_was(qtbot, p
     bad = make(tmp_path / "bad.db")
     assert not w.open_project(bad)
     assert asked and str(bad) in asked[0][0] and asked[0][1] is False
-    assert w.store is store and w.windowTitle() == title and w.list_model.ids == rows and w.article_id == article
+    assert (
+        w.store is store
+        and w.windowTitle() == title
+        and w.list_model.ids == rows
+        and w.article_id == article
+    )
     assert settings.value("last_project") == last and str(bad.resolve()) not in w._recent()
     mark(qtbot, w, "Moscow")  # the current project still works
     assert len(stored(store.path)) == 2
@@ -289,7 +319,9 @@ def test_a_broken_last_project_at_start_asks_instead_of_failing(qtbot, tmp_path)
 
     prefs.setValue("last_project", str(bad.resolve()))
     fresh = tmp_path / "fresh.db"
-    w = start_window(prefs, None, annotator="ana", ask=lambda m, s: "new", pick=lambda kind: str(fresh))
+    w = start_window(
+        prefs, None, annotator="ana", ask=lambda m, s: "new", pick=lambda kind: str(fresh)
+    )
     qtbot.addWidget(w)
     assert w is not None and w.store.path == fresh
     assert prefs.value("last_project") == str(fresh.resolve())
@@ -318,7 +350,9 @@ def test_rolling_backups_on_open_and_after_minutes_of_edits(qtbot, project, sett
     qtbot.waitUntil(lambda: w.backup_job is None or w.backup_job.done.is_set(), timeout=10000)
     newest = rolling_backups(store.path)[-1]
     with Store(newest, readonly=True) as copy:
-        assert [(s.start, s.label) for s in copy.spans(ids[0], "ana")] == [(TEXT.index("Kabul"), "ACTOR")]
+        assert [(s.start, s.label) for s in copy.spans(ids[0], "ana")] == [
+            (TEXT.index("Kabul"), "ACTOR")
+        ]
     w.close()
 
 
@@ -375,7 +409,9 @@ def test_adjudication_while_another_program_writes_is_refused_and_said(qtbot, pr
     finally:
         locker.release()
     w.take_version(1)
-    assert [(s.start, s.end) for s in store.spans(ids[0], "gold")] == [(start, start + len("Kabul and Tashkent"))]
+    assert [(s.start, s.end) for s in store.spans(ids[0], "gold")] == [
+        (start, start + len("Kabul and Tashkent"))
+    ]
     w.leave_review()
     w.close()
 

@@ -25,7 +25,10 @@ from annotator.core.paths import resource
 from annotator.core.store import Store
 from annotator.core.textio import decode
 
-GOOD = {"text": "Kabul and Tashkent signed a railway agreement on Monday.", "meta": {"title": "Rail"}}
+GOOD = {
+    "text": "Kabul and Tashkent signed a railway agreement on Monday.",
+    "meta": {"title": "Rail"},
+}
 
 
 def table_dump(db: Path) -> list:
@@ -69,11 +72,28 @@ BAD_JSONL = {
     "meta_huge": {**GOOD, "meta": {"x": "a" * 1_000_001}},
     "annotator_int": {**GOOD, "_annotator_id": 5, "spans": []},
     "annotator_esc": {**GOOD, "_annotator_id": "ana\x1b[2J", "spans": []},
-    "attrs_banana": {**GOOD, "_annotator_id": "ana", "spans": [span(0, 5, attrs={"kind": "banana"})]},
-    "attrs_country": {**GOOD, "_annotator_id": "ana", "spans": [span(0, 5, attrs={"country": "Russia"})]},
+    "attrs_banana": {
+        **GOOD,
+        "_annotator_id": "ana",
+        "spans": [span(0, 5, attrs={"kind": "banana"})],
+    },
+    "attrs_country": {
+        **GOOD,
+        "_annotator_id": "ana",
+        "spans": [span(0, 5, attrs={"country": "Russia"})],
+    },
     "attrs_unknown": {**GOOD, "_annotator_id": "ana", "spans": [span(0, 5, attrs={"colour": 7})]},
-    "attrs_date": {**GOOD, "_annotator_id": "ana", "spans": [span(0, 5, "DATE", attrs={"value": "soon"})]},
-    "reject_unknown_label": {**GOOD, "_annotator_id": "ana", "answer": "reject", "spans": [span(0, 5, "BANANA")]},
+    "attrs_date": {
+        **GOOD,
+        "_annotator_id": "ana",
+        "spans": [span(0, 5, "DATE", attrs={"value": "soon"})],
+    },
+    "reject_unknown_label": {
+        **GOOD,
+        "_annotator_id": "ana",
+        "answer": "reject",
+        "spans": [span(0, 5, "BANANA")],
+    },
     "doccano_title_dict": {"text": GOOD["text"], "label": [[0, 5, "ACTOR"]], "title": {"x": 1}},
     "doccano_source_list": {"text": GOOD["text"], "label": [[0, 5, "ACTOR"]], "source": [1]},
     "doccano_published_dict": {"text": GOOD["text"], "label": [], "published": {"y": 2}},
@@ -93,7 +113,10 @@ def _bad_line(name: str) -> str:
 @pytest.mark.parametrize("name", sorted(BAD_JSONL))
 def test_bad_jsonl_record_is_one_line_and_the_batch_goes_on(name, tmp_path, capsys):
     db = tmp_path / "p.db"
-    bad = jsonl(tmp_path / f"a_{name}.jsonl", raw=json.dumps({"text": "A first good line."}) + "\n" + _bad_line(name))
+    bad = jsonl(
+        tmp_path / f"a_{name}.jsonl",
+        raw=json.dumps({"text": "A first good line."}) + "\n" + _bad_line(name),
+    )
     good = jsonl(tmp_path / "b_good.jsonl", GOOD)
     Store(db).close()
     before = table_dump(db)
@@ -167,7 +190,10 @@ def _spacy_file(path: Path, user_data: dict) -> Path:
         ({"annotator": 5}, '"annotator" must be a string'),
         ({"span_attrs": 7}, '"span_attrs" must be a list'),
         ({"meta": [1, 2]}, '"meta" must be an object'),
-        ({"span_attrs": [[0, 5, "ACTOR", "x", None]]}, "rows must be [start, end, label, attrs, id]"),
+        (
+            {"span_attrs": [[0, 5, "ACTOR", "x", None]]},
+            "rows must be [start, end, label, attrs, id]",
+        ),
         ({"meta": {"title": {"a": 1}}}, "title must be a string"),
     ],
 )
@@ -203,7 +229,11 @@ def test_rejected_file_leaves_tables_unchanged(tmp_path):
         import_paths(s, [jsonl(tmp_path / "good.jsonl", GOOD)], annotator="ana")
     before = table_dump(db)
     # first record fine, the second breaks: nothing of the file may stay
-    bad = jsonl(tmp_path / "bad.jsonl", {"text": "Another fine article."}, {**GOOD, "spans": [span(0, 5, origin=[1])]})
+    bad = jsonl(
+        tmp_path / "bad.jsonl",
+        {"text": "Another fine article."},
+        {**GOOD, "spans": [span(0, 5, origin=[1])]},
+    )
     with Store(db) as s:
         assert len(import_paths(s, [bad], annotator="ana").rejected) == 1
     assert table_dump(db) == before
@@ -241,7 +271,9 @@ def test_csv_stray_quote_is_reported_not_swallowed(tmp_path, store):
 
 def test_csv_multiline_article_still_imports(tmp_path, store):
     path = tmp_path / "ok.csv"
-    path.write_text('id,text\n1,"First paragraph.\n\nSecond, with a comma.\nThird."\n2,Short one.\n')
+    path.write_text(
+        'id,text\n1,"First paragraph.\n\nSecond, with a comma.\nThird."\n2,Short one.\n'
+    )
     report = import_paths(store, [path])
     assert not report.rejected and report.imported == 2
 
@@ -338,14 +370,19 @@ def test_unreadable_folder_is_an_error_as_root_too(tmp_path, store, monkeypatch)
 
     monkeypatch.setattr(os, "scandir", refuse)
     report = import_paths(store, [folder])
-    assert report.rejected and "cannot read the folder (Permission denied)" in str(report.rejected[0])
+    assert report.rejected and "cannot read the folder (Permission denied)" in str(
+        report.rejected[0]
+    )
 
 
 # -- terminal -----------------------------------------------------------------------------------
 
 
 def test_cli_escapes_names(tmp_path):
-    assert cli.shown("a\x1b[2Jb\nimported 99 article(s)\u202e") == "a\\x1b[2Jb\\nimported 99 article(s)\\u202e"
+    assert (
+        cli.shown("a\x1b[2Jb\nimported 99 article(s)\u202e")
+        == "a\\x1b[2Jb\\nimported 99 article(s)\\u202e"
+    )
     assert cli.shown("Genève — ok") == "Genève — ok"
     evil = tmp_path / "x\x1b[2J\nimported 99 article(s).jsonl"
     evil.write_text('{"text": "\\ud800"}\n')
@@ -398,7 +435,10 @@ def test_export_is_0644(tmp_path):
     old = os.umask(0o022)
     try:
         db = tmp_path / "p.db"
-        assert run_cli("import", str(jsonl(tmp_path / "a.jsonl", GOOD)), "--db", str(db)).returncode == 0
+        assert (
+            run_cli("import", str(jsonl(tmp_path / "a.jsonl", GOOD)), "--db", str(db)).returncode
+            == 0
+        )
         out = tmp_path / "out.jsonl"
         result = run_cli("export", "--db", str(db), "--out", str(out))
         assert result.returncode == 0, result.stderr
@@ -414,7 +454,9 @@ def test_export_is_0644(tmp_path):
 def test_html_reader_dependencies_are_declared():
     import tomllib
 
-    deps = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["project"]["dependencies"]
+    deps = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["project"][
+        "dependencies"
+    ]
     assert any(d.startswith("lxml_html_clean") for d in deps)
     import lxml_html_clean  # noqa: F401  (what trafilatura's justext imports as lxml.html.clean)
 

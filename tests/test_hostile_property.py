@@ -26,8 +26,12 @@ from annotator.core.store import Store
 
 GOOD_TEXT = "Kabul and Tashkent signed a railway agreement on Monday."
 TRIED = {"inputs": 0, "rejected": 0, "accepted": 0}
-FAST = settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-SLOW = settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+FAST = settings(
+    max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), database=None
+)
+SLOW = settings(
+    max_examples=400, deadline=None, suppress_health_check=list(HealthCheck), database=None
+)
 
 
 def table_dump(db: Path) -> list:
@@ -99,9 +103,17 @@ json_values = st.recursive(
 )
 offsets = st.integers(min_value=-3, max_value=70) | json_scalars
 labels = st.sampled_from(["ACTOR", "DATE", "AGREEMENT", "BANANA", ""]) | json_scalars
-attr_keys = st.sampled_from(["kind", "country", "canonical", "value", "type", "colour"]) | nasty_text
-attr_values = st.sampled_from(["state", "banana", "AFG", "Russia", "2025-04", "soon", "TRADE", ""]) | json_values
-texts = st.sampled_from([GOOD_TEXT, GOOD_TEXT + "\r\nSecond line.", "Kabul\x00", "Kab\ud800ul"]) | json_values
+attr_keys = (
+    st.sampled_from(["kind", "country", "canonical", "value", "type", "colour"]) | nasty_text
+)
+attr_values = (
+    st.sampled_from(["state", "banana", "AFG", "Russia", "2025-04", "soon", "TRADE", ""])
+    | json_values
+)
+texts = (
+    st.sampled_from([GOOD_TEXT, GOOD_TEXT + "\r\nSecond line.", "Kabul\x00", "Kab\ud800ul"])
+    | json_values
+)
 
 
 def maybe(key: str, strategy) -> st.SearchStrategy:
@@ -127,15 +139,21 @@ def jsonl_records(draw):
     record.update(draw(maybe("meta", st.fixed_dictionaries(
         {}, optional={"title": json_values, "source": json_values, "published": json_values, "x": json_values}
     ) | json_values)))  # fmt: skip
-    record.update(draw(maybe("_annotator_id", st.sampled_from(["ana", "bob\x1b", ""]) | json_values)))
-    record.update(draw(maybe("answer", st.sampled_from(["accept", "reject", "ignore"]) | json_values)))
+    record.update(
+        draw(maybe("_annotator_id", st.sampled_from(["ana", "bob\x1b", ""]) | json_values))
+    )
+    record.update(
+        draw(maybe("answer", st.sampled_from(["accept", "reject", "ignore"]) | json_values))
+    )
     return record
 
 
 @st.composite
 def doccano_records(draw):
     triple = st.tuples(offsets, offsets, labels).map(list)
-    entity = st.fixed_dictionaries({"start_offset": offsets, "end_offset": offsets, "label": labels})
+    entity = st.fixed_dictionaries(
+        {"start_offset": offsets, "end_offset": offsets, "label": labels}
+    )
     record = {"text": draw(texts), draw(st.sampled_from(["label", "labels", "entities"])):
               draw(st.lists(triple | entity | json_values, max_size=3))}  # fmt: skip
     for key in ("title", "source", "published", "annotator", "id"):
@@ -147,7 +165,9 @@ def json_lines(records) -> st.SearchStrategy[bytes]:
     line = records.map(lambda r: json.dumps(r)) | st.sampled_from(
         ["[" * 1000 + "]" * 1000, '{"text": "x", "meta": {"a": NaN}}', "{", "null", "[]", '"text"']
     ) | st.text(any_chars, max_size=30)  # fmt: skip
-    return st.lists(line, min_size=1, max_size=3).map(lambda ls: "\n".join(ls).encode("utf-8", "surrogatepass"))
+    return st.lists(line, min_size=1, max_size=3).map(
+        lambda ls: "\n".join(ls).encode("utf-8", "surrogatepass")
+    )
 
 
 encodings = st.sampled_from(["utf-8", "utf-16-le", "utf-16", "cp1252", "latin-1", "utf-8-sig"])
@@ -155,15 +175,25 @@ plain_bytes = st.binary(max_size=300) | st.tuples(st.text(any_chars, max_size=20
     lambda te: te[0].encode(te[1], "surrogatepass" if te[1].startswith("utf") else "replace")
 )
 html_bytes = plain_bytes | st.tuples(nasty_text, nasty_text).map(
-    lambda tb: f"<html><head><title>{tb[0]}</title></head><body><article><p>{tb[1]} "
-    f"talks in Kabul went on for three days.</p></article></body></html>".encode("utf-8", "surrogatepass")
+    lambda tb: (
+        f"<html><head><title>{tb[0]}</title></head><body><article><p>{tb[1]} "
+        f"talks in Kabul went on for three days.</p></article></body></html>".encode(
+            "utf-8", "surrogatepass"
+        )
+    )
 )
 csv_cell = st.text(st.sampled_from(list('ab, "\n\r\x00é')), max_size=12) | nasty_text
 csv_bytes = st.tuples(
-    st.lists(st.sampled_from(["text", "title", "id", "date", "source", ""]) | nasty_text, min_size=1, max_size=4),
+    st.lists(
+        st.sampled_from(["text", "title", "id", "date", "source", ""]) | nasty_text,
+        min_size=1,
+        max_size=4,
+    ),
     st.lists(st.lists(csv_cell, min_size=1, max_size=5), max_size=5),
 ).map(
-    lambda hr: "\n".join([",".join(hr[0]), *(",".join(row) for row in hr[1])]).encode("utf-8", "surrogatepass")
+    lambda hr: "\n".join([",".join(hr[0]), *(",".join(row) for row in hr[1])]).encode(
+        "utf-8", "surrogatepass"
+    )
 )
 
 
@@ -182,7 +212,9 @@ def spacy_bytes(draw):
             st.tuples(offsets, offsets, labels, json_values, json_values).map(list), max_size=2
         ))))  # fmt: skip
     if draw(st.booleans()) and len(doc) > 1:
-        doc.ents = [doc.char_span(0, len(doc[0].text), label=draw(st.sampled_from(["ACTOR", "BANANA"])))]
+        doc.ents = [
+            doc.char_span(0, len(doc[0].text), label=draw(st.sampled_from(["ACTOR", "BANANA"])))
+        ]
     bins = DocBin(store_user_data=True)
     try:
         bins.add(doc)
@@ -281,7 +313,9 @@ def test_real_cli_batch_of_hostile_files(tmp_path):
     result = run_cli("import", *map(str, paths), str(good), "--db", str(tmp_path / "p.db"))
     lines = result.stderr.splitlines()
     assert result.returncode == 2, result.stderr
-    assert len(lines) == len(paths) + 1 and all(ln.startswith("annotator: rejected ") for ln in lines[:-1])
+    assert len(lines) == len(paths) + 1 and all(
+        ln.startswith("annotator: rejected ") for ln in lines[:-1]
+    )
     assert lines[-1].startswith("imported 1 article(s)")
     for path, line in zip(paths, lines, strict=False):
         assert str(path) in line

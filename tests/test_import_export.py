@@ -226,7 +226,14 @@ def test_round_trip_emoji_persian_crlf_byte_for_byte(tmp_path):
     spans[2]["attrs"] = {"value": "2024-01-30"}
     src = write_jsonl(
         tmp_path / "in.jsonl",
-        [{"text": text, "meta": {"title": "Mixed scripts"}, "spans": spans, "_annotator_id": "ana"}],
+        [
+            {
+                "text": text,
+                "meta": {"title": "Mixed scripts"},
+                "spans": spans,
+                "_annotator_id": "ana",
+            }
+        ],
         crlf=True,
     )
     db1, db2 = tmp_path / "one.db", tmp_path / "two.db"
@@ -243,7 +250,9 @@ def test_round_trip_emoji_persian_crlf_byte_for_byte(tmp_path):
     assert rec1["_input_hash"] == rec2["_input_hash"] and rec1["_task_hash"] == rec2["_task_hash"]
     for span in rec1["spans"]:
         assert clean[span["start"] : span["end"]] == span["text"]
-        token_text = [t["text"] for t in rec1["tokens"][span["token_start"] : span["token_end"] + 1]]
+        token_text = [
+            t["text"] for t in rec1["tokens"][span["token_start"] : span["token_end"] + 1]
+        ]
         assert "".join(token_text).replace(" ", "") == span["text"].replace(" ", "")
     assert [s["text"] for s in rec1["spans"]] == targets
     assert rec1["spans"][2]["attrs"] == {"value": "2024-01-30"}

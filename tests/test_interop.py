@@ -88,12 +88,20 @@ def test_hf_export_with_a_classlabel_feature(project, tmp_path, datasets):
         "annotator": datasets.Value("string"),
         "sentence": datasets.Value("int64"),
     })  # fmt: skip
-    ds = datasets.load_dataset("json", data_files=str(tmp_path / "hf" / "train.jsonl"), features=features, split="train")
+    ds = datasets.load_dataset(
+        "json", data_files=str(tmp_path / "hf" / "train.jsonl"), features=features, split="train"
+    )
     tag = ds.features["ner_tags"].feature
-    decoded = [(tok, tag.int2str(t)) for row in ds for tok, t in zip(row["tokens"], row["ner_tags"], strict=True)]
+    decoded = [
+        (tok, tag.int2str(t))
+        for row in ds
+        for tok, t in zip(row["tokens"], row["ner_tags"], strict=True)
+    ]
     assert ("Kabul", "B-ACTOR") in decoded and ("ambassadors", "I-AGREEMENT") in decoded
     assert ("Afghanistan", "O") in decoded  # the rest of a span cut at a line break
-    assert len(ds) == 4 + 1  # sentences of the three exported articles (the skipped one is left out)
+    assert (
+        len(ds) == 4 + 1
+    )  # sentences of the three exported articles (the skipped one is left out)
     per_article = export(project, "hf", tmp_path / "hf" / "articles.jsonl", per="article")
     assert per_article.startswith("exported 3 article(s)")
 
@@ -142,12 +150,20 @@ def test_spacy_convert_and_debug_data_read_the_conll(project, tmp_path):
 
     docs = list(DocBin().from_disk(out / "o.spacy").get_docs(blank_nlp().vocab))
     assert len(docs) == 3  # one per article, not one per sentence
-    assert [e.text for e in docs[0].ents] == ["Kabul", "Moscow", "exchange of ambassadors", "April 2025", "China"]
+    assert [e.text for e in docs[0].ents] == [
+        "Kabul",
+        "Moscow",
+        "exchange of ambassadors",
+        "April 2025",
+        "China",
+    ]
     cfg = tmp_path / "cfg.cfg"
     subprocess.run([*spacy_cli, "init", "config", str(cfg), "--lang", "en", "--pipeline", "ner", "--force"],
                    check=True, capture_output=True)  # fmt: skip
     paths = ["--paths.train", str(out / "o.spacy"), "--paths.dev", str(out / "o.spacy")]
-    debug = subprocess.run([*spacy_cli, "debug", "data", str(cfg), *paths], capture_output=True, text=True)
+    debug = subprocess.run(
+        [*spacy_cli, "debug", "data", str(cfg), *paths], capture_output=True, text=True
+    )
     # four articles are too few to train on, and debug data says so; it must find nothing else wrong
     failures = [ln for ln in debug.stdout.splitlines() if "\u2718" in ln]
     assert len(failures) == 2 and "Low number of examples" in failures[0], debug.stdout[-2000:]
@@ -166,4 +182,6 @@ def test_nervaluate_reads_the_tab_separated_conll(project, tmp_path):
     assert (strict.correct, strict.missed, strict.spurious) == (10, 0, 0)
     export(project, "conll", tmp_path / "s.conll")  # the four-column default is not for this reader
     with pytest.raises(ValueError, match="tab separator"):
-        Evaluator(*[(tmp_path / "s.conll").read_text()] * 2, tags=["ACTOR"], loader="conll").evaluate()
+        Evaluator(
+            *[(tmp_path / "s.conll").read_text()] * 2, tags=["ACTOR"], loader="conll"
+        ).evaluate()

@@ -55,7 +55,12 @@ def test_merge_union_tombstones_idempotent_and_symmetric(tmp_path):
         a.add_article("Only in A: Tehran and Kabul signed a transit deal.")
     with Store(tmp_path / "b.db") as b:
         b.add_span(b.article_ids()[2], "ben", 0, 10, "ACTOR")
-        b.set_suggestions(b.article_ids()[2], "m", "1", [Suggestion(b.article_ids()[2], 0, 5, "ACTOR", {}, "m", "1")])
+        b.set_suggestions(
+            b.article_ids()[2],
+            "m",
+            "1",
+            [Suggestion(b.article_ids()[2], 0, 5, "ACTOR", {}, "m", "1")],
+        )
         b.reject_suggestion("ben", b.suggestions(b.article_ids()[2], "ben")[0])
 
     shutil.copy(tmp_path / "a.db", tmp_path / "a2.db")
@@ -64,7 +69,12 @@ def test_merge_union_tombstones_idempotent_and_symmetric(tmp_path):
         result = a.merge_from(tmp_path / "b2.db")
         assert result.spans_added == 1
         again = a.merge_from(tmp_path / "b2.db")  # merging twice changes nothing
-        assert (again.articles, again.spans_added, again.spans_updated, again.spans_deleted) == (0, 0, 0, 0)
+        assert (again.articles, again.spans_added, again.spans_updated, again.spans_deleted) == (
+            0,
+            0,
+            0,
+            0,
+        )
     with Store(tmp_path / "b.db") as b:
         b.merge_from(tmp_path / "a2.db")
     a_spans, b_spans = spans_by_uuid(tmp_path / "a.db"), spans_by_uuid(tmp_path / "b.db")
@@ -108,7 +118,7 @@ def test_foreign_newer_and_unknown_label_files_are_refused(tmp_path):
     other = base_project(tmp_path / "o.db")
     other.conn.execute("INSERT INTO annotators VALUES ('zed', 'now')")
     other.conn.execute(
-        "INSERT INTO spans(uuid, article_id, annotator, start, \"end\", label, created_at, updated_at) "
+        'INSERT INTO spans(uuid, article_id, annotator, start, "end", label, created_at, updated_at) '
         "VALUES ('u1', 1, 'zed', 0, 5, 'WEAPON', 'now', 'now')"
     )
     other.conn.commit()
@@ -144,7 +154,10 @@ def test_disagreement_classes_and_adjudication(tmp_path):
     assert groups[0].resolved
     adjudicate(store, a, groups[2], "ana", "lead")
     gold = store.spans(a, GOLD)
-    assert [(s.start, s.end, s.label) for s in gold] == [(k, k + 5, "ACTOR"), (x, x + 23, "AGREEMENT")]
+    assert [(s.start, s.end, s.label) for s in gold] == [
+        (k, k + 5, "ACTOR"),
+        (x, x + 23, "AGREEMENT"),
+    ]
     assert gold[1].origin == "adjudicated:ana;by=lead" and gold[1].attrs == {"type": "DIPLOMATIC"}
     adjudicate(store, a, groups[2], "ben", "lead")  # changing one's mind replaces the gold span
     assert [(s.start, s.end) for s in store.spans(a, GOLD)][1] == (x, x + 8)
@@ -182,7 +195,9 @@ def test_assign_annotate_merge_agree_review_gold_export(tmp_path):
     assert all(p["articles"] > 0 for p in agr["pairs"])
     with Store(lead_path) as lead:
         overlap = lead.overlap_articles()
-        assert {lead.article(i).hash for i in overlap} == {lead.article(i).hash for i in plan.overlap}
+        assert {lead.article(i).hash for i in overlap} == {
+            lead.article(i).hash for i in plan.overlap
+        }
         for aid in sorted(overlap):
             judges = [n for n in ("ana", "ben", "cai") if lead.status(aid, n) == "done"]
             accept_all_agreed(lead, aid, judges, "lead")
@@ -206,7 +221,12 @@ def test_pack_shows_suggestions_without_any_model(tmp_path, qtbot):
 
     lead = Store(tmp_path / "lead.db")
     aid, _ = lead.add_article(TEXTS[0])
-    lead.set_suggestions(aid, "en_core_web_lg", "3.8.0", [Suggestion(aid, 0, 5, "ACTOR", {"kind": "state"}, "en_core_web_lg", "3.8.0")])
+    lead.set_suggestions(
+        aid,
+        "en_core_web_lg",
+        "3.8.0",
+        [Suggestion(aid, 0, 5, "ACTOR", {"kind": "state"}, "en_core_web_lg", "3.8.0")],
+    )
     assign(lead, ["ana"], tmp_path / "packs", overlap=0)
     lead.close()
     pack = Store(tmp_path / "packs" / "ana.db")
@@ -253,7 +273,11 @@ def two_copies(tmp_path, world, clock_x, clock_y, *, span=True):
     world.later(1)
     shutil.copy(tmp_path / "base.db", tmp_path / "x.db")
     shutil.copy(tmp_path / "base.db", tmp_path / "y.db")
-    return Store(tmp_path / "x.db", wall_clock=clock_x), Store(tmp_path / "y.db", wall_clock=clock_y), uid
+    return (
+        Store(tmp_path / "x.db", wall_clock=clock_x),
+        Store(tmp_path / "y.db", wall_clock=clock_y),
+        uid,
+    )
 
 
 def merge_both_ways(tmp_path, x: Store, y: Store):
@@ -279,7 +303,9 @@ def test_later_edit_on_a_laptop_an_hour_behind_wins(tmp_path):
     assert spans_by_uuid(tmp_path / "x.db")[uid][4] == "AGREEMENT"
     assert into_x.spans_updated == 1 and not into_x.conflicts
     with Store(tmp_path / "x.db") as xs:
-        assert xs.span(uid).updated_at < xs.span(uid).created_at  # exports keep the laptop's wall time
+        assert (
+            xs.span(uid).updated_at < xs.span(uid).created_at
+        )  # exports keep the laptop's wall time
 
 
 def test_later_deletion_on_a_laptop_an_hour_behind_wins(tmp_path):
@@ -308,11 +334,18 @@ def test_span_the_lead_deleted_stays_deleted_though_the_pack_clock_is_ahead(tmp_
     lead.delete_span(uid, by="lead")  # the lead's clock is an hour behind the pack's
     world.later(10)
     with Store(tmp_path / "packs" / "ana.db", wall_clock=world.laptop(HOUR)) as pack:
-        pack.update_span(other, label="AGREEMENT")  # more work on another span, then handed back again
+        pack.update_span(
+            other, label="AGREEMENT"
+        )  # more work on another span, then handed back again
     again = lead.merge_from(tmp_path / "packs" / "ana.db")
     assert lead.span(uid).deleted_at is not None
     assert lead.span(other).label == "AGREEMENT"
-    assert (again.spans_added, again.spans_updated, again.spans_deleted, again.conflicts) == (0, 1, 0, [])
+    assert (again.spans_added, again.spans_updated, again.spans_deleted, again.conflicts) == (
+        0,
+        1,
+        0,
+        [],
+    )
     lead.close()
 
 
@@ -371,7 +404,9 @@ def test_edits_that_did_not_see_each_other_are_conflicts_settled_alike_both_ways
     into_x, into_y = merge_both_ways(tmp_path, x, y)
     assert len(into_x.conflicts) == len(into_y.conflicts) == 3
     spans = spans_by_uuid(tmp_path / "x.db")
-    assert spans[second][-1] is not None  # a deletion is never undone by an edit that did not see it
+    assert (
+        spans[second][-1] is not None
+    )  # a deletion is never undone by an edit that did not see it
     with Store(tmp_path / "x.db") as xs, Store(tmp_path / "y.db") as ys:
         assert xs.status(aid, "ana") == ys.status(aid, "ana")
         listed = xs.merge_conflicts()
@@ -394,21 +429,41 @@ def test_old_projects_migrate_and_merge(tmp_path):
     db = sqlite_utils.Database(path)
     migrations.apply(db, stop_before="m004_clock")
     db.execute("PRAGMA user_version = 3")
-    db.execute("INSERT INTO project VALUES ('scheme', ?)", [json.dumps(json.loads(
-        (__import__("annotator.core.paths", fromlist=["resource"]).resource("scheme.json")).read_text()))])
+    db.execute(
+        "INSERT INTO project VALUES ('scheme', ?)",
+        [
+            json.dumps(
+                json.loads(
+                    (
+                        __import__("annotator.core.paths", fromlist=["resource"]).resource(
+                            "scheme.json"
+                        )
+                    ).read_text()
+                )
+            )
+        ],
+    )
     db.execute("INSERT INTO project VALUES ('project_id', '\"old\"')")
-    db.execute("INSERT INTO articles(hash, text, length, created_at) VALUES ('h', ?, ?, '2025-01-01T00:00:00+00:00')",
-               [TEXTS[0], len(TEXTS[0])])
+    db.execute(
+        "INSERT INTO articles(hash, text, length, created_at) VALUES ('h', ?, ?, '2025-01-01T00:00:00+00:00')",
+        [TEXTS[0], len(TEXTS[0])],
+    )
     db.execute("INSERT INTO annotators VALUES ('ana', '2025-01-01')")
-    db.execute("INSERT INTO spans(uuid, article_id, annotator, start, \"end\", label, created_at, updated_at)"
-               " VALUES ('u1', 1, 'ana', 0, 5, 'ACTOR', '2025-01-01T00:00:00+00:00', '2025-01-02T00:00:00+00:00')")
+    db.execute(
+        'INSERT INTO spans(uuid, article_id, annotator, start, "end", label, created_at, updated_at)'
+        " VALUES ('u1', 1, 'ana', 0, 5, 'ACTOR', '2025-01-01T00:00:00+00:00', '2025-01-02T00:00:00+00:00')"
+    )
     db.execute("INSERT INTO status VALUES (1, 'ana', 'done', '2025-01-02T00:00:00+00:00')")
     db.conn.commit()
     db.close()
-    shutil.copy(path, tmp_path / "old-copy.db")  # a copy never opened by this version: merged as it is
+    shutil.copy(
+        path, tmp_path / "old-copy.db"
+    )  # a copy never opened by this version: merged as it is
     with Store(path) as s:
         row = s.conn.execute("SELECT hlc, vv FROM spans WHERE uuid = 'u1'").fetchone()
-        assert row["hlc"] == 1_735_776_000_000_000 and json.loads(row["vv"]) == {"legacy": row["hlc"]}
+        assert row["hlc"] == 1_735_776_000_000_000 and json.loads(row["vv"]) == {
+            "legacy": row["hlc"]
+        }
         assert s.clock_stamp() >= row["hlc"]
         s.update_span("u1", label="DATE")
         again = s.merge_from(tmp_path / "old-copy.db")
@@ -445,7 +500,11 @@ def test_kill_9_during_merge_leaves_all_or_nothing_and_a_rerun_completes(tmp_pat
                                  "--db", str(lead)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
         deadline = time.monotonic() + 60
         wal = tmp_path / f"lead{k}.db-wal"
-        while proc.poll() is None and not (wal.exists() and wal.stat().st_size > 0) and time.monotonic() < deadline:
+        while (
+            proc.poll() is None
+            and not (wal.exists() and wal.stat().st_size > 0)
+            and time.monotonic() < deadline
+        ):
             time.sleep(0.001)  # until the merge writes its first page
         time.sleep(grace)
         proc.send_signal(signal.SIGKILL)
@@ -460,13 +519,18 @@ def test_kill_9_during_merge_leaves_all_or_nothing_and_a_rerun_completes(tmp_pat
                             "--db", str(lead)], capture_output=True, text=True, timeout=300)  # fmt: skip
         assert r.returncode == 0, r.stderr
         assert spans_by_uuid(lead) == expected
-    print("kill -9 during merge (delay after first write, killed mid-run, spans present after kill):", outcomes)
+    print(
+        "kill -9 during merge (delay after first write, killed mid-run, spans present after kill):",
+        outcomes,
+    )
     assert any(killed and present == 0 for _, killed, present in outcomes)
 
 
 def test_decisions_follow_the_clock_and_a_cleared_decision_does_not_come_back(tmp_path):
     world = World()
-    with Store(tmp_path / "lead.db", wall_clock=world.laptop(HOUR)) as lead:  # the lead's clock runs ahead
+    with Store(
+        tmp_path / "lead.db", wall_clock=world.laptop(HOUR)
+    ) as lead:  # the lead's clock runs ahead
         aid, _ = lead.add_article(TEXTS[0])
         sug = Suggestion(aid, 0, 5, "ACTOR", {}, "m", "1")
         lead.set_suggestions(aid, "m", "1", [sug])
@@ -478,7 +542,9 @@ def test_decisions_follow_the_clock_and_a_cleared_decision_does_not_come_back(tm
     shutil.copy(tmp_path / "lead.db", tmp_path / "copy.db")
     world.later(10)
     with Store(tmp_path / "copy.db", wall_clock=world.laptop()) as copy:
-        copy.clear_decision("ana", sug)  # undone later on a laptop whose clock is an hour behind the lead's
+        copy.clear_decision(
+            "ana", sug
+        )  # undone later on a laptop whose clock is an hour behind the lead's
         assert copy.suggestions(aid, "ana") == [sug]
     with Store(tmp_path / "lead.db", wall_clock=world.laptop(HOUR)) as lead:
         result = lead.merge_from(tmp_path / "copy.db")

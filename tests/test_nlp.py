@@ -92,7 +92,9 @@ def test_model_labels_map_onto_the_scheme(model):
     assert found["Amir Khan Muttaqi"].attrs == {
         "kind": "person", "canonical": "Amir Khan Muttaqi", "country": "AFG",
     }  # fmt: skip
-    assert found["21 May 2025"].label == "DATE" and found["21 May 2025"].attrs == {"value": "2025-05-21"}
+    assert found["21 May 2025"].label == "DATE" and found["21 May 2025"].attrs == {
+        "value": "2025-05-21"
+    }
     assert found["Chinese officials"].attrs["kind"] == "group"
     assert "Beijing" not in found  # "in Beijing" is a place here
     assert {s.label for s in found.values()} <= {"ACTOR", "DATE", "AGREEMENT"}
@@ -101,7 +103,10 @@ def test_model_labels_map_onto_the_scheme(model):
 def test_capitals_as_governments_map_to_their_state(rules):
     text = "Beijing reaffirmed its support, while Moscow and Kabul agreed to an exchange of ambassadors."
     found = suggest_one(rules, text)
-    assert found["Beijing"].attrs["country"] == "CHN" and found["Beijing"].attrs["canonical"] == "China"
+    assert (
+        found["Beijing"].attrs["country"] == "CHN"
+        and found["Beijing"].attrs["canonical"] == "China"
+    )
     assert found["Moscow"].attrs["canonical"] == "Russia"
     assert found["Kabul"].attrs == {"kind": "state", "canonical": "Afghanistan", "country": "AFG"}
     assert found["exchange of ambassadors"].attrs == {"type": "DIPLOMATIC"}
@@ -135,8 +140,14 @@ def test_agreement_that_contains_a_party_wins_over_the_actor(rules):
 
 def test_no_overlaps_and_deterministic(model):
     article = next(iter_sample_articles())
-    first = [(s.start, s.end, s.label) for s in suggest_one(model, article.text, article.published).values()]
-    again = [(s.start, s.end, s.label) for s in suggest_one(model, article.text, article.published).values()]
+    first = [
+        (s.start, s.end, s.label)
+        for s in suggest_one(model, article.text, article.published).values()
+    ]
+    again = [
+        (s.start, s.end, s.label)
+        for s in suggest_one(model, article.text, article.published).values()
+    ]
     assert first == again
     ordered = sorted(first)
     assert all(a[1] <= b[0] for a, b in zip(ordered, ordered[1:], strict=False))
@@ -152,7 +163,9 @@ def test_sample_articles_are_well_covered(model):
             if s.label != "DATE":  # "the end of January" is a whole date expression
                 assert not text.lower().startswith(("the ", "a "))
             if s.label == "DATE" and "value" in s.attrs:  # none when nothing can be said
-                assert re.fullmatch(r"(\d{4}|XXXX)(-W\d\d|-\d\d(-\d\d)?)?", s.attrs["value"]), s.attrs
+                assert re.fullmatch(r"(\d{4}|XXXX)(-W\d\d|-\d\d(-\d\d)?)?", s.attrs["value"]), (
+                    s.attrs
+                )
             if s.label == "AGREEMENT":
                 assert s.attrs["type"] in {
                     "DIPLOMATIC", "TRADE", "ENERGY", "MINING", "INFRASTRUCTURE",
@@ -188,7 +201,9 @@ def test_preannotate_rerun_is_a_noop_and_changed_rules_resuggest(tmp_path, rules
         assert store.stats()["suggestions"] == counts
         # the team edits its gazetteer: a new version, suggested again
         gazetteer = store.setting("gazetteer")
-        gazetteer["entries"].append({"canonical": "Tashkent Forum", "kind": "organisation", "aliases": ["KazanForum"]})
+        gazetteer["entries"].append(
+            {"canonical": "Tashkent Forum", "kind": "organisation", "aliases": ["KazanForum"]}
+        )
         store.set_setting("gazetteer", gazetteer)
         changed = load_for_project(store, RULES_ONLY)
         assert changed.version != pipeline.version
@@ -201,7 +216,10 @@ def test_cli_preannotate_evaluate_and_errors(tmp_path):
     samples = tmp_path / "s.jsonl"
     with samples.open("w", encoding="utf-8") as fh:
         for a in iter_sample_articles():
-            fh.write(json.dumps({"text": a.text, "meta": {"title": a.title, "published": a.published}}) + "\n")
+            fh.write(
+                json.dumps({"text": a.text, "meta": {"title": a.title, "published": a.published}})
+                + "\n"
+            )
     assert run_cli("import", str(samples), "--db", db).returncode == 0
     out = tmp_path / "sug.jsonl"
     first = run_cli("preannotate", "--db", db, "--model", "rules", "--jsonl", str(out))

@@ -36,6 +36,8 @@ def test_resources_are_found_from_a_source_checkout():
 @pytest.mark.slow
 @pytest.mark.timeout(1800)
 def test_bundle_smoke():
-    result = subprocess.run(["bash", str(ROOT / "packaging" / "smoke.sh")], capture_output=True, text=True)
+    result = subprocess.run(
+        ["bash", str(ROOT / "packaging" / "smoke.sh")], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "smoke test passed" in result.stdout

@@ -69,7 +69,10 @@ def test_label_studio_json_export(tmp_path):
         ],
     }  # fmt: skip
     path = tmp_path / "project-1-at-2025-05-02.json"
-    path.write_text(json.dumps([task, {"id": 8, "data": {"text": "Tehran waited."}, "annotations": []}]), encoding="utf-8")
+    path.write_text(
+        json.dumps([task, {"id": 8, "data": {"text": "Tehran waited."}, "annotations": []}]),
+        encoding="utf-8",
+    )
     with Store(tmp_path / "p.db") as store:
         report = import_paths(store, [path])
         assert not report.rejected, report.rejected
@@ -114,7 +117,9 @@ def test_label_studio_offsets_that_miss_their_text_reject_the_file(tmp_path):
     with Store(tmp_path / "p.db") as store:
         [error] = import_paths(store, [path]).rejected
         assert store.article_count() == 0
-    assert str(error).endswith("bad.json: task 1: region 0-4 does not match its text 'Kabul' in the task's text")
+    assert str(error).endswith(
+        "bad.json: task 1: region 0-4 does not match its text 'Kabul' in the task's text"
+    )
 
 
 WEBANNO = """#FORMAT=WebAnno TSV 3.3
@@ -153,7 +158,10 @@ def test_webanno_tsv(tmp_path):
         assert not report.rejected, report.rejected
         [aid] = store.article_ids()
         text = store.article(aid).text
-        assert text == "Kabul 😀 and Moscow agreed on the exchange of ambassadors. China's envoy welcomed it."
+        assert (
+            text
+            == "Kabul 😀 and Moscow agreed on the exchange of ambassadors. China's envoy welcomed it."
+        )
         assert spans_of(store, "ines") == sorted([
             ("Kabul", "ACTOR", {}),
             ("Moscow", "ACTOR", {}),
@@ -164,7 +172,10 @@ def test_webanno_tsv(tmp_path):
         assert "GPE→ACTOR 2" in report.summary()
     # a feature the project's scheme lacks is refused by the scheme check, naming it
     linked = tmp_path / "linked.tsv"
-    linked.write_text(WEBANNO.replace("13-19\tMoscow\t*", "13-19\tMoscow\thttp://www.wikidata.org/entity/Q159"), encoding="utf-8")
+    linked.write_text(
+        WEBANNO.replace("13-19\tMoscow\t*", "13-19\tMoscow\thttp://www.wikidata.org/entity/Q159"),
+        encoding="utf-8",
+    )
     with Store(tmp_path / "q.db") as store:
         [error] = import_paths(store, [linked], annotator="ines").rejected
     assert "unknown attribute 'identifier' for ACTOR" in str(error)
@@ -192,13 +203,26 @@ def test_conll_round_trip_and_foreign_tag_schemes(tmp_path):
             report = import_paths(store, [tmp_path / f"{sep}.conll"], annotator="ana")
             assert not report.rejected, report.rejected
             [aid] = store.article_ids()
-            assert store.article(aid).text == "Kabul 😀 and Moscow agreed on the exchange of ambassadors in April 2025 .\nChina 's envoy welcomed it ."
-            assert spans_of(store, "ana") == [("April 2025", "DATE", {}), ("Kabul", "ACTOR", {}), ("Moscow", "ACTOR", {})]
+            assert (
+                store.article(aid).text
+                == "Kabul 😀 and Moscow agreed on the exchange of ambassadors in April 2025 .\nChina 's envoy welcomed it ."
+            )
+            assert spans_of(store, "ana") == [
+                ("April 2025", "DATE", {}),
+                ("Kabul", "ACTOR", {}),
+                ("Moscow", "ACTOR", {}),
+            ]
             export(store, "conll", tmp_path / f"{sep}-again.conll", sep=sep)
-        assert (tmp_path / f"{sep}-again.conll").read_text() == (tmp_path / f"{sep}.conll").read_text()
+        assert (tmp_path / f"{sep}-again.conll").read_text() == (
+            tmp_path / f"{sep}.conll"
+        ).read_text()
     # IOB1 and BIOES files from other tools
-    (tmp_path / "iob1.iob").write_text("Kabul I-ACTOR\nand O\nMoscow I-ACTOR\nI-ACTOR B-ACTOR\n", encoding="utf-8")
-    (tmp_path / "bioes.bio").write_text("-DOCSTART- O\n\nNew B-ACTOR\nDelhi E-ACTOR\nmet O\nTehran S-ACTOR\n", encoding="utf-8")
+    (tmp_path / "iob1.iob").write_text(
+        "Kabul I-ACTOR\nand O\nMoscow I-ACTOR\nI-ACTOR B-ACTOR\n", encoding="utf-8"
+    )
+    (tmp_path / "bioes.bio").write_text(
+        "-DOCSTART- O\n\nNew B-ACTOR\nDelhi E-ACTOR\nmet O\nTehran S-ACTOR\n", encoding="utf-8"
+    )
     with Store(tmp_path / "f.db") as store:
         report = import_paths(store, [tmp_path / "iob1.iob", tmp_path / "bioes.bio"], annotator="x")
         assert not report.rejected, report.rejected
@@ -230,7 +254,9 @@ def tiny_pdf(lines: list[str] | None, info: dict[str, str] | None = None) -> byt
         extra,
     ]
     if info:
-        objs.append(("<< " + " ".join(f"/{k} ({v})" for k, v in info.items()) + " >>").encode("latin-1"))
+        objs.append(
+            ("<< " + " ".join(f"/{k} ({v})" for k, v in info.items()) + " >>").encode("latin-1")
+        )
     out = b"%PDF-1.4\n"
     offsets = []
     for i, obj in enumerate(objs, start=1):
@@ -239,7 +265,10 @@ def tiny_pdf(lines: list[str] | None, info: dict[str, str] | None = None) -> byt
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
     out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\n" % (len(objs) + 1, b" /Info 6 0 R" if info else b"")
+    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\n" % (
+        len(objs) + 1,
+        b" /Info 6 0 R" if info else b"",
+    )
     out += b"startxref\n%d\n%%%%EOF\n" % xref
     return out
 
@@ -267,15 +296,26 @@ def test_pdf_and_docx_articles(tmp_path):
     assert pdf.text == "Kabul and Moscow signed a trade deal.\nTalks follow in June."
     assert pdf.published == "2025-05-01" and pdf.meta["author"] == "Desk"
     word = articles["Rail talks"]
-    assert word.text == "Tehran and Delhi talk rail\n\nTehran and Delhi discussed the Chabahar rail link on Monday."
+    assert (
+        word.text
+        == "Tehran and Delhi talk rail\n\nTehran and Delhi discussed the Chabahar rail link on Monday."
+    )
     assert word.published == "2025-05-20"
 
 
 def test_scanned_pdf_is_one_clear_message(tmp_path):
     pytest.importorskip("pypdf")
     (tmp_path / "scan.pdf").write_bytes(tiny_pdf(None))
-    (tmp_path / "ok.txt").write_text("Kabul and Moscow met today in a long meeting.", encoding="utf-8")
-    r = run_cli("import", str(tmp_path / "scan.pdf"), str(tmp_path / "ok.txt"), "--db", str(tmp_path / "p.db"))
+    (tmp_path / "ok.txt").write_text(
+        "Kabul and Moscow met today in a long meeting.", encoding="utf-8"
+    )
+    r = run_cli(
+        "import",
+        str(tmp_path / "scan.pdf"),
+        str(tmp_path / "ok.txt"),
+        "--db",
+        str(tmp_path / "p.db"),
+    )
     assert r.returncode == 2
     errors = [ln for ln in r.stderr.splitlines() if "rejected" in ln and "scan.pdf" in ln]
     assert errors == [f"annotator: rejected {tmp_path / 'scan.pdf'}: no text layer in the PDF (1 page(s)): "
@@ -297,10 +337,18 @@ def test_prodigy_db_out_semantics(tmp_path):
     b = "Beijing hosted talks with Islamabad on Friday."
     records = [
         prodigy(a, [("Kabul", "GPE")], "accept", 1700000300, "news_ner-alice"),  # newer: wins
-        prodigy(a, [("Moscow", "GPE"), ("exchange of ambassadors", "AGREEMENT")], "accept", 1700000100, "news_ner-alice"),
+        prodigy(
+            a,
+            [("Moscow", "GPE"), ("exchange of ambassadors", "AGREEMENT")],
+            "accept",
+            1700000100,
+            "news_ner-alice",
+        ),
         prodigy(a, [("Moscow", "ORG")], "accept", 1700000200, "news_ner-bob"),
         prodigy(b, [], "ignore", 1700000400, "news_ner-bob"),
-        prodigy(b, [("Beijing", "GPE"), ("Friday", "DATE")], "accept", 1700000500, "news_ner-alice"),
+        prodigy(
+            b, [("Beijing", "GPE"), ("Friday", "DATE")], "accept", 1700000500, "news_ner-alice"
+        ),
     ]
     path = tmp_path / "news_ner.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
@@ -308,7 +356,11 @@ def test_prodigy_db_out_semantics(tmp_path):
         report = import_paths(store, [path])
         assert not report.rejected, report.rejected
         assert sorted(store.annotators()) == ["alice", "bob"]
-        assert spans_of(store, "alice") == [("Beijing", "ACTOR", {}), ("Friday", "DATE", {}), ("Kabul", "ACTOR", {})]
+        assert spans_of(store, "alice") == [
+            ("Beijing", "ACTOR", {}),
+            ("Friday", "DATE", {}),
+            ("Kabul", "ACTOR", {}),
+        ]
         assert spans_of(store, "bob") == [("Moscow", "ACTOR", {})]
         ids = {store.article(i).text: i for i in store.article_ids()}
         assert store.status(ids[b], "bob") == "skipped" and store.status(ids[a], "alice") == "done"
@@ -324,7 +376,9 @@ def test_statuses_and_attributes_come_back_in_jsonl_and_spacy(tmp_path):
         store.add_span(ids[0], "ana", 0, 5, "ACTOR", {"kind": "state", "country": "AFG"})
         store.add_span(ids[0], "ana", 31, 54, "AGREEMENT", {"type": "DIPLOMATIC"})
         store.add_span(ids[1], "ana", 0, 7, "ACTOR")  # in progress by touching
-        store.add_span(ids[2], "ana", 0, 4, "ACTOR", {"canonical": "Iran"})  # "Tehr": off token edges
+        store.add_span(
+            ids[2], "ana", 0, 4, "ACTOR", {"canonical": "Iran"}
+        )  # "Tehr": off token edges
         store.set_status(ids[0], "ana", "done")
         store.set_status(ids[2], "ana", "skipped")
         store.set_status(ids[3], "ana", "todo")
@@ -340,7 +394,10 @@ def test_statuses_and_attributes_come_back_in_jsonl_and_spacy(tmp_path):
     assert answers == {texts[0]: "accept", texts[1]: None, texts[2]: "ignore", texts[3]: None}
     for r in recs:
         for s in r["spans"]:  # offsets and token indices agree
-            assert s["start"] == r["tokens"][s["token_start"]]["start"] and s["end"] == r["tokens"][s["token_end"]]["end"]
+            assert (
+                s["start"] == r["tokens"][s["token_start"]]["start"]
+                and s["end"] == r["tokens"][s["token_end"]]["end"]
+            )
     for suffix in ("jsonl", "spacy"):
         with Store(tmp_path / f"{suffix}.db") as store:
             report = import_paths(store, [tmp_path / f"o.{suffix}"])
@@ -357,8 +414,12 @@ def test_statuses_and_attributes_come_back_in_jsonl_and_spacy(tmp_path):
 def test_preannotate_jsonl_is_suggestions_not_answers(tmp_path):
     db = tmp_path / "p.db"
     with Store(db) as store:
-        store.add_article("Representatives of Uzbekistan and Afghanistan signed a memorandum in Kabul on 5 May 2025.")
-    r = run_cli("preannotate", "--db", str(db), "--model", "rules", "--jsonl", str(tmp_path / "s.jsonl"))
+        store.add_article(
+            "Representatives of Uzbekistan and Afghanistan signed a memorandum in Kabul on 5 May 2025."
+        )
+    r = run_cli(
+        "preannotate", "--db", str(db), "--model", "rules", "--jsonl", str(tmp_path / "s.jsonl")
+    )
     assert r.returncode == 0, r.stderr
     [rec] = [json.loads(x) for x in (tmp_path / "s.jsonl").read_text(encoding="utf-8").splitlines()]
     assert "answer" not in rec and "_annotator_id" not in rec and rec["spans"]

@@ -49,7 +49,11 @@ def test_unresolved_dates_are_still_suggested(rules):
     text = "He wrote on April 28 that talks held last week would resume in March."
     [(_, sugs)] = list(rules.suggest([(1, text, None)]))
     found = {text[s.start : s.end]: s.attrs for s in sugs if s.label == "DATE"}
-    assert found == {"April 28": {"value": "XXXX-04-28"}, "last week": {}, "March": {"value": "XXXX-03"}}
+    assert found == {
+        "April 28": {"value": "XXXX-04-28"},
+        "last week": {},
+        "March": {"value": "XXXX-03"},
+    }
 
 
 @pytest.fixture(scope="module")
@@ -69,8 +73,13 @@ def test_headline_not_breadcrumb_masthead_or_subheading_and_dateline_not_widget(
     heads = {p.name[:3]: find_header(p.read_text(encoding="utf-8")) for p in seeds.iterdir()}
     assert heads["002"].title.startswith("Taliban") and not heads["002"].title.startswith("Home")
     assert heads["002"].published == "2025-05-12"  # "Monday, May 12, 2025"
-    assert heads["003"].title.startswith("China, Russia, Iran") and heads["003"].published == "2025-05-29"
-    assert heads["004"].published is None  # the date beside the weather widget is today's, not the article's
+    assert (
+        heads["003"].title.startswith("China, Russia, Iran")
+        and heads["003"].published == "2025-05-29"
+    )
+    assert (
+        heads["004"].published is None
+    )  # the date beside the weather widget is today's, not the article's
     assert "Taliban" in heads["004"].title and "New York" not in heads["004"].title
     # no headline above the body: its first sentence, never a later subheading
     assert heads["000"].title.startswith("Following") and heads["000"].title.endswith("…")
@@ -94,7 +103,9 @@ def test_txt_import_takes_headline_and_dateline(tmp_path, seeds):
 def test_boilerplate_detected_on_seeds_and_never_over_the_reference(seeds):
     for name, text, spans in seed_reference(seeds):
         ranges = detect(text)
-        assert spans_outside_boilerplate(spans, ranges) == spans, name  # no reference span is furniture
+        assert spans_outside_boilerplate(spans, ranges) == spans, (
+            name
+        )  # no reference span is furniture
         marked = "\n".join(text[s:e] for s, e in ranges)
         if name.startswith("002"):
             assert "Related stories" in marked and "LEAVE A REPLY" in marked and "cookies" in marked
@@ -180,14 +191,20 @@ def test_header_edit_reresolves_relative_dates_but_not_hand_set_values(tmp_path,
         by = {text[s.start : s.end]: s for s in store.suggestions(aid)}
         assert by["last week"].attrs == {} and by["April 28"].attrs == {"value": "XXXX-04-28"}
         [auto] = store.accept_suggestions("ana", [by["last week"]])
-        hand = store.add_span(aid, "ana", text.index("2024"), text.index("2024") + 4, "DATE", {"value": "2024-06"})
+        hand = store.add_span(
+            aid, "ana", text.index("2024"), text.index("2024") + 4, "DATE", {"value": "2024-06"}
+        )
         assert store.edit_article_header(aid, "New title", "2025-05-29") >= 3
         art = store.article(aid)
         assert (art.title, art.published) == ("New title", "2025-05-29")
         by = {text[s.start : s.end]: s for s in store.suggestions(aid)}
-        assert by["last week"].attrs == {"value": "2025-W21"} and by["April 28"].attrs == {"value": "2025-04-28"}
+        assert by["last week"].attrs == {"value": "2025-W21"} and by["April 28"].attrs == {
+            "value": "2025-04-28"
+        }
         assert store.span(auto.uuid).attrs == {"value": "2025-W21"}
-        assert store.span(hand.uuid).attrs == {"value": "2024-06"}  # the annotator's own value stands
+        assert store.span(hand.uuid).attrs == {
+            "value": "2024-06"
+        }  # the annotator's own value stands
         store.edit_article_header(aid, "t", None)  # and back
         assert store.span(auto.uuid).attrs == {}
         with pytest.raises(InputError):

@@ -82,7 +82,9 @@ def _run(tmp_path, edits: int, pause: float, rounds: int = 8, budget: float = 25
     i = -1
     while True:
         i += 1
-        if i >= edits and (time.time() > stop_at or (i % 20 == 0 and len(list(work.glob("lead*.txt"))) > rounds)):
+        if i >= edits and (
+            time.time() > stop_at or (i % 20 == 0 and len(list(work.glob("lead*.txt"))) > rounds)
+        ):
             break
         aid = ids[i % len(ids)]
         kind = i % 6
@@ -124,10 +126,16 @@ def _run(tmp_path, edits: int, pause: float, rounds: int = 8, budget: float = 25
         integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
         rows = {
             uid: (label, deleted is not None)
-            for uid, label, deleted in conn.execute("SELECT uuid, label, deleted_at FROM spans WHERE annotator = 'ana'")
+            for uid, label, deleted in conn.execute(
+                "SELECT uuid, label, deleted_at FROM spans WHERE annotator = 'ana'"
+            )
         }
-        stored_status = dict(conn.execute("SELECT article_id, status FROM status WHERE annotator = 'ana'").fetchall())
-        lead_articles = conn.execute("SELECT count(*) FROM articles WHERE text LIKE 'Lead article %'").fetchone()[0]
+        stored_status = dict(
+            conn.execute("SELECT article_id, status FROM status WHERE annotator = 'ana'").fetchall()
+        )
+        lead_articles = conn.execute(
+            "SELECT count(*) FROM articles WHERE text LIKE 'Lead article %'"
+        ).fetchone()[0]
     finally:
         conn.close()
     lost = [uid for uid, want in expected.items() if rows.get(uid) != want]

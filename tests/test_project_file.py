@@ -79,7 +79,10 @@ def test_cli_reading_while_a_store_and_a_job_have_it_open_loses_nothing(tmp_path
 @pytest.mark.parametrize(
     "ddl, kind",
     [
-        ("CREATE TRIGGER keep_nothing AFTER INSERT ON spans BEGIN DELETE FROM spans; END", "trigger"),
+        (
+            "CREATE TRIGGER keep_nothing AFTER INSERT ON spans BEGIN DELETE FROM spans; END",
+            "trigger",
+        ),
         ("CREATE VIEW everything AS SELECT * FROM spans", "view"),
         ("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)", "table"),
     ],
@@ -98,17 +101,23 @@ def test_foreign_objects_are_refused_untouched(tmp_path, ddl, kind):
     with pytest.raises(ProjectError, match=f"not Annotator's \\({kind}"):
         Store(path)
     r = run_cli("import", str(tmp_path / "in.jsonl"), "--db", str(path), "--annotator", "ana")
-    assert r.returncode == 2 and "refused as a foreign file" in r.stderr and "internal" not in r.stderr
+    assert (
+        r.returncode == 2 and "refused as a foreign file" in r.stderr and "internal" not in r.stderr
+    )
     with Store(tmp_path / "lead.db") as lead:
         with pytest.raises(Exception, match="not Annotator's"):
             lead.merge_from(path)
     assert digest(path) == before
-    assert not os.path.exists(f"{path}-wal") or os.path.getsize(f"{path}-wal") == 0  # nothing written
+    assert (
+        not os.path.exists(f"{path}-wal") or os.path.getsize(f"{path}-wal") == 0
+    )  # nothing written
 
 
 def _limited(size: int):
     def apply():
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails, as on a full disk
+        signal.signal(
+            signal.SIGXFSZ, signal.SIG_IGN
+        )  # a write past the limit fails, as on a full disk
         resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
 
     return apply
@@ -134,11 +143,17 @@ def test_full_disk_is_one_line_naming_the_project_and_stores_nothing(tmp_path):
 def test_read_only_project_write_is_a_storage_error_naming_the_file(tmp_path):
     with Store(tmp_path / "p.db") as s:
         aid, _ = s.add_article(TEXT)
-        s.conn.execute("PRAGMA query_only = 1")  # SQLite answers SQLITE_READONLY, as for a read-only file
+        s.conn.execute(
+            "PRAGMA query_only = 1"
+        )  # SQLite answers SQLITE_READONLY, as for a read-only file
         with pytest.raises(sqlite3.Error) as err:
             s.add_span(aid, "ana", 0, 5, "ACTOR")
         mapped = storage_error(err.value, str(s.path))
-        assert isinstance(mapped, StorageError) and str(s.path) in str(mapped) and "read-only" in str(mapped)
+        assert (
+            isinstance(mapped, StorageError)
+            and str(s.path) in str(mapped)
+            and "read-only" in str(mapped)
+        )
         s.conn.execute("PRAGMA query_only = 0")
         assert s.spans(aid) == []
     assert storage_error(ValueError("a bug")) is None
@@ -167,7 +182,12 @@ def test_split_export_writes_both_files_or_neither(tmp_path):
     (out / "dev.spacy").mkdir(parents=True)  # the second file cannot be written
     r = run_cli("export", "--db", str(db), "--format", "spacy", "--split", "0.8", "--out", str(out))
     assert r.returncode == 2 and "internal error" not in r.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["dev.spacy"]  # no train.spacy alone, no leftovers
+    assert sorted(p.name for p in out.iterdir()) == [
+        "dev.spacy"
+    ]  # no train.spacy alone, no leftovers
     (out / "dev.spacy").rmdir()
     r = run_cli("export", "--db", str(db), "--format", "spacy", "--split", "0.8", "--out", str(out))
-    assert r.returncode == 0 and sorted(p.name for p in out.iterdir()) == ["dev.spacy", "train.spacy"]
+    assert r.returncode == 0 and sorted(p.name for p in out.iterdir()) == [
+        "dev.spacy",
+        "train.spacy",
+    ]

@@ -29,7 +29,9 @@ def reviewed(tmp_path, qtbot):
     store.add_span(a, "ana", d, d + 10, "DATE")
     store.add_span(a, "ben", d, d + 10, "ACTOR")
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat)
-    w = MainWindow(store, settings, annotator="lead", nlp_loader=lambda s: load_for_project(s, RULES_ONLY))
+    w = MainWindow(
+        store, settings, annotator="lead", nlp_loader=lambda s: load_for_project(s, RULES_ONLY)
+    )
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)

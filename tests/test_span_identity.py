@@ -41,7 +41,11 @@ def test_same_file_for_two_annotators_gives_each_their_own_spans(tmp_path):
         r = run_cli("import", src, "--db", db, "--annotator", who)
         assert r.returncode == 0 and "2 span(s)" in r.stderr, r.stderr
     with Store(db) as store:
-        assert live(store, "ana") == live(store, "bob") == [("Kabul and ", 0, 5, "ACTOR"), ("Kabul and ", 10, 16, "ACTOR")]
+        assert (
+            live(store, "ana")
+            == live(store, "bob")
+            == [("Kabul and ", 0, 5, "ACTOR"), ("Kabul and ", 10, 16, "ACTOR")]
+        )
         assert store.span("span-1").annotator == "ana"  # the original id stays with the first owner
         assert len(store.conn.execute("SELECT * FROM spans").fetchall()) == 4
 
@@ -55,7 +59,9 @@ def test_reimporting_an_edited_export_puts_spans_on_the_article_they_were_writte
     out = tmp_path / "out.jsonl"
     assert run_cli("export", "--db", str(db), "--out", str(out)).returncode == 0
     record = json.loads(out.read_text(encoding="utf-8"))
-    record["text"] = record["text"].replace("agred", "agreed")  # a typo fixed after the span at 10-16
+    record["text"] = record["text"].replace(
+        "agred", "agreed"
+    )  # a typo fixed after the span at 10-16
     out.write_text(json.dumps(record) + "\n", encoding="utf-8")
     r = run_cli("import", str(out), "--db", str(db))
     assert r.returncode == 0, r.stderr
@@ -96,7 +102,9 @@ def test_merge_skips_spans_outside_their_text_and_identical_duplicates(tmp_path)
     with Store(tmp_path / "q.db") as q:
         bad = q.add_span(a, "ana", 6, 14, "ACTOR")
     conn = sqlite3.connect(tmp_path / "q.db")
-    conn.execute('UPDATE spans SET "end" = 500 WHERE uuid = ?', (bad.uuid,))  # a damaged or hand-edited pack
+    conn.execute(
+        'UPDATE spans SET "end" = 500 WHERE uuid = ?', (bad.uuid,)
+    )  # a damaged or hand-edited pack
     conn.commit()
     conn.close()
     with Store(tmp_path / "p.db") as p:
@@ -119,10 +127,17 @@ def test_a_pack_of_another_project_is_refused(tmp_path):
         pack.add_span(pack.article_ids()[0], "ana", 0, 5, "ACTOR")
         assert pack.setting("pack")["lead_project_id"] != pack.setting("project_id")
     before = (tmp_path / "two.db").stat().st_size
-    with Store(tmp_path / "two.db") as two, pytest.raises(InputError, match="pack of another project"):
+    with (
+        Store(tmp_path / "two.db") as two,
+        pytest.raises(InputError, match="pack of another project"),
+    ):
         two.merge_from(tmp_path / "one" / "ana.db")
     r = run_cli("merge", str(tmp_path / "one" / "ana.db"), "--db", str(tmp_path / "two.db"))
-    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "another project" in r.stderr
+    assert (
+        r.returncode == 2
+        and len(r.stderr.strip().splitlines()) == 1
+        and "another project" in r.stderr
+    )
     assert (tmp_path / "two.db").stat().st_size == before
     with Store(tmp_path / "two.db") as two:
         assert two.stats()["spans"] == {}

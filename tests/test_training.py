@@ -19,7 +19,9 @@ def test_train_writes_spacy_config_trains_with_spacy_and_keeps_rules_in_front(tm
 
     store = annotated_project(tmp_path / "p.db", n=10)
     seen = []
-    result = train(store, tmp_path / "model", annotator="ben", max_steps=20, progress=lambda *a: seen.append(a))
+    result = train(
+        store, tmp_path / "model", annotator="ben", max_steps=20, progress=lambda *a: seen.append(a)
+    )
     assert result.train_docs + result.dev_docs == 10 and seen[-1][0] == 20
     assert any("f" in info for _s, _t, info in seen)  # evaluations reported along the way
     config = spacy.util.load_config(tmp_path / "model" / "config.cfg")
@@ -33,7 +35,9 @@ def test_train_writes_spacy_config_trains_with_spacy_and_keeps_rules_in_front(tm
     best = spacy.load(tmp_path / "model" / "model-best")
     assert best.pipe_names.index(RULES_COMPONENT) < best.pipe_names.index("ner")
     doc = best("Russia and the Taliban signed an oil production contract in Kabul.")
-    assert "oil production contract" in {e.text for e in doc.ents}  # the rules, with spacy.load alone
+    assert "oil production contract" in {
+        e.text for e in doc.ents
+    }  # the rules, with spacy.load alone
     assert store.setting("models")["model"] == str((tmp_path / "model").resolve())
     pipeline = load_for_project(store, str(tmp_path / "model"))  # the folder, not only model-best
     assert "ner" in pipeline.nlp.pipe_names
@@ -45,7 +49,9 @@ def test_preannotate_accepts_the_folder_train_wrote_and_cancel_changes_nothing(t
     store = annotated_project(db, n=8)
     train(store, tmp_path / "m", annotator="ben", max_steps=10)
     with pytest.raises(InputError, match="cancelled"):
-        train(store, tmp_path / "m2", annotator="ben", max_steps=10, name="m2", cancelled=lambda: True)
+        train(
+            store, tmp_path / "m2", annotator="ben", max_steps=10, name="m2", cancelled=lambda: True
+        )
     assert "m2" not in store.setting("models")
     store.close()
     r = run_cli("preannotate", "--db", str(db), "--model", str(tmp_path / "m"))

@@ -55,7 +55,19 @@ PLACE_ADJECTIVES = {
     "western", "northern", "southern", "eastern", "central", "war-torn", "landlocked",
     "neighbouring", "neighboring", "rural", "urban", "whole", "entire", "modern",
 }  # fmt: skip
-VISIT_VERBS = {"visited", "visiting", "visit", "visits", "toured", "reached", "arrived", "flew", "travelled", "traveled", "left"}
+VISIT_VERBS = {
+    "visited",
+    "visiting",
+    "visit",
+    "visits",
+    "toured",
+    "reached",
+    "arrived",
+    "flew",
+    "travelled",
+    "traveled",
+    "left",
+}
 COORDINATION = {"and", ",", "or", "&"}
 # "Bagram Airbase", "Paktika province", "Wisconsin University", "Crocus City Hall"
 FACILITY_WORDS = {
@@ -64,7 +76,16 @@ FACILITY_WORDS = {
     "stadium", "hotel", "hospital", "mosque", "palace", "square", "highway", "pass", "river",
     "lake", "mountains", "district", "city", "list", "street", "market",
 }  # fmt: skip
-FACILITY_FOLLOWERS = {"building", "buildings", "dam", "complex", "compound", "airport", "base", "hotel"}
+FACILITY_FOLLOWERS = {
+    "building",
+    "buildings",
+    "dam",
+    "complex",
+    "compound",
+    "airport",
+    "base",
+    "hotel",
+}
 MARKUP = {"[", "]", "(", ")", "#", "*", "_"}
 
 
@@ -87,14 +108,26 @@ def is_qualifier(doc, start: int, end: int) -> bool:
     """Any name that is only part of another word or of a title: "Taliban-appointed",
     "pre-Taliban", "Taliban Prime Minister Hassan Akhund", "the Wakhan border"."""
     n = len(doc)
-    if end < n and doc[end].text in ("-", "–") and end + 1 < n and doc[end + 1].lower_ in HYPHEN_QUALIFIERS:
+    if (
+        end < n
+        and doc[end].text in ("-", "–")
+        and end + 1 < n
+        and doc[end + 1].lower_ in HYPHEN_QUALIFIERS
+    ):
         return True
     if start > 1 and doc[start - 1].text in ("-", "–") and doc[start - 2].lower_ in PLACE_PREFIXES:
         return True
     if end + 1 < n and doc[end].lower_ in TITLE_WORDS and doc[end + 1].is_title:
         return True
     k = _next(doc, end)
-    return k < n and doc[k].lower_ in ("border", "province", "corridor", "valley", "region", "district")
+    return k < n and doc[k].lower_ in (
+        "border",
+        "province",
+        "corridor",
+        "valley",
+        "region",
+        "district",
+    )
 
 
 def is_place(doc, start: int, end: int) -> bool:
@@ -122,7 +155,12 @@ def is_place(doc, start: int, end: int) -> bool:
             return True
         if before.lower_ in PLACE_ADJECTIVES or before.lower_ in VISIT_VERBS:
             return True
-        if before.is_title and start > 2 and doc[start - 2].text in ("-", "–") and doc[start - 3].lower_ in PLACE_PREFIXES:
+        if (
+            before.is_title
+            and start > 2
+            and doc[start - 2].text in ("-", "–")
+            and doc[start - 3].lower_ in PLACE_PREFIXES
+        ):
             return True  # "post-NATO Afghanistan"
         if before.text in ("-", "–") and start > 1 and doc[start - 2].is_title:
             # the second of "Iran–Afghanistan …": the first one's fate decides
@@ -138,7 +176,11 @@ def is_place(doc, start: int, end: int) -> bool:
             break
         while j > 0 and (doc[j - 1].is_title or (doc[j - 1].text in ("-", "–") and j > 1)):
             j -= 1  # a hyphenated place: "Mazar-i-Sharif"
-            while j > 0 and doc[j].text in ("-", "–") and (doc[j - 1].is_lower and len(doc[j - 1]) <= 3):
+            while (
+                j > 0
+                and doc[j].text in ("-", "–")
+                and (doc[j - 1].is_lower and len(doc[j - 1]) <= 3)
+            ):
                 j -= 1
         i = _prev(doc, j)
     if i < 0:

@@ -146,7 +146,9 @@ def default_annotators(store: Store) -> list[str]:
     return [a for a in store.annotators() if a != GOLD]
 
 
-def collect(store: Store, annotators: Sequence[str], label: str | None = None) -> list[ArticleJudgements]:
+def collect(
+    store: Store, annotators: Sequence[str], label: str | None = None
+) -> list[ArticleJudgements]:
     """Per article, the spans of every annotator whose judgement counts (status done)."""
     chosen = set(annotators)
     judged: dict[int, list[str]] = {}
@@ -165,7 +167,9 @@ def collect(store: Store, annotators: Sequence[str], label: str | None = None) -
                 n: [s for s in spans.get((article_id, n), []) if label is None or s[2] == label]
                 for n in names
             }
-            out.append(ArticleJudgements(article_id, TokenIndex.from_blob(offsets[article_id]), per))
+            out.append(
+                ArticleJudgements(article_id, TokenIndex.from_blob(offsets[article_id]), per)
+            )
     codes = {lab: i + 1 for i, lab in enumerate(store.scheme.names)}
     for art in out:
         art.units = {n: unit_codes(art.index, s, codes) for n, s in art.spans.items()}
@@ -207,7 +211,10 @@ def agreement(
     codes = {lab: i + 1 for i, lab in enumerate(store.scheme.names)}
     columns = []
     for n in names:
-        col = [art.units[n] if n in art.units else np.full(len(art.index), -1, dtype=np.int16) for art in shared]
+        col = [
+            art.units[n] if n in art.units else np.full(len(art.index), -1, dtype=np.int16)
+            for art in shared
+        ]
         columns.append(np.concatenate(col) if col else np.zeros(0, dtype=np.int16))
     matrix = np.stack(columns, axis=1) if columns else np.zeros((0, 0), dtype=np.int16)
 
@@ -236,7 +243,9 @@ def agreement(
             "b": b,
             "articles": len(both),
             "units": len(ua),
-            "cohen_kappa": cohen_kappa(ua, ub) if not label else cohen_kappa(ua == codes[label], ub == codes[label]),
+            "cohen_kappa": cohen_kappa(ua, ub)
+            if not label
+            else cohen_kappa(ua == codes[label], ub == codes[label]),
             "per_label": {},
         }
         exact: dict[str | None, int] = {}
@@ -318,15 +327,21 @@ def disagreements(store: Store, article_id: int, annotators: Sequence[str]) -> l
     return out
 
 
-def disagreement_counts(store: Store, article_ids: Sequence[int], annotators: Sequence[str]) -> dict[int, int]:
+def disagreement_counts(
+    store: Store, article_ids: Sequence[int], annotators: Sequence[str]
+) -> dict[int, int]:
     """Open (unresolved, not agreed) disagreements per article, for the article list."""
     counts = {}
     for aid in article_ids:
-        counts[aid] = sum(1 for d in disagreements(store, aid, annotators) if d.kind != "agree" and not d.resolved)
+        counts[aid] = sum(
+            1 for d in disagreements(store, aid, annotators) if d.kind != "agree" and not d.resolved
+        )
     return counts
 
 
-def adjudicate(store: Store, article_id: int, group: Disagreement, choice: str | None, reviewer: str) -> list[Span]:
+def adjudicate(
+    store: Store, article_id: int, group: Disagreement, choice: str | None, reviewer: str
+) -> list[Span]:
     """Settle a group: gold takes `choice`'s version (None: nobody's, the group is rejected).
 
     Gold spans record who was followed and who decided in their origin,
@@ -339,13 +354,22 @@ def adjudicate(store: Store, article_id: int, group: Disagreement, choice: str |
     source = group.versions.get(choice, []) if choice else []
     for s in source:
         made.append(
-            store.add_span(article_id, GOLD, s.start, s.end, s.label, s.attrs,
-                           origin=f"adjudicated:{choice};by={reviewer}")  # fmt: skip
+            store.add_span(
+                article_id,
+                GOLD,
+                s.start,
+                s.end,
+                s.label,
+                s.attrs,
+                origin=f"adjudicated:{choice};by={reviewer}",
+            )  # fmt: skip
         )
     return made
 
 
-def accept_all_agreed(store: Store, article_id: int, annotators: Sequence[str], reviewer: str) -> int:
+def accept_all_agreed(
+    store: Store, article_id: int, annotators: Sequence[str], reviewer: str
+) -> int:
     """Copy every group all annotators agree on into gold; returns how many."""
     n = 0
     for group in disagreements(store, article_id, annotators):

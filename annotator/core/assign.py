@@ -113,7 +113,14 @@ def candidates(store: Store, only_status: str | None = None) -> dict[int, int]:
     return store.assignable_articles(only_status)
 
 
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(1, 10)),
+    *(f"lpt{i}" for i in range(1, 10)),
+}
 
 
 def safe_file_name(name: str) -> str:
@@ -135,8 +142,13 @@ def pack_paths(out: Path, names: Sequence[str]) -> dict[str, Path]:
             candidate = f"{stem}-{n}"
         taken.add(candidate.lower())
         path = out / f"{candidate}.db"
-        if path.resolve().parent != root:  # cannot happen with the names above; never write elsewhere
-            raise InputError(f"annotator name {name!r} does not give a file name inside the pack folder", str(out))
+        if (
+            path.resolve().parent != root
+        ):  # cannot happen with the names above; never write elsewhere
+            raise InputError(
+                f"annotator name {name!r} does not give a file name inside the pack folder",
+                str(out),
+            )
         paths[name] = path
     return paths
 
@@ -160,7 +172,10 @@ def _is_our_pack(store: Store, path: Path, record: dict) -> bool:
     """The file at PATH is the pack this record describes (written before a kill, not yet marked)."""
     info = read_pack_info(path)
     return info is not None and (
-        info.get("lead_project_id"), info.get("annotator"), info.get("round"), info["article_count"]
+        info.get("lead_project_id"),
+        info.get("annotator"),
+        info.get("round"),
+        info["article_count"],
     ) == (store.setting("project_id"), record["annotator"], record["round"], record["articles"])
 
 
@@ -173,7 +188,9 @@ def _write_pending(store: Store, progress: Callable[[int, int, str], None] | Non
         ids = store.round_assignments(record["round"])[0].get(record["annotator"], [])
         if path.exists():
             if not _is_our_pack(store, path, record):
-                raise InputError("exists already and is not the pack recorded for it; move it away", str(path))
+                raise InputError(
+                    "exists already and is not the pack recorded for it; move it away", str(path)
+                )
         else:
             store.write_pack(path, record["annotator"], ids, round=record["round"])
             written.append(str(path))
@@ -202,7 +219,9 @@ def assign(
     round is recorded before any pack is written and each pack is written under a
     temporary name and renamed, so a kill at any moment leaves records a re-run repairs.
     """
-    plan({}, annotators, overlap=overlap, per_article=per_article)  # bad arguments fail even on a re-run
+    plan(
+        {}, annotators, overlap=overlap, per_article=per_article
+    )  # bad arguments fail even on a re-run
     if store.pending_packs():
         round_ = store.pending_packs()[0]["round"]
         return _recorded(store, round_, _write_pending(store, progress), False)
@@ -225,7 +244,9 @@ def assign(
     paths = pack_paths(out, list(the_plan.packs))
     for path in paths.values():
         if path.exists():
-            raise InputError("exists already; merge it back first or choose another --out-dir", str(path))
+            raise InputError(
+                "exists already; merge it back first or choose another --out-dir", str(path)
+            )
     number = store.record_round(
         {name: (str(paths[name]), ids) for name, ids in the_plan.packs.items()}, the_plan.overlap
     )

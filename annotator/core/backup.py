@@ -71,12 +71,20 @@ def backup(
             try:
                 # pages=-1: the whole file in one read transaction, so writers elsewhere
                 # cannot make it restart (WAL readers and the writer do not block each other)
-                src.backup(dst, pages=-1, progress=(lambda _s, left, total: progress(total - left, total)) if progress else None)
+                src.backup(
+                    dst,
+                    pages=-1,
+                    progress=(lambda _s, left, total: progress(total - left, total))
+                    if progress
+                    else None,
+                )
                 if dst.execute("PRAGMA journal_mode = DELETE").fetchone()[0].lower() != "delete":
                     raise ProjectError(f"{target}: could not make the copy a single file")
                 check = dst.execute("PRAGMA quick_check").fetchone()[0]
                 if check != "ok":
-                    raise ProjectError(f"{path}: the copy failed its check ({check}); the project may be damaged")
+                    raise ProjectError(
+                        f"{path}: the copy failed its check ({check}); the project may be damaged"
+                    )
             finally:
                 dst.close()
             os.replace(tmp, target)
@@ -131,7 +139,9 @@ def rolling_backup(project: str | Path, folder: Path | None = None, keep: int = 
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError(f"cannot create the backups folder ({exc.strerror})", str(folder)) from None
+        raise InputError(
+            f"cannot create the backups folder ({exc.strerror})", str(folder)
+        ) from None
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     out = backup(project, folder / f"{_prefix(Path(project))}{stamp}.db")
     for old in rolling_backups(project, folder)[:-keep] if keep > 0 else []:
@@ -148,7 +158,9 @@ def handback(pack: str | Path, out: str | Path) -> dict:
     target = backup(pack, out)
     with Store(target, readonly=True) as copy:
         info = copy.setting("pack") or {}
-        spans = copy.conn.execute("SELECT count(*) FROM spans WHERE deleted_at IS NULL").fetchone()[0]
+        spans = copy.conn.execute("SELECT count(*) FROM spans WHERE deleted_at IS NULL").fetchone()[
+            0
+        ]
         done = copy.conn.execute("SELECT count(*) FROM status WHERE status = 'done'").fetchone()[0]
     return {"out": str(target), "annotator": info.get("annotator"), "spans": spans, "done": done,
             "pack": bool(info)}  # fmt: skip

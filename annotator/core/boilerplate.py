@@ -49,12 +49,16 @@ _WEATHER = re.compile(
     r"^(?:weather\b.*|-?\d{1,2}(?:[.,]\d)?\s*°?\s*[CF]\b.*|.*\b-?\d{1,2}(?:[.,]\d)?\s*°\s*[CF]\b.*)$",
     re.IGNORECASE,
 )
-_COOKIE = re.compile(r"\bcookies?\b.*\b(?:website|browser|consent|experience|services|agree)\b", re.IGNORECASE)
+_COOKIE = re.compile(
+    r"\bcookies?\b.*\b(?:website|browser|consent|experience|services|agree)\b", re.IGNORECASE
+)
 _URL_OR_MAIL = re.compile(r"^(?:\S*(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+)$", re.IGNORECASE)
 _GLUED_URL = re.compile(r"\w(?:https?://|www\.)\S+$")
 _MENU_SEPARATORS = re.compile(r"\s[|›»>/•·]\s")
 _GLUED_MENU = re.compile(r"^(?:Home|News|Latest|World)(?:[A-Z][a-z]+){1,}")
-_HANDLE = re.compile(r"(?:follow(?: \w+)? on (?:twitter|x|facebook|instagram)|twitter\s*@\w+)", re.IGNORECASE)
+_HANDLE = re.compile(
+    r"(?:follow(?: \w+)? on (?:twitter|x|facebook|instagram)|twitter\s*@\w+)", re.IGNORECASE
+)
 _PLAYER = re.compile(r"^your browser does(?:n[’']t| not) support html5", re.IGNORECASE)
 _LATIN = re.compile(r"[A-Za-z]")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -105,7 +109,11 @@ def is_latin_text(text: str) -> bool:
 
 def _is_teaser(line: str) -> bool:
     """A line of a teaser block: a short headline or a cut-off snippet ("…", "...")."""
-    return len(line) <= 110 or line.endswith(("...", "…")) or _URL_OR_MAIL.match(line.split()[0]) is not None
+    return (
+        len(line) <= 110
+        or line.endswith(("...", "…"))
+        or _URL_OR_MAIL.match(line.split()[0]) is not None
+    )
 
 
 def detect(text: str) -> list[tuple[int, int]]:
@@ -144,7 +152,12 @@ def detect(text: str) -> list[tuple[int, int]]:
             marked[header.breadcrumb_of_title] = True
     for i in range(len(lines) - 1):
         # an author box: "Name" over "Namehttp://…" or "Name, Islamabad based journalist …"
-        if not marked[i] and marked[i + 1] and _words(lines[i][2]) <= 3 and lines[i + 1][2].startswith(lines[i][2]):
+        if (
+            not marked[i]
+            and marked[i + 1]
+            and _words(lines[i][2]) <= 3
+            and lines[i + 1][2].startswith(lines[i][2])
+        ):
             marked[i] = True
     ranges: list[tuple[int, int]] = []
     for i, flag in enumerate(marked):
@@ -185,4 +198,7 @@ def spans_outside_boilerplate_bulk(store, ids: list[int], spans_by_key: dict) ->
     ranges = store.boilerplate_bulk(ids)
     if not ranges:
         return spans_by_key
-    return {key: spans_outside_boilerplate(spans, ranges.get(key[0], ())) for key, spans in spans_by_key.items()}
+    return {
+        key: spans_outside_boilerplate(spans, ranges.get(key[0], ()))
+        for key, spans in spans_by_key.items()
+    }

@@ -65,4 +65,8 @@ def readable(color: str, background: str, ratio: float = AA + 0.5) -> str:
 
 def text_on(background: str) -> str:
     """Black or white, whichever reads better on `background`."""
-    return "#000000" if contrast("#000000", background) >= contrast("#ffffff", background) else "#ffffff"
+    return (
+        "#000000"
+        if contrast("#000000", background) >= contrast("#ffffff", background)
+        else "#ffffff"
+    )

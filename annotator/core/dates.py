@@ -132,7 +132,11 @@ def normalize_date(text: str, published: date | None) -> str | None:
     if this:  # "the end of the year", "later this month": the publication's own year or month
         if published is None:
             return None
-        return f"{published.year:04d}" if this.group(2).lower() == "year" else f"{published.year:04d}-{published.month:02d}"
+        return (
+            f"{published.year:04d}"
+            if this.group(2).lower() == "year"
+            else f"{published.year:04d}-{published.month:02d}"
+        )
     if published is None and not _YEAR.search(core):
         return partial_value(core)
     data = _parser(published).get_date_data(core)
@@ -141,7 +145,9 @@ def normalize_date(text: str, published: date | None) -> str | None:
         return None
     period = data.period or "day"
     if published is not None and core.lower() in _WEEKDAYS and (published - when.date()).days == 7:
-        when = datetime(published.year, published.month, published.day)  # "said on Friday", a Friday
+        when = datetime(
+            published.year, published.month, published.day
+        )  # "said on Friday", a Friday
     if period == "year":
         return f"{when.year:04d}"
     if period == "month" and published is not None and not _YEAR.search(core):

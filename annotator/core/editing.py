@@ -33,7 +33,9 @@ class MarkPlan:
     attrs: dict[str, Any] = field(default_factory=dict)
 
 
-def carry_attrs(attrs: dict[str, Any], from_label: str, to_label: str, scheme: LabelScheme) -> dict[str, Any]:
+def carry_attrs(
+    attrs: dict[str, Any], from_label: str, to_label: str, scheme: LabelScheme
+) -> dict[str, Any]:
     """Attributes that still apply under another label: all of them for the same label,
     otherwise only those the new label also has."""
     if from_label == to_label:
@@ -52,14 +54,20 @@ def plan_mark(
     scheme: LabelScheme,
 ) -> MarkPlan:
     """Plan marking [start, end) as `label` among an annotator's spans and open suggestions."""
-    overlapping = [s for s in spans if s.start < end and start < s.end and not scheme.may_overlap(s.label, label)]
+    overlapping = [
+        s
+        for s in spans
+        if s.start < end and start < s.end and not scheme.may_overlap(s.label, label)
+    ]
     same = [s for s in overlapping if s.start == start and s.end == end]
     if any(s.label == label for s in same):
         return MarkPlan(existing=next(s for s in same if s.label == label))
     # the replaced span that shares most text with the new one hands on its attributes
     carried: dict[str, Any] = {}
     if overlapping:
-        donor = max(overlapping, key=lambda s: (min(s.end, end) - max(s.start, start), s.start == start))
+        donor = max(
+            overlapping, key=lambda s: (min(s.end, end) - max(s.start, start), s.start == start)
+        )
         carried = carry_attrs(donor.attrs, donor.label, label, scheme)
     exact = [g for g in suggestions if g.start == start and g.end == end]
     sug = next((g for g in exact if g.label == label), None) or (exact[0] if exact else None)
@@ -70,5 +78,7 @@ def plan_mark(
     if same:
         old = same[0]
         rest = tuple(s for s in overlapping if s.uuid != old.uuid)
-        return MarkPlan(relabel=old, remove=rest, attrs=carry_attrs(old.attrs, old.label, label, scheme))
+        return MarkPlan(
+            relabel=old, remove=rest, attrs=carry_attrs(old.attrs, old.label, label, scheme)
+        )
     return MarkPlan(remove=tuple(overlapping), attrs=carried)

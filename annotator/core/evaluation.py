@@ -61,10 +61,19 @@ def prf(tp: int, predicted: int, reference: int) -> dict[str, float | int | None
     p = tp / predicted if predicted else None
     r = tp / reference if reference else None
     f = 2 * tp / (predicted + reference) if predicted + reference else None
-    return {"precision": p, "recall": r, "f1": f, "tp": tp, "predicted": predicted, "reference": reference}
+    return {
+        "precision": p,
+        "recall": r,
+        "f1": f,
+        "tp": tp,
+        "predicted": predicted,
+        "reference": reference,
+    }
 
 
-def score(pairs: Iterable[tuple[Sequence[Triple], Sequence[Triple]]], labels: Sequence[str]) -> dict:
+def score(
+    pairs: Iterable[tuple[Sequence[Triple], Sequence[Triple]]], labels: Sequence[str]
+) -> dict:
     """Micro-averaged P/R/F1, overall and per label, for (predicted, reference) per article."""
     counts = defaultdict(lambda: [0, 0, 0, 0])  # exact tp, overlap tp, predicted, reference
     articles = 0
@@ -99,7 +108,9 @@ def evaluate_suggestions(store, reference: str, model: str | None = None) -> dic
         if not models:
             raise InputError("the project has no suggestions yet: run `annotator preannotate`")
         if len(models) > 1:
-            raise InputError(f"several models have suggestions ({', '.join(models)}): choose one with --model")
+            raise InputError(
+                f"several models have suggestions ({', '.join(models)}): choose one with --model"
+            )
         model = models[0]
     elif model not in models:
         raise InputError(f"no suggestions from {model!r} (models: {', '.join(models) or 'none'})")

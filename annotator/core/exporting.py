@@ -19,7 +19,13 @@ from annotator.core.model import GOLD
 
 CHUNK = 500  # articles fetched per query: bounded memory, few round trips
 
-FORMATS = {"jsonl": ".jsonl", "spacy": ".spacy", "doccano": ".jsonl", "conll": ".conll", "hf": ".jsonl"}
+FORMATS = {
+    "jsonl": ".jsonl",
+    "spacy": ".spacy",
+    "doccano": ".jsonl",
+    "conll": ".conll",
+    "hf": ".jsonl",
+}
 SEPARATORS = {"space": " ", "tab": "\t"}
 
 
@@ -67,7 +73,10 @@ def export_records(
             for name in names:
                 if minimal:
                     yield minimal_record(
-                        article, spans.get((article_id, name), []), name, statuses.get((article_id, name), "todo")
+                        article,
+                        spans.get((article_id, name), []),
+                        name,
+                        statuses.get((article_id, name), "todo"),
                     )
                     continue
                 yield article_record(

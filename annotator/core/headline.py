@@ -29,8 +29,13 @@ _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\
 _MONTH = r"([a-z]{3,9})\.?"
 _NUMERIC = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-]((?:19|20)\d\d)$")
 _ISO = re.compile(r"^((?:19|20)\d\d)-(\d{2})-(\d{2})(?:[T ].*)?$")
-_MONTH_FIRST = re.compile(rf"^{_WEEKDAY}{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)$", re.IGNORECASE)
-_DAY_FIRST = re.compile(rf"^{_WEEKDAY}(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+((?:19|20)\d\d)$", re.IGNORECASE)
+_MONTH_FIRST = re.compile(
+    rf"^{_WEEKDAY}{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)$", re.IGNORECASE
+)
+_DAY_FIRST = re.compile(
+    rf"^{_WEEKDAY}(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+((?:19|20)\d\d)$",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=4096)
@@ -77,7 +82,12 @@ def _is_body(line: str) -> bool:
 
 def _looks_like_headline(line: str) -> bool:
     words = len(line.split())
-    return 3 <= words <= 30 and len(line) <= 200 and not line.endswith((":", ",", ";")) and not _BYLINE.match(line)
+    return (
+        3 <= words <= 30
+        and len(line) <= 200
+        and not line.endswith((":", ",", ";"))
+        and not _BYLINE.match(line)
+    )
 
 
 def _first_sentence(line: str) -> str:

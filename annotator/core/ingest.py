@@ -390,7 +390,8 @@ def read_file(path: Path) -> list[ArticleIn]:
     except ImportError as exc:
         module = exc.name or str(exc)
         raise InputError(
-            f"cannot read: the Python module {module!r} is missing (pip install {module})", str(path)
+            f"cannot read: the Python module {module!r} is missing (pip install {module})",
+            str(path),
         ) from None
     except OSError as exc:
         raise InputError(f"cannot read ({exc.strerror or exc})", str(path)) from None

@@ -61,7 +61,10 @@ GROUP_NOUNS = {
 TYPE_KEYWORDS = (
     ("ENERGY", ("oil", "gas", "lpg", "petroleum", "electricity", "energy", "power", "fuel")),
     ("MINING", ("mining", "copper", "lithium", "iron", "gold", "chromite", "mineral", "minerals")),
-    ("INFRASTRUCTURE", ("rail", "railway", "corridor", "road", "port", "transit", "pipeline", "belt")),
+    (
+        "INFRASTRUCTURE",
+        ("rail", "railway", "corridor", "road", "port", "transit", "pipeline", "belt"),
+    ),
     ("FINANCE", ("currency", "payment", "investment", "clearing", "bank", "settlement", "yuan")),
     ("SECURITY", ("security", "counterterrorism", "counter-terrorism", "military", "intelligence")),
     ("AID", ("aid", "humanitarian", "assistance")),
@@ -186,8 +189,7 @@ class Gazetteer:
 
     def patterns(self) -> list[dict]:
         return [
-            {"label": "ACTOR", "pattern": alias, "id": "gaz"}
-            for alias in sorted(self.by_alias)
+            {"label": "ACTOR", "pattern": alias, "id": "gaz"} for alias in sorted(self.by_alias)
         ]
 
     @staticmethod
@@ -198,7 +200,9 @@ class Gazetteer:
         return out
 
 
-def rule_patterns(scheme: LabelScheme, patterns: list[dict], gazetteer: dict, keep_non_actors: bool = False) -> list[dict]:
+def rule_patterns(
+    scheme: LabelScheme, patterns: list[dict], gazetteer: dict, keep_non_actors: bool = False
+) -> list[dict]:
     """The project's patterns and gazetteer aliases as spaCy ruler patterns, for the scheme's labels.
 
     Outlets and commodities stay in for our own shaping (they block ACTOR), out of a ruler
@@ -247,12 +251,16 @@ class Pipeline:
         )
         ruler.add_patterns(rule_patterns(scheme, patterns, gazetteer, keep_non_actors=True))
         if TRAINED_RULES in nlp.pipe_names:
-            nlp.remove_pipe(TRAINED_RULES)  # a trained folder's copy of older rules: ours are current
+            nlp.remove_pipe(
+                TRAINED_RULES
+            )  # a trained folder's copy of older rules: ours are current
 
     def __repr__(self) -> str:
         return f"Pipeline({self.name!r}, {self.version!r})"
 
-    def suggest(self, items: Iterable[tuple], batch_size: int = 32) -> Iterator[tuple[int, list[Suggestion]]]:
+    def suggest(
+        self, items: Iterable[tuple], batch_size: int = 32
+    ) -> Iterator[tuple[int, list[Suggestion]]]:
         """(article id, suggestions) for each (article id, text, published[, boilerplate ranges]) given.
 
         Nothing is suggested inside a boilerplate range.
@@ -260,20 +268,26 @@ class Pipeline:
         stream = ((item[1], (item[0], item[2], item[3] if len(item) > 3 else ())) for item in items)
         # one thread at a time per loaded pipeline: spaCy objects are not thread-safe
         with self._lock:
-            for doc, (aid, published, ranges) in self.nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
+            for doc, (aid, published, ranges) in self.nlp.pipe(
+                stream, as_tuples=True, batch_size=batch_size
+            ):
                 found = self.suggestions_for(doc, aid, parse_published(published))
                 yield aid, spans_outside_boilerplate(found, ranges) if ranges else found
 
     # -- shaping ---------------------------------------------------------------
 
     def suggestions_for(self, doc, article_id: int, published) -> list[Suggestion]:
-        candidates: list[tuple[int, int, int, str, dict]] = []  # (priority, start, end, label, attrs)
+        candidates: list[
+            tuple[int, int, int, str, dict]
+        ] = []  # (priority, start, end, label, attrs)
         blocked = bytearray(len(doc))  # no ACTOR here: an outlet, a commodity
         for span in doc.spans.get(RULER_KEY, []):
             if span.label_ == "ACTOR" and span.id_ == "gaz":
                 entry = self.gazetteer.lookup(span.text)
                 if entry is not None and entry["kind"] in NOT_ACTOR_KINDS:
-                    blocked[span.start : span.end] = b"\x01" * len(span)  # "told RFE/RL's Current Time"
+                    blocked[span.start : span.end] = b"\x01" * len(
+                        span
+                    )  # "told RFE/RL's Current Time"
                     continue
             shaped = self._shape(doc, span.start, span.end, span.label_)
             if shaped is None:
@@ -284,7 +298,9 @@ class Pipeline:
                 if span.id_.endswith("|-1"):  # the last token only shows what does not follow
                     end = max(start + 1, min(end, span.end - 1))
                 entry = self.gazetteer.lookup(doc[start:end].text)
-                kind = "group" if span.id_.split("|")[0] in ("group", "collective") else "organisation"
+                kind = (
+                    "group" if span.id_.split("|")[0] in ("group", "collective") else "organisation"
+                )
                 attrs = Gazetteer.attrs(entry) if entry else {"kind": kind}
             elif label == "AGREEMENT":
                 kind, _, keep = span.id_.partition("|")
@@ -305,7 +321,9 @@ class Pipeline:
             if label not in self.labels:
                 continue
             # a label of ours comes from a model trained here: shape it as the rules' are
-            shaped = self._shape(doc, ent.start, ent.end, label, "" if ent.label_ == label else ent.label_)
+            shaped = self._shape(
+                doc, ent.start, ent.end, label, "" if ent.label_ == label else ent.label_
+            )
             if shaped is None:
                 continue
             start, end = shaped
@@ -316,7 +334,11 @@ class Pipeline:
                     continue  # a duration or a vague word (GUIDELINES.md)
             elif label == "ACTOR":
                 entry = self.gazetteer.lookup(text)
-                attrs = Gazetteer.attrs(entry) if entry else {"kind": MODEL_KIND.get(ent.label_, "organisation")}
+                attrs = (
+                    Gazetteer.attrs(entry)
+                    if entry
+                    else {"kind": MODEL_KIND.get(ent.label_, "organisation")}
+                )
             elif label == "AGREEMENT":
                 attrs = {"type": self._infer_type(doc, start, end)}
             else:
@@ -349,7 +371,9 @@ class Pipeline:
             for s, e, label, attrs in chosen
         ]
 
-    def _shape(self, doc, start: int, end: int, label: str, model_label: str = "") -> tuple[int, int] | None:
+    def _shape(
+        self, doc, start: int, end: int, label: str, model_label: str = ""
+    ) -> tuple[int, int] | None:
         """Token range trimmed to the minimal phrase, or None when it is no suggestion."""
         if label in ("ACTOR", "AGREEMENT"):
             while start < end and doc[start].lower_ in DETERMINERS:
@@ -365,7 +389,9 @@ class Pipeline:
                 end += 1
             elif following.is_alpha and not following.is_stop:
                 return None  # "Chinese investors" yes, "Chinese territory" no: a mere adjective
-            elif end - start == 1 and doc[start].text.endswith("s") and doc[start].text != "Taliban":
+            elif (
+                end - start == 1 and doc[start].text.endswith("s") and doc[start].text != "Taliban"
+            ):
                 return None  # "Afghans", "Americans": a population, not an actor
         if label == "ACTOR" and model_label == "PERSON":
             while end - start > 1 and doc[start].lower_.rstrip(".") in TITLES:
@@ -380,16 +406,33 @@ class Pipeline:
             return None  # "Taliban-appointed ambassador": part of a compound, no arrangement
         if label == "ACTOR" and is_qualifier(doc, start, end):
             return None
-        if label == "ACTOR" and model_label == "PERSON" and end - start == 1 and start > 0 and doc[start - 1].lower_ in ("in", "near", "inside"):
+        if (
+            label == "ACTOR"
+            and model_label == "PERSON"
+            and end - start == 1
+            and start > 0
+            and doc[start - 1].lower_ in ("in", "near", "inside")
+        ):
             return None  # "traders in Herat": a town, whatever the model thought
         if label == "ACTOR" and model_label in ("", "GPE", "ORG", "FAC", "LOC", "NORP"):
             entry = self.gazetteer.lookup(doc[start:end].text)
             if entry is not None and entry["kind"] in NOT_ACTOR_KINDS:
                 return None  # an outlet that merely publishes a quote, a commodity
-            if model_label in ("ORG", "FAC", "LOC", "GPE") and entry is None and is_facility(doc, start, end):
+            if (
+                model_label in ("ORG", "FAC", "LOC", "GPE")
+                and entry is None
+                and is_facility(doc, start, end)
+            ):
                 return None  # "Bagram Airbase", "Paktika province", "Wisconsin University"
-            is_place_like = model_label in ("GPE", "LOC") or (entry is not None and entry["kind"] == "state")
-            if entry is None and end - start == 1 and start > 0 and doc[start - 1].lower_ in ("in", "near", "inside"):
+            is_place_like = model_label in ("GPE", "LOC") or (
+                entry is not None and entry["kind"] == "state"
+            )
+            if (
+                entry is None
+                and end - start == 1
+                and start > 0
+                and doc[start - 1].lower_ in ("in", "near", "inside")
+            ):
                 is_place_like = True  # "signed in Herat": a town the model took for an organisation
             if is_place_like and is_place(doc, start, end):
                 return None
@@ -429,7 +472,11 @@ def load_annotator_pipeline(
     extra = extra_models or {}
     if name_or_path is None:
         name_or_path = default_pipeline_name(extra) or RULES_ONLY
-    key = (name_or_path, _fingerprint(scheme.raw, patterns, gazetteer), tuple(sorted(extra.items())))
+    key = (
+        name_or_path,
+        _fingerprint(scheme.raw, patterns, gazetteer),
+        tuple(sorted(extra.items())),
+    )
     with _cache_lock:
         if key in _cache:
             return _cache[key]
@@ -518,7 +565,11 @@ def preannotate(
 def suggest_article(store, pipeline: Pipeline, article_id: int) -> None:
     """Pre-highlight one article (the one on screen) and store its suggestions."""
     article = store.article(article_id)
-    [(_aid, sugs)] = list(pipeline.suggest([(article_id, article.text, article.published, store.boilerplate(article_id))]))
+    [(_aid, sugs)] = list(
+        pipeline.suggest(
+            [(article_id, article.text, article.published, store.boilerplate(article_id))]
+        )
+    )
     store.set_suggestions(article_id, pipeline.name, pipeline.version, sugs)
 
 
@@ -526,5 +577,7 @@ def _write_suggestion_record(store, article_id: int, pipeline: Pipeline, suggest
     from annotator.core.formats.jsonl import dumps, suggestion_record
 
     # a model's output is suggestions for a person to judge, never an answer (issue 15)
-    record = suggestion_record(store.article(article_id), suggestions, pipeline.name, pipeline.version)
+    record = suggestion_record(
+        store.article(article_id), suggestions, pipeline.name, pipeline.version
+    )
     fh.write(dumps(record) + "\n")

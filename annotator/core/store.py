@@ -369,7 +369,9 @@ def _check_file(path: Path) -> None:
             conn.close()
     except sqlite3.Error as exc:
         if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_NOTADB:
-            raise ProjectError(f"{path} is not an Annotator project (not an SQLite database)") from None
+            raise ProjectError(
+                f"{path} is not an Annotator project (not an SQLite database)"
+            ) from None
         if getattr(exc, "sqlite_errorname", "") == "SQLITE_CANTOPEN" and _wal_pending(path):
             raise ProjectError(
                 f"{path}: cannot read it here: its folder is read-only and {path.name}-wal holds "
@@ -390,7 +392,9 @@ def _check_file(path: Path) -> None:
         )
     foreign = _foreign_objects(objects)
     if foreign:
-        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        shown = ", ".join(foreign[:3]) + (
+            f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
+        )
         raise ProjectError(
             f"{path} holds objects that are not Annotator's ({shown}); refused as a foreign "
             "file, nothing was changed"
@@ -436,7 +440,9 @@ SPAN_COLUMNS = (
 
 def _span(row: sqlite3.Row | tuple) -> Span:
     """A span from a row selected with SPAN_COLUMNS (positional: this runs thousands of times)."""
-    uid, article_id, annotator, start, end, label, attrs, origin, created, updated, deleted, by = row
+    uid, article_id, annotator, start, end, label, attrs, origin, created, updated, deleted, by = (
+        row
+    )
     return Span(
         uid,
         article_id,
@@ -530,7 +536,6 @@ def _describe_span(content: tuple, deleted: bool) -> str:
     return "deleted" if deleted else f"{label} {start}-{end}"
 
 
-
 # one span row written, or rewritten in place (its id kept): import, merge and edits share it
 _UPSERT_SPAN = (
     'INSERT INTO spans(uuid, article_id, annotator, start, "end", label, attrs, origin,'
@@ -540,6 +545,7 @@ _UPSERT_SPAN = (
     " updated_at = excluded.updated_at, deleted_at = NULL, deleted_by = NULL,"
     " hlc = excluded.hlc, vv = excluded.vv"
 )
+
 
 class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
     """An open project file. Not shared between threads: open one per thread.
@@ -633,7 +639,9 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
                 return
             migrations.apply(self.db)
             self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            self.conn.execute("UPDATE clock SET file = ? WHERE file = ''", (_file_identity(self.path),))
+            self.conn.execute(
+                "UPDATE clock SET file = ? WHERE file = ''", (_file_identity(self.path),)
+            )
             if self.conn.execute("SELECT count(*) FROM project").fetchone()[0] == 0:
                 scheme = resource("scheme.json").read_text(encoding="utf-8")
                 guidelines = resource("guidelines.md").read_text(encoding="utf-8")
@@ -683,12 +691,15 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
     def _stamp(self) -> int:
         """This transaction's hybrid-logical-clock stamp (one for all its writes)."""
         if self._tx_stamp is None:
-            last, node, ident = self.conn.execute("SELECT last, node, file FROM clock WHERE id = 1").fetchone()
+            last, node, ident = self.conn.execute(
+                "SELECT last, node, file FROM clock WHERE id = 1"
+            ).fetchone()
             stamp = clock.next_stamp(last, self.wall_clock())
             if ident != self._identity:  # a copy of the file: its writes are another node's
                 node = _new_node()
             self.conn.execute(
-                "UPDATE clock SET last = ?, node = ?, file = ? WHERE id = 1", (stamp, node, self._identity)
+                "UPDATE clock SET last = ?, node = ?, file = ? WHERE id = 1",
+                (stamp, node, self._identity),
             )
             self._tx_stamp, self._node = stamp, node
         return self._tx_stamp
@@ -793,7 +804,9 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
         with self._write():
             return self._insert_article(ArticleIn(text=text, **fields))
 
-    def import_articles(self, items: Iterable[ArticleIn], default_annotator: str | None) -> ImportResult:
+    def import_articles(
+        self, items: Iterable[ArticleIn], default_annotator: str | None
+    ) -> ImportResult:
         """Add a batch (one input file) in one transaction: all of it or nothing."""
         result = ImportResult()
         with self._write():
@@ -811,7 +824,10 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
                         article_id,
                         item.model or "import",
                         item.model_version or "",
-                        [Suggestion(article_id, s.start, s.end, s.label, s.attrs) for s in item.suggestions],
+                        [
+                            Suggestion(article_id, s.start, s.end, s.label, s.attrs)
+                            for s in item.suggestions
+                        ],
                     )
                 if item.spans is None:
                     continue
@@ -825,13 +841,19 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
 
     def _import_rejections(self, article_id: int, item: ArticleIn, annotator: str | None) -> None:
         if not annotator:
-            raise InputError("a rejection record needs an annotator: give --annotator", line=item.line)
+            raise InputError(
+                "a rejection record needs an annotator: give --annotator", line=item.line
+            )
         self._ensure_annotator(annotator)
         for s in item.rejected or []:
-            self._put_decision(Suggestion(article_id, s.start, s.end, s.label, {}, None), annotator, "reject")
+            self._put_decision(
+                Suggestion(article_id, s.start, s.end, s.label, {}, None), annotator, "reject"
+            )
 
     def all_statuses(self) -> dict[tuple[int, str], str]:
-        return {(r["article_id"], r["annotator"]): r["status"] for r in self._q("SELECT * FROM status")}
+        return {
+            (r["article_id"], r["annotator"]): r["status"] for r in self._q("SELECT * FROM status")
+        }
 
     def _import_spans(self, article_id: int, item: ArticleIn, annotator: str) -> int:
         self._ensure_annotator(annotator)
@@ -850,7 +872,9 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
                     line=item.line,
                 )
             uid = s.uuid or span_uuid(digest, annotator, s.start, s.end, s.label)
-            self._import_span(uid, article_id, annotator, digest, s, s.created_at or stamp, s.updated_at or stamp)
+            self._import_span(
+                uid, article_id, annotator, digest, s, s.created_at or stamp, s.updated_at or stamp
+            )
         status = item.status or Status.DONE
         self._put_status(article_id, annotator, status)
         return len(item.spans or [])
@@ -869,10 +893,17 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
         again updates these spans instead of adding copies.
         """
         for n in itertools.count():
-            candidate = str(uuidlib.uuid5(uuidlib.NAMESPACE_URL, f"{uid}:{article_hash}:{annotator}:{n}"))
+            candidate = str(
+                uuidlib.uuid5(uuidlib.NAMESPACE_URL, f"{uid}:{article_hash}:{annotator}:{n}")
+            )
             row = self._span_owner(candidate)
-            if row is None or row["annotator"] == annotator and self._q(
-                "SELECT 1 FROM articles WHERE id = ? AND hash = ?", (row["article_id"], article_hash)
+            if (
+                row is None
+                or row["annotator"] == annotator
+                and self._q(
+                    "SELECT 1 FROM articles WHERE id = ? AND hash = ?",
+                    (row["article_id"], article_hash),
+                )
             ):
                 return candidate
         raise AssertionError("unreachable")
@@ -893,10 +924,25 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
         stamp, vv = self._versioned(row["vv"] if row is not None else None)
         self.conn.execute(
             _UPSERT_SPAN,
-            (uid, article_id, annotator, s.start, s.end, s.label, attrs, s.origin, created, updated, stamp, vv),
+            (
+                uid,
+                article_id,
+                annotator,
+                s.start,
+                s.end,
+                s.label,
+                attrs,
+                s.origin,
+                created,
+                updated,
+                stamp,
+                vv,
+            ),
         )
 
-    def _upsert_span(self, uid, article_id, annotator, start, end, label, attrs, origin, *, new=False) -> None:
+    def _upsert_span(
+        self, uid, article_id, annotator, start, end, label, attrs, origin, *, new=False
+    ) -> None:
         """A span written here and now (added, accepted, re-added by redo), stamped by the clock."""
         old = None if new else self._span_owner(uid)
         if old is not None and (old["article_id"], old["annotator"]) != (article_id, annotator):
@@ -905,7 +951,20 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
         wall = self._now()
         self.conn.execute(
             _UPSERT_SPAN,
-            (uid, article_id, annotator, start, end, label, _json(attrs), origin, wall, wall, stamp, vv),
+            (
+                uid,
+                article_id,
+                annotator,
+                start,
+                end,
+                label,
+                _json(attrs),
+                origin,
+                wall,
+                wall,
+                stamp,
+                vv,
+            ),
         )
 
     def _restamp_span(self, uid: str, sets: str, params: tuple) -> None:
@@ -939,17 +998,25 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
         """Several articles in one query (exports stream through chunks of these)."""
         marks = ",".join(str(int(i)) for i in ids)
         out = {}
-        for r in self._q(f"SELECT * FROM articles WHERE id IN ({marks})" if ids else "SELECT * FROM articles WHERE 0"):
+        for r in self._q(
+            f"SELECT * FROM articles WHERE id IN ({marks})"
+            if ids
+            else "SELECT * FROM articles WHERE 0"
+        ):
             out[r["id"]] = Article(
                 id=r["id"], hash=r["hash"], text=r["text"], title=r["title"], source=r["source"],
                 published=r["published"], meta=json.loads(r["meta"]), created_at=r["created_at"],
             )  # fmt: skip
         return out
 
-    def spans_bulk(self, ids: list[int], annotator: str | None = None) -> dict[tuple[int, str], list[Span]]:
+    def spans_bulk(
+        self, ids: list[int], annotator: str | None = None
+    ) -> dict[tuple[int, str], list[Span]]:
         """Live spans of several articles, keyed by (article id, annotator), in span order."""
         marks = ",".join(str(int(i)) for i in ids) or "NULL"
-        sql = f"SELECT {SPAN_COLUMNS} FROM spans WHERE article_id IN ({marks}) AND deleted_at IS NULL"
+        sql = (
+            f"SELECT {SPAN_COLUMNS} FROM spans WHERE article_id IN ({marks}) AND deleted_at IS NULL"
+        )
         params: tuple = ()
         if annotator is not None:
             sql += " AND annotator = ?"
@@ -984,10 +1051,15 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
             out.update(fresh)
         return out
 
-    def span_triples_bulk(self, ids: list[int]) -> dict[tuple[int, str], list[tuple[int, int, str]]]:
+    def span_triples_bulk(
+        self, ids: list[int]
+    ) -> dict[tuple[int, str], list[tuple[int, int, str]]]:
         """(start, end, label) of live spans per (article, annotator): what metrics need, cheaply."""
         if ids and ids[-1] - ids[0] + 1 == len(ids) and ids == sorted(ids):
-            where, params = "article_id BETWEEN ? AND ?", (ids[0], ids[-1])  # a run: the index range
+            where, params = (
+                "article_id BETWEEN ? AND ?",
+                (ids[0], ids[-1]),
+            )  # a run: the index range
         else:
             where, params = f"article_id IN ({','.join(str(int(i)) for i in ids) or 'NULL'})", ()
         out: dict[tuple[int, str], list[tuple[int, int, str]]] = {}
@@ -1115,7 +1187,9 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
         uid = uuid or str(uuidlib.uuid4())
         with self._write():
             self._ensure_annotator(annotator)
-            self._upsert_span(uid, article_id, annotator, start, end, label, attrs, origin, new=uuid is None)
+            self._upsert_span(
+                uid, article_id, annotator, start, end, label, attrs, origin, new=uuid is None
+            )
             self._touch_status(article_id, annotator)
         return self.span(uid)
 
@@ -1175,7 +1249,8 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
     def _put_status(self, article_id: int, annotator: str, status: str) -> None:
         value = str(Status(status))
         old = self.conn.execute(
-            "SELECT status, vv FROM status WHERE article_id = ? AND annotator = ?", (article_id, annotator)
+            "SELECT status, vv FROM status WHERE article_id = ? AND annotator = ?",
+            (article_id, annotator),
         ).fetchone()
         if old is not None and old["status"] == value:
             return  # setting what is there is no new version
@@ -1240,7 +1315,8 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
                 "DELETE FROM suggestions WHERE article_id = ? AND model = ?", (article_id, model)
             )
             self.conn.execute(
-                "DELETE FROM suggestion_runs WHERE article_id = ? AND model = ?", (article_id, model)
+                "DELETE FROM suggestion_runs WHERE article_id = ? AND model = ?",
+                (article_id, model),
             )
             self.conn.executemany(
                 'INSERT OR IGNORE INTO suggestions(article_id, model, model_version, start, "end",'
@@ -1292,18 +1368,24 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
         ]
 
     def suggestion_models(self) -> list[str]:
-        return [r["model"] for r in self._q("SELECT DISTINCT model FROM suggestions ORDER BY model")]
+        return [
+            r["model"] for r in self._q("SELECT DISTINCT model FROM suggestions ORDER BY model")
+        ]
 
     def _old_decision(self, s: Suggestion, annotator: str) -> sqlite3.Row | None:
         return self.conn.execute(
-            'SELECT decision, model, cleared_at, vv FROM decisions WHERE article_id = ? AND annotator = ?'
+            "SELECT decision, model, cleared_at, vv FROM decisions WHERE article_id = ? AND annotator = ?"
             ' AND start = ? AND "end" = ? AND label = ?',
             (s.article_id, annotator, s.start, s.end, s.label),
         ).fetchone()
 
     def _put_decision(self, s: Suggestion, annotator: str, decision: str) -> None:
         old = self._old_decision(s, annotator)
-        if old is not None and (old["decision"], old["model"], old["cleared_at"]) == (decision, s.model, None):
+        if old is not None and (old["decision"], old["model"], old["cleared_at"]) == (
+            decision,
+            s.model,
+            None,
+        ):
             return
         stamp, vv = self._versioned(old["vv"] if old is not None else None)
         self.conn.execute(
@@ -1312,7 +1394,18 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
             ' ON CONFLICT(article_id, annotator, start, "end", label) DO UPDATE SET'
             " decision = excluded.decision, model = excluded.model, updated_at = excluded.updated_at,"
             " cleared_at = NULL, hlc = excluded.hlc, vv = excluded.vv",
-            (s.article_id, annotator, s.start, s.end, s.label, decision, s.model, self._now(), stamp, vv),
+            (
+                s.article_id,
+                annotator,
+                s.start,
+                s.end,
+                s.label,
+                decision,
+                s.model,
+                self._now(),
+                stamp,
+                vv,
+            ),
         )
 
     def accept_suggestions(self, annotator: str, suggestions: Iterable[Suggestion]) -> list[Span]:
@@ -1323,13 +1416,17 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
             for s in suggestions:
                 uid = str(uuidlib.uuid4())
                 origin = f"model:{s.model}@{s.model_version}" if s.model else "model"
-                self._upsert_span(uid, s.article_id, annotator, s.start, s.end, s.label, s.attrs, origin, new=True)
+                self._upsert_span(
+                    uid, s.article_id, annotator, s.start, s.end, s.label, s.attrs, origin, new=True
+                )
                 self._put_decision(s, annotator, "accept")
                 self._touch_status(s.article_id, annotator)
                 uids.append(uid)
         return [self.span(u) for u in uids]
 
-    def accept_suggestions_decisions(self, annotator: str, suggestions: Iterable[Suggestion]) -> None:
+    def accept_suggestions_decisions(
+        self, annotator: str, suggestions: Iterable[Suggestion]
+    ) -> None:
         """Record accept decisions again (redo after undo) without new spans."""
         with self._write():
             for s in suggestions:
@@ -1375,7 +1472,7 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
 
     def rejections(self, article_id: int, annotator: str | None = None) -> list[dict[str, Any]]:
         sql = (
-            "SELECT article_id, annotator, start, \"end\", label, decision, model, updated_at FROM decisions"
+            'SELECT article_id, annotator, start, "end", label, decision, model, updated_at FROM decisions'
             " WHERE article_id = ? AND decision = 'reject' AND cleared_at IS NULL"
         )
         params: list[Any] = [article_id]
@@ -1493,7 +1590,8 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
         packs: dict[str, list[int]] = {p["annotator"]: [] for p in self.pack_records(round)}
         overlap: set[int] = set()
         for r in self._q(
-            "SELECT article_id, annotator, overlap FROM assignments WHERE round = ? ORDER BY article_id", (round,)
+            "SELECT article_id, annotator, overlap FROM assignments WHERE round = ? ORDER BY article_id",
+            (round,),
         ):
             packs.setdefault(r["annotator"], []).append(r["article_id"])
             if r["overlap"]:
@@ -1502,12 +1600,16 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
 
     def article_lengths(self, ids: Iterable[int]) -> dict[int, int]:
         marks = ",".join(str(int(i)) for i in ids) or "NULL"
-        return {r["id"]: r["length"] for r in self._q(f"SELECT id, length FROM articles WHERE id IN ({marks})")}
+        return {
+            r["id"]: r["length"]
+            for r in self._q(f"SELECT id, length FROM articles WHERE id IN ({marks})")
+        }
 
     def mark_pack_written(self, round: int, annotator: str) -> None:
         with self._write():
             self.conn.execute(
-                "UPDATE packs SET state = 'written' WHERE round = ? AND annotator = ?", (round, annotator)
+                "UPDATE packs SET state = 'written' WHERE round = ? AND annotator = ?",
+                (round, annotator),
             )
 
     def has_assignments(self) -> bool:
@@ -1522,9 +1624,7 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
 
     def overlap_articles(self) -> set[int]:
         """Articles handed to more than one annotator."""
-        rows = self._q(
-            "SELECT article_id FROM assignments GROUP BY article_id HAVING count(*) > 1"
-        )
+        rows = self._q("SELECT article_id FROM assignments GROUP BY article_id HAVING count(*) > 1")
         return {r["article_id"] for r in rows}
 
     def assignment_stats(self) -> dict[str, dict[str, int]]:
@@ -1549,7 +1649,9 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
             for r in rows
         }
 
-    def write_pack(self, path: str | Path, annotator: str, article_ids: Iterable[int], *, round: int = 1) -> None:
+    def write_pack(
+        self, path: str | Path, annotator: str, article_ids: Iterable[int], *, round: int = 1
+    ) -> None:
         """A new project file for one annotator: the articles, their suggestions, the scheme.
 
         Nothing of anybody's annotations goes in. The pack records its lead
@@ -1601,7 +1703,7 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
                     )
                     self.conn.execute(
                         'INSERT INTO pack.suggestions(article_id, model, model_version, start, "end",'
-                        ' label, attrs, created_at) SELECT article_id, model, model_version, start,'
+                        " label, attrs, created_at) SELECT article_id, model, model_version, start,"
                         ' "end", label, attrs, created_at FROM main.suggestions'
                         " WHERE article_id IN (SELECT id FROM pack_ids)"
                     )
@@ -1645,7 +1747,12 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
         src = sqlite3.connect(f"{other.resolve().as_uri()}?mode=ro", uri=True)
         src.row_factory = sqlite3.Row
         try:
-            if src.execute("SELECT count(*) FROM sqlite_master WHERE name = 'articles'").fetchone()[0] == 0:
+            if (
+                src.execute(
+                    "SELECT count(*) FROM sqlite_master WHERE name = 'articles'"
+                ).fetchone()[0]
+                == 0
+            ):
                 raise InputError("is an empty file, not an Annotator project", str(other))
             self._check_same_project(src, str(other))
             return self._merge(src, str(other))
@@ -1721,13 +1828,24 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
              json.dumps(lost, ensure_ascii=False), source, self._now()),
         )  # fmt: skip
 
-    def _merge_spans(self, src: sqlite3.Connection, ids: dict[int, int], result: MergeResult) -> int:
+    def _merge_spans(
+        self, src: sqlite3.Connection, ids: dict[int, int], result: MergeResult
+    ) -> int:
         """Spans, in uuid order; returns the newest stamp taken in."""
         lengths = {r["id"]: r["length"] for r in self._q("SELECT id, length FROM articles")}
         versioned = {"hlc", "vv"} <= _columns(src, "spans")
         newest = 0
-        for r in src.execute(f"SELECT {SPAN_COLUMNS}{', hlc, vv' if versioned else ''} FROM spans ORDER BY uuid"):
-            uid, aid, who, start, end, label = r["uuid"], ids[r["article_id"]], r["annotator"], r["start"], r["end"], r["label"]
+        for r in src.execute(
+            f"SELECT {SPAN_COLUMNS}{', hlc, vv' if versioned else ''} FROM spans ORDER BY uuid"
+        ):
+            uid, aid, who, start, end, label = (
+                r["uuid"],
+                ids[r["article_id"]],
+                r["annotator"],
+                r["start"],
+                r["end"],
+                r["label"],
+            )
             theirs = _row_version(r, versioned, (start, end, label, r["attrs"], r["origin"], r["deleted_by"]),
                                   r["deleted_at"] is not None)  # fmt: skip
             newest = max(newest, theirs.stamp)
@@ -1735,9 +1853,13 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
             if not (0 <= start < end <= lengths[aid]):
                 result.skipped.append(f"span {uid} ({who}, {label} {start}-{end}) lies outside its "
                                       f"article's text ({lengths[aid]} characters)")  # fmt: skip
-                self._record_conflict("span", "outside_text", uid, aid, who, None, what, result.source)
+                self._record_conflict(
+                    "span", "outside_text", uid, aid, who, None, what, result.source
+                )
                 continue
-            mine = self.conn.execute(f"SELECT {SPAN_COLUMNS}, hlc, vv FROM spans WHERE uuid = ?", (uid,)).fetchone()
+            mine = self.conn.execute(
+                f"SELECT {SPAN_COLUMNS}, hlc, vv FROM spans WHERE uuid = ?", (uid,)
+            ).fetchone()
             if mine is not None and (mine["article_id"], mine["annotator"]) != (aid, who):
                 result.skipped.append(f"span {uid} ({who}, {label} {start}-{end}): this id is already a span of "
                                       f"{mine['annotator']} on article {mine['article_id']} here")  # fmt: skip
@@ -1749,13 +1871,21 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
             if mine is None:
                 if theirs.deleted is False and self._q(
                     'SELECT 1 FROM spans WHERE article_id = ? AND annotator = ? AND start = ? AND "end" = ?'
-                    " AND label = ? AND deleted_at IS NULL LIMIT 1", (aid, who, start, end, label)
+                    " AND label = ? AND deleted_at IS NULL LIMIT 1",
+                    (aid, who, start, end, label),
                 ):
                     result.duplicates += 1  # the same span under another id: keep one
                     continue
                 self.conn.execute(
                     f"INSERT INTO spans({SPAN_COLUMNS}, hlc, vv) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (values[0], aid, who, *values[1:], theirs.stamp, clock.dump_vector(theirs.vector)),
+                    (
+                        values[0],
+                        aid,
+                        who,
+                        *values[1:],
+                        theirs.stamp,
+                        clock.dump_vector(theirs.vector),
+                    ),
                 )
                 result.spans_added += not theirs.deleted
                 continue
@@ -1772,7 +1902,9 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
                                       list(lost.content) + [lost.deleted], result.source)  # fmt: skip
             if not take:
                 if vector != ours.vector:
-                    self.conn.execute("UPDATE spans SET vv = ? WHERE uuid = ?", (clock.dump_vector(vector), uid))
+                    self.conn.execute(
+                        "UPDATE spans SET vv = ? WHERE uuid = ?", (clock.dump_vector(vector), uid)
+                    )
                 continue
             self.conn.execute(
                 'UPDATE spans SET start = ?, "end" = ?, label = ?, attrs = ?, origin = ?, created_at = ?,'
@@ -1785,7 +1917,9 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
                 result.spans_updated += 1
         return newest
 
-    def _merge_statuses(self, src: sqlite3.Connection, ids: dict[int, int], result: MergeResult) -> int:
+    def _merge_statuses(
+        self, src: sqlite3.Connection, ids: dict[int, int], result: MergeResult
+    ) -> int:
         versioned = {"hlc", "vv"} <= _columns(src, "status")
         newest = 0
         extra = ", hlc, vv" if versioned else ""
@@ -1795,7 +1929,8 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
             theirs = _row_version(r, versioned, (r["status"],), False)
             newest = max(newest, theirs.stamp)
             mine = self.conn.execute(
-                "SELECT status, updated_at, hlc, vv FROM status WHERE article_id = ? AND annotator = ?", (aid, who)
+                "SELECT status, updated_at, hlc, vv FROM status WHERE article_id = ? AND annotator = ?",
+                (aid, who),
             ).fetchone()
             if mine is None:
                 take, vector = True, theirs.vector
@@ -1822,10 +1957,14 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
             result.statuses += 1
         return newest
 
-    def _merge_decisions(self, src: sqlite3.Connection, ids: dict[int, int], result: MergeResult) -> int:
+    def _merge_decisions(
+        self, src: sqlite3.Connection, ids: dict[int, int], result: MergeResult
+    ) -> int:
         cols = _columns(src, "decisions")
         versioned = {"hlc", "vv"} <= cols
-        extra = (", hlc, vv" if versioned else "") + (", cleared_at" if "cleared_at" in cols else "")
+        extra = (", hlc, vv" if versioned else "") + (
+            ", cleared_at" if "cleared_at" in cols else ""
+        )
         newest = 0
         key_sql = 'article_id = ? AND annotator = ? AND start = ? AND "end" = ? AND label = ?'
         for r in src.execute(f'SELECT article_id, annotator, start, "end", label, decision, model, updated_at{extra}'
@@ -1835,12 +1974,15 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
             theirs = _row_version(r, versioned, (r["decision"], r["model"]), cleared is not None)
             newest = max(newest, theirs.stamp)
             mine = self.conn.execute(
-                f"SELECT decision, model, updated_at, cleared_at, hlc, vv FROM decisions WHERE {key_sql}", key
+                f"SELECT decision, model, updated_at, cleared_at, hlc, vv FROM decisions WHERE {key_sql}",
+                key,
             ).fetchone()
             if mine is None:
                 vector = theirs.vector
             else:
-                ours = _row_version(mine, True, (mine["decision"], mine["model"]), mine["cleared_at"] is not None)
+                ours = _row_version(
+                    mine, True, (mine["decision"], mine["model"]), mine["cleared_at"] is not None
+                )
                 take, conflict, vector = _settle(theirs, ours)
                 if conflict:
                     kept = theirs if take else ours
@@ -1862,12 +2004,22 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
                 ' ON CONFLICT(article_id, annotator, start, "end", label) DO UPDATE SET'
                 " decision = excluded.decision, model = excluded.model, updated_at = excluded.updated_at,"
                 " cleared_at = excluded.cleared_at, hlc = excluded.hlc, vv = excluded.vv",
-                (*key, r["decision"], r["model"], r["updated_at"], cleared, theirs.stamp, clock.dump_vector(vector)),
+                (
+                    *key,
+                    r["decision"],
+                    r["model"],
+                    r["updated_at"],
+                    cleared,
+                    theirs.stamp,
+                    clock.dump_vector(vector),
+                ),
             )
             result.decisions += 1
         return newest
 
-    def _merge_suggestions(self, src: sqlite3.Connection, ids: dict[int, int], result: MergeResult) -> None:
+    def _merge_suggestions(
+        self, src: sqlite3.Connection, ids: dict[int, int], result: MergeResult
+    ) -> None:
         for r in src.execute("SELECT * FROM suggestions"):
             cur = self.conn.execute(
                 'INSERT OR IGNORE INTO suggestions(article_id, model, model_version, start, "end",'
@@ -1889,7 +2041,9 @@ class Store(BoilerplateMixin, HeaderMixin, DecisionsMixin):
         if article_id is not None:
             sql, params = sql + " WHERE article_id = ?", (article_id,)
         rows = self._q(sql + " ORDER BY id DESC", params)
-        return [{**dict(r), "kept": json.loads(r["kept"]), "lost": json.loads(r["lost"])} for r in rows]
+        return [
+            {**dict(r), "kept": json.loads(r["kept"]), "lost": json.loads(r["lost"])} for r in rows
+        ]
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> set[str]:

@@ -92,7 +92,9 @@ def merge_into(conn: sqlite3.Connection, src: sqlite3.Connection, ids: dict[int,
         if row[1] not in ids:
             continue
         row[1] = ids[row[1]]
-        mine = conn.execute("SELECT updated_at, deleted_at FROM boilerplate WHERE uuid = ?", (row[0],)).fetchone()
+        mine = conn.execute(
+            "SELECT updated_at, deleted_at FROM boilerplate WHERE uuid = ?", (row[0],)
+        ).fetchone()
         incoming = max(row[7], row[8] or "")
         if mine is None:
             conn.execute(f"INSERT INTO boilerplate({cols}) VALUES ({', '.join('?' * 10)})", row)
@@ -103,7 +105,9 @@ def merge_into(conn: sqlite3.Connection, src: sqlite3.Connection, ids: dict[int,
                 (row[4], row[7], row[8], row[9], row[0]),
             )
             changed += 1
-    for r in src.execute("SELECT id, title, published, header_updated_at FROM articles WHERE header_updated_at IS NOT NULL"):
+    for r in src.execute(
+        "SELECT id, title, published, header_updated_at FROM articles WHERE header_updated_at IS NOT NULL"
+    ):
         local = ids.get(r[0])
         if local is None:
             continue
@@ -148,14 +152,18 @@ class BoilerplateMixin:
             (article_id,),
         ).fetchall()
 
-    def edit_boilerplate(self, article_id: int, start: int, end: int, by: str, mark: bool) -> list[Change]:
+    def edit_boilerplate(
+        self, article_id: int, start: int, end: int, by: str, mark: bool
+    ) -> list[Change]:
         """Mark (or unmark) [start, end) as boilerplate: one transaction; returns what changed,
         for `apply_boilerplate_changes` to undo or redo."""
         article = self.article(article_id)
         if not (0 <= start < end <= len(article.text)):
             from annotator.core.errors import InputError
 
-            raise InputError(f"range {start}-{end} is outside the article (length {len(article.text)})")
+            raise InputError(
+                f"range {start}-{end} is outside the article (length {len(article.text)})"
+            )
         changes: list[Change] = []
         with self._write():
             if mark:
@@ -168,20 +176,34 @@ class BoilerplateMixin:
                     self._set_live(article_id, uid, s, e, by, False, changes)
                     for ps, pe in ((s, start), (end, e)):
                         if pe > ps:
-                            self._set_live(article_id, boilerplate_uuid(article.hash, ps, pe), ps, pe, by, True, changes)
+                            self._set_live(
+                                article_id,
+                                boilerplate_uuid(article.hash, ps, pe),
+                                ps,
+                                pe,
+                                by,
+                                True,
+                                changes,
+                            )
         return changes
 
-    def apply_boilerplate_changes(self, article_id: int, changes: Iterable[Change], by: str) -> None:
+    def apply_boilerplate_changes(
+        self, article_id: int, changes: Iterable[Change], by: str
+    ) -> None:
         """Set each range's liveness as given (undo passes the inverse of an edit's changes)."""
         with self._write():
             for uid, live in changes:
-                row = self.conn.execute('SELECT start, "end" FROM boilerplate WHERE uuid = ?', (uid,)).fetchone()
+                row = self.conn.execute(
+                    'SELECT start, "end" FROM boilerplate WHERE uuid = ?', (uid,)
+                ).fetchone()
                 if row is not None:
                     self._set_live(article_id, uid, row[0], row[1], by, live, [])
 
     def _set_live(self, article_id, uid, start, end, by, live, changes: list[Change]) -> None:
         stamp = _now()
-        row = self.conn.execute("SELECT deleted_at FROM boilerplate WHERE uuid = ?", (uid,)).fetchone()
+        row = self.conn.execute(
+            "SELECT deleted_at FROM boilerplate WHERE uuid = ?", (uid,)
+        ).fetchone()
         if row is None:
             if not live:
                 return
@@ -214,7 +236,9 @@ class BoilerplateMixin:
             if cur.rowcount == 0:
                 raise KeyError(article_id)
 
-    def set_suggestion_attrs(self, article_id: int, updates: Iterable[tuple[int, int, str, dict]]) -> None:
+    def set_suggestion_attrs(
+        self, article_id: int, updates: Iterable[tuple[int, int, str, dict]]
+    ) -> None:
         """New attributes for stored suggestions, by (start, end, label) (e.g. re-resolved dates)."""
         import json
 
@@ -222,7 +246,13 @@ class BoilerplateMixin:
             for start, end, label, attrs in updates:
                 self.conn.execute(
                     'UPDATE suggestions SET attrs = ? WHERE article_id = ? AND start = ? AND "end" = ? AND label = ?',
-                    (json.dumps(attrs, ensure_ascii=False, sort_keys=True), article_id, start, end, label),
+                    (
+                        json.dumps(attrs, ensure_ascii=False, sort_keys=True),
+                        article_id,
+                        start,
+                        end,
+                        label,
+                    ),
                 )
 
 

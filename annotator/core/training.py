@@ -33,7 +33,9 @@ RULES_COMPONENT = "project_rules"
 LOGGER = "annotator.progress.v1"
 
 # the progress callback and cancel check of the training run under way (one per thread)
-_hooks: contextvars.ContextVar[tuple] = contextvars.ContextVar("annotator_train_hooks", default=(None, None, 0))
+_hooks: contextvars.ContextVar[tuple] = contextvars.ContextVar(
+    "annotator_train_hooks", default=(None, None, 0)
+)
 
 
 class _Cancelled(Exception):
@@ -52,7 +54,9 @@ class TrainResult:
     config: str = ""  # the config.cfg written beside the model
 
 
-def training_docs(store, annotator: str | None, gold: bool) -> tuple[list[tuple[dict[str, Any], Any]], Alignment]:
+def training_docs(
+    store, annotator: str | None, gold: bool
+) -> tuple[list[tuple[dict[str, Any], Any]], Alignment]:
     who = GOLD if gold else annotator
     if who and who not in store.annotators():
         raise InputError(f"no annotations by {who!r} in this project")
@@ -147,14 +151,19 @@ def train(
         (out / "corpus").mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"cannot create the model folder ({exc.strerror})", str(out)) from None
-    train_path, dev_path = (out / "corpus" / "train.spacy").resolve(), (out / "corpus" / "dev.spacy").resolve()
+    train_path, dev_path = (
+        (out / "corpus" / "train.spacy").resolve(),
+        (out / "corpus" / "dev.spacy").resolve(),
+    )
     DocBin(docs=train_docs, store_user_data=False).to_disk(train_path)
     DocBin(docs=dev_docs, store_user_data=False).to_disk(dev_path)
 
     if base:
         try:
             spacy.util.get_lang_class("en")
-            spacy.load(base, exclude=["parser", "tagger", "attribute_ruler", "lemmatizer", "senter"])
+            spacy.load(
+                base, exclude=["parser", "tagger", "attribute_ruler", "lemmatizer", "senter"]
+            )
         except (OSError, ValueError) as exc:
             raise InputError(f"cannot load base pipeline {base!r}: {exc}") from None
     config = training_config(max_steps, seed, base)
@@ -190,7 +199,14 @@ def train(
     models[model_name] = str(out.resolve())
     store.set_setting("models", models)
     return TrainResult(
-        model_name, models[model_name], len(train_docs), len(dev_docs), max_steps, scores, alignment, str(config_path)
+        model_name,
+        models[model_name],
+        len(train_docs),
+        len(dev_docs),
+        max_steps,
+        scores,
+        alignment,
+        str(config_path),
     )
 
 
@@ -200,7 +216,9 @@ def _finish(path: Path, name: str, version: str, patterns: list[dict]) -> None:
 
     nlp = spacy.load(path)
     if RULES_COMPONENT not in nlp.pipe_names:
-        ruler = nlp.add_pipe("entity_ruler", name=RULES_COMPONENT, before="ner", config={"validate": True})
+        ruler = nlp.add_pipe(
+            "entity_ruler", name=RULES_COMPONENT, before="ner", config={"validate": True}
+        )
         ruler.add_patterns(patterns)
     nlp.meta["name"] = name
     nlp.meta["version"] = version
@@ -210,7 +228,13 @@ def _finish(path: Path, name: str, version: str, patterns: list[dict]) -> None:
 def _scores(path: Path, labels) -> dict[str, dict[str, float]]:
     meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
     perf = meta.get("performance", {})
-    out = {"ALL": {"p": perf.get("ents_p") or 0.0, "r": perf.get("ents_r") or 0.0, "f": perf.get("ents_f") or 0.0}}
+    out = {
+        "ALL": {
+            "p": perf.get("ents_p") or 0.0,
+            "r": perf.get("ents_r") or 0.0,
+            "f": perf.get("ents_f") or 0.0,
+        }
+    }
     per_type = perf.get("ents_per_type") or {}
     for label in labels:
         s = per_type.get(label, {})

@@ -35,7 +35,9 @@ def _screenshot_settings():
     from PySide6.QtCore import QSettings
 
     user = settings()
-    prefs = QSettings(str(Path(tempfile.mkdtemp(prefix="annotator-shot-")) / "settings.ini"), QSettings.IniFormat)
+    prefs = QSettings(
+        str(Path(tempfile.mkdtemp(prefix="annotator-shot-")) / "settings.ini"), QSettings.IniFormat
+    )
     for key in ("theme", "annotator"):
         if user.contains(key):
             prefs.setValue(key, user.value(key))
@@ -74,7 +76,9 @@ def run(args: argparse.Namespace) -> int:
     return app.exec()
 
 
-def start_window(prefs, db: str | None, *, annotator=None, ask_name=True, screenshot=False, ask=None, pick=None):
+def start_window(
+    prefs, db: str | None, *, annotator=None, ask_name=True, screenshot=False, ask=None, pick=None
+):
     """The window on the first project that opens, or None if the user chose to quit.
 
     A project that cannot be opened (damaged, foreign, newer, not permitted) is
@@ -102,7 +106,11 @@ def start_window(prefs, db: str | None, *, annotator=None, ask_name=True, screen
         except (AnnotatorError, sqlite3.Error, OSError) as exc:
             if store is not None:
                 store.close()
-            message = str(exc) if isinstance(exc, AnnotatorError) else f"{db or 'your default project'}: cannot open ({exc})"
+            message = (
+                str(exc)
+                if isinstance(exc, AnnotatorError)
+                else f"{db or 'your default project'}: cannot open ({exc})"
+            )
             if screenshot:  # no one to ask: one line and exit 2
                 raise ProjectError(message) from None
         if db:
@@ -130,7 +138,11 @@ def _screenshot(app, window, out: str, article: int | None) -> int:
         window.show_article(ids[article - 1])
     # give the model a moment to load so the shot shows pre-highlighting
     deadline = time.monotonic() + 20
-    while window.pipeline is None and window.pipeline_state == "loading…" and time.monotonic() < deadline:
+    while (
+        window.pipeline is None
+        and window.pipeline_state == "loading…"
+        and time.monotonic() < deadline
+    ):
         app.processEvents()
         time.sleep(0.02)
     for _ in range(20):

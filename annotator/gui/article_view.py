@@ -152,7 +152,9 @@ class SpanHighlighter(QSyntaxHighlighter):
             end = min(mark.end, block_end) - block_start
             if end <= start:
                 continue
-            over = mark.kind != "suggestion" and any(a < mark.end and mark.start < b for a, b in suggested)
+            over = mark.kind != "suggestion" and any(
+                a < mark.end and mark.start < b for a, b in suggested
+            )
             self.setFormat(start, end - start, self._format(mark.label, mark.kind, over))
         # where two spans of different labels overlap (the scheme may allow it), the
         # shared text keeps the later span's background and takes the earlier's label
@@ -164,7 +166,9 @@ class SpanHighlighter(QSyntaxHighlighter):
                     break
                 a, b = max(second.start, block_start), min(first.end, second.end, block_end)
                 if b > a and first.label != second.label:
-                    self.setFormat(a - block_start, b - a, self._overlap_format(second.label, first.label))
+                    self.setFormat(
+                        a - block_start, b - a, self._overlap_format(second.label, first.label)
+                    )
 
     def _overlap_format(self, top: str, under: str) -> QTextCharFormat:
         key = ("overlap", top, under)
@@ -187,9 +191,7 @@ class ArticleView(QPlainTextEdit):
         super().__init__(parent)
         self.setObjectName("articleView")
         self.setReadOnly(True)
-        self.setTextInteractionFlags(
-            Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard
-        )
+        self.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
         self.setLineWrapMode(QPlainTextEdit.WidgetWidth)
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF(), 10.5) * 1.15)
@@ -199,7 +201,9 @@ class ArticleView(QPlainTextEdit):
         self.offsets = OffsetMap("")
         self.selected: Mark | None = None
         self._press_pos = None
-        self.describe = lambda mark: mark.label  # the window tells what a mark is: who, which attributes
+        self.describe = lambda mark: (
+            mark.label
+        )  # the window tells what a mark is: who, which attributes
 
     # -- content -------------------------------------------------------------
 
@@ -286,7 +290,9 @@ class ArticleView(QPlainTextEdit):
 
     def viewportEvent(self, event):  # noqa: N802
         if event.type() == QEvent.ToolTip:
-            pos = self.cursorForPosition(event.position().toPoint() if hasattr(event, "position") else event.pos()).position()
+            pos = self.cursorForPosition(
+                event.position().toPoint() if hasattr(event, "position") else event.pos()
+            ).position()
             mark = self.mark_at(pos)
             if mark is not None:
                 QToolTip.showText(event.globalPos(), tip(self.describe(mark)), self)

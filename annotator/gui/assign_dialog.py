@@ -36,7 +36,9 @@ class AssignDialog(QDialog):
         self.setWindowTitle("Assign work")
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.names = QLineEdit(",".join(a for a in window.store.annotators() if a != "gold") or "ana,ben,cai")
+        self.names = QLineEdit(
+            ",".join(a for a in window.store.annotators() if a != "gold") or "ana,ben,cai"
+        )
         self.names.setToolTip("Comma-separated annotator names, one pack each")
         self.overlap = QDoubleSpinBox()
         self.overlap.setRange(0.0, 1.0)
@@ -70,7 +72,9 @@ class AssignDialog(QDialog):
         layout.addWidget(QLabel("Preview (nothing is written until you press Write packs)"))
         layout.addWidget(self.preview)
         self.current = QTableWidget(0, 5)
-        self.current.setHorizontalHeaderLabels(["Annotator", "Assigned", "Done", "Remaining", "Overlap"])
+        self.current.setHorizontalHeaderLabels(
+            ["Annotator", "Assigned", "Done", "Remaining", "Overlap"]
+        )
         layout.addWidget(QLabel("Given out so far"))
         layout.addWidget(self.current)
         self.message = plain_label()
@@ -111,7 +115,9 @@ class AssignDialog(QDialog):
         self.preview.setRowCount(len(rows))
         for i, row in enumerate(rows):
             for j, key in enumerate(("annotator", "articles", "characters", "overlap")):
-                self.preview.setItem(i, j, QTableWidgetItem(f"{row[key]:,}" if j else neutral(row[key])))
+                self.preview.setItem(
+                    i, j, QTableWidgetItem(f"{row[key]:,}" if j else neutral(row[key]))
+                )
         self.message.setText(f"{len(p.overlap)} article(s) shared for agreement")
         self.write_button.setEnabled(True)
 
@@ -132,7 +138,13 @@ class AssignDialog(QDialog):
 
         def work(job):
             with Store(path, create=False) as store:
-                return assign(store, names, out, progress=lambda i, n, name: job.progress(i, n, name), **options)
+                return assign(
+                    store,
+                    names,
+                    out,
+                    progress=lambda i, n, name: job.progress(i, n, name),
+                    **options,
+                )
 
         def done(result):
             self.message.setText(neutral(f"Wrote {len(result.packs)} pack(s) to {Path(out)}"))

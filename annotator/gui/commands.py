@@ -63,7 +63,9 @@ class _Command:
     def text(self) -> str:
         return self._text
 
-    def _done(self, spans: tuple[str, ...] = (), suggestions: bool = False, status: bool = False) -> None:
+    def _done(
+        self, spans: tuple[str, ...] = (), suggestions: bool = False, status: bool = False
+    ) -> None:
         self._notices.append(Change(self.article_id, spans, suggestions, status))
 
 
@@ -135,7 +137,9 @@ class AddSpan(_Command):
         store = self.w.store
         if self.uuid is None:
             start, end, label, attrs = self.args
-            self.uuid = store.add_span(self.article_id, self.w.annotator, start, end, label, attrs).uuid
+            self.uuid = store.add_span(
+                self.article_id, self.w.annotator, start, end, label, attrs
+            ).uuid
         else:
             store.restore_span(self.uuid)
         self.w.selected_key = self.uuid
@@ -169,7 +173,12 @@ class EditSpan(_Command):
     def __init__(self, window, span: Span, text: str, **changes):
         super().__init__(window, text)
         self.uuid = span.uuid
-        self.before = {"label": span.label, "start": span.start, "end": span.end, "attrs": span.attrs}
+        self.before = {
+            "label": span.label,
+            "start": span.start,
+            "end": span.end,
+            "attrs": span.attrs,
+        }
         self.after = {**self.before, **changes}
 
     def redo(self):
@@ -187,7 +196,11 @@ class AcceptSuggestions(_Command):
     """Accept one suggestion (optionally as another label) or all of an article's."""
 
     def __init__(
-        self, window, suggestions: list[Suggestion], label: str | None = None, attrs: dict | None = None
+        self,
+        window,
+        suggestions: list[Suggestion],
+        label: str | None = None,
+        attrs: dict | None = None,
     ):
         """`label`, `attrs`: the accepted span's label and attributes when they differ from
         the suggestion's (marking over a suggestion keeps the attributes that still apply)."""
@@ -206,7 +219,11 @@ class AcceptSuggestions(_Command):
             if self.label or self.attrs is not None:
                 for uid, sug in zip(self.uuids, self.suggestions, strict=True):
                     label = self.label or sug.label
-                    attrs = self.attrs if self.attrs is not None else ({} if label != sug.label else sug.attrs)
+                    attrs = (
+                        self.attrs
+                        if self.attrs is not None
+                        else ({} if label != sug.label else sug.attrs)
+                    )
                     if label != sug.label or attrs != sug.attrs:
                         store.update_span(uid, label=label, attrs=attrs)
         else:

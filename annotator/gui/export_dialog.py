@@ -51,7 +51,9 @@ class ExportDialog(QDialog):
         for name in names:
             if name != GOLD:
                 self.whose.addItem(neutral(name), name)
-        self.whose.setToolTip("Whose spans: one annotator's, gold, or everyone's (--annotator / --gold)")
+        self.whose.setToolTip(
+            "Whose spans: one annotator's, gold, or everyone's (--annotator / --gold)"
+        )
         self.status = QComboBox()
         self.status.setObjectName("exportStatus")
         self.status.addItem("any status", None)
@@ -60,13 +62,17 @@ class ExportDialog(QDialog):
         self.status.setToolTip("Only (article, annotator) pairs with this status (--status)")
         self.rejected = QCheckBox("include rejected suggestions")
         self.rejected.setObjectName("exportRejected")
-        self.rejected.setToolTip("Rejected suggestions as answer: reject records (--include-rejected, jsonl)")
+        self.rejected.setToolTip(
+            "Rejected suggestions as answer: reject records (--include-rejected, jsonl)"
+        )
         split_row = QWidget()
         srow = QHBoxLayout(split_row)
         srow.setContentsMargins(0, 0, 0, 0)
         self.split = QCheckBox("split into train and dev:")
         self.split.setObjectName("exportSplit")
-        self.split.setToolTip("Write train.spacy and dev.spacy into a folder, split by article (--split, spacy)")
+        self.split.setToolTip(
+            "Write train.spacy and dev.spacy into a folder, split by article (--split, spacy)"
+        )
         self.split_share = QDoubleSpinBox()
         self.split_share.setRange(0.05, 0.95)
         self.split_share.setSingleStep(0.05)
@@ -109,11 +115,15 @@ class ExportDialog(QDialog):
         fmt = self.format.currentData()
         path = Path(self.out.text() or str(Path.home() / "annotations"))
         stem = path.with_suffix("") if path.suffix else path
-        self.out.setText(str(stem if self.split.isChecked() else stem.with_suffix(exporting.FORMATS[fmt])))
+        self.out.setText(
+            str(stem if self.split.isChecked() else stem.with_suffix(exporting.FORMATS[fmt]))
+        )
 
     def _browse(self) -> None:
         if self.split.isChecked():
-            out = QFileDialog.getExistingDirectory(self, "Export into folder", str(Path(self.out.text()).parent))
+            out = QFileDialog.getExistingDirectory(
+                self, "Export into folder", str(Path(self.out.text()).parent)
+            )
         else:
             out, _ = QFileDialog.getSaveFileName(self, "Export to", self.out.text())
         if out:

@@ -24,7 +24,9 @@ def bundled_families() -> list[str]:
         for path in sorted((resources_dir() / "fonts").glob("*.ttf")):
             font_id = QFontDatabase.addApplicationFont(str(path))
             if font_id >= 0:
-                names += [f for f in QFontDatabase.applicationFontFamilies(font_id) if f not in names]
+                names += [
+                    f for f in QFontDatabase.applicationFontFamilies(font_id) if f not in names
+                ]
         _families = names
     return _families
 

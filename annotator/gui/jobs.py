@@ -17,7 +17,6 @@ from annotator.gui.tasks import model_pool, run_in_background, run_with_progress
 
 
 class BackgroundJobs:
-
     def start_nlp(self) -> None:
         """Load spaCy in a worker: the window is usable meanwhile."""
         self.pipeline = None
@@ -64,6 +63,7 @@ class BackgroundJobs:
     def suggest_current(self) -> None:
         """Pre-highlight the article on screen in a worker, if the model has not yet."""
         from annotator.core.nlp import suggest_article
+
         pipeline = self.pipeline
         if pipeline is None or self.article_id is None:
             return
@@ -86,11 +86,19 @@ class BackgroundJobs:
                 if result is not None and not self.closed and result[0] == self.article_id:
                     self.show_partial_suggestions(pipeline, result[1])
 
-            run_in_background(head_work, head_done, self.report_error, "suggest the visible part", pool=model_pool())
+            run_in_background(
+                head_work,
+                head_done,
+                self.report_error,
+                "suggest the visible part",
+                pool=model_pool(),
+            )
 
         def work(job):
             if article_id != self.article_id or self.closed:
-                return None  # the annotator has moved on: no use suggesting for an article not shown
+                return (
+                    None  # the annotator has moved on: no use suggesting for an article not shown
+                )
             with Store(path, create=False) as store:
                 suggest_article(store, pipeline, article_id)  # #16: none inside boilerplate
             return article_id
@@ -105,7 +113,9 @@ class BackgroundJobs:
 
     def show_partial_suggestions(self, pipeline, sugs) -> None:
         """Show the suggestions for the opening of a long article until the whole run is stored."""
-        if self.review is not None or self.store.has_suggestions(self.article_id, pipeline.name, pipeline.version):
+        if self.review is not None or self.store.has_suggestions(
+            self.article_id, pipeline.name, pipeline.version
+        ):
             return  # the full run landed first: it is what is shown
         if getattr(self.pipeline, "name", None) != pipeline.name:
             return
@@ -152,13 +162,17 @@ class BackgroundJobs:
                 message = summary[:1].upper() + summary[1:]  # "Imported N article(s), …"
             self.statusBar().showMessage(message, 15000)
             if report.rejected:
-                self.report_error("Some files were not imported:\n" + "\n".join(map(str, report.rejected)))
+                self.report_error(
+                    "Some files were not imported:\n" + "\n".join(map(str, report.rejected))
+                )
 
         job = self._long_job("Importing", work, done)
         return job
 
     def import_files_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import articles", str(Path.home()), import_filter())
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Import articles", str(Path.home()), import_filter()
+        )
         if paths:
             self.import_paths(paths)
 
@@ -174,7 +188,9 @@ class BackgroundJobs:
 
         def work(job):
             with Store(path, create=False) as store:
-                return export(store, fmt, out, progress=job.progress, cancelled=job.cancelled, **options)
+                return export(
+                    store, fmt, out, progress=job.progress, cancelled=job.cancelled, **options
+                )
 
         def done(summary):
             self.statusBar().showMessage(str(summary), 15000)
@@ -200,7 +216,12 @@ class BackgroundJobs:
 
             with Store(path, create=False) as store:
                 pipeline = self.pipeline or loader(store)
-                return preannotate(store, pipeline, progress=lambda i, n: job.progress(i, n), cancelled=job.cancelled)
+                return preannotate(
+                    store,
+                    pipeline,
+                    progress=lambda i, n: job.progress(i, n),
+                    cancelled=job.cancelled,
+                )
 
         def done(n):
             self.statusBar().showMessage(f"Suggested spans for {n} article(s)", 10000)
@@ -238,7 +259,9 @@ class BackgroundJobs:
     def train_dialog(self) -> None:
         from annotator.core.model import GOLD
 
-        out = QFileDialog.getExistingDirectory(self, "Folder for the trained model", str(self.store.path.parent))
+        out = QFileDialog.getExistingDirectory(
+            self, "Folder for the trained model", str(self.store.path.parent)
+        )
         if out:
             self.train_model(out, gold=GOLD in self.store.annotators())
 
@@ -264,7 +287,9 @@ class BackgroundJobs:
         return self._long_job("Merging", work, done)
 
     def merge_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Merge projects", str(self.store.path.parent), "Annotator project (*.db)")
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Merge projects", str(self.store.path.parent), "Annotator project (*.db)"
+        )
         if paths:
             self.merge_paths(paths)
 

@@ -92,7 +92,9 @@ def open_failure_box(parent, message: str, at_start: bool) -> tuple[QMessageBox,
         buttons["keep"] = box.addButton("Keep the current project", QMessageBox.RejectRole)
     buttons["quit"] = box.addButton("Quit", QMessageBox.DestructiveRole)
     box.setDefaultButton(buttons["keep" if not at_start else "open"])
-    box.setEscapeButton(buttons["keep" if not at_start else "quit"])  # Esc closes it as every dialog does
+    box.setEscapeButton(
+        buttons["keep" if not at_start else "quit"]
+    )  # Esc closes it as every dialog does
     return box, buttons
 
 
@@ -107,7 +109,9 @@ def ask_after_open_failure(parent, message: str, at_start: bool) -> str:
 def pick_project_file(parent, kind: str) -> str | None:
     """A file dialog for File › Open ("open") or File › New ("new"); None if cancelled."""
     if kind == "new":
-        path, _ = QFileDialog.getSaveFileName(parent, "New project", str(Path.home()), "Annotator project (*.db)")
+        path, _ = QFileDialog.getSaveFileName(
+            parent, "New project", str(Path.home()), "Annotator project (*.db)"
+        )
         if path and not path.endswith(".db"):
             path += ".db"
     else:
@@ -118,7 +122,9 @@ def pick_project_file(parent, kind: str) -> str | None:
 
 
 class MainWindow(BackgroundJobs, QMainWindow):
-    changed = Signal(object)  # a commands.Change, or an article id: the one notice every view follows
+    changed = Signal(
+        object
+    )  # a commands.Change, or an article id: the one notice every view follows
 
     def __init__(
         self,
@@ -163,9 +169,13 @@ class MainWindow(BackgroundJobs, QMainWindow):
         self._retry.setInterval(RETRY_INTERVAL_MS)
         self._retry.timeout.connect(self._retry_pending)
         # dialogs a test replaces: what to do after a failed open, which file to open
-        self.ask_open_failure = self._ask_open_failure  # returns a choice, or None when it asks later
+        self.ask_open_failure = (
+            self._ask_open_failure
+        )  # returns a choice, or None when it asks later
         self.pick_project_file = lambda kind: pick_project_file(self, kind)
-        self.alert = lambda message: QMessageBox.critical(self, "Annotator", message)  # blocking: used at close
+        self.alert = lambda message: QMessageBox.critical(
+            self, "Annotator", message
+        )  # blocking: used at close
         # rolling backups of the open project
         self._edited_since_backup = False
         self.backup_job = None
@@ -196,7 +206,9 @@ class MainWindow(BackgroundJobs, QMainWindow):
                 )
                 name = name.strip() if ok else ""
             if name:
-                self.settings.setValue("annotator", name)  # asked once; File › Change name changes it
+                self.settings.setValue(
+                    "annotator", name
+                )  # asked once; File › Change name changes it
                 return name
         # not asked (a screenshot) or no answer: a name for now, nothing remembered
         return os.environ.get("ANNOTATOR_NAME") or "annotator"
@@ -232,15 +244,21 @@ class MainWindow(BackgroundJobs, QMainWindow):
         row.addWidget(self.status_filter)
         row.addWidget(self.search, 1)
         lv.addLayout(row)
-        self.list_model = ArticleListModel(lambda ids: self.store.list_articles(self.annotator, ids=ids), self)
+        self.list_model = ArticleListModel(
+            lambda ids: self.store.list_articles(self.annotator, ids=ids), self
+        )
         self.list_view = QTableView()
         self.list_view.setObjectName("articleList")
         self.list_view.setModel(self.list_model)
         self.list_view.setSelectionBehavior(QTableView.SelectRows)
         self.list_view.setSelectionMode(QTableView.SingleSelection)
         self.list_view.verticalHeader().hide()
-        self.list_view.verticalHeader().setSectionResizeMode(self.list_view.verticalHeader().ResizeMode.Fixed)
-        self.list_view.verticalHeader().setDefaultSectionSize(self.list_view.fontMetrics().height() + 8)
+        self.list_view.verticalHeader().setSectionResizeMode(
+            self.list_view.verticalHeader().ResizeMode.Fixed
+        )
+        self.list_view.verticalHeader().setDefaultSectionSize(
+            self.list_view.fontMetrics().height() + 8
+        )
         header = self.list_view.horizontalHeader()
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(36)
@@ -249,7 +267,9 @@ class MainWindow(BackgroundJobs, QMainWindow):
         self.list_view.setAlternatingRowColors(True)
         self.list_view.setToolTip("Articles: click to open")
         self.list_view.clicked.connect(lambda idx: self._open_row(idx.row()))
-        self.list_view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._open_row(cur.row()))
+        self.list_view.selectionModel().currentRowChanged.connect(
+            lambda cur, _prev: self._open_row(cur.row())
+        )
         lv.addWidget(self.list_view)
 
         # centre: title, label bar, article view
@@ -305,7 +325,9 @@ class MainWindow(BackgroundJobs, QMainWindow):
         # no pane squeezes another's text away: each keeps a readable width
         self.splitter.setChildrenCollapsible(False)
         metrics = self.fontMetrics()
-        centre.setMinimumWidth(metrics.horizontalAdvance("M" * 24))  # the list's and the table's: their own
+        centre.setMinimumWidth(
+            metrics.horizontalAdvance("M" * 24)
+        )  # the list's and the table's: their own
         self.splitter.setSizes([330, 700, 370])
         self.setCentralWidget(self.splitter)
 
@@ -313,9 +335,13 @@ class MainWindow(BackgroundJobs, QMainWindow):
         self.guidelines_view = SafeTextBrowser()
         self.guidelines_view.setObjectName("guidelines")
         self.guidelines_view.setOpenExternalLinks(False)
-        self.guidelines_window = tool_dialog(self, "Annotation guidelines", self.guidelines_view, "guidelinesWindow")
+        self.guidelines_window = tool_dialog(
+            self, "Annotation guidelines", self.guidelines_view, "guidelinesWindow"
+        )
         self.guidelines_window.setAttribute(Qt.WA_DeleteOnClose, False)  # opened again and again
-        self.guidelines_window.finished.connect(lambda _r: self.actions_by_id["guidelines"].setChecked(False))
+        self.guidelines_window.finished.connect(
+            lambda _r: self.actions_by_id["guidelines"].setChecked(False)
+        )
         self.guidelines_window.resize(520, 640)
 
         # status bar
@@ -328,10 +354,18 @@ class MainWindow(BackgroundJobs, QMainWindow):
         self.status_bar.setTextVisible(False)
         self.status_bar.setFixedSize(90, 10)
         self.status_model = QLabel()
-        for w in (self.status_name, self.status_project, self.status_progress, self.status_bar, self.status_model):
+        for w in (
+            self.status_name,
+            self.status_project,
+            self.status_progress,
+            self.status_bar,
+            self.status_model,
+        ):
             w.setContentsMargins(6, 0, 6, 0)
             self.statusBar().addPermanentWidget(w)
-        self.status_name.setToolTip("Who is annotating: saved with every span (File › Change annotator name)")
+        self.status_name.setToolTip(
+            "Who is annotating: saved with every span (File › Change annotator name)"
+        )
         self.status_progress.setToolTip("Articles you marked done, of all in the project")
         self.status_model.setToolTip("What pre-highlights the articles (Model menu)")
 
@@ -418,7 +452,9 @@ class MainWindow(BackgroundJobs, QMainWindow):
             self._switch_to(path, create)
             return True
         except (AnnotatorError, sqlite3.Error, OSError) as exc:
-            message = str(exc) if isinstance(exc, AnnotatorError) else f"{path}: cannot open ({exc})"
+            message = (
+                str(exc) if isinstance(exc, AnnotatorError) else f"{path}: cannot open ({exc})"
+            )
             self.errors.append(message)
             self._forget_recent(path)
         choice = self.ask_open_failure(f"{message}\n\n{self.store.path.name} stays open.", False)
@@ -429,7 +465,9 @@ class MainWindow(BackgroundJobs, QMainWindow):
         box, buttons = open_failure_box(self, message, at_start)
         box.setAttribute(Qt.WA_DeleteOnClose)
         box.buttonClicked.connect(
-            lambda b: self._after_open_failure(next((k for k, v in buttons.items() if v is b), "keep"))
+            lambda b: self._after_open_failure(
+                next((k for k, v in buttons.items() if v is b), "keep")
+            )
         )
         self.open_failure_dialog = box
         box.open()
@@ -451,7 +489,9 @@ class MainWindow(BackgroundJobs, QMainWindow):
         try:
             pack = store.setting("pack") or {}
             if pack.get("annotator") and self.review is None:
-                self.annotator = pack["annotator"]  # a pack says whose it is; File › name changes it
+                self.annotator = pack[
+                    "annotator"
+                ]  # a pack says whose it is; File › name changes it
             self._open_store(store)
         except BaseException:
             # damaged inside: go back to the project that was open, as it was
@@ -546,13 +586,20 @@ class MainWindow(BackgroundJobs, QMainWindow):
         # (longer ones elide, their tooltip has them whole): titles keep their room
         values = itertools.islice(self.list_model.extra.values(), 200)
         extra = max((str(v) for v in values), key=len, default="")
-        samples = ("2025-05-30", "in progress", "Spans", max(self.list_model.extra_title, extra[:14], key=len))
+        samples = (
+            "2025-05-30",
+            "in progress",
+            "Spans",
+            max(self.list_model.extra_title, extra[:14], key=len),
+        )
         for col, sample in zip(range(1, self.list_model.columnCount()), samples, strict=False):
             header.setSectionResizeMode(col, header.ResizeMode.Interactive)
             self.list_view.setColumnWidth(col, metrics.horizontalAdvance(sample) + 18)
         fixed = sum(self.list_view.columnWidth(c) for c in range(1, self.list_model.columnCount()))
         # the pane never gets so narrow that titles are cut to a letter or two
-        self.list_view.parentWidget().setMinimumWidth(fixed + metrics.horizontalAdvance("M" * 11) + 40)
+        self.list_view.parentWidget().setMinimumWidth(
+            fixed + metrics.horizontalAdvance("M" * 11) + 40
+        )
         self._select_list_row()
         self.update_status()
 
@@ -572,7 +619,9 @@ class MainWindow(BackgroundJobs, QMainWindow):
         """The first article in list order (after `after`, wrapping round) not done or skipped."""
         open_ = set(self.store.list_article_ids(self.annotator, status=Status.TODO))
         open_ |= set(self.store.list_article_ids(self.annotator, status=Status.IN_PROGRESS))
-        start = (self.list_model.row_of(after) + 1) if self.list_model.row_of(after) is not None else 0
+        start = (
+            (self.list_model.row_of(after) + 1) if self.list_model.row_of(after) is not None else 0
+        )
         for aid in ids[start:] + ids[:start]:
             if aid in open_ and aid != after:
                 return aid
@@ -580,16 +629,25 @@ class MainWindow(BackgroundJobs, QMainWindow):
 
     def update_status(self, recount: bool = True) -> None:
         if recount:
-            self._progress = (self.store.count_status(self.annotator, Status.DONE), self.store.article_count())
+            self._progress = (
+                self.store.count_status(self.annotator, Status.DONE),
+                self.store.article_count(),
+            )
         done, total = self._progress
-        who = self.annotator if self.review is None else f"{self.review.reviewer} (reviewing → gold)"
+        who = (
+            self.annotator if self.review is None else f"{self.review.reviewer} (reviewing → gold)"
+        )
         set_plain(self.status_name, f"annotator: {who}")
         set_plain(self.status_project, f"project: {self.store.path.name}")
         set_plain(self.status_progress, f"done {done} / {total}")
         self.status_bar.setRange(0, max(total, 1))
         self.status_bar.setValue(done)
-        model = self.pipeline_state if self.pipeline is None else (
-            "rules only" if getattr(self.pipeline, "rules_only", False) else self.pipeline.name
+        model = (
+            self.pipeline_state
+            if self.pipeline is None
+            else (
+                "rules only" if getattr(self.pipeline, "rules_only", False) else self.pipeline.name
+            )
         )
         set_plain(self.status_model, f"model: {model}")
 
@@ -633,7 +691,11 @@ class MainWindow(BackgroundJobs, QMainWindow):
 
     def _preselect_suggestion(self) -> None:
         """With nothing selected, the first open suggestion is: Enter, A or X act on what is shown."""
-        if self.selected_key is None and self.suggestions and not self.view.textCursor().hasSelection():
+        if (
+            self.selected_key is None
+            and self.suggestions
+            and not self.view.textCursor().hasSelection()
+        ):
             self.select_key(suggestion_key(self.suggestions[0]), scroll=False)
 
     def _load_marks(self) -> None:
@@ -652,7 +714,10 @@ class MainWindow(BackgroundJobs, QMainWindow):
         the article's thousands of suggestions.
         """
         model = getattr(self.pipeline, "name", None)
-        if self._article_suggestions is None or self._article_suggestions[0] != (self.article_id, model):
+        if self._article_suggestions is None or self._article_suggestions[0] != (
+            self.article_id,
+            model,
+        ):
             sugs = self.store.suggestions(self.article_id, model=model)
             if not sugs and model is not None:
                 sugs = self.store.suggestions(self.article_id)
@@ -667,7 +732,9 @@ class MainWindow(BackgroundJobs, QMainWindow):
         if settled != self._settled:
             self._settled = settled
             open_ = [s for k, s in self._article_suggestions[1].items() if k not in settled]
-            self.suggestions = spans_outside_boilerplate(open_, self.boilerplate)  # none in site furniture
+            self.suggestions = spans_outside_boilerplate(
+                open_, self.boilerplate
+            )  # none in site furniture
 
     def _reload_suggestions(self) -> tuple[list[Suggestion], list[Suggestion]]:
         """Load the open suggestions again; (those settled meanwhile, those opened again).
@@ -705,7 +772,10 @@ class MainWindow(BackgroundJobs, QMainWindow):
 
     def _boilerplate_marks(self) -> list[Mark]:
         to_qt = self.offsets.to_qt
-        return [Mark(to_qt(s), to_qt(e), "", "boilerplate", f"bp:{s}:{e}") for s, e in getattr(self, "boilerplate", [])]
+        return [
+            Mark(to_qt(s), to_qt(e), "", "boilerplate", f"bp:{s}:{e}")
+            for s, e in getattr(self, "boilerplate", [])
+        ]
 
     def _span_rows(self, spans: list[Span]) -> list[tuple]:
         text = self.article.text
@@ -813,8 +883,16 @@ class MainWindow(BackgroundJobs, QMainWindow):
         mark = None
         if item is not None:
             to_qt = self.offsets.to_qt
-            kind = "span" if isinstance(item, Span) else "suggestion" if isinstance(item, Suggestion) else item.kind
-            label = getattr(item, "label", None) or next((s.label for v in item.versions.values() for s in v), "")
+            kind = (
+                "span"
+                if isinstance(item, Span)
+                else "suggestion"
+                if isinstance(item, Suggestion)
+                else item.kind
+            )
+            label = getattr(item, "label", None) or next(
+                (s.label for v in item.versions.values() for s in v), ""
+            )
             mark = Mark(to_qt(item.start), to_qt(item.end), label, kind, key)
         self.view.select_mark(mark, scroll=scroll)
         self.side.select_key(self.selected_key)
@@ -824,7 +902,9 @@ class MainWindow(BackgroundJobs, QMainWindow):
         item = self.selected_item()
         if self.review is not None and item is not None and not isinstance(item, Span | Suggestion):
             kind = KIND_TEXT.get(item.kind, item.kind)
-            self.side.show_versions(f"Versions ({kind})", self.review.versions(item, self.article.text))
+            self.side.show_versions(
+                f"Versions ({kind})", self.review.versions(item, self.article.text)
+            )
         elif item is None or not isinstance(item, Span | Suggestion):
             self.side.show_attributes(None, {}, editable=False)
         else:
@@ -838,12 +918,16 @@ class MainWindow(BackgroundJobs, QMainWindow):
         if item is None:
             return mark.label
         if isinstance(item, Span | Suggestion):
-            kind = "suggestion (Enter accepts, X rejects)" if isinstance(item, Suggestion) else f"by {item.annotator}, {item.origin}"
+            kind = (
+                "suggestion (Enter accepts, X rejects)"
+                if isinstance(item, Suggestion)
+                else f"by {item.annotator}, {item.origin}"
+            )
             return f"{item.label} · {span_details(item.attrs) or 'no attributes'}\n{kind}"
         text = self.article.text
         lines = [f"{mark.kind}:"]
         for name, spans in item.versions.items():
-            marked = ", ".join(f"{s.label} “{text[s.start:s.end]}”" for s in spans) or "nothing"
+            marked = ", ".join(f"{s.label} “{text[s.start : s.end]}”" for s in spans) or "nothing"
             lines.append(f"{name}: {marked}")
         return "\n".join(lines)
 
@@ -908,7 +992,9 @@ class MainWindow(BackgroundJobs, QMainWindow):
         item = self.selected_item()
         if isinstance(item, Span) and item.label != label:
             attrs = carry_attrs(item.attrs, item.label, label, self.store.scheme)
-            self._push(f"Relabel {label}", [commands.EditSpan(self, item, "", label=label, attrs=attrs)])
+            self._push(
+                f"Relabel {label}", [commands.EditSpan(self, item, "", label=label, attrs=attrs)]
+            )
         elif isinstance(item, Suggestion):
             self._accept([item], label=label)
 
@@ -920,7 +1006,9 @@ class MainWindow(BackgroundJobs, QMainWindow):
             return
         steps = [commands.RemoveSpan(self, s) for s in plan.remove]
         if plan.accept is not None:
-            steps.append(commands.AcceptSuggestions(self, [plan.accept], label=label, attrs=plan.attrs))
+            steps.append(
+                commands.AcceptSuggestions(self, [plan.accept], label=label, attrs=plan.attrs)
+            )
         elif plan.relabel is not None:
             steps.append(commands.EditSpan(self, plan.relabel, "", label=label, attrs=plan.attrs))
         else:
@@ -970,7 +1058,8 @@ class MainWindow(BackgroundJobs, QMainWindow):
         waited = int(time.monotonic() - self._pending_since)
         self.statusBar().showMessage(
             f"Waiting for {self.store.path.name} (locked by another program)… "
-            f"“{self._pending.text()}” is kept and stored when it is free" + (f" ({waited} s)" if waited else "")
+            f"“{self._pending.text()}” is kept and stored when it is free"
+            + (f" ({waited} s)" if waited else "")
         )
 
     def _retry_pending(self) -> None:
@@ -994,7 +1083,9 @@ class MainWindow(BackgroundJobs, QMainWindow):
         self._pending = None
         self._retry.stop()
         self._stored(group)
-        self.statusBar().showMessage(f"Stored “{group.text()}”: {self.store.path.name} is free again", 5000)
+        self.statusBar().showMessage(
+            f"Stored “{group.text()}”: {self.store.path.name} is free again", 5000
+        )
 
     def _direct_write(self, what: str, write: Callable[[], object]) -> object:
         """A write outside the undo stack (adjudication): a failure is shown, never only printed."""
@@ -1114,15 +1205,22 @@ class MainWindow(BackgroundJobs, QMainWindow):
         chosen = []
         # longest first where suggestions overlap: "Russia's Supreme Court" rather than "Russia"
         for sug in sorted(self.suggestions, key=lambda s: (s.start, -(s.end - s.start))):
-            if any(a < sug.end and sug.start < b and not scheme.may_overlap(lab, sug.label) for a, b, lab in taken):
+            if any(
+                a < sug.end and sug.start < b and not scheme.may_overlap(lab, sug.label)
+                for a, b, lab in taken
+            ):
                 continue
             chosen.append(sug)
             taken.append((sug.start, sug.end, sug.label))
         if chosen:
-            self._push(f"Accept {len(chosen)} suggestions", [commands.AcceptSuggestions(self, chosen)])
+            self._push(
+                f"Accept {len(chosen)} suggestions", [commands.AcceptSuggestions(self, chosen)]
+            )
         left = len(self.suggestions)
         self.statusBar().showMessage(
-            f"Accepted {len(chosen)} suggestion(s)" + (f"; {left} overlap your spans and stay open" if left else ""), 5000
+            f"Accepted {len(chosen)} suggestion(s)"
+            + (f"; {left} overlap your spans and stay open" if left else ""),
+            5000,
         )
 
     def edit_attributes(self, attrs: dict) -> None:
@@ -1171,7 +1269,9 @@ class MainWindow(BackgroundJobs, QMainWindow):
         from annotator.core.dates import parse_published
 
         if answer[1] and parse_published(answer[1]) is None:
-            self.report_error(f"Not a date: {answer[1]!r}. Write the publication date as YYYY-MM-DD.")
+            self.report_error(
+                f"Not a date: {answer[1]!r}. Write the publication date as YYYY-MM-DD."
+            )
             return
         self._push("Edit title and date", [EditHeader(self, before, tuple(answer))])
 
@@ -1240,9 +1340,13 @@ class MainWindow(BackgroundJobs, QMainWindow):
         from annotator.core.model import GOLD
         from annotator.core.model import Status as St
 
-        judged = sorted({n for (_a, n), st in self.store.all_statuses().items() if st == St.DONE and n != GOLD})
+        judged = sorted(
+            {n for (_a, n), st in self.store.all_statuses().items() if st == St.DONE and n != GOLD}
+        )
         default = ",".join(judged)
-        names, ok = QInputDialog.getText(self, "Review", "Annotators to compare (comma-separated):", text=default)
+        names, ok = QInputDialog.getText(
+            self, "Review", "Annotators to compare (comma-separated):", text=default
+        )
         if ok and names.strip():
             self.enter_review([n.strip() for n in names.split(",") if n.strip()])
         else:
@@ -1257,7 +1361,9 @@ class MainWindow(BackgroundJobs, QMainWindow):
         self.annotator = GOLD  # edits in review mode are the gold version
         self.actions_by_id["review"].setChecked(True)
         self.review_banner.show()
-        self.legend.setText(review_legend_html(self.theme, self.view.highlighter.review_colors, annotators))
+        self.legend.setText(
+            review_legend_html(self.theme, self.view.highlighter.review_colors, annotators)
+        )
         self._reload()
 
     def leave_review(self) -> None:
@@ -1270,7 +1376,9 @@ class MainWindow(BackgroundJobs, QMainWindow):
 
     def take_version(self, index: int) -> None:
         if self.review is None:
-            self.statusBar().showMessage(f"Alt+{index + 1} takes an annotator's version in review mode (Ctrl+R)", 5000)
+            self.statusBar().showMessage(
+                f"Alt+{index + 1} takes an annotator's version in review mode (Ctrl+R)", 5000
+            )
         else:
             self._direct_write("Take version", lambda: self.review.take(index))
 
@@ -1322,7 +1430,9 @@ class MainWindow(BackgroundJobs, QMainWindow):
         bold = table.font()
         bold.setBold(True)
         for i, spec in enumerate(specs):
-            keys = ", ".join(QKeySequence(k).toString(QKeySequence.NativeText) for k in spec.shortcuts)
+            keys = ", ".join(
+                QKeySequence(k).toString(QKeySequence.NativeText) for k in spec.shortcuts
+            )
             cells = (spec.menu.replace("&", ""), spec.text.replace("&", "").rstrip("…"), keys)
             for j, value in enumerate(cells):
                 item = QTableWidgetItem(value)
@@ -1364,7 +1474,9 @@ class MainWindow(BackgroundJobs, QMainWindow):
             if not self.guidelines_window.property("placed"):
                 # beside the window's right edge where the screen allows, never over the text
                 geo = self.frameGeometry()
-                self.guidelines_window.move(geo.right() - self.guidelines_window.width() - 20, geo.top() + 60)
+                self.guidelines_window.move(
+                    geo.right() - self.guidelines_window.width() - 20, geo.top() + 60
+                )
                 self.guidelines_window.setProperty("placed", True)
             self.guidelines_window.show()
             self.guidelines_window.raise_()
@@ -1426,7 +1538,9 @@ class MainWindow(BackgroundJobs, QMainWindow):
 
         try:
             checkpoint(store)
-        except sqlite3.Error as exc:  # busy with a reader elsewhere: the -wal stays, nothing is lost
+        except (
+            sqlite3.Error
+        ) as exc:  # busy with a reader elsewhere: the -wal stays, nothing is lost
             self.errors.append(f"checkpoint of {store.path} not done: {exc}")
 
     def _backup_minutes(self) -> float:
@@ -1461,7 +1575,9 @@ class MainWindow(BackgroundJobs, QMainWindow):
             if not self.closed:
                 self.statusBar().showMessage(f"Backup of {path.name} failed: {message}", 15000)
 
-        self.backup_job = run_in_background(lambda job: rolling_backup(path), None, failed, "backup")
+        self.backup_job = run_in_background(
+            lambda job: rolling_backup(path), None, failed, "backup"
+        )
         return self.backup_job
 
     def hand_back_dialog(self) -> None:
@@ -1469,7 +1585,9 @@ class MainWindow(BackgroundJobs, QMainWindow):
 
         stem = Path(self.store.path).stem
         suggested = Path.home() / f"{stem}-{self.annotator}-{date.today().isoformat()}.db"
-        out, _ = QFileDialog.getSaveFileName(self, "Hand back to lead", str(suggested), "Annotator project (*.db)")
+        out, _ = QFileDialog.getSaveFileName(
+            self, "Hand back to lead", str(suggested), "Annotator project (*.db)"
+        )
         if out:
             self.hand_back_to(out)
 
@@ -1497,4 +1615,3 @@ def _tint(hex_color: str, alpha: int) -> str:
 
 def _span_order(s: Span) -> tuple:
     return s.start, s.end, s.label, s.uuid
-

@@ -57,7 +57,9 @@ def label(text: object = "", parent: QWidget | None = None) -> QLabel:
     return set_plain(QLabel(parent), text)
 
 
-def message_box(icon, title: object, text: object, buttons=QMessageBox.Ok, parent=None) -> QMessageBox:
+def message_box(
+    icon, title: object, text: object, buttons=QMessageBox.Ok, parent=None
+) -> QMessageBox:
     """A QMessageBox whose title and text are shown as plain text."""
     box = QMessageBox(icon, neutral(title), "", buttons, parent)
     return set_plain(box, text)

@@ -27,7 +27,9 @@ class EditBoilerplate(QUndoCommand):
         store = self.w.store
         if self.changes is None:
             start, end, mark = self.args
-            self.changes = store.edit_boilerplate(self.article_id, start, end, self.w.annotator, mark)
+            self.changes = store.edit_boilerplate(
+                self.article_id, start, end, self.w.annotator, mark
+            )
         else:
             store.apply_boilerplate_changes(self.article_id, self.changes, self.w.annotator)
         self.w.changed.emit(Change(self.article_id, None, suggestions=True))
@@ -58,7 +60,9 @@ class RejectSuggestions(QUndoCommand):
 class EditHeader(QUndoCommand):
     """Change title and publication date; the article's relative dates follow both ways."""
 
-    def __init__(self, window, before: tuple[str | None, str | None], after: tuple[str | None, str | None]):
+    def __init__(
+        self, window, before: tuple[str | None, str | None], after: tuple[str | None, str | None]
+    ):
         super().__init__("Edit title and date")
         self.w, self.article_id = window, window.article_id
         self.before, self.after = before, after
@@ -82,7 +86,9 @@ class HeaderDialog(QDialog):
         self.title_edit = QLineEdit(title or "")
         self.date_edit = QLineEdit(published or "")
         self.date_edit.setPlaceholderText("YYYY-MM-DD")
-        self.date_edit.setToolTip("The publication date: relative dates (\"last week\") are resolved against it")
+        self.date_edit.setToolTip(
+            'The publication date: relative dates ("last week") are resolved against it'
+        )
         form.addRow("Title:", self.title_edit)
         form.addRow("Published:", self.date_edit)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
@@ -96,7 +102,9 @@ class HeaderDialog(QDialog):
         return title, published
 
 
-def ask_header(parent, title: str | None, published: str | None) -> tuple[str | None, str | None] | None:
+def ask_header(
+    parent, title: str | None, published: str | None
+) -> tuple[str | None, str | None] | None:
     """The default way the window asks: a modal dialog. Tests put their own function in its place."""
     dialog = HeaderDialog(parent, title, published)
     return dialog.values() if dialog.exec() == QDialog.Accepted else None

@@ -31,7 +31,12 @@ from annotator.gui.dialogs import close_buttons
 from annotator.gui.plain import neutral, rich
 from annotator.gui.side_panel import span_details
 
-KIND_TEXT = {"agree": "all agree", "partial": "some", "label": "label conflict", "boundary": "boundary conflict"}
+KIND_TEXT = {
+    "agree": "all agree",
+    "partial": "some",
+    "label": "label conflict",
+    "boundary": "boundary conflict",
+}
 
 
 class Review:
@@ -59,7 +64,7 @@ class Review:
         rows = []
         for g in self.open_groups():
             who = {
-                n: ", ".join(f"{s.label} “{text[s.start:s.end]}”" for s in spans) or "—"
+                n: ", ".join(f"{s.label} “{text[s.start : s.end]}”" for s in spans) or "—"
                 for n, spans in g.versions.items()
             }
             rows.append((g.start, 1, g.key, KIND_TEXT[g.kind], text[g.start : g.end], who, False))
@@ -82,7 +87,9 @@ class Review:
                     "(Tab walks them, Ctrl+Shift+G accepts the agreed)")  # fmt: skip
         else:
             here = "every group in this article is settled in gold"
-        return neutral(f"REVIEW MODE — edits go to gold, as {self.reviewer} · {names} · {here} · Ctrl+R leaves")
+        return neutral(
+            f"REVIEW MODE — edits go to gold, as {self.reviewer} · {names} · {here} · Ctrl+R leaves"
+        )
 
     def versions(self, group: Disagreement, text: str) -> list[tuple[str, str]]:
         """Each annotator's version of a group in full, for the comparison beside the table."""
@@ -95,7 +102,9 @@ class Review:
             lines = []
             for s in spans:
                 details = span_details(s.attrs)
-                lines.append(f"{s.label} “{text[s.start:s.end]}”" + (f" · {details}" if details else ""))
+                lines.append(
+                    f"{s.label} “{text[s.start : s.end]}”" + (f" · {details}" if details else "")
+                )
             out.append((f"Alt+{i} {name}", "\n".join(lines)))
         return out
 
@@ -125,7 +134,10 @@ class Review:
         self.w.undo_stack.clear()  # adjudication is recorded in gold; undo starts afresh
         self.w.after_change(self.w.article_id)
         following = self.open_groups()
-        say(f"Gold takes {name}'s version" + ("" if following else "; no disagreement left here"), 4000)
+        say(
+            f"Gold takes {name}'s version" + ("" if following else "; no disagreement left here"),
+            4000,
+        )
         if following:
             self.w.select_key(following[0].key)
 
@@ -158,11 +170,18 @@ class BarChart(QWidget):
             bar_w = slot * 0.6
             if value is not None:
                 bar_h = max(0.0, value) * (h - label_h - 24)
-                p.fillRect(QRectF(x, h - label_h - bar_h, bar_w, bar_h), QColor(self.colors.get(name, "#4e79a7")))
-                p.drawText(QRectF(x, h - label_h - bar_h - 18, bar_w, 16), Qt.AlignCenter, f"{value:.2f}")
+                p.fillRect(
+                    QRectF(x, h - label_h - bar_h, bar_w, bar_h),
+                    QColor(self.colors.get(name, "#4e79a7")),
+                )
+                p.drawText(
+                    QRectF(x, h - label_h - bar_h - 18, bar_w, 16), Qt.AlignCenter, f"{value:.2f}"
+                )
             else:
                 p.drawText(QRectF(x, h - label_h - 20, bar_w, 16), Qt.AlignCenter, "—")
-            p.drawText(QRectF(x - 10, h - label_h + 2, bar_w + 20, label_h), Qt.AlignCenter, neutral(name))
+            p.drawText(
+                QRectF(x - 10, h - label_h + 2, bar_w + 20, label_h), Qt.AlignCenter, neutral(name)
+            )
         p.end()
 
 
@@ -196,7 +215,9 @@ def dashboard(parent, result: dict, colors: dict[str, str]) -> QDialog:
                 table.setItem(r, 1 + 3 * j + k, QTableWidgetItem(fmt(figures.get(key))))
     table.resizeColumnsToContents()
     layout.addWidget(table)
-    chart = BarChart({lab: result["per_label"][lab]["krippendorff_alpha"] for lab in labels}, colors)
+    chart = BarChart(
+        {lab: result["per_label"][lab]["krippendorff_alpha"] for lab in labels}, colors
+    )
     chart.setObjectName("agreementChart")
     layout.addWidget(QLabel("Krippendorff's α per label"))
     layout.addWidget(chart)

@@ -10,4 +10,3 @@ FONT = Qt.ItemDataRole.FontRole
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
 USER = Qt.ItemDataRole.UserRole
 TEXTALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
-

@@ -31,7 +31,6 @@ from annotator.gui.roles import TOOLTIP as _TOOLTIPROLE
 _ROOT = QModelIndex()
 
 
-
 def _row_order(row: tuple) -> tuple:
     return row[:3]
 
@@ -103,8 +102,16 @@ class SpanTableModel(QAbstractTableModel):
             return self.italic
         if role == _TOOLTIPROLE:
             # a cell may elide: its tooltip says it all
-            hint = "suggestion: Enter/A accepts, X rejects" if suggestion else "your span: Delete removes"
-            if isinstance(details, dict) and details and all(isinstance(v, str) for v in details.values()):
+            hint = (
+                "suggestion: Enter/A accepts, X rejects"
+                if suggestion
+                else "your span: Delete removes"
+            )
+            if (
+                isinstance(details, dict)
+                and details
+                and all(isinstance(v, str) for v in details.values())
+            ):
                 hint = "review: Alt+1… takes a version"
             more = span_details(details)
             return tip(f"{label}: {text}" + (f"\n{more}" if more else "") + f"\n{hint}")
@@ -137,12 +144,18 @@ class SidePanel(QWidget):
         self.table.setColumnWidth(2, 110)
         self.table.horizontalHeader().setTextElideMode(Qt.ElideRight)
         # the panel keeps room for the Text column: label and details never squeeze it to a letter
-        self.setMinimumWidth(self.table.columnWidth(0) + 110 + self.fontMetrics().horizontalAdvance("M" * 10) + 40)
+        self.setMinimumWidth(
+            self.table.columnWidth(0) + 110 + self.fontMetrics().horizontalAdvance("M" * 10) + 40
+        )
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
-        self.table.setToolTip("Spans (solid) and suggestions (dashed) of this article; click to jump")
+        self.table.setToolTip(
+            "Spans (solid) and suggestions (dashed) of this article; click to jump"
+        )
         self.table.clicked.connect(lambda idx: self._clicked(idx.row(), 0))
-        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._clicked(cur.row(), 0))
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda cur, _prev: self._clicked(cur.row(), 0)
+        )
         self.heading = QLabel("Spans")
         layout.addWidget(self.heading)
         layout.addWidget(self.table, 3)
@@ -248,7 +261,9 @@ class SidePanel(QWidget):
             stored = self._attrs.get(name, "")
             if value == neutral(stored).strip():
                 value = stored  # not edited: shown without bidi controls, kept as it was
-            problem = self.scheme.attribute_problem(self._label, name, value) if self._label else None
+            problem = (
+                self.scheme.attribute_problem(self._label, name, value) if self._label else None
+            )
             self._mark(name, editor, problem)
             if problem:
                 value = self._attrs.get(name, "")
@@ -279,4 +294,3 @@ def span_details(attrs: dict) -> str:
     parts = [str(attrs[k]) for k in order if attrs.get(k)]
     parts += [f"{k}={v}" for k, v in attrs.items() if k not in order and v]
     return " · ".join(parts)
-

@@ -135,7 +135,9 @@ def run_with_progress(
     job = run_in_background(
         fn,
         on_done=lambda r: finish(on_done, r),
-        on_error=lambda m: finish(on_cancelled if on_cancelled and job.cancelled() else on_error, m),
+        on_error=lambda m: finish(
+            on_cancelled if on_cancelled and job.cancelled() else on_error, m
+        ),
         title=title,
         pool=pool,
     )

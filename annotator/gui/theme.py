@@ -132,7 +132,11 @@ def apply_theme(window, name: str) -> Theme:
     if window.review is None:
         window.legend.setText(legend_html(theme))
     else:
-        window.legend.setText(review_legend_html(theme, window.view.highlighter.review_colors, window.review.annotators))
+        window.legend.setText(
+            review_legend_html(
+                theme, window.view.highlighter.review_colors, window.review.annotators
+            )
+        )
     if window.article is not None:
         window._show_title()
     return theme

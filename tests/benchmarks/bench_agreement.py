@@ -34,7 +34,11 @@ def main(n: int = 5000, chars: int = 800) -> None:
                     continue  # this annotator missed it
                 e = text.find(" ", s)
                 if s > last and e > s:
-                    label = rng.choice(["ACTOR", "DATE", "AGREEMENT"]) if rng.random() < 0.1 else "ACTOR"
+                    label = (
+                        rng.choice(["ACTOR", "DATE", "AGREEMENT"])
+                        if rng.random() < 0.1
+                        else "ACTOR"
+                    )
                     spans.append(SpanIn(s, e, label))
                     last = e
             items.append(ArticleIn(text=text, spans=spans, annotator=name))
@@ -49,7 +53,9 @@ def main(n: int = 5000, chars: int = 800) -> None:
     again = time.perf_counter() - t0
     print(f"{n:,} articles x 3 annotators, {chars_total:,} characters, {result['units']:,} units")
     print(f"agreement, first run (tokenises and caches): {first:.2f} s")
-    print(f"agreement, any later run:                    {again:.2f} s (target < 2 s); alpha {result['krippendorff_alpha']:.3f}")
+    print(
+        f"agreement, any later run:                    {again:.2f} s (target < 2 s); alpha {result['krippendorff_alpha']:.3f}"
+    )
     store.close()
 
 

@@ -59,7 +59,16 @@ def baseline_jsonl(db: Path, out: Path) -> None:
     with out.open("w", encoding="utf-8") as fh:
         for text, spans in plain_rows(db):
             doc = nlp.make_doc(text)
-            tokens = [{"text": t.text, "start": t.idx, "end": t.idx + len(t), "id": t.i, "ws": bool(t.whitespace_)} for t in doc]
+            tokens = [
+                {
+                    "text": t.text,
+                    "start": t.idx,
+                    "end": t.idx + len(t),
+                    "id": t.i,
+                    "ws": bool(t.whitespace_),
+                }
+                for t in doc
+            ]
             fh.write(json.dumps({"text": text, "tokens": tokens,
                                  "spans": [{"start": s, "end": e, "label": lab} for s, e, lab in spans]},
                                 ensure_ascii=False) + "\n")  # fmt: skip
@@ -68,12 +77,22 @@ def baseline_jsonl(db: Path, out: Path) -> None:
 def baseline_doccano(db: Path, out: Path) -> None:
     """The same record as ours: text, labels, annotator, title/source/published and article id."""
     conn = sqlite3.connect(db)
-    meta = {aid: (h, t, src, pub) for aid, h, t, src, pub in conn.execute("SELECT id, hash, title, source, published FROM articles")}
+    meta = {
+        aid: (h, t, src, pub)
+        for aid, h, t, src, pub in conn.execute(
+            "SELECT id, hash, title, source, published FROM articles"
+        )
+    }
     with out.open("w", encoding="utf-8") as fh:
         for aid, (text, spans) in enumerate(plain_rows(db), start=1):
             h, title, source, published = meta[aid]
             record = {"text": text, "label": [list(s) for s in spans], "annotator": "ana"}
-            for key, value in (("title", title), ("source", source), ("published", published), ("article_id", h)):
+            for key, value in (
+                ("title", title),
+                ("source", source),
+                ("published", published),
+                ("article_id", h),
+            ):
                 if value is not None:
                     record[key] = value
             fh.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
@@ -118,7 +137,12 @@ def main(n: int = 10_000) -> None:
     t0 = time.perf_counter()
     store = make_project(tmp / "bench.db", n)
     print(f"{n:,} articles with spans made in {time.perf_counter() - t0:.1f} s")
-    baselines = {"jsonl": baseline_jsonl, "doccano": baseline_doccano, "spacy": baseline_spacy, "conll": baseline_conll}
+    baselines = {
+        "jsonl": baseline_jsonl,
+        "doccano": baseline_doccano,
+        "spacy": baseline_spacy,
+        "conll": baseline_conll,
+    }
     for fmt, base in baselines.items():
         t0 = time.perf_counter()
         base(tmp / "bench.db", tmp / f"base.{fmt}")
@@ -126,7 +150,9 @@ def main(n: int = 10_000) -> None:
         t0 = time.perf_counter()
         export(store, fmt, tmp / f"ours.{fmt}", annotator="ana")
         ours = time.perf_counter() - t0
-        print(f"{fmt:8} ours {ours:7.2f} s   plain {plain:7.2f} s   ratio {ours / plain:5.2f}  (target <= 1.5)")
+        print(
+            f"{fmt:8} ours {ours:7.2f} s   plain {plain:7.2f} s   ratio {ours / plain:5.2f}  (target <= 1.5)"
+        )
     store.close()
 
 

@@ -52,14 +52,18 @@ def big_article(rng: random.Random) -> tuple[str, list[SpanIn]]:
     return text, spans
 
 
-def key_presses(app, window, article_id: int, words: list[tuple[int, int]]) -> tuple[list[float], list[float]]:
+def key_presses(
+    app, window, article_id: int, words: list[tuple[int, int]]
+) -> tuple[list[float], list[float]]:
     """Per press: time until the span is in the store, and until the screen is redrawn."""
     stored_at: list[float] = []
     add_span = window.store.add_span
 
     def timed_add_span(*args, **kwargs):
         span = add_span(*args, **kwargs)
-        stored_at.append(time.perf_counter())  # committed: the moment a crash could no longer lose it
+        stored_at.append(
+            time.perf_counter()
+        )  # committed: the moment a crash could no longer lose it
         return span
 
     window.store.add_span = timed_add_span
@@ -89,12 +93,18 @@ def free_words(text: str, spans, n: int) -> list[tuple[int, int]]:
         start = text.index(" ", pos) + 1
         end = text.index(" ", start)
         pos = end
-        if end - start > 3 and not any(a < end and start < b for a, b in taken) and text[start:end].isalpha():
+        if (
+            end - start > 3
+            and not any(a < end and start < b for a, b in taken)
+            and text[start:end].isalpha()
+        ):
             out.append((start, end))
     return out
 
 
-def long_article(rng: random.Random, size: int = 300_000, n: int = 5_000) -> tuple[str, list[tuple[int, int, str]]]:
+def long_article(
+    rng: random.Random, size: int = 300_000, n: int = 5_000
+) -> tuple[str, list[tuple[int, int, str]]]:
     """A long article and n non-overlapping suggestion places on whole words."""
     text = article(rng, size)[:size]
     words = [i for i in range(1, len(text) - 12) if text[i - 1] == " " and text[i] != " "]
@@ -125,7 +135,15 @@ def long_article_keys(app, tmp: Path, settings) -> dict[str, list[float]]:
     app.processEvents()
     # wall time, and the process's CPU time besides: on a shared machine the second
     # leaves out the time spent waiting for a core
-    times: dict[str, list[float]] = {"open": [], "enter": [], "x": [], "1": [], "enter cpu": [], "x cpu": [], "1 cpu": []}
+    times: dict[str, list[float]] = {
+        "open": [],
+        "enter": [],
+        "x": [],
+        "1": [],
+        "enter cpu": [],
+        "x cpu": [],
+        "1 cpu": [],
+    }
     for _ in range(3):
         t0 = time.perf_counter()
         w.show_article(aid)
@@ -162,8 +180,14 @@ def long_article_keys(app, tmp: Path, settings) -> dict[str, list[float]]:
 
 def report_long(times: dict[str, list[float]]) -> None:
     print("300,000-character article, 5,000 suggestions:")
-    print(f"  open it:                          {ms(statistics.median(times['open']))}   median of {len(times['open'])}")
-    for name, what in (("enter", "Enter (accept) to redrawn"), ("x", "X (reject) to redrawn"), ("1", "1 (mark) to redrawn")):
+    print(
+        f"  open it:                          {ms(statistics.median(times['open']))}   median of {len(times['open'])}"
+    )
+    for name, what in (
+        ("enter", "Enter (accept) to redrawn"),
+        ("x", "X (reject) to redrawn"),
+        ("1", "1 (mark) to redrawn"),
+    ):
         print(f"  {what + ':':<33} {ms(statistics.median(times[name]))}   median of {len(times[name])}, "
               f"max {ms(max(times[name])).strip()}, CPU {ms(statistics.median(times[name + ' cpu'])).strip()} "
               "(target < 50 ms)")  # fmt: skip
@@ -183,8 +207,12 @@ def project_of(n: int, path: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--articles", type=int, default=100_000, help="size of the large project (0: skip)")
-    parser.add_argument("--long-only", action="store_true", help="only the 300,000-character article")
+    parser.add_argument(
+        "--articles", type=int, default=100_000, help="size of the large project (0: skip)"
+    )
+    parser.add_argument(
+        "--long-only", action="store_true", help="only the 300,000-character article"
+    )
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
     tmp = Path(tempfile.mkdtemp())
@@ -221,7 +249,10 @@ def main() -> None:
     window.activateWindow()
     app.processEvents()
     small_text = store.article(small).text
-    small_words = [(small_text.index(w), small_text.index(w) + len(w)) for w in ("Kabul", "Moscow", "Tehran", "week")]
+    small_words = [
+        (small_text.index(w), small_text.index(w) + len(w))
+        for w in ("Kabul", "Moscow", "Tehran", "week")
+    ]
     small_store, small_screen = key_presses(app, window, small, small_words)
     big_store, big_screen = key_presses(app, window, big, free_words(text, spans, 10))
 

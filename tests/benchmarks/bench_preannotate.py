@@ -67,7 +67,9 @@ def main(n: int = 300) -> None:
 
     print(f"{n} articles, {chars:,} characters, model {name}")
     print(f"bare nlp.pipe (NER components):     {bare:7.2f} s  ({ents} entities)")
-    print(f"annotator preannotate into project: {ours:7.2f} s  ({done} articles, {stored} suggestions)")
+    print(
+        f"annotator preannotate into project: {ours:7.2f} s  ({done} articles, {stored} suggestions)"
+    )
     print(f"bare nlp.pipe, our components:      {same:7.2f} s  (NER + the project's SpanRuler)")
     print(f"ratio preannotate / bare nlp.pipe:  {ours / bare:7.3f}  (stock NER components)")
     print(f"ratio preannotate / same components: {ours / same:6.3f}  (target <= 1.10)")

@@ -70,12 +70,20 @@ def main(n_train: int = 6, steps: int = 200, base: str | None = None) -> None:
         preannotate(store, after)
         b, a = f1s(store, before.name, test_ids, ref), f1s(store, after.name, test_ids, ref)
         store.close()
-    print(f"trained on {n_train} articles of one annotator ({result.train_docs} train / {result.dev_docs} dev), "
-          f"{steps} steps, base {base or 'blank'}, {took:.0f} s; measured on {len(test_ids)} other articles")
+    print(
+        f"trained on {n_train} articles of one annotator ({result.train_docs} train / {result.dev_docs} dev), "
+        f"{steps} steps, base {base or 'blank'}, {took:.0f} s; measured on {len(test_ids)} other articles"
+    )
     for key in b:
-        print(f"F1 {key:10s} before {b[key] or 0:.3f}  after {a[key] or 0:.3f}  change {(a[key] or 0) - (b[key] or 0):+.3f}")
+        print(
+            f"F1 {key:10s} before {b[key] or 0:.3f}  after {a[key] or 0:.3f}  change {(a[key] or 0) - (b[key] or 0):+.3f}"
+        )
 
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    main(int(args[0]) if args else 6, int(args[1]) if len(args) > 1 else 200, args[2] if len(args) > 2 else None)
+    main(
+        int(args[0]) if args else 6,
+        int(args[1]) if len(args) > 1 else 200,
+        args[2] if len(args) > 2 else None,
+    )

@@ -27,7 +27,9 @@ def seed_reference(seeds: Path) -> list[tuple[str, str, list[dict]]]:
     for article in data["articles"]:
         text = (seeds / article["file"]).read_text(encoding="utf-8")
         if hashlib.sha256(text.encode()).hexdigest()[:16] != article["sha256"]:
-            raise ValueError(f"{article['file']}: seed text changed; the reference no longer applies")
+            raise ValueError(
+                f"{article['file']}: seed text changed; the reference no longer applies"
+            )
         out.append((article["file"], text, article["spans"]))
     return out
 
@@ -39,7 +41,9 @@ def unmark(marked: str) -> tuple[str, list[dict]]:
         text.append(marked[pos : m.start()])
         length += m.start() - pos
         label, _, kind = m.group(1).partition("_")
-        spans.append({"start": length, "end": length + len(m.group(2)), "label": LABELS[label], "type": kind})
+        spans.append(
+            {"start": length, "end": length + len(m.group(2)), "label": LABELS[label], "type": kind}
+        )
         text.append(m.group(2))
         length += len(m.group(2))
         pos = m.end()
@@ -75,7 +79,9 @@ def measure(articles, model: str | None = None) -> dict:
             by_text = {store.article(aid).text: aid for aid in store.article_ids()}
             for _name, text, spans in articles:
                 aid = by_text[text]
-                predicted = [(s.start, s.end, s.label) for s in store.suggestions(aid, model=pipeline.name)]
+                predicted = [
+                    (s.start, s.end, s.label) for s in store.suggestions(aid, model=pipeline.name)
+                ]
                 pairs.append((predicted, [(s["start"], s["end"], s["label"]) for s in spans]))
             result = score(pairs, ["ACTOR", "DATE", "AGREEMENT"])
             result["model"] = pipeline.name

@@ -28,7 +28,13 @@ def tokenize(text: str) -> Doc:
 def token_dicts(doc: Doc) -> list[dict[str, Any]]:
     """Prodigy-style tokens: text, start, end, id, ws."""
     return [
-        {"text": t.text, "start": t.idx, "end": t.idx + len(t), "id": t.i, "ws": bool(t.whitespace_)}
+        {
+            "text": t.text,
+            "start": t.idx,
+            "end": t.idx + len(t),
+            "id": t.i,
+            "ws": bool(t.whitespace_),
+        }
         for t in doc
     ]
 
@@ -55,7 +61,11 @@ class TokenIndex:
         import numpy as np
 
         index = cls.__new__(cls)
-        arr = np.frombuffer(blob, dtype=np.int64).reshape(2, -1) if blob else np.zeros((2, 0), dtype=np.int64)
+        arr = (
+            np.frombuffer(blob, dtype=np.int64).reshape(2, -1)
+            if blob
+            else np.zeros((2, 0), dtype=np.int64)
+        )
         index.starts, index.ends = arr[0].tolist(), arr[1].tolist()
         return index
 

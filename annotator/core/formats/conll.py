@@ -127,7 +127,9 @@ def sentences(record: dict[str, Any], stats: ConllStats) -> list[list[tuple[str,
     return out
 
 
-def record_to_conll(record: dict[str, Any], stats: ConllStats | None = None, sep: str = " ") -> list[str]:
+def record_to_conll(
+    record: dict[str, Any], stats: ConllStats | None = None, sep: str = " "
+) -> list[str]:
     stats = stats if stats is not None else ConllStats()
     docstart = DOCSTART if sep == " " else "-DOCSTART-" + sep + "O"
     lines = [docstart, ""]
@@ -193,14 +195,18 @@ def read_conll(path: Path) -> list[ArticleIn]:
         if not _TAG.match(tag):
             if line.startswith("#"):
                 continue  # a comment line (CoNLL-U style)
-            raise InputError(f"{tag!r} is not an IOB tag (O, B-X, I-X, E-X, S-X)", str(path), number)
+            raise InputError(
+                f"{tag!r} is not an IOB tag (O, B-X, I-X, E-X, S-X)", str(path), number
+            )
         sentence.append((cols[0], tag))
     end_doc(0)
     out = []
     for i, (line, sents) in enumerate(docs, start=1):
         text, spans = _decode_tags(sents)
         title = f"{path.stem} #{i}" if len(docs) > 1 else path.stem
-        out.append(ArticleIn(text=text, title=title, meta={"file": path.name}, spans=spans, line=line))
+        out.append(
+            ArticleIn(text=text, title=title, meta={"file": path.name}, spans=spans, line=line)
+        )
     return out
 
 

@@ -55,8 +55,10 @@ def write_doccano(records: Iterable[dict[str, Any]], fh) -> int:
 
 
 def is_doccano(obj: Any) -> bool:
-    return isinstance(obj, dict) and "spans" not in obj and any(
-        isinstance(obj.get(k), list) for k in LABEL_KEYS
+    return (
+        isinstance(obj, dict)
+        and "spans" not in obj
+        and any(isinstance(obj.get(k), list) for k in LABEL_KEYS)
     )
 
 
@@ -81,7 +83,9 @@ def doccano_to_article(obj: dict[str, Any], path: str, line: int) -> ArticleIn:
         if not isinstance(label, str):
             raise InputError("the label must be a string", path, line)
         if not (0 <= start < end <= len(text)):
-            raise InputError(f"span {start}-{end} lies outside the text ({len(text)} characters)", path, line)
+            raise InputError(
+                f"span {start}-{end} lies outside the text ({len(text)} characters)", path, line
+            )
         if mapping:
             start, end = mapping[start], mapping[end]
         spans.append(SpanIn(start, end, label))
@@ -90,7 +94,21 @@ def doccano_to_article(obj: dict[str, Any], path: str, line: int) -> ArticleIn:
         annotator = str(annotator)  # doccano's user ids are numbers
     if annotator is not None and not isinstance(annotator, str):
         raise InputError('"annotator" must be a string or a user id', path, line)
-    meta = {k: v for k, v in obj.items() if k not in (*LABEL_KEYS, "text", "annotator", "title", "source", "published", "article_id", "id")}
+    meta = {
+        k: v
+        for k, v in obj.items()
+        if k
+        not in (
+            *LABEL_KEYS,
+            "text",
+            "annotator",
+            "title",
+            "source",
+            "published",
+            "article_id",
+            "id",
+        )
+    }
     return ArticleIn(
         text=normalize_newlines(text) if mapping else text,
         title=optional_text(obj.get("title"), '"title"', path, line),

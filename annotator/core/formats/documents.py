@@ -43,7 +43,9 @@ def read_pdf(path: Path) -> list[ArticleIn]:
         from pypdf import PdfReader
         from pypdf.errors import PdfReadError
     except ImportError:
-        raise InputError("PDF import needs the pypdf package (pip install pypdf)", str(path)) from None
+        raise InputError(
+            "PDF import needs the pypdf package (pip install pypdf)", str(path)
+        ) from None
     # pypdf logs what it repairs ("EOF marker not found"): the user gets one line, ours
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
@@ -76,7 +78,9 @@ def read_docx(path: Path) -> list[ArticleIn]:
     try:
         import docx
     except ImportError:
-        raise InputError("Word import needs the python-docx package (pip install python-docx)", str(path)) from None
+        raise InputError(
+            "Word import needs the python-docx package (pip install python-docx)", str(path)
+        ) from None
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises zipfile/KeyError/lxml errors for damaged files

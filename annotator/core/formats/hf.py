@@ -56,7 +56,9 @@ def write_hf(
             if not group:
                 continue
             row: dict[str, Any] = {
-                "id": f"{article_id}-{annotator}-{i}" if per == "sentence" else f"{article_id}-{annotator}",
+                "id": f"{article_id}-{annotator}-{i}"
+                if per == "sentence"
+                else f"{article_id}-{annotator}",
                 "tokens": [tok for tok, _tag in group],
                 "ner_tags": [ids[tag] for _tok, tag in group],
                 "article_id": article_id,

@@ -152,10 +152,16 @@ def rejection_record(article: Article, rejection: dict[str, Any]) -> dict[str, A
     input_hash = _hash32(article.text)
     return {
         "text": article.text,
-        "meta": {"title": article.title, "article_id": article.hash, "model": rejection.get("model")},
+        "meta": {
+            "title": article.title,
+            "article_id": article.hash,
+            "model": rejection.get("model"),
+        },
         "spans": [{"start": start, "end": end, "label": label, "text": article.text[start:end]}],
         "_input_hash": input_hash,
-        "_task_hash": _hash32(str(input_hash), rejection["annotator"], f"reject:{start}:{end}:{label}"),
+        "_task_hash": _hash32(
+            str(input_hash), rejection["annotator"], f"reject:{start}:{end}:{label}"
+        ),
         "_view_id": "ner",
         "answer": "reject",
         "_annotator_id": rejection["annotator"],
@@ -188,9 +194,7 @@ def record_to_article(obj: Any, path: str, line: int, session_prefix: str = "") 
     meta.pop("article_id", None)
     status = meta.pop("status", None)
     if status is not None and status not in set(Status):
-        raise InputError(
-            f"unknown status {status!r} (known: {', '.join(Status)})", path, line
-        )
+        raise InputError(f"unknown status {status!r} (known: {', '.join(Status)})", path, line)
     raw_spans = obj.get("spans")
     spans = None
     if raw_spans is not None:
@@ -282,7 +286,9 @@ def _read_span(s: Any, text: str, mapping: list[int] | None, path: str, line: in
     if all(isinstance(x, int) for x in stored) and isinstance(start, int) and isinstance(end, int):
         # snapped to tokens on export: the span as it was annotated comes back
         quoted = s.get("text")
-        if not 0 <= start < end <= len(text) or (isinstance(quoted, str) and quoted != text[start:end]):
+        if not 0 <= start < end <= len(text) or (
+            isinstance(quoted, str) and quoted != text[start:end]
+        ):
             raise InputError(f"span {start}-{end} does not match its text", path, line)
         start, end = stored
         s = {k: v for k, v in s.items() if k != "text"}
@@ -326,15 +332,15 @@ def _read_span(s: Any, text: str, mapping: list[int] | None, path: str, line: in
     )
 
 
-
-
 def read_jsonl(path: Path) -> list[ArticleIn]:
     """Our JSONL (and Prodigy's), or doccano's when a record carries `label`/`labels`."""
     rows = list(iter_json_lines(path))
     sessions = {
         obj["_session_id"]
         for _n, obj in rows
-        if isinstance(obj, dict) and isinstance(obj.get("_session_id"), str) and "_annotator_id" not in obj
+        if isinstance(obj, dict)
+        and isinstance(obj.get("_session_id"), str)
+        and "_annotator_id" not in obj
     }
     prefix = session_prefix(sessions)
     out: list[ArticleIn] = []

@@ -50,7 +50,10 @@ def _is_region_list(value: Any) -> bool:
         isinstance(value, list)
         and bool(value)
         and all(
-            isinstance(r, dict) and "start" in r and "end" in r and any(k in r for k in ("labels", *REGION_VALUE_KEYS))
+            isinstance(r, dict)
+            and "start" in r
+            and "end" in r
+            and any(k in r for k in ("labels", *REGION_VALUE_KEYS))
             for r in value
         )
     )
@@ -111,7 +114,9 @@ class _Offsets:
         self.newlines = newline_offset_map(text)
         self.text = normalize_newlines(text) if self.newlines else text
 
-    def convert(self, start: Any, end: Any, quoted: Any, path: str, line: int | None) -> tuple[int, int]:
+    def convert(
+        self, start: Any, end: Any, quoted: Any, path: str, line: int | None
+    ) -> tuple[int, int]:
         if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool):
             raise InputError(f"region offsets must be integers, not {start!r}-{end!r}", path, line)
         candidates = []
@@ -126,8 +131,16 @@ class _Offsets:
                     s, e = self.newlines[s], self.newlines[e]
                 return s, e
         if not isinstance(quoted, str):
-            raise InputError(f"region {start}-{end} lies outside the task's text ({len(self.raw)} characters)", path, line)
-        raise InputError(f"region {start}-{end} does not match its text {quoted!r} in the task's text", path, line)
+            raise InputError(
+                f"region {start}-{end} lies outside the task's text ({len(self.raw)} characters)",
+                path,
+                line,
+            )
+        raise InputError(
+            f"region {start}-{end} does not match its text {quoted!r} in the task's text",
+            path,
+            line,
+        )
 
 
 def _region_value(r: dict[str, Any], kind: str) -> Any:
@@ -153,7 +166,9 @@ def _results_to_spans(results: Any, offsets: _Offsets, path: str, line: int | No
         kind = r.get("type")
         rid = str(r.get("id"))
         if kind in ("labels", "hypertextlabels") and isinstance(value, dict) and "labels" in value:
-            s, e = offsets.convert(value.get("start"), value.get("end"), value.get("text"), path, line)
+            s, e = offsets.convert(
+                value.get("start"), value.get("end"), value.get("text"), path, line
+            )
             labels = value["labels"]
             if not isinstance(labels, list) or not all(isinstance(lab, str) for lab in labels):
                 raise InputError("region labels must be a list of strings", path, line)
@@ -172,7 +187,7 @@ def _fields(data: dict[str, Any], skip: set[str]) -> tuple[str, dict[str, Any], 
         strings = [v for v in data.values() if isinstance(v, str)]
         text = max(strings, key=len) if strings else None
     if not isinstance(text, str) or not text.strip():
-        raise InputError('the task has no text (data.text)')
+        raise InputError("the task has no text (data.text)")
     fields = {
         "title": data.get("title") or data.get("headline"),
         "source": data.get("source"),
@@ -223,7 +238,13 @@ def min_to_article(obj: dict[str, Any], path: str, line: int | None) -> ArticleI
         if not _is_region_list(regions):
             continue
         for r in regions:
-            s, e = offsets.convert(r.get("start"), r.get("end"), r.get("text") if "labels" in r or "choices" in r else None, path, line)
+            s, e = offsets.convert(
+                r.get("start"),
+                r.get("end"),
+                r.get("text") if "labels" in r or "choices" in r else None,
+                path,
+                line,
+            )
             if "labels" in r:
                 labels = r["labels"]
                 if not isinstance(labels, list) or not all(isinstance(lab, str) for lab in labels):
@@ -231,7 +252,9 @@ def min_to_article(obj: dict[str, Any], path: str, line: int | None) -> ArticleI
                 by_offsets.setdefault((s, e), []).extend(SpanIn(s, e, lab, {}) for lab in labels)
             else:
                 kind = next(k for k in REGION_VALUE_KEYS if k in r)
-                extras.append(((s, e), name, _region_value(r, "textarea" if kind == "text" else kind)))
+                extras.append(
+                    ((s, e), name, _region_value(r, "textarea" if kind == "text" else kind))
+                )
     for key, name, value in extras:
         for span in by_offsets.get(key, []):
             span.attrs[name] = value

@@ -59,14 +59,17 @@ def record_to_doc(record: dict[str, Any], alignment: Alignment) -> Doc:
     clean, missing = [], []
     for i, sp in enumerate(spans):
         overlaps = any(
-            j != i and other.start < sp.end and sp.start < other.end for j, other in enumerate(spans)
+            j != i and other.start < sp.end and sp.start < other.end
+            for j, other in enumerate(spans)
         )
         (missing if overlaps else clean).append(sp)
     unknown = sorted({i for sp in missing for i in range(sp.start, sp.end)})
     doc.set_ents(clean, missing=[doc[i : i + 1] for i in unknown], default="outside")
     meta = record.get("meta") or {}
     doc.user_data["annotator"] = record.get("_annotator_id")
-    doc.user_data["meta"] = {k: v for k, v in meta.items() if isinstance(v, str | int | float | bool)}
+    doc.user_data["meta"] = {
+        k: v for k, v in meta.items() if isinstance(v, str | int | float | bool)
+    }
     doc.user_data["span_attrs"] = [
         [s.get("stored_start", s["start"]), s.get("stored_end", s["end"]), s["label"],
          s.get("attrs") or {}, s.get("id"), s.get("origin"), s.get("created_at"), s.get("updated_at")]
@@ -118,7 +121,10 @@ def write_spacy(
     except OSError as exc:
         raise InputError(f"cannot create the folder ({exc.strerror})", str(out)) from None
     # both files or neither: each is written and flushed beside its target before either is renamed
-    with atomic_output(out / "train.spacy", "wb") as train, atomic_output(out / "dev.spacy", "wb") as dev:
+    with (
+        atomic_output(out / "train.spacy", "wb") as train,
+        atomic_output(out / "dev.spacy", "wb") as dev,
+    ):
         for part, fh in (("train", train), ("dev", dev)):
             fh.write(bins[part].to_bytes())
             fh.flush()
@@ -203,4 +209,9 @@ def _user_data(doc: Doc, path: str, number: int) -> dict[str, Any]:
             raise bad('"span_attrs" rows must be [start, end, label, attrs, id]')
         check_json_value(attrs, f"doc {number}: span attrs", path, number)
         span_attrs.append(tuple(row))
-    return {"annotator": annotator, "meta": meta, "span_attrs": span_attrs, "stored": "span_attrs" in data}
+    return {
+        "annotator": annotator,
+        "meta": meta,
+        "span_attrs": span_attrs,
+        "stored": "span_attrs" in data,
+    }

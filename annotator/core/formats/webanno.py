@@ -85,7 +85,11 @@ def read_webanno(path: Path) -> list[ArticleIn]:
     content = decode(path.read_bytes(), str(path))
     lines = content.replace("\r\n", "\n").split("\n")
     if not lines or not lines[0].startswith("#FORMAT=WebAnno TSV 3"):
-        raise InputError('not a WebAnno TSV 3 file (the first line must be "#FORMAT=WebAnno TSV 3.x")', str(path), 1)
+        raise InputError(
+            'not a WebAnno TSV 3 file (the first line must be "#FORMAT=WebAnno TSV 3.x")',
+            str(path),
+            1,
+        )
     layers = _layers(lines, str(path))
     parts: list[str] = []  # the document's text, sentence by sentence
     pos = 0  # its length so far, in code points
@@ -98,13 +102,17 @@ def read_webanno(path: Path) -> list[ArticleIn]:
     open_spans: dict[tuple[str, str], _Open] = {}
     for number, line in enumerate(lines, start=1):
         if line.startswith("#Text="):
-            sentence_text.append(_unescape(line[len("#Text="):]))
+            sentence_text.append(_unescape(line[len("#Text=") :]))
             continue
         if not line.strip() or line.startswith("#"):
             continue
         cols = line.split("\t")
         if len(cols) < 3 or not re.match(r"^\d+-\d+(\.\d+)?$", cols[0]):
-            raise InputError(f"expected a token row (1-1<tab>0-5<tab>word...), found {line[:40]!r}", str(path), number)
+            raise InputError(
+                f"expected a token row (1-1<tab>0-5<tab>word...), found {line[:40]!r}",
+                str(path),
+                number,
+            )
         if sentence_text:  # the first token of a new sentence: place the sentence
             text = "\n".join(sentence_text)
             sentence_text = []
@@ -128,7 +136,9 @@ def read_webanno(path: Path) -> list[ArticleIn]:
         is_sub = "." in cols[0]
         if is_sub:
             parent_id = cols[0].split(".")[0]
-            p_start, p_end = token_pos.get(parent_id, (sentence_start + cursor, sentence_start + cursor))
+            p_start, p_end = token_pos.get(
+                parent_id, (sentence_start + cursor, sentence_start + cursor)
+            )
             found = current.find(token, p_start - sentence_start, p_end - sentence_start)
             if found < 0:
                 raise InputError(f"sub-token {token!r} is not inside its token", str(path), number)
@@ -136,7 +146,9 @@ def read_webanno(path: Path) -> list[ArticleIn]:
         else:
             found = current.find(token, cursor)
             if found < 0 or current[cursor:found].strip():
-                raise InputError(f"token {token!r} is not in the sentence's #Text", str(path), number)
+                raise InputError(
+                    f"token {token!r} is not in the sentence's #Text", str(path), number
+                )
             cursor = found + len(token)
             start = sentence_start + found
         end = start + len(token)
@@ -162,9 +174,7 @@ def _finish(item: _Open) -> SpanIn:
     layer = item.layer
     label_feature = next((f for f in layer.features if f in LABEL_FEATURES), None)
     label = item.values.get(label_feature) if label_feature else None
-    attrs = {
-        f: v for f, v in item.values.items() if f != label_feature and v is not None
-    }
+    attrs = {f: v for f, v in item.values.items() if f != label_feature and v is not None}
     return SpanIn(item.start, item.end, label or layer.short.upper(), attrs)
 
 
