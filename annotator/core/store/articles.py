@@ -7,28 +7,28 @@ identified by the SHA-256 of their text; adding them is `imports.py`.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable
 
 from annotator.core.model import Article, ArticleRow
 from annotator.core.store.base import StoreBase
 
 
+def _article(r: sqlite3.Row) -> Article:
+    return Article(
+        id=r["id"], hash=r["hash"], text=r["text"], title=r["title"], source=r["source"],
+        published=r["published"], meta=json.loads(r["meta"]), created_at=r["created_at"],
+    )  # fmt: skip
+
+
 class ArticlesMixin(StoreBase):
+    """Reading articles (see the module's docstring)."""
+
     def article(self, article_id: int) -> Article:
         rows = self._q("SELECT * FROM articles WHERE id = ?", (article_id,))
         if not rows:
             raise KeyError(article_id)
-        r = rows[0]
-        return Article(
-            id=r["id"],
-            hash=r["hash"],
-            text=r["text"],
-            title=r["title"],
-            source=r["source"],
-            published=r["published"],
-            meta=json.loads(r["meta"]),
-            created_at=r["created_at"],
-        )
+        return _article(rows[0])
 
     def articles_bulk(self, ids: list[int]) -> dict[int, Article]:
         """Several articles in one query (exports stream through chunks of these)."""
@@ -39,10 +39,7 @@ class ArticlesMixin(StoreBase):
             if ids
             else "SELECT * FROM articles WHERE 0"
         ):
-            out[r["id"]] = Article(
-                id=r["id"], hash=r["hash"], text=r["text"], title=r["title"], source=r["source"],
-                published=r["published"], meta=json.loads(r["meta"]), created_at=r["created_at"],
-            )  # fmt: skip
+            out[r["id"]] = _article(r)
         return out
 
     def token_offsets(self, ids: list[int], tokenizer: str, compute) -> dict[int, bytes]:

@@ -43,6 +43,8 @@ class ImportResult:
 
 
 class ImportsMixin(StoreBase):
+    """Adding articles and importing input files."""
+
     def _insert_article(self, item: ArticleIn) -> tuple[int, bool]:
         if len(item.text) > MAX_ARTICLE_CHARS:
             raise InputError(

@@ -111,6 +111,8 @@ def _row_version(row: sqlite3.Row, versioned: bool, content: tuple, deleted: boo
 
 
 class MergeMixin(StoreBase):
+    """Merging another copy of the project in."""
+
     def merge_from(self, other_path: str | Path) -> MergeResult:
         """Bring in another project's work, following causality (see core/clock.py).
 

@@ -22,6 +22,8 @@ PACK_SETTINGS = ("scheme", "guidelines", "patterns", "gazetteer")
 
 
 class PacksMixin(StoreBase):
+    """Assignment rounds and pack files."""
+
     def assignable_articles(self, only_status: str | None = None) -> dict[int, int]:
         """{article id: length} of articles nobody has finished (or all at `only_status`)."""
         if only_status:

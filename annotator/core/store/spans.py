@@ -18,6 +18,8 @@ from annotator.core.store.rows import SPAN_COLUMNS, json_text, span_from_row, wr
 
 
 class SpansMixin(StoreBase):
+    """Human spans of articles."""
+
     def _span_owner(self, uid: str) -> sqlite3.Row | None:
         return self.conn.execute(
             'SELECT article_id, annotator, start, "end", label, attrs, origin, updated_at, deleted_at, vv'

@@ -12,6 +12,8 @@ from annotator.core.store.rows import write_status
 
 
 class StatusesMixin(StoreBase):
+    """Statuses of articles per annotator, and summary counts."""
+
     def all_statuses(self) -> dict[tuple[int, str], str]:
         return {
             (r["article_id"], r["annotator"]): r["status"] for r in self._q("SELECT * FROM status")

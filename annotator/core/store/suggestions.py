@@ -26,6 +26,8 @@ from annotator.core.store.rows import (
 
 
 class SuggestionsMixin(StoreBase):
+    """Model suggestions and the decisions on them."""
+
     def has_suggestions(self, article_id: int, model: str, model_version: str) -> bool:
         return bool(
             self._q(
