@@ -31,23 +31,6 @@ OUTSIDE = "O"
 # -- units ------------------------------------------------------------------------
 
 
-def unit_labels(index: TokenIndex, spans: Sequence[tuple[int, int, str]]) -> list[str]:
-    """One label per token: the covering span's (first-starting, then longer), else O.
-
-    Two spans with the same start and length are ordered by label name, so the
-    result never depends on the order spans come in.
-    """
-    labels = [OUTSIDE] * len(index)
-    for start, end, label in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]), s[2])):
-        rng = index.token_range(start, end)
-        if rng is None:
-            continue
-        for i in range(rng[0], rng[1] + 1):
-            if labels[i] == OUTSIDE:
-                labels[i] = label
-    return labels
-
-
 def cohen_kappa(a: Sequence, b: Sequence) -> float | None:
     """Cohen's kappa of two label sequences; None when undefined (chance agreement is 1)."""
     if len(a) == 0:
@@ -177,7 +160,9 @@ def collect(
 
 
 def unit_codes(index: TokenIndex, spans, codes: dict[str, int]) -> np.ndarray:
-    """unit_labels as integer codes (0 = O), filled a span at a time."""
+    """One code per token (0 = O): the covering span's (first-starting, then longer,
+    then by label name, so the result never depends on the order spans come in), filled a
+    span at a time."""
     out = np.zeros(len(index), dtype=np.int16)
     last = -1  # last token filled: spans that do not overlap it can be written whole
     for start, end, label in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]), s[2])):

@@ -3,7 +3,7 @@
 Copying a project's `.db` with the file manager while it is open (or after a
 crash) leaves its newest work behind in the `-wal` file; and reading the file
 by other means than SQLite while a connection of this process is open drops
-SQLite's locks (see store.py). A backup here reads the project through SQLite
+SQLite's locks (see core/store/files.py). A backup here reads the project through SQLite
 in one read transaction, so it is consistent while the window and the CLI keep
 writing, never takes the write lock, and writes a file in rollback-journal
 mode (`journal_mode = DELETE`): one file, safe to copy, mail or burn, that

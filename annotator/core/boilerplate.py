@@ -181,7 +181,7 @@ def spans_outside_boilerplate(spans: Iterable, ranges: Sequence[tuple[int, int]]
 
     Suggestions, exports, agreement and training all filter through this one function.
     """
-    from annotator.core.store_boilerplate import join_ranges, outside
+    from annotator.core.span_rules import join_ranges, outside
 
     return outside(spans, join_ranges(ranges))
 

@@ -59,9 +59,6 @@ class LabelScheme:
     def from_json(cls, text: str) -> LabelScheme:
         return cls.from_dict(json.loads(text))
 
-    def to_json(self) -> str:
-        return json.dumps(self.raw, ensure_ascii=False, indent=2)
-
     @property
     def names(self) -> list[str]:
         return [label.name for label in self.labels]

@@ -17,48 +17,25 @@ from __future__ import annotations
 import sqlite3
 import uuid as uuidlib
 from collections.abc import Iterable
-from datetime import UTC, datetime
+
+from annotator.core.boilerplate import detect
+from annotator.core.dates import date_attrs, parse_published
+from annotator.core.errors import InputError
+from annotator.core.span_rules import join_ranges
+from annotator.core.store.base import StoreBase
+from annotator.core.store.rows import now
 
 # (uuid, live): a range whose liveness an edit changed, and to what
 Change = tuple[str, bool]
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def boilerplate_uuid(article_hash: str, start: int, end: int) -> str:
     return str(uuidlib.uuid5(uuidlib.NAMESPACE_URL, f"{article_hash}:boilerplate:{start}:{end}"))
 
 
-def migrate_boilerplate(db) -> None:
-    """Schema for m007: the boilerplate table and the header stamp on articles."""
-    db.executescript(
-        """
-        CREATE TABLE boilerplate (
-            uuid TEXT PRIMARY KEY,
-            article_id INTEGER NOT NULL REFERENCES articles(id),
-            start INTEGER NOT NULL,
-            "end" INTEGER NOT NULL,
-            origin TEXT NOT NULL DEFAULT 'auto',
-            created_by TEXT,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            deleted_at TEXT,
-            deleted_by TEXT,
-            CHECK (start >= 0 AND "end" > start)
-        );
-        CREATE INDEX boilerplate_article ON boilerplate(article_id);
-        ALTER TABLE articles ADD COLUMN header_updated_at TEXT;
-        """
-    )
-
-
 def insert_detected(conn: sqlite3.Connection, article_id: int, article_hash: str, text: str) -> int:
     """Detect and store boilerplate of a newly imported article (inside the import's transaction)."""
-    from annotator.core.boilerplate import detect
-
-    stamp = _now()
+    stamp = now()
     rows = [
         (boilerplate_uuid(article_hash, s, e), article_id, s, e, "auto", None, stamp, stamp)
         for s, e in detect(text)
@@ -71,16 +48,19 @@ def insert_detected(conn: sqlite3.Connection, article_id: int, article_hash: str
     return len(rows)
 
 
-def copy_to_pack(conn: sqlite3.Connection) -> None:
-    """Inside `write_pack`: the pack's articles carry their boilerplate ranges."""
+def copy_boilerplate(conn: sqlite3.Connection, source: str) -> None:
+    """Inside `take_articles`: the articles copied from the attached SOURCE carry their
+    boilerplate ranges."""
     conn.execute(
-        "INSERT INTO pack.boilerplate SELECT * FROM main.boilerplate"
+        f"INSERT INTO main.boilerplate SELECT * FROM {source}.boilerplate"
         " WHERE article_id IN (SELECT id FROM pack_ids)"
     )
 
 
-def merge_into(conn: sqlite3.Connection, src: sqlite3.Connection, ids: dict[int, int]) -> int:
-    """Inside `_merge`: union by uuid, the newer version (updated or deleted later) winning;
+def merge_boilerplate(
+    conn: sqlite3.Connection, src: sqlite3.Connection, ids: dict[int, int]
+) -> int:
+    """Inside a merge: union by uuid, the newer version (updated or deleted later) winning;
     the newer article header too. Returns the number of ranges changed."""
     has = src.execute("SELECT count(*) FROM sqlite_master WHERE name = 'boilerplate'").fetchone()[0]
     if not has:
@@ -119,10 +99,8 @@ def merge_into(conn: sqlite3.Connection, src: sqlite3.Connection, ids: dict[int,
     return changed
 
 
-class BoilerplateMixin:
-    """Store methods for boilerplate ranges and editable headers; `self` is a `Store`."""
-
-    conn: sqlite3.Connection
+class BoilerplateMixin(StoreBase):
+    """Boilerplate ranges of articles and their editable headers."""
 
     def boilerplate(self, article_id: int) -> list[tuple[int, int]]:
         """Live boilerplate ranges of an article, overlapping ones joined, in order."""
@@ -159,8 +137,6 @@ class BoilerplateMixin:
         for `apply_boilerplate_changes` to undo or redo."""
         article = self.article(article_id)
         if not (0 <= start < end <= len(article.text)):
-            from annotator.core.errors import InputError
-
             raise InputError(
                 f"range {start}-{end} is outside the article (length {len(article.text)})"
             )
@@ -200,7 +176,7 @@ class BoilerplateMixin:
                     self._set_live(article_id, uid, row[0], row[1], by, live, [])
 
     def _set_live(self, article_id, uid, start, end, by, live, changes: list[Change]) -> None:
-        stamp = _now()
+        stamp = now()
         row = self.conn.execute(
             "SELECT deleted_at FROM boilerplate WHERE uuid = ?", (uid,)
         ).fetchone()
@@ -231,75 +207,22 @@ class BoilerplateMixin:
         with self._write():
             cur = self.conn.execute(
                 "UPDATE articles SET title = ?, published = ?, header_updated_at = ? WHERE id = ?",
-                (title, published, _now(), article_id),
+                (title, published, now(), article_id),
             )
             if cur.rowcount == 0:
                 raise KeyError(article_id)
 
-    def set_suggestion_attrs(
-        self, article_id: int, updates: Iterable[tuple[int, int, str, dict]]
-    ) -> None:
-        """New attributes for stored suggestions, by (start, end, label) (e.g. re-resolved dates)."""
-        import json
 
-        with self._write():
-            for start, end, label, attrs in updates:
-                self.conn.execute(
-                    'UPDATE suggestions SET attrs = ? WHERE article_id = ? AND start = ? AND "end" = ? AND label = ?',
-                    (
-                        json.dumps(attrs, ensure_ascii=False, sort_keys=True),
-                        article_id,
-                        start,
-                        end,
-                        label,
-                    ),
-                )
-
-
-def join_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for s, e in sorted(ranges):
-        if out and s <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], e))
-        else:
-            out.append((s, e))
-    return out
-
-
-def outside(spans, ranges: list[tuple[int, int]]):
-    """The spans (with .start/.end, {"start", "end"} dicts or (start, end, …) tuples) that touch no range."""
-    if not ranges:
-        return list(spans)
-    import bisect
-
-    starts = [s for s, _e in ranges]
-    out = []
-    for sp in spans:
-        if isinstance(sp, dict):
-            s, e = sp["start"], sp["end"]
-        else:
-            s, e = (sp.start, sp.end) if hasattr(sp, "start") else (sp[0], sp[1])
-        i = bisect.bisect_right(starts, s) - 1
-        hit = (i >= 0 and ranges[i][1] > s) or (i + 1 < len(ranges) and ranges[i + 1][0] < e)
-        if not hit:
-            out.append(sp)
-    return out
-
-
-class HeaderMixin:
+class HeaderMixin(StoreBase):
     """Editing an article's title and publication date, re-resolving its relative dates."""
 
     def edit_article_header(self, article_id: int, title: str | None, published: str | None) -> int:
         """Set title and publication date in one transaction, and resolve the article's DATE
         values again against the new date: its suggestions', and its spans' unless an
         annotator changed a value by hand. Returns the number of values that changed."""
-        from annotator.core.dates import date_attrs, parse_published
-
         if published:
             parsed = parse_published(published)
             if parsed is None:
-                from annotator.core.errors import InputError
-
                 raise InputError(f"not a date: {published!r} (write it as YYYY-MM-DD)")
             published = parsed.isoformat()
         changed = 0
@@ -332,17 +255,3 @@ class HeaderMixin:
                     self.update_span(span.uuid, attrs=attrs)
                     changed += 1
         return changed
-
-
-class DecisionsMixin:
-    """Rejecting or reopening many suggestions in one transaction."""
-
-    def reject_suggestions(self, annotator: str, suggestions) -> None:
-        with self._write():
-            for s in suggestions:
-                self.reject_suggestion(annotator, s)
-
-    def clear_decisions(self, annotator: str, suggestions) -> None:
-        with self._write():
-            for s in suggestions:
-                self.clear_decision(annotator, s)

@@ -1,0 +1,248 @@
+"""The open connection: opening and migrating a file, transactions, the clock, settings.
+
+`StoreBase` is what every part of `Store` stands on; the parts (articles,
+spans, suggestions …) are mixins over it, composed in `annotator.core.store`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import uuid as uuidlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Self
+
+import sqlite_utils
+
+from annotator.core import clock
+from annotator.core.errors import InputError, ProjectError
+from annotator.core.model import LabelScheme
+from annotator.core.paths import resource
+from annotator.core.store.files import check_file, file_identity, readonly_uri
+from annotator.core.store.rows import insert_annotator
+from annotator.core.store.schema import SCHEMA_VERSION, migrations, new_node
+
+
+class StoreBase:
+    """The open connection that every part of `Store` works through (see `Store`)."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        create: bool = True,
+        wall_clock: clock.WallClock | None = None,
+        readonly: bool = False,
+        busy_timeout: float = 60.0,
+    ):
+        """`readonly`: read through a `mode=ro` connection that never takes the write lock,
+        migrates nothing and caches nothing (works on read-only files and media).
+        `busy_timeout`: seconds a write waits for another connection's lock."""
+        self.path = Path(path)
+        self.readonly = readonly
+        self.wall_clock: clock.WallClock = wall_clock or clock.wall_micros
+        self._tx_stamp: int | None = None
+        self._node = ""
+        if (readonly or not create) and not self.path.exists():
+            raise ProjectError(f"{self.path}: no such project file")
+        check_file(self.path)
+        if readonly and self._needs_migration():
+            # an older file opened by a reading command: upgrade it once where that is allowed
+            type(self)(self.path, create=False).close()
+        try:
+            if readonly:
+                conn = sqlite3.connect(readonly_uri(self.path), uri=True, timeout=busy_timeout)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(str(self.path), timeout=busy_timeout)
+        except (OSError, sqlite3.Error) as exc:
+            raise ProjectError(f"{self.path}: cannot open ({exc})") from None
+        conn.row_factory = sqlite3.Row
+        self.db = sqlite_utils.Database(conn)
+        self.conn = conn
+        try:
+            self.set_busy_timeout(busy_timeout)
+            if not readonly:
+                conn.execute("PRAGMA foreign_keys = ON")
+                if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+                self._migrate()
+            elif migrations.pending(self.db) and self.path.stat().st_size:
+                raise ProjectError(
+                    f"{self.path} was written by an older Annotator and is read-only here; "
+                    "open it once where it can be written, to upgrade it"
+                )
+        except sqlite3.Error as exc:
+            conn.close()
+            raise ProjectError(f"{self.path}: cannot open ({exc})") from None
+        except ProjectError:
+            conn.close()
+            raise
+        self._scheme: LabelScheme | None = None
+        self._identity = file_identity(self.path)
+
+    def _needs_migration(self) -> bool:
+        """An older file that can be upgraded in place (file and folder writable)."""
+        if not self.path.stat().st_size or not os.access(self.path, os.W_OK):
+            return False
+        if not os.access(self.path.resolve().parent, os.W_OK):
+            return False
+        conn = sqlite3.connect(readonly_uri(self.path), uri=True)
+        try:
+            return bool(migrations.pending(sqlite_utils.Database(conn)))
+        except sqlite3.Error:
+            return False
+        finally:
+            conn.close()
+
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long a write waits for another connection's lock before it fails as busy."""
+        self.busy_timeout = seconds
+        self.conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+
+    # -- lifecycle -----------------------------------------------------------
+
+    def _migrate(self) -> None:
+        if not migrations.pending(self.db):
+            return  # the common case takes no write lock: readers never queue behind a writer
+        with self._write():
+            if not migrations.pending(self.db):
+                return
+            migrations.apply(self.db)
+            self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self.conn.execute(
+                "UPDATE clock SET file = ? WHERE file = ''", (file_identity(self.path),)
+            )
+            if self.conn.execute("SELECT count(*) FROM project").fetchone()[0] == 0:
+                scheme = resource("scheme.json").read_text(encoding="utf-8")
+                guidelines = resource("guidelines.md").read_text(encoding="utf-8")
+                for key, value in {
+                    "project_id": str(uuidlib.uuid4()),
+                    "created_at": self._now(),
+                    "scheme": json.loads(scheme),
+                    "guidelines": guidelines,
+                }.items():
+                    self._put_setting(key, value)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """One transaction, taken with the write lock up front."""
+        if self.conn.in_transaction:
+            yield
+            return
+        if self.readonly:
+            raise ProjectError(f"{self.path}: opened read-only, so nothing can be written to it")
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._tx_stamp = None
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+        finally:
+            self._tx_stamp = None
+
+    # -- the clock -----------------------------------------------------------
+
+    def _now(self) -> str:
+        """Wall time of this laptop, for the created_at/updated_at that exports show."""
+        return clock.micros_to_iso(self.wall_clock())
+
+    def _stamp(self) -> int:
+        """This transaction's hybrid-logical-clock stamp (one for all its writes)."""
+        if self._tx_stamp is None:
+            last, node, ident = self.conn.execute(
+                "SELECT last, node, file FROM clock WHERE id = 1"
+            ).fetchone()
+            stamp = clock.next_stamp(last, self.wall_clock())
+            if ident != self._identity:  # a copy of the file: its writes are another node's
+                node = new_node()
+            self.conn.execute(
+                "UPDATE clock SET last = ?, node = ?, file = ? WHERE id = 1",
+                (stamp, node, self._identity),
+            )
+            self._tx_stamp, self._node = stamp, node
+        return self._tx_stamp
+
+    def _versioned(self, old_vv: str | None) -> tuple[int, str]:
+        """(stamp, vector) of a write on top of a row whose vector is OLD_VV."""
+        stamp = self._stamp()
+        return stamp, clock.dump_vector(clock.bump(clock.parse_vector(old_vv), self._node, stamp))
+
+    def clock_stamp(self) -> int:
+        """The newest stamp this file has issued or seen."""
+        return self._q("SELECT last FROM clock WHERE id = 1")[0][0]
+
+    def _advance_clock(self, seen: int) -> None:
+        self.conn.execute("UPDATE clock SET last = max(last, ?) WHERE id = 1", (seen,))
+
+    def advance_clock(self, seen: int) -> None:
+        """Never issue a stamp at or below SEEN (a pack starts from its lead's clock)."""
+        with self._write():
+            self._advance_clock(seen)
+
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
+        """Several writes as one: all stored, or none (the window's one undo step)."""
+        return self._write()
+
+    def _q(self, sql: str, params: Iterable[Any] | dict = ()) -> list[sqlite3.Row]:
+        return self.conn.execute(sql, params).fetchall()
+
+    # -- settings and scheme -------------------------------------------------
+
+    def _put_setting(self, key: str, value: Any) -> None:
+        self.conn.execute(
+            "INSERT INTO project(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, json.dumps(value, ensure_ascii=False)),
+        )
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        rows = self._q("SELECT value FROM project WHERE key = ?", (key,))
+        return json.loads(rows[0]["value"]) if rows else default
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self._write():
+            self._put_setting(key, value)
+        if key == "scheme":
+            self._scheme = None
+
+    @property
+    def scheme(self) -> LabelScheme:
+        if self._scheme is None:
+            self._scheme = LabelScheme.from_dict(self.setting("scheme"))
+        return self._scheme
+
+    @property
+    def guidelines(self) -> str:
+        return self.setting("guidelines", "")
+
+    # -- annotators ----------------------------------------------------------
+
+    def _ensure_annotator(self, name: str) -> None:
+        if not name or not name.strip():
+            raise InputError("annotator name must not be empty")
+        insert_annotator(self.conn, name, self._now())
+
+    def add_annotator(self, name: str) -> None:
+        with self._write():
+            self._ensure_annotator(name)
+
+    def annotators(self) -> list[str]:
+        return [r["name"] for r in self._q("SELECT name FROM annotators ORDER BY name")]

@@ -1,0 +1,179 @@
+"""Adding articles: one, or a batch from an input file with its spans, suggestions
+and rejections, in one transaction.
+
+An imported span keeps its id unless that id is another article's or
+annotator's here; re-importing the same file updates instead of copying.
+"""
+
+from __future__ import annotations
+
+import itertools
+import uuid as uuidlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from annotator.core.errors import InputError
+from annotator.core.model import ArticleIn, Status, Suggestion
+from annotator.core.store.base import StoreBase
+from annotator.core.store.boilerplate import insert_detected
+from annotator.core.store.rows import (
+    insert_article,
+    json_text,
+    now,
+    span_uuid,
+    text_hash,
+    write_span,
+)
+
+MAX_ARTICLE_CHARS = 2_000_000
+
+
+@dataclass
+class ImportResult:
+    imported: int = 0
+    duplicates: int = 0
+    spans: int = 0
+
+    def __iadd__(self, other: ImportResult) -> ImportResult:
+        self.imported += other.imported
+        self.duplicates += other.duplicates
+        self.spans += other.spans
+        return self
+
+
+class ImportsMixin(StoreBase):
+    """Adding articles and importing input files."""
+
+    def _insert_article(self, item: ArticleIn) -> tuple[int, bool]:
+        if len(item.text) > MAX_ARTICLE_CHARS:
+            raise InputError(
+                f"article of {len(item.text):,} characters exceeds the limit of "
+                f"{MAX_ARTICLE_CHARS:,}; split it first",
+                line=item.line,
+            )
+        if not item.text.strip():
+            raise InputError("article text is empty")
+        digest = text_hash(item.text)
+        row = self._q("SELECT id FROM articles WHERE hash = ?", (digest,))
+        if row:
+            return row[0]["id"], False
+        meta = json_text(item.meta)
+        return insert_article(
+            self.conn, digest, item.text, item.title, item.source, item.published, meta, now()
+        ), True
+
+    def add_article(self, text: str, **fields: Any) -> tuple[int, bool]:
+        """Add one article; returns (id, created). The same text twice is one article."""
+        with self._write():
+            return self._insert_article(ArticleIn(text=text, **fields))
+
+    def import_articles(
+        self, items: Iterable[ArticleIn], default_annotator: str | None
+    ) -> ImportResult:
+        """Add a batch (one input file) in one transaction: all of it or nothing."""
+        result = ImportResult()
+        with self._write():
+            for item in items:
+                article_id, created = self._insert_article(item)
+                if created:
+                    insert_detected(self.conn, article_id, text_hash(item.text), item.text)
+                    result.imported += 1
+                else:
+                    result.duplicates += 1
+                if item.rejected:
+                    self._import_rejections(article_id, item, item.annotator or default_annotator)
+                if item.suggestions is not None:
+                    self.set_suggestions(
+                        article_id,
+                        item.model or "import",
+                        item.model_version or "",
+                        [
+                            Suggestion(article_id, s.start, s.end, s.label, s.attrs)
+                            for s in item.suggestions
+                        ],
+                    )
+                if item.spans is None:
+                    continue
+                annotator = item.annotator or default_annotator
+                if not annotator:
+                    raise InputError(
+                        "record has spans but no annotator: give --annotator", line=item.line
+                    )
+                result.spans += self._import_spans(article_id, item, annotator)
+        return result
+
+    def _import_rejections(self, article_id: int, item: ArticleIn, annotator: str | None) -> None:
+        if not annotator:
+            raise InputError(
+                "a rejection record needs an annotator: give --annotator", line=item.line
+            )
+        self._ensure_annotator(annotator)
+        for s in item.rejected or []:
+            self._put_decision(
+                Suggestion(article_id, s.start, s.end, s.label, {}, None), annotator, "reject"
+            )
+
+    def _import_spans(self, article_id: int, item: ArticleIn, annotator: str) -> int:
+        self._ensure_annotator(annotator)
+        labels = set(self.scheme.names)
+        digest = text_hash(item.text)
+        stamp = self._now()
+        for s in item.spans or []:
+            if s.label not in labels:
+                raise InputError(
+                    f"unknown label {s.label!r} (the project's labels are {', '.join(sorted(labels))})",
+                    line=item.line,
+                )
+            if not (0 <= s.start < s.end <= len(item.text)):
+                raise InputError(
+                    f"span {s.start}-{s.end} lies outside the text ({len(item.text)} characters)",
+                    line=item.line,
+                )
+            uid = s.uuid or span_uuid(digest, annotator, s.start, s.end, s.label)
+            self._import_span(
+                uid, article_id, annotator, digest, s, s.created_at or stamp, s.updated_at or stamp
+            )
+        status = item.status or Status.DONE
+        self._put_status(article_id, annotator, status)
+        return len(item.spans or [])
+
+    def _own_uuid(self, uid: str, article_hash: str, annotator: str) -> str:
+        """The id an imported span gets when its own id is already another article's or annotator's.
+
+        Derived from the original id and the new owner, so importing the same file
+        again updates these spans instead of adding copies.
+        """
+        for n in itertools.count():
+            candidate = str(
+                uuidlib.uuid5(uuidlib.NAMESPACE_URL, f"{uid}:{article_hash}:{annotator}:{n}")
+            )
+            row = self._span_owner(candidate)
+            if (
+                row is None
+                or row["annotator"] == annotator
+                and self._q(
+                    "SELECT 1 FROM articles WHERE id = ? AND hash = ?",
+                    (row["article_id"], article_hash),
+                )
+            ):
+                return candidate
+        raise AssertionError("unreachable")
+
+    def _import_span(self, uid, article_id, annotator, digest, s, created, updated) -> None:
+        """One imported span: a span id of another article or annotator is never touched."""
+        row = self._span_owner(uid)
+        if row is not None and (row["article_id"], row["annotator"]) != (article_id, annotator):
+            uid = self._own_uuid(uid, digest, annotator)
+            row = self._span_owner(uid)
+        attrs = json_text(s.attrs)
+        if row is not None:
+            same = (row["start"], row["end"], row["label"], row["attrs"], row["origin"]) == (
+                s.start, s.end, s.label, attrs, s.origin
+            )  # fmt: skip
+            if (same and row["deleted_at"] is None) or updated < row["updated_at"]:
+                return  # nothing new, or older than what the project holds
+        stamp, vv = self._versioned(row["vv"] if row is not None else None)
+        values = (uid, article_id, annotator, s.start, s.end, s.label, attrs, s.origin,
+                  created, updated, None, None)  # fmt: skip
+        write_span(self.conn, values, stamp, vv)

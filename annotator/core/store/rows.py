@@ -1,0 +1,217 @@
+"""The row writers of each table, shared by import, edits and merge.
+
+One statement per table and kind of write, so that a row imported from a file,
+written by an edit and brought in by a merge is the same row: the callers
+decide what to write (and whether to write at all), these only write it.
+Every function runs inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import uuid as uuidlib
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from annotator.core.model import Span
+
+
+def now() -> str:
+    """UTC timestamps as ISO strings: they sort lexically, which merge relies on."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def span_uuid(article_hash: str, annotator: str, start: int, end: int, label: str) -> str:
+    """A deterministic id for imported spans that came without one.
+
+    Re-importing the same file then updates the same spans instead of adding copies.
+    """
+    name = f"{article_hash}:{annotator}:{start}:{end}:{label}"
+    return str(uuidlib.uuid5(uuidlib.NAMESPACE_URL, name))
+
+
+def json_text(value: Any) -> str:
+    """Attributes and metadata as stored: sorted keys, so equal values are equal text."""
+    return json.dumps(value or {}, ensure_ascii=False, sort_keys=True)
+
+
+# -- articles and annotators -------------------------------------------------------------
+
+
+def insert_article(
+    conn: sqlite3.Connection,
+    digest: str,
+    text: str,
+    title: str | None,
+    source: str | None,
+    published: str | None,
+    meta: str,
+    created_at: str,
+) -> int:
+    """A new article row (META is stored JSON text); returns its id."""
+    cur = conn.execute(
+        "INSERT INTO articles(hash, text, title, source, published, meta, length, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (digest, text, title, source, published, meta, len(text), created_at),
+    )
+    return cur.lastrowid
+
+
+def insert_annotator(conn: sqlite3.Connection, name: str, created_at: str) -> None:
+    conn.execute(
+        "INSERT OR IGNORE INTO annotators(name, created_at) VALUES (?, ?)", (name, created_at)
+    )
+
+
+# -- spans -------------------------------------------------------------------------------
+
+SPAN_COLUMNS = (
+    'uuid, article_id, annotator, start, "end", label, attrs, origin,'
+    " created_at, updated_at, deleted_at, deleted_by"
+)
+
+
+def span_from_row(row: sqlite3.Row | tuple) -> Span:
+    """A span from a row selected with SPAN_COLUMNS (positional: this runs thousands of times)."""
+    uid, article_id, annotator, start, end, label, attrs, origin, created, updated, deleted, by = (
+        row
+    )
+    return Span(
+        uid,
+        article_id,
+        annotator,
+        start,
+        end,
+        label,
+        {} if attrs == "{}" else json.loads(attrs),
+        origin,
+        created,
+        updated,
+        deleted,
+        by,
+    )
+
+
+def _span_upsert(take_created: bool) -> str:
+    return (
+        f"INSERT INTO spans({SPAN_COLUMNS}, hlc, vv) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        ' ON CONFLICT(uuid) DO UPDATE SET start = excluded.start, "end" = excluded."end",'
+        " label = excluded.label, attrs = excluded.attrs, origin = excluded.origin,"
+        + (" created_at = excluded.created_at," if take_created else "")
+        + " updated_at = excluded.updated_at, deleted_at = excluded.deleted_at,"
+        " deleted_by = excluded.deleted_by, hlc = excluded.hlc, vv = excluded.vv"
+    )
+
+
+# an id's row written, or rewritten in place (its id and owner kept)
+_SPAN_UPSERT = {False: _span_upsert(False), True: _span_upsert(True)}
+
+
+def write_span(
+    conn: sqlite3.Connection,
+    values: tuple,
+    hlc: int,
+    vv: str,
+    *,
+    take_created: bool = False,
+) -> None:
+    """One span row: VALUES in SPAN_COLUMNS order (attrs as stored text), with its version.
+
+    A row already under the id is rewritten; it keeps its creation time unless
+    TAKE_CREATED (a merge takes the other copy's row whole).
+    """
+    conn.execute(_SPAN_UPSERT[take_created], (*values, hlc, vv))
+
+
+# -- statuses and decisions --------------------------------------------------------------
+
+
+def write_status(
+    conn: sqlite3.Connection,
+    article_id: int,
+    annotator: str,
+    status: str,
+    updated_at: str,
+    hlc: int,
+    vv: str,
+) -> None:
+    conn.execute(
+        "INSERT INTO status(article_id, annotator, status, updated_at, hlc, vv) VALUES (?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT(article_id, annotator) DO UPDATE SET status = excluded.status,"
+        " updated_at = excluded.updated_at, hlc = excluded.hlc, vv = excluded.vv",
+        (article_id, annotator, status, updated_at, hlc, vv),
+    )
+
+
+DECISION_KEY = 'article_id = ? AND annotator = ? AND start = ? AND "end" = ? AND label = ?'
+
+
+def write_decision(
+    conn: sqlite3.Connection,
+    key: tuple[int, str, int, int, str],
+    decision: str,
+    model: str | None,
+    updated_at: str,
+    cleared_at: str | None,
+    hlc: int,
+    vv: str,
+) -> None:
+    """An accept or reject at KEY (article id, annotator, start, end, label); cleared
+    (CLEARED_AT set) is its tombstone."""
+    conn.execute(
+        'INSERT INTO decisions(article_id, annotator, start, "end", label, decision, model, updated_at,'
+        " cleared_at, hlc, vv) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        ' ON CONFLICT(article_id, annotator, start, "end", label) DO UPDATE SET'
+        " decision = excluded.decision, model = excluded.model, updated_at = excluded.updated_at,"
+        " cleared_at = excluded.cleared_at, hlc = excluded.hlc, vv = excluded.vv",
+        (*key, decision, model, updated_at, cleared_at, hlc, vv),
+    )
+
+
+_VECTOR_KEYS = {
+    "spans": "uuid = ?",
+    "status": "article_id = ? AND annotator = ?",
+    "decisions": DECISION_KEY,
+}
+
+
+def set_vector(conn: sqlite3.Connection, table: str, key: tuple, vv: str) -> None:
+    """Only a row's version vector (a merge kept the row but has now seen the other's)."""
+    conn.execute(f"UPDATE {table} SET vv = ? WHERE {_VECTOR_KEYS[table]}", (vv, *key))
+
+
+# -- suggestions -------------------------------------------------------------------------
+
+
+def insert_suggestions(conn: sqlite3.Connection, rows: Iterable[tuple]) -> int:
+    """Rows of (article id, model, model version, start, end, label, attrs text, created at);
+    one already stored is left alone. Returns how many were new."""
+    cur = conn.executemany(
+        'INSERT OR IGNORE INTO suggestions(article_id, model, model_version, start, "end",'
+        " label, attrs, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    return max(cur.rowcount, 0)
+
+
+def insert_suggestion_run(
+    conn: sqlite3.Connection,
+    article_id: int,
+    model: str,
+    model_version: str,
+    count: int,
+    created_at: str,
+) -> None:
+    """That a model version ran over an article (with COUNT suggestions), so it is not run again."""
+    conn.execute(
+        "INSERT OR IGNORE INTO suggestion_runs(article_id, model, model_version, count, created_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (article_id, model, model_version, count, created_at),
+    )

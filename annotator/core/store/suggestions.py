@@ -1,0 +1,221 @@
+"""Model suggestions, kept apart from human work, and the annotators' decisions on them.
+
+A suggestion is settled for an annotator once they accepted it (it is copied
+into a span of theirs) or rejected it; undo clears a decision, leaving a
+tombstone so that a merge does not bring it back.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid as uuidlib
+from collections.abc import Iterable
+from typing import Any
+
+from annotator.core.model import Span, Suggestion
+from annotator.core.store.base import StoreBase
+from annotator.core.store.rows import (
+    DECISION_KEY,
+    insert_suggestion_run,
+    insert_suggestions,
+    json_text,
+    now,
+    write_decision,
+)
+
+
+class SuggestionsMixin(StoreBase):
+    """Model suggestions and the decisions on them."""
+
+    def has_suggestions(self, article_id: int, model: str, model_version: str) -> bool:
+        return bool(
+            self._q(
+                "SELECT 1 FROM suggestion_runs WHERE article_id = ? AND model = ? AND model_version = ?",
+                (article_id, model, model_version),
+            )
+        )
+
+    def articles_without_suggestions(self, model: str, model_version: str) -> list[int]:
+        rows = self._q(
+            "SELECT id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM suggestion_runs r"
+            " WHERE r.article_id = a.id AND r.model = ? AND r.model_version = ?) ORDER BY id",
+            (model, model_version),
+        )
+        return [r["id"] for r in rows]
+
+    def set_suggestions(
+        self, article_id: int, model: str, model_version: str, suggestions: Iterable[Suggestion]
+    ) -> int:
+        """Store one model version's suggestions for an article, replacing older versions'."""
+        stamp = now()
+        rows = [
+            (article_id, model, model_version, s.start, s.end, s.label, json_text(s.attrs), stamp)
+            for s in suggestions
+        ]
+        with self._write():
+            self.conn.execute(
+                "DELETE FROM suggestions WHERE article_id = ? AND model = ?", (article_id, model)
+            )
+            self.conn.execute(
+                "DELETE FROM suggestion_runs WHERE article_id = ? AND model = ?",
+                (article_id, model),
+            )
+            insert_suggestions(self.conn, rows)
+            insert_suggestion_run(self.conn, article_id, model, model_version, len(rows), stamp)
+        return len(rows)
+
+    def suggestions(
+        self, article_id: int, annotator: str | None = None, *, model: str | None = None
+    ) -> list[Suggestion]:
+        """Suggestions for an article; with an annotator, only those still open for them.
+
+        A suggestion is settled for an annotator once they accepted or rejected
+        it, or already have a span with the same offsets and label.
+        """
+        sql = "SELECT * FROM suggestions g WHERE article_id = :a"
+        params: dict[str, Any] = {"a": article_id}
+        if model:
+            sql += " AND model = :m"
+            params["m"] = model
+        if annotator is not None:
+            params["ann"] = annotator
+            sql += """
+                AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.article_id = g.article_id
+                    AND d.annotator = :ann AND d.start = g.start AND d."end" = g."end"
+                    AND d.label = g.label AND d.cleared_at IS NULL)
+                AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.article_id = g.article_id
+                    AND s.annotator = :ann AND s.start = g.start AND s."end" = g."end"
+                    AND s.label = g.label AND s.deleted_at IS NULL)
+            """
+        sql += ' ORDER BY start, "end", label, model'
+        return [
+            Suggestion(
+                article_id=r["article_id"],
+                start=r["start"],
+                end=r["end"],
+                label=r["label"],
+                attrs=json.loads(r["attrs"]),
+                model=r["model"],
+                model_version=r["model_version"],
+            )
+            for r in self._q(sql, params)
+        ]
+
+    def suggestion_models(self) -> list[str]:
+        return [
+            r["model"] for r in self._q("SELECT DISTINCT model FROM suggestions ORDER BY model")
+        ]
+
+    def _old_decision(self, s: Suggestion, annotator: str) -> sqlite3.Row | None:
+        return self.conn.execute(
+            f"SELECT decision, model, cleared_at, vv FROM decisions WHERE {DECISION_KEY}",
+            _decision_key(s, annotator),
+        ).fetchone()
+
+    def _put_decision(self, s: Suggestion, annotator: str, decision: str) -> None:
+        old = self._old_decision(s, annotator)
+        if old is not None and (old["decision"], old["model"], old["cleared_at"]) == (
+            decision,
+            s.model,
+            None,
+        ):
+            return
+        stamp, vv = self._versioned(old["vv"] if old is not None else None)
+        key = _decision_key(s, annotator)
+        write_decision(self.conn, key, decision, s.model, self._now(), None, stamp, vv)
+
+    def accept_suggestions(self, annotator: str, suggestions: Iterable[Suggestion]) -> list[Span]:
+        """Copy suggestions into the annotator's spans (one transaction for all of them)."""
+        uids = []
+        with self._write():
+            self._ensure_annotator(annotator)
+            for s in suggestions:
+                uid = str(uuidlib.uuid4())
+                origin = f"model:{s.model}@{s.model_version}" if s.model else "model"
+                self._upsert_span(
+                    uid, s.article_id, annotator, s.start, s.end, s.label, s.attrs, origin, new=True
+                )
+                self._put_decision(s, annotator, "accept")
+                self._touch_status(s.article_id, annotator)
+                uids.append(uid)
+        return [self.span(u) for u in uids]
+
+    def accept_suggestions_decisions(
+        self, annotator: str, suggestions: Iterable[Suggestion]
+    ) -> None:
+        """Record accept decisions again (redo after undo) without new spans."""
+        with self._write():
+            for s in suggestions:
+                self._put_decision(s, annotator, "accept")
+
+    def accept_suggestion(self, annotator: str, suggestion: Suggestion) -> Span:
+        return self.accept_suggestions(annotator, [suggestion])[0]
+
+    def reject_suggestion(self, annotator: str, suggestion: Suggestion) -> None:
+        with self._write():
+            self._ensure_annotator(annotator)
+            self._put_decision(suggestion, annotator, "reject")
+            self._touch_status(suggestion.article_id, annotator)
+
+    def clear_decision(self, annotator: str, suggestion: Suggestion) -> None:
+        """Forget an accept or reject (undo): the suggestion is open again.
+
+        The row stays as a tombstone, so that a merge does not bring the decision back.
+        """
+        with self._write():
+            old = self._old_decision(suggestion, annotator)
+            if old is None or old["cleared_at"] is not None:
+                return
+            stamp, vv = self._versioned(old["vv"])
+            wall = self._now()
+            key = _decision_key(suggestion, annotator)
+            write_decision(self.conn, key, old["decision"], old["model"], wall, wall, stamp, vv)
+
+    def decided_places(self, article_id: int, annotator: str) -> set[tuple[int, int, str]]:
+        """(start, end, label) of the suggestions an annotator accepted or rejected in an article.
+
+        With the article's suggestions held in memory, the window tells open from
+        settled ones by this short read instead of reading thousands of suggestions again.
+        """
+        sql = (
+            'SELECT start, "end", label FROM decisions WHERE article_id = ? AND annotator = ?'
+            " AND cleared_at IS NULL"  # a cleared decision is a tombstone: the suggestion is open
+        )
+        return {(r[0], r[1], r[2]) for r in self._q(sql, (article_id, annotator))}
+
+    def rejections(self, article_id: int, annotator: str | None = None) -> list[dict[str, Any]]:
+        sql = (
+            'SELECT article_id, annotator, start, "end", label, decision, model, updated_at FROM decisions'
+            " WHERE article_id = ? AND decision = 'reject' AND cleared_at IS NULL"
+        )
+        params: list[Any] = [article_id]
+        if annotator is not None:
+            sql += " AND annotator = ?"
+            params.append(annotator)
+        return [dict(r) for r in self._q(sql + ' ORDER BY annotator, start, "end", label', params)]
+
+    def reject_suggestions(self, annotator: str, suggestions: Iterable[Suggestion]) -> None:
+        with self._write():
+            for s in suggestions:
+                self.reject_suggestion(annotator, s)
+
+    def clear_decisions(self, annotator: str, suggestions: Iterable[Suggestion]) -> None:
+        with self._write():
+            for s in suggestions:
+                self.clear_decision(annotator, s)
+
+    def set_suggestion_attrs(
+        self, article_id: int, updates: Iterable[tuple[int, int, str, dict]]
+    ) -> None:
+        """New attributes for stored suggestions, by (start, end, label) (e.g. re-resolved dates)."""
+        with self._write():
+            for start, end, label, attrs in updates:
+                self.conn.execute(
+                    'UPDATE suggestions SET attrs = ? WHERE article_id = ? AND start = ? AND "end" = ? AND label = ?',
+                    (json_text(attrs), article_id, start, end, label),
+                )
+
+
+def _decision_key(s: Suggestion, annotator: str) -> tuple[int, str, int, int, str]:
+    return (s.article_id, annotator, s.start, s.end, s.label)
