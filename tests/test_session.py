@@ -113,7 +113,9 @@ def test_a_failed_edit_writes_nothing_and_can_be_tried_again(store, aid):
     start, _ = at("Kabul")
     edit = session.mark(start, at("Moscow")[1], "ACTOR")  # removes the old span, adds a new one
     other = sqlite3.connect(store.path)
-    other.execute("CREATE TRIGGER no_spans BEFORE INSERT ON spans BEGIN SELECT RAISE(ABORT, 'full'); END")
+    other.execute(
+        "CREATE TRIGGER no_spans BEFORE INSERT ON spans BEGIN SELECT RAISE(ABORT, 'full'); END"
+    )
     other.commit()
     with pytest.raises(sqlite3.Error):
         edit.apply()

@@ -39,13 +39,21 @@ def gold(store, a):
 def test_accept_all_agreed_is_one_transaction_and_one_undo(reviewed):
     store, a = reviewed
     session = ReviewSession(store, a, ["ana", "ben"], reviewer="lead")
-    assert sorted(g.kind for g in session.open_groups()) == ["agree", "agree", "boundary", "partial"]
+    assert sorted(g.kind for g in session.open_groups()) == [
+        "agree",
+        "agree",
+        "boundary",
+        "partial",
+    ]
     writes = Writes(store)
     edit = session.accept_agreed()
     assert edit.count == 2
     session.refresh(edit.apply())
     assert writes.begins == 1
-    assert gold(store, a) == [("Kabul", "adjudicated:ana;by=lead"), ("Tashkent", "adjudicated:ana;by=lead")]
+    assert gold(store, a) == [
+        ("Kabul", "adjudicated:ana;by=lead"),
+        ("Tashkent", "adjudicated:ana;by=lead"),
+    ]
     assert sorted(g.kind for g in session.open_groups()) == ["boundary", "partial"]
     session.refresh(edit.revert())
     assert writes.begins == 2 and gold(store, a) == [] and len(session.open_groups()) == 4

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from annotator.core.model import GOLD, Span, Suggestion
 
+
 @dataclass(frozen=True)
 class Changed:
     """What an edit (or a background job) changed: the views refresh only that.
@@ -86,8 +87,10 @@ class Edit:
         try:
             with self.store.transaction():
                 for step in self.steps if forward else reversed(self.steps):
-                    done = step.apply(self.store, self.annotator) if forward else step.revert(
-                        self.store, self.annotator
+                    done = (
+                        step.apply(self.store, self.annotator)
+                        if forward
+                        else step.revert(self.store, self.annotator)
                     )
                     changed = changed | done
         except BaseException:

@@ -27,9 +27,7 @@ def parse_names(text: str | None) -> list[str] | None:
     return names or None
 
 
-def check_agreement_args(
-    store, annotators: Sequence[str] | None, label: str | None = None
-) -> None:
+def check_agreement_args(store, annotators: Sequence[str] | None, label: str | None = None) -> None:
     """Annotators to compare must be in the project, and a label in its scheme."""
     known = set(store.annotators())
     for n in annotators or []:

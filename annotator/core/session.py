@@ -252,9 +252,7 @@ class ArticleSession:
             raise NothingToDo(select=plan.existing.uuid)
         steps: list = [edits.RemoveSpan(s.article_id, s.uuid) for s in plan.remove]
         if plan.accept is not None:
-            steps.append(
-                edits.AcceptSuggestions(self.article_id, [plan.accept], label, plan.attrs)
-            )
+            steps.append(edits.AcceptSuggestions(self.article_id, [plan.accept], label, plan.attrs))
         elif plan.relabel is not None:
             steps.append(edits.UpdateSpan.of(plan.relabel, label=label, attrs=plan.attrs))
         else:
