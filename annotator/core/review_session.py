@@ -55,7 +55,7 @@ class ReviewSession(ArticleSession):
     reviewing = True
 
     def __init__(self, store, article_id: int, annotators: Sequence[str], reviewer: str):
-        self.annotators = list(annotators)
+        self.compared = list(annotators)
         self.reviewer = reviewer
         self.groups: list[Disagreement] = []
         super().__init__(store, article_id, GOLD)
@@ -64,7 +64,7 @@ class ReviewSession(ArticleSession):
         self.spans = self.store.spans(self.article_id, GOLD)
         self.suggestions = []  # review shows the annotators' versions, not a model's
         self.boilerplate = self.store.boilerplate(self.article_id)
-        self.groups = disagreements(self.store, self.article_id, self.annotators)
+        self.groups = disagreements(self.store, self.article_id, self.compared)
 
     def show_suggestions(self, suggestions, reset: bool = True) -> None:
         return None
@@ -76,6 +76,10 @@ class ReviewSession(ArticleSession):
         self.load()
         return Refresh(full=True)
 
+    @property
+    def annotators(self) -> list[str]:
+        return self.compared
+
     def open_groups(self) -> list[Disagreement]:
         return [g for g in self.groups if not g.resolved]
 
@@ -84,10 +88,10 @@ class ReviewSession(ArticleSession):
 
     def take(self, group: Disagreement | None, index: int) -> Edit:
         """Gold takes annotator number `index` (0-based) of `group`, or of the first open one."""
-        if not 0 <= index < len(self.annotators):
-            raise NothingToDo(f"only {len(self.annotators)} annotator(s) are compared "
-                              f"({', '.join(self.annotators)})")  # fmt: skip
-        name = self.annotators[index]
+        if not 0 <= index < len(self.compared):
+            raise NothingToDo(f"only {len(self.compared)} annotator(s) are compared "
+                              f"({', '.join(self.compared)})")  # fmt: skip
+        name = self.compared[index]
         if group is None:
             open_ = self.open_groups()
             if not open_:
@@ -104,7 +108,7 @@ class ReviewSession(ArticleSession):
         agreed = [g for g in self.groups if g.kind == "agree" and not g.resolved]
         if not agreed:
             raise NothingToDo("0 agreed span group(s) copied into gold")
-        first = self.annotators[0]
+        first = self.compared[0]
         steps = [
             edits.Adjudicate(self.article_id, g.start, g.end, g, first, self.reviewer)
             for g in agreed

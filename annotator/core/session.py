@@ -130,7 +130,21 @@ class ArticleSession:
     def text(self) -> str:
         return self.article.text
 
+    @property
+    def annotators(self) -> list[str]:
+        """Whose spans are shown: the annotator's own (review compares several)."""
+        return [self.annotator]
+
+    def open_groups(self) -> list:
+        """Groups of disagreement still to settle: none outside review."""
+        return []
+
     # -- reading -------------------------------------------------------------------------------
+
+    def set_model(self, model: str | None) -> None:
+        """Show another model's suggestions (a model finished loading): read them again."""
+        self.model = model
+        self.load()
 
     def load(self) -> None:
         """Read everything again (a new model's suggestions, a change from elsewhere)."""
