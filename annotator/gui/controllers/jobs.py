@@ -176,7 +176,7 @@ class JobsController:
                 )  # fmt: skip
 
         def done(report):
-            w.navigate.refresh_list()
+            w.changes.emit(Changed.everything(None))  # new articles: the list, and what is open
             if w.articles.article_id is None and w.list_model.ids:
                 w.articles.show(w.list_model.ids[0])
             summary = report.summary()
