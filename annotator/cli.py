@@ -338,13 +338,10 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     from annotator.core.agreement import agreement
 
     store = open_store(args.db, readonly=True)
-    names = [n.strip() for n in args.annotators.split(",")] if args.annotators else None
-    known = set(store.annotators())
-    for n in names or []:
-        if n not in known:
-            raise InputError(f"no annotator {n!r} in this project")
-    if args.label and args.label not in store.scheme.names:
-        raise InputError(f"unknown label {args.label!r}")
+    from annotator.core.review_session import check_agreement_args, parse_names
+
+    names = parse_names(args.annotators)
+    check_agreement_args(store, names, args.label)
     result = agreement(store, names, args.label)
     if args.json:
         print_json(result)

@@ -11,6 +11,7 @@ import pytest
 from conftest import run_cli
 from PySide6.QtCore import QSettings, Qt
 
+from annotator.core.edits import Changed
 from annotator.core.model import Suggestion
 from annotator.core.nlp import RULES_ONLY, load_for_project
 from annotator.core.store import Store
@@ -336,7 +337,7 @@ def test_overlapping_spans_of_two_labels_stay_visible(qtbot, window, project):
     u = PLAIN_TEXT.index("Uzbekistan hosted talks")
     store.add_span(ids[2], "ana", u, u + 23, "AGREEMENT")  # imported data may overlap
     store.add_span(ids[2], "ana", u, u + 10, "ACTOR")
-    window.after_change(ids[2])
+    window.changes.emit(Changed.everything(ids[2]))
     block = window.view.document().findBlock(window.view.offsets.to_qt(u))
     shared = [
         r for r in block.layout().formats() if r.start <= u - block.position() < r.start + r.length

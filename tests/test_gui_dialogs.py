@@ -11,7 +11,7 @@ from shiboken6 import isValid
 from test_gui import project, rules_loader, settings  # noqa: F401
 
 from annotator.core.model import GOLD
-from annotator.gui.jobs import import_filter
+from annotator.gui.controllers.jobs import import_filter
 from annotator.gui.main_window import MainWindow
 
 

@@ -54,3 +54,24 @@ def test_taking_a_version_that_is_nothing_says_why(qtbot, reviewed):
     w.leave_review()
     qtbot.keyClick(w.view, Qt.Key_1, Qt.AltModifier)
     assert "in review mode" in w.statusBar().currentMessage()
+
+
+def test_adjudication_is_one_undo_step_and_undo_gives_the_disagreement_back(qtbot, reviewed):
+    w, store, a = reviewed
+    w.view.select_range(TEXT.index("April"), TEXT.index("April") + 10)
+    qtbot.keyClick(w.view, Qt.Key_2)  # a gold span of your own first: it stays undoable
+    steps = w.undo_stack.count()
+    qtbot.keyClick(w.view, Qt.Key_G, Qt.ControlModifier | Qt.ShiftModifier)  # accept all agreed
+    assert w.undo_stack.count() == steps + 1 and w.undo_stack.undoText() == "Accept all agreed"
+    group = next(g for g in w.review.open_groups() if g.kind == "boundary")
+    w.select_key(group.key)
+    qtbot.keyClick(w.view, Qt.Key_1, Qt.AltModifier)
+    assert w.undo_stack.count() == steps + 2
+    assert group.key not in {g.key for g in w.review.open_groups()}
+    qtbot.keyClick(w.view, Qt.Key_Z, Qt.ControlModifier)
+    assert group.key in {g.key for g in w.review.open_groups()}
+    assert w.selected_key == group.key  # undo selects what it gave back
+    qtbot.keyClick(w.view, Qt.Key_Z, Qt.ControlModifier)
+    assert [TEXT[s.start : s.end] for s in store.spans(a, GOLD)] == ["April 2025"]
+    qtbot.keyClick(w.view, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)  # redo
+    assert {TEXT[s.start : s.end] for s in store.spans(a, GOLD)} == {"Kabul", "April 2025"}

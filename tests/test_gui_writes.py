@@ -81,7 +81,9 @@ def make_window(qtbot, store, settings) -> MainWindow:
     w.activateWindow()
     qtbot.waitUntil(w.isActiveWindow, timeout=5000)
     w.show_article(w.list_model.ids[0])
-    w._tokenize(w.article_id)  # the first tokenisation loads the tokenizer: not what is timed here
+    w.articles.tokenize(
+        w.article_id
+    )  # the first tokenisation loads the tokenizer: not what is timed here
     return w
 
 
@@ -133,10 +135,10 @@ def test_an_edit_waits_for_the_lock_off_the_key_path_and_is_stored_when_it_frees
         assert "not done: still waiting" in w.statusBar().currentMessage()
         time.sleep(0.6)
         qtbot.wait(300)  # the retry timer runs; the lock is still held
-        assert stored(store.path) == [] and w._pending is not None
+        assert stored(store.path) == [] and w.writes.pending is not None
     finally:
         locker.release()
-    qtbot.waitUntil(lambda: w._pending is None, timeout=10000)
+    qtbot.waitUntil(lambda: w.writes.pending is None, timeout=10000)
     start = TEXT.index("Kabul")
     assert stored(store.path) == [(start, start + 5, "ACTOR")]
     assert w.undo_stack.count() == before + 1 and w.undo_stack.undoText() == "Mark ACTOR"
@@ -150,7 +152,7 @@ def test_an_edit_waits_for_the_lock_off_the_key_path_and_is_stored_when_it_frees
 def test_an_edit_still_locked_after_the_limit_is_reported_not_stored(qtbot, project, settings):
     store, ids = project
     w = make_window(qtbot, store, settings)
-    w.write_wait_limit = 0.6
+    w.writes.wait_limit = 0.6
     before = w.undo_stack.count()
     locker = Locker(store.path)
     try:
@@ -160,7 +162,7 @@ def test_an_edit_still_locked_after_the_limit_is_reported_not_stored(qtbot, proj
         locker.release()
     assert str(store.path) in w.errors[-1] and "not made" in w.errors[-1]
     assert "locked by another program" in w.errors[-1]
-    assert w.undo_stack.count() == before and w._pending is None
+    assert w.undo_stack.count() == before and w.writes.pending is None
     assert stored(store.path) == [] and human(store, ids[0]) == []
     dismiss_dialog(qtbot, w)
     mark(qtbot, w, "Moscow")  # free again: editing goes on
@@ -285,7 +287,7 @@ def test_file_open_of_a_broken_project_leaves_the_current_one_as_it_was(
         and w.list_model.ids == rows
         and w.article_id == article
     )
-    assert settings.value("last_project") == last and str(bad.resolve()) not in w._recent()
+    assert settings.value("last_project") == last and str(bad.resolve()) not in w.project.recent()
     mark(qtbot, w, "Moscow")  # the current project still works
     assert len(stored(store.path)) == 2
     # "Open another…" from the same dialog
@@ -347,7 +349,9 @@ def test_rolling_backups_on_open_and_after_minutes_of_edits(qtbot, project, sett
     assert len(rolling_backups(store.path)) == first  # no edits: no new backup
     mark(qtbot, w, "Kabul")
     qtbot.waitUntil(lambda: len(rolling_backups(store.path)) > first, timeout=10000)
-    qtbot.waitUntil(lambda: w.backup_job is None or w.backup_job.done.is_set(), timeout=10000)
+    qtbot.waitUntil(
+        lambda: w.project.backup_job is None or w.project.backup_job.done.is_set(), timeout=10000
+    )
     newest = rolling_backups(store.path)[-1]
     with Store(newest, readonly=True) as copy:
         assert [(s.start, s.label) for s in copy.spans(ids[0], "ana")] == [

@@ -128,6 +128,7 @@ def start_window(
 def _screenshot(app, window, out: str, article: int | None) -> int:
     """Render offscreen with the article and its highlights, write the PNG."""
     from annotator.core.errors import InputError
+    from annotator.gui.controllers.jobs import ModelState
 
     window.resize(1366, 768)  # the README screenshots' size: a common laptop screen
     window.show()
@@ -140,7 +141,7 @@ def _screenshot(app, window, out: str, article: int | None) -> int:
     deadline = time.monotonic() + 20
     while (
         window.pipeline is None
-        and window.pipeline_state == "loading…"
+        and window.jobs.state == ModelState.LOADING
         and time.monotonic() < deadline
     ):
         app.processEvents()
@@ -148,7 +149,7 @@ def _screenshot(app, window, out: str, article: int | None) -> int:
     for _ in range(20):
         app.processEvents()
         time.sleep(0.02)
-    keys = window._ordered_keys()
+    keys = window.articles.ordered_keys()
     if keys:
         window.select_key(keys[min(2, len(keys) - 1)], scroll=False)
     app.processEvents()

@@ -8,6 +8,7 @@ fast; the selected span is an extra selection, the only transient layer.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
+from collections.abc import Hashable
 from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip
 
 from annotator.gui.offsets import OffsetMap
 from annotator.gui.plain import tip
-from annotator.gui.theme import LIGHT, REVIEW_ALPHA, SPAN_ALPHA, SUGGESTION_ALPHA
+from annotator.gui.theme import LIGHT, REVIEW_ALPHA, REVIEW_COLORS, SPAN_ALPHA, SUGGESTION_ALPHA
 
 
 class Mark(NamedTuple):
@@ -32,8 +33,8 @@ class Mark(NamedTuple):
     start: int
     end: int
     label: str
-    kind: str  # "span", "suggestion", or a review class such as "agree", "conflict"
-    key: str  # span uuid, or a suggestion key
+    kind: str  # "span", "suggestion", "boilerplate", or a review class such as "agree"
+    key: Hashable  # the key of the item drawn (gui/items.py)
 
 
 def _order(mark: Mark) -> tuple[int, int]:
@@ -55,12 +56,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._starts: list[int] = []
         self._max_len = 0
         self._format_cache: dict[tuple, QTextCharFormat] = {}
-        self.review_colors = {
-            "agree": "#2e7d32",
-            "partial": "#f9a825",
-            "label": "#c62828",
-            "boundary": "#6a1b9a",
-        }
+        self.review_colors = REVIEW_COLORS
 
     def set_theme(self, theme) -> None:
         self.theme = theme

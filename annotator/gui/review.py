@@ -1,10 +1,5 @@
-"""Review mode: annotators' spans side by side, disagreements listed, adjudicated into gold.
-
-A mode of the main window, not a program of its own: the window keeps its
-keys (label keys and Delete edit gold), and gains Alt+1..9 to take one
-annotator's version of the selected disagreement and "accept all agreed".
-Also the agreement dashboard: per-label figures and a painted bar chart.
-"""
+"""Review mode's widgets: the banner above the text, and the agreement dashboard (per-label
+figures and a painted bar chart). What review does is in `gui/controllers/review.py`."""
 
 from __future__ import annotations
 
@@ -19,132 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.agreement import (
-    Disagreement,
-    accept_all_agreed,
-    adjudicate,
-    disagreement_counts,
-    disagreements,
-)
-from annotator.core.model import GOLD
 from annotator.gui.dialogs import close_buttons
 from annotator.gui.plain import neutral, rich
-from annotator.gui.side_panel import span_details
-
-KIND_TEXT = {
-    "agree": "all agree",
-    "partial": "some",
-    "label": "label conflict",
-    "boundary": "boundary conflict",
-}
-
-
-class Review:
-    """The state of review mode for one window."""
-
-    def __init__(self, window, annotators: list[str], reviewer: str):
-        self.w = window
-        self.annotators = annotators
-        self.reviewer = reviewer
-        self.groups: list[Disagreement] = []
-
-    def load(self, article_id: int) -> None:
-        self.groups = disagreements(self.w.store, article_id, self.annotators)
-
-    def open_groups(self) -> list[Disagreement]:
-        return [g for g in self.groups if not g.resolved]
-
-    def find(self, key: str | None) -> Disagreement | None:
-        for g in self.groups:
-            if g.key == key:
-                return g
-        return None
-
-    def rows(self, text: str) -> list[tuple]:
-        rows = []
-        for g in self.open_groups():
-            who = {
-                n: ", ".join(f"{s.label} “{text[s.start : s.end]}”" for s in spans) or "—"
-                for n, spans in g.versions.items()
-            }
-            rows.append((g.start, 1, g.key, KIND_TEXT[g.kind], text[g.start : g.end], who, False))
-        return rows
-
-    def counts(self, article_ids: list[int]) -> dict[int, str]:
-        counts = disagreement_counts(self.w.store, article_ids, self.annotators)
-        return {aid: str(n) for aid, n in counts.items()}
-
-    def banner_text(self) -> str:
-        """What the review banner above the text says: the mode, who, and this article's state."""
-        names = ", ".join(f"Alt+{i} {neutral(n)}" for i, n in enumerate(self.annotators, 1))
-        open_ = self.open_groups()
-        disputed = sum(1 for g in open_ if g.kind != "agree")
-        if not self.groups:
-            here = "nobody marked anything in this article"
-        elif open_:
-            # the same count as the list's Disagreements column, and the agreed ones besides
-            here = (f"{disputed} disagreement(s) and {len(open_) - disputed} agreed span(s) to settle here "
-                    "(Tab walks them, Ctrl+Shift+G accepts the agreed)")  # fmt: skip
-        else:
-            here = "every group in this article is settled in gold"
-        return neutral(
-            f"REVIEW MODE — edits go to gold, as {self.reviewer} · {names} · {here} · Ctrl+R leaves"
-        )
-
-    def versions(self, group: Disagreement, text: str) -> list[tuple[str, str]]:
-        """Each annotator's version of a group in full, for the comparison beside the table."""
-        out = []
-        for i, name in enumerate(self.annotators, 1):
-            spans = group.versions.get(name, [])
-            if not spans:
-                out.append((f"Alt+{i} {name}", "nothing marked here"))
-                continue
-            lines = []
-            for s in spans:
-                details = span_details(s.attrs)
-                lines.append(
-                    f"{s.label} “{text[s.start : s.end]}”" + (f" · {details}" if details else "")
-                )
-            out.append((f"Alt+{i} {name}", "\n".join(lines)))
-        return out
-
-    def take(self, index: int) -> None:
-        """Gold takes annotator number `index` (0-based) of the selected or first open group.
-
-        A key that can do nothing says why in the status bar.
-        """
-        say = self.w.statusBar().showMessage
-        if index >= len(self.annotators):
-            say(f"Alt+{index + 1}: only {len(self.annotators)} annotator(s) are compared "
-                f"({', '.join(self.annotators)})", 5000)  # fmt: skip
-            return
-        name = self.annotators[index]
-        group = self.w.selected_item()
-        if not isinstance(group, Disagreement):
-            open_ = self.open_groups()
-            if not open_:
-                say("No open disagreement in this article: nothing to take", 5000)
-                return
-            group = open_[0]
-        if not group.versions.get(name):
-            say(f"{name} marked nothing here, so there is nothing to take; "
-                "take another version, or select the text and mark gold yourself", 8000)  # fmt: skip
-            return
-        adjudicate(self.w.store, self.w.article_id, group, self.annotators[index], self.reviewer)
-        self.w.undo_stack.clear()  # adjudication is recorded in gold; undo starts afresh
-        self.w.after_change(self.w.article_id)
-        following = self.open_groups()
-        say(
-            f"Gold takes {name}'s version" + ("" if following else "; no disagreement left here"),
-            4000,
-        )
-        if following:
-            self.w.select_key(following[0].key)
-
-    def accept_agreed(self) -> int:
-        n = accept_all_agreed(self.w.store, self.w.article_id, self.annotators, self.reviewer)
-        self.w.after_change(self.w.article_id)
-        return n
 
 
 class BarChart(QWidget):
@@ -226,9 +97,6 @@ def dashboard(parent, result: dict, colors: dict[str, str]) -> QDialog:
     dlg.resize(720, 520)
     dlg.table, dlg.chart = table, chart
     return dlg
-
-
-__all__ = ["Review", "dashboard", "GOLD"]
 
 
 def review_banner() -> QLabel:

@@ -31,12 +31,12 @@ from annotator.gui.roles import TOOLTIP as _TOOLTIPROLE
 _ROOT = QModelIndex()
 
 
-def _row_order(row: tuple) -> tuple:
-    return row[:3]
+def _row_order(row) -> tuple:
+    return row.start, row.order, row.key
 
 
 class SpanTableModel(QAbstractTableModel):
-    """Rows (start, order, key, label, text, details, is_suggestion) in text order, drawn lazily.
+    """Rows (`gui.items.Row`, one per span, suggestion or disagreement) in text order, drawn lazily.
 
     A change patches the rows it touched (removed and inserted in place), so
     that one key press in an article with 5,000 spans does not rebuild the table.
@@ -46,7 +46,7 @@ class SpanTableModel(QAbstractTableModel):
 
     def __init__(self, scheme: LabelScheme, parent=None):
         super().__init__(parent)
-        self.rows: list[tuple] = []
+        self.rows: list = []
         self.label_colors = {lab.name: lab.color for lab in scheme.labels}
         self.colors = {name: QColor(c) for name, c in self.label_colors.items()}
         self.italic = QFont()
@@ -63,9 +63,9 @@ class SpanTableModel(QAbstractTableModel):
         self.rows = sorted(rows, key=_row_order)
         self.endResetModel()
 
-    def patch(self, remove: set[str], add: list[tuple]) -> None:
+    def patch(self, remove: set, add: list) -> None:
         if remove:
-            for i in reversed([i for i, r in enumerate(self.rows) if r[2] in remove]):
+            for i in reversed([i for i, r in enumerate(self.rows) if r.key in remove]):
                 self.beginRemoveRows(_ROOT, i, i)
                 del self.rows[i]
                 self.endRemoveRows()
@@ -75,8 +75,10 @@ class SpanTableModel(QAbstractTableModel):
             self.rows.insert(i, row)
             self.endInsertRows()
 
-    def row_of(self, key: str | None) -> int | None:
-        return next((i for i, r in enumerate(self.rows) if r[2] == key), None) if key else None
+    def row_of(self, key) -> int | None:
+        if key is None:
+            return None
+        return next((i for i, r in enumerate(self.rows) if r.key == key), None)
 
     def rowCount(self, parent=_ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.rows)
@@ -90,36 +92,25 @@ class SpanTableModel(QAbstractTableModel):
         return None
 
     def data(self, index, role=_DISPLAYROLE):
-        _start, _order, _key, label, text, details, suggestion = self.rows[index.row()]
+        row = self.rows[index.row()]
         col = index.column()
         if role == _DISPLAYROLE:
             if col == 0:
-                return neutral(label) + (" ?" if suggestion else "")
-            return neutral(text.replace("\n", " ") if col == 1 else span_details(details))
+                return neutral(row.label) + (" ?" if row.suggestion else "")
+            return neutral(row.text.replace("\n", " ") if col == 1 else span_details(row.details))
         if role == _FOREGROUNDROLE and col == 0:
-            return self.colors.get(label)
-        if role == _FONTROLE and suggestion and col == 1:
+            return self.colors.get(row.label)
+        if role == _FONTROLE and row.suggestion and col == 1:
             return self.italic
         if role == _TOOLTIPROLE:
             # a cell may elide: its tooltip says it all
-            hint = (
-                "suggestion: Enter/A accepts, X rejects"
-                if suggestion
-                else "your span: Delete removes"
-            )
-            if (
-                isinstance(details, dict)
-                and details
-                and all(isinstance(v, str) for v in details.values())
-            ):
-                hint = "review: Alt+1… takes a version"
-            more = span_details(details)
-            return tip(f"{label}: {text}" + (f"\n{more}" if more else "") + f"\n{hint}")
+            more = span_details(row.details)
+            return tip(f"{row.label}: {row.text}" + (f"\n{more}" if more else "") + f"\n{row.hint}")
         return None
 
 
 class SidePanel(QWidget):
-    rowActivated = Signal(str)  # mark key
+    rowActivated = Signal(object)  # the key of the row's item
     attrsEdited = Signal(dict)
 
     def __init__(self, scheme: LabelScheme, parent=None):
@@ -170,14 +161,14 @@ class SidePanel(QWidget):
         self._loading = False
         self.show_attributes(None, {}, editable=False)
 
-    def set_rows(self, rows: list[tuple]) -> None:
-        """rows: (start, order, key, label, text, details, is_suggestion), any order."""
+    def set_rows(self, rows: list) -> None:
+        """rows: `gui.items.Row`s, in any order."""
         self._loading = True
         self.model.replace(rows)
         self._count()
         self._loading = False
 
-    def patch_rows(self, remove: set[str], add: list[tuple]) -> None:
+    def patch_rows(self, remove: set, add: list) -> None:
         """Remove the rows with these keys, insert new ones in text order."""
         self._loading = True
         self.model.patch(remove, add)
@@ -185,10 +176,10 @@ class SidePanel(QWidget):
         self._loading = False
 
     def _count(self) -> None:
-        n_sug = sum(1 for r in self.model.rows if r[6])
+        n_sug = sum(1 for r in self.model.rows if r.suggestion)
         self.heading.setText(f"Spans: {len(self.model.rows) - n_sug}, suggestions: {n_sug}")
 
-    def select_key(self, key: str | None) -> None:
+    def select_key(self, key) -> None:
         self._loading = True
         row = self.model.row_of(key)
         if row is not None:
@@ -200,7 +191,7 @@ class SidePanel(QWidget):
 
     def _clicked(self, row: int, _col: int) -> None:
         if not self._loading and 0 <= row < len(self.model.rows):
-            self.rowActivated.emit(self.model.rows[row][2])
+            self.rowActivated.emit(self.model.rows[row].key)
 
     def show_attributes(self, label: str | None, attrs: dict, editable: bool) -> None:
         while self.form.rowCount():

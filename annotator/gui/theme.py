@@ -43,6 +43,24 @@ class Theme:
         return bg, text_on(bg)
 
 
+@dataclass(frozen=True)
+class ReviewClass:
+    """How a class of (dis)agreement is shown: its colour, its legend chip, its name in the table."""
+
+    color: str
+    chip: str
+    text: str
+
+
+# the one definition of the review colours: the text's tints, the legend and the table follow it
+REVIEW_CLASSES = {
+    "agree": ReviewClass("#2e7d32", "agree", "all agree"),
+    "partial": ReviewClass("#f9a825", "some", "some"),
+    "label": ReviewClass("#c62828", "label", "label conflict"),
+    "boundary": ReviewClass("#6a1b9a", "boundary", "boundary conflict"),
+}
+REVIEW_COLORS = {kind: c.color for kind, c in REVIEW_CLASSES.items()}
+
 SELECTED_ALPHA = 200
 SPAN_ALPHA = 90
 SUGGESTION_ALPHA = 28
@@ -99,12 +117,11 @@ def legend_html(theme: Theme) -> str:
     )
 
 
-def review_legend_html(theme: Theme, review_colors: dict[str, str], _annotators: list[str]) -> str:
+def review_legend_html(theme: Theme) -> str:
     """Review classes as chips: each in its colour, its name readable on it."""
-    names = {"agree": "agree", "partial": "some", "label": "label", "boundary": "boundary"}
     chips = " ".join(
-        f"<span style='background:{c}; color:{text_on(c)}'>&nbsp;{names.get(k, k)}&nbsp;</span>"
-        for k, c in review_colors.items()
+        f"<span style='background:{c.color}; color:{text_on(c.color)}'>&nbsp;{c.chip}&nbsp;</span>"
+        for c in REVIEW_CLASSES.values()
     )
     # who is compared and the keys are on the review banner, just below
     return f"<span style='color:{theme.text}'>Review: {chips}</span>"
@@ -129,16 +146,10 @@ def apply_theme(window, name: str) -> Theme:
     window.side.model.set_theme(theme)
     window.list_model.set_theme(theme)
     window.view.set_theme(theme)
-    if window.review is None:
-        window.legend.setText(legend_html(theme))
-    else:
-        window.legend.setText(
-            review_legend_html(
-                theme, window.view.highlighter.review_colors, window.review.annotators
-            )
-        )
-    if window.article is not None:
-        window._show_title()
+    window.legend.setText(
+        legend_html(theme) if window.review is None else review_legend_html(theme)
+    )
+    window.articles.show_title()
     return theme
 
 

@@ -68,7 +68,7 @@ def key_presses(
 
     window.store.add_span = timed_add_span
     window.show_article(article_id)
-    window._tokenize(article_id)  # done at idle after opening: not part of a key press
+    window.articles.tokenize(article_id)  # done at idle after opening: not part of a key press
     app.processEvents()
     to_store, to_screen = [], []
     for start, end in words:
@@ -161,7 +161,7 @@ def long_article_keys(app, tmp: Path, settings) -> dict[str, list[float]]:
             times[name].append(time.perf_counter() - t0)
             times[f"{name} cpu"].append(time.process_time() - c0)
             assert len(w.suggestions) == before - 1, f"{name} did not settle a suggestion"
-    w._tokenize(aid)
+    w.articles.tokenize(aid)
     taken = [(g.start, g.end) for g in w.suggestions] + [(s.start, s.end) for s in w.spans]
     taken.sort()
     for start, end in free_words(text, [SpanIn(a, b, "ACTOR") for a, b in taken], 10):

@@ -1,0 +1,335 @@
+"""Edits: what one user action writes, applied and reverted as one transaction.
+
+An `Edit` is a list of small steps (add a span, accept suggestions, set a
+status, …), each one or two calls to the Store's public methods and their
+reverse. `Edit.apply()` and `Edit.revert()` run every step inside one
+`store.transaction()`: all of it is stored or none of it, and a step keeps
+what its first run learnt (a new span's uuid) only if the transaction
+commits. Both return a `Changed`: what the views must read again. Edits know
+nothing of Qt: the window wraps one in one undo command, the CLI applies one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from annotator.core.model import GOLD, Span, Suggestion
+
+
+@dataclass(frozen=True)
+class Changed:
+    """What an edit (or a background job) changed: the views refresh only that.
+
+    article_id: the article; None = anything in the project (an import, a merge).
+    spans:      uuids of spans added, edited, deleted or restored; None = read them all again.
+    suggestions: suggestions may have opened or settled.
+    status:     the article's status changed (the list row and the counts follow).
+    header:     title or publication date changed.
+    select:     the key of the item the edit points at now (a span's uuid, a
+                suggestion's key, a disagreement's key), or None to keep the selection.
+    """
+
+    article_id: int | None
+    spans: frozenset[str] | None = frozenset()
+    suggestions: bool = False
+    status: bool = False
+    header: bool = False
+    select: Hashable | None = None
+
+    @classmethod
+    def everything(cls, article_id: int | None) -> Changed:
+        return cls(article_id, None, suggestions=True, status=True, header=True)
+
+    def __or__(self, other: Changed) -> Changed:
+        spans = None if self.spans is None or other.spans is None else self.spans | other.spans
+        return Changed(
+            self.article_id if self.article_id == other.article_id else None,
+            spans,
+            self.suggestions or other.suggestions,
+            self.status or other.status,
+            self.header or other.header,
+            other.select if other.select is not None else self.select,
+        )
+
+
+class Step(Protocol):
+    """One part of an edit: `apply` and `revert` write through the store and say what changed."""
+
+    def apply(self, store: Any, who: str) -> Changed: ...
+
+    def revert(self, store: Any, who: str) -> Changed: ...
+
+
+@dataclass
+class Edit:
+    """One user action: its steps, stored in one transaction, undone in one transaction."""
+
+    text: str
+    store: Any
+    annotator: str
+    article_id: int
+    steps: list[Step] = field(default_factory=list)
+    count: int = 1  # how many things it settles (suggestions accepted, groups adjudicated)
+
+    def apply(self) -> Changed:
+        return self._run(forward=True)
+
+    def revert(self) -> Changed:
+        return self._run(forward=False)
+
+    def _run(self, forward: bool) -> Changed:
+        # a step keeps what its first run learnt (a new span's uuid): put it back if the
+        # transaction is rolled back, so that a retry starts from the same place
+        saved = [dict(vars(step)) for step in self.steps]
+        changed = Changed(self.article_id)
+        try:
+            with self.store.transaction():
+                for step in self.steps if forward else reversed(self.steps):
+                    done = (
+                        step.apply(self.store, self.annotator)
+                        if forward
+                        else step.revert(self.store, self.annotator)
+                    )
+                    changed = changed | done
+        except BaseException:
+            for step, before in zip(self.steps, saved, strict=True):
+                vars(step).clear()
+                vars(step).update(before)
+            raise
+        return changed
+
+
+# -- the steps -------------------------------------------------------------------------------
+
+
+@dataclass
+class AddSpan:
+    article_id: int
+    start: int
+    end: int
+    label: str
+    attrs: dict[str, Any] = field(default_factory=dict)
+    uuid: str | None = None
+
+    def apply(self, store, who) -> Changed:
+        if self.uuid is None:
+            s = store.add_span(self.article_id, who, self.start, self.end, self.label, self.attrs)
+            self.uuid = s.uuid
+        else:
+            store.restore_span(self.uuid)
+        return Changed(self.article_id, frozenset({self.uuid}), select=self.uuid)
+
+    def revert(self, store, who) -> Changed:
+        store.delete_span(self.uuid, by=who)
+        return Changed(self.article_id, frozenset({self.uuid}))
+
+
+@dataclass
+class RemoveSpan:
+    article_id: int
+    uuid: str
+
+    def apply(self, store, who) -> Changed:
+        store.delete_span(self.uuid, by=who)
+        return Changed(self.article_id, frozenset({self.uuid}))
+
+    def revert(self, store, who) -> Changed:
+        store.restore_span(self.uuid)
+        return Changed(self.article_id, frozenset({self.uuid}), select=self.uuid)
+
+
+@dataclass
+class UpdateSpan:
+    """Relabel a span or change its attributes (or offsets); `before`/`after` are field values."""
+
+    article_id: int
+    uuid: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+    @classmethod
+    def of(cls, span: Span, **changes: Any) -> UpdateSpan:
+        before = {"label": span.label, "start": span.start, "end": span.end, "attrs": span.attrs}
+        return cls(span.article_id, span.uuid, before, {**before, **changes})
+
+    def apply(self, store, who) -> Changed:
+        store.update_span(self.uuid, **self.after)
+        return Changed(self.article_id, frozenset({self.uuid}), select=self.uuid)
+
+    def revert(self, store, who) -> Changed:
+        store.update_span(self.uuid, **self.before)
+        return Changed(self.article_id, frozenset({self.uuid}), select=self.uuid)
+
+
+@dataclass
+class AcceptSuggestions:
+    """Accept suggestions as spans, in one write; `label`/`attrs` when they differ from theirs.
+
+    Accepting under another label is the same single write followed by a relabel in
+    the same transaction, so the span never exists under the wrong label on disk.
+    """
+
+    article_id: int
+    suggestions: list[Suggestion]
+    label: str | None = None
+    attrs: dict[str, Any] | None = None
+    uuids: list[str] = field(default_factory=list)
+
+    def apply(self, store, who) -> Changed:
+        if not self.uuids:
+            spans = store.accept_suggestions(who, self.suggestions)
+            self.uuids = [s.uuid for s in spans]
+            if self.label or self.attrs is not None:
+                for uid, sug in zip(self.uuids, self.suggestions, strict=True):
+                    label = self.label or sug.label
+                    attrs = self.attrs if self.attrs is not None else (
+                        {} if label != sug.label else sug.attrs
+                    )  # fmt: skip
+                    if label != sug.label or attrs != sug.attrs:
+                        store.update_span(uid, label=label, attrs=attrs)
+        else:
+            for uid in self.uuids:
+                store.restore_span(uid)
+            store.accept_suggestions_decisions(who, self.suggestions)
+        select = self.uuids[0] if len(self.uuids) == 1 else None
+        return Changed(self.article_id, frozenset(self.uuids), suggestions=True, select=select)
+
+    def revert(self, store, who) -> Changed:
+        for uid in self.uuids:
+            store.delete_span(uid, by=who)
+        for sug in self.suggestions:
+            store.clear_decision(who, sug)
+        select = self.suggestions[0].key if len(self.suggestions) == 1 else None
+        return Changed(self.article_id, frozenset(self.uuids), suggestions=True, select=select)
+
+
+@dataclass
+class RejectSuggestions:
+    article_id: int
+    suggestions: list[Suggestion]
+
+    def apply(self, store, who) -> Changed:
+        store.reject_suggestions(who, self.suggestions)
+        return Changed(self.article_id, suggestions=True)
+
+    def revert(self, store, who) -> Changed:
+        store.clear_decisions(who, self.suggestions)
+        select = self.suggestions[0].key if len(self.suggestions) == 1 else None
+        return Changed(self.article_id, suggestions=True, select=select)
+
+
+@dataclass
+class SetStatus:
+    article_id: int
+    before: str
+    after: str
+
+    def apply(self, store, who) -> Changed:
+        store.set_status(self.article_id, who, self.after)
+        return Changed(self.article_id, status=True)
+
+    def revert(self, store, who) -> Changed:
+        store.set_status(self.article_id, who, self.before)
+        return Changed(self.article_id, status=True)
+
+
+@dataclass
+class EditBoilerplate:
+    """Mark or unmark [start, end) as boilerplate (shared by every annotator of the article)."""
+
+    article_id: int
+    start: int
+    end: int
+    mark: bool
+    changes: list[tuple[str, bool]] | None = None
+
+    def apply(self, store, who) -> Changed:
+        if self.changes is None:
+            self.changes = store.edit_boilerplate(
+                self.article_id, self.start, self.end, who, self.mark
+            )
+        else:
+            store.apply_boilerplate_changes(self.article_id, self.changes, who)
+        return Changed(self.article_id, None, suggestions=True)
+
+    def revert(self, store, who) -> Changed:
+        inverse = [(uid, not live) for uid, live in self.changes or []]
+        store.apply_boilerplate_changes(self.article_id, inverse, who)
+        return Changed(self.article_id, None, suggestions=True)
+
+
+@dataclass
+class EditHeader:
+    """Title and publication date; the article's relative dates follow both ways."""
+
+    article_id: int
+    before: tuple[str | None, str | None]
+    after: tuple[str | None, str | None]
+
+    def apply(self, store, who) -> Changed:
+        store.edit_article_header(self.article_id, *self.after)
+        return Changed(self.article_id, None, suggestions=True, header=True)
+
+    def revert(self, store, who) -> Changed:
+        store.edit_article_header(self.article_id, *self.before)
+        return Changed(self.article_id, None, suggestions=True, header=True)
+
+
+@dataclass
+class Adjudicate:
+    """Gold takes one annotator's version of a group of overlapping spans (review).
+
+    The first run is `agreement.adjudicate` (the one rule for what gold keeps);
+    it records which gold spans it removed and made, so that undo and redo are
+    tombstones and restores, never new spans.
+    """
+
+    article_id: int
+    start: int
+    end: int
+    group: Any  # an agreement.Disagreement
+    choice: str
+    reviewer: str
+    removed: list[str] | None = None
+    made: list[str] = field(default_factory=list)
+
+    def apply(self, store, who) -> Changed:
+        from annotator.core.agreement import adjudicate
+
+        if self.removed is None:
+            self.removed = [
+                g.uuid
+                for g in store.spans(self.article_id, GOLD)
+                if g.start < self.end and self.start < g.end
+            ]
+            made = adjudicate(store, self.article_id, self.group, self.choice, self.reviewer)
+            self.made = [s.uuid for s in made]
+        else:
+            for uid in self.removed:
+                store.delete_span(uid, by=self.reviewer)
+            for uid in self.made:
+                store.restore_span(uid)
+        return Changed(self.article_id, None, status=True)
+
+    def revert(self, store, who) -> Changed:
+        for uid in self.made:
+            store.delete_span(uid, by=self.reviewer)
+        for uid in self.removed or []:
+            store.restore_span(uid)
+        return Changed(self.article_id, None, status=True, select=self.group.key)
+
+
+def make_way(
+    spans: Iterable[Span], start: int, end: int, label: str, scheme, seen: set[str] | None = None
+) -> list[RemoveSpan]:
+    """Spans never overlap unless the scheme allows it: the overlapping ones make way."""
+    seen = set() if seen is None else seen
+    out = []
+    for s in spans:
+        if s.start < end and start < s.end and not scheme.may_overlap(s.label, label):
+            if s.uuid not in seen:
+                seen.add(s.uuid)
+                out.append(RemoveSpan(s.article_id, s.uuid))
+    return out
