@@ -21,9 +21,9 @@ import numpy as np
 
 from annotator.core.boilerplate import spans_outside_boilerplate_bulk
 from annotator.core.evaluation import overlap_matches_by_label
-from annotator.core.formats.align import TOKENIZER_ID, TokenIndex, offsets_blob
 from annotator.core.model import GOLD, Span, Status
 from annotator.core.store import Store
+from annotator.core.tokens import TOKENIZER_ID, TokenIndex, offsets_blob
 
 OUTSIDE = "O"
 

@@ -9,7 +9,7 @@ status survive the round trip.
 `answer` says what Prodigy would: `accept` for finished work, `ignore` for a
 skipped article; records nobody finished (untouched, todo, in progress)
 carry none, so `prodigy db-in` never takes them as gold. Spans are snapped
-to whole tokens (`align.snap_to_tokens`) so `start/end` agree with
+to whole tokens (`tokens.snap_to_tokens`) so `start/end` agree with
 `token_start/token_end`; a span that had to move keeps its stored offsets in
 `stored_start/stored_end`, which the reader prefers.
 
@@ -31,11 +31,11 @@ from typing import Any
 
 from annotator.core.errors import InputError
 from annotator.core.formats import labelstudio
-from annotator.core.formats.align import TokenIndex, snap_to_tokens, token_dicts, tokenize
 from annotator.core.formats.doccano import doccano_to_article, is_doccano
 from annotator.core.formats.jsonio import dumps, iter_json_lines
 from annotator.core.model import Article, ArticleIn, Span, SpanIn, Status
 from annotator.core.textio import newline_offset_map, normalize_newlines
+from annotator.core.tokens import TokenIndex, snap_to_tokens, token_dicts, tokenize
 from annotator.core.validate import check_offset, optional_text
 
 __all__ = ["dumps", "iter_json_lines"]  # re-exported: older callers import them from here

@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import InputError
-from annotator.core.formats.align import utf16_to_codepoints
 from annotator.core.model import ArticleIn, SpanIn, Status
 from annotator.core.textio import decode, newline_offset_map, normalize_newlines
+from annotator.core.tokens import utf16_to_codepoints
 
 REGION_VALUE_KEYS = ("choices", "textarea", "rating", "number", "taxonomy", "text")
 _MIN_KEYS = {"id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time"}

@@ -1,7 +1,7 @@
 """spaCy's DocBin (`.spacy`), ready for `python -m spacy train`, and read back for review.
 
 Spans are snapped to whole tokens the way every token format is
-(`align.snap_to_tokens`); every span that had to move is counted and
+(`tokens.snap_to_tokens`); every span that had to move is counted and
 reported, none is dropped silently. Each doc keeps, in `user_data`, the
 annotator, the article's metadata and (article, annotator) status, and every
 span as stored (offsets, label, attributes, id, origin, times), so reading a
@@ -22,8 +22,8 @@ from typing import Any
 from spacy.tokens import Doc, DocBin, Span
 
 from annotator.core.errors import InputError
-from annotator.core.formats.align import TokenIndex, blank_nlp, snap_to_tokens
 from annotator.core.model import ArticleIn, SpanIn, Status
+from annotator.core.tokens import TokenIndex, blank_nlp, snap_to_tokens
 
 SPANS_KEY = "sc"
 
