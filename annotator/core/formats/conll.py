@@ -30,6 +30,7 @@ import spacy
 
 from annotator.core.errors import InputError
 from annotator.core.model import ArticleIn, SpanIn
+from annotator.core.span_rules import precedence
 from annotator.core.textio import decode
 from annotator.core.tokens import TokenIndex, snap_to_tokens
 
@@ -68,7 +69,7 @@ def iob_tags(doc, spans: list[dict[str, Any]], stats: ConllStats | None = None) 
     stats = stats if stats is not None else ConllStats()
     index = TokenIndex(doc)
     tags = ["O"] * len(doc)
-    ordered = sorted(spans, key=lambda s: (s["start"], -(s["end"] - s["start"])))
+    ordered = sorted(spans, key=lambda s: precedence(s["start"], s["end"], s["label"]))
     for s in ordered:
         snapped = snap_to_tokens(index, s["start"], s["end"])
         if snapped is None:

@@ -27,6 +27,7 @@ from typing import Any
 
 from annotator.core.errors import InputError
 from annotator.core.model import ArticleIn, SpanIn, Status
+from annotator.core.span_rules import within
 from annotator.core.textio import decode, newline_offset_map, normalize_newlines
 from annotator.core.tokens import utf16_to_codepoints
 
@@ -124,7 +125,7 @@ class _Offsets:
             candidates.append((self.utf16[start], self.utf16[end]))
         candidates.append((start, end))  # a tool that wrote code points
         for s, e in candidates:
-            if not 0 <= s < e <= len(self.raw):
+            if not within(s, e, len(self.raw)):
                 continue
             if not isinstance(quoted, str) or self.raw[s:e] == quoted:
                 if self.newlines:

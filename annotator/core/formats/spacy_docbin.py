@@ -23,6 +23,7 @@ from spacy.tokens import Doc, DocBin, Span
 
 from annotator.core.errors import InputError
 from annotator.core.model import ArticleIn, SpanIn, Status
+from annotator.core.span_rules import precedence
 from annotator.core.tokens import TokenIndex, blank_nlp, snap_to_tokens
 
 SPANS_KEY = "sc"
@@ -54,7 +55,7 @@ def record_to_doc(record: dict[str, Any], alignment: Alignment) -> Doc:
         if (start, end) != (s["start"], s["end"]):
             alignment.adjusted += 1
         spans.append(Span(doc, first, last + 1, label=s["label"]))
-    spans.sort(key=lambda sp: (sp.start, -len(sp)))
+    spans.sort(key=lambda sp: precedence(sp.start, sp.end, sp.label_))
     doc.spans[SPANS_KEY] = spans
     clean, missing = [], []
     for i, sp in enumerate(spans):
