@@ -18,7 +18,15 @@ from annotator.core.review_session import ReviewSession
 from annotator.core.session import ArticleSession
 from annotator.core.tokens import TokenIndex, tokenize
 from annotator.gui.article_view import Mark
-from annotator.gui.items import BoilerplateMark, Item, items_of, items_of_refresh
+from annotator.gui.items import (
+    ArticleItems,
+    BoilerplateMark,
+    Item,
+    span_marks,
+    span_rows,
+    suggestion_marks,
+    suggestion_rows,
+)
 from annotator.gui.offsets import OffsetMap
 from annotator.gui.plain import rich
 
@@ -28,7 +36,7 @@ class ArticleController:
         """`window`: the MainWindow, for its view, side panel, title and settings."""
         self.w = window
         self.session: ArticleSession | None = None
-        self.items: dict[Hashable, Item] = {}
+        self.items = ArticleItems()
         self.selected_key: Hashable | None = None
         self.offsets = OffsetMap("")
         self.tokens: TokenIndex | None = None
@@ -42,7 +50,7 @@ class ArticleController:
         return self.session.article if self.session is not None else None
 
     def close(self) -> None:
-        self.session, self.items, self.selected_key = None, {}, None
+        self.session, self.items, self.selected_key = None, ArticleItems(), None
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -111,18 +119,14 @@ class ArticleController:
     # -- drawing -------------------------------------------------------------------------------
 
     def _collect(self) -> None:
-        self.items = {item.key: item for item in items_of(self.session)}
+        self.items = ArticleItems(self.session)
 
-    def _marks(self, items=None) -> list[Mark]:
+    def _marks(self) -> list[Mark]:
         to_qt = self.offsets.to_qt
-        marks = [item.mark(to_qt) for item in (self.items.values() if items is None else items)]
-        if items is None:
-            marks += BoilerplateMark.marks(self.session.boilerplate, to_qt)
-        return marks
+        return self.items.marks(to_qt) + BoilerplateMark.marks(self.session.boilerplate, to_qt)
 
     def _fill_side(self) -> None:
-        text = self.session.text
-        self.w.side.set_rows([item.row(text) for item in self.items.values()])
+        self.w.side.set_rows(self.items.rows(self.session.text))
         self.w.review_ctl.show_banner()
         self._show_selected()
 
@@ -145,24 +149,22 @@ class ArticleController:
         if refresh.full:
             self._redraw_all()
         else:
-            for key in refresh.removed:
-                self.items.pop(key, None)
-            fresh = items_of_refresh(refresh)
-            for item in fresh:
-                self.items[item.key] = item
-            text = self.session.text
-            self.w.view.patch_marks(refresh.removed, self._marks(fresh))
-            self.w.side.patch_rows(refresh.removed, [item.row(text) for item in fresh])
+            self.items.patch(refresh)
+            text, to_qt = self.session.text, self.offsets.to_qt
+            marks = span_marks(refresh.spans, to_qt) + suggestion_marks(refresh.suggestions, to_qt)
+            rows = span_rows(refresh.spans, text) + suggestion_rows(refresh.suggestions, text)
+            self.w.view.patch_marks(refresh.removed, marks)
+            self.w.side.patch_rows(refresh.removed, rows)
         self.select_key(self.selected_key, scroll=False)
         self.show_title()
 
     # -- selection -----------------------------------------------------------------------------
 
     def selected(self) -> Item | None:
-        return self.items.get(self.selected_key) if self.selected_key is not None else None
+        return self.items.get(self.selected_key)
 
     def select_key(self, key: Hashable | None, scroll: bool = True) -> None:
-        item = self.items.get(key) if key is not None else None
+        item = self.items.get(key)
         self.selected_key = key if item is not None else None
         self.w.view.select_mark(item.mark(self.offsets.to_qt) if item else None, scroll=scroll)
         self.w.side.select_key(self.selected_key)
@@ -185,8 +187,7 @@ class ArticleController:
         groups = self.session.open_groups() if self.session else []
         if groups:
             return [g.key for g in groups]
-        items = sorted(self.items.values(), key=lambda i: (i.start, i.end, i.order))
-        return [i.key for i in items]
+        return self.items.ordered_keys()
 
     def step(self, step: int) -> None:
         keys = self.ordered_keys()
