@@ -421,3 +421,49 @@ class EventsMixin(StoreBase):
             sql += " AND annotator = ?"
             params.append(annotator)
         return [dict(r) for r in self._q(sql + ' ORDER BY annotator, start, "end"', params)]
+
+
+def repair_events(conn: sqlite3.Connection, article_ids: set[int], wall: str) -> int:
+    """After a merge: live events of ARTICLE_IDS whose trigger is no longer a live span of
+    theirs are tombstoned, and arguments that are not are dropped (two copies that did not
+    see each other: one deleted a span, the other edited the event naming it).
+
+    The repaired row keeps the version it had, so that merging in either direction ends
+    in the same rows. Returns how many events were repaired.
+    """
+    rows = [
+        r
+        for r in conn.execute(
+            "SELECT uuid, article_id, annotator, trigger, args FROM events WHERE deleted_at IS NULL"
+        )
+        if r[1] in article_ids
+    ]
+    if not rows:
+        return 0
+    named = {r[3] for r in rows} | {span for r in rows for _role, span in parse_args(r[4])}
+    live: set[tuple[str, int, str]] = set()
+    names = sorted(named)
+    for i in range(0, len(names), 500):
+        chunk = names[i : i + 500]
+        live |= {
+            (u, a, w)
+            for u, a, w in conn.execute(
+                f"SELECT uuid, article_id, annotator FROM spans WHERE uuid IN ({','.join('?' * len(chunk))})"
+                " AND deleted_at IS NULL",
+                chunk,
+            )
+        }
+    repaired = 0
+    for uid, aid, who, trigger, args in rows:
+        if (trigger, aid, who) not in live:
+            conn.execute(
+                "UPDATE events SET deleted_at = ?, deleted_by = 'merge' WHERE uuid = ?", (wall, uid)
+            )
+            repaired += 1
+            continue
+        old = parse_args(args)
+        kept = [(role, span) for role, span in old if (span, aid, who) in live]
+        if len(kept) < len(old):
+            conn.execute("UPDATE events SET args = ? WHERE uuid = ?", (args_text(kept), uid))
+            repaired += 1
+    return repaired
