@@ -69,6 +69,7 @@ def export_records(
         # offsets and labels are all doccano and CoNLL write: skip full span rows for them
         spans = store.span_triples_bulk(chunk) if minimal else store.spans_bulk(chunk, annotator)
         spans = spans_outside_boilerplate_bulk(store, chunk, spans)  # #16: none from site furniture
+        events = {} if minimal else store.events_bulk(chunk, annotator)
         for article_id in chunk:
             names = by_article.get(article_id) or []
             if status:
@@ -94,6 +95,7 @@ def export_records(
                     name,
                     statuses.get((article_id, name), "todo"),
                     with_tokens,
+                    events.get((article_id, name), []),
                 )
                 if include_rejected:
                     for rejection in store.rejections(article_id, name):
