@@ -486,8 +486,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("export", cmd_export, "export annotations as training data")
     _add_db(p)
     p.add_argument(
-        "--format", default="jsonl", choices=["jsonl", "spacy", "doccano", "conll", "hf"],
-        help="output format (hf: token classification for Hugging Face datasets)",
+        "--format", default="jsonl", choices=["jsonl", "spacy", "doccano", "conll", "hf", "events", "brat"],
+        help="output format (hf: token classification for Hugging Face datasets; events: one row per "
+        "agreement event, .csv or .jsonl; brat: a folder of .txt/.ann standoff files)",
     )  # fmt: skip
     p.add_argument(
         "--sep", choices=["space", "tab"], default="space",

@@ -164,3 +164,55 @@ def test_bad_events_are_one_clear_line_naming_file_and_place(project, change, me
         line = str(err)
         assert message in line and "bad.jsonl" in line and "\n" not in line, line
         assert q.article_ids() == []  # nothing written
+
+
+# -- the events table -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_the_events_table_loads_in_pandas_as_it_is(project, suffix):
+    pd = pytest.importorskip("pandas")
+    tmp_path, aid, ids, ev = project
+    out = tmp_path / f"events{suffix}"
+    with Store(tmp_path / "p.db") as s:
+        summary = export(s, "events", out)
+        digest = s.article(aid).hash
+    assert summary == f"exported 1 event(s) to {out}"
+    table = pd.read_csv(out) if suffix == ".csv" else pd.read_json(out, lines=True)
+    assert len(table) == 1
+    row = table.iloc[0]
+    assert row["article_id"] == digest and row["title"] == "نفت 🛢"
+    assert str(row["published"]).startswith("2025-05-06")
+    assert (row["event_type"], row["agreement"], row["agreement_type"], row["status"]) == (
+        "AGREEMENT", "oil production contract", "ENERGY", "signed")  # fmt: skip
+    assert row["parties"] == "Russia | Taliban"
+    assert row["party_countries"] == "RUS | AFG"
+    assert (row["party_1"], row["party_1_canonical"], row["party_1_country"]) == (
+        "Russia",
+        "Russia",
+        "RUS",
+    )
+    assert (row["party_2_canonical"], row["party_2_country"]) == (
+        "Islamic Emirate of Afghanistan",
+        "AFG",
+    )
+    assert (row["date_text"], str(row["date_value"])[:10]) == ("5 May 2025", "2025-05-05")
+    assert row["sentence"].startswith("Russia and the Taliban signed") and row["sentence"].endswith(
+        "mediator."
+    )
+    assert TEXT[row["trigger_start"] : row["trigger_end"]] == "oil production contract"
+
+
+def test_the_events_table_gives_a_teams_own_role_its_columns(project):
+    pd = pytest.importorskip("pandas")
+    tmp_path, aid, ids, ev = project
+    with Store(tmp_path / "p.db") as s:
+        scheme = s.setting("scheme")
+        scheme["events"][0]["roles"].append({"name": "mediator", "labels": ["ACTOR"], "max": 1})
+        s.set_setting("scheme", scheme)
+        s.update_event(ev.uuid, args=[*s.event(ev.uuid).args, ("mediator", ids["Qatar"])])
+        export(s, "events", tmp_path / "e.csv")
+        with pytest.raises(Exception, match="csv or .jsonl"):
+            export(s, "events", tmp_path / "e.txt")
+    row = pd.read_csv(tmp_path / "e.csv").iloc[0]
+    assert (row["mediator_1"], row["mediator_1_country"]) == ("Qatar", "QAT")

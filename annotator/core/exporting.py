@@ -25,6 +25,7 @@ FORMATS = {
     "doccano": ".jsonl",
     "conll": ".conll",
     "hf": ".jsonl",
+    "events": ".csv",
 }
 SEPARATORS = {"space": " ", "tab": "\t"}
 
@@ -157,6 +158,13 @@ def export(
         raise InputError("--per must be sentence or article")
     if split is not None and not 0 < split < 1:
         raise InputError("--split must be between 0 and 1, e.g. 0.8")
+    if fmt == "events":
+        from annotator.core.formats.events_table import event_rows, write_events_table
+
+        if Path(out).suffix.lower() not in (".csv", ".jsonl"):
+            raise InputError("--format events writes .csv or .jsonl: name the --out file so")
+        rows = write_events_table(event_rows(store, annotator), out)
+        return f"exported {rows} event(s) to {out}"
     total = store.article_count()
     count = 0
     snapped = 0
