@@ -8,9 +8,11 @@ frames differ and gold takes one annotator's event (`ReviewSession.take_event`).
 
 The figures (`event_agreement`), per annotator pair on the articles both
 judged (status done): trigger F1 (exact offsets and type; and overlapping
-triggers of the same type), argument F1 per role over the matched events
-(exact offsets; and overlapping ones), and status agreement (share of matched
-events whose status is the same, and Cohen's kappa over them). Undefined
+triggers of the same type, matched one to one), argument F1 per role over the
+matched events (exact: arguments of exactly matched events at exactly the
+same offsets; overlap: arguments of overlap-matched events that overlap), and
+status agreement on the overlap-matched events (share with the same status,
+and Cohen's kappa over them). Undefined
 figures are None, never 0.
 """
 
@@ -212,7 +214,7 @@ def compare_frames(
                     cell[0] += _arg_matches(ra, rb, mode == "overlap")
                     cell[1] += len(ra)
                     cell[2] += len(rb)
-                if mode == "exact":
+                if mode == "overlap":  # status is about the event, not its boundaries
                     t.status.append((x.status, y.status))
     out: dict = {
         "events": {"a": t.trig["exact"][1], "b": t.trig["exact"][2]},
