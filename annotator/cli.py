@@ -343,6 +343,10 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     names = parse_names(args.annotators)
     check_agreement_args(store, names, args.label)
     result = agreement(store, names, args.label)
+    if store.scheme.events and not args.label:
+        from annotator.core.event_agreement import event_agreement
+
+        result["events"] = event_agreement(store, result["annotators"])
     if args.json:
         print_json(result)
         return 0
@@ -362,6 +366,21 @@ def cmd_agreement(args: argparse.Namespace) -> int:
                 [f"{p['a']}–{p['b']}", p["articles"], p["units"], _fmt(p["cohen_kappa"]),
                  _fmt(p["span_f1_exact"]), _fmt(p["span_f1_overlap"])]
                 for p in result["pairs"]
+            ],
+        )  # fmt: skip
+    if result.get("events", {}).get("pairs"):
+        roles = result["events"]["roles"]
+        echo()
+        print_table(
+            ["events", "articles", "A", "B", "trigger F1", "overlap",
+             *[f"{r} F1 (overlap)" for r in roles], "status agree", "status kappa"],
+            [
+                [f"{p['a']}–{p['b']}", p["articles"], p["events"]["a"], p["events"]["b"],
+                 _fmt(p["trigger_f1"]["exact"]), _fmt(p["trigger_f1"]["overlap"]),
+                 *[f"{_fmt(p['argument_f1'][r]['exact'])} ({_fmt(p['argument_f1'][r]['overlap'])})"
+                   for r in roles],
+                 _fmt(p["status"]["agreement"]), _fmt(p["status"]["cohen_kappa"])]
+                for p in result["events"]["pairs"]
             ],
         )  # fmt: skip
     return 0
@@ -498,8 +517,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("export", cmd_export, "export annotations as training data")
     _add_db(p)
     p.add_argument(
-        "--format", default="jsonl", choices=["jsonl", "spacy", "doccano", "conll", "hf"],
-        help="output format (hf: token classification for Hugging Face datasets)",
+        "--format", default="jsonl", choices=["jsonl", "spacy", "doccano", "conll", "hf", "events", "brat"],
+        help="output format (hf: token classification for Hugging Face datasets; events: one row per "
+        "agreement event, .csv or .jsonl; brat: a folder of .txt/.ann standoff files)",
     )  # fmt: skip
     p.add_argument(
         "--sep", choices=["space", "tab"], default="space",
