@@ -74,3 +74,55 @@ def test_counts_add_up_over_articles():
     assert r["articles"] == 3
     assert r["triggers"]["exact"]["tp"] == 2 and r["triggers"]["exact"]["reference"] == 3
     assert r["status"]["right"] == 1 and r["status"]["judged"] == 2
+
+
+def test_evaluate_scores_stored_frames_against_an_annotators_events(tmp_path):
+    """Hand-made: two suggested frames, the reference annotator's one event; CLI and JSON."""
+    import json
+
+    from conftest import run_cli
+
+    from annotator.core.evaluation import evaluate_suggestions
+    from annotator.core.model import ArticleIn, EventSuggestion, Suggestion
+    from annotator.core.store import Store
+
+    text = "Russia and the Taliban signed an oil contract on 5 May 2025. Iran discussed a deal."
+    at = {w: (text.index(w), text.index(w) + len(w)) for w in
+          ["Russia", "Taliban", "oil contract", "5 May 2025", "Iran", "deal"]}  # fmt: skip
+    db = tmp_path / "p.db"
+    with Store(db) as store:
+        store.import_articles([ArticleIn(text=text)], None)
+        [aid] = store.article_ids()
+        labels = {"Russia": "ACTOR", "Taliban": "ACTOR", "oil contract": "AGREEMENT",
+                  "5 May 2025": "DATE", "Iran": "ACTOR", "deal": "AGREEMENT"}  # fmt: skip
+        store.set_suggestions(
+            aid, "m", "1", [Suggestion(aid, *at[w], lab, {}, "m", "1") for w, lab in labels.items()]
+        )
+        store.set_event_suggestions(aid, "m", "1", [
+            EventSuggestion(aid, "AGREEMENT", at["oil contract"],
+                            (("party", *at["Russia"]), ("date", *at["5 May 2025"])),
+                            {"status": "agreed"}, "m", "1"),
+            EventSuggestion(aid, "AGREEMENT", at["deal"], (("party", *at["Iran"]),),
+                            {"status": "proposed"}, "m", "1"),
+        ])  # fmt: skip
+        span = {w: store.add_span(aid, "ana", *at[w], lab) for w, lab in labels.items()}
+        store.add_event(aid, "ana", "AGREEMENT", span["oil contract"].uuid,
+                        [("party", span["Russia"].uuid), ("party", span["Taliban"].uuid),
+                         ("date", span["5 May 2025"].uuid)], {"status": "signed"})  # fmt: skip
+        result = evaluate_suggestions(store, "ana")["events"]
+    t = result["triggers"]["exact"]
+    assert (t["tp"], t["predicted"], t["reference"]) == (1, 2, 1)
+    party = result["arguments"]["per_role"]["party"]["exact"]
+    assert (party["tp"], party["predicted"], party["reference"]) == (1, 2, 2)
+    assert result["arguments"]["per_role"]["date"]["exact"]["f1"] == 1.0
+    assert result["status"]["confusion"] == [
+        {"reference": "signed", "suggested": "agreed", "count": 1}
+    ]
+    cli = run_cli("evaluate", "--db", str(db), "--reference", "ana", "--json")
+    assert cli.returncode == 0, cli.stderr
+    assert json.loads(cli.stdout)["events"] == result
+    table = run_cli("evaluate", "--db", str(db), "--reference", "ana")
+    assert table.returncode == 0, table.stderr
+    assert "arg party" in table.stdout and "status accuracy on matched frames: 0.000 (0 of 1)" in (
+        table.stdout
+    )

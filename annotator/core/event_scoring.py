@@ -115,8 +115,9 @@ def score_frames(
     right = sum(n for (ref, got), n in confusion.items() if ref == got)
     return {
         "articles": articles,
-        "triggers": block(counts["exact"], counts["overlap"], counts["predicted"],
-                          counts["reference"]),  # fmt: skip
+        "triggers": block(
+            counts["exact"], counts["overlap"], counts["predicted"], counts["reference"]
+        ),  # fmt: skip
         "arguments": {
             "overall": block(*total),
             "per_role": {role: block(*arg_counts[role]) for role in names},
@@ -127,7 +128,31 @@ def score_frames(
             "judged": judged,
             "confusion": [
                 {"reference": ref, "suggested": got, "count": n}
-                for (ref, got), n in sorted(confusion.items(), key=lambda kv: (kv[0][0], str(kv[0][1])))
+                for (ref, got), n in sorted(
+                    confusion.items(), key=lambda kv: (kv[0][0], str(kv[0][1]))
+                )
             ],
         },
     }
+
+
+def evaluate_frames(store, model: str, pairs: Iterable[tuple[int, str]]) -> dict | None:
+    """A model's suggested frames against the events of each (article, annotator) in PAIRS.
+
+    None when the project's scheme declares no event types.
+    """
+    events = store.scheme.events
+    if not events:
+        return None
+    roles = list(dict.fromkeys(r.name for e in events for r in e.roles))
+    scored = []
+    for article_id, annotator in pairs:
+        spans = {s.uuid: s for s in store.spans(article_id, annotator)}
+        reference = [
+            f for e in store.events(article_id, annotator) if (f := frame_of_event(e, spans))
+        ]
+        predicted = [
+            frame_of_suggestion(s) for s in store.event_suggestions(article_id, model=model)
+        ]
+        scored.append((predicted, reference))
+    return score_frames(scored, roles)
