@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from annotator.core.model import GOLD, Event, EventSuggestion, Span, Suggestion
+from annotator.core.span_rules import in_the_way
 
 
 @dataclass(frozen=True)
@@ -486,9 +487,8 @@ def make_way(
     """Spans never overlap unless the scheme allows it: the overlapping ones make way."""
     seen = set() if seen is None else seen
     out = []
-    for s in spans:
-        if s.start < end and start < s.end and not scheme.may_overlap(s.label, label):
-            if s.uuid not in seen:
-                seen.add(s.uuid)
-                out.append(RemoveSpan(s.article_id, s.uuid))
+    for s in in_the_way(spans, start, end, label, scheme):
+        if s.uuid not in seen:
+            seen.add(s.uuid)
+            out.append(RemoveSpan(s.article_id, s.uuid))
     return out

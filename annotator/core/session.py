@@ -24,6 +24,7 @@ from annotator.core.editing import carry_attrs, plan_mark
 from annotator.core.edits import Changed, Edit
 from annotator.core.errors import InputError
 from annotator.core.model import Event, EventRole, EventSuggestion, Span, Status, Suggestion
+from annotator.core.span_rules import in_the_way, precedence
 
 
 class NothingToDo(Exception):
@@ -58,17 +59,15 @@ def choose_accept_all(
     suggestions: Sequence[Suggestion], spans: Sequence[Span], scheme
 ) -> list[Suggestion]:
     """What "accept all" takes: none over your spans, none over another one it takes;
-    longest first where suggestions overlap ("Russia's Supreme Court" rather than "Russia")."""
-    taken = [(s.start, s.end, s.label) for s in spans]
+    where suggestions overlap, the one `precedence` puts first ("Russia's Supreme Court"
+    rather than "Russia")."""
+    taken: list = list(spans)
     chosen = []
-    for sug in sorted(suggestions, key=lambda s: (s.start, -(s.end - s.start))):
-        if any(
-            a < sug.end and sug.start < b and not scheme.may_overlap(lab, sug.label)
-            for a, b, lab in taken
-        ):
+    for sug in sorted(suggestions, key=lambda s: precedence(s.start, s.end, s.label)):
+        if in_the_way(taken, sug.start, sug.end, sug.label, scheme):
             continue
         chosen.append(sug)
-        taken.append((sug.start, sug.end, sug.label))
+        taken.append(sug)
     return chosen
 
 
