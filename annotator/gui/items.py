@@ -13,7 +13,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, NamedTuple
 
 from annotator.core.edits import Edit
-from annotator.core.model import Span, Suggestion
+from annotator.core.model import Event, EventSuggestion, Span, Suggestion
 from annotator.core.session import ArticleSession, NothingToDo, Refresh
 from annotator.gui.article_view import Mark
 from annotator.gui.side_panel import span_details
@@ -183,6 +183,151 @@ class GroupItem:
         raise NothingToDo()
 
 
+def event_summary(label: str, status: str | None, trigger, parties: list, date, text: str) -> str:
+    """ "ENERGY · signed · Russia, Taliban · 2025-05-05": the trigger's type (else the event
+    label), the status, the parties' names and the date's value (else their text)."""
+
+    def name(span) -> str:
+        return span.attrs.get("canonical") or text[span.start : span.end]
+
+    kind = (trigger.attrs.get("type") if trigger is not None else None) or label
+    when = (date.attrs.get("value") or text[date.start : date.end]) if date is not None else ""
+    parts = [
+        kind,
+        status or "no status",
+        ", ".join(name(p) for p in parts_of(parties)) or "no party",
+    ]
+    return " · ".join(parts + ([when] if when else []))
+
+
+def parts_of(spans: list) -> list:
+    return [s for s in spans if s is not None]
+
+
+class _Offsets:
+    """A place in the text with the label a suggestion proposes there (for the summary)."""
+
+    __slots__ = ("start", "end", "attrs")
+
+    def __init__(self, start: int, end: int, attrs: dict):
+        self.start, self.end, self.attrs = start, end, attrs
+
+
+class EventItem:
+    """One of the annotator's events: selected, its links are drawn as arcs; L links or
+    unlinks the span under the cursor, S cycles the status, Shift+Delete deletes it."""
+
+    __slots__ = ("value", "trigger", "args")
+    order = 3
+    settles_suggestion = False
+
+    def __init__(self, event: Event, session: ArticleSession):
+        self.value = event
+        self.trigger = session.span(event.trigger)
+        self.args = [(role, session.span(uid)) for role, uid in event.args]
+
+    key = property(lambda self: self.value.uuid)
+    start = property(lambda self: self.trigger.start if self.trigger else 0)
+    end = property(lambda self: self.trigger.end if self.trigger else 0)
+    label = property(lambda self: self.value.label)
+
+    def mark(self, to_qt: ToQt) -> Mark | None:
+        return None  # the trigger span is drawn already; the event's links are arcs
+
+    def selection_mark(self, to_qt: ToQt) -> Mark | None:
+        t = self.trigger
+        return Mark(to_qt(t.start), to_qt(t.end), t.label, "span", self.key) if t else None
+
+    def arcs(self, to_qt: ToQt) -> list[tuple[int, int, str]]:
+        if self.trigger is None:
+            return []
+        return [(to_qt(self.trigger.start), to_qt(s.start), role) for role, s in self.args if s]
+
+    def summary(self, text: str) -> str:
+        parties = [s for role, s in self.args if s is not None and s.label == "ACTOR"]
+        date = next((s for _r, s in self.args if s is not None and s.label == "DATE"), None)
+        return event_summary(self.label, self.value.attrs.get("status"), self.trigger, parties,
+                             date, text)  # fmt: skip
+
+    def row(self, text: str) -> Row:
+        return Row(self.start, 3, self.key, "EVENT", self.summary(text), {},
+                   "event: L links/unlinks the span under the cursor, S status")  # fmt: skip
+
+    def describe(self, text: str) -> str:
+        lines = [self.summary(text)]
+        lines += [f"{role}: {text[s.start : s.end]}" for role, s in self.args if s is not None]
+        return "\n".join(lines)
+
+    def show(self, side, text: str) -> None:
+        side.show_event(self.summary(text), self.value.attrs.get("status"))
+
+    def on_label(self, session: ArticleSession, label: str) -> Edit:
+        raise NothingToDo("Select a span to mark it; L links it into the event")
+
+    def on_delete(self, session: ArticleSession) -> Edit:
+        return session.delete_event(self.value)
+
+    def on_attrs(self, session: ArticleSession, attrs: dict[str, Any]) -> Edit:
+        return session.set_event_attrs(self.value, attrs)
+
+
+class EventSuggestionItem:
+    """A suggested frame: Enter/A accepts it (with the spans it needs), X rejects it."""
+
+    __slots__ = ("value",)
+    order = 4
+    settles_suggestion = False
+
+    def __init__(self, suggestion: EventSuggestion):
+        self.value = suggestion
+
+    key = property(lambda self: ("event", *self.value.key))
+    start = property(lambda self: self.value.trigger[0])
+    end = property(lambda self: self.value.trigger[1])
+    label = property(lambda self: self.value.label)
+
+    def mark(self, to_qt: ToQt) -> Mark | None:
+        return None
+
+    def selection_mark(self, to_qt: ToQt) -> Mark | None:
+        s, e = self.value.trigger
+        return Mark(to_qt(s), to_qt(e), self.value.label, "suggestion", self.key)
+
+    def arcs(self, to_qt: ToQt) -> list[tuple[int, int, str]]:
+        t = self.value.trigger[0]
+        return [(to_qt(t), to_qt(s), role) for role, s, _e in self.value.args]
+
+    def summary(self, text: str, session=None) -> str:
+        g = self.value
+        parties = [_Offsets(s, e, {}) for role, s, e in g.args if role == "party"]
+        dates = [_Offsets(s, e, {}) for role, s, e in g.args if role == "date"]
+        return event_summary(g.label, g.attrs.get("status"), None, parties,
+                             dates[0] if dates else None, text)  # fmt: skip
+
+    def row(self, text: str) -> Row:
+        return Row(self.start, 4, self.key, "EVENT", self.summary(text), {},
+                   "suggested event: Enter/A accepts, X rejects", suggestion=True)  # fmt: skip
+
+    def describe(self, text: str) -> str:
+        return self.summary(text) + "\nsuggested event (Enter accepts, X rejects)"
+
+    def show(self, side, text: str) -> None:
+        side.show_event(self.summary(text) + " (suggested)", self.value.attrs.get("status"),
+                        editable=False)  # fmt: skip
+
+    def on_accept(self, session: ArticleSession) -> Edit:
+        return session.accept_event_suggestion(self.value)
+
+    def on_label(self, session: ArticleSession, label: str) -> Edit:
+        raise NothingToDo("Enter accepts the suggested event, X rejects it")
+
+    def on_delete(self, session: ArticleSession) -> Edit:
+        return session.reject_event_suggestion(self.value)
+
+    def on_attrs(self, session: ArticleSession, attrs: dict[str, Any]) -> Edit:
+        raise NothingToDo()
+
+
 class BoilerplateMark:
     """Boilerplate ranges are drawn (greyed) but never selected."""
 
@@ -193,13 +338,19 @@ class BoilerplateMark:
         ]
 
 
-Item = SpanItem | SuggestionItem | GroupItem
+Item = SpanItem | SuggestionItem | GroupItem | EventItem | EventSuggestionItem
 
 
 # Spans and suggestions are drawn and listed straight from the session's lists (one
 # comprehension each, plain tuples built with tuple.__new__): an article with 5,000 spans
 # opens without making 5,000 item objects. Items are made when one is looked up.
 _tuple = tuple.__new__
+
+
+def event_items(session: ArticleSession) -> list[Item]:
+    """The annotator's events and the open suggested frames (a few per article)."""
+    out: list[Item] = [EventItem(e, session) for e in getattr(session, "events", ())]
+    return out + [EventSuggestionItem(g) for g in getattr(session, "event_suggestions", ())]
 
 
 def span_marks(spans, to_qt: ToQt) -> list[Mark]:
@@ -225,17 +376,20 @@ def suggestion_rows(suggestions, text: str) -> list[Row]:
 
 class ArticleItems:
     """The selectable things of the open article, by key: the session's spans, open suggestions
-    and open groups, each wrapped in its item class only when looked up."""
+    and open groups, each wrapped in its item class only when looked up; and the events and
+    suggested frames (a few per article) as items."""
 
     def __init__(self, session: ArticleSession | None = None):
         self.spans: dict[Hashable, Span] = {}
         self.suggestions: dict[Hashable, Suggestion] = {}
         self.groups: dict[Hashable, Any] = {}
+        self.events: dict[Hashable, Item] = {}
         self.annotators: list[str] = []
         if session is not None:
             self.spans = {s.uuid: s for s in session.spans}
             self.suggestions = {g.key: g for g in session.suggestions}
             self.groups = {g.key: g for g in session.open_groups()}
+            self.events = {i.key: i for i in event_items(session)}
             self.annotators = session.annotators
 
     def get(self, key: Hashable | None) -> Item | None:
@@ -247,13 +401,18 @@ class ArticleItems:
             return SuggestionItem(g)
         if (d := self.groups.get(key)) is not None:
             return GroupItem(d, self.annotators)
-        return None
+        return self.events.get(key)
+
+    @staticmethod
+    def event_marks(events, to_qt: ToQt) -> list[Mark]:
+        return [m for item in events if (m := item.mark(to_qt)) is not None]
 
     def marks(self, to_qt: ToQt) -> list[Mark]:
         return (
             span_marks(self.spans.values(), to_qt)
             + suggestion_marks(self.suggestions.values(), to_qt)
             + [GroupItem(g, self.annotators).mark(to_qt) for g in self.groups.values()]
+            + self.event_marks(self.events.values(), to_qt)
         )
 
     def rows(self, text: str) -> list[Row]:
@@ -261,21 +420,37 @@ class ArticleItems:
             span_rows(self.spans.values(), text)
             + suggestion_rows(self.suggestions.values(), text)
             + [GroupItem(g, self.annotators).row(text) for g in self.groups.values()]
+            + [item.row(text) for item in self.events.values()]
         )
 
-    def patch(self, refresh: Refresh) -> None:
-        """Forget the keys a `Refresh` removed, take in the spans and suggestions it adds."""
-        for key in refresh.removed:
+    def patch(self, refresh: Refresh, session: ArticleSession) -> tuple[set, list[Item]]:
+        """Forget the keys a `Refresh` removed, take in the spans and suggestions it adds;
+        the events are listed again when they changed, or those naming a changed span.
+        Returns every key removed and the event items made again."""
+        removed = set(refresh.removed)
+        if refresh.events:  # the events or suggested frames changed: list them again
+            removed |= set(self.events)
+            fresh = event_items(session)
+        else:  # an event names a span that changed: its row follows (the text, a name)
+            named = [i for i in self.events.values() if i.order == 3 and i.value.span_ids & removed]
+            removed |= {i.key for i in named}
+            fresh = [EventItem(i.value, session) for i in named]
+        for key in removed:
             self.spans.pop(key, None)
             self.suggestions.pop(key, None)
             self.groups.pop(key, None)
+            self.events.pop(key, None)
         self.spans.update((s.uuid, s) for s in refresh.spans)
         self.suggestions.update((g.key, g) for g in refresh.suggestions)
+        self.events.update((i.key, i) for i in fresh)
+        return removed, fresh
 
-    def ordered_keys(self) -> list[Hashable]:
-        """Every key in text order (spans before suggestions before groups at one place)."""
+    def ordered_keys(self, spans_only: bool = False) -> list[Hashable]:
+        """Keys in text order (spans, suggestions, groups, events, suggested frames at one place)."""
         places = [(s.start, s.end, 0, k) for k, s in self.spans.items()]
-        places += [(g.start, g.end, 1, k) for k, g in self.suggestions.items()]
-        places += [(g.start, g.end, 2, k) for k, g in self.groups.items()]
+        if not spans_only:
+            places += [(g.start, g.end, 1, k) for k, g in self.suggestions.items()]
+            places += [(g.start, g.end, 2, k) for k, g in self.groups.items()]
+            places += [(i.start, i.end, i.order, k) for k, i in self.events.items()]
         places.sort(key=lambda p: p[:3])
         return [p[3] for p in places]

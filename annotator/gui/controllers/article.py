@@ -40,6 +40,8 @@ class ArticleController:
         self.selected_key: Hashable | None = None
         self.offsets = OffsetMap("")
         self.tokens: TokenIndex | None = None
+        # the event being edited: kept while Tab walks the spans to link (gui/controllers/events.py)
+        self.active_event: Hashable | None = None
 
     @property
     def article_id(self) -> int | None:
@@ -51,6 +53,7 @@ class ArticleController:
 
     def close(self) -> None:
         self.session, self.items, self.selected_key = None, ArticleItems(), None
+        self.active_event = None
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -67,6 +70,7 @@ class ArticleController:
         self.offsets = OffsetMap(self.session.text)
         self.tokens = None  # tokenised on first need: opening stays fast
         self.selected_key = None
+        self.active_event = None
         self._collect()
         w.view.set_article(self.session.text, self._marks(), self.offsets)
         self._fill_side()
@@ -149,12 +153,14 @@ class ArticleController:
         if refresh.full:
             self._redraw_all()
         else:
-            self.items.patch(refresh)
+            removed, events = self.items.patch(refresh, self.session)
             text, to_qt = self.session.text, self.offsets.to_qt
             marks = span_marks(refresh.spans, to_qt) + suggestion_marks(refresh.suggestions, to_qt)
+            marks += ArticleItems.event_marks(events, to_qt)
             rows = span_rows(refresh.spans, text) + suggestion_rows(refresh.suggestions, text)
-            self.w.view.patch_marks(refresh.removed, marks)
-            self.w.side.patch_rows(refresh.removed, rows)
+            rows += [item.row(text) for item in events]
+            self.w.view.patch_marks(removed, marks)
+            self.w.side.patch_rows(removed, rows)
         self.select_key(self.selected_key, scroll=False)
         self.show_title()
 
@@ -166,9 +172,26 @@ class ArticleController:
     def select_key(self, key: Hashable | None, scroll: bool = True) -> None:
         item = self.items.get(key)
         self.selected_key = key if item is not None else None
-        self.w.view.select_mark(item.mark(self.offsets.to_qt) if item else None, scroll=scroll)
+        to_qt = self.offsets.to_qt
+        if item is not None and hasattr(item, "arcs"):
+            self.active_event = key  # an event, or a suggested one: its links are drawn
+        elif item is None:
+            self.active_event = None
+        mark = getattr(item, "selection_mark", item.mark)(to_qt) if item is not None else None
+        self.w.view.select_mark(mark, scroll=scroll)
         self.w.side.select_key(self.selected_key)
         self._show_selected()
+        self.draw_arcs()
+
+    def event_item(self):
+        """The event (or suggested event) being edited, or None."""
+        item = self.items.get(self.active_event) if self.active_event is not None else None
+        return item if item is not None and hasattr(item, "arcs") else None
+
+    def draw_arcs(self) -> None:
+        """Only the active event's links are drawn, so that long articles stay legible."""
+        item = self.event_item()
+        self.w.view.set_arcs(item.arcs(self.offsets.to_qt) if item is not None else [])
 
     def _show_selected(self) -> None:
         item = self.selected()
@@ -187,7 +210,8 @@ class ArticleController:
         groups = self.session.open_groups() if self.session else []
         if groups:
             return [g.key for g in groups]
-        return self.items.ordered_keys()
+        # an event open: Tab walks your spans
+        return self.items.ordered_keys(spans_only=self.event_item() is not None)
 
     def step(self, step: int) -> None:
         keys = self.ordered_keys()
