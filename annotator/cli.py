@@ -386,6 +386,18 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_accept_agreed(args: argparse.Namespace) -> int:
+    from annotator.core.review_session import accept_agreed_everywhere, parse_names
+
+    store = open_store(args.db)
+    articles, groups = accept_agreed_everywhere(store, parse_names(args.annotators), args.reviewer)
+    if args.json:
+        print_json({"articles": articles, "groups": groups})
+    else:
+        echo(f"{groups} agreed span group(s) copied into gold, in {articles} article(s)")
+    return 0
+
+
 def cmd_assign(args: argparse.Namespace) -> int:
     from annotator.core.assign import assign
 
@@ -596,6 +608,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--annotators", metavar="A,B", help="whom to compare (default: everybody but gold)"
     )
     p.add_argument("--label", help="only this label")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = command(
+        "accept-agreed", cmd_accept_agreed,
+        "review: copy every span group all compared annotators agree on into gold",
+    )  # fmt: skip
+    p.description = (
+        "Review without the window: on each article every compared annotator finished, "
+        "copy the span groups they all agree on (same spans, same labels) into gold, "
+        "as Ctrl+Shift+G does in review mode. Groups gold already covers are left alone."
+    )
+    _add_db(p)
+    p.add_argument(
+        "--annotators", metavar="A,B",
+        help="whom to compare (default: everybody with a finished article)",
+    )  # fmt: skip
+    p.add_argument(
+        "--reviewer", required=True, metavar="NAME", help="who decides (recorded in gold's spans)"
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
     p = command("assign", cmd_assign, "hand out packs of articles to offline annotators")

@@ -4,7 +4,8 @@ and the edits that settle them — undoable like any other edit.
 `ReviewSession(store, article_id, annotators, reviewer)` is an `ArticleSession`
 whose annotator is gold (label keys and Delete edit gold) and which adds
 `take(group, index)` (gold takes annotator N's version) and `accept_agreed()`
-(every group all annotators agree on). Each is one `Edit`, one transaction.
+(every group all annotators agree on). Each is one `Edit`, one transaction;
+`accept_agreed_everywhere` is the CLI's `accept-agreed` over a whole project.
 Also the one check of which annotators and label may be compared, used by the
 CLI's `agreement` and by the window's review mode.
 """
@@ -195,8 +196,38 @@ class ReviewSession(ArticleSession):
         agreed = [g for g in self.event_groups if g.kind == "agree" and not g.resolved]
         if not agreed:
             raise NothingToDo("0 agreed event(s) copied into gold")
-        edits_ = [self.take_event(g, 0) for g in agreed]
-        steps = [step for e in edits_ for step in e.steps]
-        return Edit(
-            "Accept all agreed events", self.store, GOLD, self.article_id, steps, len(agreed)
+        steps = self._take_steps([(g, self.compared[0]) for g in agreed])
+        return self._edit("Accept all agreed events", steps, len(agreed))
+
+
+def accept_agreed_everywhere(
+    store, annotators: Sequence[str] | None, reviewer: str
+) -> tuple[int, int]:
+    """`accept_agreed` on every article each compared annotator finished (status done), one
+    edit (one transaction) per article: (articles changed, span groups copied into gold).
+    The annotators default to everyone who finished an article; at least two are compared."""
+    names = list(annotators) if annotators else judged_annotators(store)
+    check_agreement_args(store, names)
+    if GOLD in names:
+        raise InputError(f"{GOLD!r} holds the adjudicated spans: compare the annotators")
+    if len(names) < 2:
+        raise InputError(
+            f"compare at least two annotators (found: {', '.join(names) or 'none'} "
+            "with a finished article)"
         )
+    statuses = store.all_statuses()
+    finished = sorted(
+        aid
+        for (aid, who), st in statuses.items()
+        if who == names[0] and all(statuses.get((aid, n)) == Status.DONE for n in names)
+    )
+    articles = groups = 0
+    for aid in finished:
+        try:
+            edit = ReviewSession(store, aid, names, reviewer).accept_agreed()
+        except NothingToDo:
+            continue
+        edit.apply()
+        articles += 1
+        groups += edit.count
+    return articles, groups

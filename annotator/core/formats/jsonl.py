@@ -34,14 +34,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import InputError
-from annotator.core.formats import labelstudio
-from annotator.core.formats.doccano import doccano_to_article, is_doccano
-from annotator.core.formats.jsonio import dumps, iter_json_lines
+from annotator.core.jsonio import dumps, iter_json_lines
 from annotator.core.model import Article, ArticleIn, Event, EventIn, Span, SpanIn, Status
 from annotator.core.span_rules import check_range, within
 from annotator.core.textio import newline_offset_map, normalize_newlines
@@ -453,8 +451,11 @@ def _read_span(s: Any, text: str, mapping: list[int] | None, path: str, line: in
     )
 
 
-def read_jsonl(path: Path) -> list[ArticleIn]:
-    """Our JSONL (and Prodigy's), or doccano's when a record carries `label`/`labels`."""
+def read_jsonl(
+    path: Path, other: Callable[[Any, str, int], list[ArticleIn] | None] | None = None
+) -> list[ArticleIn]:
+    """Our JSONL (and Prodigy's); `other(obj, path, line)` reads a line of another tool's
+    dialect, or says None (core/readers.py passes Label Studio's and doccano's)."""
     rows = list(iter_json_lines(path))
     sessions = {
         obj["_session_id"]
@@ -467,11 +468,9 @@ def read_jsonl(path: Path) -> list[ArticleIn]:
     out: list[ArticleIn] = []
     latest: dict[tuple[str, str], tuple[float, int]] = {}  # Prodigy answers: the newest wins
     for n, obj in rows:
-        if labelstudio.is_task(obj) or labelstudio.is_min(obj):
-            out.extend(labelstudio.read_object(obj, str(path), n))
-            continue
-        if is_doccano(obj):
-            out.append(doccano_to_article(obj, str(path), n))
+        foreign = other(obj, str(path), n) if other is not None else None
+        if foreign is not None:
+            out.extend(foreign)
             continue
         item = record_to_article(obj, str(path), n, prefix)
         answer = obj.get("answer")
