@@ -2,7 +2,7 @@
 
 A `Pipeline` is a statistical spaCy NER pipeline (or none: rules only) plus a
 SpanRuler holding the project's AGREEMENT patterns and gazetteer actors. Its
-output is merged without overlaps (rules first, then longer, then earlier),
+output is merged without overlaps (rules first, then `span_rules.precedence`),
 shaped to GUIDELINES.md (no determiners, possessives or titles at the edges;
 capitals used as places and durations are not suggested), and each suggestion
 carries its attributes: ACTOR kind/canonical/country, DATE value, AGREEMENT
@@ -23,8 +23,10 @@ from annotator.core.actor_shape import is_facility, is_place, is_qualifier, surn
 from annotator.core.boilerplate import spans_outside_boilerplate
 from annotator.core.dates import date_attrs, parse_published
 from annotator.core.errors import InputError
+from annotator.core.event_frames import FrameSuggester
 from annotator.core.model import LabelScheme, Suggestion
 from annotator.core.paths import resource
+from annotator.core.span_rules import precedence
 
 # Bump when the shaping code below changes, so that projects re-suggest.
 RULES_VERSION = "1"
@@ -345,8 +347,8 @@ class Pipeline:
                 attrs = {}
             candidates.append((1, start, end, label, attrs))
 
-        # Rules before the model, longer before shorter, earlier before later.
-        candidates.sort(key=lambda c: (c[0], -(c[2] - c[1]), c[1], c[3]))
+        # Rules before the model, then the one overlap rule.
+        candidates.sort(key=lambda c: (c[0], *precedence(c[1], c[2], c[3])))
         taken = bytearray(len(doc))
         chosen = []
         for _prio, start, end, label, attrs in candidates:
@@ -552,8 +554,9 @@ def preannotate(
             article = store.article(aid)
             yield aid, article.text, article.published, store.boilerplate(aid)
 
+    frames = FrameSuggester.for_pipeline(pipeline)
     for aid, suggestions in pipeline.suggest(items(), batch_size=batch_size):
-        store.set_suggestions(aid, pipeline.name, pipeline.version, suggestions)
+        frames.store(store, aid, suggestions)  # the spans' and the frames' in one transaction
         if jsonl_out is not None:
             _write_suggestion_record(store, aid, pipeline, suggestions, jsonl_out)
         done += 1
@@ -570,7 +573,7 @@ def suggest_article(store, pipeline: Pipeline, article_id: int) -> None:
             [(article_id, article.text, article.published, store.boilerplate(article_id))]
         )
     )
-    store.set_suggestions(article_id, pipeline.name, pipeline.version, sugs)
+    FrameSuggester.for_pipeline(pipeline).store(store, article_id, sugs)
 
 
 def _write_suggestion_record(store, article_id: int, pipeline: Pipeline, suggestions, fh) -> None:

@@ -12,7 +12,8 @@ import math
 from typing import Any
 
 from annotator.core.errors import InputError
-from annotator.core.model import ArticleIn, LabelScheme, SpanIn, Status
+from annotator.core.model import ArticleIn, LabelScheme, SpanIn, Status, event_problems
+from annotator.core.span_rules import check_range
 from annotator.core.store import MAX_ARTICLE_CHARS
 
 MAX_FIELD_CHARS = 10_000  # a title, source, date, name, origin or attribute value
@@ -119,10 +120,7 @@ def check_span(span: Any, text_length: int, path: str | None, line: int | None) 
         raise InputError(f"a span must be a span, not {_kind(span)}", path, line)
     start = check_offset(span.start, "span start", path, line)
     end = check_offset(span.end, "span end", path, line)
-    if not start < end <= text_length:
-        raise InputError(
-            f"span {start}-{end} lies outside the text ({text_length} characters)", path, line
-        )
+    check_range(start, end, text_length, path, line)
     where = f"span {start}-{end}"
     check_string(span.label, f"{where}: label", path, line, limit=100)
     if not isinstance(span.attrs, dict):
@@ -188,6 +186,31 @@ def check_against_scheme(item: ArticleIn, scheme: LabelScheme, path: str | None)
                     raise InputError(
                         f"span {s.start}-{s.end} {s.label}: {problems[0]}", path, item.line
                     )
+    check_events_against_scheme(item, scheme, path)
+
+
+def check_events_against_scheme(item: ArticleIn, scheme: LabelScheme, path: str | None) -> None:
+    """An imported record's events by the scheme: unknown types and roles, spans that do
+    not fit their role, bad attributes, spans that are not the record's; the first problem,
+    naming the event and where its trigger stands."""
+    spans = item.spans or []
+    for n, e in enumerate(item.events or [], 1):
+        refs = [e.trigger, *(i for _role, i in e.args)]
+        if any(not isinstance(i, int) or not 0 <= i < len(spans) for i in refs):
+            raise InputError(f"event {n}: names a span the record does not have", path, item.line)
+        trigger = spans[e.trigger]
+        where = f"event {n} on {trigger.label} {trigger.start}-{trigger.end}"
+        label = e.label
+        if label is None:
+            etype = scheme.event_for_trigger(trigger.label)
+            if etype is None:
+                raise InputError(f"{where}: {trigger.label} spans carry no event", path, item.line)
+            label = etype.name
+        labels = {str(i): s.label for i, s in enumerate(spans)}
+        args = [(role, str(i)) for role, i in e.args]
+        problems = event_problems(scheme, label, trigger.label, args, labels, e.attrs)
+        if problems:
+            raise InputError(f"{where}: {problems[0]}", path, item.line)
 
 
 def _kind(value: Any) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 
 from annotator.core.errors import InputError
 from annotator.core.model import ArticleIn, Status, Suggestion
+from annotator.core.span_rules import check_range
 from annotator.core.store.base import StoreBase
 from annotator.core.store.boilerplate import insert_detected
 from annotator.core.store.rows import (
@@ -119,21 +120,20 @@ class ImportsMixin(StoreBase):
         labels = set(self.scheme.names)
         digest = text_hash(item.text)
         stamp = self._now()
+        uids: list[str] = []  # the stored id of each of the record's spans, for its events
         for s in item.spans or []:
             if s.label not in labels:
                 raise InputError(
                     f"unknown label {s.label!r} (the project's labels are {', '.join(sorted(labels))})",
                     line=item.line,
                 )
-            if not (0 <= s.start < s.end <= len(item.text)):
-                raise InputError(
-                    f"span {s.start}-{s.end} lies outside the text ({len(item.text)} characters)",
-                    line=item.line,
-                )
+            check_range(s.start, s.end, len(item.text), line=item.line)
             uid = s.uuid or span_uuid(digest, annotator, s.start, s.end, s.label)
-            self._import_span(
+            uids.append(self._import_span(
                 uid, article_id, annotator, digest, s, s.created_at or stamp, s.updated_at or stamp
-            )
+            ))  # fmt: skip
+        if item.events:
+            self._import_events(article_id, item, annotator, digest, uids)
         status = item.status or Status.DONE
         self._put_status(article_id, annotator, status)
         return len(item.spans or [])
@@ -160,8 +160,9 @@ class ImportsMixin(StoreBase):
                 return candidate
         raise AssertionError("unreachable")
 
-    def _import_span(self, uid, article_id, annotator, digest, s, created, updated) -> None:
-        """One imported span: a span id of another article or annotator is never touched."""
+    def _import_span(self, uid, article_id, annotator, digest, s, created, updated) -> str:
+        """One imported span: a span id of another article or annotator is never touched.
+        Returns the id it is stored under."""
         row = self._span_owner(uid)
         if row is not None and (row["article_id"], row["annotator"]) != (article_id, annotator):
             uid = self._own_uuid(uid, digest, annotator)
@@ -172,8 +173,9 @@ class ImportsMixin(StoreBase):
                 s.start, s.end, s.label, attrs, s.origin
             )  # fmt: skip
             if (same and row["deleted_at"] is None) or updated < row["updated_at"]:
-                return  # nothing new, or older than what the project holds
+                return uid  # nothing new, or older than what the project holds
         stamp, vv = self._versioned(row["vv"] if row is not None else None)
         values = (uid, article_id, annotator, s.start, s.end, s.label, attrs, s.origin,
                   created, updated, None, None)  # fmt: skip
         write_span(self.conn, values, stamp, vv)
+        return uid

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import InputError
-from annotator.core.model import Status
+from annotator.core.model import GOLD, Status
 from annotator.core.store.base import StoreBase
 from annotator.core.store.boilerplate import copy_boilerplate
 
@@ -29,9 +29,9 @@ class PacksMixin(StoreBase):
         if only_status:
             sql = (
                 "SELECT id, length FROM articles a WHERE NOT EXISTS (SELECT 1 FROM status s"
-                " WHERE s.article_id = a.id AND s.status != ? AND s.annotator != 'gold')"
+                " WHERE s.article_id = a.id AND s.status != ? AND s.annotator != ?)"
             )
-            params: tuple = (str(Status(only_status)),)
+            params: tuple = (str(Status(only_status)), GOLD)
         else:
             sql = (
                 "SELECT id, length FROM articles a WHERE NOT EXISTS (SELECT 1 FROM status s"
@@ -187,7 +187,8 @@ class PacksMixin(StoreBase):
             raise
 
     def take_articles(self, source: str | Path, ids: list[int]) -> None:
-        """Copy articles of another project file, their ids kept, with their suggestions and
+        """Copy articles of another project file, their ids kept, with their suggestions (spans
+        and event frames) and
         boilerplate but nobody's annotations: how a new pack is filled. One transaction."""
         self.conn.execute("ATTACH DATABASE ? AS source", (str(source),))
         try:
@@ -207,6 +208,12 @@ class PacksMixin(StoreBase):
                 self.conn.execute(
                     "INSERT INTO main.suggestion_runs SELECT * FROM source.suggestion_runs"
                     " WHERE article_id IN (SELECT id FROM pack_ids)"
+                )
+                self.conn.execute(
+                    "INSERT INTO main.event_suggestions(article_id, model, model_version, label,"
+                    ' start, "end", args, attrs, created_at) SELECT article_id, model,'
+                    ' model_version, label, start, "end", args, attrs, created_at'
+                    " FROM source.event_suggestions WHERE article_id IN (SELECT id FROM pack_ids)"
                 )
                 copy_boilerplate(self.conn, "source")
                 self.conn.execute("DROP TABLE pack_ids")
