@@ -104,7 +104,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from annotator.core.exporting import export, export_records
+    from annotator.core.exporting import export, export_records, whose
 
     store = open_store(args.db, readonly=True)
     if args.out == "-":
@@ -112,7 +112,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise InputError("only jsonl can be written to standard output")
         from annotator.core.formats.jsonl import write_jsonl
 
-        annotator = "gold" if args.gold else args.annotator
+        annotator = whose(args.annotator, args.gold)
         write_jsonl(export_records(store, annotator, status=args.status), sys.stdout)
         return 0
     total = store.article_count()
@@ -279,11 +279,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    from annotator.core.exporting import whose
     from annotator.core.training import train
 
     store = open_store(args.db)
-    if args.gold and args.annotator:
-        raise InputError("give either --gold or --annotator, not both")
+    whose(args.annotator, args.gold)  # the same check as export's
     with progress_bar(args.max_steps, "training", unit="step") as bar:
 
         def report(step: int, total: int, info: dict) -> None:

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from sklearn.metrics import cohen_kappa_score
 
 from annotator.core.agreement import agreement, cohen_kappa, krippendorff_alpha
-from annotator.core.formats.align import tokenize
 from annotator.core.store import Store
+from annotator.core.tokens import tokenize
 
 WORDS = ["Kabul", "and", "Moscow", "signed", "an", "oil", "contract", "in", "April", "2025", "."]
 LABELS = ["ACTOR", "DATE", "AGREEMENT"]

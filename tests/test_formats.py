@@ -126,7 +126,7 @@ def test_misaligned_and_overlapping_spans_in_spacy(tmp_path):
     assert "1 span(s) expanded" in summary
     from spacy.tokens import DocBin
 
-    from annotator.core.formats.align import blank_nlp
+    from annotator.core.tokens import blank_nlp
 
     [doc] = list(DocBin().from_disk(tmp_path / "o.spacy").get_docs(blank_nlp().vocab))
     assert [e.text for e in doc.ents] == ["Uzbekistan"]

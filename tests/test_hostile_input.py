@@ -174,7 +174,7 @@ def test_valid_attributes_still_import(tmp_path, store):
 def _spacy_file(path: Path, user_data: dict) -> Path:
     from spacy.tokens import DocBin
 
-    from annotator.core.formats.align import blank_nlp
+    from annotator.core.tokens import blank_nlp
 
     doc = blank_nlp().make_doc("Kabul and Tashkent signed a railway agreement.")
     doc.user_data.update(user_data)

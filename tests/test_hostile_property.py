@@ -203,7 +203,7 @@ def spacy_bytes(draw):
         return draw(st.binary(max_size=200))
     from spacy.tokens import DocBin
 
-    from annotator.core.formats.align import blank_nlp
+    from annotator.core.tokens import blank_nlp
 
     text = draw(st.sampled_from([GOOD_TEXT, "Kabul", " ", "Genève talks"]))
     doc = blank_nlp().make_doc(text)

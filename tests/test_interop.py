@@ -146,7 +146,7 @@ def test_spacy_convert_and_debug_data_read_the_conll(project, tmp_path):
     assert "No document delimiters found" not in r.stdout + r.stderr
     from spacy.tokens import DocBin
 
-    from annotator.core.formats.align import blank_nlp
+    from annotator.core.tokens import blank_nlp
 
     docs = list(DocBin().from_disk(out / "o.spacy").get_docs(blank_nlp().vocab))
     assert len(docs) == 3  # one per article, not one per sentence

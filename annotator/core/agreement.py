@@ -21,9 +21,10 @@ import numpy as np
 
 from annotator.core.boilerplate import spans_outside_boilerplate_bulk
 from annotator.core.evaluation import overlap_matches_by_label
-from annotator.core.formats.align import TOKENIZER_ID, TokenIndex, offsets_blob
 from annotator.core.model import GOLD, Span, Status
+from annotator.core.span_rules import precedence
 from annotator.core.store import Store
+from annotator.core.tokens import TOKENIZER_ID, TokenIndex, offsets_blob
 
 OUTSIDE = "O"
 
@@ -55,34 +56,16 @@ def cohen_kappa(a: Sequence, b: Sequence) -> float | None:
 
 
 def krippendorff_alpha(units: Sequence[Sequence[str | None]]) -> float | None:
-    """Nominal alpha; `units` holds one value per coder (None = missing) for each unit."""
+    """Nominal alpha; `units` holds one value per coder (None = missing) for each unit.
+    The values are coded and handed to `krippendorff_alpha_codes`, the one computation."""
+    width = max((len(unit) for unit in units), default=0)
     values: dict[str, int] = {}
-    rows = []
-    for unit in units:
-        present = [v for v in unit if v is not None]
-        if len(present) < 2:
-            continue  # a unit with one coder cannot be paired
-        counts: dict[int, int] = {}
-        for v in present:
-            j = values.setdefault(v, len(values))
-            counts[j] = counts.get(j, 0) + 1
-        rows.append(counts)
-    if not rows or len(values) < 2:
-        return None
-    c = np.zeros((len(rows), len(values)))
-    for i, counts in enumerate(rows):
-        for j, n in counts.items():
-            c[i, j] = n
-    m = c.sum(axis=1)
-    w = 1.0 / (m - 1)
-    coincidence = (c * w[:, None]).T @ c - np.diag((c * w[:, None]).sum(axis=0))
-    n_c = coincidence.sum(axis=1)
-    n = n_c.sum()
-    off = ~np.eye(len(values), dtype=bool)
-    expected = np.outer(n_c, n_c)[off].sum()
-    if expected == 0:
-        return None
-    return float(1 - (n - 1) * coincidence[off].sum() / expected)
+    matrix = np.full((len(units), width), -1, dtype=np.int64)
+    for i, unit in enumerate(units):
+        for j, v in enumerate(unit):
+            if v is not None:
+                matrix[i, j] = values.setdefault(v, len(values))
+    return krippendorff_alpha_codes(matrix)
 
 
 def krippendorff_alpha_codes(matrix: np.ndarray) -> float | None:
@@ -160,12 +143,11 @@ def collect(
 
 
 def unit_codes(index: TokenIndex, spans, codes: dict[str, int]) -> np.ndarray:
-    """One code per token (0 = O): the covering span's (first-starting, then longer,
-    then by label name, so the result never depends on the order spans come in), filled a
-    span at a time."""
+    """One code per token (0 = O): the covering span's (the one `precedence` puts first),
+    filled a span at a time."""
     out = np.zeros(len(index), dtype=np.int16)
     last = -1  # last token filled: spans that do not overlap it can be written whole
-    for start, end, label in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]), s[2])):
+    for start, end, label in sorted(spans, key=lambda s: precedence(*s)):
         rng = index.token_range(start, end)
         if rng is None:
             continue
@@ -215,7 +197,7 @@ def agreement(
         "label": label,
         "articles": len(shared),
         "units": sum(len(a.index) for a in shared),
-        "krippendorff_alpha": alpha_fast(None) if not label else alpha_fast(label),
+        "krippendorff_alpha": alpha_fast(label or None),
         "per_label": {lab: {"krippendorff_alpha": alpha_fast(lab)} for lab in labels},
         "pairs": [],
     }
@@ -274,6 +256,11 @@ class Disagreement:
     @property
     def key(self) -> str:
         return f"dis:{self.start}:{self.end}"
+
+    @property
+    def agreed(self) -> bool:
+        """All annotators agree and gold does not cover it yet: what "accept all agreed" takes."""
+        return self.kind == "agree" and not self.resolved
 
 
 def disagreements(store: Store, article_id: int, annotators: Sequence[str]) -> list[Disagreement]:
@@ -358,7 +345,7 @@ def accept_all_agreed(
     """Copy every group all annotators agree on into gold; returns how many."""
     n = 0
     for group in disagreements(store, article_id, annotators):
-        if group.kind == "agree" and not group.resolved:
+        if group.agreed:
             adjudicate(store, article_id, group, annotators[0], reviewer)
             n += 1
     return n

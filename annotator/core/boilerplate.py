@@ -194,12 +194,6 @@ def spans_outside_boilerplate(spans: Iterable, ranges: Sequence[tuple[int, int]]
     return outside(spans, join_ranges(ranges))
 
 
-def article_spans_outside_boilerplate(store, article_id: int, spans: Iterable) -> list:
-    """`spans_outside_boilerplate` with the article's stored ranges."""
-    ranges = store.boilerplate(article_id) if hasattr(store, "boilerplate") else []
-    return spans_outside_boilerplate(spans, ranges)
-
-
 def spans_outside_boilerplate_bulk(store, ids: list[int], spans_by_key: dict) -> dict:
     """`spans_outside_boilerplate` over {(article id, annotator): spans} for a chunk of articles:
     the one call exports and agreement make."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.core.model import LabelScheme, Span, Suggestion
+from annotator.core.span_rules import in_the_way
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,7 @@ def plan_mark(
     scheme: LabelScheme,
 ) -> MarkPlan:
     """Plan marking [start, end) as `label` among an annotator's spans and open suggestions."""
-    overlapping = [
-        s
-        for s in spans
-        if s.start < end and start < s.end and not scheme.may_overlap(s.label, label)
-    ]
+    overlapping = in_the_way(spans, start, end, label, scheme)
     same = [s for s in overlapping if s.start == start and s.end == end]
     if any(s.label == label for s in same):
         return MarkPlan(existing=next(s for s in same if s.label == label))

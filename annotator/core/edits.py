@@ -15,7 +15,8 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from annotator.core.model import GOLD, Span, Suggestion
+from annotator.core.model import GOLD, Event, EventSuggestion, Span, Suggestion
+from annotator.core.span_rules import in_the_way
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,10 @@ class Changed:
     status:     the article's status changed (the list row and the counts follow).
     header:     title or publication date changed.
     select:     the key of the item the edit points at now (a span's uuid, a
-                suggestion's key, a disagreement's key), or None to keep the selection.
+                suggestion's key, a disagreement's key, an event's uuid), or None to
+                keep the selection.
+    events:     uuids of events added, edited, deleted or restored; None = read them all
+                again (suggested frames included).
     """
 
     article_id: int | None
@@ -37,10 +41,11 @@ class Changed:
     status: bool = False
     header: bool = False
     select: Hashable | None = None
+    events: frozenset[str] | None = frozenset()
 
     @classmethod
     def everything(cls, article_id: int | None) -> Changed:
-        return cls(article_id, None, suggestions=True, status=True, header=True)
+        return cls(article_id, None, suggestions=True, status=True, header=True, events=None)
 
     def __or__(self, other: Changed) -> Changed:
         spans = None if self.spans is None or other.spans is None else self.spans | other.spans
@@ -51,6 +56,7 @@ class Changed:
             self.status or other.status,
             self.header or other.header,
             other.select if other.select is not None else self.select,
+            None if self.events is None or other.events is None else self.events | other.events,
         )
 
 
@@ -321,15 +327,168 @@ class Adjudicate:
         return Changed(self.article_id, None, status=True, select=self.group.key)
 
 
+# -- event steps -----------------------------------------------------------------------------
+
+
+def _events_changed(article_id: int, *uids: str, select: Hashable | None = None) -> Changed:
+    return Changed(article_id, events=frozenset(uids), select=select)
+
+
+@dataclass
+class AddEvent:
+    """A new event on a trigger span; redo restores the same event, not a new one."""
+
+    article_id: int
+    label: str
+    trigger: str
+    args: list[tuple[str, str]] = field(default_factory=list)
+    attrs: dict[str, Any] = field(default_factory=dict)
+    origin: str = "manual"
+    uuid: str | None = None
+
+    def apply(self, store, who) -> Changed:
+        if self.uuid is None:
+            ev = store.add_event(self.article_id, who, self.label, self.trigger, self.args,
+                                 self.attrs, origin=self.origin)  # fmt: skip
+            self.uuid = ev.uuid
+        else:
+            store.restore_event(self.uuid)
+        return _events_changed(self.article_id, self.uuid, select=self.uuid)
+
+    def revert(self, store, who) -> Changed:
+        store.delete_event(self.uuid, by=who)
+        return _events_changed(self.article_id, self.uuid, select=self.trigger)
+
+
+@dataclass
+class RemoveEvent:
+    article_id: int
+    uuid: str
+
+    def apply(self, store, who) -> Changed:
+        store.delete_event(self.uuid, by=who)
+        return _events_changed(self.article_id, self.uuid)
+
+    def revert(self, store, who) -> Changed:
+        store.restore_event(self.uuid)
+        return _events_changed(self.article_id, self.uuid, select=self.uuid)
+
+
+@dataclass
+class UpdateEvent:
+    """New arguments or attributes of an event; `before`/`after` are {"args", "attrs"}."""
+
+    article_id: int
+    uuid: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+    select: bool = True  # a cascade (a span deleted) keeps the selection where it is
+
+    @classmethod
+    def of(cls, event: Event, select: bool = True, **changes: Any) -> UpdateEvent:
+        before = {"args": list(event.args), "attrs": dict(event.attrs)}
+        return cls(event.article_id, event.uuid, before, {**before, **changes}, select)
+
+    def apply(self, store, who) -> Changed:
+        store.update_event(self.uuid, **self.after)
+        return _events_changed(
+            self.article_id, self.uuid, select=self.uuid if self.select else None
+        )
+
+    def revert(self, store, who) -> Changed:
+        store.update_event(self.uuid, **self.before)
+        return _events_changed(
+            self.article_id, self.uuid, select=self.uuid if self.select else None
+        )
+
+
+@dataclass
+class AcceptEventSuggestion:
+    """Accept a suggested frame: the spans it needs and the event, in one transaction.
+
+    `spans` is the plan made by the session, one entry per place the frame names
+    (trigger first): ("have", uuid) an existing span of the annotator's, ("accept",
+    Suggestion) a span suggestion to accept, ("add", (start, end, label)) a new span.
+    The first run records the uuids it made, so that redo restores them.
+    """
+
+    article_id: int
+    suggestion: EventSuggestion
+    spans: list[tuple[str, Any]]
+    made: list[str] = field(default_factory=list)  # span uuids made by the first run
+    accepted: list[Suggestion] = field(default_factory=list)
+    uuid: str | None = None  # the event's
+
+    def apply(self, store, who) -> Changed:
+        if self.uuid is None:
+            uids = []
+            for kind, what in self.spans:
+                if kind == "have":
+                    uids.append(what)
+                    continue
+                if kind == "accept":
+                    [span] = store.accept_suggestions(who, [what])
+                    self.accepted.append(what)
+                else:
+                    span = store.add_span(
+                        self.article_id, who, *what, origin=_origin(self.suggestion)
+                    )
+                uids.append(span.uuid)
+                self.made.append(span.uuid)
+            roles = [role for role, _s, _e in self.suggestion.args]
+            ev = store.add_event(self.article_id, who, self.suggestion.label, uids[0],
+                                 list(zip(roles, uids[1:], strict=True)), self.suggestion.attrs,
+                                 origin=_origin(self.suggestion))  # fmt: skip
+            self.uuid = ev.uuid
+        else:
+            for uid in self.made:
+                store.restore_span(uid)
+            store.accept_suggestions_decisions(who, self.accepted)
+            store.restore_event(self.uuid)
+        store.decide_event_suggestion(who, self.suggestion, "accept")
+        return Changed(self.article_id, frozenset(self.made), suggestions=True,
+                       events=frozenset({self.uuid}), select=self.uuid)  # fmt: skip
+
+    def revert(self, store, who) -> Changed:
+        store.decide_event_suggestion(who, self.suggestion, None)
+        store.delete_event(self.uuid, by=who)
+        for uid in self.made:
+            store.delete_span(uid, by=who)
+        for sug in self.accepted:
+            store.clear_decision(who, sug)
+        return Changed(self.article_id, frozenset(self.made), suggestions=True,
+                       events=frozenset({self.uuid}), select=self.suggestion.key)  # fmt: skip
+
+
+def _origin(s: EventSuggestion) -> str:
+    return f"model:{s.model}@{s.model_version}" if s.model else "model"
+
+
+@dataclass
+class DecideEventSuggestion:
+    """Reject a suggested frame (undo opens it again)."""
+
+    article_id: int
+    suggestion: EventSuggestion
+    decision: str = "reject"
+
+    def apply(self, store, who) -> Changed:
+        store.decide_event_suggestion(who, self.suggestion, self.decision)
+        return Changed(self.article_id, suggestions=True, events=frozenset())
+
+    def revert(self, store, who) -> Changed:
+        store.decide_event_suggestion(who, self.suggestion, None)
+        return Changed(self.article_id, suggestions=True, select=self.suggestion.key)
+
+
 def make_way(
     spans: Iterable[Span], start: int, end: int, label: str, scheme, seen: set[str] | None = None
 ) -> list[RemoveSpan]:
     """Spans never overlap unless the scheme allows it: the overlapping ones make way."""
     seen = set() if seen is None else seen
     out = []
-    for s in spans:
-        if s.start < end and start < s.end and not scheme.may_overlap(s.label, label):
-            if s.uuid not in seen:
-                seen.add(s.uuid)
-                out.append(RemoveSpan(s.article_id, s.uuid))
+    for s in in_the_way(spans, start, end, label, scheme):
+        if s.uuid not in seen:
+            seen.add(s.uuid)
+            out.append(RemoveSpan(s.article_id, s.uuid))
     return out

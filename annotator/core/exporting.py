@@ -29,6 +29,15 @@ FORMATS = {
 SEPARATORS = {"space": " ", "tab": "\t"}
 
 
+def whose(annotator: str | None, gold: bool) -> str | None:
+    """The annotator `--gold` / `--annotator` name (None: everyone's); both at once is an error."""
+    if gold:
+        if annotator and annotator != GOLD:
+            raise InputError("give either --gold or --annotator, not both")
+        return GOLD
+    return annotator
+
+
 def export_records(
     store,
     annotator: str | None = None,
@@ -127,10 +136,7 @@ def export(
     """Write the project in a format to OUT; returns a one-line summary."""
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
-    if gold:
-        if annotator and annotator != GOLD:
-            raise InputError("give either --gold or --annotator, not both")
-        annotator = GOLD
+    annotator = whose(annotator, gold)
     if annotator and annotator not in store.annotators():
         raise InputError(
             "the project has no gold annotations yet: adjudicate in review mode first"

@@ -341,11 +341,6 @@ def scan_paths(paths: Iterable[str | Path]) -> Scan:
     return scan
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """The files `import_paths` would read from these paths."""
-    return scan_paths(paths).files
-
-
 def skipped_summary(skipped: dict[str, list[Path]]) -> str:
     """What a folder import left out and why ("12 files skipped: .ann, .conf are not article files")."""
     n = sum(len(v) for v in skipped.values())

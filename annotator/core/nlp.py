@@ -2,7 +2,7 @@
 
 A `Pipeline` is a statistical spaCy NER pipeline (or none: rules only) plus a
 SpanRuler holding the project's AGREEMENT patterns and gazetteer actors. Its
-output is merged without overlaps (rules first, then longer, then earlier),
+output is merged without overlaps (rules first, then `span_rules.precedence`),
 shaped to GUIDELINES.md (no determiners, possessives or titles at the edges;
 capitals used as places and durations are not suggested), and each suggestion
 carries its attributes: ACTOR kind/canonical/country, DATE value, AGREEMENT
@@ -25,6 +25,7 @@ from annotator.core.dates import date_attrs, parse_published
 from annotator.core.errors import InputError
 from annotator.core.model import LabelScheme, Suggestion
 from annotator.core.paths import resource
+from annotator.core.span_rules import precedence
 
 # Bump when the shaping code below changes, so that projects re-suggest.
 RULES_VERSION = "1"
@@ -345,8 +346,8 @@ class Pipeline:
                 attrs = {}
             candidates.append((1, start, end, label, attrs))
 
-        # Rules before the model, longer before shorter, earlier before later.
-        candidates.sort(key=lambda c: (c[0], -(c[2] - c[1]), c[1], c[3]))
+        # Rules before the model, then the one overlap rule.
+        candidates.sort(key=lambda c: (c[0], *precedence(c[1], c[2], c[3])))
         taken = bytearray(len(doc))
         chosen = []
         for _prio, start, end, label, attrs in candidates:

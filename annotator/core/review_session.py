@@ -105,7 +105,7 @@ class ReviewSession(ArticleSession):
 
     def accept_agreed(self) -> Edit:
         """Copy every open group all annotators agree on into gold, as one edit."""
-        agreed = [g for g in self.groups if g.kind == "agree" and not g.resolved]
+        agreed = [g for g in self.groups if g.agreed]
         if not agreed:
             raise NothingToDo("0 agreed span group(s) copied into gold")
         first = self.compared[0]

@@ -23,7 +23,8 @@ from annotator.core.boilerplate import spans_outside_boilerplate
 from annotator.core.editing import carry_attrs, plan_mark
 from annotator.core.edits import Changed, Edit
 from annotator.core.errors import InputError
-from annotator.core.model import Span, Status, Suggestion
+from annotator.core.model import Event, EventRole, EventSuggestion, Span, Status, Suggestion
+from annotator.core.span_rules import in_the_way, precedence
 
 
 class NothingToDo(Exception):
@@ -43,6 +44,7 @@ class Refresh:
     removed: set[Hashable] = field(default_factory=set)
     spans: list[Span] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
+    events: bool = False  # the article's events or suggested frames changed: list them again
 
 
 def unique_suggestions(suggestions: Iterable[Suggestion]) -> dict[tuple, Suggestion]:
@@ -57,17 +59,15 @@ def choose_accept_all(
     suggestions: Sequence[Suggestion], spans: Sequence[Span], scheme
 ) -> list[Suggestion]:
     """What "accept all" takes: none over your spans, none over another one it takes;
-    longest first where suggestions overlap ("Russia's Supreme Court" rather than "Russia")."""
-    taken = [(s.start, s.end, s.label) for s in spans]
+    where suggestions overlap, the one `precedence` puts first ("Russia's Supreme Court"
+    rather than "Russia")."""
+    taken: list = list(spans)
     chosen = []
-    for sug in sorted(suggestions, key=lambda s: (s.start, -(s.end - s.start))):
-        if any(
-            a < sug.end and sug.start < b and not scheme.may_overlap(lab, sug.label)
-            for a, b, lab in taken
-        ):
+    for sug in sorted(suggestions, key=lambda s: precedence(s.start, s.end, s.label)):
+        if in_the_way(taken, sug.start, sug.end, sug.label, scheme):
             continue
         chosen.append(sug)
-        taken.append((sug.start, sug.end, sug.label))
+        taken.append(sug)
     return chosen
 
 
@@ -117,6 +117,8 @@ class ArticleSession:
         self.spans: list[Span] = []
         self.suggestions: list[Suggestion] = []  # open ones, in text order
         self.boilerplate: list[tuple[int, int]] = []
+        self.events: list[Event] = []  # the annotator's, oldest first
+        self.event_suggestions: list[EventSuggestion] = []  # open suggested frames, text order
         self._every: dict[tuple, Suggestion] | None = None  # the article's, read once
         self._settled: set | None = None  # places settled when suggestions were last loaded
         self._places: set | None = None  # every suggestion place, open or settled
@@ -151,6 +153,18 @@ class ArticleSession:
         self._every, self._places = None, None
         self.spans = self.store.spans(self.article_id, self.annotator)
         self._load_suggestions()
+        self._load_events()
+
+    def _load_events(self) -> None:
+        """The annotator's events and the suggested frames still open (few per article)."""
+        self.events = self.store.events(self.article_id, self.annotator)
+        sugs = self.store.event_suggestions(self.article_id, self.annotator, model=self.model)
+        if not sugs and self.model is not None:
+            sugs = self.store.event_suggestions(self.article_id, self.annotator)
+        unique: dict[tuple, EventSuggestion] = {}
+        for sug in sugs:
+            unique.setdefault(sug.key, sug)
+        self.event_suggestions = sorted(unique.values(), key=lambda g: (g.trigger, g.label))
 
     def _load_suggestions(self) -> None:
         """The open suggestions: the article's (read once, kept) less those settled.
@@ -205,7 +219,10 @@ class ArticleSession:
             self.article = self.store.article(self.article_id)
         if changed.spans is None:
             self.load()
-            return Refresh(full=True)
+            return Refresh(full=True, events=True)
+        events = changed.events is None or bool(changed.events) or changed.suggestions
+        if events:
+            self._load_events()
         touched: set[Hashable] = set(changed.spans)
         fresh = [s for s in map(self.store.span, changed.spans) if s.deleted_at is None]
         before = {(s.start, s.end, s.label) for s in self.spans if s.uuid in touched}
@@ -219,7 +236,7 @@ class ArticleSession:
         if changed.suggestions or self._suggested_here(before | after):
             gone, came = self._reload_suggestions()
             touched |= {s.key for s in (*gone, *came)}
-        return Refresh(False, touched, fresh, came)
+        return Refresh(False, touched, fresh, came, events)
 
     def status(self) -> str:
         return self.store.status(self.article_id, self.annotator)
@@ -248,13 +265,77 @@ class ArticleSession:
         i = bisect_left(self.suggestions, after, key=lambda s: s.start)
         return self.suggestions[i] if i < len(self.suggestions) else None
 
+    def event(self, uuid: str) -> Event | None:
+        return next((e for e in self.events if e.uuid == uuid), None)
+
+    def event_of(self, span: Span | str) -> Event | None:
+        """The event whose trigger is SPAN (a span or its uuid), if it has one."""
+        uid = span if isinstance(span, str) else span.uuid
+        return next((e for e in self.events if e.trigger == uid), None)
+
+    def events_naming(self, span: Span | str) -> list[Event]:
+        """Events that have SPAN as trigger or argument."""
+        uid = span if isinstance(span, str) else span.uuid
+        return [e for e in self.events if uid in e.span_ids]
+
+    def role_of(self, event: Event, span: Span) -> str | None:
+        """The role SPAN fills in EVENT, or None."""
+        return next((r for r, uid in event.args if uid == span.uuid), None)
+
+    def role_for(self, event: Event, span: Span) -> EventRole | None:
+        """The role of EVENT that a SPAN of its label would go into (see `EventType.role_for`)."""
+        etype = self.scheme.event_type(event.label)
+        return etype.role_for(span.label, event.args) if etype else None
+
+    def event_suggestion(self, key: tuple) -> EventSuggestion | None:
+        return next((g for g in self.event_suggestions if g.key == key), None)
+
     def in_boilerplate(self, start: int, end: int) -> bool:
         return any(s <= start and end <= e for s, e in self.store.boilerplate(self.article_id))
 
     # -- edits ---------------------------------------------------------------------------------
 
     def _edit(self, text: str, steps: list, count: int = 1) -> Edit:
-        return Edit(text, self.store, self.annotator, self.article_id, steps, count)
+        """An edit of STEPS, preceded by what they do to events: a trigger deleted (or
+        relabelled out of its type) deletes its event, an argument deleted (or relabelled
+        out of its role) is unlinked. All in the same transaction and undo step; the event
+        steps go first so that undo restores the spans before it relinks them."""
+        cascade = self._event_cascade(steps)
+        return Edit(text, self.store, self.annotator, self.article_id, cascade + steps, count)
+
+    def _event_cascade(self, steps: Sequence) -> list:
+        if not self.events:
+            return []
+        gone: set[str] = set()  # spans deleted by the steps
+        relabelled: dict[str, str] = {}  # span uuid -> its new label
+        for step in steps:
+            if isinstance(step, edits.RemoveSpan):
+                gone.add(step.uuid)
+            elif isinstance(step, edits.UpdateSpan) and step.after["label"] != step.before["label"]:
+                relabelled[step.uuid] = step.after["label"]
+        if not gone and not relabelled:
+            return []
+        out: list = []
+        for ev in self.events:
+            etype = self.scheme.event_type(ev.label)
+            trigger_label = relabelled.get(ev.trigger)
+            if ev.trigger in gone or (
+                trigger_label is not None and (etype is None or trigger_label != etype.trigger)
+            ):
+                out.append(edits.RemoveEvent(self.article_id, ev.uuid))
+                continue
+            kept = []
+            for role, uid in ev.args:
+                if uid in gone:
+                    continue
+                label = relabelled.get(uid)
+                spec = etype.role(role) if etype else None
+                if label is not None and (spec is None or not spec.fits(label)):
+                    continue
+                kept.append((role, uid))
+            if len(kept) < len(ev.args):
+                out.append(edits.UpdateEvent.of(ev, select=False, args=kept))
+        return out
 
     def mark(self, start: int, end: int, label: str) -> Edit:
         """Mark [start, end) as `label`: the rule in `core.editing` says what it replaces,
@@ -364,3 +445,115 @@ class ArticleSession:
         return self._edit(
             "Edit title and date", [edits.EditHeader(self.article_id, before, (title, published))]
         )
+
+    # -- events --------------------------------------------------------------------------------
+
+    def create_event(self, span: Span) -> Edit:
+        """An event on a trigger span (an AGREEMENT); its event already there: NothingToDo,
+        selecting it."""
+        existing = self.event_of(span)
+        if existing is not None:
+            raise NothingToDo(select=existing.uuid)
+        etype = self.scheme.event_for_trigger(span.label)
+        if etype is None:
+            triggers = ", ".join(e.trigger for e in self.scheme.events) or "none"
+            raise NothingToDo(f"{span.label} spans carry no event (event triggers: {triggers})")
+        step = edits.AddEvent(self.article_id, etype.name, span.uuid)
+        return self._edit(f"New {etype.name} event", [step])
+
+    def link(self, event: Event, span: Span, role: str | None = None) -> Edit:
+        """Link SPAN into EVENT in ROLE (default: the role that fits its label and has room).
+        A role that takes at most N spans and is full gives up its last one to SPAN."""
+        if span.uuid in event.span_ids:
+            raise NothingToDo(f"{self._quote(span)} is already in this event")
+        etype = self.scheme.event_type(event.label)
+        spec = (etype.role(role) if role else self.role_for(event, span)) if etype else None
+        if spec is None or not spec.fits(span.label):
+            where = f"role {role}" if role else f"any role of {event.label} events"
+            raise NothingToDo(f"{span.label} spans do not fit {where}")
+        args = list(event.args)
+        if spec.max is not None and len(event.spans_in(spec.name)) >= spec.max:
+            last = max(i for i, (r, _u) in enumerate(args) if r == spec.name)
+            del args[last]
+        args.append((spec.name, span.uuid))
+        step = edits.UpdateEvent.of(event, args=args)
+        return self._edit(f"Link {spec.name}", [step])
+
+    def unlink(self, event: Event, span: Span) -> Edit:
+        role = self.role_of(event, span)
+        if role is None:
+            raise NothingToDo(f"{self._quote(span)} is not an argument of this event")
+        args = [(r, u) for r, u in event.args if u != span.uuid]
+        return self._edit(f"Unlink {role}", [edits.UpdateEvent.of(event, args=args)])
+
+    def toggle_link(self, event: Event, span: Span) -> Edit:
+        """The one key: unlink SPAN if it is an argument of EVENT, else link it where it fits."""
+        if self.role_of(event, span) is not None:
+            return self.unlink(event, span)
+        return self.link(event, span)
+
+    def set_event_attrs(self, event: Event, attrs: dict[str, Any]) -> Edit:
+        attrs = {k: v for k, v in attrs.items() if v not in (None, "")}
+        if attrs == event.attrs:
+            raise NothingToDo()
+        for key, value in attrs.items():
+            problem = self.scheme.event_attribute_problem(event.label, key, value)
+            if problem:
+                raise InputError(problem)
+        return self._edit("Edit event attributes", [edits.UpdateEvent.of(event, attrs=attrs)])
+
+    def set_event_status(self, event: Event, status: str | None) -> Edit:
+        """The event's status (proposed … cancelled); None or "" clears it."""
+        if (status or None) == event.attrs.get("status"):
+            raise NothingToDo()
+        edit = self.set_event_attrs(event, {**event.attrs, "status": status})
+        edit.text = f"Status {status}" if status else "Clear status"
+        return edit
+
+    def delete_event(self, event: Event) -> Edit:
+        """The event goes; its spans stay."""
+        return self._edit(
+            f"Delete {event.label} event", [edits.RemoveEvent(self.article_id, event.uuid)]
+        )
+
+    def accept_event_suggestion(self, suggestion: EventSuggestion) -> Edit:
+        """The spans a suggested frame needs (yours where you have them at its offsets, its
+        span suggestions accepted, else new spans) and the event, as one edit."""
+        etype = self.scheme.event_type(suggestion.label)
+        if etype is None:
+            raise InputError(f"unknown event type {suggestion.label!r}")
+        places: list[tuple[int, int, tuple[str, ...]]] = [(*suggestion.trigger, (etype.trigger,))]
+        for role, start, end in suggestion.args:
+            spec = etype.role(role)
+            if spec is None:
+                raise InputError(f"unknown role {role!r} for {etype.name} events")
+            places.append((start, end, spec.labels))
+        plan: list[tuple[str, Any]] = []
+        steps: list = []
+        seen: set[str] = set()
+        for start, end, labels in places:
+            have = next((s for s in self.spans if (s.start, s.end) == (start, end)
+                         and s.label in labels), None)  # fmt: skip
+            if have is not None:
+                plan.append(("have", have.uuid))
+                continue
+            sug = next((g for g in self.suggestions if (g.start, g.end) == (start, end)
+                        and g.label in labels), None)  # fmt: skip
+            label = sug.label if sug is not None else labels[0]
+            steps += edits.make_way(self.spans, start, end, label, self.scheme, seen)
+            plan.append(("accept", sug) if sug is not None else ("add", (start, end, label)))
+        if any(kind == "have" and uid in seen for kind, uid in plan):
+            raise InputError("the suggested frame's spans overlap each other")
+        existing = self.event_of(plan[0][1]) if plan[0][0] == "have" else None
+        if existing is not None:
+            raise NothingToDo(select=existing.uuid)
+        steps.append(edits.AcceptEventSuggestion(self.article_id, suggestion, plan))
+        return self._edit(f"Accept {etype.name} event", steps)
+
+    def reject_event_suggestion(self, suggestion: EventSuggestion) -> Edit:
+        step = edits.DecideEventSuggestion(self.article_id, suggestion, "reject")
+        return self._edit("Reject suggested event", [step])
+
+    def _quote(self, span: Span) -> str:
+        text = self.text[span.start : span.end]
+        return f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"

@@ -13,6 +13,7 @@ from typing import Any
 
 from annotator.core.errors import InputError
 from annotator.core.model import ArticleIn, LabelScheme, SpanIn, Status
+from annotator.core.span_rules import check_range
 from annotator.core.store import MAX_ARTICLE_CHARS
 
 MAX_FIELD_CHARS = 10_000  # a title, source, date, name, origin or attribute value
@@ -119,10 +120,7 @@ def check_span(span: Any, text_length: int, path: str | None, line: int | None) 
         raise InputError(f"a span must be a span, not {_kind(span)}", path, line)
     start = check_offset(span.start, "span start", path, line)
     end = check_offset(span.end, "span end", path, line)
-    if not start < end <= text_length:
-        raise InputError(
-            f"span {start}-{end} lies outside the text ({text_length} characters)", path, line
-        )
+    check_range(start, end, text_length, path, line)
     where = f"span {start}-{end}"
     check_string(span.label, f"{where}: label", path, line, limit=100)
     if not isinstance(span.attrs, dict):

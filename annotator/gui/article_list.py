@@ -55,11 +55,6 @@ class ArticleListModel(QAbstractTableModel):
         self._cache.clear()
         self.endResetModel()
 
-    def set_extra(self, title: str, values: dict[int, str]) -> None:
-        self.beginResetModel()
-        self.extra_title, self.extra = title, values
-        self.endResetModel()
-
     def row_of(self, article_id: int | None) -> int | None:
         return self._position.get(article_id)
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.assign import assign, candidates, plan
 from annotator.core.errors import AnnotatorError
+from annotator.core.model import GOLD
 from annotator.core.store import Store
 from annotator.gui.plain import label as plain_label
 from annotator.gui.plain import neutral
@@ -37,7 +38,7 @@ class AssignDialog(QDialog):
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.names = QLineEdit(
-            ",".join(a for a in window.store.annotators() if a != "gold") or "ana,ben,cai"
+            ",".join(a for a in window.store.annotators() if a != GOLD) or "ana,ben,cai"
         )
         self.names.setToolTip("Comma-separated annotator names, one pack each")
         self.overlap = QDoubleSpinBox()

@@ -19,9 +19,9 @@ from corpus import corpus  # noqa: E402
 from spacy.tokens import DocBin  # noqa: E402
 
 from annotator.core.exporting import export  # noqa: E402
-from annotator.core.formats.align import blank_nlp  # noqa: E402
 from annotator.core.model import ArticleIn, SpanIn  # noqa: E402
 from annotator.core.store import Store  # noqa: E402
+from annotator.core.tokens import blank_nlp  # noqa: E402
 
 
 def make_project(path: Path, n: int) -> Store:

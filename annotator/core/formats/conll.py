@@ -6,7 +6,7 @@ the tag is always last), or with `sep="\t"` two, `TOKEN\tTAG`, for readers
 such as nervaluate's. Each document opens with `-DOCSTART- -X- O O` and a
 blank line, the delimiter spaCy's `convert -c ner` looks for. Sentences come
 from spaCy's rule-based sentencizer, and every line break in the text ends a
-sentence too. Spans are snapped to whole tokens (`align.snap_to_tokens`, as
+sentence too. Spans are snapped to whole tokens (`tokens.snap_to_tokens`, as
 every token format is). The sequence is always valid IOB2: a span across a
 sentence or line break is cut at the break (its first part kept), and
 overlapping spans cannot be expressed (the tokens take the span that starts
@@ -29,9 +29,10 @@ from typing import Any
 import spacy
 
 from annotator.core.errors import InputError
-from annotator.core.formats.align import TokenIndex, snap_to_tokens
 from annotator.core.model import ArticleIn, SpanIn
+from annotator.core.span_rules import precedence
 from annotator.core.textio import decode
+from annotator.core.tokens import TokenIndex, snap_to_tokens
 
 DOCSTART = "-DOCSTART- -X- O O"
 SUFFIXES = {".conll", ".conll03", ".iob", ".iob2", ".bio"}
@@ -68,7 +69,7 @@ def iob_tags(doc, spans: list[dict[str, Any]], stats: ConllStats | None = None) 
     stats = stats if stats is not None else ConllStats()
     index = TokenIndex(doc)
     tags = ["O"] * len(doc)
-    ordered = sorted(spans, key=lambda s: (s["start"], -(s["end"] - s["start"])))
+    ordered = sorted(spans, key=lambda s: precedence(s["start"], s["end"], s["label"]))
     for s in ordered:
         snapped = snap_to_tokens(index, s["start"], s["end"])
         if snapped is None:

@@ -21,6 +21,7 @@ from typing import Any
 from annotator.core.errors import InputError
 from annotator.core.formats.jsonio import dumps
 from annotator.core.model import ArticleIn, SpanIn
+from annotator.core.span_rules import check_range
 from annotator.core.textio import newline_offset_map, normalize_newlines
 from annotator.core.validate import check_offset, optional_text
 
@@ -82,10 +83,7 @@ def doccano_to_article(obj: dict[str, Any], path: str, line: int) -> ArticleIn:
         check_offset(end, "label end", path, line)
         if not isinstance(label, str):
             raise InputError("the label must be a string", path, line)
-        if not (0 <= start < end <= len(text)):
-            raise InputError(
-                f"span {start}-{end} lies outside the text ({len(text)} characters)", path, line
-            )
+        check_range(start, end, len(text), path, line)
         if mapping:
             start, end = mapping[start], mapping[end]
         spans.append(SpanIn(start, end, label))

@@ -9,7 +9,7 @@ status survive the round trip.
 `answer` says what Prodigy would: `accept` for finished work, `ignore` for a
 skipped article; records nobody finished (untouched, todo, in progress)
 carry none, so `prodigy db-in` never takes them as gold. Spans are snapped
-to whole tokens (`align.snap_to_tokens`) so `start/end` agree with
+to whole tokens (`tokens.snap_to_tokens`) so `start/end` agree with
 `token_start/token_end`; a span that had to move keeps its stored offsets in
 `stored_start/stored_end`, which the reader prefers.
 
@@ -31,7 +31,6 @@ from typing import Any
 
 from annotator.core.errors import InputError
 from annotator.core.formats import labelstudio
-from annotator.core.formats.align import TokenIndex, snap_to_tokens, token_dicts, tokenize
 from annotator.core.formats.doccano import doccano_to_article, is_doccano
 from annotator.core.formats.jsonio import (
     dumps,
@@ -40,7 +39,9 @@ from annotator.core.formats.jsonio import (
     stream_lines,
 )
 from annotator.core.model import Article, ArticleIn, Span, SpanIn, Status
+from annotator.core.span_rules import check_range, within
 from annotator.core.textio import newline_offset_map, normalize_newlines
+from annotator.core.tokens import TokenIndex, snap_to_tokens, token_dicts, tokenize
 from annotator.core.validate import check_offset, optional_text
 
 __all__ = ["dumps", "iter_json_lines"]  # re-exported: older callers import them from here
@@ -291,7 +292,7 @@ def _read_span(s: Any, text: str, mapping: list[int] | None, path: str, line: in
     if all(isinstance(x, int) for x in stored) and isinstance(start, int) and isinstance(end, int):
         # snapped to tokens on export: the span as it was annotated comes back
         quoted = s.get("text")
-        if not 0 <= start < end <= len(text) or (
+        if not within(start, end, len(text)) or (
             isinstance(quoted, str) and quoted != text[start:end]
         ):
             raise InputError(f"span {start}-{end} does not match its text", path, line)
@@ -301,10 +302,7 @@ def _read_span(s: Any, text: str, mapping: list[int] | None, path: str, line: in
     check_offset(end, "span end", path, line)
     if not isinstance(label, str):
         raise InputError("span label must be a string", path, line)
-    if not (0 <= start < end <= len(text)):
-        raise InputError(
-            f"span {start}-{end} lies outside the text ({len(text)} characters)", path, line
-        )
+    check_range(start, end, len(text), path, line)
     quoted = s.get("text")
     if isinstance(quoted, str) and quoted != text[start:end]:
         raise InputError(

@@ -26,9 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import InputError
-from annotator.core.formats.align import utf16_to_codepoints
 from annotator.core.model import ArticleIn, SpanIn, Status
+from annotator.core.span_rules import within
 from annotator.core.textio import decode, newline_offset_map, normalize_newlines
+from annotator.core.tokens import utf16_to_codepoints
 
 REGION_VALUE_KEYS = ("choices", "textarea", "rating", "number", "taxonomy", "text")
 _MIN_KEYS = {"id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time"}
@@ -124,7 +125,7 @@ class _Offsets:
             candidates.append((self.utf16[start], self.utf16[end]))
         candidates.append((start, end))  # a tool that wrote code points
         for s, e in candidates:
-            if not 0 <= s < e <= len(self.raw):
+            if not within(s, e, len(self.raw)):
                 continue
             if not isinstance(quoted, str) or self.raw[s:e] == quoted:
                 if self.newlines:

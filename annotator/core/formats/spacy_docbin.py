@@ -1,7 +1,7 @@
 """spaCy's DocBin (`.spacy`), ready for `python -m spacy train`, and read back for review.
 
 Spans are snapped to whole tokens the way every token format is
-(`align.snap_to_tokens`); every span that had to move is counted and
+(`tokens.snap_to_tokens`); every span that had to move is counted and
 reported, none is dropped silently. Each doc keeps, in `user_data`, the
 annotator, the article's metadata and (article, annotator) status, and every
 span as stored (offsets, label, attributes, id, origin, times), so reading a
@@ -22,8 +22,9 @@ from typing import Any
 from spacy.tokens import Doc, DocBin, Span
 
 from annotator.core.errors import InputError
-from annotator.core.formats.align import TokenIndex, blank_nlp, snap_to_tokens
 from annotator.core.model import ArticleIn, SpanIn, Status
+from annotator.core.span_rules import precedence
+from annotator.core.tokens import TokenIndex, blank_nlp, snap_to_tokens
 
 SPANS_KEY = "sc"
 
@@ -54,7 +55,7 @@ def record_to_doc(record: dict[str, Any], alignment: Alignment) -> Doc:
         if (start, end) != (s["start"], s["end"]):
             alignment.adjusted += 1
         spans.append(Span(doc, first, last + 1, label=s["label"]))
-    spans.sort(key=lambda sp: (sp.start, -len(sp)))
+    spans.sort(key=lambda sp: precedence(sp.start, sp.end, sp.label_))
     doc.spans[SPANS_KEY] = spans
     clean, missing = [], []
     for i, sp in enumerate(spans):

@@ -17,6 +17,7 @@ version, raises ProjectError before anything touches the file.
 - `articles`    reading articles and article lists
 - `imports`     adding articles, with their spans, suggestions and rejections
 - `spans`       human spans
+- `events`      event frames, suggested frames and the decisions on them
 - `suggestions` model suggestions and the decisions on them
 - `statuses`    statuses and summary counts
 - `boilerplate` boilerplate ranges and editable headers
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 from annotator.core.store.articles import ArticlesMixin
 from annotator.core.store.boilerplate import BoilerplateMixin, Change, HeaderMixin, boilerplate_uuid
+from annotator.core.store.events import EVENT_COLUMNS, EventsMixin
 from annotator.core.store.files import is_busy, read_pack_info, readonly_uri
 from annotator.core.store.imports import MAX_ARTICLE_CHARS, ImportResult, ImportsMixin
 from annotator.core.store.merge import MergeMixin, MergeResult
@@ -40,6 +42,7 @@ from annotator.core.store.suggestions import SuggestionsMixin
 
 __all__ = [
     "APPLICATION_ID",
+    "EVENT_COLUMNS",
     "MAX_ARTICLE_CHARS",
     "PACK_SETTINGS",
     "SCHEMA_VERSION",
@@ -63,6 +66,7 @@ class Store(
     ArticlesMixin,
     ImportsMixin,
     SpansMixin,
+    EventsMixin,
     SuggestionsMixin,
     StatusesMixin,
     BoilerplateMixin,

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from annotator.core.boilerplate import detect
 from annotator.core.dates import date_attrs, parse_published
 from annotator.core.errors import InputError
-from annotator.core.span_rules import join_ranges
+from annotator.core.span_rules import join_ranges, within
 from annotator.core.store.base import StoreBase
 from annotator.core.store.rows import now
 
@@ -202,7 +202,7 @@ class BoilerplateMixin(StoreBase):
         """Mark (or unmark) [start, end) as boilerplate: one transaction; returns what changed,
         for `apply_boilerplate_changes` to undo or redo."""
         article = self.article(article_id)
-        if not (0 <= start < end <= len(article.text)):
+        if not within(start, end, len(article.text)):
             raise InputError(
                 f"range {start}-{end} is outside the article (length {len(article.text)})"
             )

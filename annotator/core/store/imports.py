@@ -15,6 +15,7 @@ from typing import Any
 
 from annotator.core.errors import InputError
 from annotator.core.model import ArticleIn, Status, Suggestion
+from annotator.core.span_rules import check_range
 from annotator.core.store.base import StoreBase
 from annotator.core.store.boilerplate import mark_pending
 from annotator.core.store.rows import (
@@ -191,11 +192,7 @@ class ImportsMixin(StoreBase):
                     f"unknown label {s.label!r} (the project's labels are {', '.join(sorted(labels))})",
                     line=item.line,
                 )
-            if not (0 <= s.start < s.end <= len(item.text)):
-                raise InputError(
-                    f"span {s.start}-{s.end} lies outside the text ({len(item.text)} characters)",
-                    line=item.line,
-                )
+            check_range(s.start, s.end, len(item.text), line=item.line)
             uid = s.uuid or span_uuid(digest, annotator, s.start, s.end, s.label)
             self._import_span(
                 uid, article_id, annotator, digest, s, s.created_at or stamp, s.updated_at or stamp

@@ -17,6 +17,7 @@ from typing import Any
 from annotator.core import clock
 from annotator.core.clock import LEGACY_NODE
 from annotator.core.errors import InputError, ProjectError
+from annotator.core.span_rules import within
 from annotator.core.store.base import StoreBase
 from annotator.core.store.boilerplate import merge_boilerplate
 from annotator.core.store.files import check_file
@@ -231,7 +232,7 @@ class MergeMixin(StoreBase):
                                   r["deleted_at"] is not None)  # fmt: skip
             newest = max(newest, theirs.stamp)
             what = {"span": uid, "annotator": who, "start": start, "end": end, "label": label}
-            if not (0 <= start < end <= lengths[aid]):
+            if not within(start, end, lengths[aid]):
                 result.skipped.append(f"span {uid} ({who}, {label} {start}-{end}) lies outside its "
                                       f"article's text ({lengths[aid]} characters)")  # fmt: skip
                 self._record_conflict(

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import InputError
-from annotator.core.model import Status
+from annotator.core.model import GOLD, Status
 from annotator.core.store.base import StoreBase
 from annotator.core.store.boilerplate import copy_boilerplate
 
@@ -29,9 +29,9 @@ class PacksMixin(StoreBase):
         if only_status:
             sql = (
                 "SELECT id, length FROM articles a WHERE NOT EXISTS (SELECT 1 FROM status s"
-                " WHERE s.article_id = a.id AND s.status != ? AND s.annotator != 'gold')"
+                " WHERE s.article_id = a.id AND s.status != ? AND s.annotator != ?)"
             )
-            params: tuple = (str(Status(only_status)),)
+            params: tuple = (str(Status(only_status)), GOLD)
         else:
             sql = (
                 "SELECT id, length FROM articles a WHERE NOT EXISTS (SELECT 1 FROM status s"

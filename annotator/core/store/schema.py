@@ -6,6 +6,7 @@ schema version is a new step at the end, never an edit of an old one.
 
 from __future__ import annotations
 
+import json
 import uuid as uuidlib
 from collections.abc import Iterable
 from functools import lru_cache
@@ -230,6 +231,95 @@ def m007_boilerplate(db: sqlite_utils.Database) -> None:
         ALTER TABLE articles ADD COLUMN header_updated_at TEXT;
         """
     )
+
+
+DEFAULT_EVENTS = [
+    {
+        "name": "AGREEMENT",
+        "trigger": "AGREEMENT",
+        "roles": [
+            {"name": "party", "labels": ["ACTOR"], "min": 1, "max": None},
+            {"name": "date", "labels": ["DATE"], "min": 0, "max": 1},
+        ],
+        "attributes": {
+            "status": {
+                "type": "choice",
+                "choices": ["proposed", "agreed", "signed", "implemented", "cancelled"],
+            }
+        },
+    }
+]
+
+
+@migrations()
+def m008_events(db: sqlite_utils.Database) -> None:
+    # Event frames (#14): an event is one row, its arguments a JSON list of [role, span uuid]
+    # in it, so that one version (clock stamp, vector, tombstone) covers the whole frame and
+    # a merge can never combine two copies' arguments into a frame neither made (two dates
+    # for a role that takes one). Suggested frames refer to offsets (their spans are not
+    # spans yet); decisions on them are kept like span decisions.
+    db.executescript(
+        """
+        CREATE TABLE events (
+            uuid TEXT PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            annotator TEXT NOT NULL REFERENCES annotators(name),
+            label TEXT NOT NULL,
+            trigger TEXT NOT NULL,
+            args TEXT NOT NULL DEFAULT '[]',
+            attrs TEXT NOT NULL DEFAULT '{}',
+            origin TEXT NOT NULL DEFAULT 'manual',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            deleted_at TEXT,
+            deleted_by TEXT,
+            hlc INTEGER NOT NULL DEFAULT 0,
+            vv TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX events_article_annotator ON events(article_id, annotator);
+        CREATE INDEX events_trigger ON events(trigger);
+        CREATE TABLE event_suggestions (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            model TEXT NOT NULL,
+            model_version TEXT NOT NULL,
+            label TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            args TEXT NOT NULL DEFAULT '[]',
+            attrs TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL,
+            UNIQUE (article_id, model, model_version, label, start, "end")
+        );
+        CREATE INDEX event_suggestions_article ON event_suggestions(article_id);
+        CREATE TABLE event_decisions (
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            annotator TEXT NOT NULL REFERENCES annotators(name),
+            label TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            decision TEXT NOT NULL CHECK (decision IN ('accept', 'reject')),
+            model TEXT,
+            updated_at TEXT NOT NULL,
+            cleared_at TEXT,
+            hlc INTEGER NOT NULL DEFAULT 0,
+            vv TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (article_id, annotator, label, start, "end")
+        );
+        """
+    )
+    # a project made before events gets the default AGREEMENT frame when its labels allow it
+    row = db.execute("SELECT value FROM project WHERE key = 'scheme'").fetchone()
+    if row is None:
+        return
+    scheme = json.loads(row[0])
+    names = {label.get("name") for label in scheme.get("labels", [])}
+    if "events" not in scheme and {"AGREEMENT", "ACTOR", "DATE"} <= names:
+        scheme["events"] = DEFAULT_EVENTS
+        db.execute(
+            "UPDATE project SET value = ? WHERE key = 'scheme'",
+            (json.dumps(scheme, ensure_ascii=False),),
+        )
 
 
 @migrations()

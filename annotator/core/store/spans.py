@@ -13,6 +13,7 @@ from typing import Any
 
 from annotator.core.errors import InputError
 from annotator.core.model import Span
+from annotator.core.span_rules import within
 from annotator.core.store.base import StoreBase
 from annotator.core.store.rows import SPAN_COLUMNS, json_text, span_from_row, write_span
 
@@ -102,7 +103,7 @@ class SpansMixin(StoreBase):
         rows = self._q("SELECT length FROM articles WHERE id = ?", (article_id,))
         if not rows:
             raise InputError(f"no article {article_id}")
-        if not (0 <= start < end <= rows[0]["length"]):
+        if not within(start, end, rows[0]["length"]):
             raise InputError(f"span {start}-{end} lies outside article {article_id}")
 
     def add_span(

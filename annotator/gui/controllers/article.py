@@ -14,9 +14,9 @@ from collections.abc import Hashable
 from PySide6.QtCore import QTimer
 
 from annotator.core.edits import Changed
-from annotator.core.formats.align import TokenIndex, tokenize
 from annotator.core.review_session import ReviewSession
 from annotator.core.session import ArticleSession
+from annotator.core.tokens import TokenIndex, tokenize
 from annotator.gui.article_view import Mark
 from annotator.gui.items import BoilerplateMark, Item, items_of, items_of_refresh
 from annotator.gui.offsets import OffsetMap

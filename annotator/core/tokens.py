@@ -1,4 +1,4 @@
-"""Tokens and span-to-token alignment shared by every exchange format.
+"""Tokens: the one blank tokenizer, token offsets and span-to-token alignment.
 
 One blank English tokenizer (`spacy.blank("en")`) is loaded once per process:
 it is what the JSONL `tokens`, the CoNLL lines and the agreement units use.

@@ -1,0 +1,687 @@
+"""Pre-suggested agreement frames: parties, date and status read off the dependency parse.
+
+For each AGREEMENT suggestion of an article, `propose` returns one event
+suggestion whose arguments are other suggestions of the same article:
+
+- **parties**: the ACTOR suggestions the parse ties to the agreement or to its
+  governing verb: subjects and their conjuncts ("Russia and the Taliban
+  signed …"), passive agents ("signed by …"), the objects of `with` /
+  `between` / `among` ("… between Kabul and Tashkent", "a deal with Kabul"),
+  possessors and modifiers of the agreement noun ("Kazakhstan's deal"), and the
+  object of a hosting or meeting verb ("hosted a Taliban delegation");
+- **date**: the DATE attached to the agreement or its verb chain (a `prep` /
+  `npadvmod` path that meets no other verb), else the nearest DATE of the
+  sentence that no other verb claims;
+- **status**: from the verb chain, outermost first ("are expected to sign" is
+  proposed, "agreed to build" agreed), modal auxiliaries ("could", "will"),
+  the agreement's own modifiers ("the proposed rail link") and nouns
+  ("removal", "plans to build").
+
+The argument shapes are spaCy `DependencyMatcher` patterns keyed by their
+anchor token; the walks up the tree use the Doc's own heads and children.
+Only the paragraphs holding an AGREEMENT suggestion are parsed (a sentence
+window of a long one), by a pipeline with a parser: the NER pipeline's own
+package when it has one, else the best installed English one. With none
+installed, frames still come, with parties and date from the sentence by
+proximity only.
+"""
+
+from __future__ import annotations
+
+import threading
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotator.core.model import Suggestion
+
+try:  # the shared contract (issue 14a); a local twin until it lands
+    from annotator.core.model import EventSuggestion  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - replaced once core/model.py has it
+
+    @dataclass(frozen=True)
+    class EventSuggestion:  # type: ignore[no-redef]
+        article_id: int
+        label: str
+        trigger: tuple[int, int]
+        args: tuple[tuple[str, int, int], ...] = ()
+        attrs: dict[str, Any] = field(default_factory=dict)
+        model: str = ""
+        model_version: str = ""
+
+
+# Bump when the reading of frames below changes.
+FRAMES_VERSION = "1"
+MAX_WINDOW = 3000  # characters of a paragraph parsed whole; a longer one is cut to sentences
+
+
+def _words(**by_status: str) -> dict[str, frozenset[str]]:
+    return {status: frozenset(words.split()) for status, words in by_status.items()}
+
+
+# Lemmas of a governing verb, by the status they give (first match wins, in this order).
+VERB_STATUS = _words(
+    cancelled="cancel scrap suspend withdraw block halt freeze terminate revoke annul abandon "
+    "shelve reject",
+    proposed="plan expect propose discuss consider intend aim seek hope want offer invite "
+    "negotiate prepare explore call urge envisage mull eye study pursue talk",
+    signed="sign ink conclude formalise formalize ratify seal",
+    implemented="implement launch open deliver inaugurate operate commission complete remove "
+    "delist supply begin start",
+    agreed="agree reach approve accept grant hold endorse adopt strike finalise finalize meet "
+    "visit host decide confirm renew extend restore establish reestablish award resume summon",
+)
+# Lemmas of the agreement noun, or of the noun a verb complements ("plans to build").
+NOUN_STATUS = _words(
+    cancelled="cancellation suspension termination withdrawal collapse",
+    proposed="proposal plan prospect possibility idea offer bid invitation",
+    signed="signing ratification",
+    implemented="removal implementation launch delivery opening inauguration delisting",
+    agreed="decision approval acceptance",
+)
+# a verb that is itself the meeting took place: "met", "talked", "visited"
+HAPPENED = frozenset("meet talk visit hold host".split())
+MODALS = frozenset("will would could may might shall should can 'll wo ca".split())
+PROPOSED_MODIFIERS = frozenset(
+    "proposed planned potential possible future prospective draft expected envisaged mooted "
+    "would-be upcoming".split()
+)
+SIGNED_MODIFIERS = frozenset(["signed"])
+PARTNER_PREPOSITIONS = ["with", "between", "among", "amongst", "alongside"]
+DATE_PREPOSITIONS = [
+    "in", "on", "by", "since", "until", "till", "from", "during", "at", "before", "after",
+    "for", "through", "throughout", "within", "around", "of", "as",
+]  # fmt: skip
+NOMINAL_LINKS = frozenset("poss compound nmod appos amod prep pobj conj".split())
+INSIDE_PREPOSITIONS = frozenset("of for from".split())
+INSIDE_DEPTH = 3
+SUBJECT_DEPS = ["nsubj", "nsubjpass", "csubj", "expl"]
+# a verb's object is a side of the arrangement when the verb is a meeting, a hosting, …
+MEETING_VERBS = frozenset("host meet receive welcome summon invite visit join sign".split())
+
+# (name, pattern): the arguments an anchor token may have; `anchor` is the token
+# the walk asks about, `arg` the one it gets back.
+PATTERNS: list[tuple[str, list[dict]]] = [
+    ("subject", [
+        {"RIGHT_ID": "anchor", "RIGHT_ATTRS": {}},
+        {"LEFT_ID": "anchor", "REL_OP": ">", "RIGHT_ID": "arg",
+         "RIGHT_ATTRS": {"DEP": {"IN": SUBJECT_DEPS}}},
+    ]),
+    ("agent", [
+        {"RIGHT_ID": "anchor", "RIGHT_ATTRS": {}},
+        {"LEFT_ID": "anchor", "REL_OP": ">", "RIGHT_ID": "by", "RIGHT_ATTRS": {"DEP": "agent"}},
+        {"LEFT_ID": "by", "REL_OP": ">", "RIGHT_ID": "arg", "RIGHT_ATTRS": {"DEP": "pobj"}},
+    ]),
+    ("partner", [
+        {"RIGHT_ID": "anchor", "RIGHT_ATTRS": {}},
+        {"LEFT_ID": "anchor", "REL_OP": ">", "RIGHT_ID": "prep",
+         "RIGHT_ATTRS": {"DEP": "prep", "LOWER": {"IN": PARTNER_PREPOSITIONS}}},
+        {"LEFT_ID": "prep", "REL_OP": ">", "RIGHT_ID": "arg", "RIGHT_ATTRS": {"DEP": "pobj"}},
+    ]),
+    ("possessor", [
+        {"RIGHT_ID": "anchor", "RIGHT_ATTRS": {}},
+        {"LEFT_ID": "anchor", "REL_OP": ">", "RIGHT_ID": "arg", "RIGHT_ATTRS": {"DEP": "poss"}},
+    ]),
+    ("modifier", [
+        {"RIGHT_ID": "anchor", "RIGHT_ATTRS": {"POS": {"IN": ["NOUN", "PROPN"]}}},
+        {"LEFT_ID": "anchor", "REL_OP": ">", "RIGHT_ID": "arg",
+         "RIGHT_ATTRS": {"DEP": {"IN": ["compound", "amod", "nmod"]}}},
+    ]),
+    ("object", [
+        {"RIGHT_ID": "anchor", "RIGHT_ATTRS": {"POS": "VERB"}},
+        {"LEFT_ID": "anchor", "REL_OP": ">", "RIGHT_ID": "arg", "RIGHT_ATTRS": {"DEP": "dobj"}},
+    ]),
+    ("recipient", [
+        {"RIGHT_ID": "anchor", "RIGHT_ATTRS": {"POS": "VERB"}},
+        {"LEFT_ID": "anchor", "REL_OP": ">", "RIGHT_ID": "arg", "RIGHT_ATTRS": {"DEP": "dative"}},
+    ]),
+    ("when", [
+        {"RIGHT_ID": "anchor", "RIGHT_ATTRS": {}},
+        {"LEFT_ID": "anchor", "REL_OP": ">", "RIGHT_ID": "prep",
+         "RIGHT_ATTRS": {"DEP": "prep", "LOWER": {"IN": DATE_PREPOSITIONS}}},
+        {"LEFT_ID": "prep", "REL_OP": ">", "RIGHT_ID": "arg", "RIGHT_ATTRS": {"DEP": "pobj"}},
+    ]),
+    ("when", [
+        {"RIGHT_ID": "anchor", "RIGHT_ATTRS": {}},
+        {"LEFT_ID": "anchor", "REL_OP": ">", "RIGHT_ID": "arg",
+         "RIGHT_ATTRS": {"DEP": {"IN": ["npadvmod", "tmod", "obl", "nmod:tmod"]}}},
+    ]),
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FrameShape:
+    """Where a frame's pieces go, read from the scheme's event type."""
+
+    event: str = "AGREEMENT"
+    trigger: str = "AGREEMENT"
+    party_role: str | None = "party"
+    party_label: str = "ACTOR"
+    date_role: str | None = "date"
+    date_label: str = "DATE"
+    status_attr: str | None = "status"
+    statuses: tuple[str, ...] = ("proposed", "agreed", "signed", "implemented", "cancelled")
+
+    @classmethod
+    def from_scheme(cls, scheme) -> list[FrameShape]:
+        """One shape per event type of the scheme whose roles take ACTOR / DATE spans."""
+        shapes = []
+        for ev in getattr(scheme, "events", ()) or ():
+            party = next((r for r in ev.roles if "ACTOR" in r.labels), None)
+            date = next((r for r in ev.roles if "DATE" in r.labels), None)
+            status = (ev.attributes or {}).get("status")
+            shapes.append(
+                cls(
+                    event=ev.name,
+                    trigger=ev.trigger,
+                    party_role=party.name if party else None,
+                    date_role=date.name if date else None,
+                    status_attr="status" if status else None,
+                    statuses=tuple(status.get("choices", ())) if status else (),
+                )
+            )
+        if not shapes and scheme is not None and getattr(scheme, "events", None) is None:
+            # a scheme from before events (the contract not yet on this branch)
+            if scheme.get("AGREEMENT") and scheme.get("ACTOR"):
+                shapes.append(cls())
+        return shapes
+
+
+# -- reading one parsed Doc ------------------------------------------------------------------
+
+
+class _Frames:
+    """The frames of one parsed window of an article (`base` = its first character)."""
+
+    def __init__(self, doc, suggestions: Sequence[Suggestion], base: int, matcher):
+        self.doc = doc
+        self.base = base
+        self.label_at: list[int | None] = [None] * len(doc)  # token -> index into self.spans
+        self.spans: list[tuple[Suggestion, Any]] = []
+        end = base + len(doc.text)
+        for s in suggestions:
+            if s.start < base or s.end > end:
+                continue
+            span = doc.char_span(s.start - base, s.end - base, alignment_mode="expand")
+            if span is None or not len(span):
+                continue
+            index = len(self.spans)
+            self.spans.append((s, span))
+            for i in range(span.start, span.end):
+                if self.label_at[i] is None:
+                    self.label_at[i] = index
+        self.args: dict[tuple[str, int], list[int]] = defaultdict(list)
+        if matcher is not None:
+            for match_id, tokens in matcher(doc):
+                name = doc.vocab.strings[match_id]
+                self.args[(name, tokens[0])].append(tokens[-1])
+
+    # -- the tree
+
+    def governing_verb(self, root):
+        """The verb the agreement is an argument of (itself when it is a verb)."""
+        t = root
+        for _ in range(5):
+            if t.pos_ in ("VERB", "AUX"):
+                return t
+            if t.head.i == t.i or t.dep_ in ("ROOT", "appos", "relcl", "acl", "advcl"):
+                return None
+            t = t.head
+        return None
+
+    def chain(self, verb) -> list:
+        """The verb and the control verbs above it, innermost first: sign < expected."""
+        out = [verb]
+        t = verb
+        while t.head.i != t.i and t.head.pos_ in ("VERB", "AUX") and len(out) < 5:
+            if t.dep_ == "xcomp" or (t.dep_ == "ccomp" and _lookup(VERB_STATUS, t.head)):
+                t = t.head
+                out.append(t)
+            else:
+                break
+        return out
+
+    def subjects(self, verb, depth: int = 0) -> list:
+        found = self.args.get(("subject", verb.i))
+        if found:
+            return [self.doc[i] for i in found]
+        if depth > 3:
+            return []
+        if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.i != verb.i:
+            return self.subjects(verb.head, depth + 1)  # "… and agreed", "agreed to build"
+        if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
+            noun = verb.head
+            poss = self.args.get(("possessor", noun.i))
+            if poss:  # "Moscow's decision to remove …"
+                return [self.doc[i] for i in poss]
+            if verb.dep_ == "relcl" or noun.dep_ in SUBJECT_DEPS:
+                return [noun]  # "the delegation that visited …"
+            if noun.dep_ in ("attr", "dobj") and noun.head.i != noun.i:
+                return self.subjects(noun.head, depth + 1)  # "China became the first to …"
+        return []
+
+    def actors(self, tokens: Iterable, label: str) -> list[int]:
+        """Indexes of LABEL spans at these tokens and their conjuncts, else the nearest inside.
+
+        Inside: "the administration of late Iranian president Ebrahim Raisi", "Deputy
+        Minister … for Finance and Administration Mohammad Naeem", along nominal links only.
+        """
+        out: list[int] = []
+        for t in tokens:
+            for u in (t, *t.conjuncts):
+                for hit in self._inside(u, label):
+                    if hit not in out:
+                        out.append(hit)
+        return out
+
+    def _inside(self, token, label: str) -> list[int]:
+        hit = self._span_at(token, label)
+        if hit is not None:
+            return [hit]
+        level = [token]
+        for _ in range(INSIDE_DEPTH):
+            level = [
+                c
+                for t in level
+                for c in t.children
+                if c.dep_ in NOMINAL_LINKS and (c.dep_ != "prep" or c.lower_ in INSIDE_PREPOSITIONS)
+            ]
+            hits = []
+            for c in level:
+                hit = self._span_at(c, label)
+                if hit is not None and hit not in hits:
+                    hits.append(hit)
+            if hits:
+                return hits
+        return []
+
+    def _span_at(self, token, label: str) -> int | None:
+        index = self.label_at[token.i]
+        if index is None or self.spans[index][0].label != label:
+            return None
+        return index
+
+    # -- one frame
+
+    def frame(self, index: int, shape: FrameShape) -> tuple[list[int], int | None, str | None]:
+        s, span = self.spans[index]
+        root = span.root
+        verb = self.governing_verb(root)
+        chain = self.chain(verb) if verb is not None else []
+        in_chain = {v.i for v in chain}
+        # verbs that say something about the agreement noun: "the deal signed by …", "which …"
+        attached = [
+            c for c in root.children if c.dep_ in ("acl", "relcl") and c.pos_ in ("VERB", "AUX")
+        ]
+        # the predicate below the chain: "began operating in January"
+        below = [
+            c
+            for v in chain
+            for c in v.children
+            if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX") and c.i not in in_chain
+        ]
+        label = shape.party_label
+        found: list[int] = []
+        # the agreement noun itself: "Kazakhstan's deal with Afghanistan", "talks with …"
+        for name in ("possessor", "partner"):
+            found += self.actors(self._args(name, root), label)
+        for m in self._args("modifier", root):  # "the Russia-Afghanistan wheat deal"
+            found += self.actors([m, *(c for c in m.children if c.dep_ == "compound")], label)
+        for v in [*chain, *attached]:
+            found += self.actors(self.subjects(v), label)
+            for name in ("agent", "partner", "recipient"):
+                found += self.actors(self._args(name, v), label)
+        for v in below:
+            for name in ("agent", "partner"):
+                found += self.actors(self._args(name, v), label)
+        if verb is not None and (root.i == verb.i or verb.lemma_.lower() in MEETING_VERBS):
+            found += self.actors(self._args("object", verb), label)  # "meeting Muttaqi"
+        for v in chain:
+            host = v.head
+            if v.dep_ == "advcl" and host.lemma_.lower() in MEETING_VERBS:
+                found += self.actors(self._args("object", host), label)  # "hosted … to talk"
+        if verb is not None and verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
+            found += self.actors(self._args("partner", verb.head), label)
+        parties = sorted({i for i in found if i != index}, key=lambda i: self.spans[i][0].start)
+        date = self.date(span, [root, *chain, *attached, *below], shape.date_label)
+        status = self.status(span, chain, attached, shape, s)
+        return parties, date, status
+
+    def _args(self, name: str, token) -> list:
+        return [self.doc[i] for i in self.args.get((name, token.i), ())]
+
+    def date(self, span, anchors: list, label: str) -> int | None:
+        anchor_ids = {t.i for t in anchors} | {t.i for t in span}
+        dates = [i for i, (s, _) in enumerate(self.spans) if s.label == label]
+        if not dates:
+            return None
+        sent = span.sent
+        free = []
+        for i in dates:
+            d = self.spans[i][1]
+            if d.sent != sent:
+                continue
+            owner = self._date_owner(d.root)
+            if owner is not None and owner.i in anchor_ids:
+                return i  # "signed … on 5 May 2025", "cancelled last week"
+            if owner is None or owner.pos_ not in ("VERB", "AUX"):
+                free.append(i)
+        if not free:
+            return None
+
+        def distance(i: int) -> int:
+            d = self.spans[i][1]
+            return min(abs(d.start_char - span.end_char), abs(span.start_char - d.end_char))
+
+        return min(free, key=distance)
+
+    def _date_owner(self, token):
+        """The head a date hangs on by a time path: `in` → May, `npadvmod` week."""
+        t = token
+        for _ in range(4):
+            if t.head.i == t.i:
+                return None
+            if t.dep_ == "pobj" and t.head.dep_ in ("prep", "agent"):
+                t = t.head.head
+            elif t.dep_ in ("npadvmod", "tmod", "obl", "nmod", "appos", "conj", "compound"):
+                t = t.head
+            else:
+                return t.head if t.i == token.i else t
+            if t.pos_ in ("VERB", "AUX") or self.label_at[t.i] is not None:
+                return t
+        return t
+
+    def status(self, span, chain: list, attached: list, shape: FrameShape, s) -> str | None:
+        """Outermost first: "plans to build" and "are expected to sign" are proposed."""
+        if not shape.status_attr:
+            return None
+        allowed = set(shape.statuses)
+        root = span.root
+        said: list[str | None] = []
+        if chain and chain[-1].dep_ == "acl" and chain[-1].head.pos_ in ("NOUN", "PROPN"):
+            said.append(_lookup(NOUN_STATUS, chain[-1].head))  # "plans to build", "decision to"
+        said += [_verb_status(v, v.i == root.i) for v in reversed(chain)]
+        said += [_verb_status(v, False) for v in attached]  # "the agreement signed in May"
+        words = {c.lower_ for c in root.children} | {t.lower_ for t in span}
+        if words & PROPOSED_MODIFIERS:
+            said.append("proposed")  # "the proposed rail link"
+        if words & SIGNED_MODIFIERS:
+            said.append("signed")
+        if root.pos_ in ("NOUN", "PROPN"):
+            said.append(_lookup(NOUN_STATUS, root))  # "removal of the Taliban from …"
+        for found in said:
+            if found in allowed:
+                return found
+        if chain:
+            v = chain[0]
+            if _modal(v):
+                return "proposed" if "proposed" in allowed else None
+            if v.tag_ in ("VBD", "VBN") and "agreed" in allowed:
+                return "agreed"  # talks held, a visit made: it took place
+        if s.attrs.get("type") == "DIALOGUE" and "agreed" in allowed:
+            return "agreed"
+        return None
+
+
+def _lookup(table: dict[str, frozenset[str]], token) -> str | None:
+    lemma = token.lemma_.lower()
+    for status, lemmas in table.items():
+        if lemma in lemmas or token.lower_ in lemmas:
+            return status
+    return None
+
+
+def _modal(verb) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ in MODALS for c in verb.children)
+
+
+def _verb_status(verb, is_trigger: bool) -> str | None:
+    """What a verb says of the agreement it governs; IS_TRIGGER: it is the agreement ("met")."""
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
+    found = _lookup(VERB_STATUS, verb)
+    if found == "cancelled":
+        return found
+    if _modal(verb):
+        return "proposed"  # "could sign", "will open"
+    if is_trigger and verb.lemma_.lower() in HAPPENED:
+        return "agreed"  # "met with", "talked": it took place
+    return found
+
+
+# -- windows and the parser ----------------------------------------------------------------
+
+
+def windows(text: str, triggers: Sequence[Suggestion], max_len: int = MAX_WINDOW):
+    """(start, end) of the paragraphs holding a trigger; a long one is cut to sentences."""
+    out: list[tuple[int, int]] = []
+    starts = sorted(s.start for s in triggers)
+    for pos in starts:
+        if out and out[-1][0] <= pos < out[-1][1]:
+            continue
+        start = text.rfind("\n", 0, pos) + 1
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        if end - start > max_len:
+            start, end = _sentence_window(text, start, end, pos)
+        out.append((start, end))
+    return out
+
+
+_blank = None
+_blank_lock = threading.Lock()
+
+
+def _sentence_window(text: str, start: int, end: int, pos: int) -> tuple[int, int]:
+    """The sentence around POS with one on each side, by spaCy's rule-based sentencizer."""
+    global _blank
+    with _blank_lock:
+        if _blank is None:
+            import spacy
+
+            _blank = spacy.blank("en")
+            _blank.add_pipe("sentencizer")
+        lo, hi = max(start, pos - MAX_WINDOW // 2), min(end, pos + MAX_WINDOW // 2)
+        doc = _blank(text[lo:hi])
+    sents = list(doc.sents)
+    k = next((i for i, s in enumerate(sents) if s.end_char + lo > pos), len(sents) - 1)
+    a, b = sents[max(0, k - 1)], sents[min(len(sents) - 1, k + 1)]
+    return lo + a.start_char, lo + b.end_char
+
+
+class FrameParser:
+    """A spaCy pipeline with a dependency parser, loaded once, one thread at a time."""
+
+    def __init__(self, nlp):
+        from spacy.matcher import DependencyMatcher
+
+        self.nlp = nlp
+        self.name = nlp.meta.get("name", "?")
+        self.parsed = "parser" in nlp.pipe_names
+        self.lock = threading.Lock()
+        self.matcher = DependencyMatcher(nlp.vocab) if self.parsed else None
+        if self.matcher is not None:
+            for name, pattern in PATTERNS:
+                self.matcher.add(name, [pattern])
+
+    def docs(self, texts: list[str]):
+        with self.lock:
+            return list(self.nlp.pipe(texts))
+
+
+_parsers: dict[str, FrameParser] = {}
+_parsers_lock = threading.Lock()
+
+
+def parser_for(preferred: str | None = None) -> FrameParser:
+    """The installed pipeline to parse with: PREFERRED when it has a parser, else the best."""
+    import spacy
+
+    from annotator.core.nlp import PREFERENCE
+
+    installed = set(spacy.util.get_installed_models())
+    names = [n for n in (preferred, *PREFERENCE) if n and n in installed]
+    names += sorted(installed - set(names))
+    with _parsers_lock:
+        for name in names:
+            if name in _parsers:
+                return _parsers[name]
+            try:
+                nlp = spacy.load(name, exclude=["ner", "entity_ruler", "span_ruler"])
+            except Exception:  # a broken package must not stop pre-annotation
+                continue
+            if "parser" not in nlp.pipe_names or nlp.lang != "en":
+                continue
+            _parsers[name] = FrameParser(nlp)
+            return _parsers[name]
+        key = "blank"
+        if key not in _parsers:
+            nlp = spacy.blank("en")
+            nlp.add_pipe("sentencizer")
+            _parsers[key] = FrameParser(nlp)
+        return _parsers[key]
+
+
+# -- the entry points ----------------------------------------------------------------------
+
+
+def frames_from_doc(
+    doc,
+    suggestions: Sequence[Suggestion],
+    shapes: Sequence[FrameShape],
+    *,
+    base: int = 0,
+    article_id: int = 0,
+    model: str = "",
+    model_version: str = "",
+    matcher=None,
+) -> list[EventSuggestion]:
+    """One event suggestion per trigger suggestion inside DOC (a window starting at BASE)."""
+    frames = _Frames(doc, suggestions, base, matcher)
+    out = []
+    for shape in shapes:
+        for index, (s, _span) in enumerate(frames.spans):
+            if s.label != shape.trigger:
+                continue
+            if frames.doc.has_annotation("DEP"):
+                parties, date, status = frames.frame(index, shape)
+            else:
+                parties, date, status = _nearby(frames, index, shape)
+            args: list[tuple[str, int, int]] = []
+            if shape.party_role:
+                args += [(shape.party_role, *_offsets(frames, i)) for i in parties]
+            if shape.date_role and date is not None:
+                args.append((shape.date_role, *_offsets(frames, date)))
+            attrs = {shape.status_attr: status} if shape.status_attr and status else {}
+            out.append(
+                EventSuggestion(
+                    article_id=article_id,
+                    label=shape.event,
+                    trigger=(s.start, s.end),
+                    args=tuple(args),
+                    attrs=attrs,
+                    model=model,
+                    model_version=model_version,
+                )
+            )
+    return out
+
+
+def _offsets(frames: _Frames, index: int) -> tuple[int, int]:
+    s = frames.spans[index][0]
+    return s.start, s.end
+
+
+def _nearby(frames: _Frames, index: int, shape: FrameShape):
+    """Without a parse: the sentence's ACTORs around the trigger, its nearest DATE."""
+    _s, span = frames.spans[index]
+    sent = span.sent
+    near = []
+    date = None
+    for i, (other, o) in enumerate(frames.spans):
+        if i == index or o.sent != sent:
+            continue
+        gap = min(abs(o.start_char - span.end_char), abs(span.start_char - o.end_char))
+        if other.label == shape.party_label:
+            near.append((gap, i))
+        elif other.label == shape.date_label and (date is None or gap < date[0]):
+            date = (gap, i)
+    parties = sorted(i for _gap, i in sorted(near)[:2])
+    return parties, (date[1] if date else None), None
+
+
+def propose(
+    article_id: int,
+    text: str,
+    suggestions: Sequence[Suggestion],
+    shapes: Sequence[FrameShape],
+    parser: FrameParser,
+    model: str = "",
+    model_version: str = "",
+) -> list[EventSuggestion]:
+    """The event suggestions of one article from its span suggestions."""
+    triggers = {shape.trigger for shape in shapes}
+    wanted = [s for s in suggestions if s.label in triggers]
+    if not wanted:
+        return []
+    spans = windows(text, wanted)
+    docs = parser.docs([text[a:b] for a, b in spans])
+    ordered = sorted(suggestions, key=lambda s: s.start)
+    starts = [s.start for s in ordered]
+    out: list[EventSuggestion] = []
+    for (a, b), doc in zip(spans, docs, strict=True):
+        inside = ordered[bisect_left(starts, a) : bisect_left(starts, b)]
+        out += frames_from_doc(
+            doc,
+            inside,
+            shapes,
+            base=a,
+            article_id=article_id,
+            model=model,
+            model_version=model_version,
+            matcher=parser.matcher,
+        )
+    seen: set[tuple[str, tuple[int, int]]] = set()
+    unique = []
+    for e in sorted(out, key=lambda e: (e.trigger, e.label)):
+        if (e.label, e.trigger) not in seen:  # a trigger in two windows: the first is kept
+            seen.add((e.label, e.trigger))
+            unique.append(e)
+    return unique
+
+
+class FrameSuggester:
+    """Frames for a pre-annotation run: the scheme's event shapes and a parser, once."""
+
+    def __init__(self, scheme, model: str = "", model_version: str = "", parser=None):
+        self.shapes = FrameShape.from_scheme(scheme)
+        self.model = model
+        self.model_version = model_version
+        self._parser = parser
+
+    @classmethod
+    def for_pipeline(cls, pipeline) -> FrameSuggester:
+        return cls(pipeline.scheme, pipeline.name, pipeline.version)
+
+    @property
+    def parser(self) -> FrameParser:
+        if self._parser is None:
+            self._parser = parser_for(self.model or None)
+        return self._parser
+
+    def frames(
+        self, article_id: int, text: str, suggestions: Sequence[Suggestion]
+    ) -> list[EventSuggestion]:
+        if not self.shapes:
+            return []
+        return propose(
+            article_id,
+            text,
+            suggestions,
+            self.shapes,
+            self.parser,
+            self.model,
+            self.model_version,
+        )

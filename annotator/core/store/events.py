@@ -1,0 +1,423 @@
+"""Event frames: an AGREEMENT span tied to its parties, its date and its status.
+
+An event is stored like a span (see `spans.py`): a uuid, an owner (article and
+annotator) for life, an origin, created/updated times, a tombstone instead of
+a deletion, and a clock stamp and version vector on every write. Its trigger
+and arguments are span uuids of the same article and annotator; the arguments
+are a JSON list of [role, span uuid] in the event's own row, so that one
+version covers the whole frame (a merge takes one copy's frame or the other's,
+never a mix that breaks the scheme's counts).
+
+Suggested frames (`event_suggestions`) refer to offsets, because the spans they
+need are suggestions themselves until accepted; the decisions on them
+(`event_decisions`) are kept like the decisions on span suggestions.
+
+The row writers here are the ones import, edits and merge share.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid as uuidlib
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from annotator.core.errors import InputError
+from annotator.core.model import Event, EventSuggestion, LabelScheme
+from annotator.core.store.base import StoreBase
+from annotator.core.store.rows import json_text, now
+
+EVENT_COLUMNS = (
+    "uuid, article_id, annotator, label, trigger, args, attrs, origin,"
+    " created_at, updated_at, deleted_at, deleted_by"
+)
+
+
+def args_text(args: Iterable[Sequence[str]]) -> str:
+    """Arguments as stored: a JSON list of [role, span uuid], in link order."""
+    return json.dumps([[role, span] for role, span in args], ensure_ascii=False)
+
+
+def parse_args(text: str | None) -> tuple[tuple[str, str], ...]:
+    if not text or text == "[]":
+        return ()
+    return tuple((str(role), str(span)) for role, span in json.loads(text))
+
+
+def event_from_row(row: sqlite3.Row | tuple) -> Event:
+    """An event from a row selected with EVENT_COLUMNS."""
+    uid, aid, who, label, trigger, args, attrs, origin, created, updated, deleted, by = row
+    return Event(
+        uid,
+        aid,
+        who,
+        label,
+        trigger,
+        parse_args(args),
+        {} if attrs == "{}" else json.loads(attrs),
+        origin,
+        created,
+        updated,
+        deleted,
+        by,
+    )
+
+
+def _event_upsert(take_created: bool) -> str:
+    return (
+        f"INSERT INTO events({EVENT_COLUMNS}, hlc, vv) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT(uuid) DO UPDATE SET label = excluded.label, trigger = excluded.trigger,"
+        " args = excluded.args, attrs = excluded.attrs, origin = excluded.origin,"
+        + (" created_at = excluded.created_at," if take_created else "")
+        + " updated_at = excluded.updated_at, deleted_at = excluded.deleted_at,"
+        " deleted_by = excluded.deleted_by, hlc = excluded.hlc, vv = excluded.vv"
+    )
+
+
+_EVENT_UPSERT = {False: _event_upsert(False), True: _event_upsert(True)}
+
+
+def write_event(
+    conn: sqlite3.Connection, values: tuple, hlc: int, vv: str, *, take_created: bool = False
+) -> None:
+    """One event row: VALUES in EVENT_COLUMNS order (args and attrs as stored text), with
+    its version. A row already under the id is rewritten; it keeps its creation time
+    unless TAKE_CREATED (a merge takes the other copy's row whole)."""
+    conn.execute(_EVENT_UPSERT[take_created], (*values, hlc, vv))
+
+
+EVENT_DECISION_KEY = 'article_id = ? AND annotator = ? AND label = ? AND start = ? AND "end" = ?'
+
+
+def write_event_decision(
+    conn: sqlite3.Connection,
+    key: tuple[int, str, str, int, int],
+    decision: str,
+    model: str | None,
+    updated_at: str,
+    cleared_at: str | None,
+    hlc: int,
+    vv: str,
+) -> None:
+    """An accept or reject of a suggested frame at KEY (article id, annotator, event label,
+    trigger start, trigger end); cleared (CLEARED_AT set) is its tombstone."""
+    conn.execute(
+        'INSERT INTO event_decisions(article_id, annotator, label, start, "end", decision, model,'
+        " updated_at, cleared_at, hlc, vv) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        ' ON CONFLICT(article_id, annotator, label, start, "end") DO UPDATE SET'
+        " decision = excluded.decision, model = excluded.model, updated_at = excluded.updated_at,"
+        " cleared_at = excluded.cleared_at, hlc = excluded.hlc, vv = excluded.vv",
+        (*key, decision, model, updated_at, cleared_at, hlc, vv),
+    )
+
+
+def suggestion_args_text(args: Iterable[Sequence[Any]]) -> str:
+    return json.dumps([[role, int(s), int(e)] for role, s, e in args])
+
+
+def insert_event_suggestions(conn: sqlite3.Connection, rows: Iterable[tuple]) -> int:
+    """Rows of (article id, model, model version, label, start, end, args text, attrs text,
+    created at); one already stored is left alone. Returns how many were new."""
+    cur = conn.executemany(
+        "INSERT OR IGNORE INTO event_suggestions(article_id, model, model_version, label, start,"
+        ' "end", args, attrs, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        rows,
+    )
+    return max(cur.rowcount, 0)
+
+
+def event_suggestion_from_row(r: sqlite3.Row) -> EventSuggestion:
+    return EventSuggestion(
+        article_id=r["article_id"],
+        label=r["label"],
+        trigger=(r["start"], r["end"]),
+        args=tuple((role, s, e) for role, s, e in json.loads(r["args"])),
+        attrs=json.loads(r["attrs"]),
+        model=r["model"],
+        model_version=r["model_version"],
+    )
+
+
+def event_problems(
+    scheme: LabelScheme,
+    label: str,
+    trigger_label: str | None,
+    args: Iterable[tuple[str, str]],
+    labels: dict[str, str],
+    attrs: dict[str, Any],
+) -> list[str]:
+    """Every rule of the scheme an event breaks: its type, its trigger's label (None: no
+    such span), its arguments (LABELS: span id → label of the spans it may name), its
+    attributes. The one check import, edits and merge share."""
+    etype = scheme.event_type(label)
+    if etype is None:
+        known = ", ".join(e.name for e in scheme.events) or "none"
+        return [f"unknown event type {label!r} (the scheme's event types: {known})"]
+    out = []
+    if trigger_label is None:
+        out.append("its trigger is not a span of the same article and annotator")
+    elif trigger_label != etype.trigger:
+        out.append(f"its trigger must be a span labelled {etype.trigger}, not {trigger_label}")
+    out += scheme.event_args_problems(label, args, labels)
+    out += [p for k, v in attrs.items() if (p := scheme.event_attribute_problem(label, k, v))]
+    return out
+
+
+class EventsMixin(StoreBase):
+    """Event frames of articles, the suggested ones, and the decisions on those."""
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def event(self, uid: str) -> Event:
+        rows = self._q(f"SELECT {EVENT_COLUMNS} FROM events WHERE uuid = ?", (uid,))
+        if not rows:
+            raise KeyError(uid)
+        return event_from_row(rows[0])
+
+    def events(
+        self, article_id: int, annotator: str | None = None, *, include_deleted: bool = False
+    ) -> list[Event]:
+        """An article's events (one annotator's, or everyone's), oldest first."""
+        sql = f"SELECT {EVENT_COLUMNS} FROM events WHERE article_id = ?"
+        params: list[Any] = [article_id]
+        if annotator is not None:
+            sql += " AND annotator = ?"
+            params.append(annotator)
+        if not include_deleted:
+            sql += " AND deleted_at IS NULL"
+        sql += " ORDER BY annotator, created_at, uuid"
+        return [event_from_row(r) for r in self._q(sql, params)]
+
+    def events_bulk(
+        self, ids: list[int], annotator: str | None = None
+    ) -> dict[tuple[int, str], list[Event]]:
+        """Live events of several articles, keyed by (article id, annotator)."""
+        marks = ",".join(str(int(i)) for i in ids) or "NULL"
+        sql = (
+            f"SELECT {EVENT_COLUMNS} FROM events WHERE article_id IN ({marks})"
+            " AND deleted_at IS NULL"
+        )
+        params: tuple = ()
+        if annotator is not None:
+            sql += " AND annotator = ?"
+            params = (annotator,)
+        out: dict[tuple[int, str], list[Event]] = {}
+        for row in self._q(sql + " ORDER BY article_id, annotator, created_at, uuid", params):
+            ev = event_from_row(row)
+            out.setdefault((ev.article_id, ev.annotator), []).append(ev)
+        return out
+
+    def event_of(self, trigger: str) -> Event | None:
+        """The live event whose trigger is span TRIGGER, if it has one."""
+        rows = self._q(
+            f"SELECT {EVENT_COLUMNS} FROM events WHERE trigger = ? AND deleted_at IS NULL"
+            " ORDER BY created_at, uuid LIMIT 1",
+            (trigger,),
+        )
+        return event_from_row(rows[0]) if rows else None
+
+    def events_with_span(self, span: str) -> list[Event]:
+        """Live events that name span SPAN as trigger or argument (same article and annotator)."""
+        rows = self._q("SELECT article_id, annotator FROM spans WHERE uuid = ?", (span,))
+        if not rows:
+            return []
+        return [e for e in self.events(rows[0][0], rows[0][1]) if span in e.span_ids]
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def _check_event(
+        self,
+        uid: str | None,
+        article_id: int,
+        annotator: str,
+        label: str,
+        trigger: str,
+        args: Sequence[tuple[str, str]],
+        attrs: dict[str, Any],
+    ) -> None:
+        wanted = {trigger, *(span for _r, span in args)}
+        marks = ",".join("?" * len(wanted))
+        labels = {
+            r[0]: r[1]
+            for r in self._q(
+                f"SELECT uuid, label FROM spans WHERE uuid IN ({marks}) AND article_id = ?"
+                " AND annotator = ? AND deleted_at IS NULL",
+                (*wanted, article_id, annotator),
+            )
+        }
+        problems = event_problems(self.scheme, label, labels.get(trigger), args, labels, attrs)
+        if len({span for _r, span in args}) < len(args):
+            problems.append("a span fills two roles, or one role twice")
+        if trigger in {span for _r, span in args}:
+            problems.append("its trigger cannot also be one of its arguments")
+        if problems:
+            raise InputError(f"event {label} on article {article_id}: {problems[0]}")
+        other = self.event_of(trigger)
+        if other is not None and other.uuid != uid:
+            raise InputError(
+                f"span {trigger} is already the trigger of event {other.uuid}: one event per span"
+            )
+
+    def add_event(
+        self,
+        article_id: int,
+        annotator: str,
+        label: str,
+        trigger: str,
+        args: Sequence[tuple[str, str]] = (),
+        attrs: dict[str, Any] | None = None,
+        *,
+        origin: str = "manual",
+        uuid: str | None = None,
+    ) -> Event:
+        """A new event on span TRIGGER, checked against the scheme (one live event per trigger)."""
+        args = [tuple(a) for a in args]
+        attrs = dict(attrs or {})
+        uid = uuid or str(uuidlib.uuid4())
+        with self._write():
+            self._check_event(uid, article_id, annotator, label, trigger, args, attrs)
+            old = self.conn.execute("SELECT article_id, annotator, vv FROM events WHERE uuid = ?",
+                                    (uid,)).fetchone()  # fmt: skip
+            if old is not None and (old[0], old[1]) != (article_id, annotator):
+                raise InputError(f"event id {uid} belongs to another article or annotator")
+            stamp, vv = self._versioned(old["vv"] if old is not None else None)
+            wall = self._now()
+            values = (uid, article_id, annotator, label, trigger, args_text(args),
+                      json_text(attrs), origin, wall, wall, None, None)  # fmt: skip
+            write_event(self.conn, values, stamp, vv)
+            self._touch_status(article_id, annotator)
+        return self.event(uid)
+
+    def _restamp_event(self, uid: str, **changes: Any) -> None:
+        """Change an event in place (edit, delete, restore) as a new version of it."""
+        old = self.conn.execute(
+            f"SELECT {EVENT_COLUMNS}, vv FROM events WHERE uuid = ?", (uid,)
+        ).fetchone()
+        if old is None:
+            raise KeyError(uid)
+        row = {**dict(old), **changes, "updated_at": self._now()}
+        stamp, vv = self._versioned(row.pop("vv"))
+        write_event(self.conn, tuple(row.values()), stamp, vv)
+
+    def update_event(
+        self,
+        uid: str,
+        *,
+        args: Sequence[tuple[str, str]] | None = None,
+        attrs: dict[str, Any] | None = None,
+        trigger: str | None = None,
+    ) -> Event:
+        """New arguments, attributes or trigger for an event, checked against the scheme."""
+        old = self.event(uid)
+        new_args = [tuple(a) for a in (old.args if args is None else args)]
+        new_attrs = dict(old.attrs if attrs is None else attrs)
+        new_trigger = old.trigger if trigger is None else trigger
+        with self._write():
+            self._check_event(uid, old.article_id, old.annotator, old.label, new_trigger,
+                              new_args, new_attrs)  # fmt: skip
+            self._restamp_event(uid, trigger=new_trigger, args=args_text(new_args),
+                                attrs=json_text(new_attrs))  # fmt: skip
+        return self.event(uid)
+
+    def delete_event(self, uid: str, by: str) -> None:
+        """Leave a tombstone, so that merging another copy does not bring the event back."""
+        with self._write():
+            self._restamp_event(uid, deleted_at=self._now(), deleted_by=by)
+
+    def restore_event(self, uid: str) -> Event:
+        """Undo a deletion (the spans it names are restored first by the same undo step)."""
+        with self._write():
+            self._restamp_event(uid, deleted_at=None, deleted_by=None)
+        return self.event(uid)
+
+    # -- suggested frames ------------------------------------------------------------------
+
+    def set_event_suggestions(
+        self,
+        article_id: int,
+        model: str,
+        model_version: str,
+        suggestions: Iterable[EventSuggestion],
+    ) -> int:
+        """Store one model version's suggested frames for an article, replacing older versions'."""
+        stamp = now()
+        rows = [
+            (article_id, model, model_version, s.label, s.trigger[0], s.trigger[1],
+             suggestion_args_text(s.args), json_text(s.attrs), stamp)
+            for s in suggestions
+        ]  # fmt: skip
+        with self._write():
+            self.conn.execute(
+                "DELETE FROM event_suggestions WHERE article_id = ? AND model = ?",
+                (article_id, model),
+            )
+            insert_event_suggestions(self.conn, rows)
+        return len(rows)
+
+    def event_suggestions(
+        self, article_id: int, annotator: str | None = None, *, model: str | None = None
+    ) -> list[EventSuggestion]:
+        """Suggested frames for an article; with an annotator, only those still open for them:
+        not accepted or rejected, and no event of theirs on a trigger span at those offsets."""
+        sql = "SELECT * FROM event_suggestions g WHERE article_id = :a"
+        params: dict[str, Any] = {"a": article_id}
+        if model:
+            sql += " AND model = :m"
+            params["m"] = model
+        if annotator is not None:
+            params["ann"] = annotator
+            sql += """
+                AND NOT EXISTS (SELECT 1 FROM event_decisions d WHERE d.article_id = g.article_id
+                    AND d.annotator = :ann AND d.label = g.label AND d.start = g.start
+                    AND d."end" = g."end" AND d.cleared_at IS NULL)
+                AND NOT EXISTS (SELECT 1 FROM events e JOIN spans s ON s.uuid = e.trigger
+                    WHERE e.article_id = g.article_id AND e.annotator = :ann
+                    AND e.label = g.label AND e.deleted_at IS NULL
+                    AND s.start = g.start AND s."end" = g."end")
+            """
+        sql += ' ORDER BY start, "end", label, model'
+        return [event_suggestion_from_row(r) for r in self._q(sql, params)]
+
+    def _put_event_decision(self, s: EventSuggestion, annotator: str, decision: str | None) -> None:
+        """Record DECISION on a suggested frame (None: clear it, leaving a tombstone)."""
+        key = (s.article_id, annotator, s.label, *s.trigger)
+        old = self.conn.execute(
+            f"SELECT decision, model, cleared_at, vv FROM event_decisions WHERE {EVENT_DECISION_KEY}",
+            key,
+        ).fetchone()
+        if decision is None:
+            if old is None or old["cleared_at"] is not None:
+                return
+            stamp, vv = self._versioned(old["vv"])
+            wall = self._now()
+            write_event_decision(self.conn, key, old["decision"], old["model"], wall, wall,
+                                 stamp, vv)  # fmt: skip
+            return
+        if old is not None and (old["decision"], old["model"], old["cleared_at"]) == (
+            decision, s.model, None
+        ):  # fmt: skip
+            return
+        stamp, vv = self._versioned(old["vv"] if old is not None else None)
+        write_event_decision(self.conn, key, decision, s.model, self._now(), None, stamp, vv)
+
+    def decide_event_suggestion(
+        self, annotator: str, suggestion: EventSuggestion, decision: str | None
+    ) -> None:
+        """Accept or reject a suggested frame for an annotator (None: forget the decision)."""
+        with self._write():
+            self._ensure_annotator(annotator)
+            self._put_event_decision(suggestion, annotator, decision)
+            if decision is not None:
+                self._touch_status(suggestion.article_id, annotator)
+
+    def event_decisions(self, article_id: int, annotator: str | None = None) -> list[dict]:
+        sql = (
+            'SELECT article_id, annotator, label, start, "end", decision, model, updated_at'
+            " FROM event_decisions WHERE article_id = ? AND cleared_at IS NULL"
+        )
+        params: list[Any] = [article_id]
+        if annotator is not None:
+            sql += " AND annotator = ?"
+            params.append(annotator)
+        return [dict(r) for r in self._q(sql + ' ORDER BY annotator, start, "end"', params)]

@@ -1,0 +1,219 @@
+"""Pre-suggested agreement frames on sentences of each shape, parsed by the real pipeline.
+
+The span suggestions are given by hand (the NER is not under test here), the
+parse is en_core_web_sm's; `preannotate` storing frames is tested end to end.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.core.event_frames import FrameShape, FrameSuggester, parser_for, propose, windows
+from annotator.core.model import Suggestion
+
+SHAPE = FrameShape()
+
+
+@pytest.fixture(scope="module")
+def parser():
+    found = parser_for()
+    if not found.parsed:
+        pytest.skip("no spaCy pipeline with a dependency parser installed")
+    return found
+
+
+def marked(text: str, **phrases: str) -> list[Suggestion]:
+    """Suggestions at the first occurrence of each phrase: actor_1="Russia", date="5 May"."""
+    out = []
+    for key, phrase in phrases.items():
+        label = key.split("_")[0].upper()
+        start = text.index(phrase)
+        attrs = {"type": "DIALOGUE"} if key == "agreement_dialogue" else {}
+        label = "AGREEMENT" if label == "AGREEMENT" else label
+        out.append(Suggestion(1, start, start + len(phrase), label, attrs, "m", "1"))
+    return sorted(out, key=lambda s: s.start)
+
+
+def frame(parser, text: str, **phrases: str) -> tuple[list[str], str | None, str | None]:
+    [event] = propose(1, text, marked(text, **phrases), [SHAPE], parser, "m", "1")
+    parties = [text[s:e] for role, s, e in event.args if role == "party"]
+    dates = [text[s:e] for role, s, e in event.args if role == "date"]
+    assert len(dates) <= 1
+    return parties, (dates[0] if dates else None), event.attrs.get("status")
+
+
+def test_subject_conjuncts_and_the_verbs_date(parser):
+    text = "Russia and the Taliban signed an oil production contract on 5 May 2025."
+    got = frame(parser, text, actor_1="Russia", actor_2="Taliban",
+                agreement="oil production contract", date="5 May 2025")  # fmt: skip
+    assert got == (["Russia", "Taliban"], "5 May 2025", "signed")
+
+
+def test_between_pobj_and_began_operating(parser):
+    text = "The rail link between Kabul and Tashkent began operating in January."
+    got = frame(parser, text, agreement="rail link", actor_1="Kabul", actor_2="Tashkent",
+                date="January")  # fmt: skip
+    assert got == (["Kabul", "Tashkent"], "January", "implemented")
+
+
+def test_possessor_and_with_pobj_cancelled(parser):
+    text = "Kazakhstan's deal with Afghanistan was cancelled last week."
+    got = frame(parser, text, actor_1="Kazakhstan", agreement="deal", actor_2="Afghanistan",
+                date="last week")  # fmt: skip
+    assert got == (["Kazakhstan", "Afghanistan"], "last week", "cancelled")
+
+
+def test_passive_agents(parser):
+    text = "The contract was signed by Iran and the Taliban in March."
+    got = frame(parser, text, agreement="contract", actor_1="Iran", actor_2="Taliban",
+                date="March")  # fmt: skip
+    assert got == (["Iran", "Taliban"], "March", "signed")
+
+
+def test_x_and_y_agreed_to(parser):
+    text = "Uzbekistan and Afghanistan agreed to build a rail link."
+    got = frame(parser, text, actor_1="Uzbekistan", actor_2="Afghanistan", agreement="rail link")
+    assert got == (["Uzbekistan", "Afghanistan"], None, "agreed")
+
+
+def test_expected_to_sign_is_proposed_and_the_reporting_date_is_not_taken(parser):
+    text = (
+        "Russian and Taliban representatives are expected to sign a contract at the forum "
+        "in May 2025, he wrote on April 28."
+    )
+    got = frame(parser, text, actor="Russian and Taliban representatives", agreement="contract",
+                date_1="May 2025", date_2="April 28")  # fmt: skip
+    assert got == (["Russian and Taliban representatives"], "May 2025", "proposed")
+
+
+@pytest.mark.parametrize(
+    "text,status",
+    [
+        ("Pakistan could sign a trade agreement with the Taliban.", "proposed"),
+        ("Pakistan will sign a trade agreement with the Taliban.", "proposed"),
+        ("Pakistan plans to sign a trade agreement with the Taliban.", "proposed"),
+        ("Pakistan discussed a trade agreement with the Taliban.", "proposed"),
+        ("Pakistan inked a trade agreement with the Taliban.", "signed"),
+        ("Pakistan reached a trade agreement with the Taliban.", "agreed"),
+        ("Pakistan approved a trade agreement with the Taliban.", "agreed"),
+        ("Pakistan implemented a trade agreement with the Taliban.", "implemented"),
+        ("Pakistan suspended a trade agreement with the Taliban.", "cancelled"),
+        ("Pakistan scrapped a trade agreement with the Taliban.", "cancelled"),
+    ],
+)
+def test_status_from_the_verb_and_modality(parser, text, status):
+    got = frame(parser, text, actor_1="Pakistan", agreement="trade agreement", actor_2="Taliban")
+    assert got == (["Pakistan", "Taliban"], None, status)
+
+
+def test_the_proposed_noun_and_plans_to(parser):
+    text = "The proposed rail link between Uzbekistan and Afghanistan would cost billions."
+    got = frame(parser, text, agreement="proposed rail link", actor_1="Uzbekistan",
+                actor_2="Afghanistan")  # fmt: skip
+    assert got == (["Uzbekistan", "Afghanistan"], None, "proposed")
+    text = "Iran's plans to build the Chabahar corridor were announced."
+    assert frame(parser, text, actor="Iran", agreement="Chabahar corridor") == (
+        ["Iran"], None, "proposed"
+    )  # fmt: skip
+
+
+def test_a_meeting_verb_takes_its_subject_and_partner(parser):
+    text = "Deputy Minister for Finance and Administration Mohammad Naeem met with Zhao Xing on Tuesday."
+    got = frame(parser, text, actor_1="Mohammad Naeem", agreement_dialogue="met",
+                actor_2="Zhao Xing", date="Tuesday")  # fmt: skip
+    assert got == (["Mohammad Naeem", "Zhao Xing"], "Tuesday", "agreed")
+
+
+def test_a_host_and_its_guest_are_parties(parser):
+    text = "Bakhtiyor Saidov hosted a Taliban delegation in Tashkent to talk about a proposed rail link."
+    got = frame(parser, text, actor_1="Bakhtiyor Saidov", actor_2="Taliban delegation",
+                agreement="proposed rail link")  # fmt: skip
+    assert got == (["Bakhtiyor Saidov", "Taliban delegation"], None, "proposed")
+
+
+def test_actors_merely_mentioned_are_not_parties(parser):
+    text = "Russia signed the deal with Kabul, said Fakhim Kukhdomani, an analyst in Washington."
+    got = frame(parser, text, actor_1="Russia", agreement="deal", actor_2="Kabul",
+                actor_3="Fakhim Kukhdomani", actor_4="Washington")  # fmt: skip
+    assert got == (["Russia", "Kabul"], None, "signed")
+
+
+def test_the_nearest_free_date_when_none_is_attached(parser):
+    text = "In 2024 the Russia-Afghanistan wheat deal was a first, and a model for others."
+    got = frame(parser, text, date="2024", actor_1="Russia", actor_2="Afghanistan",
+                agreement="wheat deal")  # fmt: skip
+    assert got[1] == "2024"
+    assert got[0] == ["Russia", "Afghanistan"]
+
+
+def test_one_frame_per_agreement_and_offsets_into_the_article(parser):
+    text = (
+        "🇦🇫 خبر — headline\n"
+        "Russia signed a gas contract with the Taliban on Monday. "
+        "Separately, Uzbekistan and Pakistan discussed a rail link.\n"
+    )
+    sugs = marked(text, actor_1="Russia", agreement_1="gas contract", actor_2="Taliban",
+                  date="Monday", actor_3="Uzbekistan", actor_4="Pakistan",
+                  agreement_2="rail link")  # fmt: skip
+    events = propose(7, text, sugs, [SHAPE], parser, "m", "1")
+    assert [text[e.trigger[0] : e.trigger[1]] for e in events] == ["gas contract", "rail link"]
+    first, second = events
+    assert first.article_id == 7 and first.model == "m" and first.label == "AGREEMENT"
+    assert [(r, text[s:e]) for r, s, e in first.args] == [
+        ("party", "Russia"), ("party", "Taliban"), ("date", "Monday")
+    ]  # fmt: skip
+    assert [(r, text[s:e]) for r, s, e in second.args] == [
+        ("party", "Uzbekistan"), ("party", "Pakistan")
+    ]  # fmt: skip
+    assert (first.attrs, second.attrs) == ({"status": "signed"}, {"status": "proposed"})
+
+
+def test_no_trigger_no_parse():
+    class Never:
+        parsed = True
+        matcher = None
+
+        def docs(self, texts):
+            raise AssertionError("parsed an article without an AGREEMENT")
+
+    text = "Russia and the Taliban met."
+    assert propose(1, text, marked(text, actor="Russia"), [SHAPE], Never()) == []
+
+
+def test_a_long_paragraph_is_cut_to_the_sentences_around_the_trigger():
+    filler = "Nothing happened here at all. " * 300
+    text = filler + "Russia signed a deal with Kabul. " + filler
+    start = text.index("deal")
+    sug = Suggestion(1, start, start + 4, "AGREEMENT")
+    [(a, b)] = windows(text, [sug])
+    assert a <= start < b and b - a < 200
+    assert "Russia signed a deal with Kabul." in text[a:b]
+
+
+def test_without_a_parser_the_sentence_gives_nearby_arguments():
+    import spacy
+
+    from annotator.core.event_frames import FrameParser
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    blank = FrameParser(nlp)
+    text = "Iran hosted talks. Russia signed a deal with Kabul on Monday. China watched."
+    sugs = marked(text, actor_1="Iran", actor_2="Russia", agreement="deal", actor_3="Kabul",
+                  date="Monday", actor_4="China")  # fmt: skip
+    [event] = propose(1, text, sugs, [SHAPE], blank)
+    assert [text[s:e] for _r, s, e in event.args] == ["Russia", "Kabul", "Monday"]
+    assert event.attrs == {}
+
+
+def test_shapes_follow_the_scheme():
+    from annotator.core.model import LabelScheme
+    from annotator.core.paths import resource
+
+    scheme = LabelScheme.from_json(resource("scheme.json").read_text(encoding="utf-8"))
+    [shape] = FrameShape.from_scheme(scheme)
+    assert (shape.event, shape.trigger, shape.party_role, shape.date_role) == (
+        "AGREEMENT", "AGREEMENT", "party", "date"
+    )  # fmt: skip
+    assert "signed" in shape.statuses
+    assert FrameSuggester(scheme).shapes == [shape]
