@@ -155,4 +155,9 @@ def _screenshot(app, window, out: str, article: int | None) -> int:
     if not window.grab().save(out):
         raise InputError(f"cannot write the screenshot to {out}")
     window.close()
+    # a pre-highlighting job still running in the model's thread would be torn down with
+    # the interpreter (a crash in spaCy's C code): let it finish first
+    from annotator.gui.tasks import model_pool
+
+    model_pool().waitForDone(120_000)
     return 0
