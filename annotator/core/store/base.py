@@ -166,8 +166,9 @@ class StoreBase:
         try:
             yield
         except BaseException:
-            self.conn.execute("ROLLBACK TO part")
-            self.conn.execute("RELEASE part")
+            if self.conn.in_transaction:  # SQLite ends the whole transaction itself on a full disk
+                self.conn.execute("ROLLBACK TO part")
+                self.conn.execute("RELEASE part")
             raise
         else:
             self.conn.execute("RELEASE part")
