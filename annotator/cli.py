@@ -275,6 +275,35 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         ["label", "P exact", "R exact", "F1 exact", "P overlap", "R overlap", "F1 overlap", "n"],
         rows,
     )
+    events = result.get("events")
+    if events and (
+        events["triggers"]["exact"]["predicted"] or events["triggers"]["exact"]["reference"]
+    ):
+        echo("")
+        echo("suggested event frames (arguments of unmatched frames count as errors)")
+        rows = []
+        named = [("trigger", events["triggers"]), ("args ALL", events["arguments"]["overall"])]
+        named += [(f"arg {role}", block) for role, block in events["arguments"]["per_role"].items()]
+        for name, block in named:
+            e, o = block["exact"], block["overlap"]
+            rows.append([name, _fmt(e["precision"]), _fmt(e["recall"]), _fmt(e["f1"]),
+                         _fmt(o["precision"]), _fmt(o["recall"]), _fmt(o["f1"]), str(e["reference"])])  # fmt: skip
+        print_table(
+            [
+                "frames",
+                "P exact",
+                "R exact",
+                "F1 exact",
+                "P overlap",
+                "R overlap",
+                "F1 overlap",
+                "n",
+            ],
+            rows,
+        )
+        status = events["status"]
+        echo(f"status accuracy on matched frames: {_fmt(status['accuracy'])} "
+             f"({status['right']} of {status['judged']})")  # fmt: skip
     return 0
 
 

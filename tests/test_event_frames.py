@@ -171,7 +171,7 @@ def test_one_frame_per_agreement_and_offsets_into_the_article(parser):
 def test_no_trigger_no_parse():
     class Never:
         parsed = True
-        matcher = None
+        lemmatizer = None
 
         def docs(self, texts):
             raise AssertionError("parsed an article without an AGREEMENT")
@@ -180,14 +180,49 @@ def test_no_trigger_no_parse():
     assert propose(1, text, marked(text, actor="Russia"), [SHAPE], Never()) == []
 
 
-def test_a_long_paragraph_is_cut_to_the_sentences_around_the_trigger():
+def test_only_the_sentences_holding_a_trigger_are_parsed():
     filler = "Nothing happened here at all. " * 300
-    text = filler + "Russia signed a deal with Kabul. " + filler
-    start = text.index("deal")
+    text = "Short one: a deal.\n" + filler + "Russia signed a deal with Kabul. " + filler
+    first = Suggestion(1, 13, 17, "AGREEMENT")
+    start = text.index("deal with")
     sug = Suggestion(1, start, start + 4, "AGREEMENT")
-    [(a, b)] = windows(text, [sug])
-    assert a <= start < b and b - a < 200
-    assert "Russia signed a deal with Kabul." in text[a:b]
+    short, long = windows(text, [sug, first])
+    assert short == (0, 18)  # a short paragraph as it is
+    assert text[long[0] : long[1]] == "Russia signed a deal with Kabul."
+    # neighbouring trigger sentences make one window
+    second = text.index("Nothing", start)
+    two = Suggestion(1, second, second + 7, "AGREEMENT")
+    [_short, merged] = windows(text, [first, sug, two])
+    assert (
+        text[merged[0] : merged[1]].strip()
+        == "Russia signed a deal with Kabul. Nothing happened here at all."
+    )
+
+
+def test_anchored_patterns_match_what_the_dependency_matcher_finds(parser):
+    from spacy.matcher import DependencyMatcher
+
+    from annotator.core.event_frames import PATTERNS, anchored
+
+    matcher = DependencyMatcher(parser.nlp.vocab)
+    for name, pattern in PATTERNS:
+        matcher.add(name, [pattern])
+    texts = [
+        "Russia and the Taliban signed an oil production contract with Kabul on 5 May 2025.",
+        "Kazakhstan's deal with Afghanistan was cancelled by the Iran-Afghanistan commission.",
+        "China offered Kabul a loan.",
+        "Iran's minister met Muttaqi in Kabul.",
+        "The contract was signed by Iran.",
+    ]
+    seen = set()
+    for doc in parser.docs(texts):
+        expected = set()
+        for match_id, tokens in matcher(doc):
+            expected.add((doc.vocab.strings[match_id], tokens[0], tokens[-1]))
+        got = {(name, t.i, arg) for name, p in PATTERNS for t in doc for arg in anchored(p, t)}
+        assert got == expected
+        seen |= {name for name, _a, _b in got}
+    assert seen == {name for name, _p in PATTERNS}, seen  # every pattern was exercised
 
 
 def test_without_a_parser_the_sentence_gives_nearby_arguments():
@@ -217,3 +252,30 @@ def test_shapes_follow_the_scheme():
     )  # fmt: skip
     assert "signed" in shape.statuses
     assert FrameSuggester(scheme).shapes == [shape]
+
+
+def test_preannotate_stores_a_frame_per_suggested_agreement(store, parser):
+    from annotator.core.model import ArticleIn
+    from annotator.core.nlp import load_for_project, preannotate, suggest_article
+
+    pipeline = load_for_project(store)
+    text = (
+        "Russia and the Taliban signed an oil production contract on 5 May 2025 in Kabul.\n"
+        "Nothing else happened.\n"
+    )
+    store.import_articles([ArticleIn(text=text, published="2025-05-30")], None)
+    [aid] = store.articles_without_suggestions(pipeline.name, pipeline.version)
+    assert preannotate(store, pipeline) == 1
+    spans = {(s.start, s.end): s.label for s in store.suggestions(aid)}
+    [event] = store.event_suggestions(aid)
+    assert spans[event.trigger] == "AGREEMENT"
+    assert (event.model, event.model_version) == (pipeline.name, pipeline.version)
+    for _role, s, e in event.args:
+        assert (s, e) in spans  # every argument is a suggested span
+    assert [(role, text[s:e]) for role, s, e in event.args] == [
+        ("party", "Russia"), ("party", "Taliban"), ("date", "5 May 2025")
+    ]  # fmt: skip
+    assert event.attrs == {"status": "signed"}
+    # the one article on screen: the same frames, replacing the old ones
+    suggest_article(store, pipeline, aid)
+    assert store.event_suggestions(aid) == [event]

@@ -114,13 +114,17 @@ def evaluate_suggestions(store, reference: str, model: str | None = None) -> dic
         model = models[0]
     elif model not in models:
         raise InputError(f"no suggestions from {model!r} (models: {', '.join(models) or 'none'})")
-    pairs = []
+    pairs, judged = [], []
     for article_id, name in store.annotated_pairs(reference):
         spans = store.spans(article_id, name)
         if not spans and store.status(article_id, name) != "done":
             continue
         predicted = [(s.start, s.end, s.label) for s in store.suggestions(article_id, model=model)]
         pairs.append((predicted, [(s.start, s.end, s.label) for s in spans]))
+        judged.append((article_id, name))
     result = score(pairs, store.scheme.names)
     result.update(model=model, reference=reference)
+    from annotator.core.event_scoring import evaluate_frames  # it builds on the matching here
+
+    result["events"] = evaluate_frames(store, model, judged)  # the suggested frames, scored
     return result

@@ -29,32 +29,16 @@ proximity only.
 from __future__ import annotations
 
 import threading
-from bisect import bisect_left
-from collections import defaultdict
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from annotator.core.model import Suggestion
-
-try:  # the shared contract (issue 14a); a local twin until it lands
-    from annotator.core.model import EventSuggestion  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - replaced once core/model.py has it
-
-    @dataclass(frozen=True)
-    class EventSuggestion:  # type: ignore[no-redef]
-        article_id: int
-        label: str
-        trigger: tuple[int, int]
-        args: tuple[tuple[str, int, int], ...] = ()
-        attrs: dict[str, Any] = field(default_factory=dict)
-        model: str = ""
-        model_version: str = ""
-
+from annotator.core.model import EventSuggestion, Suggestion
 
 # Bump when the reading of frames below changes.
 FRAMES_VERSION = "1"
-MAX_WINDOW = 3000  # characters of a paragraph parsed whole; a longer one is cut to sentences
+SHORT_PARAGRAPH = 240  # characters of a paragraph parsed whole; a longer one is cut to sentences
 
 
 def _words(**by_status: str) -> dict[str, frozenset[str]]:
@@ -97,12 +81,18 @@ DATE_PREPOSITIONS = [
 NOMINAL_LINKS = frozenset("poss compound nmod appos amod prep pobj conj".split())
 INSIDE_PREPOSITIONS = frozenset("of for from".split())
 INSIDE_DEPTH = 3
+NOUN_TAGS = ["NN", "NNS", "NNP", "NNPS"]
+VERB_TAGS = ["VB", "VBD", "VBG", "VBN", "VBP", "VBZ"]
 SUBJECT_DEPS = ["nsubj", "nsubjpass", "csubj", "expl"]
 # a verb's object is a side of the arrangement when the verb is a meeting, a hosting, …
 MEETING_VERBS = frozenset("host meet receive welcome summon invite visit join sign".split())
 
-# (name, pattern): the arguments an anchor token may have; `anchor` is the token
-# the walk asks about, `arg` the one it gets back.
+# (name, pattern): the arguments an anchor token may have, as spaCy DependencyMatcher
+# patterns; `anchor` is the token the walk asks about, `arg` the one it gets back. They
+# are matched from the anchor down (`anchored`), which gives what a DependencyMatcher
+# over the whole window gives at that anchor (a test holds them equal) for the few
+# anchors a frame asks about: a DependencyMatcher over every window took a third of
+# the frames' time.
 PATTERNS: list[tuple[str, list[dict]]] = [
     ("subject", [
         {"RIGHT_ID": "anchor", "RIGHT_ATTRS": {}},
@@ -125,30 +115,43 @@ PATTERNS: list[tuple[str, list[dict]]] = [
         {"LEFT_ID": "anchor", "REL_OP": ">", "RIGHT_ID": "arg", "RIGHT_ATTRS": {"DEP": "poss"}},
     ]),
     ("modifier", [
-        {"RIGHT_ID": "anchor", "RIGHT_ATTRS": {"POS": {"IN": ["NOUN", "PROPN"]}}},
+        {"RIGHT_ID": "anchor", "RIGHT_ATTRS": {"TAG": {"IN": NOUN_TAGS}}},
         {"LEFT_ID": "anchor", "REL_OP": ">", "RIGHT_ID": "arg",
          "RIGHT_ATTRS": {"DEP": {"IN": ["compound", "amod", "nmod"]}}},
     ]),
     ("object", [
-        {"RIGHT_ID": "anchor", "RIGHT_ATTRS": {"POS": "VERB"}},
+        {"RIGHT_ID": "anchor", "RIGHT_ATTRS": {"TAG": {"IN": VERB_TAGS}}},
         {"LEFT_ID": "anchor", "REL_OP": ">", "RIGHT_ID": "arg", "RIGHT_ATTRS": {"DEP": "dobj"}},
     ]),
     ("recipient", [
-        {"RIGHT_ID": "anchor", "RIGHT_ATTRS": {"POS": "VERB"}},
+        {"RIGHT_ID": "anchor", "RIGHT_ATTRS": {"TAG": {"IN": VERB_TAGS}}},
         {"LEFT_ID": "anchor", "REL_OP": ">", "RIGHT_ID": "arg", "RIGHT_ATTRS": {"DEP": "dative"}},
     ]),
-    ("when", [
-        {"RIGHT_ID": "anchor", "RIGHT_ATTRS": {}},
-        {"LEFT_ID": "anchor", "REL_OP": ">", "RIGHT_ID": "prep",
-         "RIGHT_ATTRS": {"DEP": "prep", "LOWER": {"IN": DATE_PREPOSITIONS}}},
-        {"LEFT_ID": "prep", "REL_OP": ">", "RIGHT_ID": "arg", "RIGHT_ATTRS": {"DEP": "pobj"}},
-    ]),
-    ("when", [
-        {"RIGHT_ID": "anchor", "RIGHT_ATTRS": {}},
-        {"LEFT_ID": "anchor", "REL_OP": ">", "RIGHT_ID": "arg",
-         "RIGHT_ATTRS": {"DEP": {"IN": ["npadvmod", "tmod", "obl", "nmod:tmod"]}}},
-    ]),
 ]  # fmt: skip
+PATTERN = dict(PATTERNS)
+_ATTR = {"DEP": "dep_", "TAG": "tag_", "LOWER": "lower_"}
+
+
+def _fits(token, attrs: dict) -> bool:
+    for key, want in attrs.items():
+        value = getattr(token, _ATTR[key])
+        if value not in want["IN"] if isinstance(want, dict) else value != want:
+            return False
+    return True
+
+
+def anchored(pattern: list[dict], anchor) -> list[int]:
+    """Indexes of the `arg` tokens of a chain-shaped DependencyMatcher PATTERN at ANCHOR."""
+    first = pattern[0]
+    if not _fits(anchor, first["RIGHT_ATTRS"]):
+        return []
+    nodes = {first["RIGHT_ID"]: [anchor]}
+    for step in pattern[1:]:
+        assert step["REL_OP"] == ">"
+        nodes[step["RIGHT_ID"]] = [
+            c for t in nodes[step["LEFT_ID"]] for c in t.children if _fits(c, step["RIGHT_ATTRS"])
+        ]
+    return [t.i for t in nodes["arg"]]
 
 
 @dataclass(frozen=True)
@@ -168,7 +171,7 @@ class FrameShape:
     def from_scheme(cls, scheme) -> list[FrameShape]:
         """One shape per event type of the scheme whose roles take ACTOR / DATE spans."""
         shapes = []
-        for ev in getattr(scheme, "events", ()) or ():
+        for ev in scheme.events if scheme is not None else ():
             party = next((r for r in ev.roles if "ACTOR" in r.labels), None)
             date = next((r for r in ev.roles if "DATE" in r.labels), None)
             status = (ev.attributes or {}).get("status")
@@ -182,10 +185,6 @@ class FrameShape:
                     statuses=tuple(status.get("choices", ())) if status else (),
                 )
             )
-        if not shapes and scheme is not None and getattr(scheme, "events", None) is None:
-            # a scheme from before events (the contract not yet on this branch)
-            if scheme.get("AGREEMENT") and scheme.get("ACTOR"):
-                shapes.append(cls())
         return shapes
 
 
@@ -195,8 +194,9 @@ class FrameShape:
 class _Frames:
     """The frames of one parsed window of an article (`base` = its first character)."""
 
-    def __init__(self, doc, suggestions: Sequence[Suggestion], base: int, matcher):
+    def __init__(self, doc, suggestions: Sequence[Suggestion], base: int, lemmatizer=None):
         self.doc = doc
+        self.lemmatizer = lemmatizer
         self.base = base
         self.label_at: list[int | None] = [None] * len(doc)  # token -> index into self.spans
         self.spans: list[tuple[Suggestion, Any]] = []
@@ -212,11 +212,7 @@ class _Frames:
             for i in range(span.start, span.end):
                 if self.label_at[i] is None:
                     self.label_at[i] = index
-        self.args: dict[tuple[str, int], list[int]] = defaultdict(list)
-        if matcher is not None:
-            for match_id, tokens in matcher(doc):
-                name = doc.vocab.strings[match_id]
-                self.args[(name, tokens[0])].append(tokens[-1])
+        self._args_cache: dict[tuple[str, int], list[int]] = {}
 
     # -- the tree
 
@@ -224,7 +220,7 @@ class _Frames:
         """The verb the agreement is an argument of (itself when it is a verb)."""
         t = root
         for _ in range(5):
-            if t.pos_ in ("VERB", "AUX"):
+            if _verbal(t):
                 return t
             if t.head.i == t.i or t.dep_ in ("ROOT", "appos", "relcl", "acl", "advcl"):
                 return None
@@ -235,8 +231,8 @@ class _Frames:
         """The verb and the control verbs above it, innermost first: sign < expected."""
         out = [verb]
         t = verb
-        while t.head.i != t.i and t.head.pos_ in ("VERB", "AUX") and len(out) < 5:
-            if t.dep_ == "xcomp" or (t.dep_ == "ccomp" and _lookup(VERB_STATUS, t.head)):
+        while t.head.i != t.i and _verbal(t.head) and len(out) < 5:
+            if t.dep_ == "xcomp" or (t.dep_ == "ccomp" and self.lookup(VERB_STATUS, t.head)):
                 t = t.head
                 out.append(t)
             else:
@@ -244,18 +240,18 @@ class _Frames:
         return out
 
     def subjects(self, verb, depth: int = 0) -> list:
-        found = self.args.get(("subject", verb.i))
+        found = self._args("subject", verb)
         if found:
-            return [self.doc[i] for i in found]
+            return found
         if depth > 3:
             return []
         if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.i != verb.i:
             return self.subjects(verb.head, depth + 1)  # "… and agreed", "agreed to build"
-        if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
+        if verb.dep_ in ("acl", "relcl") and _nominal(verb.head):
             noun = verb.head
-            poss = self.args.get(("possessor", noun.i))
+            poss = self._args("possessor", noun)
             if poss:  # "Moscow's decision to remove …"
-                return [self.doc[i] for i in poss]
+                return poss
             if verb.dep_ == "relcl" or noun.dep_ in SUBJECT_DEPS:
                 return [noun]  # "the delegation that visited …"
             if noun.dep_ in ("attr", "dobj") and noun.head.i != noun.i:
@@ -303,6 +299,40 @@ class _Frames:
             return None
         return index
 
+    # -- words
+
+    def lemma(self, token) -> str:
+        """The token's lemma; only the few tokens a frame asks about are lemmatized."""
+        if token.lemma_:
+            return token.lemma_.lower()
+        if self.lemmatizer is None or not token.tag_:
+            return token.lower_
+        if not token.pos_:
+            token.pos_ = (
+                "PROPN" if token.tag_.startswith("NNP") else COARSE.get(token.tag_[:2], "X")
+            )
+        return self.lemmatizer.rule_lemmatize(token)[0].lower()
+
+    def lookup(self, table: dict[str, frozenset[str]], token) -> str | None:
+        lemma = self.lemma(token)
+        for status, lemmas in table.items():
+            if lemma in lemmas or token.lower_ in lemmas:
+                return status
+        return None
+
+    def verb_status(self, verb, is_trigger: bool) -> str | None:
+        """What a verb says of the agreement it governs; IS_TRIGGER: it is the agreement ("met")."""
+        if not _verbal(verb):
+            return None
+        found = self.lookup(VERB_STATUS, verb)
+        if found == "cancelled":
+            return found
+        if _modal(verb):
+            return "proposed"  # "could sign", "will open"
+        if is_trigger and self.lemma(verb) in HAPPENED:
+            return "agreed"  # "met with", "talked": it took place
+        return found
+
     # -- one frame
 
     def frame(self, index: int, shape: FrameShape) -> tuple[list[int], int | None, str | None]:
@@ -312,15 +342,13 @@ class _Frames:
         chain = self.chain(verb) if verb is not None else []
         in_chain = {v.i for v in chain}
         # verbs that say something about the agreement noun: "the deal signed by …", "which …"
-        attached = [
-            c for c in root.children if c.dep_ in ("acl", "relcl") and c.pos_ in ("VERB", "AUX")
-        ]
+        attached = [c for c in root.children if c.dep_ in ("acl", "relcl") and _verbal(c)]
         # the predicate below the chain: "began operating in January"
         below = [
             c
             for v in chain
             for c in v.children
-            if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX") and c.i not in in_chain
+            if c.dep_ == "xcomp" and _verbal(c) and c.i not in in_chain
         ]
         label = shape.party_label
         found: list[int] = []
@@ -336,13 +364,13 @@ class _Frames:
         for v in below:
             for name in ("agent", "partner"):
                 found += self.actors(self._args(name, v), label)
-        if verb is not None and (root.i == verb.i or verb.lemma_.lower() in MEETING_VERBS):
+        if verb is not None and (root.i == verb.i or self.lemma(verb) in MEETING_VERBS):
             found += self.actors(self._args("object", verb), label)  # "meeting Muttaqi"
         for v in chain:
             host = v.head
-            if v.dep_ == "advcl" and host.lemma_.lower() in MEETING_VERBS:
+            if v.dep_ == "advcl" and self.lemma(host) in MEETING_VERBS:
                 found += self.actors(self._args("object", host), label)  # "hosted … to talk"
-        if verb is not None and verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
+        if verb is not None and verb.dep_ == "acl" and _nominal(verb.head):
             found += self.actors(self._args("partner", verb.head), label)
         parties = sorted({i for i in found if i != index}, key=lambda i: self.spans[i][0].start)
         date = self.date(span, [root, *chain, *attached, *below], shape.date_label)
@@ -350,7 +378,11 @@ class _Frames:
         return parties, date, status
 
     def _args(self, name: str, token) -> list:
-        return [self.doc[i] for i in self.args.get((name, token.i), ())]
+        key = (name, token.i)
+        found = self._args_cache.get(key)
+        if found is None:
+            found = self._args_cache[key] = anchored(PATTERN[name], token)
+        return [self.doc[i] for i in found]
 
     def date(self, span, anchors: list, label: str) -> int | None:
         anchor_ids = {t.i for t in anchors} | {t.i for t in span}
@@ -366,7 +398,7 @@ class _Frames:
             owner = self._date_owner(d.root)
             if owner is not None and owner.i in anchor_ids:
                 return i  # "signed … on 5 May 2025", "cancelled last week"
-            if owner is None or owner.pos_ not in ("VERB", "AUX"):
+            if owner is None or not _verbal(owner):
                 free.append(i)
         if not free:
             return None
@@ -389,7 +421,7 @@ class _Frames:
                 t = t.head
             else:
                 return t.head if t.i == token.i else t
-            if t.pos_ in ("VERB", "AUX") or self.label_at[t.i] is not None:
+            if _verbal(t) or self.label_at[t.i] is not None:
                 return t
         return t
 
@@ -400,17 +432,17 @@ class _Frames:
         allowed = set(shape.statuses)
         root = span.root
         said: list[str | None] = []
-        if chain and chain[-1].dep_ == "acl" and chain[-1].head.pos_ in ("NOUN", "PROPN"):
-            said.append(_lookup(NOUN_STATUS, chain[-1].head))  # "plans to build", "decision to"
-        said += [_verb_status(v, v.i == root.i) for v in reversed(chain)]
-        said += [_verb_status(v, False) for v in attached]  # "the agreement signed in May"
+        if chain and chain[-1].dep_ == "acl" and _nominal(chain[-1].head):
+            said.append(self.lookup(NOUN_STATUS, chain[-1].head))  # "plans to build", "decision to"
+        said += [self.verb_status(v, v.i == root.i) for v in reversed(chain)]
+        said += [self.verb_status(v, False) for v in attached]  # "the agreement signed in May"
         words = {c.lower_ for c in root.children} | {t.lower_ for t in span}
         if words & PROPOSED_MODIFIERS:
             said.append("proposed")  # "the proposed rail link"
         if words & SIGNED_MODIFIERS:
             said.append("signed")
-        if root.pos_ in ("NOUN", "PROPN"):
-            said.append(_lookup(NOUN_STATUS, root))  # "removal of the Taliban from …"
+        if _nominal(root):
+            said.append(self.lookup(NOUN_STATUS, root))  # "removal of the Taliban from …"
         for found in said:
             if found in allowed:
                 return found
@@ -425,48 +457,58 @@ class _Frames:
         return None
 
 
-def _lookup(table: dict[str, frozenset[str]], token) -> str | None:
-    lemma = token.lemma_.lower()
-    for status, lemmas in table.items():
-        if lemma in lemmas or token.lower_ in lemmas:
-            return status
-    return None
+def _verbal(token) -> bool:
+    return token.tag_.startswith("VB") or token.tag_ == "MD"
+
+
+def _nominal(token) -> bool:
+    return token.tag_ in ("NN", "NNS", "NNP", "NNPS")
 
 
 def _modal(verb) -> bool:
     return any(c.dep_ == "aux" and c.lower_ in MODALS for c in verb.children)
 
 
-def _verb_status(verb, is_trigger: bool) -> str | None:
-    """What a verb says of the agreement it governs; IS_TRIGGER: it is the agreement ("met")."""
-    if verb.pos_ not in ("VERB", "AUX"):
-        return None
-    found = _lookup(VERB_STATUS, verb)
-    if found == "cancelled":
-        return found
-    if _modal(verb):
-        return "proposed"  # "could sign", "will open"
-    if is_trigger and verb.lemma_.lower() in HAPPENED:
-        return "agreed"  # "met with", "talked": it took place
-    return found
+# the tagger's fine tags as the coarse ones the lemmatizer's rules are keyed by
+COARSE = {"VB": "VERB", "MD": "AUX", "NN": "NOUN", "JJ": "ADJ"}
 
 
 # -- windows and the parser ----------------------------------------------------------------
 
 
-def windows(text: str, triggers: Sequence[Suggestion], max_len: int = MAX_WINDOW):
-    """(start, end) of the paragraphs holding a trigger; a long one is cut to sentences."""
+def windows(text: str, triggers: Sequence[Suggestion]) -> list[tuple[int, int]]:
+    """(start, end) of the sentences holding a trigger, neighbours merged.
+
+    Sentences by spaCy's rule-based sentencizer within each paragraph (a line of
+    the text); a short paragraph is one window as it is.
+    """
     out: list[tuple[int, int]] = []
-    starts = sorted(s.start for s in triggers)
-    for pos in starts:
-        if out and out[-1][0] <= pos < out[-1][1]:
-            continue
+    ordered = sorted(triggers, key=lambda s: s.start)
+    k = 0
+    while k < len(ordered):
+        pos = ordered[k].start
         start = text.rfind("\n", 0, pos) + 1
         end = text.find("\n", pos)
         end = len(text) if end < 0 else end
-        if end - start > max_len:
-            start, end = _sentence_window(text, start, end, pos)
-        out.append((start, end))
+        inside = []
+        while k < len(ordered) and ordered[k].start < end:
+            inside.append(ordered[k])
+            k += 1
+        if end - start <= SHORT_PARAGRAPH:
+            out.append((start, end))
+            continue
+        sents = _sentences(text[start:end])
+        firsts = [a for a, _b in sents]
+        picked: list[tuple[int, int]] = []
+        for t in inside:
+            i = max(0, bisect_right(firsts, t.start - start) - 1)
+            j = max(i, bisect_right(firsts, t.end - start - 1) - 1)
+            a, b = start + sents[i][0], start + sents[j][1]
+            if picked and not text[picked[-1][1] : a].strip():
+                picked[-1] = (picked[-1][0], max(b, picked[-1][1]))
+            else:
+                picked.append((a, b))
+        out += picked
     return out
 
 
@@ -474,8 +516,8 @@ _blank = None
 _blank_lock = threading.Lock()
 
 
-def _sentence_window(text: str, start: int, end: int, pos: int) -> tuple[int, int]:
-    """The sentence around POS with one on each side, by spaCy's rule-based sentencizer."""
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """Character ranges of TEXT's sentences by spaCy's rule-based sentencizer."""
     global _blank
     with _blank_lock:
         if _blank is None:
@@ -483,28 +525,27 @@ def _sentence_window(text: str, start: int, end: int, pos: int) -> tuple[int, in
 
             _blank = spacy.blank("en")
             _blank.add_pipe("sentencizer")
-        lo, hi = max(start, pos - MAX_WINDOW // 2), min(end, pos + MAX_WINDOW // 2)
-        doc = _blank(text[lo:hi])
-    sents = list(doc.sents)
-    k = next((i for i, s in enumerate(sents) if s.end_char + lo > pos), len(sents) - 1)
-    a, b = sents[max(0, k - 1)], sents[min(len(sents) - 1, k + 1)]
-    return lo + a.start_char, lo + b.end_char
+        doc = _blank(text)
+    return [(s.start_char, s.end_char) for s in doc.sents]
 
 
 class FrameParser:
-    """A spaCy pipeline with a dependency parser, loaded once, one thread at a time."""
+    """A spaCy pipeline with a dependency parser, loaded once, one thread at a time.
+
+    Its lemmatizer (and the attribute ruler before it, which costs as much as the
+    parser) does not run over the text: the frames lemmatize the few words they ask about.
+    """
 
     def __init__(self, nlp):
-        from spacy.matcher import DependencyMatcher
-
         self.nlp = nlp
         self.name = nlp.meta.get("name", "?")
         self.parsed = "parser" in nlp.pipe_names
         self.lock = threading.Lock()
-        self.matcher = DependencyMatcher(nlp.vocab) if self.parsed else None
-        if self.matcher is not None:
-            for name, pattern in PATTERNS:
-                self.matcher.add(name, [pattern])
+        self.lemmatizer = (
+            nlp.get_pipe("lemmatizer")
+            if "lemmatizer" in nlp.component_names and "lemmatizer" not in nlp.pipe_names
+            else None
+        )
 
     def docs(self, texts: list[str]):
         with self.lock:
@@ -529,7 +570,11 @@ def parser_for(preferred: str | None = None) -> FrameParser:
             if name in _parsers:
                 return _parsers[name]
             try:
-                nlp = spacy.load(name, exclude=["ner", "entity_ruler", "span_ruler"])
+                nlp = spacy.load(
+                    name,
+                    exclude=["ner", "entity_ruler", "span_ruler", "senter"],
+                    disable=["attribute_ruler", "lemmatizer"],
+                )
             except Exception:  # a broken package must not stop pre-annotation
                 continue
             if "parser" not in nlp.pipe_names or nlp.lang != "en":
@@ -556,10 +601,10 @@ def frames_from_doc(
     article_id: int = 0,
     model: str = "",
     model_version: str = "",
-    matcher=None,
+    lemmatizer=None,
 ) -> list[EventSuggestion]:
     """One event suggestion per trigger suggestion inside DOC (a window starting at BASE)."""
-    frames = _Frames(doc, suggestions, base, matcher)
+    frames = _Frames(doc, suggestions, base, lemmatizer)
     out = []
     for shape in shapes:
         for index, (s, _span) in enumerate(frames.spans):
@@ -641,7 +686,7 @@ def propose(
             article_id=article_id,
             model=model,
             model_version=model_version,
-            matcher=parser.matcher,
+            lemmatizer=parser.lemmatizer,
         )
     seen: set[tuple[str, tuple[int, int]]] = set()
     unique = []
@@ -685,3 +730,14 @@ class FrameSuggester:
             self.model,
             self.model_version,
         )
+
+    def store(self, store, article_id: int, suggestions: Sequence[Suggestion]) -> None:
+        """Store an article's span suggestions and the frames made of them, as one write."""
+        triggers = {shape.trigger for shape in self.shapes}
+        needed = any(s.label in triggers for s in suggestions)
+        events = (
+            self.frames(article_id, store.article(article_id).text, suggestions) if needed else []
+        )
+        with store.transaction():
+            store.set_suggestions(article_id, self.model, self.model_version, suggestions)
+            store.set_event_suggestions(article_id, self.model, self.model_version, events)

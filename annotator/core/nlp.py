@@ -23,6 +23,7 @@ from annotator.core.actor_shape import is_facility, is_place, is_qualifier, surn
 from annotator.core.boilerplate import spans_outside_boilerplate
 from annotator.core.dates import date_attrs, parse_published
 from annotator.core.errors import InputError
+from annotator.core.event_frames import FrameSuggester
 from annotator.core.model import LabelScheme, Suggestion
 from annotator.core.paths import resource
 from annotator.core.span_rules import precedence
@@ -553,8 +554,9 @@ def preannotate(
             article = store.article(aid)
             yield aid, article.text, article.published, store.boilerplate(aid)
 
+    frames = FrameSuggester.for_pipeline(pipeline)
     for aid, suggestions in pipeline.suggest(items(), batch_size=batch_size):
-        store.set_suggestions(aid, pipeline.name, pipeline.version, suggestions)
+        frames.store(store, aid, suggestions)  # the spans' and the frames' in one transaction
         if jsonl_out is not None:
             _write_suggestion_record(store, aid, pipeline, suggestions, jsonl_out)
         done += 1
@@ -571,7 +573,7 @@ def suggest_article(store, pipeline: Pipeline, article_id: int) -> None:
             [(article_id, article.text, article.published, store.boilerplate(article_id))]
         )
     )
-    store.set_suggestions(article_id, pipeline.name, pipeline.version, sugs)
+    FrameSuggester.for_pipeline(pipeline).store(store, article_id, sugs)
 
 
 def _write_suggestion_record(store, article_id: int, pipeline: Pipeline, suggestions, fh) -> None:

@@ -11,10 +11,13 @@ from bisect import bisect_left, bisect_right, insort
 from collections.abc import Hashable
 from typing import NamedTuple
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QPainter,
+    QPainterPath,
+    QPen,
     QSyntaxHighlighter,
     QTextCharFormat,
     QTextCursor,
@@ -196,6 +199,7 @@ class ArticleView(QPlainTextEdit):
         self.highlighter = SpanHighlighter(self.document(), colors)
         self.offsets = OffsetMap("")
         self.selected: Mark | None = None
+        self.arcs: list[tuple[int, int, str]] = []
         self._press_pos = None
         self.describe = lambda mark: (
             mark.label
@@ -210,6 +214,7 @@ class ArticleView(QPlainTextEdit):
         self.highlighter.set_marks(marks, redraw=False)
         self.setPlainText(text)
         self.selected = None
+        self.arcs = []
         self.setExtraSelections([])
 
     def set_theme(self, theme) -> None:
@@ -259,6 +264,45 @@ class ArticleView(QPlainTextEdit):
             c.setPosition(mark.start)
             self.setTextCursor(c)
             self.ensureCursorVisible()
+
+    # -- the selected event's links, drawn as arcs ---------------------------
+
+    def set_arcs(self, arcs: list[tuple[int, int, str]]) -> None:
+        """Arcs from a trigger to each argument: (trigger start, argument start, role) in Qt
+        positions. Only the selected event's are drawn, so a long article stays legible."""
+        if arcs != self.arcs:
+            self.arcs = arcs
+            self.viewport().update()
+
+    def paintEvent(self, event):  # noqa: N802
+        super().paintEvent(event)
+        if not self.arcs:
+            return
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.Antialiasing)
+        theme = self.highlighter.theme or LIGHT
+        pen = QPen(QColor(theme.muted), 1.6)
+        painter.setPen(pen)
+        height = self.viewport().height()
+        for trigger, arg, role in self.arcs:
+            a, b = self._anchor(trigger), self._anchor(arg)
+            if (a.y() < -50 and b.y() < -50) or (a.y() > height + 50 and b.y() > height + 50):
+                continue  # neither end on screen
+            lift = 18 + min(60, abs(b.x() - a.x()) / 6)
+            top = min(a.y(), b.y()) - lift
+            path = QPainterPath(a)
+            path.cubicTo(QPointF(a.x(), top), QPointF(b.x(), top), b)
+            painter.drawPath(path)
+            painter.drawEllipse(b, 2.5, 2.5)
+            painter.drawText(QPointF((a.x() + b.x()) / 2 - 12, top + lift * 0.25 - 2), role)
+        painter.end()
+
+    def _anchor(self, qt_pos: int) -> QPointF:
+        """The top middle of the first character at a position, in viewport coordinates."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(min(qt_pos + 1, max(0, self.document().characterCount() - 1)))
+        rect = self.cursorRect(cursor)
+        return QPointF(rect.x() - 3, rect.top())
 
     # -- selection in code points --------------------------------------------
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, NamedTuple
 
 from annotator.core.edits import Edit
-from annotator.core.model import Span, Suggestion
+from annotator.core.model import Event, EventSuggestion, Span, Suggestion
 from annotator.core.session import ArticleSession, NothingToDo, Refresh
 from annotator.gui.article_view import Mark
 from annotator.gui.side_panel import span_details
@@ -189,6 +189,151 @@ class GroupItem:
         raise NothingToDo()
 
 
+def event_summary(label: str, status: str | None, trigger, parties: list, date, text: str) -> str:
+    """ "ENERGY · signed · Russia, Taliban · 2025-05-05": the trigger's type (else the event
+    label), the status, the parties' names and the date's value (else their text)."""
+
+    def name(span) -> str:
+        return span.attrs.get("canonical") or text[span.start : span.end]
+
+    kind = (trigger.attrs.get("type") if trigger is not None else None) or label
+    when = (date.attrs.get("value") or text[date.start : date.end]) if date is not None else ""
+    parts = [
+        kind,
+        status or "no status",
+        ", ".join(name(p) for p in parts_of(parties)) or "no party",
+    ]
+    return " · ".join(parts + ([when] if when else []))
+
+
+def parts_of(spans: list) -> list:
+    return [s for s in spans if s is not None]
+
+
+class _Offsets:
+    """A place in the text with the label a suggestion proposes there (for the summary)."""
+
+    __slots__ = ("start", "end", "attrs")
+
+    def __init__(self, start: int, end: int, attrs: dict):
+        self.start, self.end, self.attrs = start, end, attrs
+
+
+class EventItem:
+    """One of the annotator's events: selected, its links are drawn as arcs; L links or
+    unlinks the span under the cursor, S cycles the status, Shift+Delete deletes it."""
+
+    __slots__ = ("value", "trigger", "args")
+    order = 3
+    settles_suggestion = False
+
+    def __init__(self, event: Event, session: ArticleSession):
+        self.value = event
+        self.trigger = session.span(event.trigger)
+        self.args = [(role, session.span(uid)) for role, uid in event.args]
+
+    key = property(lambda self: self.value.uuid)
+    start = property(lambda self: self.trigger.start if self.trigger else 0)
+    end = property(lambda self: self.trigger.end if self.trigger else 0)
+    label = property(lambda self: self.value.label)
+
+    def mark(self, to_qt: ToQt) -> Mark | None:
+        return None  # the trigger span is drawn already; the event's links are arcs
+
+    def selection_mark(self, to_qt: ToQt) -> Mark | None:
+        t = self.trigger
+        return Mark(to_qt(t.start), to_qt(t.end), t.label, "span", self.key) if t else None
+
+    def arcs(self, to_qt: ToQt) -> list[tuple[int, int, str]]:
+        if self.trigger is None:
+            return []
+        return [(to_qt(self.trigger.start), to_qt(s.start), role) for role, s in self.args if s]
+
+    def summary(self, text: str) -> str:
+        parties = [s for role, s in self.args if s is not None and s.label == "ACTOR"]
+        date = next((s for _r, s in self.args if s is not None and s.label == "DATE"), None)
+        return event_summary(self.label, self.value.attrs.get("status"), self.trigger, parties,
+                             date, text)  # fmt: skip
+
+    def row(self, text: str) -> Row:
+        return Row(self.start, 3, self.key, "EVENT", self.summary(text), {},
+                   "event: L links/unlinks the span under the cursor, S status")  # fmt: skip
+
+    def describe(self, text: str) -> str:
+        lines = [self.summary(text)]
+        lines += [f"{role}: {text[s.start : s.end]}" for role, s in self.args if s is not None]
+        return "\n".join(lines)
+
+    def show(self, side, text: str) -> None:
+        side.show_event(self.summary(text), self.value.attrs.get("status"))
+
+    def on_label(self, session: ArticleSession, label: str) -> Edit:
+        raise NothingToDo("Select a span to mark it; L links it into the event")
+
+    def on_delete(self, session: ArticleSession) -> Edit:
+        return session.delete_event(self.value)
+
+    def on_attrs(self, session: ArticleSession, attrs: dict[str, Any]) -> Edit:
+        return session.set_event_attrs(self.value, attrs)
+
+
+class EventSuggestionItem:
+    """A suggested frame: Enter/A accepts it (with the spans it needs), X rejects it."""
+
+    __slots__ = ("value",)
+    order = 4
+    settles_suggestion = False
+
+    def __init__(self, suggestion: EventSuggestion):
+        self.value = suggestion
+
+    key = property(lambda self: ("event", *self.value.key))
+    start = property(lambda self: self.value.trigger[0])
+    end = property(lambda self: self.value.trigger[1])
+    label = property(lambda self: self.value.label)
+
+    def mark(self, to_qt: ToQt) -> Mark | None:
+        return None
+
+    def selection_mark(self, to_qt: ToQt) -> Mark | None:
+        s, e = self.value.trigger
+        return Mark(to_qt(s), to_qt(e), self.value.label, "suggestion", self.key)
+
+    def arcs(self, to_qt: ToQt) -> list[tuple[int, int, str]]:
+        t = self.value.trigger[0]
+        return [(to_qt(t), to_qt(s), role) for role, s, _e in self.value.args]
+
+    def summary(self, text: str, session=None) -> str:
+        g = self.value
+        parties = [_Offsets(s, e, {}) for role, s, e in g.args if role == "party"]
+        dates = [_Offsets(s, e, {}) for role, s, e in g.args if role == "date"]
+        return event_summary(g.label, g.attrs.get("status"), None, parties,
+                             dates[0] if dates else None, text)  # fmt: skip
+
+    def row(self, text: str) -> Row:
+        return Row(self.start, 4, self.key, "EVENT", self.summary(text), {},
+                   "suggested event: Enter/A accepts, X rejects", suggestion=True)  # fmt: skip
+
+    def describe(self, text: str) -> str:
+        return self.summary(text) + "\nsuggested event (Enter accepts, X rejects)"
+
+    def show(self, side, text: str) -> None:
+        side.show_event(self.summary(text) + " (suggested)", self.value.attrs.get("status"),
+                        editable=False)  # fmt: skip
+
+    def on_accept(self, session: ArticleSession) -> Edit:
+        return session.accept_event_suggestion(self.value)
+
+    def on_label(self, session: ArticleSession, label: str) -> Edit:
+        raise NothingToDo("Enter accepts the suggested event, X rejects it")
+
+    def on_delete(self, session: ArticleSession) -> Edit:
+        return session.reject_event_suggestion(self.value)
+
+    def on_attrs(self, session: ArticleSession, attrs: dict[str, Any]) -> Edit:
+        raise NothingToDo()
+
+
 class BoilerplateMark:
     """Boilerplate ranges are drawn (greyed) but never selected."""
 
@@ -199,7 +344,7 @@ class BoilerplateMark:
         ]
 
 
-Item = SpanItem | SuggestionItem | GroupItem
+Item = SpanItem | SuggestionItem | GroupItem | EventItem | EventSuggestionItem
 
 
 def items_of(session: ArticleSession) -> list[Item]:
@@ -207,7 +352,13 @@ def items_of(session: ArticleSession) -> list[Item]:
     out: list[Item] = [SpanItem(s) for s in session.spans]
     out += [SuggestionItem(g) for g in session.suggestions]
     out += [GroupItem(g, session.annotators) for g in session.open_groups()]
-    return out
+    return out + event_items(session)
+
+
+def event_items(session: ArticleSession) -> list[Item]:
+    """The annotator's events and the open suggested frames (a few per article)."""
+    out: list[Item] = [EventItem(e, session) for e in getattr(session, "events", ())]
+    return out + [EventSuggestionItem(g) for g in getattr(session, "event_suggestions", ())]
 
 
 def items_of_refresh(refresh: Refresh) -> list[Item]:

@@ -40,6 +40,7 @@ from annotator.gui.article_list import ArticleListModel
 from annotator.gui.article_view import ArticleView
 from annotator.gui.controllers.annotate import AnnotateController
 from annotator.gui.controllers.article import ArticleController
+from annotator.gui.controllers.events import EventsController
 from annotator.gui.controllers.jobs import JobsController, default_loader
 from annotator.gui.controllers.navigate import NavigateController
 from annotator.gui.controllers.project import ProjectController
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = self.writes.stack
         self.articles = ArticleController(self)
         self.annotate = AnnotateController(self)
+        self.events = EventsController(self)
         self.review_ctl = ReviewController(self)
         self.navigate = NavigateController(self)
         self.project = ProjectController(self)
@@ -273,6 +275,7 @@ class MainWindow(QMainWindow):
         self.side = SidePanel(scheme)
         self.side.rowActivated.connect(self.articles.select_key)
         self.side.attrsEdited.connect(self.annotate.edit_attributes)
+        self.side.statusChosen.connect(self.events.set_status)
 
         self.splitter = QSplitter(Qt.Horizontal)
         self.splitter.setObjectName("mainSplitter")

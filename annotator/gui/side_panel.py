@@ -11,9 +11,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -112,6 +114,7 @@ class SpanTableModel(QAbstractTableModel):
 class SidePanel(QWidget):
     rowActivated = Signal(object)  # the key of the row's item
     attrsEdited = Signal(dict)
+    statusChosen = Signal(str)  # a status button of the selected event
 
     def __init__(self, scheme: LabelScheme, parent=None):
         super().__init__(parent)
@@ -176,8 +179,13 @@ class SidePanel(QWidget):
         self._loading = False
 
     def _count(self) -> None:
-        n_sug = sum(1 for r in self.model.rows if r.suggestion)
-        self.heading.setText(f"Spans: {len(self.model.rows) - n_sug}, suggestions: {n_sug}")
+        n_sug = sum(1 for r in self.model.rows if r.suggestion and r.order < 3)
+        n_events = sum(1 for r in self.model.rows if r.order >= 3)
+        n_spans = len(self.model.rows) - n_sug - n_events
+        self.heading.setText(
+            f"Spans: {n_spans}, suggestions: {n_sug}"
+            + (f", events: {n_events}" if n_events else "")
+        )
 
     def select_key(self, key) -> None:
         self._loading = True
@@ -224,6 +232,37 @@ class SidePanel(QWidget):
             self.editors[name] = editor
             self.form.addRow(plain_label(name), editor)
         self._loading = False
+
+    def show_event(self, summary: str, status: str | None, editable: bool = True) -> None:
+        """The selected event: its summary and one button per status (S cycles them)."""
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.editors = {}
+        self._label, self._attrs = None, {}
+        self.box.setTitle("Event" if editable else "Suggested event")
+        text = plain_label(summary)
+        text.setWordWrap(True)
+        text.setObjectName("eventSummary")
+        self.form.addRow(text)
+        row = QWidget()
+        buttons = QHBoxLayout(row)
+        buttons.setContentsMargins(0, 0, 0, 0)
+        for choice in self.event_statuses:
+            b = QPushButton(choice)
+            b.setObjectName(f"status_{choice}")
+            b.setCheckable(True)
+            b.setChecked(choice == status)
+            b.setEnabled(editable)
+            b.setToolTip(tip(f"Status {choice} (S cycles the statuses)"))
+            b.clicked.connect(lambda _c=False, c=choice: self.statusChosen.emit(c))
+            buttons.addWidget(b)
+        self.form.addRow(plain_label("status"), row)
+
+    @property
+    def event_statuses(self) -> list[str]:
+        events = getattr(self.scheme, "events", ())
+        spec = events[0].attributes.get("status", {}) if events else {}
+        return list(spec.get("choices", []))
 
     def show_versions(self, title: str, versions: list[tuple[str, str]]) -> None:
         """Review: each annotator's version of the selected group, in full and as plain text."""

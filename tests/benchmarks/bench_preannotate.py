@@ -16,6 +16,7 @@ import spacy
 sys.path.insert(0, str(Path(__file__).parent))
 from corpus import corpus  # noqa: E402
 
+from annotator.core.event_frames import FrameSuggester  # noqa: E402
 from annotator.core.model import ArticleIn  # noqa: E402
 from annotator.core.nlp import (  # noqa: E402
     UNUSED_COMPONENTS,
@@ -43,6 +44,8 @@ def main(n: int = 300) -> None:
         # warm both up on the same small batch so neither pays first-call costs
         list(bare_ner.pipe(texts[:5]))
         list(pipeline.suggest([(0, t, "2025-05-30") for t in texts[:5]]))
+        # the parser the agreement frames use loads once, like the NER pipeline above
+        FrameSuggester.for_pipeline(pipeline).parser.docs(texts[:5])
 
         t0 = time.perf_counter()
         ents = sum(len(doc.ents) for doc in bare_ner.pipe(texts, batch_size=32))

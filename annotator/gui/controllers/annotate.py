@@ -100,11 +100,13 @@ class AnnotateController:
 
     def accept_selected(self) -> None:
         """Enter or A: accept the selected suggestion (or the next one), then select the following one."""
-        self._settle(lambda sug: self.session.accept([sug]))
+        if not self.w.events.accept_selected():  # a suggested event: its own accept
+            self._settle(lambda sug: self.session.accept([sug]))
 
     def reject_selected(self) -> None:
         """X: reject the selected suggestion (or the next one), then select the following one."""
-        self._settle(lambda sug: self.session.reject(sug))
+        if not self.w.events.reject_selected():
+            self._settle(lambda sug: self.session.reject(sug))
 
     def accept_all(self) -> None:
         """Accept every open suggestion that fits: none over your spans, none over another accepted one."""

@@ -18,7 +18,14 @@ from annotator.core.review_session import ReviewSession
 from annotator.core.session import ArticleSession
 from annotator.core.tokens import TokenIndex, tokenize
 from annotator.gui.article_view import Mark
-from annotator.gui.items import BoilerplateMark, Item, items_of, items_of_refresh
+from annotator.gui.items import (
+    BoilerplateMark,
+    EventItem,
+    Item,
+    event_items,
+    items_of,
+    items_of_refresh,
+)
 from annotator.gui.offsets import OffsetMap
 from annotator.gui.plain import rich
 
@@ -32,6 +39,8 @@ class ArticleController:
         self.selected_key: Hashable | None = None
         self.offsets = OffsetMap("")
         self.tokens: TokenIndex | None = None
+        # the event being edited: kept while Tab walks the spans to link (gui/controllers/events.py)
+        self.active_event: Hashable | None = None
 
     @property
     def article_id(self) -> int | None:
@@ -43,6 +52,7 @@ class ArticleController:
 
     def close(self) -> None:
         self.session, self.items, self.selected_key = None, {}, None
+        self.active_event = None
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -59,6 +69,7 @@ class ArticleController:
         self.offsets = OffsetMap(self.session.text)
         self.tokens = None  # tokenised on first need: opening stays fast
         self.selected_key = None
+        self.active_event = None
         self._collect()
         w.view.set_article(self.session.text, self._marks(), self.offsets)
         self._fill_side()
@@ -115,7 +126,8 @@ class ArticleController:
 
     def _marks(self, items=None) -> list[Mark]:
         to_qt = self.offsets.to_qt
-        marks = [item.mark(to_qt) for item in (self.items.values() if items is None else items)]
+        every = self.items.values() if items is None else items
+        marks = [m for item in every if (m := item.mark(to_qt)) is not None]
         if items is None:
             marks += BoilerplateMark.marks(self.session.boilerplate, to_qt)
         return marks
@@ -145,14 +157,24 @@ class ArticleController:
         if refresh.full:
             self._redraw_all()
         else:
-            for key in refresh.removed:
-                self.items.pop(key, None)
+            removed = set(refresh.removed)
             fresh = items_of_refresh(refresh)
+            if refresh.events:  # the events or suggested frames changed: list them again
+                removed |= {k for k, i in self.items.items() if i.order >= 3}
+                fresh += event_items(self.session)
+            else:  # an event names a span that changed: its row follows (the text, a name)
+                named = [
+                    i for i in self.items.values() if i.order == 3 and i.value.span_ids & removed
+                ]
+                removed |= {i.key for i in named}
+                fresh += [EventItem(i.value, self.session) for i in named]
+            for key in removed:
+                self.items.pop(key, None)
             for item in fresh:
                 self.items[item.key] = item
             text = self.session.text
-            self.w.view.patch_marks(refresh.removed, self._marks(fresh))
-            self.w.side.patch_rows(refresh.removed, [item.row(text) for item in fresh])
+            self.w.view.patch_marks(removed, self._marks(fresh))
+            self.w.side.patch_rows(removed, [item.row(text) for item in fresh])
         self.select_key(self.selected_key, scroll=False)
         self.show_title()
 
@@ -164,9 +186,26 @@ class ArticleController:
     def select_key(self, key: Hashable | None, scroll: bool = True) -> None:
         item = self.items.get(key) if key is not None else None
         self.selected_key = key if item is not None else None
-        self.w.view.select_mark(item.mark(self.offsets.to_qt) if item else None, scroll=scroll)
+        to_qt = self.offsets.to_qt
+        if item is not None and hasattr(item, "arcs"):
+            self.active_event = key  # an event, or a suggested one: its links are drawn
+        elif item is None:
+            self.active_event = None
+        mark = getattr(item, "selection_mark", item.mark)(to_qt) if item is not None else None
+        self.w.view.select_mark(mark, scroll=scroll)
         self.w.side.select_key(self.selected_key)
         self._show_selected()
+        self.draw_arcs()
+
+    def event_item(self):
+        """The event (or suggested event) being edited, or None."""
+        item = self.items.get(self.active_event) if self.active_event is not None else None
+        return item if item is not None and hasattr(item, "arcs") else None
+
+    def draw_arcs(self) -> None:
+        """Only the active event's links are drawn, so that long articles stay legible."""
+        item = self.event_item()
+        self.w.view.set_arcs(item.arcs(self.offsets.to_qt) if item is not None else [])
 
     def _show_selected(self) -> None:
         item = self.selected()
@@ -186,6 +225,8 @@ class ArticleController:
         if groups:
             return [g.key for g in groups]
         items = sorted(self.items.values(), key=lambda i: (i.start, i.end, i.order))
+        if self.event_item() is not None:
+            return [i.key for i in items if i.order == 0]  # an event open: Tab walks your spans
         return [i.key for i in items]
 
     def step(self, step: int) -> None:
