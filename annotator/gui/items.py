@@ -227,10 +227,11 @@ class EventItem:
     order = 3
     settles_suggestion = False
 
-    def __init__(self, event: Event, session: ArticleSession):
+    def __init__(self, event: Event, spans: dict[str, Span]):
+        """SPANS: the session's spans by uuid."""
         self.value = event
-        self.trigger = session.span(event.trigger)
-        self.args = [(role, session.span(uid)) for role, uid in event.args]
+        self.trigger = spans.get(event.trigger)
+        self.args = [(role, spans.get(uid)) for role, uid in event.args]
 
     key = property(lambda self: self.value.uuid)
     start = property(lambda self: self.trigger.start if self.trigger else 0)
@@ -357,8 +358,14 @@ def items_of(session: ArticleSession) -> list[Item]:
 
 def event_items(session: ArticleSession) -> list[Item]:
     """The annotator's events and the open suggested frames (a few per article)."""
-    out: list[Item] = [EventItem(e, session) for e in getattr(session, "events", ())]
+    events = getattr(session, "events", ())
+    spans = spans_by_id(session) if events else {}
+    out: list[Item] = [EventItem(e, spans) for e in events]
     return out + [EventSuggestionItem(g) for g in getattr(session, "event_suggestions", ())]
+
+
+def spans_by_id(session: ArticleSession) -> dict[str, Span]:
+    return {s.uuid: s for s in session.spans}
 
 
 def items_of_refresh(refresh: Refresh) -> list[Item]:

@@ -66,6 +66,10 @@ class SpanTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def patch(self, remove: set, add: list) -> None:
+        if len(remove) + len(add) > 64:  # many rows (an article's events listed again): one reset
+            kept = [r for r in self.rows if r.key not in remove] if remove else self.rows
+            self.replace(kept + list(add))
+            return
         if remove:
             for i in reversed([i for i, r in enumerate(self.rows) if r.key in remove]):
                 self.beginRemoveRows(_ROOT, i, i)

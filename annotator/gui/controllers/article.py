@@ -25,6 +25,7 @@ from annotator.gui.items import (
     event_items,
     items_of,
     items_of_refresh,
+    spans_by_id,
 )
 from annotator.gui.offsets import OffsetMap
 from annotator.gui.plain import rich
@@ -164,10 +165,13 @@ class ArticleController:
                 fresh += event_items(self.session)
             else:  # an event names a span that changed: its row follows (the text, a name)
                 named = [
-                    i for i in self.items.values() if i.order == 3 and i.value.span_ids & removed
-                ]
-                removed |= {i.key for i in named}
-                fresh += [EventItem(i.value, self.session) for i in named]
+                    i for i in self.items.values()
+                    if i.order == 3 and not removed.isdisjoint(i.value.span_ids)
+                ]  # fmt: skip
+                if named:
+                    spans = spans_by_id(self.session)
+                    removed |= {i.key for i in named}
+                    fresh += [EventItem(i.value, spans) for i in named]
             for key in removed:
                 self.items.pop(key, None)
             for item in fresh:
