@@ -372,6 +372,10 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     names = parse_names(args.annotators)
     check_agreement_args(store, names, args.label)
     result = agreement(store, names, args.label)
+    if store.scheme.events and not args.label:
+        from annotator.core.event_agreement import event_agreement
+
+        result["events"] = event_agreement(store, result["annotators"])
     if args.json:
         print_json(result)
         return 0
@@ -393,6 +397,33 @@ def cmd_agreement(args: argparse.Namespace) -> int:
                 for p in result["pairs"]
             ],
         )  # fmt: skip
+    if result.get("events", {}).get("pairs"):
+        roles = result["events"]["roles"]
+        echo()
+        print_table(
+            ["events", "articles", "A", "B", "trigger F1", "overlap",
+             *[f"{r} F1 (overlap)" for r in roles], "status agree", "status kappa"],
+            [
+                [f"{p['a']}–{p['b']}", p["articles"], p["events"]["a"], p["events"]["b"],
+                 _fmt(p["trigger_f1"]["exact"]), _fmt(p["trigger_f1"]["overlap"]),
+                 *[f"{_fmt(p['argument_f1'][r]['exact'])} ({_fmt(p['argument_f1'][r]['overlap'])})"
+                   for r in roles],
+                 _fmt(p["status"]["agreement"]), _fmt(p["status"]["cohen_kappa"])]
+                for p in result["events"]["pairs"]
+            ],
+        )  # fmt: skip
+    return 0
+
+
+def cmd_accept_agreed(args: argparse.Namespace) -> int:
+    from annotator.core.review_session import accept_agreed_everywhere, parse_names
+
+    store = open_store(args.db)
+    articles, groups = accept_agreed_everywhere(store, parse_names(args.annotators), args.reviewer)
+    if args.json:
+        print_json({"articles": articles, "groups": groups})
+    else:
+        echo(f"{groups} agreed span group(s) copied into gold, in {articles} article(s)")
     return 0
 
 
@@ -515,8 +546,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("export", cmd_export, "export annotations as training data")
     _add_db(p)
     p.add_argument(
-        "--format", default="jsonl", choices=["jsonl", "spacy", "doccano", "conll", "hf"],
-        help="output format (hf: token classification for Hugging Face datasets)",
+        "--format", default="jsonl", choices=["jsonl", "spacy", "doccano", "conll", "hf", "events", "brat"],
+        help="output format (hf: token classification for Hugging Face datasets; events: one row per "
+        "agreement event, .csv or .jsonl; brat: a folder of .txt/.ann standoff files)",
     )  # fmt: skip
     p.add_argument(
         "--sep", choices=["space", "tab"], default="space",
@@ -605,6 +637,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--annotators", metavar="A,B", help="whom to compare (default: everybody but gold)"
     )
     p.add_argument("--label", help="only this label")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = command(
+        "accept-agreed", cmd_accept_agreed,
+        "review: copy every span group all compared annotators agree on into gold",
+    )  # fmt: skip
+    p.description = (
+        "Review without the window: on each article every compared annotator finished, "
+        "copy the span groups they all agree on (same spans, same labels) into gold, "
+        "as Ctrl+Shift+G does in review mode. Groups gold already covers are left alone."
+    )
+    _add_db(p)
+    p.add_argument(
+        "--annotators", metavar="A,B",
+        help="whom to compare (default: everybody with a finished article)",
+    )  # fmt: skip
+    p.add_argument(
+        "--reviewer", required=True, metavar="NAME", help="who decides (recorded in gold's spans)"
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
     p = command("assign", cmd_assign, "hand out packs of articles to offline annotators")

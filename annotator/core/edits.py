@@ -118,10 +118,12 @@ class AddSpan:
     label: str
     attrs: dict[str, Any] = field(default_factory=dict)
     uuid: str | None = None
+    origin: str = "manual"
 
     def apply(self, store, who) -> Changed:
         if self.uuid is None:
-            s = store.add_span(self.article_id, who, self.start, self.end, self.label, self.attrs)
+            s = store.add_span(self.article_id, who, self.start, self.end, self.label, self.attrs,
+                               origin=self.origin)  # fmt: skip
             self.uuid = s.uuid
         else:
             store.restore_span(self.uuid)
@@ -334,21 +336,30 @@ def _events_changed(article_id: int, *uids: str, select: Hashable | None = None)
     return Changed(article_id, events=frozenset(uids), select=select)
 
 
+def _uid(ref: str | AddSpan) -> str:
+    """A span named by uuid, or by the step of the same edit that makes it."""
+    return ref if isinstance(ref, str) else ref.uuid
+
+
 @dataclass
 class AddEvent:
-    """A new event on a trigger span; redo restores the same event, not a new one."""
+    """A new event on a trigger span; redo restores the same event, not a new one.
+
+    The trigger and argument spans are uuids, or `AddSpan` steps earlier in the same
+    edit (review copying an annotator's spans into gold with their event)."""
 
     article_id: int
     label: str
-    trigger: str
-    args: list[tuple[str, str]] = field(default_factory=list)
+    trigger: str | AddSpan
+    args: list[tuple[str, str | AddSpan]] = field(default_factory=list)
     attrs: dict[str, Any] = field(default_factory=dict)
     origin: str = "manual"
     uuid: str | None = None
 
     def apply(self, store, who) -> Changed:
         if self.uuid is None:
-            ev = store.add_event(self.article_id, who, self.label, self.trigger, self.args,
+            args = [(role, _uid(ref)) for role, ref in self.args]
+            ev = store.add_event(self.article_id, who, self.label, _uid(self.trigger), args,
                                  self.attrs, origin=self.origin)  # fmt: skip
             self.uuid = ev.uuid
         else:
@@ -357,7 +368,7 @@ class AddEvent:
 
     def revert(self, store, who) -> Changed:
         store.delete_event(self.uuid, by=who)
-        return _events_changed(self.article_id, self.uuid, select=self.trigger)
+        return _events_changed(self.article_id, self.uuid, select=_uid(self.trigger))
 
 
 @dataclass

@@ -25,6 +25,7 @@ FORMATS = {
     "doccano": ".jsonl",
     "conll": ".conll",
     "hf": ".jsonl",
+    "events": ".csv",
 }
 SEPARATORS = {"space": " ", "tab": "\t"}
 
@@ -69,6 +70,7 @@ def export_records(
         # offsets and labels are all doccano and CoNLL write: skip full span rows for them
         spans = store.span_triples_bulk(chunk) if minimal else store.spans_bulk(chunk, annotator)
         spans = spans_outside_boilerplate_bulk(store, chunk, spans)  # #16: none from site furniture
+        events = {} if minimal else store.events_bulk(chunk, annotator)
         for article_id in chunk:
             names = by_article.get(article_id) or []
             if status:
@@ -94,6 +96,7 @@ def export_records(
                     name,
                     statuses.get((article_id, name), "todo"),
                     with_tokens,
+                    events.get((article_id, name), []),
                 )
                 if include_rejected:
                     for rejection in store.rejections(article_id, name):
@@ -155,6 +158,13 @@ def export(
         raise InputError("--per must be sentence or article")
     if split is not None and not 0 < split < 1:
         raise InputError("--split must be between 0 and 1, e.g. 0.8")
+    if fmt == "events":
+        from annotator.core.formats.events_table import event_rows, write_events_table
+
+        if Path(out).suffix.lower() not in (".csv", ".jsonl"):
+            raise InputError("--format events writes .csv or .jsonl: name the --out file so")
+        rows = write_events_table(event_rows(store, annotator), out)
+        return f"exported {rows} event(s) to {out}"
     total = store.article_count()
     count = 0
     snapped = 0

@@ -142,3 +142,46 @@ def title_and_date(text: str, fallback_title: str) -> tuple[str, str | None]:
     """(title, ISO publication date or None) of a plain-text article."""
     head = find_header(text)
     return head.title or fallback_title, head.published
+
+
+@lru_cache(maxsize=4096)
+def parse_date_line(line: str) -> str | None:
+    """ISO date of a short line that is nothing but a full calendar date, else None
+    (by dateparser: front matter and office documents' header lines)."""
+    line = line.strip()
+    if not line or len(line) > 40 or not _YEAR.search(line):
+        return None
+    import dateparser  # slow to import; only needed here
+
+    parsed = dateparser.parse(
+        line,
+        languages=["en"],
+        settings={"STRICT_PARSING": True, "DATE_ORDER": "DMY", "PREFER_LOCALE_DATE_ORDER": False},
+    )
+    return parsed.date().isoformat() if parsed else None
+
+
+def guess_header(text: str, fallback_title: str) -> tuple[str, str | None]:
+    """Title and publication date from the first lines of a plain article.
+
+    The title is the first short line of several words that is not a date; the
+    date the first line that is a full date by itself.
+    """
+    title = None
+    published = None
+    for line in text.split("\n")[:25]:
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if published is None:
+            published = parse_date_line(stripped)
+            if published:
+                continue
+        if (
+            title is None
+            and len(stripped) <= 200
+            and len(stripped.split()) >= 4
+            and not stripped.endswith((".", ":", ","))
+        ):
+            title = stripped
+    return title or fallback_title, published

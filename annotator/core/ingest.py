@@ -10,19 +10,18 @@ from __future__ import annotations
 import csv
 import io
 import os
-import re
 import stat
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from annotator.core import headline
 from annotator.core.errors import AnnotatorError, InputError
-from annotator.core.formats.jsonl import read_jsonl
 from annotator.core.formats.labelmap import apply_model_map, mapped_summary
+from annotator.core.headline import parse_date_line
 from annotator.core.model import ArticleIn
+from annotator.core.readers import read_jsonl
 from annotator.core.store import ImportResult, Store
 from annotator.core.textio import decode, normalize_newlines
 from annotator.core.validate import (
@@ -32,54 +31,9 @@ from annotator.core.validate import (
     check_article,
 )
 
-# Only a cheap filter before asking dateparser: a header line with a year in it.
-_YEAR = re.compile(r"\b(19|20)\d\d\b")
-
 
 def read_text_file(path: Path) -> str:
     return normalize_newlines(decode(path.read_bytes(), str(path)))
-
-
-@lru_cache(maxsize=4096)
-def parse_date_line(line: str) -> str | None:
-    """ISO date of a short line that is nothing but a full calendar date, else None."""
-    line = line.strip()
-    if not line or len(line) > 40 or not _YEAR.search(line):
-        return None
-    import dateparser  # slow to import; only needed here
-
-    parsed = dateparser.parse(
-        line,
-        languages=["en"],
-        settings={"STRICT_PARSING": True, "DATE_ORDER": "DMY", "PREFER_LOCALE_DATE_ORDER": False},
-    )
-    return parsed.date().isoformat() if parsed else None
-
-
-def guess_header(text: str, fallback_title: str) -> tuple[str, str | None]:
-    """Title and publication date from the first lines of a plain article.
-
-    The title is the first short line of several words that is not a date; the
-    date the first line that is a full date by itself.
-    """
-    title = None
-    published = None
-    for line in text.split("\n")[:25]:
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if published is None:
-            published = parse_date_line(stripped)
-            if published:
-                continue
-        if (
-            title is None
-            and len(stripped) <= 200
-            and len(stripped.split()) >= 4
-            and not stripped.endswith((".", ":", ","))
-        ):
-            title = stripped
-    return title or fallback_title, published
 
 
 def read_txt(path: Path) -> list[ArticleIn]:
@@ -250,7 +204,7 @@ def _swallowed_rows(value: str, columns: int) -> bool:
 
 
 def _peer_readers() -> dict[str, Callable[[Path], list[ArticleIn]]]:
-    from annotator.core.formats.readers import PEER_READERS
+    from annotator.core.readers import PEER_READERS
 
     return PEER_READERS
 

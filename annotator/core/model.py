@@ -243,6 +243,31 @@ def _value_problem(key: str, spec: dict[str, Any], value: Any) -> str | None:
     return None
 
 
+def event_problems(
+    scheme: LabelScheme,
+    label: str,
+    trigger_label: str | None,
+    args: Iterable[tuple[str, str]],
+    labels: dict[str, str],
+    attrs: dict[str, Any],
+) -> list[str]:
+    """Every rule of the scheme an event breaks: its type, its trigger's label (None: no
+    such span), its arguments (LABELS: span id → label of the spans it may name), its
+    attributes. The one check import, edits and merge share."""
+    etype = scheme.event_type(label)
+    if etype is None:
+        known = ", ".join(e.name for e in scheme.events) or "none"
+        return [f"unknown event type {label!r} (the scheme's event types: {known})"]
+    out = []
+    if trigger_label is None:
+        out.append("its trigger is not a span of the same article and annotator")
+    elif trigger_label != etype.trigger:
+        out.append(f"its trigger must be a span labelled {etype.trigger}, not {trigger_label}")
+    out += scheme.event_args_problems(label, args, labels)
+    out += [p for k, v in attrs.items() if (p := scheme.event_attribute_problem(label, k, v))]
+    return out
+
+
 def _pattern(source: str) -> re.Pattern[str]:
     compiled = _PATTERNS.get(source)
     if compiled is None:
@@ -365,12 +390,13 @@ class EventSuggestion:
 
 @dataclass
 class EventIn:
-    """An event as it comes in from a reader: spans named by the reader's own ids
-    (an index into `ArticleIn.spans` as a string, or the span's uuid)."""
+    """An event as it comes in from a reader: its trigger and arguments are indices into
+    the record's `ArticleIn.spans` (the reader resolved its own ids: JSONL span ids,
+    brat T ids). No `label`: the event type whose trigger is the trigger span's label."""
 
-    label: str
-    trigger: str
-    args: list[tuple[str, str]] = field(default_factory=list)
+    trigger: int
+    args: list[tuple[str, int]] = field(default_factory=list)
+    label: str | None = None
     attrs: dict[str, Any] = field(default_factory=dict)
     uuid: str | None = None
     origin: str = "import"

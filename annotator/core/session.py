@@ -295,19 +295,22 @@ class ArticleSession:
 
     # -- edits ---------------------------------------------------------------------------------
 
-    def _edit(self, text: str, steps: list, count: int = 1) -> Edit:
+    def _edit(self, text: str, steps: list, count: int = 1, gone: Iterable[str] = ()) -> Edit:
         """An edit of STEPS, preceded by what they do to events: a trigger deleted (or
         relabelled out of its type) deletes its event, an argument deleted (or relabelled
         out of its role) is unlinked. All in the same transaction and undo step; the event
-        steps go first so that undo restores the spans before it relinks them."""
-        cascade = self._event_cascade(steps)
+        steps go first so that undo restores the spans before it relinks them. GONE: uuids
+        of spans a step deletes that is not a `RemoveSpan` (review's adjudication)."""
+        cascade = self._event_cascade(steps, set(gone))
         return Edit(text, self.store, self.annotator, self.article_id, cascade + steps, count)
 
-    def _event_cascade(self, steps: Sequence) -> list:
+    def _event_cascade(self, steps: Sequence, gone: set[str]) -> list:
         if not self.events:
             return []
-        gone: set[str] = set()  # spans deleted by the steps
         relabelled: dict[str, str] = {}  # span uuid -> its new label
+        handled = {
+            step.uuid for step in steps if isinstance(step, edits.RemoveEvent | edits.UpdateEvent)
+        }
         for step in steps:
             if isinstance(step, edits.RemoveSpan):
                 gone.add(step.uuid)
@@ -317,6 +320,8 @@ class ArticleSession:
             return []
         out: list = []
         for ev in self.events:
+            if ev.uuid in handled:
+                continue
             etype = self.scheme.event_type(ev.label)
             trigger_label = relabelled.get(ev.trigger)
             if ev.trigger in gone or (

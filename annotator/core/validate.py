@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 from annotator.core.errors import InputError
-from annotator.core.model import ArticleIn, LabelScheme, SpanIn, Status
+from annotator.core.model import ArticleIn, LabelScheme, SpanIn, Status, event_problems
 from annotator.core.span_rules import check_range
 from annotator.core.store import MAX_ARTICLE_CHARS
 
@@ -186,6 +186,31 @@ def check_against_scheme(item: ArticleIn, scheme: LabelScheme, path: str | None)
                     raise InputError(
                         f"span {s.start}-{s.end} {s.label}: {problems[0]}", path, item.line
                     )
+    check_events_against_scheme(item, scheme, path)
+
+
+def check_events_against_scheme(item: ArticleIn, scheme: LabelScheme, path: str | None) -> None:
+    """An imported record's events by the scheme: unknown types and roles, spans that do
+    not fit their role, bad attributes, spans that are not the record's; the first problem,
+    naming the event and where its trigger stands."""
+    spans = item.spans or []
+    for n, e in enumerate(item.events or [], 1):
+        refs = [e.trigger, *(i for _role, i in e.args)]
+        if any(not isinstance(i, int) or not 0 <= i < len(spans) for i in refs):
+            raise InputError(f"event {n}: names a span the record does not have", path, item.line)
+        trigger = spans[e.trigger]
+        where = f"event {n} on {trigger.label} {trigger.start}-{trigger.end}"
+        label = e.label
+        if label is None:
+            etype = scheme.event_for_trigger(trigger.label)
+            if etype is None:
+                raise InputError(f"{where}: {trigger.label} spans carry no event", path, item.line)
+            label = etype.name
+        labels = {str(i): s.label for i, s in enumerate(spans)}
+        args = [(role, str(i)) for role, i in e.args]
+        problems = event_problems(scheme, label, trigger.label, args, labels, e.attrs)
+        if problems:
+            raise InputError(f"{where}: {problems[0]}", path, item.line)
 
 
 def _kind(value: Any) -> str:

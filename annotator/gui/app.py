@@ -86,10 +86,9 @@ def start_window(
     `ask(message, at_start) -> "open"|"new"|"quit"` and `pick(kind) -> path|None`
     replace the dialogs in tests.
     """
-    import sqlite3
-
     from annotator.core.errors import AnnotatorError, ProjectError
     from annotator.core.project import open_project
+    from annotator.core.store import DatabaseError
     from annotator.gui.main_window import MainWindow, ask_after_open_failure, pick_project_file
 
     ask = ask or (lambda message, at_start: ask_after_open_failure(None, message, at_start))
@@ -103,7 +102,7 @@ def start_window(
         try:
             store = open_project(db)
             return MainWindow(store, prefs, annotator=annotator, ask_name=ask_name)
-        except (AnnotatorError, sqlite3.Error, OSError) as exc:
+        except (AnnotatorError, DatabaseError, OSError) as exc:
             if store is not None:
                 store.close()
             message = (

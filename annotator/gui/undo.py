@@ -10,14 +10,12 @@ they were and keeps the reason in `failure`.
 
 from __future__ import annotations
 
-import sqlite3
-
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand
 
 from annotator.core.edits import Changed, Edit
 from annotator.core.errors import AnnotatorError
-from annotator.core.store import is_busy
+from annotator.core.store import DatabaseError, is_busy
 
 
 class Changes(QObject):
@@ -71,7 +69,7 @@ class EditCommand(QUndoCommand):
     def _run(self, forward: bool) -> None:
         try:
             changed = self.edit.apply() if forward else self.edit.revert()
-        except (sqlite3.Error, OSError, AnnotatorError) as exc:
-            busy = isinstance(exc, sqlite3.Error) and is_busy(exc)
+        except (DatabaseError, OSError, AnnotatorError) as exc:
+            busy = isinstance(exc, DatabaseError) and is_busy(exc)
             raise WriteFailed(str(exc), busy) from exc
         self.changes.emit(changed)  # after the commit: the views show what is stored

@@ -111,7 +111,7 @@ def baseline_spacy(db: Path, out: Path) -> None:
 
 
 def baseline_conll(db: Path, out: Path) -> None:
-    from annotator.core.formats.conll import _sentencizer
+    from annotator.core.iob import _sentencizer
 
     nlp = _sentencizer()
     with out.open("w", encoding="utf-8") as fh:

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from annotator.core.errors import InputError
-from annotator.core.formats.jsonio import dumps
+from annotator.core.jsonio import dumps
 from annotator.core.model import ArticleIn, SpanIn
 from annotator.core.span_rules import check_range
 from annotator.core.textio import newline_offset_map, normalize_newlines

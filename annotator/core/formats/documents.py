@@ -37,7 +37,7 @@ def _tidy(text: str) -> str:
 
 
 def read_pdf(path: Path) -> list[ArticleIn]:
-    from annotator.core.ingest import guess_header
+    from annotator.core.headline import guess_header
 
     try:
         from pypdf import PdfReader
@@ -73,7 +73,7 @@ def read_pdf(path: Path) -> list[ArticleIn]:
 
 
 def read_docx(path: Path) -> list[ArticleIn]:
-    from annotator.core.ingest import guess_header
+    from annotator.core.headline import guess_header
 
     try:
         import docx

@@ -5,7 +5,7 @@ One JSON object a line, per sentence (default) or per article, with `id`,
 `sentence`. The tag names go beside the file in `labels.json`
 (`["O", "B-ACTOR", "I-ACTOR", ...]`, the id is the position), ready for
 `datasets.ClassLabel(names=...)`. Tokens, sentence breaks and the cutting of
-spans at breaks are exactly the CoNLL export's.
+spans at breaks are exactly the CoNLL export's (both use `core.iob`).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from annotator.core.formats.conll import ConllStats, sentences
-from annotator.core.formats.jsonio import dumps
+from annotator.core.iob import ConllStats, sentences
+from annotator.core.jsonio import dumps
 
 LABELS_FILE = "labels.json"
 

@@ -6,6 +6,15 @@ token_end, text, attrs, id, origin, timestamps), `meta`, `_input_hash`,
 span ids, attributes, origins, timestamps and the (article, annotator)
 status survive the round trip.
 
+Event frames ride along twice: `events` (id, label, trigger span id, attrs,
+args of {role, span id}, origin, times), which reads back losslessly, and
+`relations` in Prodigy's `rel.manual` shape, for Prodigy and spaCy relation
+training: one relation per argument, head = the trigger, child = the
+argument, label = the role, `head`/`child` the token index of the span's last
+token (as Prodigy writes them and spaCy's relation-extraction project reads
+them), `head_span`/`child_span` the spans. A file with `relations` and no
+`events` (from Prodigy) reads back as one event per head span.
+
 `answer` says what Prodigy would: `accept` for finished work, `ignore` for a
 skipped article; records nobody finished (untouched, todo, in progress)
 carry none, so `prodigy db-in` never takes them as gold. Spans are snapped
@@ -25,15 +34,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import InputError
-from annotator.core.formats import labelstudio
-from annotator.core.formats.doccano import doccano_to_article, is_doccano
-from annotator.core.formats.jsonio import dumps, iter_json_lines
-from annotator.core.model import Article, ArticleIn, Span, SpanIn, Status
+from annotator.core.jsonio import dumps, iter_json_lines
+from annotator.core.model import Article, ArticleIn, Event, EventIn, Span, SpanIn, Status
 from annotator.core.span_rules import check_range, within
 from annotator.core.textio import newline_offset_map, normalize_newlines
 from annotator.core.tokens import TokenIndex, snap_to_tokens, token_dicts, tokenize
@@ -59,11 +66,14 @@ def article_record(
     annotator: str | None,
     status: str | None,
     with_tokens: bool = True,
+    events: list[Event] | None = None,
 ) -> dict[str, Any]:
     """The export record.
 
     Without tokens (for formats that tokenise themselves) it is cheap: no
     tokenisation and no Prodigy hashes, which only the JSONL file carries.
+    With EVENTS (the annotator's), the record carries `events` and `relations`;
+    an event whose trigger is not among SPANS is left out, and so is an argument.
     """
     doc = tokenize(article.text) if with_tokens else None
     index = TokenIndex(doc) if doc is not None else None
@@ -109,10 +119,45 @@ def article_record(
         "_view_id": "ner_manual",
         "_annotator_id": annotator,
     }
+    if events is not None:
+        out["events"], out["relations"] = event_items(events, out_spans)
     answer = ANSWERS.get(status) if annotator is not None else None
     if answer is not None:
         out["answer"] = answer
     return out
+
+
+_SPAN_KEYS = ("start", "end", "token_start", "token_end", "label")
+
+
+def event_items(
+    events: Iterable[Event], out_spans: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(events, relations) of a record whose exported spans are OUT_SPANS."""
+    by_id = {item["id"]: item for item in out_spans}
+    items, relations = [], []
+    for e in events:
+        head = by_id.get(e.trigger)
+        if head is None:
+            continue
+        args = [(role, uid) for role, uid in e.args if uid in by_id]
+        items.append({
+            "id": e.uuid, "label": e.label, "trigger": e.trigger, "attrs": e.attrs,
+            "args": [{"role": role, "span": uid} for role, uid in args],
+            "origin": e.origin, "created_at": e.created_at, "updated_at": e.updated_at,
+        })  # fmt: skip
+        if "token_end" not in head:
+            continue
+        for role, uid in args:
+            child = by_id[uid]
+            if "token_end" in child:
+                relations.append({
+                    "head": head["token_end"], "child": child["token_end"],
+                    "head_span": {k: head[k] for k in _SPAN_KEYS},
+                    "child_span": {k: child[k] for k in _SPAN_KEYS},
+                    "label": role,
+                })  # fmt: skip
+    return items, relations
 
 
 def suggestion_record(article: Article, suggestions, model: str, version: str) -> dict[str, Any]:
@@ -198,10 +243,12 @@ def record_to_article(obj: Any, path: str, line: int, session_prefix: str = "") 
         raise InputError(f"unknown status {status!r} (known: {', '.join(Status)})", path, line)
     raw_spans = obj.get("spans")
     spans = None
+    events = None
     if raw_spans is not None:
         if not isinstance(raw_spans, list):
             raise InputError('"spans" must be a list', path, line)
         spans = [_read_span(s, text, mapping, path, line) for s in raw_spans]
+        events = read_events(obj, raw_spans, path, line)
     annotator = obj.get("_annotator_id")
     if annotator is not None and not isinstance(annotator, str):
         raise InputError('"_annotator_id" must be a string', path, line)
@@ -221,6 +268,7 @@ def record_to_article(obj: Any, path: str, line: int, session_prefix: str = "") 
         annotator=annotator,
         status=status,
         line=line,
+        events=events,
     )
     if annotator is None and answer is None and spans and _is_model_output(obj, meta):
         # a model's pre-annotation (ours or a Prodigy stream task): suggestions, not answers
@@ -232,6 +280,79 @@ def record_to_article(obj: Any, path: str, line: int, session_prefix: str = "") 
     elif spans is None and annotator is not None and status is not None:
         item.spans = []  # a status without spans (a skip) is still somebody's work
     return item
+
+
+def read_events(
+    obj: dict[str, Any], raw_spans: list[Any], path: str, line: int
+) -> list[EventIn] | None:
+    """The record's `events` (or, without them, its Prodigy `relations`), their spans
+    resolved to indices into the record's spans; a span id or span that is not the
+    record's is an error naming the event."""
+    raw = obj.get("events")
+    if raw is None:
+        return _relations_as_events(obj.get("relations"), raw_spans, path, line)
+    if not isinstance(raw, list):
+        raise InputError('"events" must be a list', path, line)
+    ids = {s.get("id"): i for i, s in enumerate(raw_spans) if isinstance(s.get("id"), str)}
+    out = []
+    for n, e in enumerate(raw, 1):
+        where = f"event {n}"
+        if not isinstance(e, dict):
+            raise InputError(f"{where} must be an object", path, line)
+
+        def span(ref: Any, what: str, where: str = where) -> int:
+            if ref not in ids:
+                raise InputError(f"{where}: {what} {ref!r} is not the id of a span of this record",
+                                 path, line)  # fmt: skip
+            return ids[ref]
+
+        args = e.get("args") or []
+        if not isinstance(args, list) or not all(isinstance(a, dict) for a in args):
+            raise InputError(
+                f'{where}: "args" must be a list of {{"role", "span"}} objects', path, line
+            )
+        attrs = e.get("attrs") or {}
+        if not isinstance(attrs, dict):
+            raise InputError(f'{where}: "attrs" must be an object', path, line)
+        for key in ("id", "label", "origin", "created_at", "updated_at"):
+            if e.get(key) is not None and not isinstance(e[key], str):
+                raise InputError(f"{where}: {key!r} must be a string", path, line)
+        roles = []
+        for a in args:
+            if not isinstance(a.get("role"), str):
+                raise InputError(f"{where}: an argument without a role", path, line)
+            roles.append((a["role"], span(a.get("span"), f"{a['role']} span")))
+        out.append(EventIn(
+            trigger=span(e.get("trigger"), "trigger"), args=roles, label=e.get("label"),
+            attrs=attrs, uuid=e.get("id"), origin=e.get("origin") or "import",
+            created_at=e.get("created_at"), updated_at=e.get("updated_at"),
+        ))  # fmt: skip
+    return out
+
+
+def _relations_as_events(
+    raw: Any, raw_spans: list[Any], path: str, line: int
+) -> list[EventIn] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, list):
+        raise InputError('"relations" must be a list', path, line)
+    places = {(s.get("start"), s.get("end")): i for i, s in enumerate(raw_spans)}
+    events: dict[int, EventIn] = {}
+    for n, r in enumerate(raw, 1):
+        where = f"relation {n}"
+        if not isinstance(r, dict) or not isinstance(r.get("label"), str):
+            raise InputError(f"{where} must be an object with a label", path, line)
+        found = []
+        for end in ("head_span", "child_span"):
+            sp = r.get(end)
+            key = (sp.get("start"), sp.get("end")) if isinstance(sp, dict) else None
+            if key not in places:
+                raise InputError(f"{where}: its {end} is not one of the record's spans", path, line)
+            found.append(places[key])
+        head, child = found
+        events.setdefault(head, EventIn(trigger=head)).args.append((r["label"], child))
+    return list(events.values())
 
 
 def _is_model_output(obj: dict[str, Any], meta: dict[str, Any]) -> bool:
@@ -330,8 +451,11 @@ def _read_span(s: Any, text: str, mapping: list[int] | None, path: str, line: in
     )
 
 
-def read_jsonl(path: Path) -> list[ArticleIn]:
-    """Our JSONL (and Prodigy's), or doccano's when a record carries `label`/`labels`."""
+def read_jsonl(
+    path: Path, other: Callable[[Any, str, int], list[ArticleIn] | None] | None = None
+) -> list[ArticleIn]:
+    """Our JSONL (and Prodigy's); `other(obj, path, line)` reads a line of another tool's
+    dialect, or says None (core/readers.py passes Label Studio's and doccano's)."""
     rows = list(iter_json_lines(path))
     sessions = {
         obj["_session_id"]
@@ -344,11 +468,9 @@ def read_jsonl(path: Path) -> list[ArticleIn]:
     out: list[ArticleIn] = []
     latest: dict[tuple[str, str], tuple[float, int]] = {}  # Prodigy answers: the newest wins
     for n, obj in rows:
-        if labelstudio.is_task(obj) or labelstudio.is_min(obj):
-            out.extend(labelstudio.read_object(obj, str(path), n))
-            continue
-        if is_doccano(obj):
-            out.append(doccano_to_article(obj, str(path), n))
+        foreign = other(obj, str(path), n) if other is not None else None
+        if foreign is not None:
+            out.extend(foreign)
             continue
         item = record_to_article(obj, str(path), n, prefix)
         answer = obj.get("answer")

@@ -30,7 +30,7 @@ from __future__ import annotations
 from annotator.core.store.articles import ArticlesMixin
 from annotator.core.store.boilerplate import BoilerplateMixin, Change, HeaderMixin, boilerplate_uuid
 from annotator.core.store.events import EVENT_COLUMNS, EventsMixin
-from annotator.core.store.files import is_busy, read_pack_info, readonly_uri
+from annotator.core.store.files import DatabaseError, is_busy, read_pack_info, readonly_uri
 from annotator.core.store.imports import MAX_ARTICLE_CHARS, ImportResult, ImportsMixin
 from annotator.core.store.merge import MergeMixin, MergeResult
 from annotator.core.store.packs import PACK_SETTINGS, PacksMixin
@@ -48,6 +48,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "SPAN_COLUMNS",
     "Change",
+    "DatabaseError",
     "ImportResult",
     "MergeResult",
     "Store",

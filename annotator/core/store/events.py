@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from annotator.core.errors import InputError
-from annotator.core.model import Event, EventSuggestion, LabelScheme
+from annotator.core.model import Event, EventSuggestion, event_problems
 from annotator.core.store.base import StoreBase
 from annotator.core.store.rows import json_text, now
 
@@ -137,31 +137,6 @@ def event_suggestion_from_row(r: sqlite3.Row) -> EventSuggestion:
         model=r["model"],
         model_version=r["model_version"],
     )
-
-
-def event_problems(
-    scheme: LabelScheme,
-    label: str,
-    trigger_label: str | None,
-    args: Iterable[tuple[str, str]],
-    labels: dict[str, str],
-    attrs: dict[str, Any],
-) -> list[str]:
-    """Every rule of the scheme an event breaks: its type, its trigger's label (None: no
-    such span), its arguments (LABELS: span id → label of the spans it may name), its
-    attributes. The one check import, edits and merge share."""
-    etype = scheme.event_type(label)
-    if etype is None:
-        known = ", ".join(e.name for e in scheme.events) or "none"
-        return [f"unknown event type {label!r} (the scheme's event types: {known})"]
-    out = []
-    if trigger_label is None:
-        out.append("its trigger is not a span of the same article and annotator")
-    elif trigger_label != etype.trigger:
-        out.append(f"its trigger must be a span labelled {etype.trigger}, not {trigger_label}")
-    out += scheme.event_args_problems(label, args, labels)
-    out += [p for k, v in attrs.items() if (p := scheme.event_attribute_problem(label, k, v))]
-    return out
 
 
 class EventsMixin(StoreBase):
@@ -331,6 +306,62 @@ class EventsMixin(StoreBase):
             self._restamp_event(uid, deleted_at=None, deleted_by=None)
         return self.event(uid)
 
+    # -- import ------------------------------------------------------------------------------
+
+    def _import_events(
+        self, article_id: int, item: Any, annotator: str, digest: str, uids: list[str]
+    ) -> int:
+        """The events of an imported record (an `ArticleIn` whose spans were stored under
+        UIDS), inside the import's transaction. An event keeps its id unless that id is
+        another article's or annotator's here; without one it gets an id derived from its
+        trigger, so importing the same file again updates instead of copying."""
+        labels = {uid: s.label for uid, s in zip(uids, item.spans, strict=True)}
+        stamp = self._now()
+        for n, e in enumerate(item.events or []):
+            where = f"event {n + 1}"
+            trigger = uids[e.trigger]
+            label = e.label
+            if label is None:
+                etype = self.scheme.event_for_trigger(labels[trigger])
+                if etype is None:
+                    raise InputError(
+                        f"{where}: {labels[trigger]} spans carry no event", line=item.line
+                    )
+                label = etype.name
+            args = [(role, uids[i]) for role, i in e.args]
+            problems = event_problems(self.scheme, label, labels[trigger], args, labels, e.attrs)
+            if problems:
+                raise InputError(f"{where} ({label}): {problems[0]}", line=item.line)
+            uid = e.uuid or str(
+                uuidlib.uuid5(uuidlib.NAMESPACE_URL, f"{digest}:{annotator}:event:{trigger}")
+            )
+            row = self.conn.execute(
+                f"SELECT {EVENT_COLUMNS}, vv FROM events WHERE uuid = ?", (uid,)
+            ).fetchone()
+            if row is not None and (row["article_id"], row["annotator"]) != (article_id, annotator):
+                uid = str(uuidlib.uuid5(uuidlib.NAMESPACE_URL, f"{uid}:{digest}:{annotator}"))
+                row = self.conn.execute(
+                    f"SELECT {EVENT_COLUMNS}, vv FROM events WHERE uuid = ?", (uid,)
+                ).fetchone()
+            created, updated = e.created_at or stamp, e.updated_at or stamp
+            values = (uid, article_id, annotator, label, trigger, args_text(args),
+                      json_text(e.attrs), e.origin, created, updated, None, None)  # fmt: skip
+            if row is not None:
+                same = (
+                    tuple(row[c] for c in ("label", "trigger", "args", "attrs", "origin"))
+                    == values[3:8]
+                )
+                if (same and row["deleted_at"] is None) or updated < row["updated_at"]:
+                    continue  # nothing new, or older than what the project holds
+            other = self.event_of(trigger)
+            if other is not None and other.uuid != uid:
+                raise InputError(
+                    f"{where}: its trigger span already has event {other.uuid} here", line=item.line
+                )
+            hlc, vv = self._versioned(row["vv"] if row is not None else None)
+            write_event(self.conn, values, hlc, vv, take_created=row is None)
+        return len(item.events or [])
+
     # -- suggested frames ------------------------------------------------------------------
 
     def set_event_suggestions(
@@ -421,3 +452,49 @@ class EventsMixin(StoreBase):
             sql += " AND annotator = ?"
             params.append(annotator)
         return [dict(r) for r in self._q(sql + ' ORDER BY annotator, start, "end"', params)]
+
+
+def repair_events(conn: sqlite3.Connection, article_ids: set[int], wall: str) -> int:
+    """After a merge: live events of ARTICLE_IDS whose trigger is no longer a live span of
+    theirs are tombstoned, and arguments that are not are dropped (two copies that did not
+    see each other: one deleted a span, the other edited the event naming it).
+
+    The repaired row keeps the version it had, so that merging in either direction ends
+    in the same rows. Returns how many events were repaired.
+    """
+    rows = [
+        r
+        for r in conn.execute(
+            "SELECT uuid, article_id, annotator, trigger, args FROM events WHERE deleted_at IS NULL"
+        )
+        if r[1] in article_ids
+    ]
+    if not rows:
+        return 0
+    named = {r[3] for r in rows} | {span for r in rows for _role, span in parse_args(r[4])}
+    live: set[tuple[str, int, str]] = set()
+    names = sorted(named)
+    for i in range(0, len(names), 500):
+        chunk = names[i : i + 500]
+        live |= {
+            (u, a, w)
+            for u, a, w in conn.execute(
+                f"SELECT uuid, article_id, annotator FROM spans WHERE uuid IN ({','.join('?' * len(chunk))})"
+                " AND deleted_at IS NULL",
+                chunk,
+            )
+        }
+    repaired = 0
+    for uid, aid, who, trigger, args in rows:
+        if (trigger, aid, who) not in live:
+            conn.execute(
+                "UPDATE events SET deleted_at = ?, deleted_by = 'merge' WHERE uuid = ?", (wall, uid)
+            )
+            repaired += 1
+            continue
+        old = parse_args(args)
+        kept = [(role, span) for role, span in old if (span, aid, who) in live]
+        if len(kept) < len(old):
+            conn.execute("UPDATE events SET args = ? WHERE uuid = ?", (args_text(kept), uid))
+            repaired += 1
+    return repaired

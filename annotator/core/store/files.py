@@ -38,6 +38,10 @@ def readonly_uri(path: Path) -> str:
     return uri
 
 
+DatabaseError = sqlite3.Error
+"""Any failure of the database engine: named here so that the GUI never imports sqlite3."""
+
+
 def is_busy(exc: BaseException) -> bool:
     """Whether a failed statement only waited too long for another connection's lock."""
     name = getattr(exc, "sqlite_errorname", "") or ""

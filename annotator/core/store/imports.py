@@ -120,6 +120,7 @@ class ImportsMixin(StoreBase):
         labels = set(self.scheme.names)
         digest = text_hash(item.text)
         stamp = self._now()
+        uids: list[str] = []  # the stored id of each of the record's spans, for its events
         for s in item.spans or []:
             if s.label not in labels:
                 raise InputError(
@@ -128,9 +129,11 @@ class ImportsMixin(StoreBase):
                 )
             check_range(s.start, s.end, len(item.text), line=item.line)
             uid = s.uuid or span_uuid(digest, annotator, s.start, s.end, s.label)
-            self._import_span(
+            uids.append(self._import_span(
                 uid, article_id, annotator, digest, s, s.created_at or stamp, s.updated_at or stamp
-            )
+            ))  # fmt: skip
+        if item.events:
+            self._import_events(article_id, item, annotator, digest, uids)
         status = item.status or Status.DONE
         self._put_status(article_id, annotator, status)
         return len(item.spans or [])
@@ -157,8 +160,9 @@ class ImportsMixin(StoreBase):
                 return candidate
         raise AssertionError("unreachable")
 
-    def _import_span(self, uid, article_id, annotator, digest, s, created, updated) -> None:
-        """One imported span: a span id of another article or annotator is never touched."""
+    def _import_span(self, uid, article_id, annotator, digest, s, created, updated) -> str:
+        """One imported span: a span id of another article or annotator is never touched.
+        Returns the id it is stored under."""
         row = self._span_owner(uid)
         if row is not None and (row["article_id"], row["annotator"]) != (article_id, annotator):
             uid = self._own_uuid(uid, digest, annotator)
@@ -169,8 +173,9 @@ class ImportsMixin(StoreBase):
                 s.start, s.end, s.label, attrs, s.origin
             )  # fmt: skip
             if (same and row["deleted_at"] is None) or updated < row["updated_at"]:
-                return  # nothing new, or older than what the project holds
+                return uid  # nothing new, or older than what the project holds
         stamp, vv = self._versioned(row["vv"] if row is not None else None)
         values = (uid, article_id, annotator, s.start, s.end, s.label, attrs, s.origin,
                   created, updated, None, None)  # fmt: skip
         write_span(self.conn, values, stamp, vv)
+        return uid

@@ -20,6 +20,14 @@ from annotator.core.errors import InputError, ProjectError
 from annotator.core.span_rules import within
 from annotator.core.store.base import StoreBase
 from annotator.core.store.boilerplate import merge_boilerplate
+from annotator.core.store.events import (
+    EVENT_COLUMNS,
+    EVENT_DECISION_KEY,
+    insert_event_suggestions,
+    repair_events,
+    write_event,
+    write_event_decision,
+)
 from annotator.core.store.files import check_file
 from annotator.core.store.rows import (
     DECISION_KEY,
@@ -46,6 +54,9 @@ class MergeResult:
     suggestions: int = 0
     decisions: int = 0
     duplicates: int = 0
+    events_added: int = 0
+    events_updated: int = 0
+    events_deleted: int = 0
     conflicts: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
@@ -53,7 +64,9 @@ class MergeResult:
         return (
             f"{self.source}: {self.articles} new article(s), {self.spans_added} span(s) added, "
             f"{self.spans_updated} updated, {self.spans_deleted} deleted, {self.statuses} status(es), "
-            f"{self.suggestions} suggestion(s), {len(self.conflicts)} conflict(s) resolved, "
+            f"{self.suggestions} suggestion(s), {self.events_added} event(s) added, "
+            f"{self.events_updated} updated, {self.events_deleted} deleted, "
+            f"{len(self.conflicts)} conflict(s) resolved, "
             f"{len(self.skipped)} span(s) skipped"
         )
 
@@ -97,6 +110,14 @@ def _settle(incoming: _Version, local: _Version) -> tuple[bool, bool, dict[str, 
 def _describe_span(content: tuple, deleted: bool) -> str:
     start, end, label = content[:3]
     return "deleted" if deleted else f"{label} {start}-{end}"
+
+
+def _describe_event(v: _Version) -> str:
+    if v.deleted:
+        return "deleted"
+    args = json.loads(v.content[2])
+    status = json.loads(v.content[3]).get("status")
+    return f"{v.content[0]} with {len(args)} argument(s)" + (f", {status}" if status else "")
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
@@ -177,6 +198,15 @@ class MergeMixin(StoreBase):
                 "add them to the project's scheme first",
                 name,
             )
+        if _columns(src, "events"):
+            kinds = {e.name for e in self.scheme.events}
+            foreign = {r[0] for r in src.execute("SELECT DISTINCT label FROM events")} - kinds
+            if foreign:
+                raise InputError(
+                    f"uses event types this project does not have ({', '.join(sorted(foreign))}); "
+                    "add them to the project's scheme first",
+                    name,
+                )
         with self._write():
             ids = self._merge_articles(src, result)
             merge_boilerplate(self.conn, src, ids)  # boilerplate ranges and headers (#16)
@@ -184,10 +214,20 @@ class MergeMixin(StoreBase):
                 insert_annotator(self.conn, r["name"], r["created_at"])
             seen = [self._merge_spans(src, ids, result), self._merge_statuses(src, ids, result),
                     self._merge_decisions(src, ids, result)]  # fmt: skip
+            if _columns(src, "events"):
+                seen += [self._merge_events(src, ids, result),
+                         self._merge_event_decisions(src, ids, result)]  # fmt: skip
             if _columns(src, "clock"):
                 seen.append(src.execute("SELECT max(last) FROM clock").fetchone()[0] or 0)
             self._advance_clock(max(seen))  # past everything taken in
             self._merge_suggestions(src, ids, result)
+            if _columns(src, "event_suggestions"):
+                result.suggestions += insert_event_suggestions(self.conn, (
+                    (ids[r["article_id"]], r["model"], r["model_version"], r["label"], r["start"],
+                     r["end"], r["args"], r["attrs"], r["created_at"])
+                    for r in src.execute("SELECT * FROM event_suggestions")
+                ))  # fmt: skip
+            repair_events(self.conn, set(ids.values()), self._now())
         return result
 
     def _merge_articles(self, src: sqlite3.Connection, result: MergeResult) -> dict[int, int]:
@@ -361,6 +401,113 @@ class MergeMixin(StoreBase):
             vv = clock.dump_vector(vector)
             write_decision(self.conn, key, r["decision"], r["model"], r["updated_at"], cleared,
                            theirs.stamp, vv)  # fmt: skip
+            result.decisions += 1
+        return newest
+
+    def _merge_events(
+        self, src: sqlite3.Connection, ids: dict[int, int], result: MergeResult
+    ) -> int:
+        """Events, in uuid order, by the rules of spans (after the spans they name)."""
+        newest = 0
+        for r in src.execute(f"SELECT {EVENT_COLUMNS}, hlc, vv FROM events ORDER BY uuid"):
+            uid, aid, who = r["uuid"], ids[r["article_id"]], r["annotator"]
+            content = (
+                r["label"],
+                r["trigger"],
+                r["args"],
+                r["attrs"],
+                r["origin"],
+                r["deleted_by"],
+            )
+            theirs = _row_version(r, True, content, r["deleted_at"] is not None)
+            newest = max(newest, theirs.stamp)
+            values = (uid, aid, who, *[r[c] for c in ("label", "trigger", "args", "attrs", "origin",
+                      "created_at", "updated_at", "deleted_at", "deleted_by")])  # fmt: skip
+            what = {"event": uid, "annotator": who, "label": r["label"], "trigger": r["trigger"]}
+            mine = self.conn.execute(
+                f"SELECT {EVENT_COLUMNS}, hlc, vv FROM events WHERE uuid = ?", (uid,)
+            ).fetchone()
+            if mine is not None and (mine["article_id"], mine["annotator"]) != (aid, who):
+                result.skipped.append(f"event {uid} ({who}, {r['label']}): this id is already an event "
+                                      f"of {mine['annotator']} on article {mine['article_id']} here")  # fmt: skip
+                self._record_conflict("event", "id_clash", uid, aid, who, {"article_id": mine["article_id"],
+                                      "annotator": mine["annotator"]}, what, result.source)  # fmt: skip
+                continue
+            if mine is None:
+                trigger = self.conn.execute(
+                    "SELECT article_id, annotator FROM spans WHERE uuid = ?", (r["trigger"],)
+                ).fetchone()
+                if trigger is None or (trigger[0], trigger[1]) != (aid, who):
+                    result.skipped.append(f"event {uid} ({who}, {r['label']}): its trigger span "
+                                          f"{r['trigger']} did not come with it")  # fmt: skip
+                    self._record_conflict(
+                        "event", "no_trigger", uid, aid, who, None, what, result.source
+                    )
+                    continue
+                if not theirs.deleted and self._q(
+                    "SELECT 1 FROM events WHERE trigger = ? AND deleted_at IS NULL LIMIT 1",
+                    (r["trigger"],),
+                ):
+                    result.duplicates += 1  # an event on the same span under another id: keep one
+                    self._record_conflict(
+                        "event", "same_trigger", uid, aid, who, None, what, result.source
+                    )
+                    continue
+                write_event(self.conn, values, theirs.stamp, clock.dump_vector(theirs.vector),
+                            take_created=True)  # fmt: skip
+                result.events_added += not theirs.deleted
+                continue
+            ours = _row_version(mine, True, (mine["label"], mine["trigger"], mine["args"], mine["attrs"],
+                                mine["origin"], mine["deleted_by"]), mine["deleted_at"] is not None)  # fmt: skip
+            take, conflict, vector = _settle(theirs, ours)
+            if conflict:
+                kept, lost = (theirs, ours) if take else (ours, theirs)
+                result.conflicts.append(
+                    f"event {uid} ({who}, article {aid}): kept {_describe_event(kept)}, "
+                    f"not {_describe_event(lost)} (edited in both copies)"
+                )
+                self._record_conflict("event", "concurrent", uid, aid, who, [*kept.content, kept.deleted],
+                                      [*lost.content, lost.deleted], result.source)  # fmt: skip
+            if not take:
+                if vector != ours.vector:
+                    self.conn.execute("UPDATE events SET vv = ? WHERE uuid = ?",
+                                      (clock.dump_vector(vector), uid))  # fmt: skip
+                continue
+            write_event(
+                self.conn, values, theirs.stamp, clock.dump_vector(vector), take_created=True
+            )
+            if theirs.deleted and not ours.deleted:
+                result.events_deleted += 1
+            else:
+                result.events_updated += 1
+        return newest
+
+    def _merge_event_decisions(
+        self, src: sqlite3.Connection, ids: dict[int, int], result: MergeResult
+    ) -> int:
+        newest = 0
+        for r in src.execute('SELECT * FROM event_decisions ORDER BY article_id, annotator, label,'
+                             ' start, "end"'):  # fmt: skip
+            key = (ids[r["article_id"]], r["annotator"], r["label"], r["start"], r["end"])
+            theirs = _row_version(r, True, (r["decision"], r["model"]), r["cleared_at"] is not None)
+            newest = max(newest, theirs.stamp)
+            mine = self.conn.execute(
+                "SELECT decision, model, updated_at, cleared_at, hlc, vv FROM event_decisions"
+                f" WHERE {EVENT_DECISION_KEY}",
+                key,
+            ).fetchone()
+            vector = theirs.vector
+            if mine is not None:
+                ours = _row_version(mine, True, (mine["decision"], mine["model"]),
+                                    mine["cleared_at"] is not None)  # fmt: skip
+                take, _conflict, vector = _settle(theirs, ours)
+                if not take:
+                    if vector != ours.vector:
+                        self.conn.execute(f"UPDATE event_decisions SET vv = ? WHERE {EVENT_DECISION_KEY}",
+                                          (clock.dump_vector(vector), *key))  # fmt: skip
+                    continue
+            write_event_decision(self.conn, key, r["decision"], r["model"], r["updated_at"],
+                                 r["cleared_at"], theirs.stamp, clock.dump_vector(vector))  # fmt: skip
             result.decisions += 1
         return newest
 

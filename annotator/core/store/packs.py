@@ -187,7 +187,8 @@ class PacksMixin(StoreBase):
             raise
 
     def take_articles(self, source: str | Path, ids: list[int]) -> None:
-        """Copy articles of another project file, their ids kept, with their suggestions and
+        """Copy articles of another project file, their ids kept, with their suggestions (spans
+        and event frames) and
         boilerplate but nobody's annotations: how a new pack is filled. One transaction."""
         self.conn.execute("ATTACH DATABASE ? AS source", (str(source),))
         try:
@@ -207,6 +208,12 @@ class PacksMixin(StoreBase):
                 self.conn.execute(
                     "INSERT INTO main.suggestion_runs SELECT * FROM source.suggestion_runs"
                     " WHERE article_id IN (SELECT id FROM pack_ids)"
+                )
+                self.conn.execute(
+                    "INSERT INTO main.event_suggestions(article_id, model, model_version, label,"
+                    ' start, "end", args, attrs, created_at) SELECT article_id, model,'
+                    ' model_version, label, start, "end", args, attrs, created_at'
+                    " FROM source.event_suggestions WHERE article_id IN (SELECT id FROM pack_ids)"
                 )
                 copy_boilerplate(self.conn, "source")
                 self.conn.execute("DROP TABLE pack_ids")

@@ -8,14 +8,13 @@ backups run off the GUI thread while the project is edited.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.store import Store
+from annotator.core.store import DatabaseError, Store
 from annotator.gui.controllers.writes import GUI_BUSY_TIMEOUT
 from annotator.gui.plain import neutral, tip
 
@@ -77,7 +76,7 @@ class ProjectController:
                                      "wait for it (see the status bar) before opening another")  # fmt: skip
             self._switch_to(path, create)
             return True
-        except (AnnotatorError, sqlite3.Error, OSError) as exc:
+        except (AnnotatorError, DatabaseError, OSError) as exc:
             message = (
                 str(exc) if isinstance(exc, AnnotatorError) else f"{path}: cannot open ({exc})"
             )
@@ -198,7 +197,7 @@ class ProjectController:
         try:
             checkpoint(store)
         except (
-            sqlite3.Error
+            DatabaseError
         ) as exc:  # busy with a reader elsewhere: the -wal stays, nothing is lost
             self.w.errors.append(f"checkpoint of {store.path} not done: {exc}")
 

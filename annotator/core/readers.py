@@ -1,17 +1,37 @@
-"""Suffix → reader for the other tools' formats, registered in `core/ingest.py`'s dispatch.
+"""Which format reads a file: suffix → reader for the other tools' formats, registered in
+`core/ingest.py`'s dispatch, and the dialects of a `.jsonl` file.
 
 `.json` is a Label Studio export (list of tasks, or JSON-MIN); `.tsv`
 WebAnno/INCEpTION TSV 3; `.conll`/`.iob`/`.bio` CoNLL-2003/IOB; `.pdf`
-and `.docx` office documents. Label Studio tasks one a line in `.jsonl` are
-recognised by the JSONL reader itself.
+and `.docx` office documents. A `.jsonl` line is ours (or Prodigy's), a Label
+Studio task, or doccano's when it carries `label`/`labels`. The format modules
+never import each other: this module is where they meet.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from annotator.core.model import ArticleIn
+
+
+def read_jsonl(path: Path) -> list[ArticleIn]:
+    """Our JSONL (and Prodigy's), Label Studio tasks one a line, or doccano's records."""
+    from annotator.core.formats import jsonl
+
+    return jsonl.read_jsonl(path, _jsonl_dialect)
+
+
+def _jsonl_dialect(obj: Any, path: str, line: int) -> list[ArticleIn] | None:
+    from annotator.core.formats import doccano, labelstudio
+
+    if labelstudio.is_task(obj) or labelstudio.is_min(obj):
+        return labelstudio.read_object(obj, path, line)
+    if doccano.is_doccano(obj):
+        return [doccano.doccano_to_article(obj, path, line)]
+    return None
 
 
 def _labelstudio(path: Path) -> list[ArticleIn]:
