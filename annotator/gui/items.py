@@ -281,12 +281,13 @@ class EventItem:
 class EventSuggestionItem:
     """A suggested frame: Enter/A accepts it (with the spans it needs), X rejects it."""
 
-    __slots__ = ("value",)
+    __slots__ = ("value", "trigger_attrs")
     order = 4
     settles_suggestion = False
 
-    def __init__(self, suggestion: EventSuggestion):
+    def __init__(self, suggestion: EventSuggestion, trigger_attrs: dict | None = None):
         self.value = suggestion
+        self.trigger_attrs = trigger_attrs or {}  # the trigger suggestion's (its type)
 
     key = property(lambda self: ("event", *self.value.key))
     start = property(lambda self: self.value.trigger[0])
@@ -308,7 +309,8 @@ class EventSuggestionItem:
         g = self.value
         parties = [_Offsets(s, e, {}) for role, s, e in g.args if role == "party"]
         dates = [_Offsets(s, e, {}) for role, s, e in g.args if role == "date"]
-        return event_summary(g.label, g.attrs.get("status"), None, parties,
+        trigger = _Offsets(*g.trigger, self.trigger_attrs)
+        return event_summary(g.label, g.attrs.get("status"), trigger, parties,
                              dates[0] if dates else None, text)  # fmt: skip
 
     def row(self, text: str) -> Row:
@@ -361,7 +363,12 @@ def event_items(session: ArticleSession) -> list[Item]:
     events = getattr(session, "events", ())
     spans = spans_by_id(session) if events else {}
     out: list[Item] = [EventItem(e, spans) for e in events]
-    return out + [EventSuggestionItem(g) for g in getattr(session, "event_suggestions", ())]
+    frames = getattr(session, "event_suggestions", ())
+    if not frames:
+        return out
+    attrs = {(s.start, s.end): s.attrs for s in session.suggestions}
+    attrs.update({(s.start, s.end): s.attrs for s in session.spans})
+    return out + [EventSuggestionItem(g, attrs.get(g.trigger)) for g in frames]
 
 
 def spans_by_id(session: ArticleSession) -> dict[str, Span]:
