@@ -337,6 +337,59 @@ class EventSuggestionItem:
         raise NothingToDo()
 
 
+class EventGroupItem:
+    """Review: the compared annotators' events on overlapping agreements, where they differ
+    (or not everyone made one). Alt+N takes annotator N's event into gold (one undo step)."""
+
+    __slots__ = ("value", "annotators")
+    order = 5
+    settles_suggestion = False
+
+    def __init__(self, group, annotators: list[str]):
+        self.value = group  # an event_agreement.EventDisagreement
+        self.annotators = annotators
+
+    key = property(lambda self: self.value.key)
+    start = property(lambda self: self.value.start)
+    end = property(lambda self: self.value.end)
+    label = property(lambda self: "AGREEMENT")
+
+    def mark(self, to_qt: ToQt) -> Mark | None:
+        return None  # the spans' own groups are drawn; this one is listed and selected
+
+    def selection_mark(self, to_qt: ToQt) -> Mark:
+        g = self.value
+        return Mark(to_qt(g.start), to_qt(g.end), "AGREEMENT", g.kind, g.key)
+
+    def versions(self, text: str) -> list[tuple[str, str]]:
+        said = self.value.describe(text)
+        return [
+            (f"Alt+{i} {name}", said.get(name, "—")) for i, name in enumerate(self.annotators, 1)
+        ]
+
+    def row(self, text: str) -> Row:
+        g = self.value
+        return Row(g.start, 5, g.key, "EVENT ≠", text[g.start : g.end], g.describe(text),
+                   "event disagreement: Alt+1… takes an annotator's event")  # fmt: skip
+
+    def describe(self, text: str) -> str:
+        return "\n".join(
+            [f"events ({self.value.kind}):"] + [f"{w}: {v}" for w, v in self.versions(text)]
+        )
+
+    def show(self, side, text: str) -> None:
+        side.show_versions(f"Events ({self.value.kind})", self.versions(text))
+
+    def on_label(self, session: ArticleSession, label: str) -> Edit:
+        raise NothingToDo("Alt+1… takes an annotator's event")
+
+    def on_delete(self, session: ArticleSession) -> Edit:
+        raise NothingToDo()
+
+    def on_attrs(self, session: ArticleSession, attrs: dict[str, Any]) -> Edit:
+        raise NothingToDo()
+
+
 class BoilerplateMark:
     """Boilerplate ranges are drawn (greyed) but never selected."""
 
@@ -347,7 +400,7 @@ class BoilerplateMark:
         ]
 
 
-Item = SpanItem | SuggestionItem | GroupItem | EventItem | EventSuggestionItem
+Item = SpanItem | SuggestionItem | GroupItem | EventItem | EventSuggestionItem | EventGroupItem
 
 
 def items_of(session: ArticleSession) -> list[Item]:
@@ -363,6 +416,8 @@ def event_items(session: ArticleSession) -> list[Item]:
     events = getattr(session, "events", ())
     spans = spans_by_id(session) if events else {}
     out: list[Item] = [EventItem(e, spans) for e in events]
+    if getattr(session, "reviewing", False):
+        out += [EventGroupItem(g, session.annotators) for g in session.open_event_groups()]
     frames = getattr(session, "event_suggestions", ())
     if not frames:
         return out
