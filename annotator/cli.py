@@ -161,6 +161,53 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    from annotator.core.errors import InputError
+    from annotator.core.store.search import HIT_END, HIT_START
+
+    store = open_store(args.db, readonly=True)
+    attrs = {}
+    for pair in args.attr or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise InputError(f"--attr takes KEY=VALUE, not {pair!r}")
+        attrs[key] = value
+    statuses = [s for s in (args.status or "").split(",") if s] or None
+    known = {"todo", "in_progress", "done", "skipped"}
+    for status in statuses or []:
+        if status not in known:
+            raise InputError(f"unknown status {status!r} (known: {', '.join(sorted(known))})")
+    filters = dict(annotator=args.annotator, label=args.label, attrs=attrs, statuses=statuses)
+    hits = store.search(args.query, limit=args.limit, offset=args.offset, **filters)
+    total = store.search_count(args.query, **filters)
+    if args.json:
+        print_json(
+            {
+                "query": args.query,
+                "total": total,
+                "hits": [
+                    {
+                        "id": h.id,
+                        "title": h.title,
+                        "published": h.published,
+                        "status": h.status,
+                        "snippet": h.snippet.replace(HIT_START, "").replace(HIT_END, ""),
+                        "snippet_marked": h.snippet,
+                        "rank": h.rank,
+                    }
+                    for h in hits
+                ],
+            }  # fmt: skip
+        )
+        return 0
+    echo(f"{total} article(s) match; the best {len(hits)}:")
+    for h in hits:
+        snippet = " ".join(h.snippet.split()).replace(HIT_START, "[").replace(HIT_END, "]")
+        echo(f"{h.id:>8}  {h.status:<11} {h.title or ''}")
+        echo(f"          {snippet}")
+    return 0
+
+
 def print_table(header: list[str], rows: list[list[Any]]) -> None:
     cells = [header, *[[shown(c) for c in row] for row in rows]]
     widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
@@ -575,6 +622,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="seed of the train/dev split")
     p.add_argument("--status", choices=["todo", "in_progress", "done", "skipped"],
                    help="only (article, annotator) pairs with this status")  # fmt: skip
+
+    p = command(
+        "search", cmd_search,
+        'full-text search of titles and texts: words, "a phrase", prefix*, AND/OR/NOT; ranked',
+    )  # fmt: skip
+    p.add_argument("query", help='e.g. Kazakhstan, "rail link", Lavrov OR Wang, oil NOT gas')
+    _add_db(p)
+    p.add_argument("--annotator", metavar="NAME", help="whose spans and status the filters use")
+    p.add_argument("--label", metavar="LABEL", help="only articles with a span or suggestion of it")
+    p.add_argument("--attr", action="append", metavar="KEY=VALUE",
+                   help="...whose attribute KEY is VALUE (e.g. type=ENERGY); repeatable")  # fmt: skip
+    p.add_argument(
+        "--status", metavar="S[,S]", help="only these statuses (todo,in_progress,done,skipped)"
+    )
+    p.add_argument("--limit", type=int, default=20, help="how many results (default 20)")
+    p.add_argument("--offset", type=int, default=0, help="skip this many (the next page)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
 
     p = command("stats", cmd_stats, "counts of articles, spans and statuses")
     _add_db(p)

@@ -21,7 +21,9 @@ def table_dump(db: Path) -> list:
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
         " AND name != 'project' ORDER BY name"
     ):
-        out.append((name, conn.execute(f"SELECT * FROM [{name}] ORDER BY 1, 2").fetchall()))
+        width = len(conn.execute(f"SELECT * FROM [{name}] LIMIT 0").description)
+        order = ", ".join(str(i + 1) for i in range(min(width, 2)))
+        out.append((name, conn.execute(f"SELECT * FROM [{name}] ORDER BY {order}").fetchall()))
     conn.close()
     return out
 

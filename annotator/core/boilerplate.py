@@ -95,16 +95,24 @@ def is_furniture(line: str, latin_text: bool = True) -> bool:
         return True
     if len(_MENU_SEPARATORS.findall(line)) >= 2 and _words(line) <= 15:
         return True  # "Home › World › Asia", "ePaper | Subscribe | Sign in"
-    if latin_text:
-        letters = _LETTER.findall(line)
-        if letters and sum(1 for ch in letters if _LATIN.match(ch)) / len(letters) < 0.3:
+    if latin_text and not line.isascii():  # an ASCII line is all Latin letters
+        letters = len(_LETTER.findall(line))
+        if letters and _latin_letters(line) / letters < 0.3:
             return True  # a masthead or motto in another script than the article's
     return False
 
 
+def _latin_letters(text: str) -> int:
+    """How many of TEXT's letters are A-Z or a-z (each of those is a letter)."""
+    return len(_LATIN.findall(text))
+
+
 def is_latin_text(text: str) -> bool:
-    letters = _LETTER.findall(text[:20000])
-    return not letters or sum(1 for ch in letters if _LATIN.match(ch)) / len(letters) >= 0.6
+    head = text[:20000]
+    if head.isascii():
+        return True  # every letter is Latin, or there is none
+    letters = len(_LETTER.findall(head))
+    return not letters or _latin_letters(head) / letters >= 0.6
 
 
 def _is_teaser(line: str) -> bool:

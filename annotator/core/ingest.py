@@ -13,6 +13,7 @@ import os
 import stat
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,8 +21,9 @@ from annotator.core import headline
 from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.formats.labelmap import apply_model_map, mapped_summary
 from annotator.core.headline import parse_date_line
+from annotator.core.jsonio import NotStreamable, stream_lines
 from annotator.core.model import ArticleIn
-from annotator.core.readers import read_jsonl
+from annotator.core.readers import iter_jsonl, read_jsonl
 from annotator.core.store import ImportResult, Store
 from annotator.core.textio import decode, normalize_newlines
 from annotator.core.validate import (
@@ -141,15 +143,23 @@ _CSV_DATE = ("published", "date", "publication_date", "pub_date")
 
 def read_csv(path: Path) -> list[ArticleIn]:
     content = decode(path.read_bytes(), str(path))
+    return list(_csv_articles(path, io.StringIO(content, newline="")))
+
+
+def iter_csv(path: Path) -> Iterator[ArticleIn]:
+    """`read_csv` in a stream (raises NotStreamable for a file that is not plain UTF-8)."""
+    return _csv_articles(path, stream_lines(path))
+
+
+def _csv_articles(path: Path, lines: Iterable[str]) -> Iterator[ArticleIn]:
     if csv.field_size_limit() < MAX_ARTICLE_CHARS + 1:
         csv.field_size_limit(MAX_ARTICLE_CHARS + 1)  # a field may be a whole article
     # strict: a stray quote is an error at its line, not rows swallowed into one field
-    reader = csv.DictReader(io.StringIO(content, newline=""), strict=True)
+    reader = csv.DictReader(lines, strict=True)
     try:
         fieldnames = reader.fieldnames or []
         if "text" not in fieldnames:
             raise InputError('no "text" column (columns: ' + ", ".join(fieldnames) + ")", str(path))
-        out = []
         first = 2
         for row in reader:
             line = reader.line_num
@@ -173,18 +183,15 @@ def read_csv(path: Path) -> list[ArticleIn]:
                         return row.pop(name)
                 return None
 
-            out.append(
-                ArticleIn(
-                    text=text,
-                    title=take(_CSV_TITLE),
-                    source=take(_CSV_SOURCE),
-                    published=take(_CSV_DATE),
-                    meta={k: v for k, v in row.items() if v not in (None, "")},
-                    line=line,
-                )
+            yield ArticleIn(
+                text=text,
+                title=take(_CSV_TITLE),
+                source=take(_CSV_SOURCE),
+                published=take(_CSV_DATE),
+                meta={k: v for k, v in row.items() if v not in (None, "")},
+                line=line,
             )
             first = line + 1
-        return out
     except csv.Error as exc:
         reason = str(exc)
         if "field larger than field limit" in reason:
@@ -231,6 +238,13 @@ READERS: dict[str, Callable[[Path], list[ArticleIn]]] = {
 }
 # the exchange formats of other tools (issue 15): one reader per suffix, from core/formats
 READERS.update(_peer_readers())
+# The formats import reads in a stream (one record in memory at a time, no size limit);
+# a file of them that is not plain UTF-8 falls back to its whole-file reader above.
+STREAMERS: dict[str, Callable[[Path], Iterator[ArticleIn]]] = {
+    ".jsonl": iter_jsonl,
+    ".ndjson": iter_jsonl,
+    ".csv": iter_csv,
+}
 
 
 @dataclass
@@ -273,6 +287,8 @@ def scan_paths(paths: Iterable[str | Path]) -> Scan:
                     scan.skip("hidden", child)
                 elif child.suffix.lower() not in READERS:
                     scan.skip("suffix", child)
+                elif child.suffix.lower() == ".txt" and child.with_suffix(".ann").is_file():
+                    continue  # a brat document's text: read with its .ann
                 elif not _is_regular(child):
                     scan.skip("special", child)
                 else:
@@ -306,12 +322,9 @@ def _is_regular(path: Path) -> bool:
         return False
 
 
-def read_file(path: Path) -> list[ArticleIn]:
-    """A file's articles, validated; InputError (one line, naming the file) for anything wrong.
-
-    Only regular files are opened: a FIFO would hang and /dev/zero fill memory.
-    A reader's unexpected failure rejects this file, never the batch.
-    """
+def _regular_file(path: Path, limit: int | None) -> None:
+    """Refuse what is not a regular file (a FIFO would hang, /dev/zero fill memory), or larger
+    than LIMIT bytes."""
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -322,16 +335,17 @@ def read_file(path: Path) -> list[ArticleIn]:
         raise InputError("is a folder", str(path))
     if not stat.S_ISREG(info.st_mode):
         raise InputError("not a regular file (a FIFO, socket or device): not read", str(path))
-    if info.st_size > MAX_FILE_BYTES:
-        raise InputError(f"larger than {MAX_FILE_BYTES >> 20:,} MiB: split it first", str(path))
-    reader = READERS.get(path.suffix.lower())
-    if reader is None:
-        known = ", ".join(sorted(READERS))
-        raise InputError(f"unsupported file type (known: {known})", str(path))
+    if limit is not None and info.st_size > limit:
+        raise InputError(f"larger than {limit >> 20:,} MiB: split it first", str(path))
+
+
+@contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """A reader's failure as one InputError naming the file: it rejects this file, never the batch."""
     try:
-        items = reader(path)
-        for item in items:
-            check_article(item, str(path))
+        yield
+    except NotStreamable:
+        raise
     except InputError as exc:
         if exc.path is None:  # a reader's error without a location gets the file's
             raise InputError(exc.reason, str(path), exc.line) from None
@@ -351,9 +365,52 @@ def read_file(path: Path) -> list[ArticleIn]:
     except Exception as exc:  # a reader tripped on something its checks missed
         detail = str(exc).splitlines()[0][:200] if str(exc) else ""
         raise InputError(f"cannot read ({type(exc).__name__}: {detail})", str(path)) from None
+
+
+def read_file(path: Path) -> list[ArticleIn]:
+    """A file's articles, validated; InputError (one line, naming the file) for anything wrong."""
+    _regular_file(path, MAX_FILE_BYTES)
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        known = ", ".join(sorted(READERS))
+        raise InputError(f"unsupported file type (known: {known})", str(path))
+    with _reading(path):
+        items = reader(path)
+        for item in items:
+            check_article(item, str(path))
     if not items:
         raise InputError("no articles in the file", str(path))
     return items
+
+
+class Cancelled(Exception):
+    """Cancel pressed inside a long file: its transaction rolls back."""
+
+
+def stream_file(
+    path: Path,
+    scheme,
+    mapped: Counter,
+    cancelled: Callable[[], bool] | None = None,
+) -> Iterator[ArticleIn]:
+    """A streamable file's articles, validated one by one as `read_file` validates them all
+    (labels mapped by the scheme into MAPPED): flat memory, no size limit. Consumed inside
+    the store's one transaction for the file, so an error at any line writes nothing."""
+    _regular_file(path, None)
+    streamer = STREAMERS[path.suffix.lower()]
+    n = 0
+    where = str(path)
+    with _reading(path):
+        for item in streamer(path):
+            check_article(item, where)
+            mapped.update(apply_model_map((item,), scheme))
+            check_against_scheme(item, scheme, where)
+            n += 1
+            if cancelled is not None and n % 1000 == 0 and cancelled():
+                raise Cancelled
+            yield item
+    if not n:
+        raise InputError("no articles in the file", where)
 
 
 @dataclass
@@ -380,32 +437,114 @@ def import_paths(
     progress: Callable[[int, int, Path], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> ImportReport:
-    """Import files and folders: each file in one transaction, bad ones rejected whole."""
+    """Import files and folders: each file in one transaction, bad ones rejected whole.
+
+    JSONL and CSV files stream (one record in memory at a time). Files are
+    grouped into transactions of about half a second, each file a savepoint in
+    it: a rejected file writes nothing, and a killed import leaves whole files
+    only (those of the transactions committed before it), none of the file in
+    flight; importing the same paths again completes it (the same text is the
+    same article).
+    """
     scan = scan_paths(paths)
     files = scan.files
     report = ImportReport(rejected=list(scan.errors), skipped=scan.skipped)
-    for i, path in enumerate(files):
-        if cancelled and cancelled():
-            break
-        try:
-            items = read_file(path)
-            # model labels (GPE, ORG …) renamed by the scheme's map before the scheme's checks
-            report.mapped.update(apply_model_map(items, store.scheme))
-            for item in items:
-                check_against_scheme(item, store.scheme, str(path))
-            result = store.import_articles(items, annotator)
-        except InputError as exc:
-            if exc.path is None:
-                exc = InputError(exc.reason, str(path), exc.line)
-            report.rejected.append(exc)
-        except AnnotatorError as exc:
-            report.rejected.append(InputError(str(exc), str(path)))
-        else:
-            report += result
-            report.files += 1
+    done = 0
+    group: list[tuple[Path, list[ArticleIn], Counter]] = []  # small files read, not yet written
+
+    def rejected(path: Path, exc: AnnotatorError) -> None:
+        if not isinstance(exc, InputError):
+            exc = InputError(str(exc), str(path))
+        elif exc.path is None:
+            exc = InputError(exc.reason, str(path), exc.line)
+        report.rejected.append(exc)
+
+    def stored(path: Path, result: ImportResult, mapped: Counter) -> None:
+        report.__iadd__(result)
+        report.mapped.update(mapped)
+        report.files += 1
+
+    def tick(path: Path) -> None:
+        nonlocal done
+        done += 1
         if progress:
-            progress(i + 1, len(files), path)
+            progress(done, len(files), path)
+
+    def flush() -> None:
+        """The small files read so far in one statement per table (the full-text index
+        writes a segment per statement); should one fail, each file again on its own."""
+        if not group:
+            return
+        try:
+            with part():
+                result = store.import_articles(
+                    [i for _p, items, _m in group for i in items], annotator
+                )
+        except AnnotatorError:
+            for path, items, mapped in group:
+                try:
+                    with part():
+                        stored(path, store.import_articles(items, annotator), mapped)
+                except AnnotatorError as exc:
+                    rejected(path, exc)
+                tick(path)
+        else:
+            for path, _items, mapped in group:
+                stored(path, ImportResult(), mapped)
+                tick(path)
+            report.__iadd__(result)
+        group.clear()
+
+    with store.grouped_writes() as part:
+        chars = 0
+        for path in files:
+            if cancelled and cancelled():
+                break
+            mapped: Counter = Counter()
+            try:
+                if path.suffix.lower() in STREAMERS:
+                    flush()
+                    result = _import_stream(store, part, path, annotator, mapped, cancelled)
+                    if result is not None:
+                        stored(path, result, mapped)
+                        tick(path)
+                        continue
+                if path.suffix.lower() == ".ann":  # brat: its annotation.conf against the scheme
+                    from annotator.core.formats.brat import check_conf_for
+
+                    check_conf_for(path, store.scheme)
+                items = read_file(path)
+                # model labels (GPE, ORG …) renamed by the scheme's map before the scheme's checks
+                mapped.update(apply_model_map(items, store.scheme))
+                for item in items:
+                    check_against_scheme(item, store.scheme, str(path))
+            except Cancelled:
+                break
+            except AnnotatorError as exc:
+                flush()
+                rejected(path, exc)
+                tick(path)
+                continue
+            group.append((path, items, mapped))
+            chars += sum(len(i.text) for i in items)
+            if len(group) >= 256 or chars >= 8 << 20:
+                flush()
+                chars = 0
+        flush()
     return report
+
+
+def _import_stream(store: Store, part, path: Path, annotator, mapped: Counter, cancelled):
+    """A streamable file, all of it or nothing (a savepoint of the grouped transaction);
+    None when it is not plain UTF-8, for the whole-file reader."""
+    try:
+        with part():
+            return store.import_articles(
+                stream_file(path, store.scheme, mapped, cancelled), annotator
+            )
+    except NotStreamable:
+        mapped.clear()  # rolled back: read it whole instead
+        return None
 
 
 def iter_sample_articles() -> Iterator[ArticleIn]:

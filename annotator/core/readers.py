@@ -10,7 +10,7 @@ never import each other: this module is where they meet.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,13 @@ def read_jsonl(path: Path) -> list[ArticleIn]:
     from annotator.core.formats import jsonl
 
     return jsonl.read_jsonl(path, _jsonl_dialect)
+
+
+def iter_jsonl(path: Path) -> Iterator[ArticleIn]:
+    """`read_jsonl` in a stream (import's; NotStreamable for a file that is not plain UTF-8)."""
+    from annotator.core.formats import jsonl
+
+    return jsonl.iter_jsonl(path, _jsonl_dialect)
 
 
 def _jsonl_dialect(obj: Any, path: str, line: int) -> list[ArticleIn] | None:
@@ -64,10 +71,17 @@ def _docx(path: Path) -> list[ArticleIn]:
     return read_docx(path)
 
 
+def _brat(path: Path) -> list[ArticleIn]:
+    from annotator.core.formats.brat import read_brat
+
+    return read_brat(path)
+
+
 PEER_READERS: dict[str, Callable[[Path], list[ArticleIn]]] = {
     ".json": _labelstudio,
     ".tsv": _webanno,
     **dict.fromkeys((".conll", ".conll03", ".iob", ".iob2", ".bio"), _conll),
     ".pdf": _pdf,
     ".docx": _docx,
+    ".ann": _brat,  # brat standoff: the .txt beside it is its text
 }

@@ -34,12 +34,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import InputError
-from annotator.core.jsonio import dumps, iter_json_lines
+from annotator.core.jsonio import dumps, iter_json_lines, stream_json_lines, stream_lines
 from annotator.core.model import Article, ArticleIn, Event, EventIn, Span, SpanIn, Status
 from annotator.core.span_rules import check_range, within
 from annotator.core.textio import newline_offset_map, normalize_newlines
@@ -451,40 +451,112 @@ def _read_span(s: Any, text: str, mapping: list[int] | None, path: str, line: in
     )
 
 
-def read_jsonl(
-    path: Path, other: Callable[[Any, str, int], list[ArticleIn] | None] | None = None
-) -> list[ArticleIn]:
+Dialect = Callable[[Any, str, int], list[ArticleIn] | None]
+
+
+def read_jsonl(path: Path, other: Dialect | None = None) -> list[ArticleIn]:
     """Our JSONL (and Prodigy's); `other(obj, path, line)` reads a line of another tool's
     dialect, or says None (core/readers.py passes Label Studio's and doccano's)."""
-    rows = list(iter_json_lines(path))
-    sessions = {
+    return _articles(path, list(iter_json_lines(path)), other)
+
+
+def iter_jsonl(path: Path, other: Dialect | None = None) -> Iterator[ArticleIn]:
+    """`read_jsonl` in a stream: one line in memory at a time.
+
+    Prodigy's session names and "newest answer wins" depend on the whole file:
+    at the first record that needs them, one extra pass reads only the lines
+    that carry `_session_id` or `_timestamp`. Raises `NotStreamable` for a file
+    that is not plain UTF-8 (read it with `read_jsonl`).
+    """
+    return _articles(path, stream_json_lines(path), other, streamed=True)
+
+
+def _is_prodigy_answer(obj: Any) -> bool:
+    return isinstance(obj, dict) and ("_session_id" in obj or "_timestamp" in obj)
+
+
+def _sessions(rows: Iterable[tuple[int, Any]]) -> set[str]:
+    return {
         obj["_session_id"]
         for _n, obj in rows
         if isinstance(obj, dict)
         and isinstance(obj.get("_session_id"), str)
         and "_annotator_id" not in obj
     }
-    prefix = session_prefix(sessions)
-    out: list[ArticleIn] = []
-    latest: dict[tuple[str, str], tuple[float, int]] = {}  # Prodigy answers: the newest wins
+
+
+def _newest_answers(
+    path: Path, rows: list[tuple[int, Any]], prefix: str, other: Dialect | None
+) -> dict:
+    """(text hash, annotator) -> line of the newest answer, for Prodigy's timestamped answers."""
+    newest: dict[tuple[str, str], tuple[float, int]] = {}
     for n, obj in rows:
-        foreign = other(obj, str(path), n) if other is not None else None
-        if foreign is not None:
-            out.extend(foreign)
+        if not isinstance(obj, dict) or not isinstance(obj.get("_timestamp"), int | float):
             continue
-        item = record_to_article(obj, str(path), n, prefix)
-        answer = obj.get("answer")
-        if answer == "reject":
-            # a judgement on a suggestion, not annotations: remembered as a rejection
-            item.rejected = item.spans or []
-            item.spans = None
-        elif isinstance(obj.get("_timestamp"), int | float) and item.annotator is not None:
-            key = (item.text, item.annotator)
-            stamp = float(obj["_timestamp"])
-            if key in latest:
-                if stamp < latest[key][0]:
-                    continue  # an older answer, replaced by the newer one already read
-                out[latest[key][1]] = None  # type: ignore[call-overload]
-            latest[key] = (stamp, len(out))
-        out.append(item)
-    return [item for item in out if item is not None]
+        try:
+            foreign = other(obj, str(path), n) if other is not None else None
+        except InputError:
+            continue  # the reading pass rejects the file at this line
+        if foreign is not None:
+            continue
+        if obj.get("answer") == "reject":
+            continue
+        try:
+            item = record_to_article(obj, str(path), n, prefix)
+        except InputError:
+            continue  # the reading pass rejects the file at this line
+        if item.annotator is None:
+            continue
+        key = (hashlib.sha256(item.text.encode()).hexdigest(), item.annotator)
+        stamp = (float(obj["_timestamp"]), n)
+        if key not in newest or stamp >= newest[key]:
+            newest[key] = stamp
+    return {key: n for key, (_stamp, n) in newest.items()}
+
+
+def _articles(
+    path: Path, rows: Iterable[tuple[int, Any]], other: Dialect | None, streamed: bool = False
+):
+    """The articles of ROWS ((line, object) pairs) in file order, newest Prodigy answers only."""
+    prepared: tuple[str, dict] | None = None
+
+    def prepare() -> tuple[str, dict]:
+        if streamed:  # a second, cheap pass over the lines that matter
+            marked = []
+            for n, raw in enumerate(stream_lines(path), start=1):
+                if '"_session_id"' in raw or '"_timestamp"' in raw:
+                    try:
+                        marked.append((n, json.loads(raw)))
+                    except (ValueError, RecursionError):
+                        pass  # the reading pass rejects the file at this line
+        else:
+            marked = [(n, obj) for n, obj in rows if _is_prodigy_answer(obj)]  # type: ignore[union-attr]
+        prefix = session_prefix(_sessions(marked))
+        return prefix, _newest_answers(path, marked, prefix, other)
+
+    def generate() -> Iterator[ArticleIn]:
+        nonlocal prepared
+        for n, obj in rows:
+            foreign = other(obj, str(path), n) if other is not None else None
+            if foreign is not None:
+                yield from foreign
+                continue
+            if prepared is None and _is_prodigy_answer(obj):
+                prepared = prepare()
+            prefix, newest = prepared or ("", {})
+            item = record_to_article(obj, str(path), n, prefix)
+            if (
+                obj.get("answer") != "reject"
+                and isinstance(obj.get("_timestamp"), int | float)
+                and item.annotator is not None
+            ):
+                key = (hashlib.sha256(item.text.encode()).hexdigest(), item.annotator)
+                if newest.get(key, n) != n:
+                    continue  # an older answer, replaced by a newer one in the file
+            if obj.get("answer") == "reject":
+                # a judgement on a suggestion, not annotations: remembered as a rejection
+                item.rejected = item.spans or []
+                item.spans = None
+            yield item
+
+    return generate() if streamed else list(generate())

@@ -23,6 +23,7 @@ version, raises ProjectError before anything touches the file.
 - `boilerplate` boilerplate ranges and editable headers
 - `packs`       assignment rounds and pack files
 - `merge`       merging another copy in
+- `search`      full-text search (FTS5) with filters
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from annotator.core.store.merge import MergeMixin, MergeResult
 from annotator.core.store.packs import PACK_SETTINGS, PacksMixin
 from annotator.core.store.rows import SPAN_COLUMNS, now, span_uuid, text_hash
 from annotator.core.store.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
+from annotator.core.store.search import SearchHit, SearchMixin
 from annotator.core.store.spans import SpansMixin
 from annotator.core.store.statuses import StatusesMixin
 from annotator.core.store.suggestions import SuggestionsMixin
@@ -50,6 +52,7 @@ __all__ = [
     "Change",
     "DatabaseError",
     "ImportResult",
+    "SearchHit",
     "MergeResult",
     "Store",
     "boilerplate_uuid",
@@ -74,6 +77,7 @@ class Store(
     HeaderMixin,
     PacksMixin,
     MergeMixin,
+    SearchMixin,
 ):
     """An open project file. Not shared between threads: open one per thread.
 

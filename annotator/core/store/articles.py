@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from annotator.core.model import Article, ArticleRow
 from annotator.core.store.base import StoreBase
+from annotator.core.store.search import run_match
 
 
 def _article(r: sqlite3.Row) -> Article:
@@ -97,10 +98,9 @@ class ArticlesMixin(StoreBase):
         if status:
             where.append("COALESCE(st.status, 'todo') = :status")
             params["status"] = status
-        if search:
-            where.append("(a.title LIKE :q OR instr(lower(a.text), lower(:raw)) > 0)")
-            params["q"] = f"%{search}%"
-            params["raw"] = search
+        if search:  # full-text search (FTS5 syntax: words, "phrases", prefix*, OR, NOT)
+            where.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q)")
+            params["q"] = search
         if ids is not None:
             where.append(f"a.id IN ({','.join(str(int(i)) for i in ids)})")
         if where:
@@ -116,7 +116,7 @@ class ArticlesMixin(StoreBase):
                 span_count=r["span_count"],
                 source=r["source"],
             )
-            for r in self._q(sql, params)
+            for r in (run_match(self.conn, sql, params) if search else self._q(sql, params))
         ]
 
     def list_article_ids(
@@ -132,14 +132,14 @@ class ArticlesMixin(StoreBase):
             sql += " LEFT JOIN status st ON st.article_id = a.id AND st.annotator = :ann"
             where.append("COALESCE(st.status, 'todo') = :status")
             params["status"] = status
-        if search:
-            where.append("(a.title LIKE :q OR instr(lower(a.text), lower(:raw)) > 0)")
-            params["q"] = f"%{search}%"
-            params["raw"] = search
+        if search:  # full-text search (FTS5 syntax: words, "phrases", prefix*, OR, NOT)
+            where.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q)")
+            params["q"] = search
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY a.id"
-        return [r[0] for r in self.conn.execute(sql, params)]
+        rows = run_match(self.conn, sql, params) if search else self.conn.execute(sql, params)
+        return [r[0] for r in rows]
 
     def article_lengths(self, ids: Iterable[int]) -> dict[int, int]:
         marks = ",".join(str(int(i)) for i in ids) or "NULL"

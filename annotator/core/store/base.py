@@ -10,8 +10,9 @@ import contextlib
 import json
 import os
 import sqlite3
+import time
 import uuid as uuidlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Self
@@ -157,6 +158,54 @@ class StoreBase:
             self.conn.execute("COMMIT")
         finally:
             self._tx_stamp = None
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        """Inside a transaction: the writes of the block, or none of them."""
+        self.conn.execute("SAVEPOINT part")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK TO part")
+            self.conn.execute("RELEASE part")
+            raise
+        else:
+            self.conn.execute("RELEASE part")
+
+    @contextmanager
+    def grouped_writes(self, seconds: float = 0.5) -> Iterator[Callable[[], Any]]:
+        """Many small writes (the files of a folder) in few transactions.
+
+        Yields `part()`, a context manager: each part is all stored or none (a
+        savepoint), and the transaction commits after the part that ends SECONDS
+        after it began, and at the end. A `kill -9` loses the parts of the
+        transaction in flight, whole; a commit per file would cost more than the
+        file's rows (measured: 25 times, for a folder of small articles).
+        """
+        if self.readonly:
+            raise ProjectError(f"{self.path}: opened read-only, so nothing can be written to it")
+        began = [0.0]
+
+        def commit() -> None:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
+            self._tx_stamp = None
+
+        @contextmanager
+        def part() -> Iterator[None]:
+            if not self.conn.in_transaction:
+                self.conn.execute("BEGIN IMMEDIATE")
+                self._tx_stamp = None
+                began[0] = time.monotonic()
+            with self._savepoint():
+                yield
+            if time.monotonic() - began[0] >= seconds:
+                commit()
+
+        try:
+            yield part
+        finally:
+            commit()  # the parts before a failure are whole: they stay, as with one commit each
 
     # -- the clock -----------------------------------------------------------
 

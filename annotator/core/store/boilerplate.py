@@ -33,19 +33,32 @@ def boilerplate_uuid(article_hash: str, start: int, end: int) -> str:
     return str(uuidlib.uuid5(uuidlib.NAMESPACE_URL, f"{article_hash}:boilerplate:{start}:{end}"))
 
 
-def insert_detected(conn: sqlite3.Connection, article_id: int, article_hash: str, text: str) -> int:
-    """Detect and store boilerplate of a newly imported article (inside the import's transaction)."""
-    stamp = now()
-    rows = [
+def mark_pending(conn: sqlite3.Connection, ids: list[int]) -> None:
+    """New articles whose boilerplate is detected where first needed (`BoilerplateMixin`).
+
+    Detection costs 25 times the insert of an article, so import only notes it."""
+    conn.executemany(
+        "INSERT OR IGNORE INTO boilerplate_pending(article_id) VALUES (?)", [(i,) for i in ids]
+    )
+
+
+def detected_rows(article_id: int, article_hash: str, text: str, stamp: str) -> list[tuple]:
+    """Boilerplate rows of an article as detection finds them, stamped STAMP (the article's
+    import time: a later detection is as old as the article, so an unmark made meanwhile in
+    another copy still wins a merge)."""
+    return [
         (boilerplate_uuid(article_hash, s, e), article_id, s, e, "auto", None, stamp, stamp)
         for s, e in detect(text)
     ]
+
+
+def insert_detected(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
+    """Store detected rows (a tombstone or a row already there is left alone)."""
     conn.executemany(
         'INSERT OR IGNORE INTO boilerplate(uuid, article_id, start, "end", origin, created_by,'
         " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
-    return len(rows)
 
 
 def copy_boilerplate(conn: sqlite3.Connection, source: str) -> None:
@@ -53,6 +66,10 @@ def copy_boilerplate(conn: sqlite3.Connection, source: str) -> None:
     boilerplate ranges."""
     conn.execute(
         f"INSERT INTO main.boilerplate SELECT * FROM {source}.boilerplate"
+        " WHERE article_id IN (SELECT id FROM pack_ids)"
+    )
+    conn.execute(
+        f"INSERT OR IGNORE INTO main.boilerplate_pending SELECT * FROM {source}.boilerplate_pending"
         " WHERE article_id IN (SELECT id FROM pack_ids)"
     )
 
@@ -85,6 +102,18 @@ def merge_boilerplate(
                 (row[4], row[7], row[8], row[9], row[0]),
             )
             changed += 1
+    pending = src.execute(
+        "SELECT count(*) FROM sqlite_master WHERE name = 'boilerplate_pending'"
+    ).fetchone()[0]
+    if pending:  # what the other copy has not detected yet, this one detects when needed
+        conn.executemany(
+            "INSERT OR IGNORE INTO boilerplate_pending(article_id) VALUES (?)",
+            [
+                (ids[r[0]],)
+                for r in src.execute("SELECT article_id FROM boilerplate_pending")
+                if r[0] in ids
+            ],
+        )
     for r in src.execute(
         "SELECT id, title, published, header_updated_at FROM articles WHERE header_updated_at IS NOT NULL"
     ):
@@ -102,27 +131,64 @@ def merge_boilerplate(
 class BoilerplateMixin(StoreBase):
     """Boilerplate ranges of articles and their editable headers."""
 
+    def _detect_pending(self, ids: list[int]) -> dict[int, list[tuple[int, int]]]:
+        """Detect the boilerplate of those of IDS imported since (the one step where detection
+        happens): stored when this connection may write without waiting, else only returned
+        (a read-only command, or another program holding the write lock).
+        Returns {article id: ranges} of what detection found and did not store."""
+        marks = ",".join(str(int(i)) for i in ids)
+        if not marks:
+            return {}
+        rows = self.conn.execute(
+            "SELECT a.id, a.hash, a.text, a.created_at FROM boilerplate_pending p"
+            f" JOIN articles a ON a.id = p.article_id WHERE p.article_id IN ({marks})"
+        ).fetchall()
+        if not rows:
+            return {}
+        found = {r[0]: detected_rows(r[0], r[1], r[2], r[3]) for r in rows}
+        if self.readonly:
+            return {aid: [(f[2], f[3]) for f in fs] for aid, fs in found.items()}
+        waited = self.busy_timeout
+        if not self.conn.in_transaction:
+            self.set_busy_timeout(0.2)  # never make a reader wait on another program's import
+        try:
+            with self._write():
+                insert_detected(self.conn, (f for fs in found.values() for f in fs))
+                self.conn.executemany(
+                    "DELETE FROM boilerplate_pending WHERE article_id = ?", [(a,) for a in found]
+                )
+        except sqlite3.OperationalError:
+            return {aid: [(f[2], f[3]) for f in fs] for aid, fs in found.items()}
+        finally:
+            if self.busy_timeout != waited:
+                self.set_busy_timeout(waited)
+        return {}
+
     def boilerplate(self, article_id: int) -> list[tuple[int, int]]:
         """Live boilerplate ranges of an article, overlapping ones joined, in order."""
+        unstored = self._detect_pending([article_id])
         rows = self.conn.execute(
             'SELECT start, "end" FROM boilerplate WHERE article_id = ? AND deleted_at IS NULL'
             ' ORDER BY start, "end"',
             (article_id,),
         ).fetchall()
-        return join_ranges((r[0], r[1]) for r in rows)
+        return join_ranges(sorted({(r[0], r[1]) for r in rows} | set(unstored.get(article_id, []))))
 
     def boilerplate_bulk(self, ids: list[int]) -> dict[int, list[tuple[int, int]]]:
         out: dict[int, list[tuple[int, int]]] = {}
         marks = ",".join(str(int(i)) for i in ids)
         if not marks:
             return out
+        unstored = self._detect_pending(ids)
         rows = self.conn.execute(
             f'SELECT article_id, start, "end" FROM boilerplate WHERE article_id IN ({marks})'
             ' AND deleted_at IS NULL ORDER BY article_id, start, "end"'
         ).fetchall()
         for r in rows:
             out.setdefault(r[0], []).append((r[1], r[2]))
-        return {k: join_ranges(v) for k, v in out.items()}
+        for aid, ranges in unstored.items():
+            out[aid] = sorted(set(out.get(aid, [])) | set(ranges))
+        return {k: join_ranges(v) for k, v in out.items() if v}
 
     def _live_boilerplate_rows(self, article_id: int):
         return self.conn.execute(
@@ -142,6 +208,7 @@ class BoilerplateMixin(StoreBase):
             )
         changes: list[Change] = []
         with self._write():
+            self._detect_pending([article_id])  # the detected ranges first, to unmark them
             if mark:
                 uid = boilerplate_uuid(article.hash, start, end)
                 self._set_live(article_id, uid, start, end, by, True, changes)

@@ -17,9 +17,10 @@ from annotator.core.errors import InputError
 from annotator.core.model import ArticleIn, Status, Suggestion
 from annotator.core.span_rules import check_range
 from annotator.core.store.base import StoreBase
-from annotator.core.store.boilerplate import insert_detected
+from annotator.core.store.boilerplate import mark_pending
 from annotator.core.store.rows import (
     insert_article,
+    insert_articles,
     json_text,
     now,
     span_uuid,
@@ -46,7 +47,8 @@ class ImportResult:
 class ImportsMixin(StoreBase):
     """Adding articles and importing input files."""
 
-    def _insert_article(self, item: ArticleIn) -> tuple[int, bool]:
+    @staticmethod
+    def _check_text(item: ArticleIn) -> None:
         if len(item.text) > MAX_ARTICLE_CHARS:
             raise InputError(
                 f"article of {len(item.text):,} characters exceeds the limit of "
@@ -55,14 +57,59 @@ class ImportsMixin(StoreBase):
             )
         if not item.text.strip():
             raise InputError("article text is empty")
+
+    def _insert_article(self, item: ArticleIn) -> tuple[int, bool]:
+        self._check_text(item)
         digest = text_hash(item.text)
         row = self._q("SELECT id FROM articles WHERE hash = ?", (digest,))
         if row:
             return row[0]["id"], False
         meta = json_text(item.meta)
-        return insert_article(
+        article_id = insert_article(
             self.conn, digest, item.text, item.title, item.source, item.published, meta, now()
-        ), True
+        )
+        mark_pending(self.conn, [article_id])  # boilerplate is detected where first needed
+        return article_id, True
+
+    def _insert_batch(self, items: list[ArticleIn]) -> list[tuple[int, bool]]:
+        """(id, created) of each item, new ones inserted by one statement: the full-text
+        index then takes them in one go (it writes a segment per statement)."""
+        digests = [text_hash(item.text) for item in items]
+        stamp = now()
+        new: dict[str, ArticleIn] = {}
+        for item, digest in zip(items, digests, strict=True):
+            new.setdefault(digest, item)
+        created = insert_articles(
+            self.conn,
+            [
+                (
+                    digest,
+                    item.text,
+                    item.title,
+                    item.source,
+                    item.published,
+                    json_text(item.meta),
+                    stamp,
+                )
+                for digest, item in new.items()
+            ],
+        )
+        missing = [d for d in new if d not in created]
+        known = dict(created)
+        for i in range(0, len(missing), 500):
+            part = missing[i : i + 500]
+            known.update(
+                self.conn.execute(
+                    f"SELECT hash, id FROM articles WHERE hash IN ({','.join('?' * len(part))})",
+                    part,
+                ).fetchall()
+            )
+        mark_pending(self.conn, list(created.values()))  # boilerplate: detected where first needed
+        out, seen = [], set()
+        for digest in digests:
+            out.append((known[digest], digest in created and digest not in seen))
+            seen.add(digest)
+        return out
 
     def add_article(self, text: str, **fields: Any) -> tuple[int, bool]:
         """Add one article; returns (id, created). The same text twice is one article."""
@@ -70,39 +117,58 @@ class ImportsMixin(StoreBase):
             return self._insert_article(ArticleIn(text=text, **fields))
 
     def import_articles(
-        self, items: Iterable[ArticleIn], default_annotator: str | None
+        self, items: Iterable[ArticleIn], default_annotator: str | None, batch: int = 256
     ) -> ImportResult:
-        """Add a batch (one input file) in one transaction: all of it or nothing."""
+        """Add a batch (one input file) in one transaction: all of it or nothing.
+
+        ITEMS may be a stream: it is consumed inside the transaction, BATCH items at a
+        time, so memory stays flat and an error anywhere in it (a bad record, a
+        reader's) rolls the whole file back."""
         result = ImportResult()
         with self._write():
+            buffered: list[ArticleIn] = []
             for item in items:
-                article_id, created = self._insert_article(item)
-                if created:
-                    insert_detected(self.conn, article_id, text_hash(item.text), item.text)
-                    result.imported += 1
-                else:
-                    result.duplicates += 1
-                if item.rejected:
-                    self._import_rejections(article_id, item, item.annotator or default_annotator)
-                if item.suggestions is not None:
-                    self.set_suggestions(
-                        article_id,
-                        item.model or "import",
-                        item.model_version or "",
-                        [
-                            Suggestion(article_id, s.start, s.end, s.label, s.attrs)
-                            for s in item.suggestions
-                        ],
-                    )
-                if item.spans is None:
-                    continue
-                annotator = item.annotator or default_annotator
-                if not annotator:
-                    raise InputError(
-                        "record has spans but no annotator: give --annotator", line=item.line
-                    )
-                result.spans += self._import_spans(article_id, item, annotator)
+                buffered.append(item)
+                if len(buffered) >= batch:
+                    self._import_batch(buffered, default_annotator, result)
+                    buffered = []
+            if buffered:
+                self._import_batch(buffered, default_annotator, result)
         return result
+
+    def _import_batch(
+        self, items: list[ArticleIn], default_annotator: str | None, result: ImportResult
+    ) -> None:
+        for item in items:
+            if not isinstance(item.text, str):
+                raise InputError("article text is not a string", line=item.line)
+        ids = self._insert_batch(items)
+        for item, (article_id, created) in zip(items, ids, strict=True):
+            self._check_text(item)  # in file order, with each record's other checks
+            if created:
+                result.imported += 1
+            else:
+                result.duplicates += 1
+            if item.rejected:
+                self._import_rejections(article_id, item, item.annotator or default_annotator)
+            if item.suggestions is not None:
+                self.set_suggestions(
+                    article_id,
+                    item.model or "import",
+                    item.model_version or "",
+                    [
+                        Suggestion(article_id, s.start, s.end, s.label, s.attrs)
+                        for s in item.suggestions
+                    ],
+                )
+            if item.spans is None:
+                continue
+            annotator = item.annotator or default_annotator
+            if not annotator:
+                raise InputError(
+                    "record has spans but no annotator: give --annotator", line=item.line
+                )
+            result.spans += self._import_spans(article_id, item, annotator)
 
     def _import_rejections(self, article_id: int, item: ArticleIn, annotator: str | None) -> None:
         if not annotator:

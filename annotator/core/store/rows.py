@@ -64,6 +64,25 @@ def insert_article(
     return cur.lastrowid
 
 
+def insert_articles(conn: sqlite3.Connection, rows: list[tuple]) -> dict[str, int]:
+    """New article rows of (hash, text, title, source, published, meta, created_at), in
+    multi-row statements; a hash already stored is skipped. Returns {hash: id} of the new."""
+    out: dict[str, int] = {}
+    cols = "hash, text, title, source, published, meta, length, created_at"
+    for i in range(0, len(rows), 500):
+        part = rows[i : i + 500]
+        values = [v for r in part for v in (*r[:6], len(r[1]), r[6])]
+        out.update(
+            conn.execute(
+                f"INSERT OR IGNORE INTO articles({cols}) VALUES "
+                + ",".join(["(?, ?, ?, ?, ?, ?, ?, ?)"] * len(part))
+                + " RETURNING hash, id",
+                values,
+            ).fetchall()
+        )
+    return out
+
+
 def insert_annotator(conn: sqlite3.Connection, name: str, created_at: str) -> None:
     conn.execute(
         "INSERT OR IGNORE INTO annotators(name, created_at) VALUES (?, ?)", (name, created_at)

@@ -322,6 +322,37 @@ def m008_events(db: sqlite_utils.Database) -> None:
         )
 
 
+@migrations()
+def m009_fts(db: sqlite_utils.Database) -> None:
+    # Full-text search over titles and texts (#17): an FTS5 index over the articles table
+    # (external content, so texts are not stored twice), kept in step by triggers whatever
+    # writes an article (import, merge, packs, header edits); built here for existing files.
+    # And boilerplate detection deferred from import to first use: the articles not yet
+    # looked at (`boilerplate_pending`); everything imported before is detected already.
+    db.executescript(
+        """
+        CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, text, content='articles', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+        END;
+        CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+                VALUES ('delete', old.id, old.title, old.text);
+        END;
+        CREATE TRIGGER articles_fts_title AFTER UPDATE OF title, text ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+                VALUES ('delete', old.id, old.title, old.text);
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+        END;
+        INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
+        CREATE TABLE boilerplate_pending (article_id INTEGER PRIMARY KEY REFERENCES articles(id));
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

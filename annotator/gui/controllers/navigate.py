@@ -11,9 +11,10 @@ from __future__ import annotations
 import itertools
 
 from annotator.core.edits import Changed
+from annotator.core.errors import InputError
 from annotator.core.model import Status
 from annotator.core.session import next_unfinished
-from annotator.gui.plain import set_plain
+from annotator.gui.plain import neutral, set_plain
 
 
 class NavigateController:
@@ -28,13 +29,20 @@ class NavigateController:
 
     def refresh_list(self) -> None:
         w = self.w
-        ids = w.store.list_article_ids(
-            w.annotator,
-            status=w.status_filter.currentData() or None,
-            search=w.search.text().strip() or None,
-        )
+        query = w.search.text().strip() or None
+        try:
+            ids = w.store.list_article_ids(
+                w.annotator, status=w.status_filter.currentData() or None, search=query
+            )
+        except InputError as exc:  # a search FTS5 cannot parse: say why, keep the list
+            w.say(str(exc), 8000)
+            return
         extra_title, extra = w.review_ctl.list_column(ids)
-        if not extra_title and w.store.has_assignments():
+        if not extra_title and query:
+            # the best matches' snippets (FTS5), as plain text: ⟦ ⟧ around the words found
+            hits = w.store.search(query, annotator=w.annotator, limit=500)
+            extra_title, extra = "Match", {h.id: neutral(" ".join(h.snippet.split())) for h in hits}
+        elif not extra_title and w.store.has_assignments():
             extra_title, extra = "Assigned", w.store.assignment_labels()
         w.list_model.extra_title, w.list_model.extra = extra_title, extra
         w.list_model.set_ids(ids)
