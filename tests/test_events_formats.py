@@ -216,3 +216,137 @@ def test_the_events_table_gives_a_teams_own_role_its_columns(project):
             export(s, "events", tmp_path / "e.txt")
     row = pd.read_csv(tmp_path / "e.csv").iloc[0]
     assert (row["mediator_1"], row["mediator_1_country"]) == ("Qatar", "QAT")
+
+
+# -- brat standoff ----------------------------------------------------------------------------------
+
+
+def test_brat_export_writes_t_e_a_lines_and_a_conf_from_the_scheme(project):
+    tmp_path, aid, ids, ev = project
+    with Store(tmp_path / "p.db") as s:
+        summary = export(s, "brat", tmp_path / "brat")
+        stem = s.article(aid).hash[:16]
+    assert summary.startswith("exported 1 document(s) of 1 annotator(s)")
+    folder = tmp_path / "brat" / "ana"
+    assert (folder / f"{stem}.txt").read_text(encoding="utf-8") == TEXT
+    ann = (folder / f"{stem}.ann").read_text(encoding="utf-8").splitlines()
+    t = {line.split("\t")[2]: line.split("\t")[0] for line in ann if line.startswith("T")}
+    start, end = at("Russia")
+    assert f"{t['Russia']}\tACTOR {start} {end}\tRussia" in ann  # code points, after emoji/Persian
+    [e] = [line for line in ann if line.startswith("E")]
+    assert e == (f"E1\tAGREEMENT:{t['oil production contract']} party:{t['Russia']} "
+                 f"party2:{t['Taliban']} date:{t['5 May 2025']}")  # fmt: skip
+    assert any(line.endswith("\tstatus E1 signed") for line in ann)
+    assert any(line.endswith(f"\ttype {t['oil production contract']} ENERGY") for line in ann)
+    assert any(line.endswith(f"\tcountry {t['Russia']} RUS") for line in ann)
+    assert any(f"AnnotatorNotes {t['Taliban']}\tcanonical: Islamic Emirate of Afghanistan" in line
+               for line in ann)  # fmt: skip
+    conf = (tmp_path / "brat" / "annotation.conf").read_text(encoding="utf-8")
+    assert "[events]\nAGREEMENT\tparty+:ACTOR, date?:DATE\n" in conf
+    assert "status\tArg:AGREEMENT, Value:proposed|agreed|signed|implemented|cancelled" in conf
+    assert (folder / "annotation.conf").read_text(encoding="utf-8") == conf
+    with Store(tmp_path / "p.db") as s, pytest.raises(Exception, match="not an empty folder"):
+        export(s, "brat", tmp_path / "brat")
+
+
+def test_brat_round_trip_with_emoji_and_persian(project):
+    tmp_path, aid, ids, ev = project
+    with Store(tmp_path / "p.db") as s:
+        export(s, "brat", tmp_path / "brat")
+        before = frames_of(s, aid)
+        attrs = {TEXT[x.start : x.end]: x.attrs for x in s.spans(aid, "ana")}
+    with Store(tmp_path / "q.db") as q:
+        report = import_paths(q, [tmp_path / "brat"], annotator="ana")
+        assert report.rejected == [] and report.imported == 1, report.summary()
+        [qaid] = q.article_ids()
+        assert q.article(qaid).text == TEXT
+        assert frames_of(q, qaid) == before
+        assert {TEXT[x.start : x.end]: x.attrs for x in q.spans(qaid, "ana")} == attrs
+        import_paths(q, [tmp_path / "brat"], annotator="ana")  # again: updated, not copied
+        assert len(q.events(qaid)) == 1 and len(q.spans(qaid, "ana")) == 5
+
+
+def brat_folder(tmp_path, ann: str, conf: str | None = None):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "doc.txt").write_text(TEXT, encoding="utf-8")
+    (folder / "doc.ann").write_text(ann, encoding="utf-8")
+    if conf is not None:
+        (folder / "annotation.conf").write_text(conf, encoding="utf-8")
+    return folder
+
+
+def t_line(n, label, word):
+    s, e = at(word)
+    return f"T{n}\t{label} {s} {e}\t{word}\n"
+
+
+def test_brat_r_lines_become_event_arguments(tmp_path):
+    ann = (t_line(1, "ACTOR", "Russia") + t_line(2, "AGREEMENT", "oil production contract")
+           + t_line(3, "DATE", "5 May 2025") + "R1\tparty Arg1:T2 Arg2:T1\nR2\tdate Arg1:T2 Arg2:T3\n")  # fmt: skip
+    folder = brat_folder(tmp_path, ann)
+    with Store(tmp_path / "q.db") as q:
+        report = import_paths(q, [folder], annotator="cai")
+        assert report.rejected == [], report.rejected
+        assert frames_of(q, q.article_ids()[0], "cai") == [
+            (
+                "AGREEMENT",
+                "oil production contract",
+                [("party", "Russia"), ("date", "5 May 2025")],
+                {},
+            )
+        ]
+
+
+@pytest.mark.parametrize(
+    "ann, conf, message",
+    [
+        (
+            t_line(1, "AGREEMENT", "oil production contract") + "E1\tAGREEMENT:T1 party:T9\n",
+            None,
+            "E1: party T9 is not a T line of this file",
+        ),
+        (
+            t_line(1, "AGREEMENT", "oil production contract")
+            + t_line(2, "ACTOR", "Qatar")
+            + "E1\tAGREEMENT:T1 mediator:T2\n",
+            None,
+            "unknown role 'mediator'",
+        ),
+        (
+            t_line(1, "ACTOR", "Qatar"),
+            "[entities]\nACTOR\n[events]\nAGREEMENT\tmediator?:ACTOR\n",
+            "role mediator is not in the project's scheme",
+        ),
+        (
+            t_line(1, "ACTOR", "Qatar"),
+            "[entities]\nACTOR\nWEAPON\n",
+            "entity type WEAPON is not a label",
+        ),
+        ("T1\tACTOR 0 6\tRussia\n", None, "T1 says 'Russia' but the text there is"),
+    ],
+)
+def test_bad_brat_is_one_line_naming_the_file_and_nothing_is_written(tmp_path, ann, conf, message):
+    folder = brat_folder(tmp_path, ann, conf)
+    with Store(tmp_path / "q.db") as q:
+        report = import_paths(q, [folder], annotator="cai")
+        [err] = report.rejected
+        assert message in str(err) and "doc.ann" in str(err) and "\n" not in str(err), str(err)
+        assert q.article_ids() == []
+
+
+def test_brat_with_a_mediator_role_imports_once_the_scheme_has_it(tmp_path):
+    ann = (t_line(1, "AGREEMENT", "oil production contract") + t_line(2, "ACTOR", "Qatar")
+           + "E1\tAGREEMENT:T1 mediator:T2\nA1\tstatus E1 agreed\n")  # fmt: skip
+    folder = brat_folder(
+        tmp_path, ann, "[entities]\nACTOR\nAGREEMENT\n[events]\nAGREEMENT\tmediator?:ACTOR\n"
+    )
+    with Store(tmp_path / "q.db") as q:
+        scheme = q.setting("scheme")
+        scheme["events"][0]["roles"].append({"name": "mediator", "labels": ["ACTOR"], "max": 1})
+        q.set_setting("scheme", scheme)
+        report = import_paths(q, [folder], annotator="cai")
+        assert report.rejected == [], report.rejected
+        assert frames_of(q, q.article_ids()[0], "cai") == [
+            ("AGREEMENT", "oil production contract", [("mediator", "Qatar")], {"status": "agreed"})
+        ]

@@ -323,13 +323,14 @@ def test_folder_lists_what_it_skipped(tmp_path, store):
     corpus.mkdir()
     for i in range(6):
         (corpus / f"doc{i}.txt").write_text(f"Article {i} about the talks in Kabul.")
-        (corpus / f"doc{i}.ann").write_text("T1\tACTOR 0 5\tKabul\n")
+        k = f"Article {i} about the talks in Kabul.".index("Kabul")
+        (corpus / f"doc{i}.ann").write_text(f"T1\tACTOR {k} {k + 5}\tKabul\n")
     for name in ("annotation.conf", "visual.conf", ".stats_cache"):
         (corpus / name).write_text("x")
-    report = import_paths(store, [corpus])
-    assert report.files == 6
+    report = import_paths(store, [corpus], annotator="ana")
+    assert report.files == 6 and report.spans == 6  # a brat folder: .ann read with its .txt (#14)
     summary = report.summary()
-    assert "9 files skipped: .ann, .conf are not article files; 1 hidden" in summary, summary
+    assert "3 files skipped: .conf are not article files; 1 hidden" in summary, summary
     assert all(s in READERS for s in (".txt", ".jsonl", ".csv"))
     assert skipped_summary(scan_paths([corpus]).skipped) in summary
 

@@ -26,6 +26,7 @@ FORMATS = {
     "conll": ".conll",
     "hf": ".jsonl",
     "events": ".csv",
+    "brat": "",
 }
 SEPARATORS = {"space": " ", "tab": "\t"}
 
@@ -158,6 +159,13 @@ def export(
         raise InputError("--per must be sentence or article")
     if split is not None and not 0 < split < 1:
         raise InputError("--split must be between 0 and 1, e.g. 0.8")
+    if fmt == "brat":
+        from annotator.core.formats.brat import write_brat
+
+        records = export_records(store, annotator, status=status, include_untouched=False,
+                                 with_tokens=False, cancelled=cancelled)  # fmt: skip
+        docs, folders = write_brat(records, out, store.scheme)
+        return f"exported {docs} document(s) of {folders} annotator(s) to {out} (brat standoff)"
     if fmt == "events":
         from annotator.core.formats.events_table import event_rows, write_events_table
 

@@ -287,6 +287,8 @@ def scan_paths(paths: Iterable[str | Path]) -> Scan:
                     scan.skip("hidden", child)
                 elif child.suffix.lower() not in READERS:
                     scan.skip("suffix", child)
+                elif child.suffix.lower() == ".txt" and child.with_suffix(".ann").is_file():
+                    continue  # a brat document's text: read with its .ann
                 elif not _is_regular(child):
                     scan.skip("special", child)
                 else:
@@ -507,6 +509,10 @@ def import_paths(
                         stored(path, result, mapped)
                         tick(path)
                         continue
+                if path.suffix.lower() == ".ann":  # brat: its annotation.conf against the scheme
+                    from annotator.core.formats.brat import check_conf_for
+
+                    check_conf_for(path, store.scheme)
                 items = read_file(path)
                 # model labels (GPE, ORG …) renamed by the scheme's map before the scheme's checks
                 mapped.update(apply_model_map(items, store.scheme))

@@ -71,10 +71,17 @@ def _docx(path: Path) -> list[ArticleIn]:
     return read_docx(path)
 
 
+def _brat(path: Path) -> list[ArticleIn]:
+    from annotator.core.formats.brat import read_brat
+
+    return read_brat(path)
+
+
 PEER_READERS: dict[str, Callable[[Path], list[ArticleIn]]] = {
     ".json": _labelstudio,
     ".tsv": _webanno,
     **dict.fromkeys((".conll", ".conll03", ".iob", ".iob2", ".bio"), _conll),
     ".pdf": _pdf,
     ".docx": _docx,
+    ".ann": _brat,  # brat standoff: the .txt beside it is its text
 }

@@ -196,11 +196,8 @@ class ReviewSession(ArticleSession):
         agreed = [g for g in self.event_groups if g.kind == "agree" and not g.resolved]
         if not agreed:
             raise NothingToDo("0 agreed event(s) copied into gold")
-        edits_ = [self.take_event(g, 0) for g in agreed]
-        steps = [step for e in edits_ for step in e.steps]
-        return Edit(
-            "Accept all agreed events", self.store, GOLD, self.article_id, steps, len(agreed)
-        )
+        steps = self._take_steps([(g, self.compared[0]) for g in agreed])
+        return self._edit("Accept all agreed events", steps, len(agreed))
 
 
 def accept_agreed_everywhere(

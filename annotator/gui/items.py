@@ -51,13 +51,10 @@ class SpanItem:
     label = property(lambda self: self.value.label)
 
     def mark(self, to_qt: ToQt) -> Mark:
-        s = self.value
-        return Mark(to_qt(s.start), to_qt(s.end), s.label, "span", s.uuid)
+        return span_marks([self.value], to_qt)[0]
 
     def row(self, text: str) -> Row:
-        s = self.value
-        return Row(s.start, 0, s.uuid, s.label, text[s.start : s.end], s.attrs,
-                   "your span: Delete removes")  # fmt: skip
+        return span_rows([self.value], text)[0]
 
     def describe(self, text: str) -> str:
         s = self.value
@@ -94,13 +91,10 @@ class SuggestionItem:
     label = property(lambda self: self.value.label)
 
     def mark(self, to_qt: ToQt) -> Mark:
-        s = self.value
-        return Mark(to_qt(s.start), to_qt(s.end), s.label, "suggestion", s.key)
+        return suggestion_marks([self.value], to_qt)[0]
 
     def row(self, text: str) -> Row:
-        s = self.value
-        return Row(s.start, 1, s.key, s.label, text[s.start : s.end], s.attrs,
-                   "suggestion: Enter/A accepts, X rejects", suggestion=True)  # fmt: skip
+        return suggestion_rows([self.value], text)[0]
 
     def describe(self, text: str) -> str:
         s = self.value
@@ -347,12 +341,10 @@ class BoilerplateMark:
 Item = SpanItem | SuggestionItem | GroupItem | EventItem | EventSuggestionItem
 
 
-def items_of(session: ArticleSession) -> list[Item]:
-    """Every selectable item of the session's article, in no particular order."""
-    out: list[Item] = [SpanItem(s) for s in session.spans]
-    out += [SuggestionItem(g) for g in session.suggestions]
-    out += [GroupItem(g, session.annotators) for g in session.open_groups()]
-    return out + event_items(session)
+# Spans and suggestions are drawn and listed straight from the session's lists (one
+# comprehension each, plain tuples built with tuple.__new__): an article with 5,000 spans
+# opens without making 5,000 item objects. Items are made when one is looked up.
+_tuple = tuple.__new__
 
 
 def event_items(session: ArticleSession) -> list[Item]:
@@ -361,6 +353,104 @@ def event_items(session: ArticleSession) -> list[Item]:
     return out + [EventSuggestionItem(g) for g in getattr(session, "event_suggestions", ())]
 
 
-def items_of_refresh(refresh: Refresh) -> list[Item]:
-    """The items a `Refresh` adds: the spans read again and the suggestions opened again."""
-    return [SpanItem(s) for s in refresh.spans] + [SuggestionItem(g) for g in refresh.suggestions]
+def span_marks(spans, to_qt: ToQt) -> list[Mark]:
+    return [_tuple(Mark, (to_qt(s.start), to_qt(s.end), s.label, "span", s.uuid)) for s in spans]
+
+
+def span_rows(spans, text: str) -> list[Row]:
+    hint = "your span: Delete removes"
+    return [_tuple(Row, (s.start, 0, s.uuid, s.label, text[s.start : s.end], s.attrs, hint, False))
+            for s in spans]  # fmt: skip
+
+
+def suggestion_marks(suggestions, to_qt: ToQt) -> list[Mark]:
+    return [_tuple(Mark, (to_qt(s.start), to_qt(s.end), s.label, "suggestion", s.key))
+            for s in suggestions]  # fmt: skip
+
+
+def suggestion_rows(suggestions, text: str) -> list[Row]:
+    hint = "suggestion: Enter/A accepts, X rejects"
+    return [_tuple(Row, (s.start, 1, s.key, s.label, text[s.start : s.end], s.attrs, hint, True))
+            for s in suggestions]  # fmt: skip
+
+
+class ArticleItems:
+    """The selectable things of the open article, by key: the session's spans, open suggestions
+    and open groups, each wrapped in its item class only when looked up; and the events and
+    suggested frames (a few per article) as items."""
+
+    def __init__(self, session: ArticleSession | None = None):
+        self.spans: dict[Hashable, Span] = {}
+        self.suggestions: dict[Hashable, Suggestion] = {}
+        self.groups: dict[Hashable, Any] = {}
+        self.events: dict[Hashable, Item] = {}
+        self.annotators: list[str] = []
+        if session is not None:
+            self.spans = {s.uuid: s for s in session.spans}
+            self.suggestions = {g.key: g for g in session.suggestions}
+            self.groups = {g.key: g for g in session.open_groups()}
+            self.events = {i.key: i for i in event_items(session)}
+            self.annotators = session.annotators
+
+    def get(self, key: Hashable | None) -> Item | None:
+        if key is None:
+            return None
+        if (s := self.spans.get(key)) is not None:
+            return SpanItem(s)
+        if (g := self.suggestions.get(key)) is not None:
+            return SuggestionItem(g)
+        if (d := self.groups.get(key)) is not None:
+            return GroupItem(d, self.annotators)
+        return self.events.get(key)
+
+    @staticmethod
+    def event_marks(events, to_qt: ToQt) -> list[Mark]:
+        return [m for item in events if (m := item.mark(to_qt)) is not None]
+
+    def marks(self, to_qt: ToQt) -> list[Mark]:
+        return (
+            span_marks(self.spans.values(), to_qt)
+            + suggestion_marks(self.suggestions.values(), to_qt)
+            + [GroupItem(g, self.annotators).mark(to_qt) for g in self.groups.values()]
+            + self.event_marks(self.events.values(), to_qt)
+        )
+
+    def rows(self, text: str) -> list[Row]:
+        return (
+            span_rows(self.spans.values(), text)
+            + suggestion_rows(self.suggestions.values(), text)
+            + [GroupItem(g, self.annotators).row(text) for g in self.groups.values()]
+            + [item.row(text) for item in self.events.values()]
+        )
+
+    def patch(self, refresh: Refresh, session: ArticleSession) -> tuple[set, list[Item]]:
+        """Forget the keys a `Refresh` removed, take in the spans and suggestions it adds;
+        the events are listed again when they changed, or those naming a changed span.
+        Returns every key removed and the event items made again."""
+        removed = set(refresh.removed)
+        if refresh.events:  # the events or suggested frames changed: list them again
+            removed |= set(self.events)
+            fresh = event_items(session)
+        else:  # an event names a span that changed: its row follows (the text, a name)
+            named = [i for i in self.events.values() if i.order == 3 and i.value.span_ids & removed]
+            removed |= {i.key for i in named}
+            fresh = [EventItem(i.value, session) for i in named]
+        for key in removed:
+            self.spans.pop(key, None)
+            self.suggestions.pop(key, None)
+            self.groups.pop(key, None)
+            self.events.pop(key, None)
+        self.spans.update((s.uuid, s) for s in refresh.spans)
+        self.suggestions.update((g.key, g) for g in refresh.suggestions)
+        self.events.update((i.key, i) for i in fresh)
+        return removed, fresh
+
+    def ordered_keys(self, spans_only: bool = False) -> list[Hashable]:
+        """Keys in text order (spans, suggestions, groups, events, suggested frames at one place)."""
+        places = [(s.start, s.end, 0, k) for k, s in self.spans.items()]
+        if not spans_only:
+            places += [(g.start, g.end, 1, k) for k, g in self.suggestions.items()]
+            places += [(g.start, g.end, 2, k) for k, g in self.groups.items()]
+            places += [(i.start, i.end, i.order, k) for k, i in self.events.items()]
+        places.sort(key=lambda p: p[:3])
+        return [p[3] for p in places]

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import Status
 from annotator.core.store import Store
+from annotator.gui import heap
 from annotator.gui.actions import ActionSpec, action_table
 from annotator.gui.article_list import ArticleListModel
 from annotator.gui.article_view import ArticleView
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
         self.changes.changed.connect(self.navigate.on_changed)
         self.project.open_store(store)
         self._restore_settings()
+        heap.settle()  # the window's objects: full collections no longer stall opening articles
         QTimer.singleShot(0, self.jobs.start_nlp)
 
     # what app.py, the benchmarks and the tests reach on the window

@@ -19,12 +19,13 @@ from annotator.core.session import ArticleSession
 from annotator.core.tokens import TokenIndex, tokenize
 from annotator.gui.article_view import Mark
 from annotator.gui.items import (
+    ArticleItems,
     BoilerplateMark,
-    EventItem,
     Item,
-    event_items,
-    items_of,
-    items_of_refresh,
+    span_marks,
+    span_rows,
+    suggestion_marks,
+    suggestion_rows,
 )
 from annotator.gui.offsets import OffsetMap
 from annotator.gui.plain import rich
@@ -35,7 +36,7 @@ class ArticleController:
         """`window`: the MainWindow, for its view, side panel, title and settings."""
         self.w = window
         self.session: ArticleSession | None = None
-        self.items: dict[Hashable, Item] = {}
+        self.items = ArticleItems()
         self.selected_key: Hashable | None = None
         self.offsets = OffsetMap("")
         self.tokens: TokenIndex | None = None
@@ -51,7 +52,7 @@ class ArticleController:
         return self.session.article if self.session is not None else None
 
     def close(self) -> None:
-        self.session, self.items, self.selected_key = None, {}, None
+        self.session, self.items, self.selected_key = None, ArticleItems(), None
         self.active_event = None
 
     # -- opening -------------------------------------------------------------------------------
@@ -122,19 +123,14 @@ class ArticleController:
     # -- drawing -------------------------------------------------------------------------------
 
     def _collect(self) -> None:
-        self.items = {item.key: item for item in items_of(self.session)}
+        self.items = ArticleItems(self.session)
 
-    def _marks(self, items=None) -> list[Mark]:
+    def _marks(self) -> list[Mark]:
         to_qt = self.offsets.to_qt
-        every = self.items.values() if items is None else items
-        marks = [m for item in every if (m := item.mark(to_qt)) is not None]
-        if items is None:
-            marks += BoilerplateMark.marks(self.session.boilerplate, to_qt)
-        return marks
+        return self.items.marks(to_qt) + BoilerplateMark.marks(self.session.boilerplate, to_qt)
 
     def _fill_side(self) -> None:
-        text = self.session.text
-        self.w.side.set_rows([item.row(text) for item in self.items.values()])
+        self.w.side.set_rows(self.items.rows(self.session.text))
         self.w.review_ctl.show_banner()
         self._show_selected()
 
@@ -157,34 +153,24 @@ class ArticleController:
         if refresh.full:
             self._redraw_all()
         else:
-            removed = set(refresh.removed)
-            fresh = items_of_refresh(refresh)
-            if refresh.events:  # the events or suggested frames changed: list them again
-                removed |= {k for k, i in self.items.items() if i.order >= 3}
-                fresh += event_items(self.session)
-            else:  # an event names a span that changed: its row follows (the text, a name)
-                named = [
-                    i for i in self.items.values() if i.order == 3 and i.value.span_ids & removed
-                ]
-                removed |= {i.key for i in named}
-                fresh += [EventItem(i.value, self.session) for i in named]
-            for key in removed:
-                self.items.pop(key, None)
-            for item in fresh:
-                self.items[item.key] = item
-            text = self.session.text
-            self.w.view.patch_marks(removed, self._marks(fresh))
-            self.w.side.patch_rows(removed, [item.row(text) for item in fresh])
+            removed, events = self.items.patch(refresh, self.session)
+            text, to_qt = self.session.text, self.offsets.to_qt
+            marks = span_marks(refresh.spans, to_qt) + suggestion_marks(refresh.suggestions, to_qt)
+            marks += ArticleItems.event_marks(events, to_qt)
+            rows = span_rows(refresh.spans, text) + suggestion_rows(refresh.suggestions, text)
+            rows += [item.row(text) for item in events]
+            self.w.view.patch_marks(removed, marks)
+            self.w.side.patch_rows(removed, rows)
         self.select_key(self.selected_key, scroll=False)
         self.show_title()
 
     # -- selection -----------------------------------------------------------------------------
 
     def selected(self) -> Item | None:
-        return self.items.get(self.selected_key) if self.selected_key is not None else None
+        return self.items.get(self.selected_key)
 
     def select_key(self, key: Hashable | None, scroll: bool = True) -> None:
-        item = self.items.get(key) if key is not None else None
+        item = self.items.get(key)
         self.selected_key = key if item is not None else None
         to_qt = self.offsets.to_qt
         if item is not None and hasattr(item, "arcs"):
@@ -224,10 +210,8 @@ class ArticleController:
         groups = self.session.open_groups() if self.session else []
         if groups:
             return [g.key for g in groups]
-        items = sorted(self.items.values(), key=lambda i: (i.start, i.end, i.order))
-        if self.event_item() is not None:
-            return [i.key for i in items if i.order == 0]  # an event open: Tab walks your spans
-        return [i.key for i in items]
+        # an event open: Tab walks your spans
+        return self.items.ordered_keys(spans_only=self.event_item() is not None)
 
     def step(self, step: int) -> None:
         keys = self.ordered_keys()

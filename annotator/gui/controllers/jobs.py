@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog
 from annotator.core.edits import Changed
 from annotator.core.session import unique_suggestions
 from annotator.core.store import Store
+from annotator.gui import heap
 from annotator.gui.tasks import model_pool, run_in_background, run_with_progress
 
 VISIBLE_HEAD = 12_000  # characters suggested first in a long article: a few screens
@@ -79,6 +80,7 @@ class JobsController:
         if self.w.closed:
             return
         self.pipeline, self.state = pipeline, ModelState.READY
+        heap.settle()  # the model's objects too (gui/heap.py)
         self.w.navigate.update_status(recount=False)
         session = self.w.articles.session
         if session is not None:
