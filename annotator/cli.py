@@ -267,13 +267,22 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 def cmd_preannotate(args: argparse.Namespace) -> int:
     from annotator.core.nlp import preannotate
+    from annotator.core.parallel import default_jobs, preannotate_parallel
 
+    if args.jobs is not None and args.jobs < 1:
+        raise InputError("--jobs must be 1 or more")
     store = open_store(args.db)
     pipeline = load_pipeline_for(store, args.model)
     todo = len(store.articles_without_suggestions(pipeline.name, pipeline.version))
     with progress_bar(todo, "pre-annotating", unit="article") as bar:
 
         def run(fh=None) -> int:
+            jobs = args.jobs or default_jobs()
+            if jobs > 1 and todo > args.batch_size:
+                return preannotate_parallel(
+                    store, pipeline, args.model, jobs, progress=lambda i, n: bar.update(1),
+                    batch_size=args.batch_size, jsonl_out=fh,
+                )  # fmt: skip
             return preannotate(
                 store,
                 pipeline,
@@ -657,6 +666,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--jsonl", metavar="OUT", help="also write the suggestions as JSONL")
     p.add_argument("--batch-size", type=int, default=32, help=argparse.SUPPRESS)
+    p.add_argument(
+        "--jobs", type=int, metavar="N",
+        help="worker processes running the pipeline (default: the machine's cores); one writer stores",
+    )  # fmt: skip
 
     p = command("evaluate", cmd_evaluate, "score the suggestions against one annotator's spans")
     _add_db(p)
