@@ -19,7 +19,10 @@ def _suggestions(db):
         rows = store.conn.execute(
             'SELECT article_id, start, "end", label, attrs, model_version FROM suggestions ORDER BY 1, 2, 3, 4'
         ).fetchall()
-        return [tuple(r) for r in rows]
+        events = store.conn.execute(
+            'SELECT article_id, label, start, "end", args, attrs FROM event_suggestions ORDER BY 1, 2, 3, 4'
+        ).fetchall()
+        return [tuple(r) for r in rows], [tuple(r) for r in events]
 
 
 def test_parallel_preannotation_stores_what_one_process_does(tmp_path):
@@ -40,7 +43,7 @@ def test_parallel_preannotation_stores_what_one_process_does(tmp_path):
         )
         assert preannotate_parallel(store, load_for_project(store, RULES_ONLY), RULES_ONLY, 2) == 0
     assert n1 == n2 == 12 * len(samples)
-    assert _suggestions(one) == _suggestions(two) and _suggestions(one)
+    assert _suggestions(one) == _suggestions(two) and _suggestions(one)[0]
     assert default_jobs() >= 1
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from annotator.core.errors import InputError
 
 _worker = None  # the pipeline of this worker process
+_frames = None  # and its frame suggester (the parser the agreement frames use)
 
 
 def default_jobs() -> int:
@@ -31,7 +32,8 @@ def default_jobs() -> int:
 
 
 def _init(db: str, model: str | None, version: str) -> None:
-    global _worker
+    global _worker, _frames
+    from annotator.core.event_frames import FrameSuggester
     from annotator.core.nlp import load_for_project
     from annotator.core.store import Store
 
@@ -39,10 +41,21 @@ def _init(db: str, model: str | None, version: str) -> None:
         _worker = load_for_project(store, model)
     if _worker.version != version:
         raise InputError(f"a worker loaded {_worker.version}, not {version}")
+    _frames = FrameSuggester.for_pipeline(_worker)
 
 
-def _suggest(batch: list[tuple]) -> list[tuple[int, list]]:
-    return list(_worker.suggest(batch, batch_size=len(batch)))
+def _suggest(batch: list[tuple]) -> list[tuple[int, list, list]]:
+    """(article id, span suggestions, frame suggestions) of each article of BATCH: the
+    frames' parse runs here too, not in the one writer."""
+    texts = {item[0]: item[1] for item in batch}
+    triggers = {shape.trigger for shape in _frames.shapes}
+    out = []
+    for aid, suggestions in _worker.suggest(batch, batch_size=len(batch)):
+        needed = any(s.label in triggers for s in suggestions)
+        out.append(
+            (aid, suggestions, _frames.frames(aid, texts[aid], suggestions) if needed else [])
+        )
+    return out
 
 
 def preannotate_parallel(
@@ -76,9 +89,11 @@ def preannotate_parallel(
 
     frames = FrameSuggester.for_pipeline(pipeline)
 
-    def _store(results: list[tuple[int, list]], done: int) -> int:
-        for aid, suggestions in results:
-            frames.store(store, aid, suggestions)
+    def _store(results: list[tuple[int, list, list]], done: int) -> int:
+        for aid, suggestions, events in results:
+            with store.transaction():  # as FrameSuggester.store: spans' and frames' as one write
+                store.set_suggestions(aid, frames.model, frames.model_version, suggestions)
+                store.set_event_suggestions(aid, frames.model, frames.model_version, events)
             if jsonl_out is not None:
                 _write_suggestion_record(store, aid, pipeline, suggestions, jsonl_out)
             done += 1
