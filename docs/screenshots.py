@@ -1,4 +1,4 @@
-"""Render the README's screenshots offscreen at 1366×768: light, dark, and review mode.
+"""Render the README's screenshots offscreen at 1366×768: light, dark, review mode, an event.
 
 Run: QT_QPA_PLATFORM=offscreen python docs/screenshots.py [OUT_DIR]  (default: docs/)
 Builds a throw-away project from the sample articles with two annotators'
@@ -54,21 +54,41 @@ def build(path: Path) -> tuple[Store, int]:
     return store, aid
 
 
+def event_article(store: Store) -> tuple[int, str] | None:
+    """ana takes the fullest suggested frame of the samples: (article id, event uuid)."""
+    from annotator.core.session import ArticleSession
+
+    frames = [f for a in store.article_ids()[1:] for f in store.event_suggestions(a)]
+    if not frames:
+        return None
+    best = max(frames, key=lambda f: (len({r for r, _s, _e in f.args}), len(f.args)))
+    session = ArticleSession(store, best.article_id, "ana")
+    session.accept_event_suggestion(best).apply()
+    [event] = [e for e in store.events(best.article_id, "ana")]
+    return best.article_id, event.uuid
+
+
 def main() -> None:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).parent)
     app = QApplication.instance() or QApplication([])
     tmp = Path(tempfile.mkdtemp(prefix="annotator-shots-"))
     store, aid = build(tmp / "demo.db")
     second = store.article_ids()[1]
-    for theme, name in (("light", "screenshot.png"), ("dark", "dark.png"), ("light", "review.png")):
+    evented = event_article(store)
+    shots = [("light", "screenshot.png"), ("dark", "dark.png"), ("light", "review.png")]
+    if evented is not None:
+        shots.append(("light", "events.png"))
+    for theme, name in shots:
         settings = QSettings(str(tmp / f"{name}.ini"), QSettings.IniFormat)
         settings.setValue("theme", theme)
         w = MainWindow(store, settings, annotator="ana", nlp_loader=load_for_project)
         w.resize(1366, 768)
         w.show()
-        w.show_article(aid if name != "dark.png" else second)
+        w.show_article({"dark.png": second, "events.png": evented and evented[0]}.get(name, aid))
         settle(app, 1.5)
-        if name == "review.png":
+        if name == "events.png":
+            w.select_key(evented[1])  # its links drawn as arcs, its row and status buttons shown
+        elif name == "review.png":
             w.annotator = "lead"
             w.enter_review(["ana", "ben"])
             settle(app)
@@ -76,7 +96,7 @@ def main() -> None:
             if groups:
                 w.select_key(groups[0].key)
         else:
-            keys = w._ordered_keys()
+            keys = w.articles.ordered_keys()
             if keys:
                 w.select_key(keys[min(2, len(keys) - 1)], scroll=False)
         settle(app)

@@ -126,3 +126,22 @@ def test_evaluate_scores_stored_frames_against_an_annotators_events(tmp_path):
     assert "arg party" in table.stdout and "status accuracy on matched frames: 0.000 (0 of 1)" in (
         table.stdout
     )
+
+
+def test_frames_on_the_seed_articles_against_hand_annotated_events(seeds):
+    """tests/data/seed_events.json: 33 events of the five seeds (figures in the note)."""
+    import sys
+    from pathlib import Path
+
+    from annotator.core.event_frames import parser_for
+
+    if not parser_for().parsed:
+        pytest.skip("no spaCy pipeline with a parser installed")
+    sys.path.insert(0, str(Path(__file__).parent / "quality"))
+    from frames_reference import main
+
+    result = main()["over the reference spans"]
+    assert result["triggers"]["overlap"]["recall"] == 1.0
+    assert result["arguments"]["per_role"]["party"]["exact"]["f1"] >= 0.7
+    assert result["arguments"]["per_role"]["date"]["exact"]["f1"] >= 0.8
+    assert result["status"]["accuracy"] >= 0.75

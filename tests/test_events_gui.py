@@ -138,7 +138,7 @@ def test_the_window_suggests_a_frame_drawn_and_accepted_with_enter(qtbot, window
 
     qtbot.waitUntil(lambda: bool(frame_rows()), timeout=30000)
     [row] = frame_rows()
-    assert row.suggestion and row.text.startswith("AGREEMENT · signed · Russia, Taliban")
+    assert row.suggestion and " · signed · Russia, Taliban · " in row.text
     [frame] = store.event_suggestions(aid)
     window.select_key(row.key)
     assert len(window.view.arcs) == len(frame.args) == 3  # a suggested event's links, drawn
@@ -169,3 +169,33 @@ def test_the_summary_names_type_status_canonical_parties_and_iso_date():
         span("5 May 2025", "DATE", value="2025-05-05"), TEXT,
     )  # fmt: skip
     assert summary == "ENERGY · signed · Russia, Taliban · 2025-05-05"
+
+
+def test_review_lists_event_disagreements_and_takes_one_into_gold_undoably(qtbot, window, project):
+    from annotator.core.model import GOLD
+
+    store, aid = project
+    at = {w: (TEXT.index(w), TEXT.index(w) + len(w)) for w in ("Russia", "Taliban", "oil contract")}
+    for who, status, parties in (
+        ("ana", "signed", ["Russia", "Taliban"]),
+        ("ben", "agreed", ["Russia"]),
+    ):
+        spans = {w: store.add_span(aid, who, *at[w], "ACTOR" if w != "oil contract" else "AGREEMENT")
+                 for w in at}  # fmt: skip
+        store.add_event(aid, who, "AGREEMENT", spans["oil contract"].uuid,
+                        [("party", spans[p].uuid) for p in parties], {"status": status})  # fmt: skip
+    window.annotator = "lead"
+    window.enter_review(["ana", "ben"])
+    [group] = window.review.session.open_event_groups()
+    assert "event group(s) to settle" in window.review_banner.text()
+    assert group.key in window.articles.ordered_keys()  # Tab reaches it
+    window.select_key(group.key)
+    assert window.side.box.title().startswith("Events")
+    press(qtbot, window, Qt.Key_2, Qt.AltModifier)  # ben's event into gold
+    [gold] = store.events(aid, GOLD)
+    assert gold.attrs == {"status": "agreed"} and len(gold.args) == 1
+    assert not window.review.session.open_event_groups()
+    assert [r.key for r in window.side.model.rows if r.order == 5] == []
+    press(qtbot, window, Qt.Key_Z, Qt.ControlModifier)  # one step back: no gold event
+    assert store.events(aid, GOLD) == []
+    assert [g.key for g in window.review.session.open_event_groups()] == [group.key]

@@ -123,6 +123,12 @@ def test_capitals_as_governments_map_to_their_state(rules):
         ("Kabul plans local currency trade mechanisms with both powers.", "local currency trade mechanisms", "FINANCE"),
         ("Iran wants to build the Iran–Afghanistan–China corridor soon.", "Iran–Afghanistan–China corridor", "INFRASTRUCTURE"),
         ("The firm holds a copper mining concession in Logar.", "copper mining concession", "MINING"),
+        ("The deputy minister received the credentials of the envoy.", "received the credentials", "DIPLOMATIC"),
+        ("In April the court lifted the ban on the Taliban entirely.", "lifted the ban on the Taliban", "DIPLOMATIC"),
+        ("Freight runs on the Khaf–Herat railway every day.", "Khaf–Herat railway", "INFRASTRUCTURE"),
+        ("Both sides agreed to settle trade in rials and afghanis.", "settle trade in rials and afghanis", "FINANCE"),
+        ("They signed the Afghanistan-Pakistan Transit Trade Agreement.", "Afghanistan-Pakistan Transit Trade Agreement", "INFRASTRUCTURE"),
+        ("Moscow became the first to formally recognise the group.", "formally recognise", "DIPLOMATIC"),
     ],
 )  # fmt: skip
 def test_agreement_rules_with_types(rules, text, phrase, kind):
@@ -252,3 +258,35 @@ def test_cli_preannotate_evaluate_and_errors(tmp_path):
     unknown = run_cli("preannotate", "--db", db, "--model", "xx_no_such_pipeline")
     assert unknown.returncode == 2 and "no spaCy pipeline named" in unknown.stderr
     assert run_cli("models").returncode == 0
+
+
+def test_negated_recognition_is_no_agreement(rules):
+    found = suggest_one(rules, "No other government has recognised the Taliban so far.")
+    assert "recognised" not in found and found["Taliban"].label == "ACTOR"
+
+
+@pytest.mark.parametrize(
+    "text,place",
+    [
+        ("MOSCOW — Russia said on Thursday it would act.", "MOSCOW"),
+        ("The route crosses mountains north of Kabul, officials said.", "Kabul"),
+        ("Goods would travel to Pakistan's ports, officials said.", "Pakistan"),
+    ],
+)
+def test_datelines_directions_and_ports_are_places(model, text, place):
+    found = suggest_one(model, text)
+    assert place not in found, sorted(found)
+
+
+def test_a_commentators_employer_is_no_actor(model):
+    text = "The plan matters, said Asfandyar Mir, a senior expert at the United States Institute of Peace."
+    found = suggest_one(model, text)
+    assert "United States Institute of Peace" not in found and "Asfandyar Mir" in found
+
+
+@pytest.mark.parametrize("text", ["10:30", "06:30 PM IST", "7am", "14:20 GMT", "10.30 local time"])
+def test_a_clock_time_alone_is_no_date(text):
+    from annotator.core.dates import date_attrs
+
+    assert date_attrs(text, None) is None
+    assert date_attrs("Oct 11, 2025", None) == {"value": "2025-10-11"}

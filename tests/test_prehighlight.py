@@ -227,8 +227,9 @@ TARGETS = {"ACTOR": (0.95, 0.85), "DATE": (0.95, 0.90), "AGREEMENT": (0.60, 0.60
         "seeds",
         "old",
         pytest.param("unseen", marks=pytest.mark.xfail(reason="ACTOR recall 0.94 alone")),
-        pytest.param("new", marks=pytest.mark.xfail(reason="baseline before the rules")),
-        pytest.param("fresh", marks=pytest.mark.xfail(reason="baseline before the rules")),
+        "new",
+        # h10, never tuned on: ACTOR precision 0.82 (see /work/status/16-note.md)
+        pytest.param("fresh", marks=pytest.mark.xfail(reason="ACTOR precision 0.82 unseen")),
     ],
 )
 def test_quality_against_the_reference(which, seeds):

@@ -29,7 +29,8 @@ TERRITORY = {
     "southern", "eastern", "western", "people", "population", "future", "path", "trajectory",
     "landscape", "mountains", "deposits", "mines", "economy", "agriculture", "infrastructure",
     "current", "vast", "strategic", "geography", "land", "lands", "side", "villages", "women",
-    "tech", "industry", "industries", "market", "markets", "economic", "roads",
+    "tech", "industry", "industries", "market", "markets", "economic", "roads", "port", "ports",
+    "towns", "goods", "rivers", "river", "wealth",
 }  # fmt: skip
 # a state directly before these is a qualifier of the noun, not an actor: "Afghanistan policy"
 QUALIFIED = {
@@ -37,6 +38,7 @@ QUALIFIED = {
     "crisis", "situation", "conflict", "war", "territory", "soil", "route", "routes", "trade",
     "peace", "process", "airspace", "embassy", "trip", "tour", "skirmishes", "clashes", "valley",
     "corridor", "railway", "rail", "highway", "road", "pipeline", "crossing", "dam", "port",
+    "river", "bridge",
 }  # fmt: skip
 # "Afghanistan Foreign Minister Amir Khan Muttaqi": the state is part of a title
 TITLE_WORDS = {
@@ -85,7 +87,20 @@ FACILITY_FOLLOWERS = {
     "airport",
     "base",
     "hotel",
+    "crossing",
+    "river",
+    "bridge",
+    "terminal",
+    "border",
 }
+# "north of Kabul": a direction from a place
+COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
+# "an expert at the Russian International Affairs Council": a commentator's affiliation
+AFFILIATED = {
+    "expert", "experts", "analyst", "analysts", "fellow", "researcher", "professor", "scholar",
+    "lecturer", "director", "economist",
+}  # fmt: skip
+DASHES = {"—", "–", "-", ":"}
 MARKUP = {"[", "]", "(", ")", "#", "*", "_"}
 
 
@@ -130,11 +145,30 @@ def is_qualifier(doc, start: int, end: int) -> bool:
     )
 
 
+def is_dateline(doc, start: int, end: int) -> bool:
+    """ "MOSCOW —", "ISLAMABAD:" opening a paragraph: where the story was filed."""
+    if (
+        not all(t.is_upper for t in doc[start:end])
+        or end >= len(doc)
+        or doc[end].text not in DASHES
+    ):
+        return False
+    return start == 0 or "\n" in doc[start - 1].text or "\n" in doc[start - 1].whitespace_
+
+
+def is_affiliation(doc, start: int) -> bool:
+    """ "a senior expert at the United States Institute of Peace": who a commentator works for."""
+    i = _prev(doc, start)
+    return i > 0 and doc[i].lower_ in ("at", "of", "with") and doc[i - 1].lower_ in AFFILIATED
+
+
 def is_place(doc, start: int, end: int) -> bool:
     """A place, a route, an owner of territory or part of another word — not an actor."""
     n = len(doc)
     after = doc[end] if end < n else None
     before = doc[start - 1] if start > 0 else None
+    if is_dateline(doc, start, end):
+        return True
     if after is not None and after.lower_ in ("'s", "’s", "'", "’"):
         following = {doc[k].lower_ for k in range(end + 1, min(n, end + 3))}
         return bool(following & TERRITORY) or (end + 1 < n and doc[end + 1].text == "Taliban")
@@ -188,6 +222,8 @@ def is_place(doc, start: int, end: int) -> bool:
     prep = doc[i].lower_
     if prep in VISIT_VERBS:
         return True
+    if prep == "of" and i > 0 and doc[i - 1].lower_ in COMPASS:
+        return True  # "north of Kabul"
     if prep == "with":
         return doc[_prev(doc, i)].lower_ in ("border", "borders", "frontier") if i > 0 else False
     if prep in PLACE_PREPOSITIONS:
@@ -215,3 +251,14 @@ def surname_repeats(doc, chosen, taken) -> list[tuple[int, int]]:
         if tok.text in surnames and not taken[tok.i]:
             out.append((tok.i, tok.i + 1))
     return out
+
+
+def is_common_word(doc, start: int, end: int) -> bool:
+    """ "Recognition opens the door …": a capitalised word at a sentence start that the article
+    also uses in lower case is a common noun, not a name."""
+    if end - start != 1 or not doc[start].is_title:
+        return False
+    tok = doc[start]
+    if not (start == 0 or doc[start - 1].is_punct or "\n" in doc[start - 1].text):
+        return False
+    return any(t.text == tok.lower_ for t in doc)

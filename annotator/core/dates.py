@@ -42,6 +42,12 @@ _MODIFIER = re.compile(
     r"(early|late|mid|later|earlier)[\s-]+|(in|on|since|by|from|until|during)\s+)",
     re.IGNORECASE,
 )
+# "10:30", "06:30 PM IST", "7am", "noon local time": a clock time alone is no calendar date
+_CLOCK = re.compile(
+    r"^(at\s+)?(about\s+|around\s+)?(\d{1,2}([:.]\d\d){1,2}\s*([ap]\.?m\.?)?|\d{1,2}\s*[ap]\.?m\.?|noon|midnight)"
+    r"(\s+(local\s+time|[A-Z]{2,4}|hours|hrs))*$",
+    re.IGNORECASE,
+)
 _THIS_PERIOD = re.compile(r"^(the|this|the current)\s+(year|month)$", re.IGNORECASE)
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 _YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
@@ -98,7 +104,7 @@ def _parser(base: date | None):
 
 def is_calendar_expression(text: str) -> bool:
     t = " ".join(text.split()).strip(" ,.;:")
-    return bool(t) and not _DURATION.match(t) and not _VAGUE.match(t)
+    return bool(t) and not _DURATION.match(t) and not _VAGUE.match(t) and not _CLOCK.match(t)
 
 
 def date_attrs(text: str, published: date | None) -> dict[str, str] | None:

@@ -716,6 +716,12 @@ class FrameSuggester:
             self._parser = parser_for(self.model or None)
         return self._parser
 
+    def warm(self) -> FrameSuggester:
+        """Load the parser now (with the model, off the GUI thread), not on the first frame."""
+        if self.shapes:
+            self.parser.docs(["Russia signed a deal."])
+        return self
+
     def frames(
         self, article_id: int, text: str, suggestions: Sequence[Suggestion]
     ) -> list[EventSuggestion]:

@@ -19,7 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from annotator.core.actor_shape import is_facility, is_place, is_qualifier, surname_repeats
+from annotator.core.actor_shape import (
+    is_affiliation,
+    is_common_word,
+    is_dateline,
+    is_facility,
+    is_place,
+    is_qualifier,
+    surname_repeats,
+)
 from annotator.core.boilerplate import spans_outside_boilerplate
 from annotator.core.dates import date_attrs, parse_published
 from annotator.core.errors import InputError
@@ -29,7 +37,7 @@ from annotator.core.paths import resource
 from annotator.core.span_rules import precedence
 
 # Bump when the shaping code below changes, so that projects re-suggest.
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 RULES_ONLY = "rules"
 PREFERENCE = (
     "en_core_web_trf",
@@ -44,6 +52,11 @@ RULER_KEY = "annotator_rules"
 TRAINED_RULES = "project_rules"  # the entity_ruler `annotator train` puts in front of its NER
 
 MODEL_KIND = {"PERSON": "person", "GPE": "state", "NORP": "group", "ORG": "organisation"}
+# "has not recognised", "nobody has recognized", "stopped short of recognizing"
+NEGATORS = {"not", "n't", "no", "never", "nobody", "none", "neither", "nor", "short", "refrained",
+            "without", "refused", "declined", "yet", "rather"}  # fmt: skip
+# a single unknown name right after these is a town, whatever the model labelled it
+TOWN_PREPOSITIONS = {"in", "near", "inside", "to", "at", "through", "via"}
 DATE_PREPOSITIONS = {"in", "on", "since", "by", "until", "from", "during", "at"}
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
 POSSESSIVES = {"'s", "’s", "'", "’"}
@@ -245,6 +258,11 @@ class Pipeline:
         fp = _fingerprint(RULES_VERSION, scheme.model_map, patterns, gazetteer)
         self.version = f"{model_version}+rules.{fp}"
         self._lock = threading.Lock()
+        # a folder `annotator train` wrote: its NER only fills the labels it was precise on
+        trained = (nlp.meta or {}).get("annotator") or {}
+        self.fill_labels = set(trained["fill_labels"]) if "fill_labels" in trained else None
+        if self.fill_labels == set() and "base_ner" in nlp.pipe_names and "ner" in nlp.pipe_names:
+            nlp.remove_pipe("ner")  # it may fill nothing: the base NER alone, and no cost
         ruler = nlp.add_pipe(
             "span_ruler",
             name=RULER_KEY,
@@ -306,7 +324,10 @@ class Pipeline:
                 attrs = Gazetteer.attrs(entry) if entry else {"kind": kind}
             elif label == "AGREEMENT":
                 kind, _, keep = span.id_.partition("|")
-                if keep:  # "met with": the verb names the meeting, the rest only anchors it
+                if keep == "neg":  # "nobody has recognized": negated ones are no agreement
+                    if NEGATORS.intersection(t.lower_ for t in doc[max(0, start - 4) : start]):
+                        continue
+                elif keep:  # "met with": the verb names the meeting, the rest only anchors it
                     end = min(end, start + int(keep))
                 attrs = {"type": kind or self._infer_type(doc, start, end)}
             elif label == "DATE":
@@ -322,6 +343,13 @@ class Pipeline:
             label = ent.label_ if ent.label_ in self.labels else self.model_map.get(ent.label_)
             if label not in self.labels:
                 continue
+            if (
+                ent.label_ == label
+                and self.fill_labels is not None
+                and label not in self.fill_labels
+                and ent.label_ not in self.model_map  # "DATE" is the base model's label too
+            ):
+                continue  # the trained NER was not precise on this label: rules and base decide
             # a label of ours comes from a model trained here: shape it as the rules' are
             shaped = self._shape(
                 doc, ent.start, ent.end, label, "" if ent.label_ == label else ent.label_
@@ -408,6 +436,14 @@ class Pipeline:
             return None  # "Taliban-appointed ambassador": part of a compound, no arrangement
         if label == "ACTOR" and is_qualifier(doc, start, end):
             return None
+        if label == "ACTOR" and len(doc[start:end].text.rstrip(".")) < 2:
+            return None  # "on X.": a letter is no actor
+        if label == "ACTOR" and model_label == "ORG" and is_affiliation(doc, start):
+            return None  # "an expert at the … Council": a commentator's employer
+        if label == "ACTOR" and model_label == "ORG" and is_common_word(doc, start, end):
+            return None  # "Recognition opens the door": a common noun at a sentence start
+        if label == "ACTOR" and is_dateline(doc, start, end):
+            return None  # "MOSCOW —": where the story was filed
         if (
             label == "ACTOR"
             and model_label == "PERSON"
@@ -433,9 +469,12 @@ class Pipeline:
                 entry is None
                 and end - start == 1
                 and start > 0
-                and doc[start - 1].lower_ in ("in", "near", "inside")
+                and doc[start - 1].lower_ in TOWN_PREPOSITIONS
+                and not (start > 1 and doc[start - 2].lower_ in ("according", "due", "thanks"))
             ):
-                is_place_like = True  # "signed in Herat": a town the model took for an organisation
+                is_place_like = (
+                    True  # "signed in Herat", "gas to Herat": a town, not an organisation
+                )
             if is_place_like and is_place(doc, start, end):
                 return None
         return start, end

@@ -145,6 +145,12 @@ def _screenshot(app, window, out: str, article: int | None) -> int:
     ):
         app.processEvents()
         time.sleep(0.02)
+    from annotator.gui.tasks import model_pool
+
+    # and the article on screen its suggestions (a model job)
+    while model_pool().activeThreadCount() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.02)
     for _ in range(20):
         app.processEvents()
         time.sleep(0.02)
@@ -155,9 +161,7 @@ def _screenshot(app, window, out: str, article: int | None) -> int:
     if not window.grab().save(out):
         raise InputError(f"cannot write the screenshot to {out}")
     window.close()
-    # a pre-highlighting job still running in the model's thread would be torn down with
-    # the interpreter (a crash in spaCy's C code): let it finish first
-    from annotator.gui.tasks import model_pool
-
+    # a model job still running must end before the interpreter does: exiting under a
+    # thread inside spaCy's C code crashes
     model_pool().waitForDone(120_000)
     return 0

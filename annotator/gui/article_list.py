@@ -8,7 +8,7 @@ without reading 100,000 rows, and never reads a text.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
@@ -35,7 +35,7 @@ class ArticleListModel(QAbstractTableModel):
     def __init__(self, fetch_rows: Callable[[list[int]], list[ArticleRow]], parent=None):
         super().__init__(parent)
         self.fetch_rows = fetch_rows
-        self.ids: list[int] = []
+        self.ids: Sequence[int] = []
         self._position: dict[int, int] = {}
         self._cache: dict[int, ArticleRow] = {}
         self.extra: dict[int, str] = {}  # e.g. disagreement counts in review mode
@@ -48,14 +48,20 @@ class ArticleListModel(QAbstractTableModel):
         if self.ids:
             self.dataChanged.emit(self.index(0, 2), self.index(len(self.ids) - 1, 2))
 
-    def set_ids(self, ids: list[int]) -> None:
+    def set_ids(self, ids: Sequence[int]) -> None:
+        """IDS: a list, or a lazy sequence with `position(id)` (`store.article_id_list`) that
+        reads its ids a page at a time; then nothing here holds every id."""
         self.beginResetModel()
         self.ids = ids
-        self._position = {aid: i for i, aid in enumerate(ids)}
+        self._position = {} if hasattr(ids, "position") else {aid: i for i, aid in enumerate(ids)}
         self._cache.clear()
         self.endResetModel()
 
     def row_of(self, article_id: int | None) -> int | None:
+        if article_id is None:
+            return None
+        if hasattr(self.ids, "position"):
+            return self.ids.position(article_id)
         return self._position.get(article_id)
 
     def row(self, i: int) -> ArticleRow:
@@ -73,7 +79,7 @@ class ArticleListModel(QAbstractTableModel):
 
     def refresh(self, article_id: int) -> None:
         """Read one article's row again (after a change) and redraw it."""
-        i = self._position.get(article_id)
+        i = self.row_of(article_id)
         if i is None:
             return
         self._cache.pop(article_id, None)

@@ -221,10 +221,11 @@ class EventItem:
     order = 3
     settles_suggestion = False
 
-    def __init__(self, event: Event, session: ArticleSession):
+    def __init__(self, event: Event, spans: dict[str, Span]):
+        """SPANS: the session's spans by uuid."""
         self.value = event
-        self.trigger = session.span(event.trigger)
-        self.args = [(role, session.span(uid)) for role, uid in event.args]
+        self.trigger = spans.get(event.trigger)
+        self.args = [(role, spans.get(uid)) for role, uid in event.args]
 
     key = property(lambda self: self.value.uuid)
     start = property(lambda self: self.trigger.start if self.trigger else 0)
@@ -274,12 +275,13 @@ class EventItem:
 class EventSuggestionItem:
     """A suggested frame: Enter/A accepts it (with the spans it needs), X rejects it."""
 
-    __slots__ = ("value",)
+    __slots__ = ("value", "trigger_attrs")
     order = 4
     settles_suggestion = False
 
-    def __init__(self, suggestion: EventSuggestion):
+    def __init__(self, suggestion: EventSuggestion, trigger_attrs: dict | None = None):
         self.value = suggestion
+        self.trigger_attrs = trigger_attrs or {}  # the trigger suggestion's (its type)
 
     key = property(lambda self: ("event", *self.value.key))
     start = property(lambda self: self.value.trigger[0])
@@ -301,7 +303,8 @@ class EventSuggestionItem:
         g = self.value
         parties = [_Offsets(s, e, {}) for role, s, e in g.args if role == "party"]
         dates = [_Offsets(s, e, {}) for role, s, e in g.args if role == "date"]
-        return event_summary(g.label, g.attrs.get("status"), None, parties,
+        trigger = _Offsets(*g.trigger, self.trigger_attrs)
+        return event_summary(g.label, g.attrs.get("status"), trigger, parties,
                              dates[0] if dates else None, text)  # fmt: skip
 
     def row(self, text: str) -> Row:
@@ -328,6 +331,59 @@ class EventSuggestionItem:
         raise NothingToDo()
 
 
+class EventGroupItem:
+    """Review: the compared annotators' events on overlapping agreements, where they differ
+    (or not everyone made one). Alt+N takes annotator N's event into gold (one undo step)."""
+
+    __slots__ = ("value", "annotators")
+    order = 5
+    settles_suggestion = False
+
+    def __init__(self, group, annotators: list[str]):
+        self.value = group  # an event_agreement.EventDisagreement
+        self.annotators = annotators
+
+    key = property(lambda self: self.value.key)
+    start = property(lambda self: self.value.start)
+    end = property(lambda self: self.value.end)
+    label = property(lambda self: "AGREEMENT")
+
+    def mark(self, to_qt: ToQt) -> Mark | None:
+        return None  # the spans' own groups are drawn; this one is listed and selected
+
+    def selection_mark(self, to_qt: ToQt) -> Mark:
+        g = self.value
+        return Mark(to_qt(g.start), to_qt(g.end), "AGREEMENT", g.kind, g.key)
+
+    def versions(self, text: str) -> list[tuple[str, str]]:
+        said = self.value.describe(text)
+        return [
+            (f"Alt+{i} {name}", said.get(name, "—")) for i, name in enumerate(self.annotators, 1)
+        ]
+
+    def row(self, text: str) -> Row:
+        g = self.value
+        return Row(g.start, 5, g.key, "EVENT ≠", text[g.start : g.end], g.describe(text),
+                   "event disagreement: Alt+1… takes an annotator's event")  # fmt: skip
+
+    def describe(self, text: str) -> str:
+        return "\n".join(
+            [f"events ({self.value.kind}):"] + [f"{w}: {v}" for w, v in self.versions(text)]
+        )
+
+    def show(self, side, text: str) -> None:
+        side.show_versions(f"Events ({self.value.kind})", self.versions(text))
+
+    def on_label(self, session: ArticleSession, label: str) -> Edit:
+        raise NothingToDo("Alt+1… takes an annotator's event")
+
+    def on_delete(self, session: ArticleSession) -> Edit:
+        raise NothingToDo()
+
+    def on_attrs(self, session: ArticleSession, attrs: dict[str, Any]) -> Edit:
+        raise NothingToDo()
+
+
 class BoilerplateMark:
     """Boilerplate ranges are drawn (greyed) but never selected."""
 
@@ -338,7 +394,7 @@ class BoilerplateMark:
         ]
 
 
-Item = SpanItem | SuggestionItem | GroupItem | EventItem | EventSuggestionItem
+Item = SpanItem | SuggestionItem | GroupItem | EventItem | EventSuggestionItem | EventGroupItem
 
 
 # Spans and suggestions are drawn and listed straight from the session's lists (one
@@ -349,8 +405,21 @@ _tuple = tuple.__new__
 
 def event_items(session: ArticleSession) -> list[Item]:
     """The annotator's events and the open suggested frames (a few per article)."""
-    out: list[Item] = [EventItem(e, session) for e in getattr(session, "events", ())]
-    return out + [EventSuggestionItem(g) for g in getattr(session, "event_suggestions", ())]
+    events = getattr(session, "events", ())
+    spans = spans_by_id(session) if events else {}
+    out: list[Item] = [EventItem(e, spans) for e in events]
+    if getattr(session, "reviewing", False):
+        out += [EventGroupItem(g, session.annotators) for g in session.open_event_groups()]
+    frames = getattr(session, "event_suggestions", ())
+    if not frames:
+        return out
+    attrs = {(s.start, s.end): s.attrs for s in session.suggestions}
+    attrs.update({(s.start, s.end): s.attrs for s in session.spans})
+    return out + [EventSuggestionItem(g, attrs.get(g.trigger)) for g in frames]
+
+
+def spans_by_id(session: ArticleSession) -> dict[str, Span]:
+    return {s.uuid: s for s in session.spans}
 
 
 def span_marks(spans, to_qt: ToQt) -> list[Mark]:
@@ -432,9 +501,13 @@ class ArticleItems:
             removed |= set(self.events)
             fresh = event_items(session)
         else:  # an event names a span that changed: its row follows (the text, a name)
-            named = [i for i in self.events.values() if i.order == 3 and i.value.span_ids & removed]
+            named = [
+                i for i in self.events.values()
+                if i.order == 3 and not removed.isdisjoint(i.value.span_ids)
+            ]  # fmt: skip
             removed |= {i.key for i in named}
-            fresh = [EventItem(i.value, session) for i in named]
+            spans = spans_by_id(session) if named else {}
+            fresh = [EventItem(i.value, spans) for i in named]
         for key in removed:
             self.spans.pop(key, None)
             self.suggestions.pop(key, None)

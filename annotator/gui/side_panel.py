@@ -10,8 +10,8 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -66,6 +66,10 @@ class SpanTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def patch(self, remove: set, add: list) -> None:
+        if len(remove) + len(add) > 64:  # many rows (an article's events listed again): one reset
+            kept = [r for r in self.rows if r.key not in remove] if remove else self.rows
+            self.replace(kept + list(add))
+            return
         if remove:
             for i in reversed([i for i, r in enumerate(self.rows) if r.key in remove]):
                 self.beginRemoveRows(_ROOT, i, i)
@@ -245,9 +249,10 @@ class SidePanel(QWidget):
         text.setObjectName("eventSummary")
         self.form.addRow(text)
         row = QWidget()
-        buttons = QHBoxLayout(row)
+        buttons = QGridLayout(row)  # three a row: "implemented" is never cut
         buttons.setContentsMargins(0, 0, 0, 0)
-        for choice in self.event_statuses:
+        buttons.setSpacing(4)
+        for i, choice in enumerate(self.event_statuses):
             b = QPushButton(choice)
             b.setObjectName(f"status_{choice}")
             b.setCheckable(True)
@@ -255,7 +260,7 @@ class SidePanel(QWidget):
             b.setEnabled(editable)
             b.setToolTip(tip(f"Status {choice} (S cycles the statuses)"))
             b.clicked.connect(lambda _c=False, c=choice: self.statusChosen.emit(c))
-            buttons.addWidget(b)
+            buttons.addWidget(b, i // 3, i % 3)
         self.form.addRow(plain_label("status"), row)
 
     @property

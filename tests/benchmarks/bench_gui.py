@@ -205,6 +205,68 @@ def project_of(n: int, path: Path) -> None:
         store.import_articles(batch, None)
 
 
+def with_events(store: Store, article_id: int, n: int = 1000) -> int:
+    """N events on the article's AGREEMENT spans, each with the two ACTORs and the DATE after it."""
+    spans = store.spans(article_id, "ana")
+    made = 0
+    with store.transaction():
+        for i, s in enumerate(spans):
+            if made == n:
+                break
+            if s.label != "AGREEMENT":
+                continue
+            after = spans[i + 1 : i + 12]
+            actors = [a for a in after if a.label == "ACTOR"][:2]
+            date = next((d for d in after if d.label == "DATE"), None)
+            args = [("party", a.uuid) for a in actors] + ([("date", date.uuid)] if date else [])
+            store.add_event(article_id, "ana", "AGREEMENT", s.uuid, args, {"status": "signed"})
+            made += 1
+    return made
+
+
+def events_case(app, tmp: Path, settings) -> None:
+    """The 100,000-character, 5,000-span article opened without and with 1,000 events."""
+    store = Store(tmp / "events.db")
+    text, spans = big_article(random.Random(4))
+    items = [ArticleIn(text=text, title="Big", spans=spans, annotator="ana"),
+             ArticleIn(text=text + " ", title="Big, events", spans=spans, annotator="ana"),
+             ArticleIn(text="Kabul and Moscow agreed.", title="Small")]  # fmt: skip
+    store.import_articles(items, None)
+    plain, evented, small = store.article_ids()[:3]
+    made = with_events(store, evented)
+    window = MainWindow(store, settings, annotator="ana", nlp_loader=lambda s: None)
+    window.show()
+    app.processEvents()
+    times: dict[int, list[float]] = {plain: [], evented: []}
+    for _ in range(7):
+        for aid in (plain, evented):
+            window.show_article(small)
+            app.processEvents()
+            t0 = time.perf_counter()
+            window.show_article(aid)
+            app.processEvents()
+            times[aid].append(time.perf_counter() - t0)
+    # open an event and link a span (the key press to the screen redrawn)
+    event = store.events(evented, "ana")[500]
+    window.select_key(event.uuid)
+    app.processEvents()
+    free = next(s for s in window.spans if s.label == "ACTOR" and s.uuid not in event.span_ids)
+    links = []
+    for _ in range(5):
+        window.select_key(free.uuid)
+        t0 = time.perf_counter()
+        QTest.keyClick(window.view, Qt.Key_L)
+        app.processEvents()
+        links.append(time.perf_counter() - t0)
+    window.close()
+    store.close()
+    print(f"big article with {made:,} events:")
+    for aid, what in ((plain, "without events:"), (evented, f"with {made:,} events:")):
+        print(f"  show it {what:<26} {ms(statistics.median(times[aid]))}   median of 7, "
+              f"min {ms(min(times[aid])).strip()}")  # fmt: skip
+    print(f"  L (link/unlink) to screen redrawn: {ms(statistics.median(links))}   median of 5")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument(
@@ -213,9 +275,13 @@ def main() -> None:
     parser.add_argument(
         "--long-only", action="store_true", help="only the 300,000-character article"
     )
+    parser.add_argument("--events-only", action="store_true", help="only the 1,000-event case")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
     tmp = Path(tempfile.mkdtemp())
+    if args.events_only:
+        events_case(app, tmp, QSettings(str(tmp / "s.ini"), QSettings.IniFormat))
+        return
     if args.long_only:
         report_long(long_article_keys(app, tmp, QSettings(str(tmp / "s.ini"), QSettings.IniFormat)))
         return
@@ -271,6 +337,7 @@ def main() -> None:
     print(f"key press to screen redrawn, short: {ms(statistics.median(small_screen))}")
     print(f"key press to screen redrawn, big:   {ms(statistics.median(big_screen))}")
     report_long(long_article_keys(app, tmp, settings))
+    events_case(app, tmp, settings)
 
     if args.articles:
         path = tmp / "large.db"

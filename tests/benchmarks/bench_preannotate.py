@@ -45,7 +45,7 @@ def main(n: int = 300) -> None:
         list(bare_ner.pipe(texts[:5]))
         list(pipeline.suggest([(0, t, "2025-05-30") for t in texts[:5]]))
         # the parser the agreement frames use loads once, like the NER pipeline above
-        FrameSuggester.for_pipeline(pipeline).parser.docs(texts[:5])
+        FrameSuggester.for_pipeline(pipeline).warm()
 
         t0 = time.perf_counter()
         ents = sum(len(doc.ents) for doc in bare_ner.pipe(texts, batch_size=32))

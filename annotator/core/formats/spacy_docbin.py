@@ -13,6 +13,7 @@ missing (not "O") in `doc.ents`, so NER training is not taught a wrong outside.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -86,20 +87,95 @@ def split_key(record: dict[str, Any], seed: int) -> float:
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
+SHARD_DOCS = 5_000  # docs per DocBin file of a large export: memory stays flat
+
+
 def write_spacy(
-    records: Iterable[dict[str, Any]], out: Path, *, split: float | None = None, seed: int = 0
+    records: Iterable[dict[str, Any]],
+    out: Path,
+    *,
+    split: float | None = None,
+    seed: int = 0,
+    shard: int | None = None,
 ) -> tuple[dict[str, int], Alignment]:
-    """Write one DocBin, or with `split` train.spacy and dev.spacy into the folder OUT."""
+    """Write one DocBin, or with `split` train.spacy and dev.spacy into the folder OUT.
+
+    An export of more than SHARD docs is sharded (#17): OUT (or train.spacy and
+    dev.spacy inside it) becomes a folder of DocBin files of SHARD docs each,
+    which spaCy's corpus reader and `spacy train` take as they take one file, so
+    configs keep their paths; peak memory is one shard's, not the corpus's.
+    """
+    shard = shard or SHARD_DOCS
+    alignment = Alignment()
+    docs = (
+        (record, record_to_doc(record, alignment))
+        for record in records
+        if record.get("answer", "accept") == "accept"
+    )
+    head = list(itertools.islice(docs, shard + 1))
+    if len(head) <= shard:
+        return _write_small(head, out, split, seed), alignment
+    return _write_shards(itertools.chain(head, docs), out, split, seed, shard), alignment
+
+
+def _write_shards(docs, out: Path, split: float | None, seed: int, shard: int) -> dict[str, int]:
+    """Folders of DocBin shards, built beside OUT and renamed into place at the end."""
+    import shutil
+
+    tmp = out.parent / f".{out.name}.{os.getpid()}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    parts = {"": tmp} if split is None else {p: tmp / f"{p}.spacy" for p in ("train", "dev")}
+    try:
+        for folder in parts.values():
+            folder.mkdir(parents=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the folder ({exc.strerror})", str(out)) from None
+    bins = {p: DocBin(store_user_data=True) for p in parts}
+    counts = dict.fromkeys(parts, 0)
+    files = dict.fromkeys(parts, 0)
+
+    def flush(part: str) -> None:
+        if len(bins[part]) == 0:
+            return
+        bins[part].to_disk(parts[part] / f"{files[part]:05d}.spacy")
+        files[part] += 1
+        bins[part] = DocBin(store_user_data=True)
+
+    try:
+        for record, doc in docs:
+            part = "" if split is None else ("train" if split_key(record, seed) < split else "dev")
+            bins[part].add(doc)
+            counts[part] += 1
+            if len(bins[part]) >= shard:
+                flush(part)
+        for part in parts:
+            flush(part)
+        targets = {"": out} if split is None else {p: out / f"{p}.spacy" for p in parts}
+        if split is not None:
+            out.mkdir(parents=True, exist_ok=True)
+        for part, target in targets.items():
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            elif target.exists():
+                target.unlink()
+            os.replace(parts[part], target)
+    except OSError as exc:
+        raise InputError(f"cannot write ({exc.strerror or exc})", str(out)) from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return counts
+
+
+def _write_small(
+    docs: list[tuple[dict[str, Any], Doc]], out: Path, split: float | None, seed: int
+) -> dict[str, int]:
+    """One DocBin, or with `split` train.spacy and dev.spacy into the folder OUT."""
     from annotator.core.fileio import atomic_output
 
-    alignment = Alignment()
     bins = {"train": DocBin(store_user_data=True), "dev": DocBin(store_user_data=True)}
     counts = {"train": 0, "dev": 0}
     keyed = []
-    for record in records:
-        if record.get("answer", "accept") != "accept":
-            continue
-        doc = record_to_doc(record, alignment)
+    for record, doc in docs:
         if split is None:
             bins["train"].add(doc)
             counts["train"] += 1
@@ -108,7 +184,7 @@ def write_spacy(
     if split is None:
         with atomic_output(out, "wb") as fh:
             fh.write(bins["train"].to_bytes())
-        return {"": counts["train"]}, alignment
+        return {"": counts["train"]}
     keyed.sort(key=lambda kd: kd[0])
     n_train = sum(1 for k, _ in keyed if k < split)
     if len(keyed) >= 2:  # both sets non-empty, or training has nothing to score on
@@ -130,7 +206,7 @@ def write_spacy(
             fh.write(bins[part].to_bytes())
             fh.flush()
             os.fsync(fh.fileno())
-    return counts, alignment
+    return counts
 
 
 def read_spacy(path: Path) -> list[ArticleIn]:

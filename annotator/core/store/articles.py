@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from annotator.core.model import Article, ArticleRow
 from annotator.core.store.base import StoreBase
+from annotator.core.store.listing import ArticleIds
 from annotator.core.store.search import run_match
 
 
@@ -140,6 +141,23 @@ class ArticlesMixin(StoreBase):
         sql += " ORDER BY a.id"
         rows = run_match(self.conn, sql, params) if search else self.conn.execute(sql, params)
         return [r[0] for r in rows]
+
+    def article_id_list(
+        self, annotator: str | None = None, *, status: str | None = None, search: str | None = None
+    ) -> ArticleIds:
+        """`list_article_ids` as a lazy sequence: counted, then read a page at a time
+        (`listing.ArticleIds`), for lists of any size."""
+        joins, where, params = "", [], {"ann": annotator or ""}
+        if status:
+            joins = " LEFT JOIN status st ON st.article_id = a.id AND st.annotator = :ann"
+            where.append("COALESCE(st.status, 'todo') = :status")
+            params["status"] = status
+        if search:
+            where.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q)")
+            params["q"] = search
+        ids = ArticleIds(self.conn, where, params, joins)
+        len(ids)  # a bad search fails here, in the caller's hands
+        return ids
 
     def article_lengths(self, ids: Iterable[int]) -> dict[int, int]:
         marks = ",".join(str(int(i)) for i in ids) or "NULL"

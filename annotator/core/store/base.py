@@ -166,9 +166,10 @@ class StoreBase:
         try:
             yield
         except BaseException:
-            if self.conn.in_transaction:  # SQLite ends the whole transaction itself on a full disk
-                self.conn.execute("ROLLBACK TO part")
-                self.conn.execute("RELEASE part")
+            if self.conn.in_transaction:  # SQLite rolls all back itself on a full disk
+                with contextlib.suppress(sqlite3.OperationalError):
+                    self.conn.execute("ROLLBACK TO part")
+                    self.conn.execute("RELEASE part")
             raise
         else:
             self.conn.execute("RELEASE part")

@@ -208,6 +208,8 @@ class ArticleController:
     def ordered_keys(self) -> list[Hashable]:
         """What Tab walks: reviewing, the open disagreements; else every item in text order."""
         groups = self.session.open_groups() if self.session else []
+        if getattr(self.session, "reviewing", False):
+            groups = groups + self.session.open_event_groups()  # then the event disagreements
         if groups:
             return [g.key for g in groups]
         # an event open: Tab walks your spans

@@ -328,6 +328,11 @@ def load_named(store: Store, name: str):
 
 
 def default_loader(store: Store):
+    from annotator.core.event_frames import FrameSuggester
     from annotator.core.nlp import load_for_project
 
-    return load_for_project(store)
+    pipeline = load_for_project(store)
+    FrameSuggester.for_pipeline(
+        pipeline
+    ).warm()  # the frames' parser loads with it, off the GUI thread
+    return pipeline

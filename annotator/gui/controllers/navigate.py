@@ -31,7 +31,8 @@ class NavigateController:
         w = self.w
         query = w.search.text().strip() or None
         try:
-            ids = w.store.list_article_ids(
+            # counted, then read page by page: a list of 1,000,000 opens at once
+            ids = w.store.article_id_list(
                 w.annotator, status=w.status_filter.currentData() or None, search=query
             )
         except InputError as exc:  # a search FTS5 cannot parse: say why, keep the list

@@ -108,6 +108,9 @@ class ReviewController:
                     "(Tab walks them, Ctrl+Shift+G accepts the agreed)")  # fmt: skip
         else:
             here = "every group in this article is settled in gold"
+        events = len(self.session.open_event_groups())
+        if events:
+            here += f" · {events} event group(s) to settle (Alt+N takes an annotator's event)"
         return neutral(
             f"REVIEW MODE — edits go to gold, as {self.reviewer} · {names} · {here} · Ctrl+R leaves"
         )
@@ -123,7 +126,11 @@ class ReviewController:
             return
         selected = self.w.articles.selected()
         group = self.session.group(selected.key) if selected is not None else None
+        event_group = self.session.event_group(selected.key) if selected is not None else None
         name = self.annotators[index] if index < len(self.annotators) else ""
+        if event_group is not None:  # an event disagreement: gold takes their frame
+            self._take_event(event_group, index, name)
+            return
         edit = self.w.annotate.run(lambda: self.session.take(group, index), say_ms=8000, wait=False,
                                    prefix=f"Alt+{index + 1}: " if not name else "")  # fmt: skip
         if edit is None:
@@ -133,6 +140,17 @@ class ReviewController:
             f"Gold takes {name}'s version" + ("" if following else "; no disagreement left here"),
             4000,
         )
+        if following:
+            self.w.articles.select_key(following[0].key)
+
+    def _take_event(self, group, index: int, name: str) -> None:
+        edit = self.w.annotate.run(lambda: self.session.take_event(group, index), say_ms=8000,
+                                   wait=False, prefix=f"Alt+{index + 1}: " if not name else "")  # fmt: skip
+        if edit is None:
+            return
+        following = self.session.open_event_groups()
+        self.w.say(f"Gold takes {name}'s event"
+                   + ("" if following else "; no event disagreement left here"), 4000)  # fmt: skip
         if following:
             self.w.articles.select_key(following[0].key)
 

@@ -1,0 +1,118 @@
+"""Pre-annotation on every core (#17): worker processes run the pipeline, one writer stores.
+
+Each worker opens the project read-only once, loads the same pipeline (same
+model, scheme, rules: the same `version`, checked) and turns batches of
+(article id, text, publication date, boilerplate ranges) into suggestions,
+plain offsets only. The calling process is the one writer: it reads the
+texts, hands out batches, and stores the results in article order as
+`nlp.preannotate` does (one transaction per article, with its frames), so a
+killed run keeps whole articles and a re-run carries on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from annotator.core.errors import InputError
+
+_worker = None  # the pipeline of this worker process
+_frames = None  # and its frame suggester (the parser the agreement frames use)
+
+
+def default_jobs() -> int:
+    """The machine's cores (those this process may use)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _init(db: str, model: str | None, version: str) -> None:
+    global _worker, _frames
+    from annotator.core.event_frames import FrameSuggester
+    from annotator.core.nlp import load_for_project
+    from annotator.core.store import Store
+
+    with Store(db, readonly=True) as store:
+        _worker = load_for_project(store, model)
+    if _worker.version != version:
+        raise InputError(f"a worker loaded {_worker.version}, not {version}")
+    _frames = FrameSuggester.for_pipeline(_worker)
+
+
+def _suggest(batch: list[tuple]) -> list[tuple[int, list, list]]:
+    """(article id, span suggestions, frame suggestions) of each article of BATCH: the
+    frames' parse runs here too, not in the one writer."""
+    texts = {item[0]: item[1] for item in batch}
+    triggers = {shape.trigger for shape in _frames.shapes}
+    out = []
+    for aid, suggestions in _worker.suggest(batch, batch_size=len(batch)):
+        needed = any(s.label in triggers for s in suggestions)
+        out.append(
+            (aid, suggestions, _frames.frames(aid, texts[aid], suggestions) if needed else [])
+        )
+    return out
+
+
+def preannotate_parallel(
+    store,
+    pipeline,
+    model: str | None,
+    jobs: int,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    batch_size: int = 32,
+    jsonl_out=None,
+) -> int:
+    """`nlp.preannotate` over JOBS worker processes (MODEL as the caller named it, so
+    workers load the same pipeline). Returns the number of articles processed."""
+    from annotator.core.event_frames import FrameSuggester
+    from annotator.core.nlp import _write_suggestion_record
+
+    ids = store.articles_without_suggestions(pipeline.name, pipeline.version)
+    total, done = len(ids), 0
+    if not ids:
+        return 0
+
+    def batches() -> Iterator[list[tuple]]:
+        for i in range(0, len(ids), batch_size):
+            if cancelled and cancelled():
+                return
+            chunk = ids[i : i + batch_size]
+            texts = store.articles_bulk(chunk)
+            ranges = store.boilerplate_bulk(chunk)
+            yield [(a, texts[a].text, texts[a].published, ranges.get(a, [])) for a in chunk]
+
+    frames = FrameSuggester.for_pipeline(pipeline)
+
+    def _store(results: list[tuple[int, list, list]], done: int) -> int:
+        for aid, suggestions, events in results:
+            with store.transaction():  # as FrameSuggester.store: spans' and frames' as one write
+                store.set_suggestions(aid, frames.model, frames.model_version, suggestions)
+                store.set_event_suggestions(aid, frames.model, frames.model_version, events)
+            if jsonl_out is not None:
+                _write_suggestion_record(store, aid, pipeline, suggestions, jsonl_out)
+            done += 1
+            if progress:
+                progress(done, total)
+        return done
+
+    ctx = multiprocessing.get_context("spawn")  # no fork of an open SQLite connection
+    with ctx.Pool(
+        jobs, initializer=_init, initargs=(str(Path(store.path)), model, pipeline.version)
+    ) as pool:
+        # batches are read here (the store is this thread's), a few per worker in flight,
+        # and their results stored in the order given
+        flight: deque = deque()
+        source = batches()
+        for batch in source:
+            flight.append(pool.apply_async(_suggest, (batch,)))
+            if len(flight) >= 2 * jobs:
+                done = _store(flight.popleft().get(), done)
+        while flight:
+            done = _store(flight.popleft().get(), done)
+    return done
