@@ -14,26 +14,23 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+# the JSON-lines dialects at import time, as ingest always had them: reading a file then
+# allocates only its records (tests/test_streaming_import.py measures the peak)
+from annotator.core.formats import doccano, jsonl, labelstudio
 from annotator.core.model import ArticleIn
 
 
 def read_jsonl(path: Path) -> list[ArticleIn]:
     """Our JSONL (and Prodigy's), Label Studio tasks one a line, or doccano's records."""
-    from annotator.core.formats import jsonl
-
     return jsonl.read_jsonl(path, _jsonl_dialect)
 
 
 def iter_jsonl(path: Path) -> Iterator[ArticleIn]:
     """`read_jsonl` in a stream (import's; NotStreamable for a file that is not plain UTF-8)."""
-    from annotator.core.formats import jsonl
-
     return jsonl.iter_jsonl(path, _jsonl_dialect)
 
 
 def _jsonl_dialect(obj: Any, path: str, line: int) -> list[ArticleIn] | None:
-    from annotator.core.formats import doccano, labelstudio
-
     if labelstudio.is_task(obj) or labelstudio.is_min(obj):
         return labelstudio.read_object(obj, path, line)
     if doccano.is_doccano(obj):
