@@ -8,43 +8,18 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import os
 import sys
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from annotator import __version__
+from annotator.cli_output import _fmt, echo, print_json, print_table, progress_bar, warn
+from annotator.cli_output import shown as shown  # re-exported: names printed safely
 from annotator.core.errors import AnnotatorError, InputError, storage_error
 from annotator.core.fileio import atomic_output
 
 # -- helpers shared by commands ----------------------------------------------
-
-_HIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Zl", "Zp"}
-
-
-def shown(value: object) -> str:
-    """VALUE made safe for a terminal: control, format (bidi) and line-breaking characters escaped.
-
-    A file or annotator name with ESC, a newline or U+202E could otherwise
-    clear the screen, fake an output line or reverse the text after it.
-    """
-    text = str(value)
-    if text.isascii() and text.isprintable():
-        return text
-    return "".join(
-        c.encode("unicode_escape").decode("ascii")
-        if unicodedata.category(c) in _HIDDEN_CATEGORIES
-        else c
-        for c in text
-    )
-
-
-def echo(text: object = "", *, err: bool = False) -> None:
-    """Print one line for the user; every name and path in it goes through `shown`."""
-    print(shown(text), file=sys.stderr if err else sys.stdout)
 
 
 def default_annotator() -> str:
@@ -62,18 +37,6 @@ def open_store(path: str | None, *, create: bool = False, readonly: bool = False
     if not path:
         raise AnnotatorError("no project given: pass --db PROJECT.db")
     return Store(path, create=create, readonly=readonly)
-
-
-def progress_bar(total: int, desc: str, unit: str = "file"):
-    """A tqdm bar on a terminal, a silent stand-in otherwise."""
-    from tqdm import tqdm
-
-    return tqdm(total=total, desc=desc, unit=unit, disable=not sys.stderr.isatty(), leave=False)
-
-
-def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, sort_keys=True)
-    sys.stdout.write("\n")
 
 
 # -- commands -----------------------------------------------------------------
@@ -208,21 +171,6 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_table(header: list[str], rows: list[list[Any]]) -> None:
-    cells = [header, *[[shown(c) for c in row] for row in rows]]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-    for row in cells:
-        padded = [
-            c.ljust(w) if i == 0 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(row, widths, strict=True))
-        ]
-        echo("  ".join(padded))
-
-
-def warn(message: str) -> None:
-    echo(f"annotator: warning: {message}", err=True)
-
-
 def load_pipeline_for(store, name: str | None):
     from annotator.core.nlp import load_for_project
 
@@ -302,10 +250,6 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
         err=True,
     )
     return 0
-
-
-def _fmt(x: float | None) -> str:
-    return "-" if x is None else f"{x:.3f}"
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ from test_formats import annotated_project
 from annotator.core.errors import InputError
 from annotator.core.nlp import load_for_project
 from annotator.core.store import Store
-from annotator.core.training import RULES_COMPONENT, train
+from annotator.core.training import BASE_COMPONENT, RULES_COMPONENT, train
 
 
 def test_train_writes_spacy_config_trains_with_spacy_and_keeps_rules_in_front(tmp_path):
@@ -34,13 +34,23 @@ def test_train_writes_spacy_config_trains_with_spacy_and_keeps_rules_in_front(tm
     assert filled["training"]["max_steps"] == 20
     best = spacy.load(tmp_path / "model" / "model-best")
     assert best.pipe_names.index(RULES_COMPONENT) < best.pipe_names.index("ner")
+    from annotator.core.nlp import default_pipeline_name
+
+    if default_pipeline_name():  # the base NER in front, the trained one fills what is left
+        assert best.pipe_names.index(BASE_COMPONENT) < best.pipe_names.index("ner")
+        meta = json.loads((tmp_path / "model" / "model-best" / "meta.json").read_text())
+        assert meta["annotator"]["base_ner"] == default_pipeline_name()
+        assert set(meta["annotator"]["fill_labels"]) <= {"ACTOR", "DATE", "AGREEMENT"}
     doc = best("Russia and the Taliban signed an oil production contract in Kabul.")
     assert "oil production contract" in {
         e.text for e in doc.ents
     }  # the rules, with spacy.load alone
     assert store.setting("models")["model"] == str((tmp_path / "model").resolve())
     pipeline = load_for_project(store, str(tmp_path / "model"))  # the folder, not only model-best
-    assert "ner" in pipeline.nlp.pipe_names
+    # the trained NER runs only when it may fill a label (meta.json), the base NER always
+    assert ("ner" in pipeline.nlp.pipe_names) == bool(pipeline.fill_labels) or (
+        pipeline.fill_labels is None and "ner" in pipeline.nlp.pipe_names
+    )
     store.close()
 
 

@@ -258,6 +258,11 @@ class Pipeline:
         fp = _fingerprint(RULES_VERSION, scheme.model_map, patterns, gazetteer)
         self.version = f"{model_version}+rules.{fp}"
         self._lock = threading.Lock()
+        # a folder `annotator train` wrote: its NER only fills the labels it was precise on
+        trained = (nlp.meta or {}).get("annotator") or {}
+        self.fill_labels = set(trained["fill_labels"]) if "fill_labels" in trained else None
+        if self.fill_labels == set() and "base_ner" in nlp.pipe_names and "ner" in nlp.pipe_names:
+            nlp.remove_pipe("ner")  # it may fill nothing: the base NER alone, and no cost
         ruler = nlp.add_pipe(
             "span_ruler",
             name=RULER_KEY,
@@ -338,6 +343,13 @@ class Pipeline:
             label = ent.label_ if ent.label_ in self.labels else self.model_map.get(ent.label_)
             if label not in self.labels:
                 continue
+            if (
+                ent.label_ == label
+                and self.fill_labels is not None
+                and label not in self.fill_labels
+                and ent.label_ not in self.model_map  # "DATE" is the base model's label too
+            ):
+                continue  # the trained NER was not precise on this label: rules and base decide
             # a label of ours comes from a model trained here: shape it as the rules' are
             shaped = self._shape(
                 doc, ent.start, ent.end, label, "" if ent.label_ == label else ent.label_

@@ -69,11 +69,13 @@ def main(n_train: int = 6, steps: int = 200, base: str | None = None) -> None:
         after = load_for_project(store, str(Path(tmp) / "model"))
         preannotate(store, after)
         b, a = f1s(store, before.name, test_ids, ref), f1s(store, after.name, test_ids, ref)
+        fill = after.fill_labels
         store.close()
     print(
         f"trained on {n_train} articles of one annotator ({result.train_docs} train / {result.dev_docs} dev), "
         f"{steps} steps, base {base or 'blank'}, {took:.0f} s; measured on {len(test_ids)} other articles"
     )
+    print(f"pipeline: {' > '.join(after.nlp.pipe_names)}; trained NER fills {sorted(fill or [])}")
     for key in b:
         print(
             f"F1 {key:10s} before {b[key] or 0:.3f}  after {a[key] or 0:.3f}  change {(a[key] or 0) - (b[key] or 0):+.3f}"
