@@ -255,6 +255,26 @@ class StoreBase:
     def _q(self, sql: str, params: Iterable[Any] | dict = ()) -> list[sqlite3.Row]:
         return self.conn.execute(sql, params).fetchall()
 
+    def _article_rows(
+        self,
+        table: str,
+        columns: str,
+        article_id: int,
+        annotator: str | None,
+        include_deleted: bool,
+        order: str,
+    ) -> list[sqlite3.Row]:
+        """An article's rows of a tombstoned table (spans, events): one annotator's or
+        everyone's, live ones unless INCLUDE_DELETED, in ORDER."""
+        sql = f"SELECT {columns} FROM {table} WHERE article_id = ?"
+        params: list[Any] = [article_id]
+        if annotator is not None:
+            sql += " AND annotator = ?"
+            params.append(annotator)
+        if not include_deleted:
+            sql += " AND deleted_at IS NULL"
+        return self._q(f"{sql} ORDER BY {order}", params)
+
     # -- settings and scheme -------------------------------------------------
 
     def _put_setting(self, key: str, value: Any) -> None:

@@ -154,15 +154,11 @@ class EventsMixin(StoreBase):
         self, article_id: int, annotator: str | None = None, *, include_deleted: bool = False
     ) -> list[Event]:
         """An article's events (one annotator's, or everyone's), oldest first."""
-        sql = f"SELECT {EVENT_COLUMNS} FROM events WHERE article_id = ?"
-        params: list[Any] = [article_id]
-        if annotator is not None:
-            sql += " AND annotator = ?"
-            params.append(annotator)
-        if not include_deleted:
-            sql += " AND deleted_at IS NULL"
-        sql += " ORDER BY annotator, created_at, uuid"
-        return [event_from_row(r) for r in self._q(sql, params)]
+        rows = self._article_rows(
+            "events", EVENT_COLUMNS, article_id, annotator, include_deleted,
+            "annotator, created_at, uuid",
+        )  # fmt: skip
+        return [event_from_row(r) for r in rows]
 
     def events_bulk(
         self, ids: list[int], annotator: str | None = None

@@ -171,12 +171,8 @@ class SpansMixin(StoreBase):
     def spans(
         self, article_id: int, annotator: str | None = None, *, include_deleted: bool = False
     ) -> list[Span]:
-        sql = f"SELECT {SPAN_COLUMNS} FROM spans WHERE article_id = ?"
-        params: list[Any] = [article_id]
-        if annotator is not None:
-            sql += " AND annotator = ?"
-            params.append(annotator)
-        if not include_deleted:
-            sql += " AND deleted_at IS NULL"
-        sql += ' ORDER BY start, "end", label, annotator, uuid'
-        return [span_from_row(r) for r in self._q(sql, params)]
+        rows = self._article_rows(
+            "spans", SPAN_COLUMNS, article_id, annotator, include_deleted,
+            'start, "end", label, annotator, uuid',
+        )  # fmt: skip
+        return [span_from_row(r) for r in rows]
