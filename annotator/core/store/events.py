@@ -26,7 +26,7 @@ from typing import Any
 from annotator.core.errors import InputError
 from annotator.core.model import Event, EventSuggestion, event_problems
 from annotator.core.store.base import StoreBase
-from annotator.core.store.rows import json_text, now
+from annotator.core.store.rows import json_text, now, tombstoned_upsert
 
 EVENT_COLUMNS = (
     "uuid, article_id, annotator, label, trigger, args, attrs, origin,"
@@ -65,14 +65,7 @@ def event_from_row(row: sqlite3.Row | tuple) -> Event:
 
 
 def _event_upsert(take_created: bool) -> str:
-    return (
-        f"INSERT INTO events({EVENT_COLUMNS}, hlc, vv) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT(uuid) DO UPDATE SET label = excluded.label, trigger = excluded.trigger,"
-        " args = excluded.args, attrs = excluded.attrs, origin = excluded.origin,"
-        + (" created_at = excluded.created_at," if take_created else "")
-        + " updated_at = excluded.updated_at, deleted_at = excluded.deleted_at,"
-        " deleted_by = excluded.deleted_by, hlc = excluded.hlc, vv = excluded.vv"
-    )
+    return tombstoned_upsert("events", EVENT_COLUMNS, "label, trigger, args, attrs", take_created)
 
 
 _EVENT_UPSERT = {False: _event_upsert(False), True: _event_upsert(True)}

@@ -118,15 +118,23 @@ def span_from_row(row: sqlite3.Row | tuple) -> Span:
     )
 
 
-def _span_upsert(take_created: bool) -> str:
+def tombstoned_upsert(table: str, columns: str, content: str, take_created: bool) -> str:
+    """The upsert of one row of a tombstoned, versioned table (spans, events): COLUMNS and
+    its hlc and vv; a row already under the id gets CONTENT (its own columns), origin,
+    the times, the tombstone and the version; its id and owner are kept, and its creation
+    time unless TAKE_CREATED."""
+    marks = ", ".join("?" * (len(columns.split(",")) + 2))
+    kept = [c.strip() for c in content.split(",")] + ["origin"]
+    kept += ["created_at"] if take_created else []
+    kept += ["updated_at", "deleted_at", "deleted_by", "hlc", "vv"]
     return (
-        f"INSERT INTO spans({SPAN_COLUMNS}, hlc, vv) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        ' ON CONFLICT(uuid) DO UPDATE SET start = excluded.start, "end" = excluded."end",'
-        " label = excluded.label, attrs = excluded.attrs, origin = excluded.origin,"
-        + (" created_at = excluded.created_at," if take_created else "")
-        + " updated_at = excluded.updated_at, deleted_at = excluded.deleted_at,"
-        " deleted_by = excluded.deleted_by, hlc = excluded.hlc, vv = excluded.vv"
+        f"INSERT INTO {table}({columns}, hlc, vv) VALUES ({marks})"
+        " ON CONFLICT(uuid) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in kept)
     )
+
+
+def _span_upsert(take_created: bool) -> str:
+    return tombstoned_upsert("spans", SPAN_COLUMNS, 'start, "end", label, attrs', take_created)
 
 
 # an id's row written, or rewritten in place (its id and owner kept)
