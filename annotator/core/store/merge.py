@@ -268,8 +268,9 @@ class MergeMixin(StoreBase):
 
     def _settled(self, kind: str, key: tuple, theirs: _Version, ours: _Version,
                  result: MergeResult) -> str | None:  # fmt: skip
-        """The version vector to write when THEIRS wins over the row we hold, else None
-        (ours kept; its vector now also covers theirs). A concurrent edit is recorded."""
+        """The version vector to write when THEIRS wins over the row we hold (counted as an
+        update or a deletion), else None (ours kept; its vector now also covers theirs).
+        A concurrent edit is recorded."""
         uid, aid, who = key
         take, conflict, vector = _settle(theirs, ours)
         if conflict:
@@ -283,6 +284,8 @@ class MergeMixin(StoreBase):
             if vector != ours.vector:
                 set_vector(self.conn, f"{kind}s", (uid,), clock.dump_vector(vector))
             return None
+        counter = f"{kind}s_{'deleted' if theirs.deleted and not ours.deleted else 'updated'}"
+        setattr(result, counter, getattr(result, counter) + 1)
         return clock.dump_vector(vector)
 
     def _merge_spans(
@@ -340,10 +343,6 @@ class MergeMixin(StoreBase):
             if vv is None:
                 continue
             write_span(self.conn, values, theirs.stamp, vv, take_created=True)
-            if theirs.deleted and not ours.deleted:
-                result.spans_deleted += 1
-            else:
-                result.spans_updated += 1
         return newest
 
     def _merge_statuses(
@@ -489,10 +488,6 @@ class MergeMixin(StoreBase):
             if vv is None:
                 continue
             write_event(self.conn, values, theirs.stamp, vv, take_created=True)
-            if theirs.deleted and not ours.deleted:
-                result.events_deleted += 1
-            else:
-                result.events_updated += 1
         return newest
 
     def _merge_suggestions(
