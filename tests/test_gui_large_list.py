@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QPoint, QSettings, Qt
 from test_gui import rules_loader
 
 from annotator.core.model import ArticleIn
@@ -49,6 +50,7 @@ def test_a_large_list_reads_pages_not_every_id(qtbot, tmp_path):
     # searching narrows it, still lazily
     w.search.setText('"Report 24999"')
     w.navigate.refresh_list()
+    qtbot.waitUntil(lambda: not w.searching.running)  # off the GUI thread
     assert list(w.list_model.ids) == [N]
     assert opened < 5  # generous on a shared machine; bench_window.py measures 1,000,000
     w.close()
@@ -153,3 +155,151 @@ def test_the_sort_indexes_come_with_m010_for_an_existing_project(tmp_path):
             )
         )  # fmt: skip
         assert "articles_title" in plan
+
+
+def window_on(qtbot, store, tmp_path):
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat)
+    w = MainWindow(store, settings, annotator="ana", nlp_loader=rules_loader)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def test_header_and_view_menu_sort_the_list(qtbot, tmp_path):
+    store = sorted_project(tmp_path / "s.db")
+    w = window_on(qtbot, store, tmp_path)
+    header = w.list_view.horizontalHeader()
+    want = expected(store, "title")
+    # a click on the Title header sorts by title; a second click, the other way round
+    pos = QPoint(header.sectionViewportPosition(0) + 5, header.height() // 2)
+    qtbot.mouseClick(header.viewport(), Qt.LeftButton, pos=pos)
+    order = header.sortIndicatorOrder()
+    ids = w.list_model.ids
+    assert w.navigate.sort == "title" and header.sortIndicatorSection() == 0
+    assert list(ids[:5]) == (want[:5] if order == Qt.AscendingOrder else want[::-1][:5])
+    qtbot.mouseClick(header.viewport(), Qt.LeftButton, pos=pos)
+    assert header.sortIndicatorOrder() != order and w.navigate.desc == (order == Qt.AscendingOrder)
+    # View › Sort list by status (Ctrl+Alt+3), then by span count, then import order
+    w.actions_by_id["sort_status"].trigger()
+    assert (
+        w.navigate.sort == "status" and not w.navigate.desc and header.sortIndicatorSection() == 2
+    )
+    assert w.list_model.ids[0] == expected(store, "status")[0]
+    w.list_view.scrollToBottom()  # the end of a sorted list: one page, read backwards
+    qtbot.wait(20)
+    assert w.list_model.data(w.list_model.index(M - 1, 2)) == "skipped"
+    w.actions_by_id["sort_spans"].trigger()
+    w.actions_by_id["sort_spans"].trigger()  # again: most spans first
+    assert w.navigate.desc and w.list_model.ids[0] == expected(store, "spans")[-1]
+    assert w.list_model.data(w.list_model.index(0, 3)) == 4
+    w.actions_by_id["sort_none"].trigger()
+    assert w.navigate.sort is None and header.sortIndicatorSection() == -1
+    assert w.list_model.ids[:3] == store.article_ids()[:3]
+    # the open article's row follows the sort
+    aid = store.article_ids()[100]
+    w.show_article(aid)
+    w.actions_by_id["sort_title"].trigger()
+    assert w.list_view.currentIndex().row() == want.index(aid)
+    for spec in w.action_table():
+        if spec.id.startswith("sort_"):
+            assert spec.menu == "&View" and spec.shortcuts and spec.tip
+    w.close()
+    store.close()
+
+
+def slow_searches(monkeypatch):
+    """Make a search for "slow" run a query that takes seconds, unless interrupted."""
+    from annotator.core.store import search
+    from annotator.core.store.search import SearchMixin
+
+    started, log = threading.Event(), []
+    real = SearchMixin.search_for_list
+
+    def search_for_list(self, query, **kw):
+        if query == "slow":
+            started.set()
+            try:
+                self.conn.execute(
+                    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000000)"
+                    " SELECT count(*) FROM c"
+                ).fetchall()
+            except sqlite3.OperationalError as exc:
+                log.append(str(exc))  # "interrupted": SQLite's progress handler stopped it
+                raise search.Cancelled("search cancelled") from None  # as run_match does
+            log.append("finished")
+        return real(self, query, **kw)
+
+    monkeypatch.setattr(SearchMixin, "search_for_list", search_for_list)
+    return started, log
+
+
+def test_search_runs_off_the_gui_thread_with_cancel(qtbot, tmp_path, monkeypatch):
+    started, log = slow_searches(monkeypatch)
+    store = sorted_project(tmp_path / "s.db")
+    w = window_on(qtbot, store, tmp_path)
+    before = w.list_model.ids
+    w.search.setText("slow")
+    t0 = time.perf_counter()
+    w.navigate.refresh_list()
+    assert time.perf_counter() - t0 < 0.5  # the window does not wait for it
+    assert started.wait(10) and w.searching.running and w.search_cancel.isVisible()
+    assert w.actions_by_id["cancel_search"].isEnabled()
+    w.actions_by_id["cancel_search"].trigger()  # Edit › Cancel search (Ctrl+Shift+F)
+    qtbot.waitUntil(lambda: bool(log), timeout=10000)
+    assert log == ["interrupted"] and not w.searching.running
+    assert "Search cancelled" in w.statusBar().currentMessage()
+    assert w.list_model.ids is before and not w.search_cancel.isVisible()
+    w.close()
+    store.close()
+
+
+def test_a_newer_search_supersedes_the_one_running(qtbot, tmp_path, monkeypatch):
+    started, log = slow_searches(monkeypatch)
+    store = sorted_project(tmp_path / "s.db")
+    w = window_on(qtbot, store, tmp_path)
+    w.search.setText("slow")
+    w.navigate.refresh_list()
+    assert started.wait(10)
+    # type-ahead: typing a new query starts it after a pause, without Enter
+    w.search.clear()
+    qtbot.keyClicks(w.search, '"Article 12"')
+    qtbot.waitUntil(lambda: bool(log), timeout=10000)
+    assert log == ["interrupted"]  # the older search stopped mid-query
+    qtbot.waitUntil(lambda: not w.searching.running, timeout=10000)
+    assert list(w.list_model.ids) == [store.article_ids()[12]]
+    assert (
+        w.list_model.extra_title == "Match"
+        and "⟦Article 12⟧" in w.list_model.extra[store.article_ids()[12]]
+    )
+    w.close()
+    store.close()
+
+
+def test_a_capped_search_shows_the_ranked_page_then_grows_to_every_match(
+    qtbot, tmp_path, monkeypatch
+):
+    from annotator.core.store import search
+
+    monkeypatch.setattr(search, "RANK_CAP", 100)
+    store = sorted_project(tmp_path / "s.db")
+    w = window_on(qtbot, store, tmp_path)
+    w.search.setText("Kabul")  # in every article
+    w.navigate.refresh_list()
+    qtbot.waitUntil(lambda: not w.searching.running, timeout=10000)
+    ids = w.list_model.ids
+    assert len(ids) == M and w.list_model.rowCount() == M
+    ranked = store.search_ranked("Kabul", cap=100)
+    assert ids[:100] == ranked.ids and ids[100] == ranked.last + 1  # best first, then by id
+    assert "ranked best first" in w.statusBar().currentMessage()
+    w.list_view.scrollToBottom()
+    qtbot.wait(20)
+    assert ids[M - 1] == store.article_ids()[-1] and ids.position(ids[M - 1]) == M - 1
+    # with the status filter the search combines with it
+    w.status_filter.setCurrentIndex(w.status_filter.findData("done"))
+    qtbot.waitUntil(lambda: not w.searching.running, timeout=10000)
+    done = store.search_ranked("Kabul", search.SearchFilters("ana", statuses=["done"]))
+    assert not done.capped and set(done.ids) == set(expected(store, "title", "done"))
+    assert list(w.list_model.ids) == done.ids  # best first
+    w.close()
+    store.close()

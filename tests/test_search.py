@@ -113,11 +113,13 @@ def test_the_index_follows_imports_header_edits_and_existing_files(tmp_path):
 def test_window_search_uses_fts_and_says_bad_syntax(qtbot, window, project):  # noqa: F811
     window.search.setText("tashkent")
     window.navigate.refresh_list()
+    qtbot.waitUntil(lambda: not window.searching.running)  # off the GUI thread
     n = len(window.list_model.ids)
     assert n >= 1 and window.list_model.extra_title == "Match"
     assert "⟦" in window.list_model.extra[window.list_model.ids[0]]
     window.search.setText('"unclosed')
     window.navigate.refresh_list()
+    qtbot.waitUntil(lambda: not window.searching.running)
     assert "cannot search for" in window.statusBar().currentMessage()
     assert len(window.list_model.ids) == n  # the list stays as it was
 

@@ -346,7 +346,7 @@ def article_list(
     if sort is None:
         return ids()
     if search:  # a search sorted by a column: one query that sorts the matches
-        return ids(key=COMPUTED_KEY[sort])
+        return ids(key=COMPUTED_KEY[sort], count=total)
     if sort in ("title", "published"):
         col = "a.title COLLATE NOCASE" if sort == "title" else "a.published"
         return ordered([ids([f"{col} IS NULL"]), ids([f"{col} IS NOT NULL"], key=col)])

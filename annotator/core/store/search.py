@@ -17,9 +17,10 @@ Counting needs no join with the articles table unless a filter asks for one.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from annotator.core.errors import InputError
+from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.store.base import StoreBase
 
 # markers around matched words in a snippet: plain characters, never markup
@@ -49,7 +50,7 @@ class Ranked:
     capped: bool
     last: int | None  # the greatest id among the candidates
     query: str  # as run: a query FTS5 could not parse taken as plain words
-    cap: int = RANK_CAP
+    cap: int
 
 
 @dataclass
@@ -68,6 +69,22 @@ class SearchFilters:
 def fts_source(where: list[str]) -> str:
     """FROM the index alone, or joined with the articles (`a`) when a filter needs them."""
     return "articles_fts" + (" JOIN articles a ON a.id = articles_fts.rowid" if where else "")
+
+
+class Cancelled(AnnotatorError):
+    """A search stopped by `interrupt_when` (a newer search, or Cancel)."""
+
+
+@dataclass
+class ListSearch:
+    """What the window's list needs of a search, found off the GUI thread: the ranked
+    candidates (`Ranked`), the count when known (None: capped, counted next) and the
+    snippets of the best ones."""
+
+    query: str
+    ranked: Ranked
+    total: int | None
+    snippets: dict[int, str] = field(default_factory=dict)
 
 
 def bad_query(exc: sqlite3.Error, query: str) -> InputError:
@@ -96,15 +113,21 @@ def run_match(
     try:
         rows = conn.execute(sql, params).fetchall()
     except sqlite3.OperationalError as exc:
-        if getattr(exc, "sqlite_errorcode", sqlite3.SQLITE_ERROR) != sqlite3.SQLITE_ERROR:
-            raise  # busy, locked, interrupted, disk: not the query's fault
+        code = getattr(exc, "sqlite_errorcode", sqlite3.SQLITE_ERROR)
+        if code == sqlite3.SQLITE_INTERRUPT:
+            raise Cancelled("search cancelled") from None
+        if code != sqlite3.SQLITE_ERROR:
+            raise  # busy, locked, disk: not the query's fault
         words = as_words(query)
         if words is None or words == query:
             raise bad_query(exc, query) from None
         try:
             rows = conn.execute(sql, {**params, key: words}).fetchall()
         except sqlite3.OperationalError as again:
-            if getattr(again, "sqlite_errorcode", sqlite3.SQLITE_ERROR) != sqlite3.SQLITE_ERROR:
+            code = getattr(again, "sqlite_errorcode", sqlite3.SQLITE_ERROR)
+            if code == sqlite3.SQLITE_INTERRUPT:
+                raise Cancelled("search cancelled") from None
+            if code != sqlite3.SQLITE_ERROR:
                 raise
             raise bad_query(exc, query) from None
         query = words
@@ -114,10 +137,14 @@ def run_match(
 
 
 def rank(
-    conn: sqlite3.Connection, query: str, filters: SearchFilters | None = None, cap: int = RANK_CAP
+    conn: sqlite3.Connection,
+    query: str,
+    filters: SearchFilters | None = None,
+    cap: int | None = None,
 ) -> Ranked:
     """The candidates of QUERY with FILTERS, ranked (see `Ranked`): one read of at most CAP + 1
-    rows from the index, never a rank of every match."""
+    (default RANK_CAP + 1) rows from the index, never a rank of every match."""
+    cap = RANK_CAP if cap is None else cap
     if not query or not query.strip():
         raise InputError("nothing to search for")
     params: dict = {"q": query, "cap": cap + 1}
@@ -224,7 +251,7 @@ class SearchMixin(StoreBase):
         statuses: list[str] | None = None,
         limit: int = 20,
         offset: int = 0,
-        cap: int = RANK_CAP,
+        cap: int | None = None,
     ) -> list[SearchHit]:
         """The best LIMIT articles matching QUERY (bm25, titles weighted 3:1), with a snippet;
         ranked among the first CAP matches when there are more (`search_ranked`)."""
@@ -233,7 +260,7 @@ class SearchMixin(StoreBase):
         )[0]
 
     def search_ranked(
-        self, query: str, filters: SearchFilters | None = None, cap: int = RANK_CAP
+        self, query: str, filters: SearchFilters | None = None, cap: int | None = None
     ) -> Ranked:
         return rank(self.conn, query, filters, cap)
 
@@ -243,7 +270,7 @@ class SearchMixin(StoreBase):
         filters: SearchFilters | None = None,
         limit: int = 20,
         offset: int = 0,
-        cap: int = RANK_CAP,
+        cap: int | None = None,
     ) -> tuple[list[SearchHit], Ranked]:
         """A page of hits and the ranking it comes from: ranked candidates first, then (when
         capped) the other matches in id order."""
@@ -294,3 +321,38 @@ class SearchMixin(StoreBase):
 
     def search_snippets(self, query: str, ids: list[int]) -> dict[int, str]:
         return snippets(self.conn, query, ids)
+
+    def interrupt_when(self, cancelled: Callable[[], bool] | None) -> None:
+        """Stop a running query of this connection as soon as CANCELLED() is true (checked
+        every 1,000 SQLite steps): it raises `Cancelled`. Meant for a reading connection of
+        its own (a worker's), never the writer."""
+        handler = None if cancelled is None else (lambda: 1 if cancelled() else 0)
+        self.conn.set_progress_handler(handler, 1000)
+
+    def search_for_list(
+        self,
+        query: str,
+        *,
+        annotator: str | None = None,
+        status: str | None = None,
+        sort: str | None = None,
+        best: int = 500,
+    ) -> ListSearch:
+        """The window's search, in one call that a worker makes (see `ListSearch`): ranked,
+        snippets of the BEST first, and the count when it is free (not capped) or needed (a
+        list SORTed by a column)."""
+        filters = SearchFilters(annotator, statuses=[status] if status else None)
+        ranked = rank(self.conn, query, filters)
+        total = None if ranked.capped else len(ranked.ids)
+        if sort is not None and total is None:
+            total = count(self.conn, ranked.query, filters)
+        found = snippets(self.conn, ranked.query, ranked.ids[:best])
+        return ListSearch(query, ranked, total, found)
+
+    def search_list_count(
+        self, query: str, *, annotator: str | None = None, status: str | None = None
+    ) -> int:
+        """How many articles the window's search lists (its status filter included)."""
+        return count(
+            self.conn, query, SearchFilters(annotator, statuses=[status] if status else None)
+        )
