@@ -353,6 +353,21 @@ def m009_fts(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m010_sort_indexes(db: sqlite_utils.Database) -> None:
+    # The article list sorted by any column without a stall (#17): keyset pages over an
+    # index per sort key (title, date; status and span count per annotator, see listing.py).
+    db.executescript(
+        """
+        CREATE INDEX IF NOT EXISTS articles_title ON articles(title COLLATE NOCASE);
+        CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
+        CREATE INDEX IF NOT EXISTS status_annotator_status ON status(annotator, status, article_id);
+        CREATE INDEX IF NOT EXISTS spans_annotator_live ON spans(annotator, article_id)
+            WHERE deleted_at IS NULL;
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 
