@@ -131,10 +131,10 @@ def test_the_sort_indexes_come_with_m010_for_an_existing_project(tmp_path):
     store.close()
     conn = sqlite3.connect(db)  # a file from before m010 (as every project of the last release)
     conn.executescript(
-        "DROP INDEX articles_title; DROP INDEX articles_published;"
+        "DROP INDEX articles_ids; DROP INDEX articles_title; DROP INDEX articles_published;"
         " DROP INDEX status_annotator_status; DROP INDEX spans_annotator_live;"
-        " DELETE FROM _sqlite_migrations WHERE name = 'm010_sort_indexes';"
-        f" PRAGMA user_version = {SCHEMA_VERSION - 1};"
+        " DELETE FROM _sqlite_migrations WHERE name IN ('m010_sort_indexes', 'm011_article_ids');"
+        f" PRAGMA user_version = {SCHEMA_VERSION - 2};"
     )
     conn.close()
     with Store(db) as store:

@@ -203,6 +203,37 @@ class ArticleIds(IdSequence):
         )[0][0]
 
 
+class Complement(ArticleIds):
+    """Every article but those of EXCLUDED (a SELECT of article ids, no duplicates), in id
+    order, of a list with no other filter: counted and positioned as "all minus excluded",
+    two index counts, instead of a probe per article."""
+
+    def __init__(self, conn, excluded: str, params: dict, desc: bool = False):
+        super().__init__(conn, [f"a.id NOT IN ({excluded})"], params, desc=desc)
+        self._excluded = excluded
+
+    def __len__(self) -> int:
+        if self._len is None:
+            self._len = self._conn.execute(
+                f"SELECT (SELECT count(*) FROM articles) - (SELECT count(*) FROM ({self._excluded}))",
+                self._params,
+            ).fetchone()[0]
+        return self._len
+
+    def position(self, aid: int) -> int | None:
+        if not isinstance(aid, int):
+            return None
+        op = ">" if self._desc else "<"
+        row = self._conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM articles WHERE id = :_aid)"
+            f", EXISTS (SELECT 1 FROM ({self._excluded}) x WHERE x.article_id = :_aid)"
+            f", (SELECT count(*) FROM articles WHERE id {op} :_aid)"
+            f", (SELECT count(*) FROM ({self._excluded}) x WHERE x.article_id {op} :_aid)",
+            {**self._params, "_aid": aid},
+        ).fetchone()
+        return row[2] - row[3] if row[0] and not row[1] else None
+
+
 class Fixed(IdSequence):
     """A list read whole (small: the articles that have spans, say), with positions."""
 
@@ -360,10 +391,10 @@ def article_list(
             )  # fmt: skip
 
         others = [status_part(s) for s in STATUS_ORDER[1:]]
-        todo = ids(
-            ["NOT EXISTS (SELECT 1 FROM status x WHERE x.article_id = a.id"
-             " AND x.annotator = :ann AND x.status <> 'todo')"],
-            count=lambda: total_fn() - sum(len(o) for o in others),
+        todo = Complement(
+            conn,
+            "SELECT article_id FROM status WHERE annotator = :ann AND status <> 'todo'",
+            dict(params), desc,
         )  # fmt: skip
         return ordered([todo, *others])
     if sort == "status":  # one status shown: its order is import order
@@ -376,5 +407,10 @@ def article_list(
         + f" ORDER BY {COMPUTED_KEY['spans']} {d}, a.id {d}"
     )
     with_spans = Fixed([r[0] for r in conn.execute(sql, params)])
-    without = ids([f"NOT EXISTS ({LIVE_SPANS})"], count=lambda: total_fn() - len(with_spans))
+    if where:
+        without = ids([f"NOT EXISTS ({LIVE_SPANS})"], count=lambda: total_fn() - len(with_spans))
+    else:
+        without = Complement(
+            conn, f"SELECT DISTINCT article_id FROM ({WITH_SPANS})", dict(params), desc
+        )
     return ordered([without, with_spans])

@@ -368,6 +368,14 @@ def m010_sort_indexes(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m011_article_ids(db: sqlite_utils.Database) -> None:
+    # The articles' ids alone (a few bytes an entry; #17): counting the rows before one (its
+    # row in the list), the list's count and skipping to its end no longer read the texts
+    # (the table's own b-tree holds them: 1 GB read to count a third of 1,000,000 articles).
+    db.execute("CREATE INDEX IF NOT EXISTS articles_ids ON articles(id)")
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 
