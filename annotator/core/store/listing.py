@@ -115,6 +115,7 @@ class ArticleIds(IdSequence):
         self._len: int | None = count if isinstance(count, int) else None
         self._count_fn = count if callable(count) else None
         self._pages: OrderedDict[int, tuple[list[int], object]] = OrderedDict()
+        self._seen: dict[int, int] = {}  # id -> row, for the pages held: next/previous ask often
 
     def _sql(
         self, select: str, extra: list[str] = (), reverse: bool = False, tail: str = ""
@@ -177,8 +178,10 @@ class ArticleIds(IdSequence):
             )[::-1]
         page = [r[0] for r in rows]
         self._pages[p] = (page, rows[-1][1] if rows and self._key else None)
+        self._seen.update((aid, p * PAGE + i) for i, aid in enumerate(page))
         if len(self._pages) > 64:
-            self._pages.popitem(last=False)
+            for aid in self._pages.popitem(last=False)[1][0]:
+                self._seen.pop(aid, None)
         return page
 
     def _item(self, i: int) -> int:
@@ -192,6 +195,8 @@ class ArticleIds(IdSequence):
         """The row of article AID in the list, or None when the list does not hold it."""
         if not isinstance(aid, int):
             return None
+        if aid in self._seen:
+            return self._seen[aid]
         hit = self._run(
             self._sql(self._key or "1", [f"{self._id} = :_aid"]), {**self._params, "_aid": aid}
         )
@@ -223,6 +228,8 @@ class Complement(ArticleIds):
     def position(self, aid: int) -> int | None:
         if not isinstance(aid, int):
             return None
+        if aid in self._seen:
+            return self._seen[aid]
         op = ">" if self._desc else "<"
         row = self._conn.execute(
             "SELECT EXISTS (SELECT 1 FROM articles WHERE id = :_aid)"
@@ -378,10 +385,12 @@ def article_list(
         return ids()
     if search:  # a search sorted by a column: one query that sorts the matches
         return ids(key=COMPUTED_KEY[sort], count=total)
+    total_fn = ids().__len__  # one count over the smallest index (m011's ids)
     if sort in ("title", "published"):
         col = "a.title COLLATE NOCASE" if sort == "title" else "a.published"
-        return ordered([ids([f"{col} IS NULL"]), ids([f"{col} IS NOT NULL"], key=col)])
-    total_fn = ids().__len__
+        missing = ids([f"{col} IS NULL"])  # an index range: the few without a title (date)
+        keyed = ids([f"{col} IS NOT NULL"], key=col, count=lambda: total_fn() - len(missing))
+        return ordered([missing, keyed])
     if sort == "status" and not status:
 
         def status_part(value: str) -> ArticleIds:

@@ -188,16 +188,22 @@ def count(
     return run_match(conn, f"SELECT count(*) FROM ({inner})", params)[0][0]
 
 
+def among(ids: list[int], column: str = "rowid") -> tuple[str, dict]:
+    """WHERE terms for rows of IDS in an FTS5 query, as one range plus a filter: FTS5 reruns the
+    whole query for each value of `rowid IN (…)` (500 snippets of a prefix query: 24 s on
+    1,000,000 articles), once for a range (57 ms)."""
+    marks = ",".join(str(int(i)) for i in ids)
+    terms = f" AND {column} >= :_lo AND {column} <= :_hi AND +{column} IN ({marks})"
+    return terms, {"_lo": min(ids), "_hi": max(ids)}
+
+
 def snippets(conn: sqlite3.Connection, query: str, ids: list[int]) -> dict[int, str]:
-    """The snippet of each of IDS (that match QUERY), by rowid lookups in the index."""
+    """The snippet of each of IDS (that match QUERY)."""
     if not ids:
         return {}
-    marks = ",".join(str(int(i)) for i in ids)
-    sql = (
-        f"SELECT rowid, {SNIPPET_SQL} FROM articles_fts"
-        f" WHERE articles_fts MATCH :q AND rowid IN ({marks})"
-    )
-    return dict(run_match(conn, sql, {"q": query}))
+    terms, params = among(ids)
+    sql = f"SELECT rowid, {SNIPPET_SQL} FROM articles_fts WHERE articles_fts MATCH :q{terms}"
+    return dict(run_match(conn, sql, {"q": query, **params}))
 
 
 def filter_sql(
@@ -297,15 +303,15 @@ class SearchMixin(StoreBase):
             ]
         if not page:
             return [], ranked
-        marks = ",".join(str(int(i)) for i in page)
+        terms, params = among(page, "articles_fts.rowid")
         rows = run_match(
             self.conn,
             "SELECT a.id, a.title, a.published,"
             " COALESCE((SELECT st.status FROM status st WHERE st.article_id = a.id"
             f" AND st.annotator = :ann), 'todo'), {SNIPPET_SQL}"
             " FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
-            f" WHERE articles_fts MATCH :q AND articles_fts.rowid IN ({marks})",
-            {"q": q, "ann": filters.annotator or ""},
+            f" WHERE articles_fts MATCH :q{terms}",
+            {"q": q, "ann": filters.annotator or "", **params},
         )
         by_id = {r[0]: r for r in rows}
         hits = [
