@@ -85,6 +85,7 @@ class ListSearch:
     ranked: Ranked
     total: int | None
     snippets: dict[int, str] = field(default_factory=dict)
+    ordered: list[int] | None = None  # a list sorted by a column: every match, in its order
 
 
 def bad_query(exc: sqlite3.Error, query: str) -> InputError:
@@ -342,18 +343,23 @@ class SearchMixin(StoreBase):
         annotator: str | None = None,
         status: str | None = None,
         sort: str | None = None,
+        desc: bool = False,
         best: int = 500,
     ) -> ListSearch:
         """The window's search, in one call that a worker makes (see `ListSearch`): ranked,
-        snippets of the BEST first, and the count when it is free (not capped) or needed (a
-        list SORTed by a column)."""
+        snippets of the BEST first, the count when it is free (not capped); SORTed by a
+        column, every match in that order (one sort, here, off the GUI thread)."""
+        from annotator.core.store.listing import sorted_matches
+
         filters = SearchFilters(annotator, statuses=[status] if status else None)
         ranked = rank(self.conn, query, filters)
         total = None if ranked.capped else len(ranked.ids)
-        if sort is not None and total is None:
-            total = count(self.conn, ranked.query, filters)
+        ordered = None
+        if sort is not None:
+            ordered = sorted_matches(self.conn, annotator, ranked.query, status, sort, desc)
+            total = len(ordered)
         found = snippets(self.conn, ranked.query, ranked.ids[:best])
-        return ListSearch(query, ranked, total, found)
+        return ListSearch(query, ranked, total, found, ordered)
 
     def search_list_count(
         self, query: str, *, annotator: str | None = None, status: str | None = None
