@@ -21,7 +21,8 @@ The argument shapes are spaCy `DependencyMatcher` patterns keyed by their
 anchor token; the walks up the tree use the Doc's own heads and children.
 Only the paragraphs holding an AGREEMENT suggestion are parsed (a sentence
 window of a long one), by a pipeline with a parser: the NER pipeline's own
-package when it has one, else the best installed English one. With none
+parser, loaded beside its NER and run over these windows only, when its model has
+one, else the best installed English one. With none
 installed, frames still come, with parties and date from the sentence by
 proximity only.
 """
@@ -534,24 +535,47 @@ class FrameParser:
 
     Its lemmatizer (and the attribute ruler before it, which costs as much as the
     parser) does not run over the text: the frames lemmatize the few words they ask about.
+    With COMPONENTS, only those of NLP run (in its order), whether enabled or not: the
+    pre-annotation pipeline's own parser, loaded disabled beside its NER (`of_pipeline`),
+    so one model serves both and the parse runs over the trigger windows only.
     """
 
-    def __init__(self, nlp):
+    def __init__(self, nlp, components: Sequence[str] | None = None, lock=None):
         self.nlp = nlp
         self.name = nlp.meta.get("name", "?")
-        self.parsed = "parser" in nlp.pipe_names
-        self.lock = threading.Lock()
+        self.components = list(components) if components is not None else None
+        run = self.components if self.components is not None else nlp.pipe_names
+        self.parsed = "parser" in run
+        self.lock = lock if lock is not None else threading.Lock()
         self.lemmatizer = (
             nlp.get_pipe("lemmatizer")
-            if "lemmatizer" in nlp.component_names and "lemmatizer" not in nlp.pipe_names
+            if "lemmatizer" in nlp.component_names and "lemmatizer" not in run
             else None
         )
 
+    @classmethod
+    def of_pipeline(cls, nlp, lock=None) -> FrameParser | None:
+        """A parser on NLP's own (disabled) parsing components, or None when it has none."""
+        if "parser" not in nlp.component_names or nlp.lang != "en":
+            return None
+        return cls(nlp, [n for n in nlp.component_names if n in FRAME_COMPONENTS], lock)
+
     def docs(self, texts: list[str]):
         with self.lock:
-            return list(self.nlp.pipe(texts))
+            if self.components is None:
+                return list(self.nlp.pipe(texts))
+            docs = [self.nlp.make_doc(t) for t in texts]
+            for name in self.components:  # what nlp.pipe does, for these components only
+                proc = self.nlp.get_pipe(name)
+                if hasattr(proc, "pipe"):
+                    docs = list(proc.pipe(docs, batch_size=self.nlp.batch_size))
+                else:
+                    docs = [proc(doc) for doc in docs]
+            return docs
 
 
+# what a parse needs of a pipeline: the embedding the tagger and parser listen to, and them
+FRAME_COMPONENTS = ("tok2vec", "transformer", "tagger", "morphologizer", "parser")
 _parsers: dict[str, FrameParser] = {}
 _parsers_lock = threading.Lock()
 
@@ -708,7 +732,9 @@ class FrameSuggester:
 
     @classmethod
     def for_pipeline(cls, pipeline) -> FrameSuggester:
-        return cls(pipeline.scheme, pipeline.name, pipeline.version)
+        """Frames parsed by PIPELINE's own parser when its model has one (else `parser_for`)."""
+        parser = getattr(pipeline, "frame_parser", None)
+        return cls(pipeline.scheme, pipeline.name, pipeline.version, parser)
 
     @property
     def parser(self) -> FrameParser:

@@ -48,6 +48,11 @@ PREFERENCE = (
 )
 # NER needs none of these; leaving them out halves the cost of a small pipeline.
 UNUSED_COMPONENTS = ("parser", "tagger", "attribute_ruler", "lemmatizer", "senter")
+# Of those, the agreement frames' parse uses these: loaded, but not run over the text
+# (event_frames runs them over the few trigger sentences); the others are not loaded.
+FRAMES_USE = ("parser", "tagger", "lemmatizer")
+# an embedding no running component listens to (a small pipeline's NER has its own)
+EMBEDDINGS = ("tok2vec", "transformer")
 RULER_KEY = "annotator_rules"
 TRAINED_RULES = "project_rules"  # the entity_ruler `annotator train` puts in front of its NER
 
@@ -257,7 +262,10 @@ class Pipeline:
         self.gazetteer = Gazetteer(gazetteer)
         fp = _fingerprint(RULES_VERSION, scheme.model_map, patterns, gazetteer)
         self.version = f"{model_version}+rules.{fp}"
-        self._lock = threading.Lock()
+        # one thread at a time per loaded pipeline, the frames' parse included (re-entrant:
+        # `preannotate` stores an article's frames while the NER's stream is suspended)
+        self._lock = threading.RLock()
+        self._frame_parser: Any = False
         # a folder `annotator train` wrote: its NER only fills the labels it was precise on
         trained = (nlp.meta or {}).get("annotator") or {}
         self.fill_labels = set(trained["fill_labels"]) if "fill_labels" in trained else None
@@ -277,6 +285,15 @@ class Pipeline:
 
     def __repr__(self) -> str:
         return f"Pipeline({self.name!r}, {self.version!r})"
+
+    @property
+    def frame_parser(self):
+        """The model's own parser for the agreement frames (None: the model has none)."""
+        if self._frame_parser is False:
+            from annotator.core.event_frames import FrameParser
+
+            self._frame_parser = FrameParser.of_pipeline(self.nlp, self._lock)
+        return self._frame_parser
 
     def suggest(
         self, items: Iterable[tuple], batch_size: int = 32
@@ -551,11 +568,20 @@ def _load(name_or_path, scheme, patterns, gazetteer, extra) -> Pipeline:
         name = _meta(path).get("name") or path.name
         name = f"{_meta(path).get('lang', 'xx')}_{name}" if "_" not in name else name
     try:
-        nlp = spacy.load(path or name, exclude=list(UNUSED_COMPONENTS))
+        nlp = spacy.load(
+            path or name,
+            exclude=[c for c in UNUSED_COMPONENTS if c not in FRAMES_USE],
+            disable=list(FRAMES_USE),
+        )
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot load spaCy pipeline {name_or_path!r}: {exc}") from None
     if "ner" not in nlp.pipe_names:
         raise InputError(f"spaCy pipeline {name_or_path!r} has no NER component")
+    for embedding in EMBEDDINGS:  # computed for nobody: the frames run it on their windows
+        if embedding in nlp.pipe_names:
+            listeners = getattr(nlp.get_pipe(embedding), "listening_components", None)
+            if listeners is not None and not set(listeners) & set(nlp.pipe_names):
+                nlp.disable_pipe(embedding)
     version = str(nlp.meta.get("version", "0"))
     return Pipeline(nlp, name, version, scheme, patterns, gazetteer)
 

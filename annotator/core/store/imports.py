@@ -177,9 +177,8 @@ class ImportsMixin(StoreBase):
             )
         self._ensure_annotator(annotator)
         for s in item.rejected or []:
-            self._put_decision(
-                Suggestion(article_id, s.start, s.end, s.label, {}, None), annotator, "reject"
-            )
+            key = (article_id, annotator, s.start, s.end, s.label)
+            self._put_decision("decisions", key, "reject", None)
 
     def _import_spans(self, article_id: int, item: ArticleIn, annotator: str) -> int:
         self._ensure_annotator(annotator)
