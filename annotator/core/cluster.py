@@ -36,6 +36,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+from annotator import __version__
 from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.parallel import Writer, read_batches, suggest_batch
 
@@ -65,7 +66,6 @@ def _where() -> str:
 
 def _worker_pipeline(spec: dict) -> tuple:
     """The pipeline SPEC names, loaded once in this worker process and checked."""
-    import annotator
     from annotator.core.event_frames import FrameSuggester
     from annotator.core.model import LabelScheme
     from annotator.core.nlp import load_annotator_pipeline
@@ -73,9 +73,9 @@ def _worker_pipeline(spec: dict) -> tuple:
     with _loaded_lock:
         if spec["key"] in _loaded:
             return _loaded[spec["key"]]
-        if annotator.__version__ != spec["annotator"]:
+        if __version__ != spec["annotator"]:
             raise InputError(
-                f"worker {_where()} has annotator {annotator.__version__}, this machine"
+                f"worker {_where()} has annotator {__version__}, this machine"
                 f" {spec['annotator']}: install the same annotator on every worker"
             )
         try:
@@ -164,7 +164,6 @@ def connect(address: str):
 def worker_spec(store, pipeline, model: str | None) -> dict:
     """What a worker needs to load the caller's pipeline: its name (or a model folder's
     absolute path) and the project's scheme and rules, with the version to expect."""
-    import annotator
     from annotator.core.nlp import project_rules
 
     patterns, gazetteer = project_rules(store)
@@ -182,7 +181,7 @@ def worker_spec(store, pipeline, model: str | None) -> dict:
         "gazetteer": gazetteer,
         "models": models,
         "version": pipeline.version,
-        "annotator": annotator.__version__,
+        "annotator": __version__,
     }
     blob = json.dumps(spec, sort_keys=True, ensure_ascii=False).encode("utf-8")
     spec["key"] = hashlib.sha256(blob).hexdigest()[:16]
@@ -210,7 +209,11 @@ def check_workers(client, spec_future) -> dict[str, dict]:
         except AnnotatorError:
             raise
         except Exception as exc:
-            raise ClusterError(f"worker {w} could not load the pipeline: {exc}") from None
+            reason = (str(exc).splitlines() or [type(exc).__name__])[0]
+            raise ClusterError(
+                f"worker {w} could not load the pipeline: {reason} (install annotator"
+                f" {__version__} on the scheduler and every worker)"
+            ) from None
     parsers = {r["parser"] for r in found.values()}
     if len(parsers) > 1:
         raise InputError(
