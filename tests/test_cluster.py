@@ -167,6 +167,18 @@ def test_a_worker_with_another_pipeline_version_stops_the_run(cluster, projects)
             check_workers(client, send_spec(client, spec))
 
 
+def test_a_model_folder_missing_on_the_workers_is_one_line(cluster, projects, tmp_path):
+    """A model folder must be at the same path on every worker: here it is nowhere."""
+    fresh, _local = projects
+    with Store(fresh, readonly=True) as store:
+        spec = worker_spec(store, load_for_project(store, RULES_ONLY), RULES_ONLY)
+    spec.update(model=str(tmp_path / "gone" / "model-best"), key="gone")
+    with connect(cluster.scheduler_address) as client:
+        with pytest.raises(InputError, match="same path on every worker") as caught:
+            check_workers(client, send_spec(client, spec))
+    assert "\n" not in str(caught.value) and str(caught.value).startswith("worker tcp://")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -90,7 +90,7 @@ def _worker_pipeline(spec: dict) -> tuple:
             hint = (
                 "; a model folder must be at the same path on every worker"
                 " (or packaged with `spacy package` and installed there)"
-                if "path" in str(exc)
+                if spec["model"] in spec["models"] or "/" in spec["model"] or "\\" in spec["model"]
                 else "; install the same pipeline on every worker"
             )
             raise InputError(f"worker {_where()}: {exc}{hint}") from None
@@ -198,14 +198,15 @@ def check_workers(client, spec_future) -> dict[str, dict]:
     """Load the pipeline on every worker now and check it: one line for the first that
     differs from this machine, or from the other workers in the parser of the frames."""
     workers = list(client.scheduler_info()["workers"])
-    futures = [
-        client.submit(_check, spec_future, workers=[w], allow_other_workers=False, pure=False)
+    futures = [  # one on each (loosely: a worker gone meanwhile must not hang the run)
+        client.submit(_check, spec_future, workers=[w], allow_other_workers=True, pure=False)
         for w in workers
     ]
     found = {}
     for w, future in zip(workers, futures, strict=True):
         try:
-            found[w] = future.result()
+            result = future.result()
+            found[result["worker"]] = result
         except AnnotatorError:
             raise
         except Exception as exc:
@@ -244,8 +245,9 @@ def preannotate_cluster(
     with connect(address) as client:
         spec = worker_spec(store, pipeline, model)
         spec_future = send_spec(client, spec)
-        workers = check_workers(client, spec_future)
-        threads = sum(w["nthreads"] for w in client.scheduler_info()["workers"].values())
+        check_workers(client, spec_future)
+        workers = client.scheduler_info()["workers"]
+        threads = sum(w["nthreads"] for w in workers.values())
         window = max(2, in_flight or 2 * threads)
         if say:
             say(f"on {len(workers)} worker(s), {threads} thread(s), at {address}")
