@@ -48,14 +48,11 @@ def _suggest(batch: list[tuple]) -> list[tuple[int, list, list]]:
     """(article id, span suggestions, frame suggestions) of each article of BATCH: the
     frames' parse runs here too, not in the one writer."""
     texts = {item[0]: item[1] for item in batch}
-    triggers = {shape.trigger for shape in _frames.shapes}
-    out = []
-    for aid, suggestions in _worker.suggest(batch, batch_size=len(batch)):
-        needed = any(s.label in triggers for s in suggestions)
-        out.append(
-            (aid, suggestions, _frames.frames(aid, texts[aid], suggestions) if needed else [])
-        )
-    return out
+    found = [(aid, texts[aid], sugs) for aid, sugs in _worker.suggest(batch, batch_size=len(batch))]
+    return [
+        (aid, suggestions, events)
+        for (aid, _text, suggestions), events in zip(found, _frames.frames_many(found), strict=True)
+    ]
 
 
 def preannotate_parallel(
@@ -91,9 +88,7 @@ def preannotate_parallel(
 
     def _store(results: list[tuple[int, list, list]], done: int) -> int:
         for aid, suggestions, events in results:
-            with store.transaction():  # as FrameSuggester.store: spans' and frames' as one write
-                store.set_suggestions(aid, frames.model, frames.model_version, suggestions)
-                store.set_event_suggestions(aid, frames.model, frames.model_version, events)
+            frames.write(store, aid, suggestions, events)  # spans' and frames' as one write
             if jsonl_out is not None:
                 _write_suggestion_record(store, aid, pipeline, suggestions, jsonl_out)
             done += 1
