@@ -295,6 +295,14 @@ def test_a_capped_search_shows_the_ranked_page_then_grows_to_every_match(
     w.list_view.scrollToBottom()
     qtbot.wait(20)
     assert ids[M - 1] == store.article_ids()[-1] and ids.position(ids[M - 1]) == M - 1
+    # a search sorted by a column: every match sorted in the worker, none of it on this thread
+    w.actions_by_id["sort_title"].trigger()
+    qtbot.waitUntil(lambda: not w.searching.running, timeout=10000)
+    assert list(w.list_model.ids) == expected(store, "title")
+    assert w.list_model.extra_title == "Match"
+    w.actions_by_id["sort_none"].trigger()  # best first again
+    qtbot.waitUntil(lambda: not w.searching.running, timeout=10000)
+    assert w.list_model.ids[:100] == ranked.ids
     # with the status filter the search combines with it
     w.status_filter.setCurrentIndex(w.status_filter.findData("done"))
     qtbot.waitUntil(lambda: not w.searching.running, timeout=10000)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_search import ms, project, timed  # noqa: E402
+from bench_search import CPU, ms, project, timed  # noqa: E402
 from scale import load  # noqa: E402
 
 from annotator.core.store import Store  # noqa: E402
@@ -129,6 +129,7 @@ def bench(n: int) -> None:
                     " LIMIT 200 OFFSET :off"
                 )
                 ours, ours1 = timed(first)
+                ours_cpu = CPU[0]
                 end, _ = timed(last)
                 plain, _ = timed(
                     lambda sql=plain_sql: store.conn.execute(sql, {**params, "off": 0}).fetchall(),
@@ -144,7 +145,8 @@ def bench(n: int) -> None:
                 probe = store.article_ids()[n // 3]
                 pos, _ = timed(lambda ids=ids, probe=probe: ids.position(probe))
                 print(
-                    f"  sort by {sort:9} {d:4}: first page {ms(ours)} (first run {ms(ours1)})"
+                    f"  sort by {sort:9} {d:4}: first page {ms(ours)} (first run {ms(ours1)},"
+                    f" CPU {ms(ours_cpu)})"
                     f" vs ORDER BY without index {ms(plain)} = {plain / ours:.0f}x;"
                     f" last page {ms(end)} vs {ms(plain_end)} = {plain_end / end:.0f}x;"
                     f" row of an article {ms(pos)}",

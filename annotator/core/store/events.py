@@ -383,15 +383,7 @@ class EventsMixin(StoreBase):
                 self._touch_status(suggestion.article_id, annotator)
 
     def event_decisions(self, article_id: int, annotator: str | None = None) -> list[dict]:
-        sql = (
-            'SELECT article_id, annotator, label, start, "end", decision, model, updated_at'
-            " FROM event_decisions WHERE article_id = ? AND cleared_at IS NULL"
-        )
-        params: list[Any] = [article_id]
-        if annotator is not None:
-            sql += " AND annotator = ?"
-            params.append(annotator)
-        return [dict(r) for r in self._q(sql + ' ORDER BY annotator, start, "end"', params)]
+        return self._decision_rows("event_decisions", article_id, annotator)
 
 
 def repair_events(conn: sqlite3.Connection, article_ids: set[int], wall: str) -> int:

@@ -115,6 +115,7 @@ class ArticleIds(IdSequence):
         self._len: int | None = count if isinstance(count, int) else None
         self._count_fn = count if callable(count) else None
         self._pages: OrderedDict[int, tuple[list[int], object]] = OrderedDict()
+        self._seen: dict[int, int] = {}  # id -> row, for the pages held: next/previous ask often
 
     def _sql(
         self, select: str, extra: list[str] = (), reverse: bool = False, tail: str = ""
@@ -177,8 +178,10 @@ class ArticleIds(IdSequence):
             )[::-1]
         page = [r[0] for r in rows]
         self._pages[p] = (page, rows[-1][1] if rows and self._key else None)
+        self._seen.update((aid, p * PAGE + i) for i, aid in enumerate(page))
         if len(self._pages) > 64:
-            self._pages.popitem(last=False)
+            for aid in self._pages.popitem(last=False)[1][0]:
+                self._seen.pop(aid, None)
         return page
 
     def _item(self, i: int) -> int:
@@ -192,6 +195,8 @@ class ArticleIds(IdSequence):
         """The row of article AID in the list, or None when the list does not hold it."""
         if not isinstance(aid, int):
             return None
+        if aid in self._seen:
+            return self._seen[aid]
         hit = self._run(
             self._sql(self._key or "1", [f"{self._id} = :_aid"]), {**self._params, "_aid": aid}
         )
@@ -223,6 +228,8 @@ class Complement(ArticleIds):
     def position(self, aid: int) -> int | None:
         if not isinstance(aid, int):
             return None
+        if aid in self._seen:
+            return self._seen[aid]
         op = ">" if self._desc else "<"
         row = self._conn.execute(
             "SELECT EXISTS (SELECT 1 FROM articles WHERE id = :_aid)"
@@ -235,11 +242,17 @@ class Complement(ArticleIds):
 
 
 class Fixed(IdSequence):
-    """A list read whole (small: the articles that have spans, say), with positions."""
+    """A list read whole (the articles that have spans, a sorted search), with positions."""
 
     def __init__(self, ids: list[int]):
         self._ids = ids
-        self._pos = {aid: i for i, aid in enumerate(ids)}
+        self._pos_map: dict[int, int] | None = None
+
+    @property
+    def _pos(self) -> dict[int, int]:
+        if self._pos_map is None:  # on first need: a sorted search may hold 600,000 ids
+            self._pos_map = {aid: i for i, aid in enumerate(self._ids)}
+        return self._pos_map
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -332,6 +345,25 @@ class SearchIds(Concat):
             self.pending = False
 
 
+def sorted_matches(
+    conn: sqlite3.Connection,
+    annotator: str | None,
+    search: str,
+    status: str | None,
+    sort: str,
+    desc: bool = False,
+) -> list[int]:
+    """Every match of SEARCH (with the status filter) sorted by SORT, in one statement: what a
+    worker hands the window for a search sorted by a column (`article_list(ordered=…)`)."""
+    joins, where, params = filtered(annotator, status, search)
+    d = "DESC" if desc else "ASC"
+    sql = (
+        f"SELECT a.id FROM articles a{joins} WHERE " + " AND ".join(where)
+        + f" ORDER BY {COMPUTED_KEY[sort]} {d}, a.id {d}"
+    )  # fmt: skip
+    return [r[0] for r in run_match(conn, sql, params)]
+
+
 def filtered(annotator: str | None, status: str | None, search: str | None):
     """The list's filters as (joins, where, params) over articles `a`."""
     joins, where, params = "", [], {"ann": annotator or ""}
@@ -356,10 +388,12 @@ def article_list(
     ranked: Ranked | None = None,
     total: int | None = None,
     pending: bool = False,
+    ordered: list[int] | None = None,
 ) -> IdSequence:
     """The ids an article list shows (see the module's docstring). SORT: None (import order;
     a search: best first), or one of SORTS; DESC reverses it. RANKED / TOTAL / PENDING: a
-    search ranked and counted elsewhere (the window's worker)."""
+    search ranked and counted elsewhere (the window's worker); ORDERED: a search sorted by a
+    column, sorted there (`sorted_matches`)."""
     if sort is not None and sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}")
     if search and sort is None:
@@ -371,17 +405,21 @@ def article_list(
     def ids(extra: list[str] = (), **kw) -> ArticleIds:
         return ArticleIds(conn, where + list(extra), dict(params), joins, desc=desc, **kw)
 
-    def ordered(parts: list[IdSequence]) -> IdSequence:
+    def in_order(parts: list[IdSequence]) -> IdSequence:
         return Concat(parts[::-1] if desc else parts)
 
     if sort is None:
         return ids()
+    if search and ordered is not None:
+        return Fixed(ordered)
     if search:  # a search sorted by a column: one query that sorts the matches
         return ids(key=COMPUTED_KEY[sort], count=total)
+    total_fn = ids().__len__  # one count over the smallest index (m011's ids)
     if sort in ("title", "published"):
         col = "a.title COLLATE NOCASE" if sort == "title" else "a.published"
-        return ordered([ids([f"{col} IS NULL"]), ids([f"{col} IS NOT NULL"], key=col)])
-    total_fn = ids().__len__
+        missing = ids([f"{col} IS NULL"])  # an index range: the few without a title (date)
+        keyed = ids([f"{col} IS NOT NULL"], key=col, count=lambda: total_fn() - len(missing))
+        return in_order([missing, keyed])
     if sort == "status" and not status:
 
         def status_part(value: str) -> ArticleIds:
@@ -396,7 +434,7 @@ def article_list(
             "SELECT article_id FROM status WHERE annotator = :ann AND status <> 'todo'",
             dict(params), desc,
         )  # fmt: skip
-        return ordered([todo, *others])
+        return in_order([todo, *others])
     if sort == "status":  # one status shown: its order is import order
         return ids()
     # spans: the few articles with live spans of the annotator, read whole, after those without
@@ -413,4 +451,4 @@ def article_list(
         without = Complement(
             conn, f"SELECT DISTINCT article_id FROM ({WITH_SPANS})", dict(params), desc
         )
-    return ordered([without, with_spans])
+    return in_order([without, with_spans])

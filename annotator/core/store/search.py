@@ -85,6 +85,7 @@ class ListSearch:
     ranked: Ranked
     total: int | None
     snippets: dict[int, str] = field(default_factory=dict)
+    ordered: list[int] | None = None  # a list sorted by a column: every match, in its order
 
 
 def bad_query(exc: sqlite3.Error, query: str) -> InputError:
@@ -188,16 +189,22 @@ def count(
     return run_match(conn, f"SELECT count(*) FROM ({inner})", params)[0][0]
 
 
+def among(ids: list[int], column: str = "rowid") -> tuple[str, dict]:
+    """WHERE terms for rows of IDS in an FTS5 query, as one range plus a filter: FTS5 reruns the
+    whole query for each value of `rowid IN (…)` (500 snippets of a prefix query: 24 s on
+    1,000,000 articles), once for a range (57 ms)."""
+    marks = ",".join(str(int(i)) for i in ids)
+    terms = f" AND {column} >= :_lo AND {column} <= :_hi AND +{column} IN ({marks})"
+    return terms, {"_lo": min(ids), "_hi": max(ids)}
+
+
 def snippets(conn: sqlite3.Connection, query: str, ids: list[int]) -> dict[int, str]:
-    """The snippet of each of IDS (that match QUERY), by rowid lookups in the index."""
+    """The snippet of each of IDS (that match QUERY)."""
     if not ids:
         return {}
-    marks = ",".join(str(int(i)) for i in ids)
-    sql = (
-        f"SELECT rowid, {SNIPPET_SQL} FROM articles_fts"
-        f" WHERE articles_fts MATCH :q AND rowid IN ({marks})"
-    )
-    return dict(run_match(conn, sql, {"q": query}))
+    terms, params = among(ids)
+    sql = f"SELECT rowid, {SNIPPET_SQL} FROM articles_fts WHERE articles_fts MATCH :q{terms}"
+    return dict(run_match(conn, sql, {"q": query, **params}))
 
 
 def filter_sql(
@@ -297,15 +304,15 @@ class SearchMixin(StoreBase):
             ]
         if not page:
             return [], ranked
-        marks = ",".join(str(int(i)) for i in page)
+        terms, params = among(page, "articles_fts.rowid")
         rows = run_match(
             self.conn,
             "SELECT a.id, a.title, a.published,"
             " COALESCE((SELECT st.status FROM status st WHERE st.article_id = a.id"
             f" AND st.annotator = :ann), 'todo'), {SNIPPET_SQL}"
             " FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
-            f" WHERE articles_fts MATCH :q AND articles_fts.rowid IN ({marks})",
-            {"q": q, "ann": filters.annotator or ""},
+            f" WHERE articles_fts MATCH :q{terms}",
+            {"q": q, "ann": filters.annotator or "", **params},
         )
         by_id = {r[0]: r for r in rows}
         hits = [
@@ -336,18 +343,23 @@ class SearchMixin(StoreBase):
         annotator: str | None = None,
         status: str | None = None,
         sort: str | None = None,
+        desc: bool = False,
         best: int = 500,
     ) -> ListSearch:
         """The window's search, in one call that a worker makes (see `ListSearch`): ranked,
-        snippets of the BEST first, and the count when it is free (not capped) or needed (a
-        list SORTed by a column)."""
+        snippets of the BEST first, the count when it is free (not capped); SORTed by a
+        column, every match in that order (one sort, here, off the GUI thread)."""
+        from annotator.core.store.listing import sorted_matches
+
         filters = SearchFilters(annotator, statuses=[status] if status else None)
         ranked = rank(self.conn, query, filters)
         total = None if ranked.capped else len(ranked.ids)
-        if sort is not None and total is None:
-            total = count(self.conn, ranked.query, filters)
+        ordered = None
+        if sort is not None:
+            ordered = sorted_matches(self.conn, annotator, ranked.query, status, sort, desc)
+            total = len(ordered)
         found = snippets(self.conn, ranked.query, ranked.ids[:best])
-        return ListSearch(query, ranked, total, found)
+        return ListSearch(query, ranked, total, found, ordered)
 
     def search_list_count(
         self, query: str, *, annotator: str | None = None, status: str | None = None

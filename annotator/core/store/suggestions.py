@@ -153,15 +153,7 @@ class SuggestionsMixin(StoreBase):
         return {(r[0], r[1], r[2]) for r in self._q(sql, (article_id, annotator))}
 
     def rejections(self, article_id: int, annotator: str | None = None) -> list[dict[str, Any]]:
-        sql = (
-            'SELECT article_id, annotator, start, "end", label, decision, model, updated_at FROM decisions'
-            " WHERE article_id = ? AND decision = 'reject' AND cleared_at IS NULL"
-        )
-        params: list[Any] = [article_id]
-        if annotator is not None:
-            sql += " AND annotator = ?"
-            params.append(annotator)
-        return [dict(r) for r in self._q(sql + ' ORDER BY annotator, start, "end", label', params)]
+        return self._decision_rows("decisions", article_id, annotator, " AND decision = 'reject'")
 
     def reject_suggestions(self, annotator: str, suggestions: Iterable[Suggestion]) -> None:
         with self._write():

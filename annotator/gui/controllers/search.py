@@ -73,7 +73,9 @@ class SearchController:
         def find(job: Job):
             with Store(path, readonly=True) as store:
                 store.interrupt_when(job.cancelled)
-                return store.search_for_list(query, annotator=annotator, status=status, sort=sort)
+                return store.search_for_list(
+                    query, annotator=annotator, status=status, sort=sort, desc=desc
+                )
 
         self._busy(True)
         self.w.say("Searching…")
@@ -92,6 +94,7 @@ class SearchController:
         ids = w.store.article_id_list(
             w.annotator, status=status, search=found.query, sort=sort, desc=desc,
             ranked=found.ranked, total=found.total, pending=found.total is None,
+            ordered=found.ordered,
         )  # fmt: skip
         # the best matches' snippets, as plain text: ⟦ ⟧ around the words found
         match = {aid: neutral(" ".join(s.split())) for aid, s in found.snippets.items()}
