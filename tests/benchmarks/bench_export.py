@@ -27,7 +27,6 @@ from corpus import corpus  # noqa: E402
 from scale import PEAK, WORK, in_child, load  # noqa: E402
 from spacy.tokens import DocBin  # noqa: E402
 
-from annotator.core.exporting import export  # noqa: E402
 from annotator.core.model import ArticleIn, SpanIn  # noqa: E402
 from annotator.core.store import Store  # noqa: E402
 from annotator.core.tokens import blank_nlp  # noqa: E402
