@@ -229,3 +229,24 @@ def test_cli_cluster(cluster, projects, tmp_path, monkeypatch):
         assert gone.returncode == 2, gone.stderr
         assert gone.stderr.count("\n") == 1 and "Traceback" not in gone.stderr
         assert f"cannot reach a Dask scheduler at {address}" in gone.stderr
+
+
+def test_a_trained_model_folder_at_the_same_path_on_the_workers(cluster, tmp_path):
+    """`annotator train`'s folder, registered in the project: the workers load it by its
+    absolute path (here the same machine's disk) and suggest what a local run does."""
+    from test_formats import annotated_project
+
+    from annotator.core.training import train
+
+    local, remote = tmp_path / "local.db", tmp_path / "remote.db"
+    store = annotated_project(local, n=8)
+    train(store, tmp_path / "m", annotator="ben", max_steps=10)
+    store.close()
+    shutil.copy(local, remote)
+    with Store(local) as store:
+        n = preannotate(store, load_for_project(store, "m"), batch_size=2)
+    with Store(remote) as store:
+        pipeline = load_for_project(store, "m")
+        got = preannotate_cluster(store, pipeline, "m", cluster.scheduler_address, batch_size=2)
+    assert n == got == 9
+    assert _stored(remote) == _stored(local) and _stored(local)[0]
