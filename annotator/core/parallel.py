@@ -53,14 +53,13 @@ def suggest_batch(pipeline, frames, batch: list[tuple]) -> list[tuple[int, list,
     boilerplate ranges) of BATCH: the frames' parse runs in the worker too, not in the one
     writer. Shared by the worker processes of `--jobs` and the cluster's workers."""
     texts = {item[0]: item[1] for item in batch}
-    triggers = {shape.trigger for shape in frames.shapes}
-    out = []
-    for aid, suggestions in pipeline.suggest(batch, batch_size=len(batch)):
-        needed = any(s.label in triggers for s in suggestions)
-        out.append(
-            (aid, suggestions, frames.frames(aid, texts[aid], suggestions) if needed else [])
-        )
-    return out
+    found = [
+        (aid, texts[aid], sugs) for aid, sugs in pipeline.suggest(batch, batch_size=len(batch))
+    ]
+    return [
+        (aid, suggestions, events)
+        for (aid, _text, suggestions), events in zip(found, frames.frames_many(found), strict=True)
+    ]
 
 
 def read_batches(
@@ -92,11 +91,9 @@ class Writer:
     def write(self, results: list[tuple[int, list, list]]) -> None:
         from annotator.core.nlp import _write_suggestion_record
 
-        store, frames = self.store, self.frames
+        store = self.store
         for aid, suggestions, events in results:
-            with store.transaction():  # as FrameSuggester.store: spans' and frames' as one write
-                store.set_suggestions(aid, frames.model, frames.model_version, suggestions)
-                store.set_event_suggestions(aid, frames.model, frames.model_version, events)
+            self.frames.write(store, aid, suggestions, events)  # spans' and frames' as one write
             if self.jsonl_out is not None:
                 _write_suggestion_record(store, aid, self.pipeline, suggestions, self.jsonl_out)
             self.done += 1
