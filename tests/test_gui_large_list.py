@@ -311,3 +311,17 @@ def test_a_capped_search_shows_the_ranked_page_then_grows_to_every_match(
     assert list(w.list_model.ids) == done.ids  # best first
     w.close()
     store.close()
+
+
+def test_closing_the_window_stops_its_search(qtbot, tmp_path, monkeypatch):
+    started, log = slow_searches(monkeypatch)
+    store = sorted_project(tmp_path / "s.db")
+    w = window_on(qtbot, store, tmp_path)
+    w.search.setText("slow")
+    w.navigate.refresh_list()
+    assert started.wait(10)
+    w.close()
+    qtbot.waitUntil(lambda: bool(log), timeout=10000)
+    assert log == ["interrupted"]
+    qtbot.wait(50)  # its failure arrives, and is dropped: the window is closed
+    store.close()

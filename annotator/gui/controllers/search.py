@@ -29,7 +29,7 @@ class SearchController:
         self.generation = 0  # bumped by every search and cancel: older results are dropped
         self.timer = QTimer(window)
         self.timer.setSingleShot(True)
-        self.timer.timeout.connect(lambda: self.w.navigate.refresh_list())
+        self.timer.timeout.connect(lambda: self.w.closed or self.w.navigate.refresh_list())
 
     @property
     def running(self) -> bool:
@@ -86,8 +86,12 @@ class SearchController:
             title="Search",
         )
 
+    def _current(self, gen: int) -> bool:
+        """GEN is the search the window still waits for (not superseded, cancelled, closed)."""
+        return gen == self.generation and not self.w.closed
+
     def _found(self, gen: int, found, status, sort, desc) -> None:
-        if gen != self.generation:
+        if not self._current(gen):
             return  # a newer search, or Cancel, came first
         self.job = None
         w = self.w
@@ -115,7 +119,7 @@ class SearchController:
                 return store.search_list_count(query, annotator=annotator, status=status)
 
         def counted(total: int) -> None:
-            if gen != self.generation:
+            if not self._current(gen):
                 return
             self.job = None
             self._busy(False)
@@ -137,7 +141,7 @@ class SearchController:
             self.w.say(f"{total:,} article{'s' if total != 1 else ''} match", 8000)
 
     def _failed(self, gen: int, message: str) -> None:
-        if gen != self.generation:
+        if not self._current(gen):
             return  # cancelled or superseded: its error (an interrupted query) is no news
         self.job = None
         self._busy(False)
