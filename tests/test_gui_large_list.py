@@ -325,3 +325,25 @@ def test_closing_the_window_stops_its_search(qtbot, tmp_path, monkeypatch):
     assert log == ["interrupted"]
     qtbot.wait(50)  # its failure arrives, and is dropped: the window is closed
     store.close()
+
+
+def test_next_unfinished_reads_a_chunk_not_the_whole_list(tmp_path):
+    from annotator.core.session import next_unfinished
+
+    store = sorted_project(tmp_path / "s.db")
+    all_ids = store.article_ids()
+    for aid in all_ids[:700]:
+        store.set_status(aid, "ana", "done")
+    ids = store.article_id_list("ana")
+    assert next_unfinished(store, "ana", ids) == all_ids[700]
+    assert len(ids._pages) == 1  # one page of the list read, not 3
+    # from the last article it wraps round; done and skipped are passed over
+    assert next_unfinished(store, "ana", ids, after=all_ids[-1]) == all_ids[700]
+    by_status = store.article_id_list("ana", sort="status", desc=True)  # skipped, done … first
+    want = next(
+        a
+        for a in expected(store, "status")[::-1]
+        if store.status(a, "ana") in ("todo", "in_progress")
+    )
+    assert next_unfinished(store, "ana", by_status) == want
+    store.close()
