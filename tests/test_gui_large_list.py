@@ -303,6 +303,11 @@ def test_a_capped_search_shows_the_ranked_page_then_grows_to_every_match(
     w.actions_by_id["sort_none"].trigger()  # best first again
     qtbot.waitUntil(lambda: not w.searching.running, timeout=10000)
     assert w.list_model.ids[:100] == ranked.ids
+    w.search.clear()  # the whole list again, and the search's line goes from the status bar
+    assert len(w.list_model.ids) == M and "match" not in w.statusBar().currentMessage()
+    w.search.setText("Kabul")
+    w.navigate.refresh_list()
+    qtbot.waitUntil(lambda: not w.searching.running, timeout=10000)
     # with the status filter the search combines with it
     w.status_filter.setCurrentIndex(w.status_filter.findData("done"))
     qtbot.waitUntil(lambda: not w.searching.running, timeout=10000)
