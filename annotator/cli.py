@@ -234,12 +234,22 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
 
     if args.jobs is not None and args.jobs < 1:
         raise InputError("--jobs must be 1 or more")
+    if args.cluster is not None and args.jobs is not None:
+        raise InputError("--cluster and --jobs exclude each other: the cluster's workers run it")
     store = open_store(args.db)
     pipeline = load_pipeline_for(store, args.model)
     todo = len(store.articles_without_suggestions(pipeline.name, pipeline.version))
     with progress_bar(todo, "pre-annotating", unit="article") as bar:
 
         def run(fh=None) -> int:
+            if args.cluster is not None:
+                from annotator.core.cluster import preannotate_cluster
+
+                return preannotate_cluster(
+                    store, pipeline, args.model, args.cluster, progress=lambda i, n: bar.update(1),
+                    batch_size=args.batch_size, jsonl_out=fh,
+                    say=lambda m: bar.write(shown(f"annotator: {m}"), file=sys.stderr),
+                )  # fmt: skip
             jobs = args.jobs or default_jobs()
             if jobs > 1 and todo > args.batch_size:
                 return preannotate_parallel(
@@ -633,6 +643,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--jobs", type=int, metavar="N",
         help="worker processes running the pipeline (default: the machine's cores); one writer stores",
+    )  # fmt: skip
+    p.add_argument(
+        "--cluster", metavar="ADDRESS",
+        help="run the pipeline on a Dask cluster (tcp://HOST:8786; the `cluster` extra); this process stores",
     )  # fmt: skip
 
     p = command("evaluate", cmd_evaluate, "score the suggestions against one annotator's spans")
