@@ -140,14 +140,23 @@ def cmd_search(args: argparse.Namespace) -> int:
     for status in statuses or []:
         if status not in known:
             raise InputError(f"unknown status {status!r} (known: {', '.join(sorted(known))})")
+    from annotator.core.store.search import SearchFilters
+
+    if args.rank_within < 1:
+        raise InputError("--rank-within takes a number of matches, 1 or more")
     filters = dict(annotator=args.annotator, label=args.label, attrs=attrs, statuses=statuses)
-    hits = store.search(args.query, limit=args.limit, offset=args.offset, **filters)
+    hits, ranked = store.search_page(
+        args.query, SearchFilters(**filters), args.limit, args.offset, args.rank_within
+    )
     total = store.search_count(args.query, **filters)
     if args.json:
         print_json(
             {
                 "query": args.query,
                 "total": total,
+                # bm25 ranks the first RANK_WITHIN matches (in import order); beyond, id order
+                "ranked_among": len(ranked.ids),
+                "ranking_capped": ranked.capped,
                 "hits": [
                     {
                         "id": h.id,
@@ -163,7 +172,13 @@ def cmd_search(args: argparse.Namespace) -> int:
             }  # fmt: skip
         )
         return 0
-    echo(f"{total} article(s) match; the best {len(hits)}:")
+    among = (
+        f" among the first {len(ranked.ids):,} (a search this common is ranked within them:"
+        " add words to narrow it, or raise --rank-within)"
+        if ranked.capped
+        else ""
+    )
+    echo(f"{total} article(s) match; the best {len(hits)}{among}:")
     for h in hits:
         snippet = " ".join(h.snippet.split()).replace(HIT_START, "[").replace(HIT_END, "]")
         echo(f"{h.id:>8}  {h.status:<11} {h.title or ''}")
@@ -219,12 +234,22 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
 
     if args.jobs is not None and args.jobs < 1:
         raise InputError("--jobs must be 1 or more")
+    if args.cluster is not None and args.jobs is not None:
+        raise InputError("--cluster and --jobs exclude each other: the cluster's workers run it")
     store = open_store(args.db)
     pipeline = load_pipeline_for(store, args.model)
     todo = len(store.articles_without_suggestions(pipeline.name, pipeline.version))
     with progress_bar(todo, "pre-annotating", unit="article") as bar:
 
         def run(fh=None) -> int:
+            if args.cluster is not None:
+                from annotator.core.cluster import preannotate_cluster
+
+                return preannotate_cluster(
+                    store, pipeline, args.model, args.cluster, progress=lambda i, n: bar.update(1),
+                    batch_size=args.batch_size, jsonl_out=fh,
+                    say=lambda m: bar.write(shown(f"annotator: {m}"), file=sys.stderr),
+                )  # fmt: skip
             jobs = args.jobs or default_jobs()
             if jobs > 1 and todo > args.batch_size:
                 return preannotate_parallel(
@@ -591,6 +616,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--limit", type=int, default=20, help="how many results (default 20)")
     p.add_argument("--offset", type=int, default=0, help="skip this many (the next page)")
+    p.add_argument(
+        "--rank-within", type=int, default=10_000, metavar="N",
+        help="rank the first N matches (in import order; the rest follow by id). Default 10000:"
+        " the first page of a word found in most of 1,000,000 articles in milliseconds",
+    )  # fmt: skip
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
     p = command("stats", cmd_stats, "counts of articles, spans and statuses")
@@ -613,6 +643,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--jobs", type=int, metavar="N",
         help="worker processes running the pipeline (default: the machine's cores); one writer stores",
+    )  # fmt: skip
+    p.add_argument(
+        "--cluster", metavar="ADDRESS",
+        help="run the pipeline on a Dask cluster (tcp://HOST:8786; the `cluster` extra); this process stores",
     )  # fmt: skip
 
     p = command("evaluate", cmd_evaluate, "score the suggestions against one annotator's spans")

@@ -91,6 +91,15 @@ def test_kill_during_import_leaves_whole_files_only(tmp_path):
 
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    # the search index's insert trigger, dropped while an import writes the index in bulk,
+    # is there again, and the index holds exactly the articles that are
+    assert (
+        conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'articles_fts_insert'"
+        ).fetchone()[0]
+        == 1
+    )
+    conn.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
     conn.close()
     with Store(db) as store:
         count = store.article_count()

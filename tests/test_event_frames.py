@@ -168,6 +168,25 @@ def test_one_frame_per_agreement_and_offsets_into_the_article(parser):
     assert (first.attrs, second.attrs) == ({"status": "signed"}, {"status": "proposed"})
 
 
+def test_a_batch_of_articles_parsed_together_gives_each_its_own_frames(parser):
+    from annotator.core.event_frames import propose_many
+
+    one = "Russia signed a gas contract with the Taliban on Monday."
+    two = "Nothing to see.\nUzbekistan and Pakistan discussed a rail link. Kabul agreed."
+    three = "Russia and the Taliban met."
+    articles = [
+        (1, one, marked(one, actor_1="Russia", agreement="gas contract", actor_2="Taliban",
+                        date="Monday")),
+        (2, two, marked(two, actor_1="Uzbekistan", actor_2="Pakistan", agreement="rail link")),
+        (3, three, marked(three, actor="Russia")),  # no trigger: no frame, no parse
+    ]  # fmt: skip
+    alone = [propose(aid, text, sugs, [SHAPE], parser, "m", "1") for aid, text, sugs in articles]
+    together = propose_many(articles, [SHAPE], parser, "m", "1")
+    assert together == alone
+    assert [len(events) for events in together] == [1, 1, 0]
+    assert together[1][0].article_id == 2
+
+
 def test_no_trigger_no_parse():
     class Never:
         parsed = True

@@ -232,3 +232,25 @@ def test_accept_agreed_events_copies_identical_frames(tmp_path):
     session.refresh(edit.revert())
     assert store.events(aid, GOLD) == [] and store.spans(aid, GOLD) == []
     store.close()
+
+
+def test_a_frame_accepted_in_one_copy_and_rejected_in_the_other_is_reported_and_settles_alike(
+    copies,
+):
+    """Decisions on suggested frames merge by the clock like span decisions: both files end
+    with the same decision, and the concurrent one is reported and recorded."""
+    tmp_path, aid, _ids, _ev = copies
+    s = EventSuggestion(aid, "AGREEMENT", at("oil production contract"), (), {}, "m", "1")
+    for name, decision in (("a", "accept"), ("b", "reject")):
+        with Store(tmp_path / f"{name}.db") as st:
+            st.decide_event_suggestion("ana", s, decision)
+    into_a, into_b = both_ways(tmp_path)
+    assert any("frame decision on AGREEMENT" in c for c in into_a.conflicts)
+    assert any("frame decision on AGREEMENT" in c for c in into_b.conflicts)
+    kept = []
+    for name in ("a", "b"):
+        with Store(tmp_path / f"{name}.db") as st:
+            (row,) = [d for d in st.event_decisions(aid, "ana")]
+            kept.append(row["decision"])
+            assert st._q("SELECT count(*) FROM merge_conflicts WHERE kind = 'frame_decision'")[0][0]
+    assert kept[0] == kept[1]

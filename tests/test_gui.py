@@ -304,6 +304,7 @@ def test_search_and_status_filter(qtbot, window, project):
     store, ids = project
     window.search.setText("tashkent")
     window.refresh_list()
+    qtbot.waitUntil(lambda: not window.searching.running)  # searches run off the GUI thread
     assert window.list_model.ids == [ids[2]]
     window.search.setText("")
     store.set_status(ids[0], "ana", "done")

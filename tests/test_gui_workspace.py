@@ -303,6 +303,7 @@ def test_typing_in_fields_is_typing_not_shortcuts(qtbot, project, settings):
     w.search.setFocus()
     qtbot.keyClicks(w.search, "tashkent")
     qtbot.keyClick(w.search, Qt.Key_Return)  # Enter searches; it does not accept a suggestion
+    qtbot.waitUntil(lambda: not w.searching.running)  # off the GUI thread
     assert w.list_model.ids == [ids[0], ids[2]]
     w.show_article(ids[1])
     select_text(w, "Taliban")

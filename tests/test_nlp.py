@@ -290,3 +290,105 @@ def test_a_clock_time_alone_is_no_date(text):
 
     assert date_attrs(text, None) is None
     assert date_attrs("Oct 11, 2025", None) == {"value": "2025-10-11"}
+
+
+EDGE_PATTERNS = [
+    # words only: become phrases (LOWER; ORTH for TEXT words throughout)
+    {"label": "AGREEMENT", "id": "X", "pattern": [{"LOWER": {"IN": ["new", "big"]}, "OP": "?"},
+                                                 {"LOWER": "deal"}]},
+    {"label": "AGREEMENT", "id": "", "pattern": [{"LOWER": "local"}, {"TEXT": {"IN": ["-", "–"]}},
+                                                {"LOWER": "currency"}]},
+    {"label": "AGREEMENT", "id": "Y", "pattern": [{"TEXT": "Belt"}, {"TEXT": "and"},
+                                                 {"TEXT": "Road"}]},
+    # not words only, or not the tokenizer's words: they stay token patterns
+    {"label": "AGREEMENT", "id": "", "pattern": [{"LOWER": "Deal"}]},  # never matches lower_
+    {"label": "AGREEMENT", "id": "", "pattern": [{"LOWER": "re-establish"}, {"LOWER": "ties"}]},
+    {"label": "AGREEMENT", "id": "", "pattern": [{"LOWER": "talks", "OP": "+"}]},
+    {"label": "ACTOR", "id": "", "pattern": [{"TEXT": "Afghan"}, {"LOWER": "side"}]},
+    {"label": "DATE", "id": "", "pattern": [{"TEXT": {"REGEX": "^20\\d\\d$"}}]},
+]  # fmt: skip
+
+
+def test_word_only_patterns_match_as_phrases_exactly_where_token_patterns_did(seeds):
+    """The automatic conversion of word-only token patterns to phrase patterns: the
+    project's patterns and edge cases give the very spans one plain SpanRuler gives."""
+    import spacy
+
+    from annotator.core.nlp import RULER_KEY, default_rules, phrase_patterns, rule_patterns
+
+    scheme, patterns, gazetteer = default_rules()
+    patterns = patterns + EDGE_PATTERNS
+    pipeline = load_annotator_pipeline(RULES_ONLY, patterns=patterns)
+    kept, lower = phrase_patterns(patterns, pipeline.nlp.make_doc)
+    assert len(lower) > len(patterns)  # most are words only, expanded into their phrases
+    assert {json.dumps(p["pattern"]) for p in EDGE_PATTERNS[3:]} <= {
+        json.dumps(p["pattern"]) for p in kept
+    }
+    plain = spacy.blank("en")
+    plain.add_pipe("span_ruler", config={"spans_key": RULER_KEY}).add_patterns(
+        rule_patterns(scheme, patterns, gazetteer, keep_non_actors=True)
+    )
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))]
+    texts.append(
+        "A new deal, a big Deal and a deal; local-currency and local – currency trade. "
+        "The Belt and Road, belt and road. They re-establish ties; talks talks. "
+        "The Afghan side, the afghan side, in 2024."
+    )
+    found = 0
+    for text in texts:
+        doc, plain_doc = pipeline.nlp(text), plain(text)
+        ours = [(s.start, s.end, s.label_, s.id_) for s in pipeline.rule_spans(doc)]
+        theirs = [(s.start, s.end, s.label_, s.id_) for s in plain_doc.spans[RULER_KEY]]
+        assert ours == theirs
+        found += len(ours)
+    assert found > 100
+
+
+def test_one_model_load_serves_the_ner_and_the_frames_parse(model):
+    """The frames parse with the NER pipeline's own parser (loaded disabled), and an
+    embedding no running component listens to does not run over the text."""
+    from annotator.core.event_frames import FrameSuggester
+
+    parser = FrameSuggester.for_pipeline(model).parser
+    if "parser" not in model.nlp.component_names:
+        pytest.skip("the default pipeline has no parser")
+    assert parser.nlp is model.nlp and parser.parsed
+    assert "parser" not in model.nlp.pipe_names and "tagger" not in model.nlp.pipe_names
+    for name in ("tok2vec", "transformer"):
+        if name in model.nlp.pipe_names:
+            listeners = model.nlp.get_pipe(name).listening_components
+            assert set(listeners) & set(model.nlp.pipe_names)
+    [doc] = parser.docs(["Russia signed a deal with Kabul."])
+    assert doc.has_annotation("DEP") and doc.has_annotation("TAG")
+
+
+def test_forked_workers_store_what_one_process_does(tmp_path, model, monkeypatch):
+    """`--jobs` workers forked from the process that loaded the pipeline (as bare
+    nlp.pipe(n_process) does) give the same suggestions and frames as one process."""
+    import shutil
+
+    from annotator.core import parallel
+    from annotator.core.model import ArticleIn
+
+    monkeypatch.setattr(parallel, "start_method", lambda: "fork")
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+    samples = list(iter_sample_articles())
+    with Store(one) as store:
+        store.import_articles(
+            [ArticleIn(text=a.text, title=a.title, published=a.published) for a in samples], None
+        )
+    shutil.copy(one, two)
+
+    def stored(db):
+        with Store(db) as store:
+            return [
+                (store.suggestions(a, model=model.name), store.event_suggestions(a))
+                for a in store.article_ids()
+            ]
+
+    with Store(one) as store:
+        preannotate(store, model, batch_size=2)
+    with Store(two) as store:
+        parallel.preannotate_parallel(store, model, None, 2, batch_size=2)
+    first, forked = stored(one), stored(two)
+    assert first == forked and any(events for _s, events in first)

@@ -105,3 +105,101 @@ def test_a_folder_is_imported_in_grouped_transactions_each_file_whole(tmp_path):
         report = import_paths(store, [folder])
         assert report.imported == 300 and report.files == 300 and len(report.rejected) == 1
         assert store.article_count() == 300
+
+
+# -- the full-text index, written in bulk by imports, stays what the triggers make ----------
+
+
+def _fts_exact(store: Store) -> None:
+    """The index holds exactly the articles' titles and texts: FTS5's own check against the
+    content table, and every (term, article, column, offset) equal to a rebuilt copy's."""
+    conn = store.conn
+    conn.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
+    conn.execute(
+        "CREATE VIRTUAL TABLE temp.fts_terms USING fts5vocab(main, articles_fts, 'instance')"
+    )
+    try:
+        terms = "SELECT term, doc, col, offset FROM temp.fts_terms ORDER BY 1, 2, 3, 4"
+        before = conn.execute(terms).fetchall()
+        conn.execute("SAVEPOINT rebuilt")
+        conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
+        after = conn.execute(terms).fetchall()
+        conn.execute("ROLLBACK TO rebuilt")
+        conn.execute("RELEASE rebuilt")
+    finally:
+        conn.execute("DROP TABLE temp.fts_terms")
+    assert before == after and after
+
+
+def _trigger_sql(store: Store) -> str | None:
+    row = store.conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'articles_fts_insert'"
+    ).fetchone()
+    return row and row[0]
+
+
+def test_the_search_index_equals_a_rebuild_after_imports_merges_and_header_edits(
+    tmp_path, monkeypatch
+):
+    from annotator.core.store import imports
+
+    FTS_CHUNK = 300  # noqa: N806 (several bulk statements per file, in a small test)
+    monkeypatch.setattr(imports, "FTS_CHUNK", FTS_CHUNK)
+    with Store(tmp_path / "p.db") as store:
+        trigger = _trigger_sql(store)
+        assert trigger
+        _jsonl(tmp_path / "a.jsonl", 2 * FTS_CHUNK + 700)  # more than one bulk statement
+        bad = _jsonl(tmp_path / "bad.jsonl", 2 * FTS_CHUNK + 10, bad_last=True)
+        bad.write_text(bad.read_text().replace("Report ", "Bulletin "), encoding="utf-8")
+        folder = tmp_path / "f"
+        folder.mkdir()
+        for i in range(40):
+            (folder / f"{i:02d}.txt").write_text(f"Folder story {i}\n\n{BODY}", encoding="utf-8")
+        (folder / "x.jsonl").write_text('{"text": ""}\n', encoding="utf-8")  # rejected
+        report = import_paths(store, [tmp_path / "a.jsonl", bad, folder])
+        assert report.imported == 2 * FTS_CHUNK + 740 and len(report.rejected) == 2
+        assert _trigger_sql(store) == trigger  # put back as it was, also after the rejection
+        assert store.search_count("Bulletin") == 0
+        _fts_exact(store)
+        # the same file again: duplicates only, nothing indexed twice
+        again = import_paths(store, [tmp_path / "a.jsonl"])
+        assert again.imported == 0 and again.duplicates == 2 * FTS_CHUNK + 700
+        store.add_article("Astana hosted the signing of a rail agreement.", title="Rail")
+        _fts_exact(store)
+        aid = store.article_ids()[3]
+        store.set_article_header(aid, "Uzbekistan renamed headline", None)
+        assert [h.id for h in store.search("Uzbekistan renamed")] == [aid]
+        _fts_exact(store)
+    with Store(tmp_path / "other.db") as other:
+        _jsonl(tmp_path / "b.jsonl", 300)
+        import_paths(other, [tmp_path / "b.jsonl", folder])
+        other.set_article_header(other.article_ids()[0], "Merged headline Tashkent", None)
+    with Store(tmp_path / "p.db") as store:
+        store.merge_from(tmp_path / "other.db")
+        assert store.search_count("Tashkent") == 1
+        _fts_exact(store)
+        assert _trigger_sql(store) == trigger
+
+
+def test_an_import_that_fails_inside_a_transaction_leaves_the_trigger_and_index(tmp_path):
+    """import_articles is all or nothing even when its caller's transaction goes on."""
+    from annotator.core.errors import InputError
+    from annotator.core.model import ArticleIn
+
+    with Store(tmp_path / "p.db") as store:
+        trigger = _trigger_sql(store)
+
+        def items():
+            for i in range(1200):
+                yield ArticleIn(text=f"Item {i} about Kabul.")
+            raise InputError("a reader's error at the end")
+
+        with store._write():
+            try:
+                store.import_articles(items(), None)
+            except InputError:
+                pass
+            store.add_article("Written after the failed import, in the same transaction.")
+        assert store.article_count() == 1 and _trigger_sql(store) == trigger
+        assert store.search_count("transaction") == 1
+        _fts_exact(store)

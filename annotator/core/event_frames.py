@@ -21,7 +21,8 @@ The argument shapes are spaCy `DependencyMatcher` patterns keyed by their
 anchor token; the walks up the tree use the Doc's own heads and children.
 Only the paragraphs holding an AGREEMENT suggestion are parsed (a sentence
 window of a long one), by a pipeline with a parser: the NER pipeline's own
-package when it has one, else the best installed English one. With none
+parser, loaded beside its NER and run over these windows only, when its model has
+one, else the best installed English one. With none
 installed, frames still come, with parties and date from the sentence by
 proximity only.
 """
@@ -534,24 +535,47 @@ class FrameParser:
 
     Its lemmatizer (and the attribute ruler before it, which costs as much as the
     parser) does not run over the text: the frames lemmatize the few words they ask about.
+    With COMPONENTS, only those of NLP run (in its order), whether enabled or not: the
+    pre-annotation pipeline's own parser, loaded disabled beside its NER (`of_pipeline`),
+    so one model serves both and the parse runs over the trigger windows only.
     """
 
-    def __init__(self, nlp):
+    def __init__(self, nlp, components: Sequence[str] | None = None, lock=None):
         self.nlp = nlp
         self.name = nlp.meta.get("name", "?")
-        self.parsed = "parser" in nlp.pipe_names
-        self.lock = threading.Lock()
+        self.components = list(components) if components is not None else None
+        run = self.components if self.components is not None else nlp.pipe_names
+        self.parsed = "parser" in run
+        self.lock = lock if lock is not None else threading.Lock()
         self.lemmatizer = (
             nlp.get_pipe("lemmatizer")
-            if "lemmatizer" in nlp.component_names and "lemmatizer" not in nlp.pipe_names
+            if "lemmatizer" in nlp.component_names and "lemmatizer" not in run
             else None
         )
 
+    @classmethod
+    def of_pipeline(cls, nlp, lock=None) -> FrameParser | None:
+        """A parser on NLP's own (disabled) parsing components, or None when it has none."""
+        if "parser" not in nlp.component_names or nlp.lang != "en":
+            return None
+        return cls(nlp, [n for n in nlp.component_names if n in FRAME_COMPONENTS], lock)
+
     def docs(self, texts: list[str]):
         with self.lock:
-            return list(self.nlp.pipe(texts))
+            if self.components is None:
+                return list(self.nlp.pipe(texts))
+            docs = [self.nlp.make_doc(t) for t in texts]
+            for name in self.components:  # what nlp.pipe does, for these components only
+                proc = self.nlp.get_pipe(name)
+                if hasattr(proc, "pipe"):
+                    docs = list(proc.pipe(docs, batch_size=self.nlp.batch_size))
+                else:
+                    docs = [proc(doc) for doc in docs]
+            return docs
 
 
+# what a parse needs of a pipeline: the embedding the tagger and parser listen to, and them
+FRAME_COMPONENTS = ("tok2vec", "transformer", "tagger", "morphologizer", "parser")
 _parsers: dict[str, FrameParser] = {}
 _parsers_lock = threading.Lock()
 
@@ -667,12 +691,46 @@ def propose(
     model_version: str = "",
 ) -> list[EventSuggestion]:
     """The event suggestions of one article from its span suggestions."""
+    [out] = propose_many([(article_id, text, suggestions)], shapes, parser, model, model_version)
+    return out
+
+
+def propose_many(
+    articles: Sequence[tuple[int, str, Sequence[Suggestion]]],
+    shapes: Sequence[FrameShape],
+    parser: FrameParser,
+    model: str = "",
+    model_version: str = "",
+) -> list[list[EventSuggestion]]:
+    """`propose` for each (article id, text, suggestions) of ARTICLES, their windows parsed
+    in one call (a batch of an article's few windows alone costs the parser a third more)."""
     triggers = {shape.trigger for shape in shapes}
-    wanted = [s for s in suggestions if s.label in triggers]
-    if not wanted:
+    spans: list[list[tuple[int, int]]] = []
+    texts: list[str] = []
+    for _aid, text, suggestions in articles:
+        wanted = [s for s in suggestions if s.label in triggers]
+        spans.append(windows(text, wanted) if wanted else [])
+        texts += [text[a:b] for a, b in spans[-1]]
+    docs = iter(parser.docs(texts) if texts else [])
+    return [
+        _frames_of(aid, suggestions, windows_, [next(docs) for _ in windows_], shapes, parser,
+                   model, model_version)
+        for (aid, _text, suggestions), windows_ in zip(articles, spans, strict=True)
+    ]  # fmt: skip
+
+
+def _frames_of(
+    article_id: int,
+    suggestions: Sequence[Suggestion],
+    spans: list[tuple[int, int]],
+    docs: list,
+    shapes: Sequence[FrameShape],
+    parser: FrameParser,
+    model: str,
+    model_version: str,
+) -> list[EventSuggestion]:
+    if not spans:
         return []
-    spans = windows(text, wanted)
-    docs = parser.docs([text[a:b] for a, b in spans])
     ordered = sorted(suggestions, key=lambda s: s.start)
     starts = [s.start for s in ordered]
     out: list[EventSuggestion] = []
@@ -708,7 +766,9 @@ class FrameSuggester:
 
     @classmethod
     def for_pipeline(cls, pipeline) -> FrameSuggester:
-        return cls(pipeline.scheme, pipeline.name, pipeline.version)
+        """Frames parsed by PIPELINE's own parser when its model has one (else `parser_for`)."""
+        parser = getattr(pipeline, "frame_parser", None)
+        return cls(pipeline.scheme, pipeline.name, pipeline.version, parser)
 
     @property
     def parser(self) -> FrameParser:
@@ -737,6 +797,14 @@ class FrameSuggester:
             self.model_version,
         )
 
+    def frames_many(
+        self, articles: Sequence[tuple[int, str, Sequence[Suggestion]]]
+    ) -> list[list[EventSuggestion]]:
+        """`frames` of each (article id, text, suggestions), parsed in one batch."""
+        if not self.shapes:
+            return [[] for _ in articles]
+        return propose_many(articles, self.shapes, self.parser, self.model, self.model_version)
+
     def store(self, store, article_id: int, suggestions: Sequence[Suggestion]) -> None:
         """Store an article's span suggestions and the frames made of them, as one write."""
         triggers = {shape.trigger for shape in self.shapes}
@@ -744,6 +812,10 @@ class FrameSuggester:
         events = (
             self.frames(article_id, store.article(article_id).text, suggestions) if needed else []
         )
+        self.write(store, article_id, suggestions, events)
+
+    def write(self, store, article_id: int, suggestions, events) -> None:
+        """An article's span suggestions and frames, as one write."""
         with store.transaction():
             store.set_suggestions(article_id, self.model, self.model_version, suggestions)
             store.set_event_suggestions(article_id, self.model, self.model_version, events)

@@ -48,7 +48,15 @@ PREFERENCE = (
 )
 # NER needs none of these; leaving them out halves the cost of a small pipeline.
 UNUSED_COMPONENTS = ("parser", "tagger", "attribute_ruler", "lemmatizer", "senter")
+# Of those, the agreement frames' parse uses these: loaded, but not run over the text
+# (event_frames runs them over the few trigger sentences); the others are not loaded.
+FRAMES_USE = ("parser", "tagger", "lemmatizer")
+# an embedding no running component listens to (a small pipeline's NER has its own)
+EMBEDDINGS = ("tok2vec", "transformer")
 RULER_KEY = "annotator_rules"
+# the project's patterns that are words only, matched as phrases on LOWER (`phrase_patterns`)
+LOWER_KEY = "annotator_rules_lower"
+PHRASE_LIMIT = 5000  # phrases one token pattern may expand to; beyond, it stays a token pattern
 TRAINED_RULES = "project_rules"  # the entity_ruler `annotator train` puts in front of its NER
 
 MODEL_KIND = {"PERSON": "person", "GPE": "state", "NORP": "group", "ORG": "organisation"}
@@ -231,6 +239,72 @@ def rule_patterns(
     return [p for p in patterns if p.get("label") in labels] + aliases
 
 
+def word_phrases(pattern: Any) -> tuple[str, list[tuple[str, ...]]] | None:
+    """(attribute, the word sequences) a token pattern of words only matches, or None.
+
+    Words only: each token one LOWER, TEXT or ORTH value or IN list of words without
+    spaces, required or optional ("?"). Such a pattern matches exactly the phrases it
+    expands to, compared on LOWER (lower-case LOWER words, and TEXT words without case
+    such as "-") or else on ORTH (TEXT words throughout) — what a PhraseMatcher does,
+    without testing each pattern's first token at every token as the Matcher does."""
+    if not isinstance(pattern, list) or not pattern:
+        return None
+    seqs: list[tuple[str, ...]] = [()]
+    lower = orth = True
+    for token in pattern:
+        if not isinstance(token, dict):
+            return None
+        token = {str(k).upper(): v for k, v in token.items()}
+        op = token.pop("OP", None)
+        if len(token) != 1 or op not in (None, "?"):
+            return None
+        [(attr, value)] = token.items()
+        if attr not in ("LOWER", "TEXT", "ORTH"):
+            return None
+        if isinstance(value, dict):
+            value = {str(k).upper(): v for k, v in value.items()}
+            if set(value) != {"IN"} or not isinstance(value["IN"], list):
+                return None
+            words = value["IN"]
+        else:
+            words = [value]
+        if not words or not all(
+            isinstance(w, str) and w and not any(c.isspace() for c in w) for w in words
+        ):
+            return None
+        if attr == "LOWER":
+            orth = False
+            lower = lower and all(w.lower() == w for w in words)
+        else:
+            lower = lower and all(w.lower() == w == w.upper() for w in words)
+        if not (lower or orth):
+            return None
+        options = [(w,) for w in dict.fromkeys(words)] + ([()] if op == "?" else [])
+        seqs = [seq + option for seq in seqs for option in options]
+        if len(seqs) > PHRASE_LIMIT:
+            return None
+    return ("LOWER" if lower else "ORTH"), [seq for seq in dict.fromkeys(seqs) if seq]
+
+
+def phrase_patterns(patterns: list[dict], make_doc) -> tuple[list[dict], list[dict]]:
+    """(the patterns for the ruler, LOWER phrase patterns): a token pattern of words only
+    (`word_phrases`) becomes its phrases — on ORTH in the ruler beside the gazetteer's,
+    or on LOWER — when the tokenizer MAKE_DOC gives each back as the same words, so the
+    phrases match exactly where the pattern did. The patterns' file stays as it is."""
+    kept: list[dict] = []
+    lower: list[dict] = []
+    for entry in patterns:
+        found = word_phrases(entry.get("pattern"))
+        seqs = found[1] if found else []
+        if seqs and all([t.text for t in make_doc(" ".join(seq))] == list(seq) for seq in seqs):
+            extra = {k: v for k, v in entry.items() if k != "pattern"}
+            phrases = [{**extra, "pattern": " ".join(seq)} for seq in seqs]
+            (lower if found[0] == "LOWER" else kept).extend(phrases)
+        else:
+            kept.append(entry)
+    return kept, lower
+
+
 def _fingerprint(*parts: Any) -> str:
     blob = json.dumps(parts, sort_keys=True, ensure_ascii=False).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()[:10]
@@ -257,7 +331,10 @@ class Pipeline:
         self.gazetteer = Gazetteer(gazetteer)
         fp = _fingerprint(RULES_VERSION, scheme.model_map, patterns, gazetteer)
         self.version = f"{model_version}+rules.{fp}"
-        self._lock = threading.Lock()
+        # one thread at a time per loaded pipeline, the frames' parse included (re-entrant:
+        # `preannotate` stores an article's frames while the NER's stream is suspended)
+        self._lock = threading.RLock()
+        self._frame_parser: Any = False
         # a folder `annotator train` wrote: its NER only fills the labels it was precise on
         trained = (nlp.meta or {}).get("annotator") or {}
         self.fill_labels = set(trained["fill_labels"]) if "fill_labels" in trained else None
@@ -269,7 +346,26 @@ class Pipeline:
             last=True,
             config={"spans_key": RULER_KEY, "validate": True, "overwrite": True},
         )
-        ruler.add_patterns(rule_patterns(scheme, patterns, gazetteer, keep_non_actors=True))
+        rules, phrases = phrase_patterns(
+            rule_patterns(scheme, patterns, gazetteer, keep_non_actors=True), nlp.make_doc
+        )
+        lower = None
+        if phrases:  # one ruler can hold one phrase attribute: the gazetteer's is ORTH
+            lower = nlp.add_pipe(
+                "span_ruler",
+                name=LOWER_KEY,
+                last=True,
+                config={
+                    "spans_key": LOWER_KEY,
+                    "phrase_matcher_attr": "LOWER",
+                    "validate": True,
+                    "overwrite": True,
+                },
+            )
+        with nlp.select_pipes(enable=[]):  # the phrases are tokenized only, not run through NER
+            ruler.add_patterns(rules)
+            if lower is not None:
+                lower.add_patterns(phrases)
         if TRAINED_RULES in nlp.pipe_names:
             nlp.remove_pipe(
                 TRAINED_RULES
@@ -277,6 +373,15 @@ class Pipeline:
 
     def __repr__(self) -> str:
         return f"Pipeline({self.name!r}, {self.version!r})"
+
+    @property
+    def frame_parser(self):
+        """The model's own parser for the agreement frames (None: the model has none)."""
+        if self._frame_parser is False:
+            from annotator.core.event_frames import FrameParser
+
+            self._frame_parser = FrameParser.of_pipeline(self.nlp, self._lock)
+        return self._frame_parser
 
     def suggest(
         self, items: Iterable[tuple], batch_size: int = 32
@@ -296,12 +401,20 @@ class Pipeline:
 
     # -- shaping ---------------------------------------------------------------
 
+    @staticmethod
+    def rule_spans(doc) -> Any:
+        """The rules' spans of DOC, as one SpanRuler holding every pattern would give them."""
+        spans = doc.spans.get(RULER_KEY, [])
+        if LOWER_KEY in doc.spans:
+            return sorted({*spans, *doc.spans[LOWER_KEY]})
+        return spans
+
     def suggestions_for(self, doc, article_id: int, published) -> list[Suggestion]:
         candidates: list[
             tuple[int, int, int, str, dict]
         ] = []  # (priority, start, end, label, attrs)
         blocked = bytearray(len(doc))  # no ACTOR here: an outlet, a commodity
-        for span in doc.spans.get(RULER_KEY, []):
+        for span in self.rule_spans(doc):
             if span.label_ == "ACTOR" and span.id_ == "gaz":
                 entry = self.gazetteer.lookup(span.text)
                 if entry is not None and entry["kind"] in NOT_ACTOR_KINDS:
@@ -551,11 +664,20 @@ def _load(name_or_path, scheme, patterns, gazetteer, extra) -> Pipeline:
         name = _meta(path).get("name") or path.name
         name = f"{_meta(path).get('lang', 'xx')}_{name}" if "_" not in name else name
     try:
-        nlp = spacy.load(path or name, exclude=list(UNUSED_COMPONENTS))
+        nlp = spacy.load(
+            path or name,
+            exclude=[c for c in UNUSED_COMPONENTS if c not in FRAMES_USE],
+            disable=list(FRAMES_USE),
+        )
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot load spaCy pipeline {name_or_path!r}: {exc}") from None
     if "ner" not in nlp.pipe_names:
         raise InputError(f"spaCy pipeline {name_or_path!r} has no NER component")
+    for embedding in EMBEDDINGS:  # computed for nobody: the frames run it on their windows
+        if embedding in nlp.pipe_names:
+            listeners = getattr(nlp.get_pipe(embedding), "listening_components", None)
+            if listeners is not None and not set(listeners) & set(nlp.pipe_names):
+                nlp.disable_pipe(embedding)
     version = str(nlp.meta.get("version", "0"))
     return Pipeline(nlp, name, version, scheme, patterns, gazetteer)
 
@@ -585,22 +707,40 @@ def preannotate(
     ids = store.articles_without_suggestions(pipeline.name, pipeline.version)
     total = len(ids)
     done = 0
+    texts: dict[int, str] = {}
 
     def items() -> Iterator[tuple[int, str, str | None, list[tuple[int, int]]]]:
-        for aid in ids:
-            if cancelled and cancelled():
-                return
-            article = store.article(aid)
-            yield aid, article.text, article.published, store.boilerplate(aid)
+        for i in range(0, len(ids), batch_size):
+            chunk = ids[i : i + batch_size]
+            articles, ranges = store.articles_bulk(chunk), store.boilerplate_bulk(chunk)
+            for aid in chunk:
+                if cancelled and cancelled():
+                    return
+                texts[aid] = articles[aid].text
+                yield aid, articles[aid].text, articles[aid].published, ranges.get(aid, [])
 
     frames = FrameSuggester.for_pipeline(pipeline)
+    pending: list[tuple[int, str, list[Suggestion]]] = []
+
+    def flush() -> None:
+        # a batch's frames parsed together, then each article stored as one write
+        nonlocal done
+        for (aid, _text, suggestions), events in zip(
+            pending, frames.frames_many(pending), strict=True
+        ):
+            frames.write(store, aid, suggestions, events)
+            if jsonl_out is not None:
+                _write_suggestion_record(store, aid, pipeline, suggestions, jsonl_out)
+            done += 1
+            if progress:
+                progress(done, total)
+        pending.clear()
+
     for aid, suggestions in pipeline.suggest(items(), batch_size=batch_size):
-        frames.store(store, aid, suggestions)  # the spans' and the frames' in one transaction
-        if jsonl_out is not None:
-            _write_suggestion_record(store, aid, pipeline, suggestions, jsonl_out)
-        done += 1
-        if progress:
-            progress(done, total)
+        pending.append((aid, texts.pop(aid), suggestions))
+        if len(pending) >= batch_size:
+            flush()
+    flush()
     return done
 
 

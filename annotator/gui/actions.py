@@ -47,6 +47,7 @@ def action_table(scheme: LabelScheme) -> list[ActionSpec]:
         ActionSpec("undo", "&Edit", "&Undo", ("Ctrl+Z",), "Undo the last change", "writes.undo"),
         ActionSpec("redo", "&Edit", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo the last undone change", "writes.redo"),
         ActionSpec("find", "&Edit", "&Find in articles", ("Ctrl+F",), "Search titles and texts", "focus_search"),
+        ActionSpec("cancel_search", "&Edit", "&Cancel search", ("Ctrl+Shift+F",), "Stop the search under way; the list stays as it was", "searching.cancel"),
         *labels,
         ActionSpec("delete", "&Annotate", "&Delete span", ("Delete", "Backspace"), "Delete the selected span", "annotate.delete_selected"),
         ActionSpec("accept", "&Annotate", "&Accept suggestion", ("Return", "A"), "Accept the selected (or next) suggestion", "annotate.accept_selected"),
@@ -80,6 +81,13 @@ def action_table(scheme: LabelScheme) -> list[ActionSpec]:
         ActionSpec("dashboard", "&Review", "Agreement &dashboard", ("Ctrl+Shift+K",), "Agreement figures per label, with a chart", "review_ctl.show_dashboard"),
         ActionSpec("assign", "&Project", "&Assign work…", ("Ctrl+Shift+W",), "Hand out packs of articles to offline annotators, with overlap", "show_assign"),
         ActionSpec("dark", "&View", "&Dark theme", ("Ctrl+Shift+D",), "Switch between light and dark theme", "toggle_theme", True),
+        *[
+            ActionSpec(f"sort_{key}", "&View", f"Sort list by {name}", (f"Ctrl+Alt+{n}",),
+                       f"Sort the article list by {name}; again: the other way round (or click the column's header)",
+                       "navigate.sort_by", args=(key,))
+            for n, key, name in ((1, "title", "title"), (2, "published", "date"), (3, "status", "status"), (4, "spans", "span count"))
+        ],
+        ActionSpec("sort_none", "&View", "List in import order", ("Ctrl+Alt+0",), "Unsorted: the list in import order (a search: best match first)", "navigate.sort_by", args=(None,)),
         ActionSpec("guidelines", "&Help", "Annotation &guidelines", ("F1",), "Show the project's annotation guidelines beside the text", "toggle_guidelines", True),
         ActionSpec("shortcuts", "&Help", "&Keyboard shortcuts", ("Ctrl+/", "F2"), "List every action and its keys", "show_shortcuts"),
         ActionSpec("about", "&Help", "&About Annotator", ("Ctrl+F1",), "Version and project", "show_about"),

@@ -29,6 +29,7 @@ STATUS_COLOR = {"done": "#2e7d32", "in_progress": "#ef6c00", "skipped": "#757575
 
 class ArticleListModel(QAbstractTableModel):
     COLUMNS = ("Title", "Date", "Status", "Spans")
+    SORT_KEYS = ("title", "published", "status", "spans")  # the store's sort of each column
     PAGE = 200
     CACHE_LIMIT = 20_000  # rows kept; beyond that the cache starts afresh
 
@@ -56,6 +57,17 @@ class ArticleListModel(QAbstractTableModel):
         self._position = {} if hasattr(ids, "position") else {aid: i for i, aid in enumerate(ids)}
         self._cache.clear()
         self.endResetModel()
+
+    def grow(self, total: int, apply: Callable[[], None]) -> None:
+        """The list gets longer (a search's count arrived): APPLY makes `ids` TOTAL long; the
+        rows on screen, the selection and the scroll position stay."""
+        old = len(self.ids)
+        if total <= old:
+            apply()
+            return
+        self.beginInsertRows(_ROOT, old, total - 1)
+        apply()
+        self.endInsertRows()
 
     def row_of(self, article_id: int | None) -> int | None:
         if article_id is None:
@@ -96,6 +108,12 @@ class ArticleListModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
         if orientation == Qt.Horizontal and role == Qt.DisplayRole:
             return self.COLUMNS[section] if section < len(self.COLUMNS) else self.extra_title
+        if orientation == Qt.Horizontal and role == _TOOLTIPROLE:
+            if section < len(self.COLUMNS):
+                return (
+                    f"Click to sort by {self.COLUMNS[section].lower()}; again: the other way round"
+                )
+            return "Best match first" if self.extra_title == "Match" else None
         return None
 
     def data(self, index, role=_DISPLAYROLE):

@@ -46,6 +46,7 @@ from annotator.gui.controllers.jobs import JobsController, default_loader
 from annotator.gui.controllers.navigate import NavigateController
 from annotator.gui.controllers.project import ProjectController
 from annotator.gui.controllers.review import ReviewController
+from annotator.gui.controllers.search import SearchController
 from annotator.gui.controllers.writes import WritesController
 from annotator.gui.dialogs import (  # noqa: F401 (app.py and tests take them from here)
     ask_after_open_failure,
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
         self.events = EventsController(self)
         self.review_ctl = ReviewController(self)
         self.navigate = NavigateController(self)
+        self.searching = SearchController(self)
         self.project = ProjectController(self)
         self.jobs = JobsController(self, nlp_loader if nlp_loader is not None else default_loader)
         self.annotator = annotator or self._initial_name(ask_name)
@@ -213,9 +215,15 @@ class MainWindow(QMainWindow):
         self.search.setToolTip("Search in titles and texts")
         self.search.returnPressed.connect(self.navigate.refresh_list)
         keep_typing_keys(self.search)
-        self.search.textChanged.connect(lambda t: t == "" and self.navigate.refresh_list())
+        self.search.textChanged.connect(self.searching.typed)  # type-ahead, off the GUI thread
+        self.search_cancel = QPushButton("Cancel")
+        self.search_cancel.setObjectName("searchCancel")
+        self.search_cancel.setToolTip("Stop the search under way (Ctrl+Shift+F)")
+        self.search_cancel.clicked.connect(lambda: self.searching.cancel())
+        self.search_cancel.hide()
         row.addWidget(self.status_filter)
         row.addWidget(self.search, 1)
+        row.addWidget(self.search_cancel)
         lv.addLayout(row)
         self.list_model = ArticleListModel(
             lambda ids: self.store.list_articles(self.annotator, ids=ids), self
@@ -229,6 +237,11 @@ class MainWindow(QMainWindow):
         view.verticalHeader().setSectionResizeMode(view.verticalHeader().ResizeMode.Fixed)
         view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
         view.horizontalHeader().setStretchLastSection(False)
+        # click a header to sort by it (View › Sort list by …): keyset pages, never every row
+        view.horizontalHeader().setSectionsClickable(True)
+        view.horizontalHeader().setSortIndicatorShown(True)
+        view.horizontalHeader().setSortIndicator(-1, Qt.AscendingOrder)
+        view.horizontalHeader().sortIndicatorChanged.connect(self.navigate.header_sort)
         view.horizontalHeader().setMinimumSectionSize(36)
         view.setWordWrap(False)
         view.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
@@ -350,6 +363,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.canUndoChanged.connect(self.actions_by_id["undo"].setEnabled)
         self.undo_stack.canRedoChanged.connect(self.actions_by_id["redo"].setEnabled)
         self.actions_by_id["undo"].setEnabled(False)
+        self.actions_by_id["cancel_search"].setEnabled(False)
         self.actions_by_id["redo"].setEnabled(False)
 
     # -- dialogs and messages --------------------------------------------------------------------
@@ -431,5 +445,6 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event):  # noqa: N802
+        self.searching.cancel(quiet=True)  # a search under way stops: its reader closes
         self.project.close()
         super().closeEvent(event)

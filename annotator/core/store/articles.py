@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from annotator.core.model import Article, ArticleRow
 from annotator.core.store.base import StoreBase
-from annotator.core.store.listing import ArticleIds
+from annotator.core.store.listing import IdSequence, article_list
 from annotator.core.store.search import run_match
 
 
@@ -143,20 +143,24 @@ class ArticlesMixin(StoreBase):
         return [r[0] for r in rows]
 
     def article_id_list(
-        self, annotator: str | None = None, *, status: str | None = None, search: str | None = None
-    ) -> ArticleIds:
+        self,
+        annotator: str | None = None,
+        *,
+        status: str | None = None,
+        search: str | None = None,
+        sort: str | None = None,
+        desc: bool = False,
+        **searched,
+    ) -> IdSequence:
         """`list_article_ids` as a lazy sequence: counted, then read a page at a time
-        (`listing.ArticleIds`), for lists of any size."""
-        joins, where, params = "", [], {"ann": annotator or ""}
-        if status:
-            joins = " LEFT JOIN status st ON st.article_id = a.id AND st.annotator = :ann"
-            where.append("COALESCE(st.status, 'todo') = :status")
-            params["status"] = status
-        if search:
-            where.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q)")
-            params["q"] = search
-        ids = ArticleIds(self.conn, where, params, joins)
-        len(ids)  # a bad search fails here, in the caller's hands
+        (`listing.article_list`), for lists of any size; SORT by one of `listing.SORTS`
+        (DESC: reversed), a search best first. SEARCHED: `ranked`, `total`, `pending` of a
+        search ranked off the GUI thread."""
+        ids = article_list(
+            self.conn, annotator, status=status, search=search, sort=sort, desc=desc, **searched
+        )
+        if not searched.get("pending"):
+            len(ids)  # a bad search fails here, in the caller's hands
         return ids
 
     def article_lengths(self, ids: Iterable[int]) -> dict[int, int]:

@@ -24,7 +24,12 @@ from annotator.core.errors import InputError, ProjectError
 from annotator.core.model import LabelScheme
 from annotator.core.paths import resource
 from annotator.core.store.files import check_file, file_identity, readonly_uri
-from annotator.core.store.rows import insert_annotator
+from annotator.core.store.rows import (
+    DECISION_KEY_COLUMNS,
+    DECISION_WHERE,
+    insert_annotator,
+    write_decision,
+)
 from annotator.core.store.schema import SCHEMA_VERSION, migrations, new_node
 
 
@@ -235,6 +240,47 @@ class StoreBase:
         """(stamp, vector) of a write on top of a row whose vector is OLD_VV."""
         stamp = self._stamp()
         return stamp, clock.dump_vector(clock.bump(clock.parse_vector(old_vv), self._node, stamp))
+
+    def _put_decision(
+        self, table: str, key: tuple, decision: str | None, model: str | None
+    ) -> None:
+        """Record DECISION (accept / reject) on the suggestion at KEY of TABLE ("decisions"
+        or "event_decisions"); None clears it, leaving a tombstone so that a merge does not
+        bring it back. Nothing is written when nothing changes."""
+        old = self.conn.execute(
+            f"SELECT decision, model, cleared_at, vv FROM {table} WHERE {DECISION_WHERE[table]}",
+            key,
+        ).fetchone()
+        if decision is None:
+            if old is None or old["cleared_at"] is not None:
+                return
+            stamp, vv = self._versioned(old["vv"])
+            wall = self._now()
+            write_decision(self.conn, key, old["decision"], old["model"], wall, wall, stamp, vv,
+                           table=table)  # fmt: skip
+            return
+        if old is not None and (old["decision"], old["model"], old["cleared_at"]) == (
+            decision, model, None
+        ):  # fmt: skip
+            return
+        stamp, vv = self._versioned(old["vv"] if old is not None else None)
+        write_decision(self.conn, key, decision, model, self._now(), None, stamp, vv, table=table)
+
+    def _decision_rows(
+        self, table: str, article_id: int, annotator: str | None, where: str = ""
+    ) -> list[dict]:
+        """An article's live (not cleared) decisions of TABLE, of one ANNOTATOR if given."""
+        keys = ", ".join(f'"{c}"' for c in DECISION_KEY_COLUMNS[table])
+        sql = (
+            f"SELECT {keys}, decision, model, updated_at FROM {table}"
+            f" WHERE article_id = ? AND cleared_at IS NULL{where}"
+        )
+        params: list[Any] = [article_id]
+        if annotator is not None:
+            sql += " AND annotator = ?"
+            params.append(annotator)
+        order = ", ".join(f'"{c}"' for c in ("annotator", "start", "end", "label"))
+        return [dict(r) for r in self._q(f"{sql} ORDER BY {order}", params)]
 
     def clock_stamp(self) -> int:
         """The newest stamp this file has issued or seen."""

@@ -26,7 +26,12 @@ from typing import Any
 from annotator.core.errors import InputError
 from annotator.core.model import Event, EventSuggestion, event_problems
 from annotator.core.store.base import StoreBase
-from annotator.core.store.rows import json_text, now, tombstoned_upsert
+from annotator.core.store.rows import (
+    json_text,
+    now,
+    open_suggestions_query,
+    tombstoned_upsert,
+)
 
 EVENT_COLUMNS = (
     "uuid, article_id, annotator, label, trigger, args, attrs, origin,"
@@ -78,31 +83,6 @@ def write_event(
     its version. A row already under the id is rewritten; it keeps its creation time
     unless TAKE_CREATED (a merge takes the other copy's row whole)."""
     conn.execute(_EVENT_UPSERT[take_created], (*values, hlc, vv))
-
-
-EVENT_DECISION_KEY = 'article_id = ? AND annotator = ? AND label = ? AND start = ? AND "end" = ?'
-
-
-def write_event_decision(
-    conn: sqlite3.Connection,
-    key: tuple[int, str, str, int, int],
-    decision: str,
-    model: str | None,
-    updated_at: str,
-    cleared_at: str | None,
-    hlc: int,
-    vv: str,
-) -> None:
-    """An accept or reject of a suggested frame at KEY (article id, annotator, event label,
-    trigger start, trigger end); cleared (CLEARED_AT set) is its tombstone."""
-    conn.execute(
-        'INSERT INTO event_decisions(article_id, annotator, label, start, "end", decision, model,'
-        " updated_at, cleared_at, hlc, vv) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        ' ON CONFLICT(article_id, annotator, label, start, "end") DO UPDATE SET'
-        " decision = excluded.decision, model = excluded.model, updated_at = excluded.updated_at,"
-        " cleared_at = excluded.cleared_at, hlc = excluded.hlc, vv = excluded.vv",
-        (*key, decision, model, updated_at, cleared_at, hlc, vv),
-    )
 
 
 def suggestion_args_text(args: Iterable[Sequence[Any]]) -> str:
@@ -380,46 +360,16 @@ class EventsMixin(StoreBase):
     ) -> list[EventSuggestion]:
         """Suggested frames for an article; with an annotator, only those still open for them:
         not accepted or rejected, and no event of theirs on a trigger span at those offsets."""
-        sql = "SELECT * FROM event_suggestions g WHERE article_id = :a"
-        params: dict[str, Any] = {"a": article_id}
-        if model:
-            sql += " AND model = :m"
-            params["m"] = model
-        if annotator is not None:
-            params["ann"] = annotator
-            sql += """
-                AND NOT EXISTS (SELECT 1 FROM event_decisions d WHERE d.article_id = g.article_id
-                    AND d.annotator = :ann AND d.label = g.label AND d.start = g.start
-                    AND d."end" = g."end" AND d.cleared_at IS NULL)
-                AND NOT EXISTS (SELECT 1 FROM events e JOIN spans s ON s.uuid = e.trigger
-                    WHERE e.article_id = g.article_id AND e.annotator = :ann
-                    AND e.label = g.label AND e.deleted_at IS NULL
-                    AND s.start = g.start AND s."end" = g."end")
-            """
-        sql += ' ORDER BY start, "end", label, model'
+        sql, params = open_suggestions_query("event_suggestions", article_id, model, annotator, """
+            EXISTS (SELECT 1 FROM event_decisions d WHERE d.article_id = g.article_id
+                AND d.annotator = :ann AND d.label = g.label AND d.start = g.start
+                AND d."end" = g."end" AND d.cleared_at IS NULL)
+            OR EXISTS (SELECT 1 FROM events e JOIN spans s ON s.uuid = e.trigger
+                WHERE e.article_id = g.article_id AND e.annotator = :ann
+                AND e.label = g.label AND e.deleted_at IS NULL
+                AND s.start = g.start AND s."end" = g."end")
+        """)  # fmt: skip
         return [event_suggestion_from_row(r) for r in self._q(sql, params)]
-
-    def _put_event_decision(self, s: EventSuggestion, annotator: str, decision: str | None) -> None:
-        """Record DECISION on a suggested frame (None: clear it, leaving a tombstone)."""
-        key = (s.article_id, annotator, s.label, *s.trigger)
-        old = self.conn.execute(
-            f"SELECT decision, model, cleared_at, vv FROM event_decisions WHERE {EVENT_DECISION_KEY}",
-            key,
-        ).fetchone()
-        if decision is None:
-            if old is None or old["cleared_at"] is not None:
-                return
-            stamp, vv = self._versioned(old["vv"])
-            wall = self._now()
-            write_event_decision(self.conn, key, old["decision"], old["model"], wall, wall,
-                                 stamp, vv)  # fmt: skip
-            return
-        if old is not None and (old["decision"], old["model"], old["cleared_at"]) == (
-            decision, s.model, None
-        ):  # fmt: skip
-            return
-        stamp, vv = self._versioned(old["vv"] if old is not None else None)
-        write_event_decision(self.conn, key, decision, s.model, self._now(), None, stamp, vv)
 
     def decide_event_suggestion(
         self, annotator: str, suggestion: EventSuggestion, decision: str | None
@@ -427,20 +377,13 @@ class EventsMixin(StoreBase):
         """Accept or reject a suggested frame for an annotator (None: forget the decision)."""
         with self._write():
             self._ensure_annotator(annotator)
-            self._put_event_decision(suggestion, annotator, decision)
+            key = (suggestion.article_id, annotator, suggestion.label, *suggestion.trigger)
+            self._put_decision("event_decisions", key, decision, suggestion.model)
             if decision is not None:
                 self._touch_status(suggestion.article_id, annotator)
 
     def event_decisions(self, article_id: int, annotator: str | None = None) -> list[dict]:
-        sql = (
-            'SELECT article_id, annotator, label, start, "end", decision, model, updated_at'
-            " FROM event_decisions WHERE article_id = ? AND cleared_at IS NULL"
-        )
-        params: list[Any] = [article_id]
-        if annotator is not None:
-            sql += " AND annotator = ?"
-            params.append(annotator)
-        return [dict(r) for r in self._q(sql + ' ORDER BY annotator, start, "end"', params)]
+        return self._decision_rows("event_decisions", article_id, annotator)
 
 
 def repair_events(conn: sqlite3.Connection, article_ids: set[int], wall: str) -> int:

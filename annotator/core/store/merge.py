@@ -22,15 +22,13 @@ from annotator.core.store.base import StoreBase
 from annotator.core.store.boilerplate import merge_boilerplate
 from annotator.core.store.events import (
     EVENT_COLUMNS,
-    EVENT_DECISION_KEY,
     insert_event_suggestions,
     repair_events,
     write_event,
-    write_event_decision,
 )
 from annotator.core.store.files import check_file
 from annotator.core.store.rows import (
-    DECISION_KEY,
+    DECISION_KEY_COLUMNS,
     SPAN_COLUMNS,
     insert_annotator,
     insert_article,
@@ -107,9 +105,9 @@ def _settle(incoming: _Version, local: _Version) -> tuple[bool, bool, dict[str, 
     return incoming.rank > local.rank, True, clock.join(incoming.vector, local.vector)
 
 
-def _describe_span(content: tuple, deleted: bool) -> str:
-    start, end, label = content[:3]
-    return "deleted" if deleted else f"{label} {start}-{end}"
+def _describe_span(v: _Version) -> str:
+    start, end, label = v.content[:3]
+    return "deleted" if v.deleted else f"{label} {start}-{end}"
 
 
 def _describe_event(v: _Version) -> str:
@@ -118,6 +116,10 @@ def _describe_event(v: _Version) -> str:
     args = json.loads(v.content[2])
     status = json.loads(v.content[3]).get("status")
     return f"{v.content[0]} with {len(args)} argument(s)" + (f", {status}" if status else "")
+
+
+_DESCRIBE = {"span": _describe_span, "event": _describe_event}
+_A = {"span": "a", "event": "an"}
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
@@ -216,7 +218,7 @@ class MergeMixin(StoreBase):
                     self._merge_decisions(src, ids, result)]  # fmt: skip
             if _columns(src, "events"):
                 seen += [self._merge_events(src, ids, result),
-                         self._merge_event_decisions(src, ids, result)]  # fmt: skip
+                         self._merge_decisions(src, ids, result, "event_decisions")]  # fmt: skip
             if _columns(src, "clock"):
                 seen.append(src.execute("SELECT max(last) FROM clock").fetchone()[0] or 0)
             self._advance_clock(max(seen))  # past everything taken in
@@ -250,6 +252,42 @@ class MergeMixin(StoreBase):
              json.dumps(lost, ensure_ascii=False), source, self._now()),
         )  # fmt: skip
 
+    def _id_clash(
+        self, kind: str, key: tuple, mine, what: dict, desc: str, result: MergeResult
+    ) -> bool:
+        """Whether this uuid already names a row of another article or annotator here
+        (recorded and skipped: one id must never stand for two rows)."""
+        uid, aid, who = key
+        if mine is None or (mine["article_id"], mine["annotator"]) == (aid, who):
+            return False
+        result.skipped.append(f"{kind} {uid} ({who}, {desc}): this id is already {_A[kind]} {kind} of "
+                              f"{mine['annotator']} on article {mine['article_id']} here")  # fmt: skip
+        self._record_conflict(kind, "id_clash", uid, aid, who, {"article_id": mine["article_id"],
+                              "annotator": mine["annotator"]}, what, result.source)  # fmt: skip
+        return True
+
+    def _settled(self, kind: str, key: tuple, theirs: _Version, ours: _Version,
+                 result: MergeResult) -> str | None:  # fmt: skip
+        """The version vector to write when THEIRS wins over the row we hold (counted as an
+        update or a deletion), else None (ours kept; its vector now also covers theirs).
+        A concurrent edit is recorded."""
+        uid, aid, who = key
+        take, conflict, vector = _settle(theirs, ours)
+        if conflict:
+            kept, lost = (theirs, ours) if take else (ours, theirs)
+            describe = _DESCRIBE[kind]
+            result.conflicts.append(f"{kind} {uid} ({who}, article {aid}): kept {describe(kept)}, "
+                                    f"not {describe(lost)} (edited in both copies)")  # fmt: skip
+            self._record_conflict(kind, "concurrent", uid, aid, who, [*kept.content, kept.deleted],
+                                  [*lost.content, lost.deleted], result.source)  # fmt: skip
+        if not take:
+            if vector != ours.vector:
+                set_vector(self.conn, f"{kind}s", (uid,), clock.dump_vector(vector))
+            return None
+        counter = f"{kind}s_{'deleted' if theirs.deleted and not ours.deleted else 'updated'}"
+        setattr(result, counter, getattr(result, counter) + 1)
+        return clock.dump_vector(vector)
+
     def _merge_spans(
         self, src: sqlite3.Connection, ids: dict[int, int], result: MergeResult
     ) -> int:
@@ -282,11 +320,9 @@ class MergeMixin(StoreBase):
             mine = self.conn.execute(
                 f"SELECT {SPAN_COLUMNS}, hlc, vv FROM spans WHERE uuid = ?", (uid,)
             ).fetchone()
-            if mine is not None and (mine["article_id"], mine["annotator"]) != (aid, who):
-                result.skipped.append(f"span {uid} ({who}, {label} {start}-{end}): this id is already a span of "
-                                      f"{mine['annotator']} on article {mine['article_id']} here")  # fmt: skip
-                self._record_conflict("span", "id_clash", uid, aid, who, {"article_id": mine["article_id"],
-                                      "annotator": mine["annotator"]}, what, result.source)  # fmt: skip
+            if self._id_clash(
+                "span", (uid, aid, who), mine, what, f"{label} {start}-{end}", result
+            ):
                 continue
             values = (uid, aid, who, *[r[c] for c in ("start", "end", "label", "attrs", "origin",
                       "created_at", "updated_at", "deleted_at", "deleted_by")])  # fmt: skip
@@ -303,25 +339,10 @@ class MergeMixin(StoreBase):
                 continue
             ours = _row_version(mine, True, (mine["start"], mine["end"], mine["label"], mine["attrs"],
                                 mine["origin"], mine["deleted_by"]), mine["deleted_at"] is not None)  # fmt: skip
-            take, conflict, vector = _settle(theirs, ours)
-            if conflict:
-                kept, lost = (theirs, ours) if take else (ours, theirs)
-                result.conflicts.append(
-                    f"span {uid} ({who}, article {aid}): kept {_describe_span(kept.content, kept.deleted)}, "
-                    f"not {_describe_span(lost.content, lost.deleted)} (edited in both copies)"
-                )
-                self._record_conflict("span", "concurrent", uid, aid, who, list(kept.content) + [kept.deleted],
-                                      list(lost.content) + [lost.deleted], result.source)  # fmt: skip
-            if not take:
-                if vector != ours.vector:
-                    set_vector(self.conn, "spans", (uid,), clock.dump_vector(vector))
+            vv = self._settled("span", (uid, aid, who), theirs, ours, result)
+            if vv is None:
                 continue
-            vv = clock.dump_vector(vector)
             write_span(self.conn, values, theirs.stamp, vv, take_created=True)
-            if theirs.deleted and not ours.deleted:
-                result.spans_deleted += 1
-            else:
-                result.spans_updated += 1
         return newest
 
     def _merge_statuses(
@@ -360,22 +381,30 @@ class MergeMixin(StoreBase):
         return newest
 
     def _merge_decisions(
-        self, src: sqlite3.Connection, ids: dict[int, int], result: MergeResult
-    ) -> int:
-        cols = _columns(src, "decisions")
+        self, src: sqlite3.Connection, ids: dict[int, int], result: MergeResult,
+        table: str = "decisions",
+    ) -> int:  # fmt: skip
+        """Accepts and rejects of suggested spans (or, with TABLE "event_decisions", of
+        suggested frames), by their version vectors; returns the newest stamp taken in."""
+        names = DECISION_KEY_COLUMNS[table]
+        cols = _columns(src, table)
         versioned = {"hlc", "vv"} <= cols
         extra = (", hlc, vv" if versioned else "") + (
             ", cleared_at" if "cleared_at" in cols else ""
         )
+        keys = ", ".join(f'"{c}"' for c in names)
+        where = " AND ".join(f'"{c}" = ?' for c in names)
+        what = "frame decision" if table == "event_decisions" else "decision"
         newest = 0
-        for r in src.execute(f'SELECT article_id, annotator, start, "end", label, decision, model, updated_at{extra}'
-                             ' FROM decisions ORDER BY article_id, annotator, start, "end", label'):  # fmt: skip
-            key = (ids[r["article_id"]], r["annotator"], r["start"], r["end"], r["label"])
+        for r in src.execute(f"SELECT {keys}, decision, model, updated_at{extra} FROM {table}"
+                             f" ORDER BY {keys}"):  # fmt: skip
+            key = (ids[r["article_id"]], *(r[c] for c in names[1:]))
+            place = {c: v for c, v in zip(names, key, strict=True)}
             cleared = r["cleared_at"] if "cleared_at" in cols else None
             theirs = _row_version(r, versioned, (r["decision"], r["model"]), cleared is not None)
             newest = max(newest, theirs.stamp)
             mine = self.conn.execute(
-                f"SELECT decision, model, updated_at, cleared_at, hlc, vv FROM decisions WHERE {DECISION_KEY}",
+                f"SELECT decision, model, updated_at, cleared_at, hlc, vv FROM {table} WHERE {where}",
                 key,
             ).fetchone()
             if mine is None:
@@ -388,19 +417,19 @@ class MergeMixin(StoreBase):
                 if conflict:
                     kept = theirs if take else ours
                     result.conflicts.append(
-                        f"decision on {key[4]} {key[2]}-{key[3]} of article {key[0]} for {key[1]}: kept "
-                        f"{'cleared' if kept.deleted else kept.content[0]} (made in both copies)"
+                        f"{what} on {place['label']} {place['start']}-{place['end']} of article "
+                        f"{key[0]} for {key[1]}: kept {'cleared' if kept.deleted else kept.content[0]}"
+                        " (made in both copies)"
                     )
-                    self._record_conflict("decision", "concurrent", ":".join(map(str, key)), key[0], key[1],
-                                          [*kept.content, kept.deleted], [*(ours if take else theirs).content],
-                                          result.source)  # fmt: skip
+                    self._record_conflict(what.replace(" ", "_"), "concurrent", ":".join(map(str, key)),
+                                          key[0], key[1], [*kept.content, kept.deleted],
+                                          [*(ours if take else theirs).content], result.source)  # fmt: skip
                 if not take:
                     if vector != ours.vector:
-                        set_vector(self.conn, "decisions", key, clock.dump_vector(vector))
+                        set_vector(self.conn, table, key, clock.dump_vector(vector))
                     continue
-            vv = clock.dump_vector(vector)
             write_decision(self.conn, key, r["decision"], r["model"], r["updated_at"], cleared,
-                           theirs.stamp, vv)  # fmt: skip
+                           theirs.stamp, clock.dump_vector(vector), table=table)  # fmt: skip
             result.decisions += 1
         return newest
 
@@ -427,11 +456,7 @@ class MergeMixin(StoreBase):
             mine = self.conn.execute(
                 f"SELECT {EVENT_COLUMNS}, hlc, vv FROM events WHERE uuid = ?", (uid,)
             ).fetchone()
-            if mine is not None and (mine["article_id"], mine["annotator"]) != (aid, who):
-                result.skipped.append(f"event {uid} ({who}, {r['label']}): this id is already an event "
-                                      f"of {mine['annotator']} on article {mine['article_id']} here")  # fmt: skip
-                self._record_conflict("event", "id_clash", uid, aid, who, {"article_id": mine["article_id"],
-                                      "annotator": mine["annotator"]}, what, result.source)  # fmt: skip
+            if self._id_clash("event", (uid, aid, who), mine, what, r["label"], result):
                 continue
             if mine is None:
                 trigger = self.conn.execute(
@@ -459,56 +484,10 @@ class MergeMixin(StoreBase):
                 continue
             ours = _row_version(mine, True, (mine["label"], mine["trigger"], mine["args"], mine["attrs"],
                                 mine["origin"], mine["deleted_by"]), mine["deleted_at"] is not None)  # fmt: skip
-            take, conflict, vector = _settle(theirs, ours)
-            if conflict:
-                kept, lost = (theirs, ours) if take else (ours, theirs)
-                result.conflicts.append(
-                    f"event {uid} ({who}, article {aid}): kept {_describe_event(kept)}, "
-                    f"not {_describe_event(lost)} (edited in both copies)"
-                )
-                self._record_conflict("event", "concurrent", uid, aid, who, [*kept.content, kept.deleted],
-                                      [*lost.content, lost.deleted], result.source)  # fmt: skip
-            if not take:
-                if vector != ours.vector:
-                    self.conn.execute("UPDATE events SET vv = ? WHERE uuid = ?",
-                                      (clock.dump_vector(vector), uid))  # fmt: skip
+            vv = self._settled("event", (uid, aid, who), theirs, ours, result)
+            if vv is None:
                 continue
-            write_event(
-                self.conn, values, theirs.stamp, clock.dump_vector(vector), take_created=True
-            )
-            if theirs.deleted and not ours.deleted:
-                result.events_deleted += 1
-            else:
-                result.events_updated += 1
-        return newest
-
-    def _merge_event_decisions(
-        self, src: sqlite3.Connection, ids: dict[int, int], result: MergeResult
-    ) -> int:
-        newest = 0
-        for r in src.execute('SELECT * FROM event_decisions ORDER BY article_id, annotator, label,'
-                             ' start, "end"'):  # fmt: skip
-            key = (ids[r["article_id"]], r["annotator"], r["label"], r["start"], r["end"])
-            theirs = _row_version(r, True, (r["decision"], r["model"]), r["cleared_at"] is not None)
-            newest = max(newest, theirs.stamp)
-            mine = self.conn.execute(
-                "SELECT decision, model, updated_at, cleared_at, hlc, vv FROM event_decisions"
-                f" WHERE {EVENT_DECISION_KEY}",
-                key,
-            ).fetchone()
-            vector = theirs.vector
-            if mine is not None:
-                ours = _row_version(mine, True, (mine["decision"], mine["model"]),
-                                    mine["cleared_at"] is not None)  # fmt: skip
-                take, _conflict, vector = _settle(theirs, ours)
-                if not take:
-                    if vector != ours.vector:
-                        self.conn.execute(f"UPDATE event_decisions SET vv = ? WHERE {EVENT_DECISION_KEY}",
-                                          (clock.dump_vector(vector), *key))  # fmt: skip
-                    continue
-            write_event_decision(self.conn, key, r["decision"], r["model"], r["updated_at"],
-                                 r["cleared_at"], theirs.stamp, clock.dump_vector(vector))  # fmt: skip
-            result.decisions += 1
+            write_event(self.conn, values, theirs.stamp, vv, take_created=True)
         return newest
 
     def _merge_suggestions(

@@ -177,35 +177,55 @@ def write_status(
     )
 
 
-DECISION_KEY = 'article_id = ? AND annotator = ? AND start = ? AND "end" = ? AND label = ?'
+# The key columns of each table of decisions, in the order of its KEY tuples.
+DECISION_KEY_COLUMNS = {
+    "decisions": ("article_id", "annotator", "start", "end", "label"),
+    "event_decisions": ("article_id", "annotator", "label", "start", "end"),
+}
+_DECISION_KEYS = {t: ", ".join(f'"{c}"' for c in cs) for t, cs in DECISION_KEY_COLUMNS.items()}
+# The WHERE clause of one decision by its KEY tuple, per table.
+DECISION_WHERE = {
+    t: " AND ".join(f'"{c}" = ?' for c in cs) for t, cs in DECISION_KEY_COLUMNS.items()
+}
+
+
+def _decision_upsert(table: str) -> str:
+    keys = _DECISION_KEYS[table]
+    return (
+        f"INSERT INTO {table}({keys}, decision, model, updated_at, cleared_at, hlc, vv)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        f" ON CONFLICT({keys}) DO UPDATE SET decision = excluded.decision, model = excluded.model,"
+        " updated_at = excluded.updated_at, cleared_at = excluded.cleared_at, hlc = excluded.hlc,"
+        " vv = excluded.vv"
+    )
+
+
+_DECISION_UPSERT = {table: _decision_upsert(table) for table in _DECISION_KEYS}
 
 
 def write_decision(
     conn: sqlite3.Connection,
-    key: tuple[int, str, int, int, str],
+    key: tuple,
     decision: str,
     model: str | None,
     updated_at: str,
     cleared_at: str | None,
     hlc: int,
     vv: str,
+    *,
+    table: str = "decisions",
 ) -> None:
-    """An accept or reject at KEY (article id, annotator, start, end, label); cleared
-    (CLEARED_AT set) is its tombstone."""
-    conn.execute(
-        'INSERT INTO decisions(article_id, annotator, start, "end", label, decision, model, updated_at,'
-        " cleared_at, hlc, vv) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        ' ON CONFLICT(article_id, annotator, start, "end", label) DO UPDATE SET'
-        " decision = excluded.decision, model = excluded.model, updated_at = excluded.updated_at,"
-        " cleared_at = excluded.cleared_at, hlc = excluded.hlc, vv = excluded.vv",
-        (*key, decision, model, updated_at, cleared_at, hlc, vv),
-    )
+    """An accept or reject at KEY: (article id, annotator, start, end, label) of a suggested
+    span, or with TABLE "event_decisions" (article id, annotator, event label, trigger start,
+    trigger end) of a suggested frame; cleared (CLEARED_AT set) is its tombstone."""
+    conn.execute(_DECISION_UPSERT[table], (*key, decision, model, updated_at, cleared_at, hlc, vv))
 
 
 _VECTOR_KEYS = {
     "spans": "uuid = ?",
+    "events": "uuid = ?",
     "status": "article_id = ? AND annotator = ?",
-    "decisions": DECISION_KEY,
+    **DECISION_WHERE,
 }
 
 
@@ -215,6 +235,23 @@ def set_vector(conn: sqlite3.Connection, table: str, key: tuple, vv: str) -> Non
 
 
 # -- suggestions -------------------------------------------------------------------------
+
+
+def open_suggestions_query(
+    table: str, article_id: int, model: str | None, annotator: str | None, settled: str
+) -> tuple[str, dict[str, Any]]:
+    """The query for an article's rows of a suggestion TABLE (alias g), of one MODEL if
+    given; with an ANNOTATOR, only those still open for them: not SETTLED, an SQL
+    condition over g and :ann (they decided on it, or already have what it proposes)."""
+    sql = f"SELECT * FROM {table} g WHERE article_id = :a"
+    params: dict[str, Any] = {"a": article_id}
+    if model:
+        sql += " AND model = :m"
+        params["m"] = model
+    if annotator is not None:
+        params["ann"] = annotator
+        sql += f" AND NOT ({settled})"
+    return sql + ' ORDER BY start, "end", label, model', params
 
 
 def insert_suggestions(conn: sqlite3.Connection, rows: Iterable[tuple]) -> int:

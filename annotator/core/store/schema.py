@@ -353,6 +353,29 @@ def m009_fts(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m010_sort_indexes(db: sqlite_utils.Database) -> None:
+    # The article list sorted by any column without a stall (#17): keyset pages over an
+    # index per sort key (title, date; status and span count per annotator, see listing.py).
+    db.executescript(
+        """
+        CREATE INDEX IF NOT EXISTS articles_title ON articles(title COLLATE NOCASE);
+        CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
+        CREATE INDEX IF NOT EXISTS status_annotator_status ON status(annotator, status, article_id);
+        CREATE INDEX IF NOT EXISTS spans_annotator_live ON spans(annotator, article_id)
+            WHERE deleted_at IS NULL;
+        """
+    )
+
+
+@migrations()
+def m011_article_ids(db: sqlite_utils.Database) -> None:
+    # The articles' ids alone (a few bytes an entry; #17): counting the rows before one (its
+    # row in the list), the list's count and skipping to its end no longer read the texts
+    # (the table's own b-tree holds them: 1 GB read to count a third of 1,000,000 articles).
+    db.execute("CREATE INDEX IF NOT EXISTS articles_ids ON articles(id)")
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

@@ -8,7 +8,6 @@ tombstone so that a merge does not bring it back.
 from __future__ import annotations
 
 import json
-import sqlite3
 import uuid as uuidlib
 from collections.abc import Iterable
 from typing import Any
@@ -16,12 +15,11 @@ from typing import Any
 from annotator.core.model import Span, Suggestion
 from annotator.core.store.base import StoreBase
 from annotator.core.store.rows import (
-    DECISION_KEY,
     insert_suggestion_run,
     insert_suggestions,
     json_text,
     now,
-    write_decision,
+    open_suggestions_query,
 )
 
 
@@ -73,22 +71,14 @@ class SuggestionsMixin(StoreBase):
         A suggestion is settled for an annotator once they accepted or rejected
         it, or already have a span with the same offsets and label.
         """
-        sql = "SELECT * FROM suggestions g WHERE article_id = :a"
-        params: dict[str, Any] = {"a": article_id}
-        if model:
-            sql += " AND model = :m"
-            params["m"] = model
-        if annotator is not None:
-            params["ann"] = annotator
-            sql += """
-                AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.article_id = g.article_id
-                    AND d.annotator = :ann AND d.start = g.start AND d."end" = g."end"
-                    AND d.label = g.label AND d.cleared_at IS NULL)
-                AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.article_id = g.article_id
-                    AND s.annotator = :ann AND s.start = g.start AND s."end" = g."end"
-                    AND s.label = g.label AND s.deleted_at IS NULL)
-            """
-        sql += ' ORDER BY start, "end", label, model'
+        sql, params = open_suggestions_query("suggestions", article_id, model, annotator, """
+            EXISTS (SELECT 1 FROM decisions d WHERE d.article_id = g.article_id
+                AND d.annotator = :ann AND d.start = g.start AND d."end" = g."end"
+                AND d.label = g.label AND d.cleared_at IS NULL)
+            OR EXISTS (SELECT 1 FROM spans s WHERE s.article_id = g.article_id
+                AND s.annotator = :ann AND s.start = g.start AND s."end" = g."end"
+                AND s.label = g.label AND s.deleted_at IS NULL)
+        """)  # fmt: skip
         return [
             Suggestion(
                 article_id=r["article_id"],
@@ -107,24 +97,6 @@ class SuggestionsMixin(StoreBase):
             r["model"] for r in self._q("SELECT DISTINCT model FROM suggestions ORDER BY model")
         ]
 
-    def _old_decision(self, s: Suggestion, annotator: str) -> sqlite3.Row | None:
-        return self.conn.execute(
-            f"SELECT decision, model, cleared_at, vv FROM decisions WHERE {DECISION_KEY}",
-            _decision_key(s, annotator),
-        ).fetchone()
-
-    def _put_decision(self, s: Suggestion, annotator: str, decision: str) -> None:
-        old = self._old_decision(s, annotator)
-        if old is not None and (old["decision"], old["model"], old["cleared_at"]) == (
-            decision,
-            s.model,
-            None,
-        ):
-            return
-        stamp, vv = self._versioned(old["vv"] if old is not None else None)
-        key = _decision_key(s, annotator)
-        write_decision(self.conn, key, decision, s.model, self._now(), None, stamp, vv)
-
     def accept_suggestions(self, annotator: str, suggestions: Iterable[Suggestion]) -> list[Span]:
         """Copy suggestions into the annotator's spans (one transaction for all of them)."""
         uids = []
@@ -136,7 +108,7 @@ class SuggestionsMixin(StoreBase):
                 self._upsert_span(
                     uid, s.article_id, annotator, s.start, s.end, s.label, s.attrs, origin, new=True
                 )
-                self._put_decision(s, annotator, "accept")
+                self._put_decision("decisions", _decision_key(s, annotator), "accept", s.model)
                 self._touch_status(s.article_id, annotator)
                 uids.append(uid)
         return [self.span(u) for u in uids]
@@ -147,7 +119,7 @@ class SuggestionsMixin(StoreBase):
         """Record accept decisions again (redo after undo) without new spans."""
         with self._write():
             for s in suggestions:
-                self._put_decision(s, annotator, "accept")
+                self._put_decision("decisions", _decision_key(s, annotator), "accept", s.model)
 
     def accept_suggestion(self, annotator: str, suggestion: Suggestion) -> Span:
         return self.accept_suggestions(annotator, [suggestion])[0]
@@ -155,7 +127,9 @@ class SuggestionsMixin(StoreBase):
     def reject_suggestion(self, annotator: str, suggestion: Suggestion) -> None:
         with self._write():
             self._ensure_annotator(annotator)
-            self._put_decision(suggestion, annotator, "reject")
+            self._put_decision(
+                "decisions", _decision_key(suggestion, annotator), "reject", suggestion.model
+            )
             self._touch_status(suggestion.article_id, annotator)
 
     def clear_decision(self, annotator: str, suggestion: Suggestion) -> None:
@@ -164,13 +138,7 @@ class SuggestionsMixin(StoreBase):
         The row stays as a tombstone, so that a merge does not bring the decision back.
         """
         with self._write():
-            old = self._old_decision(suggestion, annotator)
-            if old is None or old["cleared_at"] is not None:
-                return
-            stamp, vv = self._versioned(old["vv"])
-            wall = self._now()
-            key = _decision_key(suggestion, annotator)
-            write_decision(self.conn, key, old["decision"], old["model"], wall, wall, stamp, vv)
+            self._put_decision("decisions", _decision_key(suggestion, annotator), None, "")
 
     def decided_places(self, article_id: int, annotator: str) -> set[tuple[int, int, str]]:
         """(start, end, label) of the suggestions an annotator accepted or rejected in an article.
@@ -185,15 +153,7 @@ class SuggestionsMixin(StoreBase):
         return {(r[0], r[1], r[2]) for r in self._q(sql, (article_id, annotator))}
 
     def rejections(self, article_id: int, annotator: str | None = None) -> list[dict[str, Any]]:
-        sql = (
-            'SELECT article_id, annotator, start, "end", label, decision, model, updated_at FROM decisions'
-            " WHERE article_id = ? AND decision = 'reject' AND cleared_at IS NULL"
-        )
-        params: list[Any] = [article_id]
-        if annotator is not None:
-            sql += " AND annotator = ?"
-            params.append(annotator)
-        return [dict(r) for r in self._q(sql + ' ORDER BY annotator, start, "end", label', params)]
+        return self._decision_rows("decisions", article_id, annotator, " AND decision = 'reject'")
 
     def reject_suggestions(self, annotator: str, suggestions: Iterable[Suggestion]) -> None:
         with self._write():

@@ -14,21 +14,10 @@ from annotator.core.edits import Edit
 from annotator.core.errors import InputError
 from annotator.core.model import Status
 from annotator.core.session import NothingToDo
+from annotator.gui.controllers import EditingController
 
 
-class AnnotateController:
-    def __init__(self, window):
-        """`window`: the MainWindow (its `articles`, `writes`, status bar and dialogs)."""
-        self.w = window
-
-    @property
-    def articles(self):
-        return self.w.articles
-
-    @property
-    def session(self):
-        return self.w.articles.session
-
+class AnnotateController(EditingController):
     def run(
         self, make: Callable[[], Edit], say_ms: int = 3000, prefix: str = "", wait: bool = True
     ) -> Edit | None:

@@ -9,20 +9,10 @@ the role that fits its label (the session's rule). Every key is one undo step.
 from __future__ import annotations
 
 from annotator.core.session import NothingToDo
+from annotator.gui.controllers import EditingController
 
 
-class EventsController:
-    def __init__(self, window):
-        self.w = window
-
-    @property
-    def articles(self):
-        return self.w.articles
-
-    @property
-    def session(self):
-        return self.w.articles.session
-
+class EventsController(EditingController):
     def _event(self):
         """The active event (the core's Event), or None with a word in the status bar."""
         item = self.articles.event_item()

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import itertools
 
+from PySide6.QtCore import Qt
+
 from annotator.core.edits import Changed
-from annotator.core.errors import InputError
 from annotator.core.model import Status
 from annotator.core.session import next_unfinished
-from annotator.gui.plain import neutral, set_plain
+from annotator.gui.plain import set_plain
 
 
 class NavigateController:
@@ -22,34 +23,76 @@ class NavigateController:
         """`window`: the MainWindow (list view and model, filter, search, status bar labels)."""
         self.w = window
         self.progress = (0, 0)  # done, total: counted when a status changes, not on every key
+        self.sort: str | None = None  # the list's sort key (listing.SORTS), None: import order
+        self.desc = False
 
     @property
     def ids(self) -> list[int]:
         return self.w.list_model.ids
 
     def refresh_list(self) -> None:
+        """Fill the list from the store: counted, then read page by page (a list of 1,000,000
+        opens at once), sorted as chosen; a search runs off the GUI thread (`searching`)."""
         w = self.w
         query = w.search.text().strip() or None
-        try:
-            # counted, then read page by page: a list of 1,000,000 opens at once
-            ids = w.store.article_id_list(
-                w.annotator, status=w.status_filter.currentData() or None, search=query
-            )
-        except InputError as exc:  # a search FTS5 cannot parse: say why, keep the list
-            w.say(str(exc), 8000)
+        status = w.status_filter.currentData() or None
+        if query:
+            w.searching.start(query, status, self.sort, self.desc)
             return
+        w.searching.cleared()  # a search under way stops; its line goes
+        ids = w.store.article_id_list(w.annotator, status=status, sort=self.sort, desc=self.desc)
+        self.show_ids(ids)
+
+    def show_ids(self, ids, match: dict[int, str] | None = None) -> None:
+        """Show IDS in the list; MATCH: a search's snippets, the extra column."""
+        w = self.w
         extra_title, extra = w.review_ctl.list_column(ids)
-        if not extra_title and query:
-            # the best matches' snippets (FTS5), as plain text: ⟦ ⟧ around the words found
-            hits = w.store.search(query, annotator=w.annotator, limit=500)
-            extra_title, extra = "Match", {h.id: neutral(" ".join(h.snippet.split())) for h in hits}
+        if not extra_title and match is not None:
+            extra_title, extra = "Match", match
         elif not extra_title and w.store.has_assignments():
             extra_title, extra = "Assigned", w.store.assignment_labels()
         w.list_model.extra_title, w.list_model.extra = extra_title, extra
         w.list_model.set_ids(ids)
         self._size_columns()
+        self._show_sort()
         self.select_list_row()
         self.update_status()
+
+    # -- sorting -------------------------------------------------------------------------------
+
+    def sort_by(self, key: str | None) -> None:
+        """View › Sort list by KEY (a `listing.SORTS` key; None: import order, a search best
+        first); the same key again reverses the order."""
+        if key is not None and key == self.sort:
+            self.desc = not self.desc
+        else:
+            self.sort, self.desc = key, False
+        self.refresh_list()
+
+    def header_sort(self, section: int, order) -> None:
+        """A click on a column's header: sort by it (the Match column: best first)."""
+        keys = self.w.list_model.SORT_KEYS
+        if section < len(keys):
+            self.sort, self.desc = keys[section], order == Qt.DescendingOrder
+        elif self.w.list_model.extra_title == "Match":
+            self.sort, self.desc = None, False
+        else:  # a column the store cannot sort by (review counts, assignments)
+            self._show_sort()
+            return
+        self.refresh_list()
+
+    def _show_sort(self) -> None:
+        header = self.w.list_view.horizontalHeader()
+        blocked = header.blockSignals(True)
+        if self.sort is None:
+            match = self.w.list_model.extra_title == "Match"
+            header.setSortIndicator(
+                len(self.w.list_model.SORT_KEYS) if match else -1, Qt.AscendingOrder
+            )
+        else:
+            section = self.w.list_model.SORT_KEYS.index(self.sort)
+            header.setSortIndicator(section, Qt.DescendingOrder if self.desc else Qt.AscendingOrder)
+        header.blockSignals(blocked)
 
     def _size_columns(self) -> None:
         # fixed widths: sizing columns to contents would measure every row of a 100,000-article project
