@@ -144,12 +144,12 @@ def test_no_suggestions_inside_boilerplate_and_none_in_exports_or_agreement(tmp_
 
 
 def test_mark_unmark_boilerplate_is_undoable_and_merges(tmp_path):
-    text = "Headline of the story here\nBody line one about Kabul.\nMenu Home World\nBody two."
+    text = "Headline of the story here\nBody line one about Kabul.\nExtra line here\nBody two."
     with Store(tmp_path / "a.db") as a:
         aid, _ = a.add_article(text)
         assert a.boilerplate(aid) == []
-        start = text.index("Menu")
-        changes = a.edit_boilerplate(aid, start, start + len("Menu Home World"), "ana", mark=True)
+        start = text.index("Extra")
+        changes = a.edit_boilerplate(aid, start, start + len("Extra line here"), "ana", mark=True)
         assert a.boilerplate(aid) == [(start, start + 15)]
         a.apply_boilerplate_changes(aid, [(u, not live) for u, live in changes], "ana")  # undo
         assert a.boilerplate(aid) == []
