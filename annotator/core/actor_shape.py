@@ -19,7 +19,7 @@ PLACE_PREPOSITIONS = {
 RELATIONAL = {
     "outreach", "ties", "relations", "ambassador", "envoy", "aid", "overtures", "assistance",
     "exports", "loans", "credentials", "support", "threat", "appeal", "message", "pressure",
-    "close", "closer", "pivot", "rapprochement", "recognition", "delegation", "shift",
+    "close", "closer", "pivot", "rapprochement", "recognition", "shift",
 }  # fmt: skip
 # words that follow a possessive state when it owns territory or an economy, not a policy
 TERRITORY = {
@@ -100,6 +100,19 @@ AFFILIATED = {
     "expert", "experts", "analyst", "analysts", "fellow", "researcher", "professor", "scholar",
     "lecturer", "director", "economist",
 }  # fmt: skip
+# the offices an unnamed office holder holds ("the Taliban's interior minister")
+OFFICES = {
+    "envoy", "ambassador", "representative", "minister", "president", "spokesman",
+    "spokesperson", "chancellor", "premier", "commander", "governor", "mayor", "delegate",
+    "negotiator", "official", "counterpart", "secretary", "chief", "head",
+}  # fmt: skip
+MISSIONS = {"embassy", "consulate", "mission"}
+# "the sovereignty and independence of Afghanistan", "the people of Iran": a country's own
+OWNED_BY = {
+    "sovereignty", "independence", "integrity", "people", "citizens", "territory", "soil",
+    "borders", "rest", "parts", "part", "map", "heart", "north", "south", "east", "west",
+    "provinces", "capital", "cities", "economy", "resources", "mountains",
+}  # fmt: skip
 DASHES = {"—", "–", "-", ":"}
 MARKUP = {"[", "]", "(", ")", "#", "*", "_"}
 
@@ -119,9 +132,34 @@ def _next(doc, i: int) -> int:
     return i
 
 
+def is_apposed_title(doc, start: int, end: int) -> bool:
+    """ "Gul Hassan Hassan, the new Afghan ambassador": an office set beside a named person is
+    that person's title (titles are dropped), not a second actor."""
+    # the office closes the span (a rule's span ends one token after it) or follows the
+    # name within a title ("Muttaqi, the first Taliban foreign minister")
+    if not any(t.lower_ in OFFICES for t in doc[max(start, end - 2) : end + 3]):
+        return False
+    i, skipped = start - 1, 0
+    while i >= 0 and doc[i].is_lower and doc[i].is_alpha and skipped < 3:
+        i, skipped = i - 1, skipped + 1  # "the new", "the first", "its former"
+    return i > 0 and doc[i].text == "," and doc[i - 1].is_title and doc[i - 1].ent_type_ == "PERSON"
+
+
+def is_visited_building(doc, start: int, end: int) -> bool:
+    """ "a press conference at the Afghan embassy": a mission as the building where
+    something happens, after a preposition of place, is a place."""
+    if doc[end - 1].lower_ not in MISSIONS:
+        return False
+    i = _prev(doc, start)
+    return i >= 0 and doc[i].lower_ in ("at", "in", "inside", "outside", "near", "into", "from")
+
+
 def is_qualifier(doc, start: int, end: int) -> bool:
     """Any name that is only part of another word or of a title: "Taliban-appointed",
-    "pre-Taliban", "Taliban Prime Minister Hassan Akhund", "the Wakhan border"."""
+    "pre-Taliban", "Taliban Prime Minister Hassan Akhund", "the Wakhan border"; an office
+    beside a named person; a mission's building."""
+    if is_apposed_title(doc, start, end) or is_visited_building(doc, start, end):
+        return True
     n = len(doc)
     if (
         end < n
@@ -171,7 +209,11 @@ def is_place(doc, start: int, end: int) -> bool:
         return True
     if after is not None and after.lower_ in ("'s", "’s", "'", "’"):
         following = {doc[k].lower_ for k in range(end + 1, min(n, end + 3))}
-        return bool(following & TERRITORY) or (end + 1 < n and doc[end + 1].text == "Taliban")
+        return (
+            bool(following & TERRITORY)
+            or (end + 1 < n and doc[end + 1].text == "Taliban")
+            or _possessed_head(doc, end + 1) in TERRITORY
+        )
     if after is not None:
         if after.lower_ in QUALIFIED or after.lower_ in TITLE_WORDS:
             return True
@@ -224,12 +266,29 @@ def is_place(doc, start: int, end: int) -> bool:
         return True
     if prep == "of" and i > 0 and doc[i - 1].lower_ in COMPASS:
         return True  # "north of Kabul"
+    if prep == "of" and i > 0 and doc[_prev(doc, i)].lower_ in OWNED_BY:
+        return True  # "the independence of Afghanistan", "the people of Iran"
     if prep == "with":
         return doc[_prev(doc, i)].lower_ in ("border", "borders", "frontier") if i > 0 else False
     if prep in PLACE_PREPOSITIONS:
         before_prep = doc[_prev(doc, i)].lower_ if i > 0 else ""
         return not (prep in ("to", "toward", "towards", "on") and before_prep in RELATIONAL)
     return False
+
+
+def _possessed_head(doc, i: int) -> str:
+    """The head noun of the lower-case phrase from token i: "oil and mining sectors" ->
+    "sectors"; it ends at the first word that is not lower case or a coordination."""
+    head, k = "", i
+    while k < len(doc) and k < i + 6:
+        tok = doc[k]
+        if tok.lower_ in ("and", "-", "–") and head:
+            k += 1
+            continue
+        if not (tok.is_lower and tok.is_alpha) or tok.is_stop:
+            break
+        head, k = tok.lower_, k + 1
+    return head
 
 
 def is_facility(doc, start: int, end: int) -> bool:
