@@ -21,6 +21,14 @@ RELATIONAL = {
     "exports", "loans", "credentials", "support", "threat", "appeal", "message", "pressure",
     "close", "closer", "pivot", "rapprochement", "recognition", "shift",
 }  # fmt: skip
+# ... and "criticism from Pakistan", "engagement from China": the state is where it comes from
+FROM_RELATIONAL = {
+    "criticism", "engagement", "attention", "support", "pressure", "investment", "investments",
+    "aid", "assistance", "interest", "backing", "condemnation", "opposition", "protests",
+    "objections", "threat", "threats", "overtures", "outreach", "recognition",
+}  # fmt: skip
+# "aimed at Afghanistan": the state is the target
+TARGETING = {"aimed", "directed", "targeted", "targeting", "aiming", "angry", "pointed"}
 # words that follow a possessive state when it owns territory or an economy, not a policy
 TERRITORY = {
     "border", "borders", "frontier", "territory", "soil", "airspace", "mining", "energy", "mineral",
@@ -135,14 +143,42 @@ def _next(doc, i: int) -> int:
 def is_apposed_title(doc, start: int, end: int) -> bool:
     """ "Gul Hassan Hassan, the new Afghan ambassador": an office set beside a named person is
     that person's title (titles are dropped), not a second actor."""
-    # the office closes the span (a rule's span ends one token after it) or follows the
-    # name within a title ("Muttaqi, the first Taliban foreign minister")
-    if not any(t.lower_ in OFFICES for t in doc[max(start, end - 2) : end + 3]):
+    # the office closes the span (a rule's span ends one token after it); a name inside a
+    # title ("Rosa Otunbayeva, the UN special representative") stays an actor
+    offices = [k for k in range(max(start, end - 2), end) if doc[k].lower_ in OFFICES]
+    if not offices:
         return False
+    k = offices[-1] + 1
+    if k + 1 < len(doc) and doc[k].text == "," and _is_name(doc, k + 1, forward=True):
+        return True  # "the incoming German chancellor, Friedrich Merz, …"
     i, skipped = start - 1, 0
-    while i >= 0 and doc[i].is_lower and doc[i].is_alpha and skipped < 3:
-        i, skipped = i - 1, skipped + 1  # "the new", "the first", "its former"
-    return i > 0 and doc[i].text == "," and doc[i - 1].is_title and doc[i - 1].ent_type_ == "PERSON"
+    while (
+        i >= 0
+        and skipped < 5
+        and (
+            (doc[i].is_lower and doc[i].is_alpha)
+            or doc[i].text in ("-", "–")
+            or (doc[i].is_title and i + 1 < start and doc[i + 1].text in ("-", "–"))
+        )
+    ):
+        i, skipped = i - 1, skipped + 1  # "the new", "the first", "the Taliban-appointed"
+    return i > 0 and doc[i].text == "," and _is_name(doc, i - 1, forward=False)
+
+
+def _is_name(doc, i: int, forward: bool) -> bool:
+    """A person's name at token i (its first token going forward, its last going back):
+    the model's PERSON, or two capitalised words the model gave no place or group label
+    (a full name it missed: "Asadullah Bilal Karimi, the … ambassador")."""
+    j = i + 1 if forward else i - 1
+    name = doc[i]
+    if name.ent_type_ == "PERSON":
+        return True
+    return (
+        0 <= j < len(doc)
+        and name.is_title
+        and doc[j].is_title
+        and not {name.ent_type_, doc[j].ent_type_} & {"GPE", "LOC", "FAC", "NORP", "DATE", "ORG"}
+    )
 
 
 def is_visited_building(doc, start: int, end: int) -> bool:
@@ -195,8 +231,13 @@ def is_dateline(doc, start: int, end: int) -> bool:
 
 
 def is_affiliation(doc, start: int) -> bool:
-    """ "a senior expert at the United States Institute of Peace": who a commentator works for."""
+    """ "a senior expert at the United States Institute of Peace": who a commentator works for;
+    "he told Tolo News", "in an interview with X": an outlet that merely carries a quote."""
     i = _prev(doc, start)
+    if i >= 0 and doc[i].lower_ == "told":
+        return True
+    if i > 1 and doc[i].lower_ in ("with", "to") and doc[_prev(doc, i)].lower_ == "interview":
+        return True
     return i > 0 and doc[i].lower_ in ("at", "of", "with") and doc[i - 1].lower_ in AFFILIATED
 
 
@@ -272,6 +313,10 @@ def is_place(doc, start: int, end: int) -> bool:
         return doc[_prev(doc, i)].lower_ in ("border", "borders", "frontier") if i > 0 else False
     if prep in PLACE_PREPOSITIONS:
         before_prep = doc[_prev(doc, i)].lower_ if i > 0 else ""
+        if prep == "from" and before_prep in FROM_RELATIONAL:
+            return False
+        if prep == "at" and before_prep in TARGETING:
+            return False
         return not (prep in ("to", "toward", "towards", "on") and before_prep in RELATIONAL)
     return False
 
