@@ -38,6 +38,9 @@ from annotator.core.store import Store
         ("for years", None, None),
         ("recently", None, None),
         ("just months", None, None),
+        ("within five years", None, None),
+        ("every year", None, None),
+        ("9 min read", None, None),
         ("its fifth consecutive year", None, None),
     ],
 )
@@ -278,6 +281,8 @@ def model():
         ("The visit drew criticism from Pakistan on Saturday.", "Pakistan", True),
         ("Goods from Pakistan reached Kabul on Saturday.", "Pakistan", False),
         ("The drills were not aimed at Afghanistan, officials said.", "Afghanistan", True),
+        ("Cargo left the port of Gwadar for Kandahar on Monday.", "Gwadar", False),
+        ("Work began at the Aynak copper deposit last year.", "Aynak", False),
     ],
 )  # fmt: skip
 def test_place_versus_actor_rules(model, text, actor, expected):

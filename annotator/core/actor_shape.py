@@ -100,6 +100,15 @@ FACILITY_FOLLOWERS = {
     "bridge",
     "terminal",
     "border",
+    "deposit",
+    "deposits",
+    "mine",
+    "field",
+    "fields",
+    "basin",
+    "station",
+    "depot",
+    "refinery",
 }
 # "north of Kabul": a direction from a place
 COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
@@ -119,7 +128,8 @@ MISSIONS = {"embassy", "consulate", "mission"}
 OWNED_BY = {
     "sovereignty", "independence", "integrity", "people", "citizens", "territory", "soil",
     "borders", "rest", "parts", "part", "map", "heart", "north", "south", "east", "west",
-    "provinces", "capital", "cities", "economy", "resources", "mountains",
+    "provinces", "capital", "cities", "economy", "resources", "mountains", "port", "city",
+    "town", "outskirts", "streets", "suburbs", "province", "centre", "center", "airport",
 }  # fmt: skip
 DASHES = {"—", "–", "-", ":"}
 MARKUP = {"[", "]", "(", ")", "#", "*", "_"}
@@ -209,14 +219,16 @@ def is_qualifier(doc, start: int, end: int) -> bool:
     if end + 1 < n and doc[end].lower_ in TITLE_WORDS and doc[end + 1].is_title:
         return True
     k = _next(doc, end)
-    return k < n and doc[k].lower_ in (
+    if k < n and doc[k].lower_ in (
         "border",
         "province",
         "corridor",
         "valley",
         "region",
         "district",
-    )
+    ):
+        return True
+    return _facility_follows(doc, k)  # "the Aynak copper deposit": the name of a site
 
 
 def is_dateline(doc, start: int, end: int) -> bool:
@@ -265,7 +277,7 @@ def is_place(doc, start: int, end: int) -> bool:
             k = _next(doc, end + 2)
             if nxt.is_title and k < n and doc[k].lower_ in QUALIFIED:
                 return True  # "Iran–Afghanistan trade", "Pakistan–India border"
-        if after.lower_ in FACILITY_FOLLOWERS:
+        if _facility_follows(doc, end):
             return True
     if before is not None:
         if before.text in ("-", "–") and start > 1 and doc[start - 2].lower_ in PLACE_PREFIXES:
@@ -336,9 +348,22 @@ def _possessed_head(doc, i: int) -> str:
     return head
 
 
+def _facility_follows(doc, end: int) -> bool:
+    """ "… crossing", "… copper deposit": a facility word next, or after one lower-case word."""
+    n = len(doc)
+    if end < n and doc[end].lower_ in FACILITY_FOLLOWERS:
+        return True
+    return (
+        end + 1 < n
+        and doc[end].is_lower
+        and doc[end].is_alpha
+        and doc[end + 1].lower_ in FACILITY_FOLLOWERS
+    )
+
+
 def is_facility(doc, start: int, end: int) -> bool:
     last = doc[end - 1].lower_
-    return last in FACILITY_WORDS or (end < len(doc) and doc[end].lower_ in FACILITY_FOLLOWERS)
+    return last in FACILITY_WORDS or _facility_follows(doc, end)
 
 
 def surname_repeats(doc, chosen, taken) -> list[tuple[int, int]]:
