@@ -38,6 +38,9 @@ from annotator.core.store import Store
         ("for years", None, None),
         ("recently", None, None),
         ("just months", None, None),
+        ("within five years", None, None),
+        ("every year", None, None),
+        ("9 min read", None, None),
         ("its fifth consecutive year", None, None),
     ],
 )
@@ -271,6 +274,15 @@ def model():
         ("Journalists met at the Afghan embassy in New Delhi on Friday.", "Afghan embassy", False),
         ("Turkmen and Afghan engineers opened a rail link near the border.",
          "Turkmen and Afghan engineers", True),
+        ("The incoming German chancellor, Friedrich Merz, has called for talks.",
+         "German chancellor", False),
+        ("Rosa Otunbayeva, the UN special representative, said the talks went well.", "UN",
+         True),
+        ("The visit drew criticism from Pakistan on Saturday.", "Pakistan", True),
+        ("Goods from Pakistan reached Kabul on Saturday.", "Pakistan", False),
+        ("The drills were not aimed at Afghanistan, officials said.", "Afghanistan", True),
+        ("Cargo left the port of Gwadar for Kandahar on Monday.", "Gwadar", False),
+        ("Work began at the Aynak copper deposit last year.", "Aynak", False),
     ],
 )  # fmt: skip
 def test_place_versus_actor_rules(model, text, actor, expected):
@@ -293,3 +305,10 @@ def test_place_versus_actor_rules(model, text, actor, expected):
 def test_agreement_patterns(rules, text, agreement):
     [(_, sugs)] = list(rules.suggest([(1, text, None)]))
     assert agreement in {text[s.start : s.end] for s in sugs if s.label == "AGREEMENT"}
+
+
+def test_a_press_conference_is_no_meeting_of_the_sides(rules):
+    text = "Muttaqi held a press conference after the conference in Kabul."
+    [(_, sugs)] = list(rules.suggest([(1, text, None)]))
+    assert [text[s.start : s.end] for s in sugs if s.label == "AGREEMENT"] == ["conference"]
+    assert sugs[-1].start == text.rindex("conference")
