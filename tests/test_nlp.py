@@ -360,3 +360,35 @@ def test_one_model_load_serves_the_ner_and_the_frames_parse(model):
             assert set(listeners) & set(model.nlp.pipe_names)
     [doc] = parser.docs(["Russia signed a deal with Kabul."])
     assert doc.has_annotation("DEP") and doc.has_annotation("TAG")
+
+
+def test_forked_workers_store_what_one_process_does(tmp_path, model, monkeypatch):
+    """`--jobs` workers forked from the process that loaded the pipeline (as bare
+    nlp.pipe(n_process) does) give the same suggestions and frames as one process."""
+    import shutil
+
+    from annotator.core import parallel
+    from annotator.core.model import ArticleIn
+
+    monkeypatch.setattr(parallel, "start_method", lambda: "fork")
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+    samples = list(iter_sample_articles())
+    with Store(one) as store:
+        store.import_articles(
+            [ArticleIn(text=a.text, title=a.title, published=a.published) for a in samples], None
+        )
+    shutil.copy(one, two)
+
+    def stored(db):
+        with Store(db) as store:
+            return [
+                (store.suggestions(a, model=model.name), store.event_suggestions(a))
+                for a in store.article_ids()
+            ]
+
+    with Store(one) as store:
+        preannotate(store, model, batch_size=2)
+    with Store(two) as store:
+        parallel.preannotate_parallel(store, model, None, 2, batch_size=2)
+    first, forked = stored(one), stored(two)
+    assert first == forked and any(events for _s, events in first)

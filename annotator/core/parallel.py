@@ -31,6 +31,26 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+def start_method() -> str:
+    """How worker processes start: forked where this process may fork, as bare
+    `nlp.pipe(n_process=…)` does, so they share the pipeline already loaded here (its
+    load took a worker 2–4 s); spawned (each loads it) under Qt, whose threads a fork
+    would not carry, with another non-daemon thread running, or where fork is absent.
+    A forked worker never uses the writer's SQLite connection: it opens its own."""
+    import sys
+    import threading
+
+    others = [t for t in threading.enumerate() if t is not threading.main_thread()]
+    if (
+        "fork" in multiprocessing.get_all_start_methods()
+        and threading.current_thread() is threading.main_thread()
+        and all(t.daemon for t in others)  # a progress bar's monitor thread is one
+        and not any(name.startswith("PySide6") for name in sys.modules)
+    ):
+        return "fork"
+    return "spawn"
+
+
 def _init(db: str, model: str | None, version: str) -> None:
     global _worker, _frames
     from annotator.core.event_frames import FrameSuggester
@@ -117,7 +137,7 @@ def preannotate_parallel(
     if not ids:
         return 0
     writer = Writer(store, pipeline, len(ids), progress, jsonl_out)
-    ctx = multiprocessing.get_context("spawn")  # no fork of an open SQLite connection
+    ctx = multiprocessing.get_context(start_method())
     with ctx.Pool(
         jobs, initializer=_init, initargs=(str(Path(store.path)), model, pipeline.version)
     ) as pool:

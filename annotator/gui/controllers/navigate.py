@@ -39,7 +39,7 @@ class NavigateController:
         if query:
             w.searching.start(query, status, self.sort, self.desc)
             return
-        w.searching.cancel(quiet=True)
+        w.searching.cleared()  # a search under way stops; its line goes
         ids = w.store.article_id_list(w.annotator, status=status, sort=self.sort, desc=self.desc)
         self.show_ids(ids)
 
