@@ -283,6 +283,10 @@ def model():
         ("The drills were not aimed at Afghanistan, officials said.", "Afghanistan", True),
         ("Cargo left the port of Gwadar for Kandahar on Monday.", "Gwadar", False),
         ("Work began at the Aynak copper deposit last year.", "Aynak", False),
+        ("Jaishankar said at Hyderabad House that ties would grow.", "Hyderabad House", False),
+        ("The White House said on Monday it would not comment.", "White House", True),
+        ("Aleksei Zakharov, at the Observer Research Foundation (ORF), says Russia is active.",
+         "ORF", False),
     ],
 )  # fmt: skip
 def test_place_versus_actor_rules(model, text, actor, expected):

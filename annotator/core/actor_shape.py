@@ -84,7 +84,7 @@ FACILITY_WORDS = {
     "airbase", "air", "base", "airport", "port", "dam", "hall", "province", "region", "valley",
     "university", "college", "school", "institute", "center", "centre", "foundation", "building",
     "stadium", "hotel", "hospital", "mosque", "palace", "square", "highway", "pass", "river",
-    "lake", "mountains", "district", "city", "list", "street", "market",
+    "lake", "mountains", "district", "city", "list", "street", "market", "house",
 }  # fmt: skip
 FACILITY_FOLLOWERS = {
     "building",
@@ -245,11 +245,19 @@ def is_dateline(doc, start: int, end: int) -> bool:
 def is_affiliation(doc, start: int) -> bool:
     """ "a senior expert at the United States Institute of Peace": who a commentator works for;
     "he told Tolo News", "in an interview with X": an outlet that merely carries a quote."""
+    if start > 1 and doc[start - 1].text == "(":  # "… Research Foundation (ORF)": its acronym
+        j = start - 2
+        while j >= 0 and (doc[j].is_title or doc[j].lower_ in ("of", "for", "on", "and", "&")):
+            j -= 1
+        if j + 1 < start - 1 and is_affiliation(doc, j + 1):
+            return True
     i = _prev(doc, start)
     if i >= 0 and doc[i].lower_ == "told":
         return True
     if i > 1 and doc[i].lower_ in ("with", "to") and doc[_prev(doc, i)].lower_ == "interview":
         return True
+    if i > 1 and doc[i].lower_ == "at" and doc[i - 1].text == "," and _is_name(doc, i - 2, False):
+        return True  # "Aleksei Zakharov, at the Observer Research Foundation"
     return i > 0 and doc[i].lower_ in ("at", "of", "with") and doc[i - 1].lower_ in AFFILIATED
 
 
