@@ -46,7 +46,7 @@ class NavigateController:
     def show_ids(self, ids, match: dict[int, str] | None = None) -> None:
         """Show IDS in the list; MATCH: a search's snippets, the extra column."""
         w = self.w
-        extra_title, extra = w.review_ctl.list_column(ids)
+        extra_title, extra = w.review_ctl.list_column()
         if not extra_title and match is not None:
             extra_title, extra = "Match", match
         elif not extra_title and w.store.has_assignments():
