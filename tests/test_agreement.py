@@ -260,3 +260,22 @@ def test_agreement_cli_json_shape(tmp_path):
     assert "alpha" in text.stdout and "ana–ben" in text.stdout
     bad = run_cli("agreement", "--db", str(db), "--annotators", "ana,zed")
     assert bad.returncode == 2 and "zed" in bad.stderr
+
+
+def test_disagreement_counts_of_every_marked_article_come_from_the_spans_not_the_list(tmp_path):
+    """Review mode's list column over a big project reads the marked articles only."""
+    from annotator.core.agreement import disagreement_counts
+
+    with Store(tmp_path / "p.db") as store:
+        ids = [store.add_article(f"Kabul and Moscow, article {i}.")[0] for i in range(50)]
+        store.add_span(ids[3], "ana", 0, 5, "ACTOR")
+        store.add_span(ids[3], "ben", 0, 5, "DATE")
+        store.add_span(ids[7], "ben", 10, 16, "ACTOR")
+        store.add_span(ids[9], "cy", 10, 16, "ACTOR")  # not compared
+        gone = store.add_span(ids[11], "ana", 10, 16, "ACTOR")
+        store.delete_span(gone.uuid, by="ana")
+        assert store.articles_marked_by(["ana", "ben"]) == [ids[3], ids[7]]
+        assert disagreement_counts(store, None, ["ana", "ben"]) == {ids[3]: 1, ids[7]: 1}
+        assert disagreement_counts(store, None, ["ana", "ben"]) == {
+            aid: n for aid, n in disagreement_counts(store, ids, ["ana", "ben"]).items() if n
+        }

@@ -68,6 +68,39 @@ def _stored(db):
         return [tuple(r) for r in rows], [tuple(r) for r in events]
 
 
+class Watch(distributed.diagnostics.plugin.SchedulerPlugin):
+    """What the scheduler did with the run's batches: how often each ran, how many were
+    alive at once (submitted and not yet released by the writer), which workers left."""
+
+    name = "annotator-test-watch"
+
+    def __init__(self):
+        self.runs: dict[str, int] = {}
+        self.alive: set[str] = set()
+        self.most_alive = 0
+        self.lost: list[str] = []
+
+    def transition(self, key, start, finish, *args, **kwargs):
+        if not str(key).startswith("annotator-batch-"):
+            return
+        if finish == "processing":
+            self.runs[key] = self.runs.get(key, 0) + 1
+        if finish == "forgotten":
+            self.alive.discard(key)
+        else:
+            self.alive.add(key)
+        self.most_alive = max(self.most_alive, len(self.alive))
+
+    def remove_worker(self, scheduler, worker, **kwargs):
+        self.lost.append(worker)
+
+
+def _watch(cluster) -> Watch:
+    watch = Watch()
+    cluster.scheduler.add_plugin(watch, name=Watch.name)
+    return watch
+
+
 def _two_workers(cluster):
     with distributed.Client(cluster.scheduler_address, set_as_default=False) as client:
         client.wait_for_workers(2, timeout=60)
@@ -78,16 +111,21 @@ def test_cluster_run_stores_what_a_local_run_does(cluster, projects, tmp_path):
     db = tmp_path / "p.db"
     shutil.copy(fresh, db)
     said, seen = [], []
+    watch = _watch(cluster)
     with Store(db) as store:
         pipeline = load_for_project(store, RULES_ONLY)
         n = preannotate_cluster(
             store, pipeline, RULES_ONLY, cluster.scheduler_address, batch_size=4,
-            progress=lambda i, total: seen.append((i, total)), in_flight=3, say=said.append,
+            progress=lambda i, total: seen.append((i, total)), in_flight=2, say=said.append,
         )  # fmt: skip
         assert n == 36 and seen[-1] == (36, 36) and len(seen) == 36
         # a re-run finds nothing to do
         assert preannotate_cluster(store, pipeline, RULES_ONLY, cluster.scheduler_address) == 0
+    cluster.scheduler.remove_plugin(name=Watch.name)
     assert said and "2 worker(s)" in said[0]
+    # memory bounded: 2 batches out at a time, of 9 (the scheduler may see one more: a batch's
+    # release travels after the submission of the next)
+    assert len(watch.runs) == 9 and watch.most_alive <= 3
     spans, events = _stored(db)
     assert spans and events  # frames too, parsed on the workers
     assert (spans, events) == _stored(local)
@@ -101,22 +139,7 @@ def test_a_worker_killed_mid_run_costs_a_redo_not_a_duplicate(cluster, projects,
     db = tmp_path / "p.db"
     shutil.copy(fresh, db)
 
-    class Watch(distributed.diagnostics.plugin.SchedulerPlugin):
-        name = "annotator-test-watch"
-
-        def __init__(self):
-            self.runs: dict[str, int] = {}
-            self.lost: list[str] = []
-
-        def transition(self, key, start, finish, *args, **kwargs):
-            if finish == "processing" and str(key).startswith("annotator-batch-"):
-                self.runs[key] = self.runs.get(key, 0) + 1
-
-        def remove_worker(self, scheduler, worker, **kwargs):
-            self.lost.append(worker)
-
-    watch = Watch()
-    cluster.scheduler.add_plugin(watch)
+    watch = _watch(cluster)
     killed = []
     with distributed.Client(cluster.scheduler_address, set_as_default=False) as spy:
 
@@ -206,3 +229,24 @@ def test_cli_cluster(cluster, projects, tmp_path, monkeypatch):
         assert gone.returncode == 2, gone.stderr
         assert gone.stderr.count("\n") == 1 and "Traceback" not in gone.stderr
         assert f"cannot reach a Dask scheduler at {address}" in gone.stderr
+
+
+def test_a_trained_model_folder_at_the_same_path_on_the_workers(cluster, tmp_path):
+    """`annotator train`'s folder, registered in the project: the workers load it by its
+    absolute path (here the same machine's disk) and suggest what a local run does."""
+    from test_formats import annotated_project
+
+    from annotator.core.training import train
+
+    local, remote = tmp_path / "local.db", tmp_path / "remote.db"
+    store = annotated_project(local, n=8)
+    train(store, tmp_path / "m", annotator="ben", max_steps=10)
+    store.close()
+    shutil.copy(local, remote)
+    with Store(local) as store:
+        n = preannotate(store, load_for_project(store, "m"), batch_size=2)
+    with Store(remote) as store:
+        pipeline = load_for_project(store, "m")
+        got = preannotate_cluster(store, pipeline, "m", cluster.scheduler_address, batch_size=2)
+    assert n == got == 9
+    assert _stored(remote) == _stored(local) and _stored(local)[0]

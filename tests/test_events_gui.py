@@ -41,6 +41,12 @@ def window(qtbot, project, tmp_path):
     w.activateWindow()
     qtbot.waitUntil(lambda: w.pipeline is not None, timeout=30000)
     w.show_article(aid)
+    # the article's suggestions first: a span marked where one stands takes its type or
+    # value, so the flow below must not race the suggesting job
+    qtbot.waitUntil(
+        lambda: store.has_suggestions(aid, w.pipeline.name, w.pipeline.version), timeout=30000
+    )
+    qtbot.waitUntil(lambda: bool(w.suggestions), timeout=30000)
     yield w
     w.close()
 
@@ -98,7 +104,8 @@ def test_keyboard_flow_create_link_status_unlink_undo(qtbot, window, project):
     assert store.event(event.uuid).attrs == {"status": "signed"}
     # the side panel lists it
     row = next(r for r in window.side.model.rows if r.key == event.uuid)
-    assert row.text == "AGREEMENT · signed · Russia, Taliban · 5 May 2025"  # no type, no value yet
+    # the marked spans took the suggestions' type and value (the rules' ENERGY, the date's ISO)
+    assert row.text == "ENERGY · signed · Russia, Taliban · 2025-05-05"
     assert "events: 1" in window.side.heading.text()
     # Escape: nothing open, no arcs
     press(qtbot, window, Qt.Key_Escape)

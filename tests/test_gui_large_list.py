@@ -303,6 +303,11 @@ def test_a_capped_search_shows_the_ranked_page_then_grows_to_every_match(
     w.actions_by_id["sort_none"].trigger()  # best first again
     qtbot.waitUntil(lambda: not w.searching.running, timeout=10000)
     assert w.list_model.ids[:100] == ranked.ids
+    w.search.clear()  # the whole list again, and the search's line goes from the status bar
+    assert len(w.list_model.ids) == M and "match" not in w.statusBar().currentMessage()
+    w.search.setText("Kabul")
+    w.navigate.refresh_list()
+    qtbot.waitUntil(lambda: not w.searching.running, timeout=10000)
     # with the status filter the search combines with it
     w.status_filter.setCurrentIndex(w.status_filter.findData("done"))
     qtbot.waitUntil(lambda: not w.searching.running, timeout=10000)
@@ -310,4 +315,40 @@ def test_a_capped_search_shows_the_ranked_page_then_grows_to_every_match(
     assert not done.capped and set(done.ids) == set(expected(store, "title", "done"))
     assert list(w.list_model.ids) == done.ids  # best first
     w.close()
+    store.close()
+
+
+def test_closing_the_window_stops_its_search(qtbot, tmp_path, monkeypatch):
+    started, log = slow_searches(monkeypatch)
+    store = sorted_project(tmp_path / "s.db")
+    w = window_on(qtbot, store, tmp_path)
+    w.search.setText("slow")
+    w.navigate.refresh_list()
+    assert started.wait(10)
+    w.close()
+    qtbot.waitUntil(lambda: bool(log), timeout=10000)
+    assert log == ["interrupted"]
+    qtbot.wait(50)  # its failure arrives, and is dropped: the window is closed
+    store.close()
+
+
+def test_next_unfinished_reads_a_chunk_not_the_whole_list(tmp_path):
+    from annotator.core.session import next_unfinished
+
+    store = sorted_project(tmp_path / "s.db")
+    all_ids = store.article_ids()
+    for aid in all_ids[:700]:
+        store.set_status(aid, "ana", "done")
+    ids = store.article_id_list("ana")
+    assert next_unfinished(store, "ana", ids) == all_ids[700]
+    assert len(ids._pages) == 1  # one page of the list read, not 3
+    # from the last article it wraps round; done and skipped are passed over
+    assert next_unfinished(store, "ana", ids, after=all_ids[-1]) == all_ids[700]
+    by_status = store.article_id_list("ana", sort="status", desc=True)  # skipped, done … first
+    want = next(
+        a
+        for a in expected(store, "status")[::-1]
+        if store.status(a, "ana") in ("todo", "in_progress")
+    )
+    assert next_unfinished(store, "ana", by_status) == want
     store.close()

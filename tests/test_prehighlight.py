@@ -38,6 +38,9 @@ from annotator.core.store import Store
         ("for years", None, None),
         ("recently", None, None),
         ("just months", None, None),
+        ("within five years", None, None),
+        ("every year", None, None),
+        ("9 min read", None, None),
         ("its fifth consecutive year", None, None),
     ],
 )
@@ -144,12 +147,12 @@ def test_no_suggestions_inside_boilerplate_and_none_in_exports_or_agreement(tmp_
 
 
 def test_mark_unmark_boilerplate_is_undoable_and_merges(tmp_path):
-    text = "Headline of the story here\nBody line one about Kabul.\nMenu Home World\nBody two."
+    text = "Headline of the story here\nBody line one about Kabul.\nExtra line here\nBody two."
     with Store(tmp_path / "a.db") as a:
         aid, _ = a.add_article(text)
         assert a.boilerplate(aid) == []
-        start = text.index("Menu")
-        changes = a.edit_boilerplate(aid, start, start + len("Menu Home World"), "ana", mark=True)
+        start = text.index("Extra")
+        changes = a.edit_boilerplate(aid, start, start + len("Extra line here"), "ana", mark=True)
         assert a.boilerplate(aid) == [(start, start + 15)]
         a.apply_boilerplate_changes(aid, [(u, not live) for u, live in changes], "ana")  # undo
         assert a.boilerplate(aid) == []
@@ -228,8 +231,11 @@ TARGETS = {"ACTOR": (0.95, 0.85), "DATE": (0.95, 0.90), "AGREEMENT": (0.60, 0.60
         "old",
         pytest.param("unseen", marks=pytest.mark.xfail(reason="ACTOR recall 0.94 alone")),
         "new",
-        # h10, never tuned on: ACTOR precision 0.82 (see /work/status/16-note.md)
-        pytest.param("fresh", marks=pytest.mark.xfail(reason="ACTOR precision 0.82 unseen")),
+        # h11–h15, never tuned on (see /work/status/16q-note.md)
+        pytest.param(
+            "fresh2",
+            marks=pytest.mark.xfail(reason="ACTOR precision 0.77 never tuned (0.66 before)"),
+        ),
     ],
 )
 def test_quality_against_the_reference(which, seeds):
@@ -244,3 +250,72 @@ def test_quality_against_the_reference(which, seeds):
     for label, (recall, precision) in TARGETS.items():
         o = result["per_label"][label]["overlap"]
         assert o["recall"] >= recall and o["precision"] >= precision, (label, o)
+
+
+@pytest.fixture(scope="module")
+def model():
+    from annotator.core.nlp import default_pipeline_name
+
+    if default_pipeline_name() is None:
+        pytest.skip("no spaCy NER pipeline installed")
+    return load_annotator_pipeline(None)
+
+
+@pytest.mark.parametrize(
+    "text,actor,expected",
+    [
+        # an office beside a named person is the person's title
+        ("Rudenko received Gul Hassan Hassan, the new Afghan ambassador, on Monday.",
+         "Afghan ambassador", False),
+        ("The Afghan ambassador said on Monday that talks would resume.", "Afghan ambassador", True),
+        # the owner of an economy, across a coordination of lower-case words
+        ("Russian firms showed interest in Afghanistan's oil and mining sectors.", "Afghanistan",
+         False),
+        ("Analysts noted Pakistan's shifting stance, and internal economic challenges.", "Pakistan",
+         True),
+        ("He spoke of the sovereignty and independence of Afghanistan.", "Afghanistan", False),
+        ("Journalists met at the Afghan embassy in New Delhi on Friday.", "Afghan embassy", False),
+        ("Turkmen and Afghan engineers opened a rail link near the border.",
+         "Turkmen and Afghan engineers", True),
+        ("The incoming German chancellor, Friedrich Merz, has called for talks.",
+         "German chancellor", False),
+        ("Rosa Otunbayeva, the UN special representative, said the talks went well.", "UN",
+         True),
+        ("The visit drew criticism from Pakistan on Saturday.", "Pakistan", True),
+        ("Goods from Pakistan reached Kabul on Saturday.", "Pakistan", False),
+        ("The drills were not aimed at Afghanistan, officials said.", "Afghanistan", True),
+        ("Cargo left the port of Gwadar for Kandahar on Monday.", "Gwadar", False),
+        ("Work began at the Aynak copper deposit last year.", "Aynak", False),
+        ("Jaishankar said at Hyderabad House that ties would grow.", "Hyderabad House", False),
+        ("The White House said on Monday it would not comment.", "White House", True),
+        ("Aleksei Zakharov, at the Observer Research Foundation (ORF), says Russia is active.",
+         "ORF", False),
+    ],
+)  # fmt: skip
+def test_place_versus_actor_rules(model, text, actor, expected):
+    [(_, sugs)] = list(model.suggest([(1, text, None)]))
+    found = {text[s.start : s.end] for s in sugs if s.label == "ACTOR"}
+    assert (actor in found) is expected, found
+
+
+@pytest.mark.parametrize(
+    "text,agreement",
+    [
+        ("They agreed to cut tariffs under an early harvest programme.", "early harvest programme"),
+        ("MCC revived a 30-year lease on the deposit.", "30-year lease"),
+        ("China has granted zero-tariff access to Afghan goods.", "zero-tariff access"),
+        ("The Council granted him a travel exemption.", "granted him a travel exemption"),
+        ("Both sides will hold a joint working group meeting.", "joint working group"),
+        ("Moscow offered intelligence cooperation against the group.", "intelligence cooperation"),
+    ],
+)
+def test_agreement_patterns(rules, text, agreement):
+    [(_, sugs)] = list(rules.suggest([(1, text, None)]))
+    assert agreement in {text[s.start : s.end] for s in sugs if s.label == "AGREEMENT"}
+
+
+def test_a_press_conference_is_no_meeting_of_the_sides(rules):
+    text = "Muttaqi held a press conference after the conference in Kabul."
+    [(_, sugs)] = list(rules.suggest([(1, text, None)]))
+    assert [text[s.start : s.end] for s in sugs if s.label == "AGREEMENT"] == ["conference"]
+    assert sugs[-1].start == text.rindex("conference")

@@ -50,6 +50,8 @@ def test_review_lists_classified_disagreements(reviewed):
     assert sorted(kinds) == ["agree", "boundary", "label", "partial"]
     assert w.list_model.extra_title == "Disagreements"
     assert w.list_model.extra[a] == "3"  # agreed groups are not disagreements
+    calm = next(i for i in store.article_ids() if i != a)
+    assert calm not in w.list_model.extra  # nobody marked it: nothing counted, nothing shown
     model = w.side.model
     shown = [model.index(i, 0).data() for i in range(model.rowCount())]
     assert shown == ["all agree", "some", "boundary conflict", "label conflict"]

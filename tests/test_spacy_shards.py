@@ -55,3 +55,33 @@ def test_small_exports_stay_one_file_large_ones_are_shards(tmp_path, monkeypatch
     )
     assert debug.returncode == 0, debug.stdout[-2000:]
     assert f"{_docs(train)} training docs" in debug.stdout
+
+
+def test_a_sharded_export_holds_no_docs_beyond_the_one_being_added(tmp_path, monkeypatch):
+    """Flat memory: while a shard is written, the Docs before it are gone (only records of
+    the first shard wait to see whether the export is sharded at all)."""
+    import gc
+    import weakref
+
+    live: weakref.WeakSet = weakref.WeakSet()
+    made = spacy_docbin.record_to_doc
+
+    def tracked(record, alignment):
+        doc = made(record, alignment)
+        live.add(doc)
+        return doc
+
+    most = []
+    to_disk = spacy_docbin.DocBin.to_disk
+
+    def written(self, path):
+        gc.collect()
+        most.append(len(live))
+        return to_disk(self, path)
+
+    monkeypatch.setattr(spacy_docbin, "record_to_doc", tracked)
+    monkeypatch.setattr(spacy_docbin.DocBin, "to_disk", written)
+    monkeypatch.setattr(spacy_docbin, "SHARD_DOCS", 30)
+    with annotated_project(tmp_path / "p.db", n=140) as store:
+        export(store, "spacy", tmp_path / "big.spacy")
+    assert len(most) >= 4 and max(most) <= 1, most

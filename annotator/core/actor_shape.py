@@ -19,8 +19,16 @@ PLACE_PREPOSITIONS = {
 RELATIONAL = {
     "outreach", "ties", "relations", "ambassador", "envoy", "aid", "overtures", "assistance",
     "exports", "loans", "credentials", "support", "threat", "appeal", "message", "pressure",
-    "close", "closer", "pivot", "rapprochement", "recognition", "delegation", "shift",
+    "close", "closer", "pivot", "rapprochement", "recognition", "shift",
 }  # fmt: skip
+# ... and "criticism from Pakistan", "engagement from China": the state is where it comes from
+FROM_RELATIONAL = {
+    "criticism", "engagement", "attention", "support", "pressure", "investment", "investments",
+    "aid", "assistance", "interest", "backing", "condemnation", "opposition", "protests",
+    "objections", "threat", "threats", "overtures", "outreach", "recognition",
+}  # fmt: skip
+# "aimed at Afghanistan": the state is the target
+TARGETING = {"aimed", "directed", "targeted", "targeting", "aiming", "angry", "pointed"}
 # words that follow a possessive state when it owns territory or an economy, not a policy
 TERRITORY = {
     "border", "borders", "frontier", "territory", "soil", "airspace", "mining", "energy", "mineral",
@@ -76,7 +84,7 @@ FACILITY_WORDS = {
     "airbase", "air", "base", "airport", "port", "dam", "hall", "province", "region", "valley",
     "university", "college", "school", "institute", "center", "centre", "foundation", "building",
     "stadium", "hotel", "hospital", "mosque", "palace", "square", "highway", "pass", "river",
-    "lake", "mountains", "district", "city", "list", "street", "market",
+    "lake", "mountains", "district", "city", "list", "street", "market", "house",
 }  # fmt: skip
 FACILITY_FOLLOWERS = {
     "building",
@@ -92,6 +100,15 @@ FACILITY_FOLLOWERS = {
     "bridge",
     "terminal",
     "border",
+    "deposit",
+    "deposits",
+    "mine",
+    "field",
+    "fields",
+    "basin",
+    "station",
+    "depot",
+    "refinery",
 }
 # "north of Kabul": a direction from a place
 COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
@@ -99,6 +116,20 @@ COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeas
 AFFILIATED = {
     "expert", "experts", "analyst", "analysts", "fellow", "researcher", "professor", "scholar",
     "lecturer", "director", "economist",
+}  # fmt: skip
+# the offices an unnamed office holder holds ("the Taliban's interior minister")
+OFFICES = {
+    "envoy", "ambassador", "representative", "minister", "president", "spokesman",
+    "spokesperson", "chancellor", "premier", "commander", "governor", "mayor", "delegate",
+    "negotiator", "official", "counterpart", "secretary", "chief", "head",
+}  # fmt: skip
+MISSIONS = {"embassy", "consulate", "mission"}
+# "the sovereignty and independence of Afghanistan", "the people of Iran": a country's own
+OWNED_BY = {
+    "sovereignty", "independence", "integrity", "people", "citizens", "territory", "soil",
+    "borders", "rest", "parts", "part", "map", "heart", "north", "south", "east", "west",
+    "provinces", "capital", "cities", "economy", "resources", "mountains", "port", "city",
+    "town", "outskirts", "streets", "suburbs", "province", "centre", "center", "airport",
 }  # fmt: skip
 DASHES = {"—", "–", "-", ":"}
 MARKUP = {"[", "]", "(", ")", "#", "*", "_"}
@@ -119,9 +150,62 @@ def _next(doc, i: int) -> int:
     return i
 
 
+def is_apposed_title(doc, start: int, end: int) -> bool:
+    """ "Gul Hassan Hassan, the new Afghan ambassador": an office set beside a named person is
+    that person's title (titles are dropped), not a second actor."""
+    # the office closes the span (a rule's span ends one token after it); a name inside a
+    # title ("Rosa Otunbayeva, the UN special representative") stays an actor
+    offices = [k for k in range(max(start, end - 2), end) if doc[k].lower_ in OFFICES]
+    if not offices:
+        return False
+    k = offices[-1] + 1
+    if k + 1 < len(doc) and doc[k].text == "," and _is_name(doc, k + 1, forward=True):
+        return True  # "the incoming German chancellor, Friedrich Merz, …"
+    i, skipped = start - 1, 0
+    while (
+        i >= 0
+        and skipped < 5
+        and (
+            (doc[i].is_lower and doc[i].is_alpha)
+            or doc[i].text in ("-", "–")
+            or (doc[i].is_title and i + 1 < start and doc[i + 1].text in ("-", "–"))
+        )
+    ):
+        i, skipped = i - 1, skipped + 1  # "the new", "the first", "the Taliban-appointed"
+    return i > 0 and doc[i].text == "," and _is_name(doc, i - 1, forward=False)
+
+
+def _is_name(doc, i: int, forward: bool) -> bool:
+    """A person's name at token i (its first token going forward, its last going back):
+    the model's PERSON, or two capitalised words the model gave no place or group label
+    (a full name it missed: "Asadullah Bilal Karimi, the … ambassador")."""
+    j = i + 1 if forward else i - 1
+    name = doc[i]
+    if name.ent_type_ == "PERSON":
+        return True
+    return (
+        0 <= j < len(doc)
+        and name.is_title
+        and doc[j].is_title
+        and not {name.ent_type_, doc[j].ent_type_} & {"GPE", "LOC", "FAC", "NORP", "DATE", "ORG"}
+    )
+
+
+def is_visited_building(doc, start: int, end: int) -> bool:
+    """ "a press conference at the Afghan embassy": a mission as the building where
+    something happens, after a preposition of place, is a place."""
+    if doc[end - 1].lower_ not in MISSIONS:
+        return False
+    i = _prev(doc, start)
+    return i >= 0 and doc[i].lower_ in ("at", "in", "inside", "outside", "near", "into", "from")
+
+
 def is_qualifier(doc, start: int, end: int) -> bool:
     """Any name that is only part of another word or of a title: "Taliban-appointed",
-    "pre-Taliban", "Taliban Prime Minister Hassan Akhund", "the Wakhan border"."""
+    "pre-Taliban", "Taliban Prime Minister Hassan Akhund", "the Wakhan border"; an office
+    beside a named person; a mission's building."""
+    if is_apposed_title(doc, start, end) or is_visited_building(doc, start, end):
+        return True
     n = len(doc)
     if (
         end < n
@@ -135,14 +219,16 @@ def is_qualifier(doc, start: int, end: int) -> bool:
     if end + 1 < n and doc[end].lower_ in TITLE_WORDS and doc[end + 1].is_title:
         return True
     k = _next(doc, end)
-    return k < n and doc[k].lower_ in (
+    if k < n and doc[k].lower_ in (
         "border",
         "province",
         "corridor",
         "valley",
         "region",
         "district",
-    )
+    ):
+        return True
+    return _facility_follows(doc, k)  # "the Aynak copper deposit": the name of a site
 
 
 def is_dateline(doc, start: int, end: int) -> bool:
@@ -157,8 +243,21 @@ def is_dateline(doc, start: int, end: int) -> bool:
 
 
 def is_affiliation(doc, start: int) -> bool:
-    """ "a senior expert at the United States Institute of Peace": who a commentator works for."""
+    """ "a senior expert at the United States Institute of Peace": who a commentator works for;
+    "he told Tolo News", "in an interview with X": an outlet that merely carries a quote."""
+    if start > 1 and doc[start - 1].text == "(":  # "… Research Foundation (ORF)": its acronym
+        j = start - 2
+        while j >= 0 and (doc[j].is_title or doc[j].lower_ in ("of", "for", "on", "and", "&")):
+            j -= 1
+        if j + 1 < start - 1 and is_affiliation(doc, j + 1):
+            return True
     i = _prev(doc, start)
+    if i >= 0 and doc[i].lower_ == "told":
+        return True
+    if i > 1 and doc[i].lower_ in ("with", "to") and doc[_prev(doc, i)].lower_ == "interview":
+        return True
+    if i > 1 and doc[i].lower_ == "at" and doc[i - 1].text == "," and _is_name(doc, i - 2, False):
+        return True  # "Aleksei Zakharov, at the Observer Research Foundation"
     return i > 0 and doc[i].lower_ in ("at", "of", "with") and doc[i - 1].lower_ in AFFILIATED
 
 
@@ -171,7 +270,11 @@ def is_place(doc, start: int, end: int) -> bool:
         return True
     if after is not None and after.lower_ in ("'s", "’s", "'", "’"):
         following = {doc[k].lower_ for k in range(end + 1, min(n, end + 3))}
-        return bool(following & TERRITORY) or (end + 1 < n and doc[end + 1].text == "Taliban")
+        return (
+            bool(following & TERRITORY)
+            or (end + 1 < n and doc[end + 1].text == "Taliban")
+            or _possessed_head(doc, end + 1) in TERRITORY
+        )
     if after is not None:
         if after.lower_ in QUALIFIED or after.lower_ in TITLE_WORDS:
             return True
@@ -182,7 +285,7 @@ def is_place(doc, start: int, end: int) -> bool:
             k = _next(doc, end + 2)
             if nxt.is_title and k < n and doc[k].lower_ in QUALIFIED:
                 return True  # "Iran–Afghanistan trade", "Pakistan–India border"
-        if after.lower_ in FACILITY_FOLLOWERS:
+        if _facility_follows(doc, end):
             return True
     if before is not None:
         if before.text in ("-", "–") and start > 1 and doc[start - 2].lower_ in PLACE_PREFIXES:
@@ -224,17 +327,51 @@ def is_place(doc, start: int, end: int) -> bool:
         return True
     if prep == "of" and i > 0 and doc[i - 1].lower_ in COMPASS:
         return True  # "north of Kabul"
+    if prep == "of" and i > 0 and doc[_prev(doc, i)].lower_ in OWNED_BY:
+        return True  # "the independence of Afghanistan", "the people of Iran"
     if prep == "with":
         return doc[_prev(doc, i)].lower_ in ("border", "borders", "frontier") if i > 0 else False
     if prep in PLACE_PREPOSITIONS:
         before_prep = doc[_prev(doc, i)].lower_ if i > 0 else ""
+        if prep == "from" and before_prep in FROM_RELATIONAL:
+            return False
+        if prep == "at" and before_prep in TARGETING:
+            return False
         return not (prep in ("to", "toward", "towards", "on") and before_prep in RELATIONAL)
     return False
 
 
+def _possessed_head(doc, i: int) -> str:
+    """The head noun of the lower-case phrase from token i: "oil and mining sectors" ->
+    "sectors"; it ends at the first word that is not lower case or a coordination."""
+    head, k = "", i
+    while k < len(doc) and k < i + 6:
+        tok = doc[k]
+        if tok.lower_ in ("and", "-", "–") and head:
+            k += 1
+            continue
+        if not (tok.is_lower and tok.is_alpha) or tok.is_stop:
+            break
+        head, k = tok.lower_, k + 1
+    return head
+
+
+def _facility_follows(doc, end: int) -> bool:
+    """ "… crossing", "… copper deposit": a facility word next, or after one lower-case word."""
+    n = len(doc)
+    if end < n and doc[end].lower_ in FACILITY_FOLLOWERS:
+        return True
+    return (
+        end + 1 < n
+        and doc[end].is_lower
+        and doc[end].is_alpha
+        and doc[end + 1].lower_ in FACILITY_FOLLOWERS
+    )
+
+
 def is_facility(doc, start: int, end: int) -> bool:
     last = doc[end - 1].lower_
-    return last in FACILITY_WORDS or (end < len(doc) and doc[end].lower_ in FACILITY_FOLLOWERS)
+    return last in FACILITY_WORDS or _facility_follows(doc, end)
 
 
 def surname_repeats(doc, chosen, taken) -> list[tuple[int, int]]:

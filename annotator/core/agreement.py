@@ -300,9 +300,13 @@ def disagreements(store: Store, article_id: int, annotators: Sequence[str]) -> l
 
 
 def disagreement_counts(
-    store: Store, article_ids: Sequence[int], annotators: Sequence[str]
+    store: Store, article_ids: Sequence[int] | None, annotators: Sequence[str]
 ) -> dict[int, int]:
-    """Open (unresolved, not agreed) disagreements per article, for the article list."""
+    """Open (unresolved, not agreed) disagreements per article, for the article list: of
+    ARTICLE_IDS, or with None of every article one of ANNOTATORS marked (only those can
+    disagree; an article nobody marked is left out rather than counted as 0)."""
+    if article_ids is None:
+        article_ids = store.articles_marked_by(annotators)
     counts = {}
     for aid in article_ids:
         counts[aid] = sum(

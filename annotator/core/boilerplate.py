@@ -23,7 +23,10 @@ _FURNITURE = re.compile(
     r"share(?: this(?: article| story)?)?(?::.*)?|print(?: \| .*)?|follow us.*|stay connected|"
     r"spot_img|date:|publication:|published:|tags?:.*|categories?:.*|"
     r"your browser does(?:n[’']t| not) support html5|"
-    r"leave a (?:reply|comment).*|post (?:a )?comment|comments?(?: \(\d+\))?.*|"
+    r"leave a (?:reply|comment).*|post (?:a )?comment|comments?(?: \(\d+\))?(?:\s*[:*].*)?|"
+    r"comments? (?:are|is|have been) (?:closed|moderated|disabled|turned off).*|"
+    r"(?:add|write|submit) (?:a |your )?comment.*|be the first (?:one )?to comment.*|"
+    r"save my name,? email.*|disclaimer:.*|"
     r"please enter your (?:comment|name|email).*|"
     r"your email address will not be published.*|required fields are marked.*|"
     r"privacy (?:overview|policy)|terms of (?:use|service)|cookie (?:policy|settings|information.*)|"
@@ -35,16 +38,65 @@ _FURNITURE = re.compile(
 )
 # A header after which come teasers of other stories.
 _TEASER_HEADER = re.compile(
-    r"^(?:related(?: stories| articles| news| posts| content)?|latest(?: stories| articles| news| posts)?|"
-    r"most (?:read|popular|viewed|shared)|trending(?: now)?|recommended(?: for you)?|you may (?:also )?like|"
-    r"editor[’']?s picks?|top stories|more (?:from|on) .{1,40}|popular (?:stories|posts))\s*:?$",
+    r"^(?:related(?: stories| articles| news| posts| content| coverage| reading| links| topics)?|"
+    r"latest(?: stories| articles| news| posts)?|also read|read also|read more|see also|more news|"
+    r"more stories|don[’']t miss|must read|"
+    r"most (?:read|popular|viewed|shared|visited)|trending(?: now| stories)?|recommended(?: for you)?|"
+    r"you may (?:also )?like|you might (?:also )?like|editor[’']?s picks?|top stories|"
+    r"more (?:from|on|in) .{1,40}|popular (?:stories|posts)|tags|topics|suggested topics)\s*:?$",
     re.IGNORECASE,
 )
 # One teaser on a line: "Also Read: …", "SEE ALSO: …", "Related: …".
 _TEASER_LINE = re.compile(
-    r"^(?:also read|read also|see also|related|read more|watch|listen|also see|read|more)\s*[:|»›-]\s*\S",
+    r"^(?:also read|read also|see also|related|read more|watch|listen|also see|read|more|"
+    r"trending|breaking(?: news)?|just in|suggested topics|topics)\s*[:|»›-]\s*\S",
     re.IGNORECASE,
 )
+# a byline or a wire's credits: "By Elena Markova", "Written by: PTI", "Reporting by … ; Editing by …"
+_BYLINE = re.compile(
+    r"^(?:by|(?:written|edited|reported|compiled|posted|story|text|photos?|additional reporting|"
+    r"reporting|writing|editing) by)\s*:?\s+\S",
+    re.IGNORECASE,
+)
+_BYLINE_SEGMENT = re.compile(
+    r"^(?:(?:our|staff|special) (?:correspondent|reporter)s?|staff report|from the newspaper|"
+    r"news desk|web desk|agencies)$",
+    re.IGNORECASE,
+)
+# a call to subscribe, sign up, download the app or follow the site
+_CALL = re.compile(
+    r"\b(?:sign up (?:for|to)|subscribe (?:to our|now|for)|our (?:newsletter|app)\b|"
+    r"download (?:now|the app|our app)|get the app|follow us)",
+    re.IGNORECASE,
+)
+# words of a comment form: "Name * Email * Website", "Your Comment", "Send"
+_FORM_WORDS = {
+    "name", "email", "e-mail", "website", "comment", "comments", "message", "submit", "send",
+    "post", "your", "cancel", "reply", "*", "required",
+}  # fmt: skip
+# the sections of a news site's menu: "World  Business  Sport  Opinion", "Share: Facebook X"
+_SECTION_WORDS = {
+    "home", "news", "latest", "world", "politics", "business", "economy", "markets", "market",
+    "opinion", "opinions", "sport", "sports", "video", "videos", "photo", "photos", "multimedia",
+    "podcast", "podcasts", "events", "about", "contact", "contacts", "tech", "technology",
+    "science", "health", "culture", "society", "lifestyle", "entertainment", "travel", "region",
+    "regions", "national", "local", "international", "analysis", "features", "magazine",
+    "editorial", "blogs", "blog", "live", "tv", "e-paper", "epaper", "subscribe", "login",
+    "log", "sign", "menu", "search", "more", "asia", "africa", "europe", "americas", "energy",
+    "security", "legal", "commodities", "sustainability", "weather", "education",
+    "environment", "climate", "arts", "books", "food", "jobs", "archive", "english", "facebook",
+    "twitter", "linkedin", "email", "whatsapp", "telegram", "instagram", "youtube", "x",
+    "print", "share", "newsletter", "newsletters", "columns", "interviews", "reports",
+    "defence", "defense", "diplomacy", "finance", "investigations", "media", "topics",
+}  # fmt: skip
+# function words: a menu or a tag list has none; a headline or a sentence nearly always does
+_FUNCTION_WORDS = {
+    "a", "an", "the", "of", "in", "on", "to", "for", "with", "and", "or", "but", "at", "by",
+    "from", "as", "is", "are", "was", "were", "be", "has", "have", "had", "will", "after",
+    "over", "into", "its", "it", "his", "her", "their", "not", "no", "that", "this", "says",
+    "said", "who", "what", "why", "how", "amid", "against", "up", "out", "new",
+}  # fmt: skip
+_BREADCRUMB = re.compile(r"\s[›»>]\s")
 _WEATHER = re.compile(
     r"^(?:weather\b.*|-?\d{1,2}(?:[.,]\d)?\s*°?\s*[CF]\b.*|.*\b-?\d{1,2}(?:[.,]\d)?\s*°\s*[CF]\b.*)$",
     re.IGNORECASE,
@@ -83,10 +135,55 @@ def is_weather(line: str) -> bool:
     return bool(_WEATHER.match(line)) and _words(line) <= 8
 
 
+def is_menu(line: str) -> bool:
+    """A site menu, a row of share buttons or a tag list: three or more capitalised section
+    names and no function word ("Pakistan  World  Business  Sport", "HOME  POLITICS  REGION",
+    "☰ MENU   LIVE TV   E-PAPER"), either set apart by wide gaps or mostly the names a
+    news site gives its sections."""
+    bare = re.sub(r"\b(?:sign|log)(?: in| up| out)\b", "Login", line, flags=re.IGNORECASE)
+    words = [w for w in re.split(r"\s+|\s*[|›»/•·]\s*", bare) if w]
+    alpha = [w for w in words if any(c.isalpha() for c in w)]
+    if not 3 <= len(alpha) <= 15 or any(c in line for c in '.,;:!?"“”'):
+        return False
+    if any(not w[0].isupper() for w in alpha if w[0].isalpha()) or any(
+        w.lower() in _FUNCTION_WORDS for w in alpha
+    ):
+        return False
+    sections = sum(w.lower() in _SECTION_WORDS for w in alpha)
+    gaps = len(re.findall(r"\S(?: {2,}|\t)\S", line))
+    return gaps >= 2 or 2 * sections >= len(alpha)
+
+
+def is_byline(line: str) -> bool:
+    """ "By Elena Markova", "Written by: PTI | Edited by: …", "Reporting by …; Editing by …",
+    "From the Newspaper | Our Correspondent | Published …"."""
+    parts = [p.strip() for p in re.split(r"\s+[|·•]\s+|;\s*", line) if p.strip()]
+    for part in parts:
+        if _BYLINE_SEGMENT.match(part):
+            return True
+        if _BYLINE.match(part):
+            rest = part.split(None, 1)[1] if part.lower().startswith("by") else part
+            if len(rest.split()) <= 12 and not rest.rstrip().endswith("."):
+                return True
+    return False
+
+
+def is_form(line: str) -> bool:
+    """A comment form's fields and buttons: "Name * Email * Submit", "Your Comment"."""
+    words = line.lower().replace("*", " * ").split()
+    return bool(words) and len(words) <= 10 and all(w.strip(":") in _FORM_WORDS for w in words)
+
+
 def is_furniture(line: str, latin_text: bool = True) -> bool:
     """A line that is boilerplate by itself, wherever it stands."""
     if _FURNITURE.match(line) or _TEASER_LINE.match(line) or _URL_OR_MAIL.match(line):
         return True
+    if is_menu(line) or is_byline(line) or is_form(line):
+        return True
+    if _words(line) <= 30 and ("©" in line or _CALL.search(line)):
+        return True  # "The Astana Ledger © 2025 …", "Sign up for our weekly briefing"
+    if _BREADCRUMB.search(line) and _words(line) <= 8 and not re.search(r"[.,;!?]$", line):
+        return True  # "Economy › Transport", "Commodities > Metals"
     if is_weather(line) or _GLUED_MENU.match(line) or _HANDLE.search(line):
         return True
     if _GLUED_URL.search(line) and _words(line) <= 6:
@@ -145,7 +242,7 @@ def detect(text: str) -> list[tuple[int, int]]:
             marked[i], in_teasers = True, True
             continue
         if in_teasers:
-            if _is_teaser(line) or is_furniture(line, latin):
+            if is_furniture(line, latin) or (_is_teaser(line) and not _is_prose(line)):
                 marked[i] = True
                 continue
             in_teasers = False
@@ -167,16 +264,49 @@ def detect(text: str) -> list[tuple[int, int]]:
             and lines[i + 1][2].startswith(lines[i][2])
         ):
             marked[i] = True
-    ranges: list[tuple[int, int]] = []
+    # the author box at the end: a line that opens with the byline's name
+    names = {_byline_name(line) for _s, _e, line in lines} - {None}
+    for i, (_s, _e, line) in enumerate(lines):
+        if not marked[i] and any(line.startswith(n + " ") for n in names) and _words(line) <= 60:
+            marked[i] = True
+    pieces: list[tuple[int, int]] = []
     for i, flag in enumerate(marked):
-        if not flag:
-            continue
-        s, e, _ = lines[i]
+        if flag:
+            pieces.extend(_without_dates(*lines[i]))
+    ranges: list[tuple[int, int]] = []
+    for s, e in pieces:
         if ranges and not text[ranges[-1][1] : s].strip():
             ranges[-1] = (ranges[-1][0], e)  # neighbouring lines make one range
         else:
             ranges.append((s, e))
     return ranges
+
+
+def _is_prose(line: str) -> bool:
+    """A sentence of the article, not a teaser: ends with a full stop and has a dozen words."""
+    return line.endswith((".", '."', ".”")) and not line.endswith("...") and _words(line) >= 12
+
+
+def _byline_name(line: str) -> str | None:
+    """The author's name of a short "By First Last" byline (its segment before a separator)."""
+    m = re.match(r"^by\s+((?:[A-Z][\w'’-]+\s+){1,3}[A-Z][\w'’-]+)\s*(?:$|[|,·•])", line, re.I)
+    return m.group(1) if m and _words(m.group(1)) <= 4 else None
+
+
+def _without_dates(start: int, end: int, line: str) -> list[tuple[int, int]]:
+    """A marked line's range less the calendar dates it holds: a dateline's or byline's date
+    ("… | Published May 31, 2025 07:02am") is a DATE, the furniture around it is not."""
+    from annotator.core.headline import full_dates
+
+    out, pos = [], 0
+    for a, b in full_dates(line):
+        if line[pos:a].strip(" |·•,-–—:"):
+            out.append((start + pos, start + len(line[:a].rstrip())))
+        pos = b
+    if line[pos:].strip(" |·•,-–—:"):
+        tail = len(line[pos:]) - len(line[pos:].lstrip())
+        out.append((start + pos + tail, end))
+    return out
 
 
 def line_spans(text: str) -> list[tuple[int, int, str]]:

@@ -243,6 +243,9 @@ def preannotate_cluster(
 
     run = uuid.uuid4().hex[:8]
     with connect(address) as client:
+        ids = store.articles_without_suggestions(pipeline.name, pipeline.version)
+        if not ids:
+            return 0  # nothing to do: no worker loads the pipeline for it
         spec = worker_spec(store, pipeline, model)
         spec_future = send_spec(client, spec)
         check_workers(client, spec_future)
@@ -252,7 +255,6 @@ def preannotate_cluster(
         if say:
             say(f"on {len(workers)} worker(s), {threads} thread(s), at {address}")
 
-        ids = store.articles_without_suggestions(pipeline.name, pipeline.version)
         writer = Writer(store, pipeline, len(ids), progress, jsonl_out)
         source = enumerate(read_batches(store, ids, batch_size, cancelled))
         waiting: dict[int, list[tuple]] = {}  # index -> batch: submitted, not yet stored

@@ -20,8 +20,9 @@ _NUMBER = (
 )
 # "25 years", "for two decades": durations, not calendar expressions (GUIDELINES.md)
 _DURATION = re.compile(
-    rf"^(for\s+)?((about|some|nearly|over|almost|around|more than|less than)\s+)?"
-    rf"{_NUMBER}[\s-]+(years?|months?|weeks?|days?|decades?|centuries|hours?)(\s+ago|-old|-long)?$",
+    rf"^((for|within|over)\s+)?((about|some|nearly|over|almost|around|more than|less than|"
+    rf"up to|at least)\s+)?{_NUMBER}[\s-]+(years?|months?|weeks?|days?|decades?|centuries|hours?|"
+    rf"minutes?|mins?|seconds?)(\s+ago|-old|-long|\s+read)?$",
     re.IGNORECASE,
 )
 # "the coming months", "recent weeks": no number, no anchor. "the following three
@@ -33,6 +34,7 @@ _VAGUE = re.compile(
     r"(its\s+|the\s+|a\s+)?(first|second|third|fourth|fifth|sixth|final)(\s+consecutive)?\s+"
     r"(year|month|week|day|decade)s?|annual|annually|daily|weekly|monthly|yearly|"
     r"(\d+|a|one|two|three)[\s-]+decades?[\s-]*(long|old)?|two-decade|decade-long|"
+    r"(every|each)\s+(other\s+)?(year|month|week|day|spring|summer|autumn|winter)|"
     r"(just\s+|only\s+|mere\s+)?(days|weeks|months|years|decades|hours))$",
     re.IGNORECASE,
 )

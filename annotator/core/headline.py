@@ -66,6 +66,50 @@ def date_of_line(line: str) -> str | None:
         return None
 
 
+_DAYNAME = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
+_MONTHNAME = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+# a calendar date with its day and year anywhere in a line: "May 31st, 2025", "9 September 2025"
+_FULL_DATE = re.compile(
+    rf"\b{_DAYNAME}(?:{_MONTHNAME}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHNAME},?\s+(?:19|20)\d\d"
+    r"|\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d)\b",
+    re.IGNORECASE,
+)
+# "Published", "Updated:", "First published on" before a dateline's date
+_DATELINE_WORDS = re.compile(
+    r"^(?:(?:first |last )?(?:published|updated|posted|modified)(?: on| at| in)?|date|on)\s*:?\s*",
+    re.IGNORECASE,
+)
+# a clock time after the date: "09:15", "06:30 PM IST", "6:42 AM GMT+4", "07:02am"
+_CLOCK_TAIL = re.compile(
+    r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}(?:[+-]\d{1,2})?)?)$",
+    re.IGNORECASE,
+)
+_SEGMENTS = re.compile(r"\s+[|·•]\s+|\s+[-–—]\s+")
+
+
+def full_dates(line: str) -> list[tuple[int, int]]:
+    """(start, end) in LINE of each calendar date written with its day and year."""
+    return [m.span() for m in _FULL_DATE.finditer(line)]
+
+
+@lru_cache(maxsize=4096)
+def dateline_of_line(line: str) -> str | None:
+    """ISO date of a dateline: a date alone ("29.05.2025") or with what datelines carry
+    around it — "Published 04.07.2025 09:15 | Updated 11:40", "18 July 2025, 14:20",
+    "Updated: Oct 11, 2025, 06:30 PM IST", "From the Newspaper | Published May 31, 2025"."""
+    value = date_of_line(line)
+    if value or len(line) > 160 or not _YEAR.search(line):
+        return value
+    found = []
+    for segment in _SEGMENTS.split(line):
+        segment = _CLOCK_TAIL.sub("", _DATELINE_WORDS.sub("", segment.strip())).strip(" ,")
+        value = date_of_line(segment)
+        if value:
+            found.append(value)
+    return found[0] if found else None
+
+
 @dataclass
 class Header:
     title: str | None = None
@@ -98,6 +142,22 @@ def _first_sentence(line: str) -> str:
     return cut.rstrip(" ,;:") + "…"
 
 
+def _weak_headline(line: str) -> bool:
+    """A masthead or kicker rather than a headline: all capitals ("THE STEPPE REVIEW",
+    "IRAN FRONT PAGE | …") or cut by a separator ("Outlet | ایران")."""
+    letters = [c for c in line if c.isalpha()]
+    return (bool(letters) and all(c.isupper() for c in letters if c.isascii())) or " | " in line
+
+
+def _closing_dateline(line: str) -> str | None:
+    """ "Published in The Frontier Herald, May 31st, 2025": a closing line's one date."""
+    value = dateline_of_line(line)
+    if value or not _DATELINE_WORDS.match(line) or len(line) > 120:
+        return value
+    dates = full_dates(line)
+    return date_of_line(line[dates[0][0] : dates[0][1]]) if len(dates) == 1 else None
+
+
 def find_header(text: str) -> Header:
     from annotator.core.boilerplate import is_furniture, is_latin_text, is_weather, line_spans
 
@@ -105,8 +165,9 @@ def find_header(text: str) -> Header:
     latin = is_latin_text(text)
     head = Header()
     after_title = 0
+    fallback: int | None = None  # a masthead-like line, taken when no better headline comes
     for i, line in enumerate(lines[:HEADER_LINES]):
-        value = date_of_line(line)
+        value = dateline_of_line(line)
         if value:
             head.date_lines.add(i)
             # a weather widget's line beside it: today's date on the page, not the article's
@@ -122,20 +183,33 @@ def find_header(text: str) -> Header:
         if is_furniture(line, latin):
             continue
         if _is_body(line):
-            head.title = _first_sentence(line)  # no headline above the body: its first sentence
+            if fallback is not None:
+                _take_title(head, lines, fallback)
+            else:
+                head.title = _first_sentence(line)  # no headline above the body: its first sentence
             break
         if _looks_like_headline(line):
-            head.title, head.title_line = line, i
-            for j in range(i):
-                if lines[j] != line and lines[j].endswith(line):
-                    head.breadcrumb_of_title = j
+            if _weak_headline(line):
+                fallback = i if fallback is None else fallback
+                continue
+            _take_title(head, lines, i)
+    if head.title is None and fallback is not None:
+        _take_title(head, lines, fallback)
     if head.published is None:
         for line in lines[-5:]:
-            value = date_of_line(line)
+            value = _closing_dateline(line)
             if value:
                 head.published = value
                 break
     return head
+
+
+def _take_title(head: Header, lines: list[str], i: int) -> None:
+    line = lines[i]
+    head.title, head.title_line = line, i
+    for j in range(i):
+        if lines[j] != line and lines[j].endswith(line):
+            head.breadcrumb_of_title = j
 
 
 def title_and_date(text: str, fallback_title: str) -> tuple[str, str | None]:

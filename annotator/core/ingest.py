@@ -495,7 +495,7 @@ def import_paths(
             report.__iadd__(result)
         group.clear()
 
-    with store.grouped_writes() as part:
+    with store.import_cache(), store.grouped_writes() as part:
         chars = 0
         for path in files:
             if cancelled and cancelled():

@@ -547,6 +547,8 @@ class Pipeline:
             return None
         if label == "AGREEMENT" and start > 0 and doc[start - 1].text in ("-", "–"):
             return None  # "Taliban-appointed ambassador": part of a compound, no arrangement
+        if label == "AGREEMENT" and start > 0 and doc[start - 1].lower_ in ("press", "news"):
+            return None  # "a press conference": the outlets' meeting, not the sides'
         if label == "ACTOR" and is_qualifier(doc, start, end):
             return None
         if label == "ACTOR" and len(doc[start:end].text.rstrip(".")) < 2:

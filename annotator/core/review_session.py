@@ -46,8 +46,10 @@ def judged_annotators(store) -> list[str]:
     )
 
 
-def review_counts(store, article_ids: Sequence[int], annotators: Sequence[str]) -> dict[int, int]:
-    """Open disagreements per article, for the article list."""
+def review_counts(
+    store, article_ids: Sequence[int] | None, annotators: Sequence[str]
+) -> dict[int, int]:
+    """Open disagreements per article, for the article list (None: every marked article)."""
     return disagreement_counts(store, article_ids, annotators)
 
 

@@ -87,9 +87,10 @@ def start_window(
     replace the dialogs in tests.
     """
     from annotator.core.errors import AnnotatorError, ProjectError
-    from annotator.core.project import open_project
+    from annotator.core.project import default_project_path, open_project
     from annotator.core.store import DatabaseError
     from annotator.gui.main_window import MainWindow, ask_after_open_failure, pick_project_file
+    from annotator.gui.upgrade import upgrade_if_needed
 
     ask = ask or (lambda message, at_start: ask_after_open_failure(None, message, at_start))
     pick = pick or (lambda kind: pick_project_file(None, kind))
@@ -100,6 +101,7 @@ def start_window(
     while True:
         store = None
         try:
+            upgrade_if_needed(None, db or default_project_path())  # off this thread, Cancel
             store = open_project(db)
             return MainWindow(store, prefs, annotator=annotator, ask_name=ask_name)
         except (AnnotatorError, DatabaseError, OSError) as exc:

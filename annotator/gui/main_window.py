@@ -445,5 +445,6 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event):  # noqa: N802
+        self.searching.cancel(quiet=True)  # a search under way stops: its reader closes
         self.project.close()
         super().closeEvent(event)

@@ -1,11 +1,22 @@
-"""Export speed: `annotator export` of N annotated articles to each format, against plain
-json / DocBin code writing the same records in the same run. Target: within 1.5x.
+"""Export (#17): `annotator export` of N annotated articles (8 spans each) to each format,
+against plain json / DocBin code writing the same records, each in a fresh interpreter,
+with its time and peak memory (ru_maxrss). Targets: within 1.5x of plain; the `.spacy`
+export (a folder of DocBin shards above 5,000 docs) under 500 MiB at 100,000 articles,
+JSONL, CoNLL and doccano streaming.
 
-Run: python tests/benchmarks/bench_export.py [N_ARTICLES]   (default 10,000)
+The plain spaCy code is one DocBin of the whole corpus, as spaCy's docs write it (with
+`--docbin-max M` it runs only up to M articles: its memory grows with the corpus, about
+15 GiB at 100,000), and DocBins of 1,000 docs written as they fill (plain code in flat
+memory). Ours opens the project read-only, as `annotator export` does: the boilerplate of
+articles imported since (detected where first needed) is detected during the export.
+
+Run: python tests/benchmarks/bench_export.py [N_ARTICLES] [--formats jsonl,doccano,spacy,conll]
+     (default 10,000; the project is built once into /tmp/annotator-bench/export-N.db)
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import sqlite3
@@ -16,9 +27,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from corpus import corpus  # noqa: E402
+from scale import PEAK, WORK, in_child, load  # noqa: E402
 from spacy.tokens import DocBin  # noqa: E402
 
-from annotator.core.exporting import export  # noqa: E402
 from annotator.core.model import ArticleIn, SpanIn  # noqa: E402
 from annotator.core.store import Store  # noqa: E402
 from annotator.core.tokens import blank_nlp  # noqa: E402
@@ -110,6 +121,24 @@ def baseline_spacy(db: Path, out: Path) -> None:
     out.write_bytes(docbin.to_bytes())
 
 
+def baseline_spacy_shards(db: Path, out: Path) -> None:
+    """Plain code in flat memory: the same docs into DocBins of 1,000, each written when full."""
+    nlp = blank_nlp()
+    out.mkdir()
+    docbin, files = DocBin(store_user_data=True), 0
+    for text, spans in plain_rows(db):
+        doc = nlp.make_doc(text)
+        ents = [doc.char_span(s, e, label=lab, alignment_mode="expand") for s, e, lab in spans]
+        doc.spans["sc"] = ents
+        doc.set_ents(ents)
+        docbin.add(doc)
+        if len(docbin) == 1000:
+            docbin.to_disk(out / f"{files:05d}.spacy")
+            docbin, files = DocBin(store_user_data=True), files + 1
+    if len(docbin):
+        docbin.to_disk(out / f"{files:05d}.spacy")
+
+
 def baseline_conll(db: Path, out: Path) -> None:
     from annotator.core.iob import _sentencizer
 
@@ -132,29 +161,91 @@ def baseline_conll(db: Path, out: Path) -> None:
             fh.write("\n")
 
 
-def main(n: int = 10_000) -> None:
-    tmp = Path(tempfile.mkdtemp())
+def project(n: int) -> Path:
+    """The benchmark project of N articles, made once and kept in /tmp."""
+    db = WORK / f"export-{n}.db"
+    if not db.exists():
+        WORK.mkdir(parents=True, exist_ok=True)
+        tmp = db.with_name(db.name + ".tmp")
+        for p in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+            p.unlink(missing_ok=True)
+        store = make_project(tmp, n)
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.close()
+        tmp.rename(db)
+    return db
+
+
+OURS = (
+    PEAK
+    + """
+import time
+from annotator.core.exporting import export
+from annotator.core.store import Store
+store = Store({db!r}, readonly=True)  # as `annotator export` opens it
+t0 = time.perf_counter()
+export(store, {fmt!r}, {out!r}, annotator="ana")
+print(json.dumps({{"s": time.perf_counter() - t0, "peak_mib": peak()}}))
+"""
+)
+
+PLAIN = (
+    PEAK
+    + """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, {here!r})
+import bench_export
+t0 = time.perf_counter()
+bench_export.baseline_{fmt}(Path({db!r}), Path({out!r}))
+print(json.dumps({{"s": time.perf_counter() - t0, "peak_mib": peak()}}))
+"""
+)
+
+
+def _remove(path: Path) -> None:
+    import shutil
+
+    if path.is_dir():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("n", nargs="?", type=int, default=10_000)
+    ap.add_argument("--formats", default="jsonl,doccano,spacy,conll")
+    ap.add_argument("--docbin-max", type=int, default=None)
+    args = ap.parse_args()
+    n = args.n
     t0 = time.perf_counter()
-    store = make_project(tmp / "bench.db", n)
-    print(f"{n:,} articles with spans made in {time.perf_counter() - t0:.1f} s")
-    baselines = {
-        "jsonl": baseline_jsonl,
-        "doccano": baseline_doccano,
-        "spacy": baseline_spacy,
-        "conll": baseline_conll,
-    }
-    for fmt, base in baselines.items():
-        t0 = time.perf_counter()
-        base(tmp / "bench.db", tmp / f"base.{fmt}")
-        plain = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        export(store, fmt, tmp / f"ours.{fmt}", annotator="ana")
-        ours = time.perf_counter() - t0
-        print(
-            f"{fmt:8} ours {ours:7.2f} s   plain {plain:7.2f} s   ratio {ours / plain:5.2f}  (target <= 1.5)"
-        )
-    store.close()
+    db = project(n)
+    print(f"{n:,} articles with spans ready in {time.perf_counter() - t0:.1f} s; {load()}")
+    tmp = Path(tempfile.mkdtemp(dir=WORK))
+    here = str(Path(__file__).parent)
+    for fmt in args.formats.split(","):
+        out_ours, out_plain = tmp / f"ours.{fmt}", tmp / f"base.{fmt}"
+        plains = {}
+        if fmt != "spacy" or args.docbin_max is None or n <= args.docbin_max:
+            code = PLAIN.format(here=here, fmt=fmt, db=str(db), out=str(out_plain))
+            plains["one DocBin" if fmt == "spacy" else "plain"] = in_child(code)
+            _remove(out_plain)
+        if fmt == "spacy":  # plain code that stays flat: DocBins of 1,000 written as they fill
+            code = PLAIN.format(here=here, fmt="spacy_shards", db=str(db), out=str(out_plain))
+            plains["plain 1,000-doc DocBins"] = in_child(code)
+            _remove(out_plain)
+        ours = in_child(OURS.format(db=str(db), fmt=fmt, out=str(out_ours)))
+        _remove(out_ours)
+        line = f"{fmt:8} ours {ours['s']:7.1f} s {ours['peak_mib']:6.0f} MiB peak"
+        for what, plain in plains.items():
+            line += (
+                f";  {what} {plain['s']:7.1f} s {plain['peak_mib']:6.0f} MiB peak"
+                f" (ratio {ours['s'] / plain['s']:.2f})"
+            )
+        print(f"{line}   [{load()}]", flush=True)
+    tmp.rmdir()
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000)
+    main()

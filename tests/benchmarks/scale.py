@@ -98,10 +98,20 @@ def in_child(code: str) -> dict:
     return result
 
 
-PEAK = (
-    "import resource, json\n"
-    "def peak(): return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
-)
+# The child's own peak: VmHWM of its address space. Not ru_maxrss, which Linux carries over
+# from the parent across fork/vfork + exec (a parent that held 600 MiB made every child's
+# ru_maxrss at least 600 MiB).
+PEAK = """import resource, json
+def peak():
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+"""
 
 
 def load() -> str:

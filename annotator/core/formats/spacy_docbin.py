@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,7 +87,10 @@ def split_key(record: dict[str, Any], seed: int) -> float:
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
-SHARD_DOCS = 5_000  # docs per DocBin file of a large export: memory stays flat
+# docs per DocBin file of a large export: memory stays flat. DocBin.to_bytes holds about
+# four copies of a shard's token arrays at once (110 kB a news article), so a shard of
+# 1,000 articles peaks near 140 MiB above the process; 5,000 peaked near 700.
+SHARD_DOCS = 1_000
 
 
 def write_spacy(
@@ -103,19 +106,26 @@ def write_spacy(
     An export of more than SHARD docs is sharded (#17): OUT (or train.spacy and
     dev.spacy inside it) becomes a folder of DocBin files of SHARD docs each,
     which spaCy's corpus reader and `spacy train` take as they take one file, so
-    configs keep their paths; peak memory is one shard's, not the corpus's.
+    configs keep their paths; peak memory is one shard's, not the corpus's. Only
+    records wait to see which it is (a Doc weighs ten times its record), and each
+    is let go once its Doc is in a shard.
     """
     shard = shard or SHARD_DOCS
     alignment = Alignment()
-    docs = (
-        (record, record_to_doc(record, alignment))
-        for record in records
-        if record.get("answer", "accept") == "accept"
-    )
-    head = list(itertools.islice(docs, shard + 1))
+    accepted = (r for r in records if r.get("answer", "accept") == "accept")
+    head = list(itertools.islice(accepted, shard + 1))
     if len(head) <= shard:
-        return _write_small(head, out, split, seed), alignment
-    return _write_shards(itertools.chain(head, docs), out, split, seed, shard), alignment
+        docs = [(record, record_to_doc(record, alignment)) for record in head]
+        return _write_small(docs, out, split, seed), alignment
+    head.reverse()
+
+    def drained() -> Iterator[dict[str, Any]]:
+        while head:
+            yield head.pop()
+        yield from accepted
+
+    docs = ((record, record_to_doc(record, alignment)) for record in drained())
+    return _write_shards(docs, out, split, seed, shard), alignment
 
 
 def _write_shards(docs, out: Path, split: float | None, seed: int, shard: int) -> dict[str, int]:

@@ -29,6 +29,7 @@ version, raises ProjectError before anything touches the file.
 from __future__ import annotations
 
 from annotator.core.store.articles import ArticlesMixin
+from annotator.core.store.base import UpgradeCancelled
 from annotator.core.store.boilerplate import BoilerplateMixin, Change, HeaderMixin, boilerplate_uuid
 from annotator.core.store.events import EVENT_COLUMNS, EventsMixin
 from annotator.core.store.files import DatabaseError, is_busy, read_pack_info, readonly_uri
@@ -63,6 +64,7 @@ __all__ = [
     "readonly_uri",
     "span_uuid",
     "text_hash",
+    "UpgradeCancelled",
 ]
 
 

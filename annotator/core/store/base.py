@@ -33,6 +33,10 @@ from annotator.core.store.rows import (
 from annotator.core.store.schema import SCHEMA_VERSION, migrations, new_node
 
 
+class UpgradeCancelled(ProjectError):
+    """An older project's upgrade was stopped by its caller; nothing of it was written."""
+
+
 class StoreBase:
     """The open connection that every part of `Store` works through (see `Store`)."""
 
@@ -44,10 +48,13 @@ class StoreBase:
         wall_clock: clock.WallClock | None = None,
         readonly: bool = False,
         busy_timeout: float = 60.0,
+        cancelled: Callable[[], bool] | None = None,
     ):
         """`readonly`: read through a `mode=ro` connection that never takes the write lock,
         migrates nothing and caches nothing (works on read-only files and media).
-        `busy_timeout`: seconds a write waits for another connection's lock."""
+        `busy_timeout`: seconds a write waits for another connection's lock.
+        `cancelled`: an upgrade of an older file stops, rolled back whole, once it is true
+        (raises `UpgradeCancelled`)."""
         self.path = Path(path)
         self.readonly = readonly
         self.wall_clock: clock.WallClock = wall_clock or clock.wall_micros
@@ -77,7 +84,12 @@ class StoreBase:
                 if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                     conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
-                self._migrate()
+                if cancelled is not None:  # checked every 10,000 SQLite steps of the upgrade
+                    conn.set_progress_handler(lambda: 1 if cancelled() else 0, 10_000)
+                try:
+                    self._migrate()
+                finally:
+                    conn.set_progress_handler(None, 0)
             elif migrations.pending(self.db) and self.path.stat().st_size:
                 raise ProjectError(
                     f"{self.path} was written by an older Annotator and is read-only here; "
@@ -85,12 +97,34 @@ class StoreBase:
                 )
         except sqlite3.Error as exc:
             conn.close()
+            if cancelled is not None and cancelled():
+                raise UpgradeCancelled(
+                    f"{self.path}: upgrade cancelled; the file is as it was"
+                ) from None
             raise ProjectError(f"{self.path}: cannot open ({exc})") from None
         except ProjectError:
             conn.close()
             raise
         self._scheme: LabelScheme | None = None
         self._identity = file_identity(self.path)
+
+    @staticmethod
+    def upgrade_needed(path: str | Path) -> bool:
+        """Whether opening the project at PATH for writing would first upgrade it (an older
+        file: its migrations take a while on a large project). Reads only."""
+        path = Path(path)
+        if not path.exists() or not path.stat().st_size:
+            return False
+        try:
+            conn = sqlite3.connect(readonly_uri(path), uri=True)
+        except sqlite3.Error:
+            return False
+        try:
+            return bool(migrations.pending(sqlite_utils.Database(conn)))
+        except sqlite3.Error:
+            return False  # not ours, or damaged: opening it says so
+        finally:
+            conn.close()
 
     def _needs_migration(self) -> bool:
         """An older file that can be upgraded in place (file and folder writable)."""

@@ -160,9 +160,7 @@ class ImportsMixin(StoreBase):
             "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
             (FTS_INSERT_TRIGGER,),
         ).fetchone()
-        cache = conn.execute("PRAGMA cache_size").fetchone()[0]
-        conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
-        try:
+        with self.import_cache():
             if row is None:  # no index to keep (a file before m009 is migrated on open)
                 yield lambda at_least: None
                 return
@@ -183,6 +181,19 @@ class ImportsMixin(StoreBase):
             yield index_new
             index_new(1)
             conn.execute(row[0])
+
+    @contextmanager
+    def import_cache(self) -> Iterator[None]:
+        """SQLite's page cache at IMPORT_CACHE_KIB while the block runs (an import of many
+        files takes it once: shrinking it between files would drop the pages it holds)."""
+        conn = self.conn
+        cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+        if cache < 0 and -cache >= IMPORT_CACHE_KIB:
+            yield  # already
+            return
+        conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+        try:
+            yield
         finally:
             conn.execute(f"PRAGMA cache_size = {cache}")
 

@@ -39,14 +39,14 @@ class NavigateController:
         if query:
             w.searching.start(query, status, self.sort, self.desc)
             return
-        w.searching.cancel(quiet=True)
+        w.searching.cleared()  # a search under way stops; its line goes
         ids = w.store.article_id_list(w.annotator, status=status, sort=self.sort, desc=self.desc)
         self.show_ids(ids)
 
     def show_ids(self, ids, match: dict[int, str] | None = None) -> None:
         """Show IDS in the list; MATCH: a search's snippets, the extra column."""
         w = self.w
-        extra_title, extra = w.review_ctl.list_column(ids)
+        extra_title, extra = w.review_ctl.list_column()
         if not extra_title and match is not None:
             extra_title, extra = "Match", match
         elif not extra_title and w.store.has_assignments():

@@ -17,6 +17,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.store import DatabaseError, Store
 from annotator.gui.controllers.writes import GUI_BUSY_TIMEOUT
 from annotator.gui.plain import neutral, tip
+from annotator.gui.upgrade import upgrade_if_needed
 
 BACKUP_MINUTES = 10  # default: a rolling backup after this many minutes with edits
 
@@ -96,6 +97,8 @@ class ProjectController:
 
     def _switch_to(self, path: str | Path, create: bool) -> None:
         w = self.w
+        if not create:
+            upgrade_if_needed(w, path)  # an older file: off this thread, with Cancel
         store = Store(path, create=create)
         old = w.store
         old_state = (w.annotator, w.articles.article_id)

@@ -42,8 +42,10 @@ class ReviewController:
     def who(self, annotator: str) -> str:
         return f"{self.reviewer} (reviewing → gold)" if self.active else annotator
 
-    def list_column(self, ids: list[int]) -> tuple[str, dict[int, str]]:
-        """The article list's extra column in review mode: open disagreements per article."""
+    def list_column(self, ids: list[int] | None = None) -> tuple[str, dict[int, str]]:
+        """The article list's extra column in review mode: open disagreements per article
+        (of IDS, or of every article someone compared marked: the list may hold a million
+        articles, and one nobody marked has nothing to review)."""
         if not self.active:
             return "", {}
         counts = review_counts(self.w.store, ids, self.annotators)

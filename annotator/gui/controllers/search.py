@@ -27,9 +27,10 @@ class SearchController:
         self.w = window
         self.job: Job | None = None
         self.generation = 0  # bumped by every search and cancel: older results are dropped
+        self._said = ""  # the status bar's line about the last search
         self.timer = QTimer(window)
         self.timer.setSingleShot(True)
-        self.timer.timeout.connect(lambda: self.w.navigate.refresh_list())
+        self.timer.timeout.connect(lambda: self.w.closed or self.w.navigate.refresh_list())
 
     @property
     def running(self) -> bool:
@@ -57,12 +58,23 @@ class SearchController:
         self.generation += 1
         self._busy(False)
 
+    def _say(self, message: str, ms: int = 0) -> None:
+        self._said = message
+        self.w.say(message, ms)
+
     def cancel(self, quiet: bool = False) -> None:
         """Stop the search under way; the list stays as it was (Edit › Cancel search)."""
         was = self.running
         self._stop()
         if was and not quiet:
             self.w.say("Search cancelled", 4000)
+
+    def cleared(self) -> None:
+        """The box is empty, the whole list shown: no search under way, nor its message."""
+        self.cancel(quiet=True)
+        if self._said and self.w.statusBar().currentMessage() == self._said:
+            self.w.statusBar().clearMessage()
+        self._said = ""
 
     def start(self, query: str, status: str | None, sort: str | None, desc: bool) -> None:
         """Search for QUERY off the GUI thread; the list follows when it is found."""
@@ -78,7 +90,7 @@ class SearchController:
                 )
 
         self._busy(True)
-        self.w.say("Searching…")
+        self._say("Searching…")
         self.job = run_in_background(
             find,
             on_done=lambda found: self._found(gen, found, status, sort, desc),
@@ -86,8 +98,12 @@ class SearchController:
             title="Search",
         )
 
+    def _current(self, gen: int) -> bool:
+        """GEN is the search the window still waits for (not superseded, cancelled, closed)."""
+        return gen == self.generation and not self.w.closed
+
     def _found(self, gen: int, found, status, sort, desc) -> None:
-        if gen != self.generation:
+        if not self._current(gen):
             return  # a newer search, or Cancel, came first
         self.job = None
         w = self.w
@@ -107,7 +123,7 @@ class SearchController:
 
     def _count(self, gen: int, found, ids, status) -> None:
         path, annotator, query = self.w.store.path, self.w.annotator, found.ranked.query
-        self.w.say(f"{len(found.ranked.ids):,}+ articles match; counting…")
+        self._say(f"{len(found.ranked.ids):,}+ articles match; counting…")
 
         def count(job: Job) -> int:
             with Store(path, readonly=True) as store:
@@ -115,7 +131,7 @@ class SearchController:
                 return store.search_list_count(query, annotator=annotator, status=status)
 
         def counted(total: int) -> None:
-            if gen != self.generation:
+            if not self._current(gen):
                 return
             self.job = None
             self._busy(False)
@@ -129,15 +145,15 @@ class SearchController:
 
     def _say_found(self, total: int, ranked) -> None:
         if ranked.capped:
-            self.w.say(
+            self._say(
                 f"{total:,} articles match: the first {len(ranked.ids):,} are ranked best first,"
                 " the rest follow in import order (add words to narrow the search)"
             )
         else:
-            self.w.say(f"{total:,} article{'s' if total != 1 else ''} match", 8000)
+            self._say(f"{total:,} article{'s' if total != 1 else ''} match", 8000)
 
     def _failed(self, gen: int, message: str) -> None:
-        if gen != self.generation:
+        if not self._current(gen):
             return  # cancelled or superseded: its error (an interrupted query) is no news
         self.job = None
         self._busy(False)
