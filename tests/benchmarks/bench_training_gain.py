@@ -89,9 +89,7 @@ def main(n_train: int = 6, steps: int = 200, base: str | None = None) -> None:
         f"{steps} steps, base {base or 'blank'}, {took:.0f} s; measured on {len(test_ids)} other articles"
     )
     print(f"pipeline: {' > '.join(after.nlp.pipe_names)}; trained NER fills {sorted(fill or [])}")
-    dev = ", ".join(
-        f"{label} p {v['p']:.2f} r {v['r']:.2f}" for label, v in result.scores.items()
-    )
+    dev = ", ".join(f"{label} p {v['p']:.2f} r {v['r']:.2f}" for label, v in result.scores.items())
     print(f"trained NER on its dev articles (spaCy's evaluation): {dev}")
     for key in b:
         print(
