@@ -9,6 +9,8 @@ pipeline with the project's rules) and after (the trained folder with the rules)
 
 from __future__ import annotations
 
+import json
+import shutil
 import sys
 import tempfile
 import time
@@ -70,15 +72,29 @@ def main(n_train: int = 6, steps: int = 200, base: str | None = None) -> None:
         preannotate(store, after)
         b, a = f1s(store, before.name, test_ids, ref), f1s(store, after.name, test_ids, ref)
         fill = after.fill_labels
+        # the same trained folder without the guard: its NER fills every label it learned
+        # wherever the rules and the base NER left room
+        loose = Path(tmp) / "unguarded"
+        shutil.copytree(Path(tmp) / "model" / "model-best", loose)
+        meta = json.loads((loose / "meta.json").read_text(encoding="utf-8"))
+        meta["name"] = f"{meta['name']}_unguarded"
+        meta.get("annotator", {}).pop("fill_labels", None)
+        (loose / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+        unguarded = load_for_project(store, str(loose))
+        preannotate(store, unguarded)
+        u = f1s(store, unguarded.name, test_ids, ref)
         store.close()
     print(
         f"trained on {n_train} articles of one annotator ({result.train_docs} train / {result.dev_docs} dev), "
         f"{steps} steps, base {base or 'blank'}, {took:.0f} s; measured on {len(test_ids)} other articles"
     )
     print(f"pipeline: {' > '.join(after.nlp.pipe_names)}; trained NER fills {sorted(fill or [])}")
+    dev = ", ".join(f"{label} p {v['p']:.2f} r {v['r']:.2f}" for label, v in result.scores.items())
+    print(f"trained NER on its dev articles (spaCy's evaluation): {dev}")
     for key in b:
         print(
             f"F1 {key:10s} before {b[key] or 0:.3f}  after {a[key] or 0:.3f}  change {(a[key] or 0) - (b[key] or 0):+.3f}"
+            f"  (unguarded {u[key] or 0:.3f}, {(u[key] or 0) - (b[key] or 0):+.3f})"
         )
 
 
