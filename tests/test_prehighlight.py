@@ -236,6 +236,13 @@ TARGETS = {"ACTOR": (0.95, 0.85), "DATE": (0.95, 0.90), "AGREEMENT": (0.60, 0.60
             "fresh2",
             marks=pytest.mark.xfail(reason="ACTOR precision 0.77 never tuned (0.66 before)"),
         ),
+        # h16–h21, written from the guidelines alone, never tuned on (round 16r)
+        pytest.param(
+            "fresh3",
+            marks=pytest.mark.xfail(
+                reason="never tuned: ACTOR precision 0.67, recall 0.92; DATE precision 0.89"
+            ),
+        ),
     ],
 )
 def test_quality_against_the_reference(which, seeds):
