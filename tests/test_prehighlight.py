@@ -243,6 +243,13 @@ TARGETS = {"ACTOR": (0.95, 0.85), "DATE": (0.95, 0.90), "AGREEMENT": (0.60, 0.60
                 reason="never tuned: ACTOR precision 0.67, recall 0.92; DATE precision 0.89"
             ),
         ),
+        # h22–h27, likewise, by another writer (round 16r)
+        pytest.param(
+            "fresh4",
+            marks=pytest.mark.xfail(
+                reason="never tuned: ACTOR precision 0.68, recall 0.91; DATE 0.93 / 0.89"
+            ),
+        ),
     ],
 )
 def test_quality_against_the_reference(which, seeds):
