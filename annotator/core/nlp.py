@@ -20,9 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.actor_shape import (
+    DEMONYMS,
+    in_dateline,
+    in_town_context,
     is_affiliation,
     is_common_word,
-    is_dateline,
     is_facility,
     is_place,
     is_qualifier,
@@ -37,7 +39,7 @@ from annotator.core.paths import resource
 from annotator.core.span_rules import precedence
 
 # Bump when the shaping code below changes, so that projects re-suggest.
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 RULES_ONLY = "rules"
 PREFERENCE = (
     "en_core_web_trf",
@@ -63,8 +65,6 @@ MODEL_KIND = {"PERSON": "person", "GPE": "state", "NORP": "group", "ORG": "organ
 # "has not recognised", "nobody has recognized", "stopped short of recognizing"
 NEGATORS = {"not", "n't", "no", "never", "nobody", "none", "neither", "nor", "short", "refrained",
             "without", "refused", "declined", "yet", "rather"}  # fmt: skip
-# a single unknown name right after these is a town, whatever the model labelled it
-TOWN_PREPOSITIONS = {"in", "near", "inside", "to", "at", "through", "via"}
 DATE_PREPOSITIONS = {"in", "on", "since", "by", "until", "from", "during", "at"}
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
 POSSESSIVES = {"'s", "’s", "'", "’"}
@@ -80,6 +80,7 @@ NOT_ACTOR_KINDS = {"outlet", "commodity"}
 GROUP_NOUNS = {
     "companies", "firms", "officials", "authorities", "government", "leadership", "delegation",
     "investors", "forces", "diplomats", "ministry", "troops", "businessmen", "banks", "side",
+    "traders", "exporters", "importers", "engineers", "envoys", "delegations", "leaders",
 }  # fmt: skip
 TYPE_KEYWORDS = (
     ("ENERGY", ("oil", "gas", "lpg", "petroleum", "electricity", "energy", "power", "fuel")),
@@ -526,10 +527,24 @@ class Pipeline:
         if label == "DATE":
             while end - start > 1 and doc[start].lower_ in DATE_PREPOSITIONS:
                 start += 1
+        if (
+            label == "ACTOR"
+            and model_label in ("PERSON", "GPE", "ORG")
+            and end - start == 1
+            and doc[start].text in DEMONYMS
+        ):
+            model_label = "NORP"  # "the Kazakh plan": the small model's person is an adjective
         if label == "ACTOR" and model_label == "NORP" and end < len(doc):
-            following = doc[end]
+            k = end  # past a coordination of adjectives: "Tajik and Kyrgyz power"
+            while (
+                k + 1 < len(doc)
+                and doc[k].lower_ in ("and", "or", ",")
+                and (doc[k + 1].text in DEMONYMS or doc[k + 1].ent_type_ == "NORP")
+            ):
+                k += 2
+            following = doc[k] if k < len(doc) else doc[end]
             if following.lower_ in GROUP_NOUNS:
-                end += 1
+                end = k + 1
             elif following.is_alpha and not following.is_stop:
                 return None  # "Chinese investors" yes, "Chinese territory" no: a mere adjective
             elif (
@@ -557,16 +572,16 @@ class Pipeline:
             return None  # "an expert at the … Council": a commentator's employer
         if label == "ACTOR" and model_label == "ORG" and is_common_word(doc, start, end):
             return None  # "Recognition opens the door": a common noun at a sentence start
-        if label == "ACTOR" and is_dateline(doc, start, end):
-            return None  # "MOSCOW —": where the story was filed
+        if label == "ACTOR" and in_dateline(doc, start, end):
+            return None  # "MOSCOW —", "New Delhi, Nov 21 (PTI)": where and by whom it was filed
         if (
             label == "ACTOR"
             and model_label == "PERSON"
-            and end - start == 1
-            and start > 0
-            and doc[start - 1].lower_ in ("in", "near", "inside")
+            and self.gazetteer.lookup(doc[start:end].text) is None
+            and in_town_context(doc, start, end, person=True)
+            and is_place(doc, start, end)
         ):
-            return None  # "traders in Herat": a town, whatever the model thought
+            return None  # "traders in Herat", "the ports of Bandar Abbas": a town
         if label == "ACTOR" and model_label in ("", "GPE", "ORG", "FAC", "LOC", "NORP"):
             entry = self.gazetteer.lookup(doc[start:end].text)
             if entry is not None and entry["kind"] in NOT_ACTOR_KINDS:
@@ -580,16 +595,8 @@ class Pipeline:
             is_place_like = model_label in ("GPE", "LOC") or (
                 entry is not None and entry["kind"] == "state"
             )
-            if (
-                entry is None
-                and end - start == 1
-                and start > 0
-                and doc[start - 1].lower_ in TOWN_PREPOSITIONS
-                and not (start > 1 and doc[start - 2].lower_ in ("according", "due", "thanks"))
-            ):
-                is_place_like = (
-                    True  # "signed in Herat", "gas to Herat": a town, not an organisation
-                )
+            if entry is None and in_town_context(doc, start, end):
+                is_place_like = True  # "signed in Herat", "gas to Herat": a town, not a company
             if is_place_like and is_place(doc, start, end):
                 return None
         return start, end
