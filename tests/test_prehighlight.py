@@ -336,6 +336,29 @@ def model():
         # an organisation in a person's title, a state before a currency
         ("SBP Governor Jameel Ahmad said rates would hold.", "SBP", False),
         ("Traders still pay in US dollars.", "US", False),
+        ("USD 290 rupees   EUR 310 rupees", "EUR", False),
+        # what is ruled is territory; a province named by two names
+        ("The Taliban have ruled Afghanistan since 2021.", "Afghanistan", False),
+        ("The Taliban have ruled Afghanistan since 2021.", "Taliban", True),
+        ("Balkh and Jowzjan provinces saw floods in May.", "Balkh", False),
+        # a state's institution is one span with its owner (GUIDELINES.md: "Russia's Supreme Court")
+        ("A spokesman for Kazakhstan's foreign ministry said talks went well.",
+         "Kazakhstan's foreign ministry", True),
+        ("Uzbekistan's ministry of energy and water said on Monday it would sign.",
+         "Uzbekistan's ministry of energy and water", True),
+        # a body named after its state is that body
+        ("Pakistan Railways and Kamyar Logistics will run the trains.", "Pakistan Railways",
+         True),
+        # a name joined by "and" to a suggested company is one more company
+        ("Gazprom and Lukoil have not bid.", "Gazprom", True),
+        # the body in a person's title, a description of a named person, a project's name
+        ("Ali Larijani, secretary of the Supreme National Security Council, met the envoy.",
+         "Supreme National Security Council", False),
+        ("Muttaqi, who landed on Monday, is the first Taliban minister to visit Japan.",
+         "Taliban minister", False),
+        ("Work on the transit corridor, known as Lapis Lazuli, resumed in March.",
+         "Lapis Lazuli", False),
+        ("Uzbekistan pledged funds for the Mazar rail line.", "Mazar", False),
     ],
 )  # fmt: skip
 def test_place_versus_actor_rules(model, text, actor, expected):
@@ -353,6 +376,10 @@ def test_place_versus_actor_rules(model, text, actor, expected):
         ("The Council granted him a travel exemption.", "granted him a travel exemption"),
         ("Both sides will hold a joint working group meeting.", "joint working group"),
         ("Moscow offered intelligence cooperation against the group.", "intelligence cooperation"),
+        (
+            "Ankara handed the Afghan consulate over to Taliban envoys.",
+            "handed the Afghan consulate over",
+        ),
     ],
 )
 def test_agreement_patterns(rules, text, agreement):

@@ -19,7 +19,7 @@ PLACE_PREPOSITIONS = {
 RELATIONAL = {
     "outreach", "ties", "relations", "ambassador", "envoy", "aid", "overtures", "assistance",
     "loans", "credentials", "support", "threat", "appeal", "message", "pressure",
-    "close", "closer", "pivot", "rapprochement", "recognition", "shift",
+    "close", "closer", "pivot", "rapprochement", "recognition",
 }  # fmt: skip
 # ... and "criticism from Pakistan", "engagement from China": the state is where it comes from
 FROM_RELATIONAL = {
@@ -82,6 +82,12 @@ VISIT_VERBS = {
     "reaches",
     "reaching",
 }
+# "the Taliban had run Afghanistan": what is ruled or seized is territory
+RULE_VERBS = {
+    "run", "ran", "runs", "rule", "ruled", "rules", "ruling", "govern", "governed", "governs",
+    "governing", "controlled", "controls", "seized", "seize", "captured", "capture", "occupied",
+    "occupy", "overran",
+}  # fmt: skip
 # "a line linking Uzbekistan to Kabul", "links St Petersburg with Iran's ports": a route's ends
 LINK_VERBS = {"link", "links", "linking", "connect", "connects", "connecting", "joins", "joining"}
 # "the corridor between Kabul and Delhi", "a power line from Surkhan to …": what a route joins
@@ -91,6 +97,8 @@ ROUTE_NOUNS = {
     "trains", "train", "cable", "connection", "bridge", "cargo", "freight", "motorway", "track",
 }  # fmt: skip
 COORDINATION = {"and", ",", "or", "&"}
+PROJECT_NOUNS = {"project", "projects", "agreement", "deal", "initiative", "programme", "program",
+                 "scheme", "treaty", "accord", "plan"}  # fmt: skip
 # "the port of Karachi", "the Iranian ports of Bandar Abbas and Chabahar"
 TOWN_OWNERS = {"port", "ports", "city", "cities", "town", "towns", "province", "capital", "district",
                "village", "outskirts", "suburbs", "region"}  # fmt: skip
@@ -98,7 +106,7 @@ TOWN_OWNERS = {"port", "ports", "city", "cities", "town", "towns", "province", "
 BORDER_WORDS = {"border", "borders", "frontier", "crossing", "crossings", "boundary"}
 # "Bagram Airbase", "Paktika province", "Wisconsin University", "Crocus City Hall"
 FACILITY_WORDS = {
-    "airbase", "air", "base", "airport", "port", "dam", "hall", "province", "region", "valley",
+    "airbase", "base", "airport", "port", "dam", "hall", "province", "region", "valley",
     "university", "college", "school", "institute", "center", "centre", "foundation", "building",
     "stadium", "hotel", "hospital", "mosque", "palace", "square", "highway", "pass", "river",
     "lake", "mountains", "district", "city", "list", "street", "market", "house",
@@ -132,7 +140,7 @@ COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeas
 # "an expert at the Russian International Affairs Council": a commentator's affiliation
 AFFILIATED = {
     "expert", "experts", "analyst", "analysts", "fellow", "researcher", "professor", "scholar",
-    "lecturer", "director", "economist",
+    "lecturer", "director", "economist", "secretary", "chairman", "member",
 }  # fmt: skip
 # the offices an unnamed office holder holds ("the Taliban's interior minister")
 OFFICES = {
@@ -141,13 +149,14 @@ OFFICES = {
     "negotiator", "official", "counterpart", "secretary", "chief", "head",
 }  # fmt: skip
 MISSIONS = {"embassy", "consulate", "mission"}
+COPULAS = {"is", "was", "became", "becomes", "remains", "remained"}
 # "the sovereignty and independence of Afghanistan", "the people of Iran": a country's own
 OWNED_BY = {
     "sovereignty", "independence", "integrity", "people", "citizens", "territory", "soil",
     "borders", "rest", "parts", "part", "map", "heart", "north", "south", "east", "west",
     "provinces", "capital", "cities", "economy", "resources", "mountains", "port", "city",
     "town", "outskirts", "streets", "suburbs", "province", "centre", "center", "airport",
-    "ports", "neighbour", "neighbours", "neighbor", "neighbors",
+    "ports", "neighbour", "neighbours", "neighbor", "neighbors", "use",
 }  # fmt: skip
 DASHES = {"—", "–", "-", ":"}
 # nationality adjectives: "Kazakh exporters" is a group, "the Kazakh plan" no actor; the small
@@ -190,6 +199,14 @@ def is_apposed_title(doc, start: int, end: int) -> bool:
     if not offices:
         return False
     k = offices[-1] + 1
+    # "Azizi … is the second Taliban minister to travel": a description of him, no one else
+    for i in range(start - 2, max(-1, start - 5), -1):
+        if doc[i].lower_ in COPULAS:
+            if doc[i + 1].lower_ in ("the", "a", "an"):
+                return True
+            break
+        if not (doc[i].is_lower and doc[i].is_alpha):
+            break
     if k + 1 < len(doc) and doc[k].text == "," and _is_name(doc, k + 1, forward=True):
         return True  # "the incoming German chancellor, Friedrich Merz, …"
     i, skipped = start - 1, 0
@@ -250,9 +267,12 @@ def is_qualifier(doc, start: int, end: int) -> bool:
     if end + 1 < n and doc[end].lower_ in TITLE_WORDS and doc[end + 1].is_title:
         return True
     k = _next(doc, end)
+    if k + 2 < n and doc[k].lower_ in ("and", "-", "–") and doc[k + 1].is_title:
+        k += 2  # "Sistan and Baluchestan province": both name the province
     if k < n and doc[k].lower_ in (
         "border",
         "province",
+        "provinces",
         "corridor",
         "valley",
         "region",
@@ -304,6 +324,20 @@ def _dateline_end(doc, start: int, end: int) -> int | None:
             continue
         return None
     return None
+
+
+def names_a_project(doc, start: int) -> bool:
+    """ "the … gas pipeline, known as TAPI", "a corridor dubbed CPEC": the name of the route or
+    project just mentioned, not an actor."""
+    i = _prev(doc, start)
+    if i > 0 and doc[i].lower_ == "as" and doc[i - 1].lower_ in ("known", "called"):
+        i -= 1
+    elif not (i >= 0 and doc[i].lower_ in ("dubbed", "called", "named")):
+        return False
+    i -= 1
+    if i >= 0 and doc[i].text in (",", "(", "—", "–"):
+        i -= 1
+    return i >= 0 and (doc[i].lower_ in ROUTE_NOUNS or doc[i].lower_ in PROJECT_NOUNS)
 
 
 def is_dateline(doc, start: int, end: int) -> bool:
@@ -393,7 +427,7 @@ def is_place(doc, start: int, end: int) -> bool:
     if i < 0:
         return False
     prep = doc[i].lower_
-    if prep in VISIT_VERBS or prep in LINK_VERBS:
+    if prep in VISIT_VERBS or prep in LINK_VERBS or prep in RULE_VERBS:
         return True
     if prep == "between":  # "the corridor between Kabul and Delhi", not "talks between …"
         return any(doc[k].lower_ in ROUTE_NOUNS for k in range(max(0, i - 4), i))
@@ -447,6 +481,8 @@ def in_town_context(doc, start: int, end: int, person: bool = False) -> bool:
     only after words that never take a person ("in", "the port of"), not after "to"."""
     if end - start > 2 or not all(t.is_title and t.is_alpha for t in doc[start:end]):
         return False
+    if end < len(doc) and doc[end].lower_ in ("rail", "railway", "road", "highway", "airport"):
+        return True  # "$500 million for Herat rail line"
     # a person's name after a comma is an apposition ("in Kabul, Alireza Bikdeli, said"),
     # unless an "and" shows a list ("in Kandahar, Ghazni and Kunduz")
     listed = (start > 0 and doc[start - 1].lower_ in ("and", "or")) or (
@@ -537,6 +573,54 @@ def surname_repeats(doc, chosen, taken) -> list[tuple[int, int]]:
         if tok.text in surnames and not taken[tok.i]:
             out.append((tok.i, tok.i + 1))
     return out
+
+
+def coordinated_names(doc, chosen, taken, blocked) -> list[tuple[int, int]]:
+    """ "Rosneft and Gazprom", "Ariana Afghan Airlines and Kam Air": a run of capitalised words
+    the model left unlabelled, joined by "and" to a suggested actor, is one more of its kind."""
+    n, out = len(doc), []
+
+    def ok(k: int) -> bool:
+        t = doc[k]
+        return (
+            t.is_alpha
+            and (t.is_title or t.is_upper)
+            and not t.is_stop
+            and not t.ent_type_
+            and not taken[k]
+            and not blocked[k]
+            and t.text not in DEMONYMS
+        )
+
+    for start, end, label, _attrs in chosen:
+        if label != "ACTOR":
+            continue
+        if end + 1 < n and doc[end].lower_ == "and" and ok(end + 1):
+            k = end + 1
+            while k < n and k - end <= 3 and ok(k):
+                k += 1
+            if k < n and not (doc[k].is_title or doc[k].is_upper):
+                out.append((end + 1, k))
+        if start > 1 and doc[start - 1].lower_ == "and" and ok(start - 2):
+            k = start - 2
+            while k > 0 and start - k <= 4 and ok(k - 1):
+                k -= 1
+            if k == 0 or not (doc[k - 1].is_title or doc[k - 1].is_upper):
+                out.append((k, start - 1))
+    return sorted(set(out))
+
+
+def is_company_name(doc, start: int, end: int) -> bool:
+    """The words START..END after a state's name make a body's name of their own ("Railways",
+    "Ports Global Limited", "Temir Zholy"): capitalised, no office, title or place word."""
+    words = doc[start:end]
+    return all(t.is_alpha and (t.is_title or t.is_upper) for t in words) and not any(
+        t.lower_ in TITLE_WORDS
+        or t.lower_ in OFFICES
+        or t.lower_ in QUALIFIED
+        or t.lower_ in FACILITY_WORDS
+        for t in words
+    )
 
 
 def is_common_word(doc, start: int, end: int) -> bool:

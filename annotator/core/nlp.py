@@ -21,13 +21,16 @@ from typing import Any
 
 from annotator.core.actor_shape import (
     DEMONYMS,
+    coordinated_names,
     in_dateline,
     in_town_context,
     is_affiliation,
     is_common_word,
+    is_company_name,
     is_facility,
     is_place,
     is_qualifier,
+    names_a_project,
     surname_repeats,
 )
 from annotator.core.boilerplate import spans_outside_boilerplate
@@ -415,7 +418,16 @@ class Pipeline:
             tuple[int, int, int, str, dict]
         ] = []  # (priority, start, end, label, attrs)
         blocked = bytearray(len(doc))  # no ACTOR here: an outlet, a commodity
-        for span in self.rule_spans(doc):
+        # "Pakistan Railways", "India Ports Global Limited": the model's organisation that a
+        # state's name opens is the actor, not the state
+        named_after = {e.start: e.end for e in doc.ents if e.label_ == "ORG" and len(e) > 1}
+        rule_spans = self.rule_spans(doc)
+        if named_after:  # … unless another known name follows: "India Pakistan Tensions"
+            known = {s.start for s in rule_spans if s.id_ == "gaz"}
+            named_after = {
+                s: e for s, e in named_after.items() if not known.intersection(range(s + 1, e))
+            }
+        for span in rule_spans:
             if span.label_ == "ACTOR" and span.id_ == "gaz":
                 entry = self.gazetteer.lookup(span.text)
                 if entry is not None and entry["kind"] in NOT_ACTOR_KINDS:
@@ -423,6 +435,10 @@ class Pipeline:
                         span
                     )  # "told RFE/RL's Current Time"
                     continue
+                if entry is not None and entry["kind"] == "state":
+                    org_end = named_after.get(span.start, 0)
+                    if org_end > span.end and is_company_name(doc, span.end, org_end):
+                        continue
             shaped = self._shape(doc, span.start, span.end, span.label_)
             if shaped is None:
                 continue
@@ -501,6 +517,10 @@ class Pipeline:
         for start, end in surname_repeats(doc, chosen, taken):
             taken[start:end] = b"\x01" * (end - start)
             chosen.append((start, end, "ACTOR", {"kind": "person"}))
+        for start, end in coordinated_names(doc, chosen, taken, blocked):
+            if not any(taken[start:end]):
+                taken[start:end] = b"\x01" * (end - start)
+                chosen.append((start, end, "ACTOR", {"kind": "organisation"}))
         chosen.sort()
         return [
             Suggestion(
@@ -568,10 +588,21 @@ class Pipeline:
             return None
         if label == "ACTOR" and len(doc[start:end].text.rstrip(".")) < 2:
             return None  # "on X.": a letter is no actor
+        if (
+            label == "ACTOR"
+            and end - start == 1
+            and len(doc[start]) == 3
+            and doc[start].is_upper
+            and end < len(doc)
+            and doc[end].like_num
+        ):
+            return None  # "EUR 1,190,000": a currency code before an amount
         if label == "ACTOR" and model_label == "ORG" and is_affiliation(doc, start):
             return None  # "an expert at the … Council": a commentator's employer
         if label == "ACTOR" and model_label == "ORG" and is_common_word(doc, start, end):
             return None  # "Recognition opens the door": a common noun at a sentence start
+        if label == "ACTOR" and names_a_project(doc, start):
+            return None  # "the gas pipeline, known as TAPI": the project's name
         if label == "ACTOR" and in_dateline(doc, start, end):
             return None  # "MOSCOW —", "New Delhi, Nov 21 (PTI)": where and by whom it was filed
         if (
