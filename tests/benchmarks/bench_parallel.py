@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from corpus import corpus  # noqa: E402
+from corpus import corpus, heldout_corpus  # noqa: E402
 from scale import load  # noqa: E402
 
 from annotator.core.event_frames import FRAME_COMPONENTS  # noqa: E402
@@ -36,13 +36,13 @@ from annotator.core.parallel import preannotate_parallel  # noqa: E402
 from annotator.core.store import Store  # noqa: E402
 
 
-def main(n: int = 300, jobs: int = 2, rounds: int = 3) -> None:
+def main(n: int = 300, jobs: int = 2, rounds: int = 3, texts_of: str = "generated") -> None:
     name = default_pipeline_name()
     if name is None:
         print("no spaCy NER pipeline installed; nothing to compare")
         return
     print(load())
-    texts = corpus(n, seed=1)
+    texts = heldout_corpus(n) if texts_of == "heldout" else corpus(n, seed=1)
     with tempfile.TemporaryDirectory() as tmp:
         master = Path(tmp) / "master.db"
         with Store(master) as store:
@@ -113,4 +113,4 @@ def main(n: int = 300, jobs: int = 2, rounds: int = 3) -> None:
 
 
 if __name__ == "__main__":
-    main(*(int(a) for a in sys.argv[1:]))
+    main(*(a if a == "heldout" else int(a) for a in sys.argv[1:]))
