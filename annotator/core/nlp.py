@@ -21,20 +21,24 @@ from typing import Any
 
 from annotator.core.actor_shape import (
     DEMONYMS,
+    FACILITY_FOLLOWERS,
     coordinated_names,
+    in_affiliation,
     in_dateline,
     in_town_context,
     is_affiliation,
     is_common_word,
     is_company_name,
     is_facility,
+    is_not_a_name,
     is_place,
     is_qualifier,
     names_a_project,
     surname_repeats,
 )
+from annotator.core.agreement_shape import is_no_arrangement, place_name_before
 from annotator.core.boilerplate import spans_outside_boilerplate
-from annotator.core.dates import date_attrs, parse_published
+from annotator.core.dates import date_attrs, date_edges, parse_published
 from annotator.core.errors import InputError
 from annotator.core.event_frames import FrameSuggester
 from annotator.core.model import LabelScheme, Suggestion
@@ -42,7 +46,7 @@ from annotator.core.paths import resource
 from annotator.core.span_rules import precedence
 
 # Bump when the shaping code below changes, so that projects re-suggest.
-RULES_VERSION = "3"
+RULES_VERSION = "4"
 RULES_ONLY = "rules"
 PREFERENCE = (
     "en_core_web_trf",
@@ -95,7 +99,10 @@ TYPE_KEYWORDS = (
     ("FINANCE", ("currency", "payment", "investment", "clearing", "bank", "settlement", "yuan")),
     ("SECURITY", ("security", "counterterrorism", "counter-terrorism", "military", "intelligence")),
     ("AID", ("aid", "humanitarian", "assistance")),
-    ("DIPLOMATIC", ("credentials", "ambassador", "ambassadors", "accreditation", "recognition")),
+    (
+        "DIPLOMATIC",
+        ("credentials", "ambassador", "ambassadors", "accreditation", "recognition", "treaty"),
+    ),
     ("TRADE", ("trade", "tariff", "wheat", "export", "import", "exports", "imports")),
     ("DIALOGUE", ("talks", "meeting", "visit", "dialogue", "conference", "forum", "summit")),
 )
@@ -461,7 +468,7 @@ class Pipeline:
                     end = min(end, start + int(keep))
                 attrs = {"type": kind or self._infer_type(doc, start, end)}
             elif label == "DATE":
-                attrs = date_attrs(doc[start:end].text, published)
+                attrs = date_attrs(doc[start:end].text, published, _word_before(doc, start))
                 if attrs is None:
                     continue
             else:
@@ -489,7 +496,7 @@ class Pipeline:
             start, end = shaped
             text = doc[start:end].text
             if label == "DATE":
-                attrs = date_attrs(text, published)
+                attrs = date_attrs(text, published, _word_before(doc, start))
                 if attrs is None:
                     continue  # a duration or a vague word (GUIDELINES.md)
             elif label == "ACTOR":
@@ -547,6 +554,7 @@ class Pipeline:
         if label == "DATE":
             while end - start > 1 and doc[start].lower_ in DATE_PREPOSITIONS:
                 start += 1
+            start, end = date_edges(doc, start, end)  # "only last year", "the 1970s", "… 11:02 AM"
         if (
             label == "ACTOR"
             and model_label in ("PERSON", "GPE", "ORG")
@@ -572,7 +580,11 @@ class Pipeline:
             ):
                 return None  # "Afghans", "Americans": a population, not an actor
         if label == "ACTOR" and model_label == "PERSON":
-            while end - start > 1 and doc[start].lower_.rstrip(".") in TITLES:
+            while end - start > 1 and (
+                doc[start].lower_.rstrip(".") in TITLES
+                or doc[start].lower_.endswith("s")
+                and doc[start].lower_[:-1] in TITLES  # "Prime Ministers X and Y"
+            ):
                 start += 1
         while start < end and (doc[start].is_punct or doc[start].is_space):
             start += 1
@@ -584,6 +596,10 @@ class Pipeline:
             return None  # "Taliban-appointed ambassador": part of a compound, no arrangement
         if label == "AGREEMENT" and start > 0 and doc[start - 1].lower_ in ("press", "news"):
             return None  # "a press conference": the outlets' meeting, not the sides'
+        if label == "AGREEMENT" and is_no_arrangement(doc, start, end):
+            return None  # "any agreement", "the neighbour that talks to", "a great deal"
+        if label == "AGREEMENT":
+            start = place_name_before(doc, start, end, self._is_place_name)  # "Istanbul talks"
         if label == "ACTOR" and is_qualifier(doc, start, end):
             return None
         if label == "ACTOR" and len(doc[start:end].text.rstrip(".")) < 2:
@@ -597,6 +613,17 @@ class Pipeline:
             and doc[end].like_num
         ):
             return None  # "EUR 1,190,000": a currency code before an amount
+        if label == "ACTOR" and not model_label and in_affiliation(doc, start):
+            return None  # "head of the Afghanistan Chamber of Commerce": the employer's name
+        if label == "ACTOR" and model_label and is_not_a_name(doc, start, end):
+            return None  # "including supreme leader", "the Ministry's", "an Airbus A310"
+        if (
+            label == "ACTOR"
+            and model_label == "PERSON"
+            and end < len(doc)
+            and doc[end].lower_ in FACILITY_FOLLOWERS
+        ):
+            return None  # "the Kamal Khan Dam": a site named after a person
         if label == "ACTOR" and model_label == "ORG" and is_affiliation(doc, start):
             return None  # "an expert at the … Council": a commentator's employer
         if label == "ACTOR" and model_label == "ORG" and is_common_word(doc, start, end):
@@ -632,6 +659,12 @@ class Pipeline:
                 return None
         return start, end
 
+    def _is_place_name(self, token) -> bool:
+        if token.ent_type_ in ("GPE", "LOC"):
+            return True
+        entry = self.gazetteer.lookup(token.text)
+        return entry is not None and entry["kind"] == "state"
+
     @staticmethod
     def _infer_type(doc, start: int, end: int) -> str:
         inside = {t.lower_ for t in doc[start:end]}
@@ -641,6 +674,10 @@ class Pipeline:
                 if words.intersection(keys):
                     return agreement_type
         return "TRADE"
+
+
+def _word_before(doc, start: int) -> str:
+    return doc[start - 1].lower_ if start > 0 else ""
 
 
 _cache: dict[tuple, Pipeline] = {}
