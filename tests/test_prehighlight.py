@@ -345,12 +345,26 @@ def model():
         ("Work on the transit corridor, known as Lapis Lazuli, resumed in March.",
          "Lapis Lazuli", False),
         ("Uzbekistan pledged funds for the Mazar rail line.", "Mazar", False),
+        # only states and capitals stand for a government: the gazetteer knows them all
+        ("Trade through Central Asia grew, and Xinjiang wants a share.", "Xinjiang", False),
+        ("Norway and Sweden sent observers to the talks.", "Sweden", True),
+        ("According to Kazakhstan, exports rose.", "Kazakhstan", True),
+        # the longest alias decides: "New Delhi" as a place leaves no "Delhi" behind
+        ("Muttaqi arrived in New Delhi on Monday.", "Delhi", False),
     ],
 )  # fmt: skip
 def test_place_versus_actor_rules(model, text, actor, expected):
     [(_, sugs)] = list(model.suggest([(1, text, None)]))
     found = {text[s.start : s.end] for s in sugs if s.label == "ACTOR"}
     assert (actor in found) is expected, found
+
+
+def test_every_state_has_its_country_code(model):
+    text = "Norway and Sweden sent observers; Oslo said the talks went well."
+    [(_, sugs)] = list(model.suggest([(1, text, None)]))
+    found = {text[s.start : s.end]: s.attrs for s in sugs if s.label == "ACTOR"}
+    assert found["Sweden"] == {"kind": "state", "canonical": "Sweden", "country": "SWE"}
+    assert found["Oslo"]["country"] == "NOR"  # a capital for its government
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ PLACE_PREPOSITIONS = {
 RELATIONAL = {
     "outreach", "ties", "relations", "ambassador", "envoy", "aid", "overtures", "assistance",
     "loans", "credentials", "support", "threat", "appeal", "message", "pressure",
-    "close", "closer", "pivot", "rapprochement", "recognition",
+    "close", "closer", "pivot", "rapprochement", "recognition", "according", "thanks",
 }  # fmt: skip
 # ... and "criticism from Pakistan", "engagement from China": the state is where it comes from
 FROM_RELATIONAL = {
@@ -349,6 +349,9 @@ def in_dateline(doc, start: int, end: int) -> bool:
     """The place or the agency of a dateline ("(PTI)", "Tehran, IENA –"): neither acts."""
     if is_dateline(doc, start, end):
         return True
+    agency = doc[start].is_upper or (start > 0 and doc[start - 1].text == "(")
+    if not agency and not (end < len(doc) and doc[end].text in DASHES):
+        return False  # an agency is upper-case or in brackets, or a dash follows it
     i = start
     while i > 0 and start - i < 8 and not _line_start(doc, i):
         i -= 1
@@ -608,6 +611,19 @@ def coordinated_names(doc, chosen, taken, blocked) -> list[tuple[int, int]]:
             if k == 0 or not (doc[k - 1].is_title or doc[k - 1].is_upper):
                 out.append((k, start - 1))
     return sorted(set(out))
+
+
+# the words that make a place's name the name of a body: "… Customs Administration"
+BODY_WORDS = {
+    "administration", "ministry", "bank", "council", "commission", "authority", "authorities",
+    "company", "corporation", "customs", "agency", "government", "court", "parliament", "office",
+    "railways", "airlines", "airways", "committee", "department", "organisation", "organization",
+    "service", "services", "forces", "army", "police", "embassy", "consulate", "group",
+}  # fmt: skip
+
+
+def names_a_body(doc, start: int, end: int) -> bool:
+    return any(t.lower_ in BODY_WORDS for t in doc[start:end])
 
 
 def is_company_name(doc, start: int, end: int) -> bool:

@@ -30,6 +30,7 @@ from annotator.core.actor_shape import (
     is_facility,
     is_place,
     is_qualifier,
+    names_a_body,
     names_a_project,
     surname_repeats,
 )
@@ -333,6 +334,9 @@ class Pipeline:
         self.model_map = dict(scheme.model_map)
         self.labels = set(scheme.names)
         self.gazetteer = Gazetteer(gazetteer)
+        # a gazetteer that names the world's states and capitals (the default one does) tells a
+        # town from a state: a place it does not know is no government
+        self.knows_states = sum(e["kind"] == "state" for e in self.gazetteer.entries) >= 150
         fp = _fingerprint(RULES_VERSION, scheme.model_map, patterns, gazetteer)
         self.version = f"{model_version}+rules.{fp}"
         # one thread at a time per loaded pipeline, the frames' parse included (re-entrant:
@@ -420,8 +424,21 @@ class Pipeline:
         blocked = bytearray(len(doc))  # no ACTOR here: an outlet, a commodity
         # "Pakistan Railways", "India Ports Global Limited": the model's organisation that a
         # state's name opens is the actor, not the state
-        named_after = {e.start: e.end for e in doc.ents if e.label_ == "ORG" and len(e) > 1}
+        named_after = {
+            e.start + (doc[e.start].lower_ in DETERMINERS): e.end
+            for e in doc.ents
+            if e.label_ in ("ORG", "GPE") and len(e) > 1
+        }
         rule_spans = self.rule_spans(doc)
+        # the longest alias names the actor: "Delhi" inside "New Delhi" is no second candidate,
+        # even when "New Delhi" turns out to be a place
+        inner, reach = set(), -1
+        for s in sorted((s for s in rule_spans if s.id_ == "gaz"), key=lambda s: (s.start, -s.end)):
+            if s.end <= reach:
+                inner.add((s.start, s.end))
+            reach = max(reach, s.end)
+        if inner:
+            rule_spans = [s for s in rule_spans if s.id_ != "gaz" or (s.start, s.end) not in inner]
         if named_after:  # … unless another known name follows: "India Pakistan Tensions"
             known = {s.start for s in rule_spans if s.id_ == "gaz"}
             named_after = {
@@ -623,6 +640,16 @@ class Pipeline:
                 and is_facility(doc, start, end)
             ):
                 return None  # "Bagram Airbase", "Paktika province", "Wisconsin University"
+            if (
+                model_label in ("GPE", "LOC")
+                and entry is None
+                and self.knows_states
+                and not names_a_body(doc, start, end)
+                and not any(self.gazetteer.lookup(t.text) for t in doc[start:end] if t.is_title)
+            ):
+                return (
+                    None  # "Herat", "Central Asia": only states and capitals stand for a government
+                )
             is_place_like = model_label in ("GPE", "LOC") or (
                 entry is not None and entry["kind"] == "state"
             )
