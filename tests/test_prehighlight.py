@@ -351,6 +351,17 @@ def model():
         ("According to Kazakhstan, exports rose.", "Kazakhstan", True),
         # the longest alias decides: "New Delhi" as a place leaves no "Delhi" behind
         ("Muttaqi arrived in New Delhi on Monday.", "Delhi", False),
+        ("Islamabad, Oct 4 (APP): Pakistan said the talks went well.", "Islamabad", False),
+        # towns beside towns, towns that name a site, a person the model fused with a town
+        ("Kabul has long sought cheaper power, and Herat and Kandahar still face blackouts.",
+         "Herat", False),
+        ("Islamabad wants the Torkham and Chaman crossings kept open.", "Torkham", False),
+        ("Both sides signed a deal on the Termez-Mazar power line.", "Termez-Mazar", False),
+        ("The deal was signed in Termez by Mirzamakhmudov and the minister.", "Mirzamakhmudov",
+         True),
+        # a body that holds a state's name is that body
+        ("Officials at the Central Bank of Jordan said trade rose.", "Central Bank of Jordan",
+         True),
     ],
 )  # fmt: skip
 def test_place_versus_actor_rules(model, text, actor, expected):
@@ -380,6 +391,7 @@ def test_every_state_has_its_country_code(model):
             "Ankara handed the Afghan consulate over to Taliban envoys.",
             "handed the Afghan consulate over",
         ),
+        ("China urged both sides to extend CPEC to Afghanistan.", "CPEC"),
     ],
 )
 def test_agreement_patterns(rules, text, agreement):
