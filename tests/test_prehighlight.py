@@ -352,6 +352,12 @@ def model():
         # the longest alias decides: "New Delhi" as a place leaves no "Delhi" behind
         ("Muttaqi arrived in New Delhi on Monday.", "Delhi", False),
         ("Islamabad, Oct 4 (APP): Pakistan said the talks went well.", "Islamabad", False),
+        ("KABUL (Pajhwok): Afghanistan and Uzbekistan signed a deal.", "KABUL", False),
+        ("ISLAMABAD/KABUL: Pakistan and Afghanistan agreed to talk.", "KABUL", False),
+        # the state that sends them; a group named by what it trades
+        ("Officials from Iran met the Taliban in Herat.", "Iran", True),
+        ("Kazakh grain exporters want a northern route.", "Kazakh grain exporters", True),
+        ("America still holds the reserves, officials said.", "America", True),
         # towns beside towns, towns that name a site, a person the model fused with a town
         ("Kabul has long sought cheaper power, and Herat and Kandahar still face blackouts.",
          "Herat", False),

@@ -26,6 +26,9 @@ FROM_RELATIONAL = {
     "criticism", "engagement", "attention", "support", "pressure", "investment", "investments",
     "aid", "assistance", "interest", "backing", "condemnation", "opposition", "protests",
     "objections", "threat", "threats", "overtures", "outreach", "recognition",
+    # "officials from Iran": the state that sends them
+    "officials", "official", "delegation", "delegations", "envoys", "envoy", "diplomats",
+    "representatives", "ministers", "minister", "delegates", "companies", "firms", "investors",
 }  # fmt: skip
 # "aimed at Afghanistan": the state is the target
 TARGETING = {"aimed", "directed", "targeted", "targeting", "aiming", "angry", "pointed"}
@@ -306,16 +309,18 @@ def _dateline_end(doc, start: int, end: int) -> int | None:
     n = len(doc)
     if end >= n or not _line_start(doc, start):
         return None
-    nxt = doc[end].text
-    if nxt in DASHES and all(t.is_upper for t in doc[start:end]):
+    while end + 1 < n and doc[end].text == "/" and doc[end + 1].text[:1].isupper():
+        end += 2  # "ISLAMABAD/KABUL:"
+    nxt = doc[end].text if end < n else ""
+    if nxt in DASHES and all(t.is_upper or t.text == "/" for t in doc[start:end]):
         return end + 1
     if nxt == "|":
         return end
-    if nxt != ",":
+    if nxt not in (",", "("):
         return None
     # the rest of a wire dateline: a date and the agency, up to a dash or the agency's ")"
     seen = False
-    for k in range(end + 1, min(n, end + 9)):
+    for k in range(end + (nxt == ","), min(n, end + 9)):
         t = doc[k]
         if seen and (t.text in DASHES or t.text[:1] == ")"):  # "(APP):" is one token
             return k + 1
