@@ -369,12 +369,43 @@ def model():
         ("Work on the transit corridor, known as Lapis Lazuli, resumed in March.",
          "Lapis Lazuli", False),
         ("Uzbekistan pledged funds for the Mazar rail line.", "Mazar", False),
+        # only states and capitals stand for a government: the gazetteer knows them all
+        ("Trade through Central Asia grew, and Xinjiang wants a share.", "Xinjiang", False),
+        ("Norway and Sweden sent observers to the talks.", "Sweden", True),
+        ("According to Kazakhstan, exports rose.", "Kazakhstan", True),
+        # the longest alias decides: "New Delhi" as a place leaves no "Delhi" behind
+        ("Muttaqi arrived in New Delhi on Monday.", "Delhi", False),
+        ("Islamabad, Oct 4 (APP): Pakistan said the talks went well.", "Islamabad", False),
+        ("KABUL (Pajhwok): Afghanistan and Uzbekistan signed a deal.", "KABUL", False),
+        ("ISLAMABAD/KABUL: Pakistan and Afghanistan agreed to talk.", "KABUL", False),
+        # the state that sends them; a group named by what it trades
+        ("Officials from Iran met the Taliban in Herat.", "Iran", True),
+        ("Kazakh grain exporters want a northern route.", "Kazakh grain exporters", True),
+        ("America still holds the reserves, officials said.", "America", True),
+        # towns beside towns, towns that name a site, a person the model fused with a town
+        ("Kabul has long sought cheaper power, and Herat and Kandahar still face blackouts.",
+         "Herat", False),
+        ("Islamabad wants the Torkham and Chaman crossings kept open.", "Torkham", False),
+        ("Both sides signed a deal on the Termez-Mazar power line.", "Termez-Mazar", False),
+        ("The deal was signed in Termez by Mirzamakhmudov and the minister.", "Mirzamakhmudov",
+         True),
+        # a body that holds a state's name is that body
+        ("Officials at the Central Bank of Jordan said trade rose.", "Central Bank of Jordan",
+         True),
     ],
 )  # fmt: skip
 def test_place_versus_actor_rules(model, text, actor, expected):
     [(_, sugs)] = list(model.suggest([(1, text, None)]))
     found = {text[s.start : s.end] for s in sugs if s.label == "ACTOR"}
     assert (actor in found) is expected, found
+
+
+def test_every_state_has_its_country_code(model):
+    text = "Norway and Sweden sent observers; Oslo said the talks went well."
+    [(_, sugs)] = list(model.suggest([(1, text, None)]))
+    found = {text[s.start : s.end]: s.attrs for s in sugs if s.label == "ACTOR"}
+    assert found["Sweden"] == {"kind": "state", "canonical": "Sweden", "country": "SWE"}
+    assert found["Oslo"]["country"] == "NOR"  # a capital for its government
 
 
 @pytest.mark.parametrize(
@@ -390,6 +421,7 @@ def test_place_versus_actor_rules(model, text, actor, expected):
             "Ankara handed the Afghan consulate over to Taliban envoys.",
             "handed the Afghan consulate over",
         ),
+        ("China urged both sides to extend CPEC to Afghanistan.", "CPEC"),
     ],
 )
 def test_agreement_patterns(rules, text, agreement):

@@ -21,13 +21,17 @@ PLACE_PREPOSITIONS = {
 RELATIONAL = {
     "outreach", "ties", "relations", "ambassador", "envoy", "aid", "overtures", "assistance",
     "loans", "credentials", "support", "threat", "appeal", "message", "pressure",
-    "close", "closer", "pivot", "rapprochement", "recognition", "warm", "warming", "warmed",
+    "close", "closer", "pivot", "rapprochement", "recognition", "according", "thanks",
+    "warm", "warming", "warmed",
 }  # fmt: skip
 # ... and "criticism from Pakistan", "engagement from China": the state is where it comes from
 FROM_RELATIONAL = {
     "criticism", "engagement", "attention", "support", "pressure", "investment", "investments",
     "aid", "assistance", "interest", "backing", "condemnation", "opposition", "protests",
     "objections", "threat", "threats", "overtures", "outreach", "recognition",
+    # "officials from Iran": the state that sends them
+    "officials", "official", "delegation", "delegations", "envoys", "envoy", "diplomats",
+    "representatives", "ministers", "minister", "delegates", "companies", "firms", "investors",
 }  # fmt: skip
 # "aimed at Afghanistan": the state is the target
 TARGETING = {"aimed", "directed", "targeted", "targeting", "aiming", "angry", "pointed"}
@@ -49,7 +53,7 @@ QUALIFIED = {
     "crisis", "situation", "conflict", "war", "territory", "soil", "route", "routes", "trade",
     "peace", "process", "airspace", "embassy", "trip", "tour", "skirmishes", "clashes", "valley",
     "corridor", "railway", "rail", "highway", "road", "pipeline", "crossing", "dam", "port",
-    "river", "bridge", "dollar", "dollars", "currency", "water",
+    "river", "bridge", "dollar", "dollars", "currency", "mission", "missions", "water",
 }  # fmt: skip
 # "Afghanistan Foreign Minister Amir Khan Muttaqi": the state is part of a title
 TITLE_WORDS = {
@@ -112,6 +116,11 @@ ROUTE_NOUNS = {
 COORDINATION = {"and", ",", "or", "&"}
 PROJECT_NOUNS = {"project", "projects", "agreement", "deal", "initiative", "programme", "program",
                  "scheme", "treaty", "accord", "plan"}  # fmt: skip
+# what a town's name may qualify: "the Herat rail line", "the Termez-Mazar power line"
+SITE_HEADS = {
+    "line", "lines", "railway", "rail", "road", "roads", "highway", "motorway", "pipeline",
+    "corridor", "route", "link", "bridge", "crossing", "airport",
+}  # fmt: skip
 # "the port of Karachi", "the Iranian ports of Bandar Abbas and Chabahar"
 TOWN_OWNERS = {"port", "ports", "city", "cities", "town", "towns", "province", "capital", "district",
                "village", "outskirts", "suburbs", "region"}  # fmt: skip
@@ -125,6 +134,7 @@ FACILITY_WORDS = {
     "lake", "mountains", "district", "city", "list", "street", "market", "house",
 }  # fmt: skip
 FACILITY_FOLLOWERS = {
+    "crossings",
     "building",
     "buildings",
     "dam",
@@ -334,21 +344,25 @@ def _dateline_end(doc, start: int, end: int) -> int | None:
     n = len(doc)
     if end >= n or not _line_start(doc, start):
         return None
-    nxt = doc[end].text
-    if nxt in DASHES and all(t.is_upper for t in doc[start:end]):
+    while end + 1 < n and doc[end].text == "/" and doc[end + 1].text[:1].isupper():
+        end += 2  # "ISLAMABAD/KABUL:"
+    nxt = doc[end].text if end < n else ""
+    if nxt in DASHES and all(t.is_upper or t.text == "/" for t in doc[start:end]):
         return end + 1
     if nxt in DASHES and end + 1 < n and doc[end + 1].like_num and _dated_line(doc, end + 1):
         return end + 1  # "Kabul – 27 Aqrab 1404 (18 November 2025)"
     if nxt == "|":
         return end
-    if nxt != ",":
+    if nxt not in (",", "("):
         return None
     # the rest of a wire dateline: a date and the agency, up to a dash or the agency's ")"
     seen = False
-    for k in range(end + 1, min(n, end + 9)):
+    for k in range(end + (nxt == ","), min(n, end + 9)):
         t = doc[k]
-        if seen and (t.text in DASHES or t.text == ")"):
+        if seen and (t.text in DASHES or t.text[:1] == ")"):  # "(APP):" is one token
             return k + 1
+        if doc[k - 1].text == "(" and t.text[:1].isupper():
+            continue  # "(Reuters)"
         if (
             t.text == "("
             or t.like_num
@@ -401,6 +415,9 @@ def in_dateline(doc, start: int, end: int) -> bool:
     """The place or the agency of a dateline ("(PTI)", "Tehran, IENA –"): neither acts."""
     if is_dateline(doc, start, end):
         return True
+    agency = doc[start].is_upper or (start > 0 and doc[start - 1].text == "(")
+    if not agency and not (end < len(doc) and doc[end].text in DASHES):
+        return False  # an agency is upper-case or in brackets, or a dash follows it
     i = start
     while i > 0 and start - i < 8 and not _line_start(doc, i):
         i -= 1
@@ -607,10 +624,13 @@ def in_town_context(doc, start: int, end: int, person: bool = False) -> bool:
         return in_town_context(doc, start, first, person) and all(
             t.is_title and t.is_alpha for t in names
         )
-    if end - start > 2 or not all(t.is_title and t.is_alpha for t in doc[start:end]):
+    words = [t for t in doc[start:end] if t.text not in ("-", "–")]
+    if len(words) > 2 or not all(t.is_title and t.is_alpha for t in words):
         return False
-    if end < len(doc) and doc[end].lower_ in ("rail", "railway", "road", "highway", "airport"):
-        return True  # "$500 million for Herat rail line"
+    if end < len(doc) and not names_a_body(doc, start, end):
+        head = _possessed_head(doc, end) or doc[end].lower_
+        if head in SITE_HEADS or doc[end].lower_ in SITE_HEADS:
+            return True  # "$500 million for Herat rail line", "the Termez-Mazar power line"
     # a person's name after a comma is an apposition ("in Kabul, Alireza Bikdeli, said"),
     # unless an "and" shows a list ("in Kandahar, Ghazni and Kunduz")
     listed = (start > 0 and doc[start - 1].lower_ in ("and", "or")) or (
@@ -761,10 +781,31 @@ def coordinated_names(doc, chosen, taken, blocked) -> list[tuple[int, int]]:
     return sorted(set(out))
 
 
-def is_company_name(doc, start: int, end: int) -> bool:
-    """The words START..END after a state's name make a body's name of their own ("Railways",
-    "Ports Global Limited", "Temir Zholy"): capitalised, no office, title or place word."""
-    words = doc[start:end]
+# the words that make a place's name the name of a body: "… Customs Administration"
+BODY_WORDS = {
+    "administration", "ministry", "bank", "council", "commission", "authority", "authorities",
+    "company", "corporation", "customs", "agency", "government", "court", "parliament", "office",
+    "railways", "airlines", "airways", "committee", "department", "organisation", "organization",
+    "service", "services", "forces", "army", "police", "embassy", "consulate", "group",
+}  # fmt: skip
+
+
+def names_a_body(doc, start: int, end: int) -> bool:
+    return any(t.lower_ in BODY_WORDS for t in doc[start:end])
+
+
+def is_body_name(doc, start: int, end: int, inner: tuple[int, int]) -> bool:
+    """START..END is a body's name that holds a state's name INNER: "Pakistan Railways",
+    "Central Bank of Iran", "Da Afghanistan Breshna Sherkat" — capitalised words (and "of",
+    "and", "for" between them) with no office, title or place word."""
+    words = [t for t in doc[start:end] if not inner[0] <= t.i < inner[1]]
+    named = [t for t in words if t.lower_ not in ("of", "and", "for", "&")]
+    return bool(named) and is_company_name(doc, named)
+
+
+def is_company_name(doc, words) -> bool:
+    """Capitalised words with no office, title or place word among them ("Railways",
+    "Ports Global Limited", "Temir Zholy")."""
     return all(t.is_alpha and (t.is_title or t.is_upper) for t in words) and not any(
         t.lower_ in TITLE_WORDS
         or t.lower_ in OFFICES

@@ -27,12 +27,13 @@ from annotator.core.actor_shape import (
     in_dateline,
     in_town_context,
     is_affiliation,
+    is_body_name,
     is_common_word,
-    is_company_name,
     is_facility,
     is_not_a_name,
     is_place,
     is_qualifier,
+    names_a_body,
     names_a_project,
     surname_repeats,
 )
@@ -74,6 +75,8 @@ NEGATORS = {"not", "n't", "no", "never", "nobody", "none", "neither", "nor", "sh
             "without", "refused", "declined", "yet", "rather"}  # fmt: skip
 DATE_PREPOSITIONS = {"in", "on", "since", "by", "until", "from", "during", "at"}
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
+# words a name never holds: the model's "Termez by Mirzamakhmudov" is a town and a person
+SPLITTERS = {"by", "in", "at", "with", "from", "to", "said", "says", "told", "met"}
 POSSESSIVES = {"'s", "’s", "'", "’"}
 TITLES = {
     "mr", "mrs", "ms", "dr", "mullah", "sheikh", "president", "prime", "deputy", "minister",
@@ -340,6 +343,9 @@ class Pipeline:
         self.model_map = dict(scheme.model_map)
         self.labels = set(scheme.names)
         self.gazetteer = Gazetteer(gazetteer)
+        # a gazetteer that names the world's states and capitals (the default one does) tells a
+        # town from a state: a place it does not know is no government
+        self.knows_states = sum(e["kind"] == "state" for e in self.gazetteer.entries) >= 150
         fp = _fingerprint(RULES_VERSION, scheme.model_map, patterns, gazetteer)
         self.version = f"{model_version}+rules.{fp}"
         # one thread at a time per loaded pipeline, the frames' parse included (re-entrant:
@@ -427,13 +433,30 @@ class Pipeline:
         blocked = bytearray(len(doc))  # no ACTOR here: an outlet, a commodity
         # "Pakistan Railways", "India Ports Global Limited": the model's organisation that a
         # state's name opens is the actor, not the state
-        named_after = {e.start: e.end for e in doc.ents if e.label_ == "ORG" and len(e) > 1}
+        bodies = [
+            (e.start + (doc[e.start].lower_ in DETERMINERS), e.end)
+            for e in doc.ents
+            if e.label_ in ("ORG", "GPE") and len(e) > 1
+        ]
         rule_spans = self.rule_spans(doc)
-        if named_after:  # … unless another known name follows: "India Pakistan Tensions"
-            known = {s.start for s in rule_spans if s.id_ == "gaz"}
-            named_after = {
-                s: e for s, e in named_after.items() if not known.intersection(range(s + 1, e))
-            }
+        # the longest alias names the actor: "Delhi" inside "New Delhi" is no second candidate,
+        # even when "New Delhi" turns out to be a place
+        inner, reach = set(), -1
+        for s in sorted((s for s in rule_spans if s.id_ == "gaz"), key=lambda s: (s.start, -s.end)):
+            if s.end <= reach:
+                inner.add((s.start, s.end))
+            reach = max(reach, s.end)
+        if inner:
+            rule_spans = [s for s in rule_spans if s.id_ != "gaz" or (s.start, s.end) not in inner]
+        in_body: set[tuple[int, int]] = set()  # states' names inside a body's name
+        if bodies:
+            gaz = [(s.start, s.end) for s in rule_spans if s.id_ == "gaz"]
+            for b_start, b_end in bodies:
+                inside = [g for g in gaz if b_start <= g[0] and g[1] <= b_end]
+                # one known name, no more: "India Pakistan Tensions" is two states
+                if len(inside) == 1 and inside[0] != (b_start, b_end):
+                    if is_body_name(doc, b_start, b_end, inside[0]):
+                        in_body.add(inside[0])
         for span in rule_spans:
             if span.label_ == "ACTOR" and span.id_ == "gaz":
                 entry = self.gazetteer.lookup(span.text)
@@ -442,10 +465,8 @@ class Pipeline:
                         span
                     )  # "told RFE/RL's Current Time"
                     continue
-                if entry is not None and entry["kind"] == "state":
-                    org_end = named_after.get(span.start, 0)
-                    if org_end > span.end and is_company_name(doc, span.end, org_end):
-                        continue
+                if (span.start, span.end) in in_body and entry and entry["kind"] == "state":
+                    continue  # "Pakistan Railways", "Central Bank of Iran": the body acts
             shaped = self._shape(doc, span.start, span.end, span.label_)
             if shaped is None:
                 continue
@@ -487,9 +508,13 @@ class Pipeline:
                 and ent.label_ not in self.model_map  # "DATE" is the base model's label too
             ):
                 continue  # the trained NER was not precise on this label: rules and base decide
+            ent_start = ent.start
+            if label == "ACTOR":  # "signed in Termez by Mirzamakhmudov": no name holds a "by"
+                cut = [t.i for t in ent[1:-1] if t.lower_ in SPLITTERS and doc[t.i + 1].is_title]
+                ent_start = cut[-1] + 1 if cut else ent.start
             # a label of ours comes from a model trained here: shape it as the rules' are
             shaped = self._shape(
-                doc, ent.start, ent.end, label, "" if ent.label_ == label else ent.label_
+                doc, ent_start, ent.end, label, "" if ent.label_ == label else ent.label_
             )
             if shaped is None:
                 continue
@@ -650,11 +675,23 @@ class Pipeline:
                 and is_facility(doc, start, end)
             ):
                 return None  # "Bagram Airbase", "Paktika province", "Wisconsin University"
+            if (
+                model_label in ("GPE", "LOC")
+                and entry is None
+                and self.knows_states
+                and not names_a_body(doc, start, end)
+                and not any(self.gazetteer.lookup(t.text) for t in doc[start:end] if t.is_title)
+            ):
+                return (
+                    None  # "Herat", "Central Asia": only states and capitals stand for a government
+                )
             is_place_like = model_label in ("GPE", "LOC") or (
                 entry is not None and entry["kind"] == "state"
             )
             if entry is None and in_town_context(doc, start, end):
                 is_place_like = True  # "signed in Herat", "gas to Herat": a town, not a company
+            if entry is None and end - start == 1 and self._beside_town(doc, start, end):
+                return None  # "Herat and Kandahar face blackouts": two towns
             if is_place_like and is_place(doc, start, end):
                 return None
         return start, end
@@ -664,6 +701,24 @@ class Pipeline:
             return True
         entry = self.gazetteer.lookup(token.text)
         return entry is not None and entry["kind"] == "state"
+
+    def _beside_town(self, doc, start: int, end: int) -> bool:
+        """A bare name joined by "and" to a place the model found and the gazetteer does not
+        know (a town, when the gazetteer names every state)."""
+        if not self.knows_states or not doc[start].is_title:
+            return False
+        for k in (end + 1, start - 2):
+            link = doc[end] if k == end + 1 else doc[start - 1] if start > 0 else None
+            if (
+                0 <= k < len(doc)
+                and link is not None
+                and link.lower_ == "and"
+                and doc[k].ent_type_ in ("GPE", "LOC")
+                and doc[k].is_title
+                and self.gazetteer.lookup(doc[k].text) is None
+            ):
+                return True
+        return False
 
     @staticmethod
     def _infer_type(doc, start: int, end: int) -> str:
