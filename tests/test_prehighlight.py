@@ -547,3 +547,51 @@ def test_agreement_patterns_of_round_16s(model, text, agreement):
 def test_no_concrete_arrangement(model, text):
     [(_, sugs)] = list(model.suggest([(1, text, None)]))
     assert not [text[s.start : s.end] for s in sugs if s.label == "AGREEMENT"]
+
+
+@pytest.mark.parametrize(
+    "text,span",
+    [
+        # a body and the state that owns it make one span, as "Russia's Supreme Court" does
+        ("The Supreme Court of Tajikistan upheld the ban.", "Supreme Court of Tajikistan"),
+        # a state's office or body with its qualifiers; a named group with who acts for it
+        ("Kazakhstan's civil aviation authority approved the flights.",
+         "Kazakhstan's civil aviation authority"),
+        ("Iran's railways secretary told reporters the line was late.",
+         "Iran's railways secretary"),
+        ("TTP fighters crossed the border at night.", "TTP fighters"),
+        # coordinated nouns or adjectives of one group
+        ("Tajik companies and officials welcomed the decision.",
+         "Tajik companies and officials"),
+        ("Afghan and foreign businessmen attended the fair.", "Afghan and foreign businessmen"),
+        # a known person's title stays out of the span
+        ("Mullah Abdul Ghani Baradar opened the fair.", "Abdul Ghani Baradar"),
+    ],
+)  # fmt: skip
+def test_actor_spans_are_the_specific_noun_phrase(model, text, span):
+    [(_, sugs)] = list(model.suggest([(1, text, None)]))
+    assert span in {text[s.start : s.end] for s in sugs if s.label == "ACTOR"}
+
+
+def test_an_office_before_for_x_and_a_name_is_a_title(model):
+    text = "Iran's special envoy for Afghanistan, Hassan Kazemi Qomi, met the minister."
+    [(_, sugs)] = list(model.suggest([(1, text, None)]))
+    found = {text[s.start : s.end] for s in sugs if s.label == "ACTOR"}
+    assert "Iran" in found and "Hassan Kazemi Qomi" in found
+    assert not any("envoy" in f for f in found)
+
+
+@pytest.mark.parametrize(
+    "text,span,label",
+    [
+        ("The talks resumed that July in Doha.", "that July", "DATE"),
+        ("Exports rose in the 2024-25 fiscal year.", "the 2024-25 fiscal year", "DATE"),
+        ("The firm won a construction contract for the road.", "construction contract",
+         "AGREEMENT"),
+        ("Both sides agreed on a joint inspection visit in May.", "joint inspection visit",
+         "AGREEMENT"),
+    ],
+)  # fmt: skip
+def test_dates_and_agreements_with_their_qualifier(model, text, span, label):
+    [(_, sugs)] = list(model.suggest([(1, text, None)]))
+    assert span in {text[s.start : s.end] for s in sugs if s.label == label}

@@ -246,6 +246,13 @@ def is_apposed_title(doc, start: int, end: int) -> bool:
             break
     if k + 1 < len(doc) and doc[k].text == "," and _is_name(doc, k + 1, forward=True):
         return True  # "the incoming German chancellor, Friedrich Merz, …"
+    j = k
+    if j < len(doc) and doc[j].lower_ in ("for", "of", "to", "in", "on"):
+        j += 1  # "Pakistan's special representative for Afghanistan, Mohammad Sadiq"
+        while j < len(doc) and j < k + 6 and (doc[j].is_title or doc[j].lower_ in ("the", "and")):
+            j += 1
+        if j + 1 < len(doc) and doc[j].text == "," and _is_name(doc, j + 1, forward=True):
+            return True
     i, skipped = start - 1, 0
     while (
         i >= 0
@@ -836,6 +843,34 @@ def is_not_a_name(doc, start: int, end: int) -> bool:
     if tok.lower_ in BARE_BODIES and tok.is_title:
         return True
     return start + 1 < len(doc) and bool(_MODEL_NUMBER.match(doc[start + 1].text))
+
+
+# the kinds of actor a body is, and the kinds that own one: "the Supreme Court of Kyrgyzstan"
+BODY_KINDS = {"organisation", "group", "government", "company"}
+
+
+def bodies_of_states(doc, chosen: list) -> list:
+    """CHOSEN (sorted (start, end, label, attrs)) with a body and the state that owns it joined
+    into one span: "Supreme Court" + "of" + "Kyrgyzstan", "U.N. Assistance Mission" + "in" +
+    "Afghanistan", "Ministry of Mines and Petroleum" + "of the" + "Islamic Emirate of …" — the
+    specific noun phrase (GUIDELINES.md), as "Russia's Supreme Court" is."""
+    out: list = []
+    for span in chosen:
+        if out:
+            s1, e1, label1, attrs1 = out[-1]
+            s2, e2, label2, attrs2 = span
+            gap = [t.lower_ for t in doc[e1:s2]]
+            if (
+                label1 == label2 == "ACTOR"
+                and attrs1.get("kind") in BODY_KINDS
+                and attrs2.get("kind") == "state"
+                and gap in (["of"], ["of", "the"], ["in"])
+                and doc[e1 - 1].is_title
+            ):
+                out[-1] = (s1, e2, label1, attrs1)
+                continue
+        out.append(span)
+    return out
 
 
 def is_common_word(doc, start: int, end: int) -> bool:

@@ -22,6 +22,7 @@ from typing import Any
 from annotator.core.actor_shape import (
     DEMONYMS,
     FACILITY_FOLLOWERS,
+    bodies_of_states,
     coordinated_names,
     in_affiliation,
     in_dateline,
@@ -476,6 +477,9 @@ class Pipeline:
                 if span.id_.endswith("|-1"):  # the last token only shows what does not follow
                     end = max(start + 1, min(end, span.end - 1))
                 entry = self.gazetteer.lookup(doc[start:end].text)
+                if entry is not None and entry["kind"] == "person":
+                    while end - start > 1 and doc[start].lower_.rstrip(".") in TITLES:
+                        start += 1  # "Mullah Abdul Ghani Baradar": the name, titles dropped
                 kind = (
                     "group" if span.id_.split("|")[0] in ("group", "collective") else "organisation"
                 )
@@ -553,6 +557,7 @@ class Pipeline:
             if not any(taken[start:end]):
                 taken[start:end] = b"\x01" * (end - start)
                 chosen.append((start, end, "ACTOR", {"kind": "organisation"}))
+        chosen = bodies_of_states(doc, sorted(chosen))  # "the Supreme Court of Kyrgyzstan"
         chosen.sort()
         return [
             Suggestion(
