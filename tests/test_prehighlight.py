@@ -494,6 +494,11 @@ def test_date_spans_are_the_minimal_calendar_phrase(model, text, date_text):
         ("Kam Air will fly the route from June.", "Kam Air", True),
         # "the Taliban are building …": a verb, no site
         ("The canal, which the Taliban are building, worries Tashkent.", "Taliban", True),
+        # who a country talks to is a partner; a state's delegation acts
+        ("Islamabad risks becoming the neighbour that talks to Kabul least.", "Kabul", True),
+        ("Iran's trade delegation arrived on Monday.", "Iran's trade delegation", True),
+        # a year after a name is no model number
+        ("Gazprom 2024 results were weak, the company said.", "Gazprom", True),
     ],
 )  # fmt: skip
 def test_place_versus_actor_rules_of_round_16s(model, text, actor, expected):

@@ -22,7 +22,7 @@ RELATIONAL = {
     "outreach", "ties", "relations", "ambassador", "envoy", "aid", "overtures", "assistance",
     "loans", "credentials", "support", "threat", "appeal", "message", "pressure",
     "close", "closer", "pivot", "rapprochement", "recognition", "according", "thanks",
-    "warm", "warming", "warmed",
+    "warm", "warming", "warmed", "talks", "talk", "talking", "speaks", "speak", "speaking",
 }  # fmt: skip
 # ... and "criticism from Pakistan", "engagement from China": the state is where it comes from
 FROM_RELATIONAL = {
@@ -829,6 +829,7 @@ BARE_BODIES = {
     "company", "corporation", "bank", "army", "administration", "secretariat", "presidency",
 }  # fmt: skip
 _MODEL_NUMBER = re.compile(r"^[A-Z]{0,3}-?\d{2,4}[A-Z]{0,3}$")
+_YEAR_NUMBER = re.compile(r"^(19|20)\d\d$")
 
 
 def is_not_a_name(doc, start: int, end: int) -> bool:
@@ -842,7 +843,12 @@ def is_not_a_name(doc, start: int, end: int) -> bool:
         return True
     if tok.lower_ in BARE_BODIES and tok.is_title:
         return True
-    return start + 1 < len(doc) and bool(_MODEL_NUMBER.match(doc[start + 1].text))
+    return (
+        tok.ent_type_ == "ORG"
+        and start + 1 < len(doc)
+        and bool(_MODEL_NUMBER.match(doc[start + 1].text))
+        and not _YEAR_NUMBER.match(doc[start + 1].text)
+    )
 
 
 # the kinds of actor a body is, and the kinds that own one: "the Supreme Court of Kyrgyzstan"
