@@ -600,3 +600,18 @@ def test_an_office_before_for_x_and_a_name_is_a_title(model):
 def test_dates_and_agreements_with_their_qualifier(model, text, span, label):
     [(_, sugs)] = list(model.suggest([(1, text, None)]))
     assert span in {text[s.start : s.end] for s in sugs if s.label == label}
+
+
+def test_a_name_after_a_ministers_portfolio(model):
+    text = "The deal was signed by Minister of Mines and Petroleum Karim Ullah Haqyar on Monday."
+    [(_, sugs)] = list(model.suggest([(1, text, None)]))
+    by = {text[s.start : s.end]: s.attrs for s in sugs if s.label == "ACTOR"}
+    assert by.get("Karim Ullah Haqyar") == {"kind": "person"}
+
+
+def test_resumed_flights_are_an_arrangement_only_when_the_sides_agree(model):
+    agreed = "In May the two governments agreed to resume direct flights between the capitals."
+    alone = "The airline will resume scheduled flights to Dubai in June."
+    for text, expected in ((agreed, ["resume direct flights"]), (alone, [])):
+        [(_, sugs)] = list(model.suggest([(1, text, None)]))
+        assert [text[s.start : s.end] for s in sugs if s.label == "AGREEMENT"] == expected

@@ -183,6 +183,16 @@ OFFICES = {
     "negotiator", "official", "counterpart", "secretary", "chief", "head",
 }  # fmt: skip
 MISSIONS = {"embassy", "consulate", "mission"}
+# the capitalised words of a minister's portfolio: "Minister of Mines and Petroleum …"
+PORTFOLIO_WORDS = {
+    "public", "works", "mines", "petroleum", "foreign", "affairs", "commerce", "industry",
+    "industries", "finance", "defence", "defense", "interior", "energy", "water", "economy",
+    "transport", "information", "culture", "agriculture", "refugees", "repatriation", "trade",
+    "health", "education", "justice", "roads", "urban", "development", "communications",
+    "technology", "planning", "labour", "labor", "railways", "hajj", "religious", "rural",
+    "rehabilitation", "higher", "economic", "border", "tribal", "frontier", "power", "irrigation",
+    "livestock", "aviation", "civil", "housing",
+}  # fmt: skip
 # the words of an office between a body and its holder: "foreign ministry spokesman"
 OFFICE_PARTS = {"ministry", "affairs", "office", "press", "media", "aviation", "civil",
                 "railway", "railways", "trade", "commerce", "mines", "petroleum", "water"}  # fmt: skip
@@ -877,6 +887,15 @@ def bodies_of_states(doc, chosen: list) -> list:
                 continue
         out.append(span)
     return out
+
+
+def name_after_title(doc, start: int, end: int) -> int:
+    """Where the name begins in "Minister of Public Works Mohammad Isa Thani": past the office,
+    "of" and the capitalised words of the portfolio (the longest run the name leaves two words)."""
+    k = start + 2  # the office and "of"
+    while k < end - 2 and (doc[k].lower_ in PORTFOLIO_WORDS or doc[k].text in ("and", "&")):
+        k += 1
+    return k
 
 
 def is_common_word(doc, start: int, end: int) -> bool:

@@ -34,6 +34,7 @@ from annotator.core.actor_shape import (
     is_not_a_name,
     is_place,
     is_qualifier,
+    name_after_title,
     names_a_body,
     names_a_project,
     surname_repeats,
@@ -74,6 +75,8 @@ MODEL_KIND = {"PERSON": "person", "GPE": "state", "NORP": "group", "ORG": "organ
 # "has not recognised", "nobody has recognized", "stopped short of recognizing"
 NEGATORS = {"not", "n't", "no", "never", "nobody", "none", "neither", "nor", "short", "refrained",
             "without", "refused", "declined", "yet", "rather"}  # fmt: skip
+# words before an act that make it the sides' arrangement: "the two sides agreed to restore …"
+AGREEING = {"agreed", "agree", "agrees", "agreeing", "decided", "deal", "accord", "pledged"}
 DATE_PREPOSITIONS = {"in", "on", "since", "by", "until", "from", "during", "at"}
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
 # words a name never holds: the model's "Termez by Mirzamakhmudov" is a town and a person
@@ -476,6 +479,8 @@ class Pipeline:
             if label == "ACTOR":
                 if span.id_.endswith("|-1"):  # the last token only shows what does not follow
                     end = max(start + 1, min(end, span.end - 1))
+                if span.id_ == "person|title":  # "Minister of Public Works Mohammad Isa Thani"
+                    start = name_after_title(doc, start, end)
                 entry = self.gazetteer.lookup(doc[start:end].text)
                 if entry is not None and entry["kind"] == "person":
                     while end - start > 1 and doc[start].lower_.rstrip(".") in TITLES:
@@ -483,11 +488,16 @@ class Pipeline:
                 kind = (
                     "group" if span.id_.split("|")[0] in ("group", "collective") else "organisation"
                 )
+                if span.id_.startswith("person|"):
+                    kind = "person"
                 attrs = Gazetteer.attrs(entry) if entry else {"kind": kind}
             elif label == "AGREEMENT":
                 kind, _, keep = span.id_.partition("|")
                 if keep == "neg":  # "nobody has recognized": negated ones are no agreement
                     if NEGATORS.intersection(t.lower_ for t in doc[max(0, start - 4) : start]):
+                        continue
+                elif keep == "agreed":  # "agreed to restore direct flights", not an airline's plan
+                    if not AGREEING.intersection(t.lower_ for t in doc[max(0, start - 3) : start]):
                         continue
                 elif keep:  # "met with": the verb names the meeting, the rest only anchors it
                     end = min(end, start + int(keep))
