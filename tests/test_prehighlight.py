@@ -306,6 +306,7 @@ def model():
          False),
         ("Flights on the corridor between Tashkent and Kabul resumed.", "Tashkent", False),
         ("Talks between Tashkent and Kabul resumed on Monday.", "Tashkent", True),
+        ("Pakistan–Afghanistan Relations Sour Again", "Pakistan", True),
         ("The Kazakhstan–Uzbekistan–Afghanistan power line will be extended.", "Uzbekistan",
          False),
         # towns the small model takes for persons or organisations
