@@ -655,8 +655,9 @@ class Pipeline:
                 and self.knows_states
                 and not names_a_body(doc, start, end)
                 and not any(self.gazetteer.lookup(t.text) for t in doc[start:end] if t.is_title)
+                and not (start > 0 and doc[start - 1].lower_.rstrip(".") in TITLES)
             ):
-                return None
+                return None  # (after a title it is a person the model took for a place)
             is_place_like = model_label in ("GPE", "LOC") or (
                 entry is not None and entry["kind"] == "state"
             )
