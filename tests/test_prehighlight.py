@@ -307,6 +307,7 @@ def model():
         ("Flights on the corridor between Tashkent and Kabul resumed.", "Tashkent", False),
         ("Talks between Tashkent and Kabul resumed on Monday.", "Tashkent", True),
         ("Pakistan–Afghanistan Relations Sour Again", "Pakistan", True),
+        ("Kazakhstan joins Russia in courting the Taliban.", "Russia", True),
         ("The Kazakhstan–Uzbekistan–Afghanistan power line will be extended.", "Uzbekistan",
          False),
         # towns the small model takes for persons or organisations

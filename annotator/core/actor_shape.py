@@ -92,7 +92,7 @@ RULE_VERBS = {
     "occupy", "overran",
 }  # fmt: skip
 # "a line linking Uzbekistan to Kabul", "links St Petersburg with Iran's ports": a route's ends
-LINK_VERBS = {"link", "links", "linking", "connect", "connects", "connecting", "joins", "joining"}
+LINK_VERBS = {"link", "links", "linking", "connect", "connects", "connecting"}
 # "the corridor between Kabul and Delhi", "a power line from Surkhan to …": what a route joins
 ROUTE_NOUNS = {
     "corridor", "corridors", "route", "routes", "line", "lines", "link", "links", "railway",
