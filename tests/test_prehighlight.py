@@ -359,6 +359,8 @@ def model():
         # the state that sends them; a group named by what it trades
         ("Officials from Iran met the Taliban in Herat.", "Iran", True),
         ("Kazakh grain exporters want a northern route.", "Kazakh grain exporters", True),
+        ("The Afghan central bank said reserves were frozen.", "Afghan central bank", True),
+        ("Iranian border guards stopped the trucks.", "Iranian border guards", True),
         ("America still holds the reserves, officials said.", "America", True),
         # towns beside towns, towns that name a site, a person the model fused with a town
         ("Kabul has long sought cheaper power, and Herat and Kandahar still face blackouts.",
