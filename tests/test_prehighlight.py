@@ -330,6 +330,8 @@ def model():
          False),
         ("Flights on the corridor between Tashkent and Kabul resumed.", "Tashkent", False),
         ("Talks between Tashkent and Kabul resumed on Monday.", "Tashkent", True),
+        ("Pakistan–Afghanistan Relations Sour Again", "Pakistan", True),
+        ("Kazakhstan joins Russia in courting the Taliban.", "Russia", True),
         ("The Kazakhstan–Uzbekistan–Afghanistan power line will be extended.", "Uzbekistan",
          False),
         # towns the small model takes for persons or organisations
@@ -381,6 +383,8 @@ def model():
         # the state that sends them; a group named by what it trades
         ("Officials from Iran met the Taliban in Herat.", "Iran", True),
         ("Kazakh grain exporters want a northern route.", "Kazakh grain exporters", True),
+        ("The Afghan central bank said reserves were frozen.", "Afghan central bank", True),
+        ("Iranian border guards stopped the trucks.", "Iranian border guards", True),
         ("America still holds the reserves, officials said.", "America", True),
         # towns beside towns, towns that name a site, a person the model fused with a town
         ("Kabul has long sought cheaper power, and Herat and Kandahar still face blackouts.",

@@ -106,7 +106,7 @@ MAKE_VERBS = {"turn", "turns", "turned", "turning", "transform", "transforms", "
 # "Bandar Abbas", "Port Qasim": a word that opens a town's name
 TOWN_PREFIXES = {"Bandar", "Port", "Fort", "Mount", "Lake", "Cape"}
 # "a line linking Uzbekistan to Kabul", "links St Petersburg with Iran's ports": a route's ends
-LINK_VERBS = {"link", "links", "linking", "connect", "connects", "connecting", "joins", "joining"}
+LINK_VERBS = {"link", "links", "linking", "connect", "connects", "connecting"}
 # "the corridor between Kabul and Delhi", "a power line from Surkhan to …": what a route joins
 ROUTE_NOUNS = {
     "corridor", "corridors", "route", "routes", "line", "lines", "link", "links", "railway",
@@ -116,6 +116,12 @@ ROUTE_NOUNS = {
 COORDINATION = {"and", ",", "or", "&"}
 PROJECT_NOUNS = {"project", "projects", "agreement", "deal", "initiative", "programme", "program",
                  "scheme", "treaty", "accord", "plan"}  # fmt: skip
+# the last word of a name that names joined by dashes may open: "… Joint Economic Commission"
+NAMED_HEADS = {
+    "commission", "committee", "corridor", "railway", "railroad", "pipeline", "highway", "forum",
+    "agreement", "treaty", "accord", "pact", "initiative", "project", "line", "link", "route",
+    "council", "format", "dialogue", "summit", "mechanism", "framework",
+}  # fmt: skip
 # what a town's name may qualify: "the Herat rail line", "the Termez-Mazar power line"
 SITE_HEADS = {
     "line", "lines", "railway", "rail", "road", "roads", "highway", "motorway", "pipeline",
@@ -690,7 +696,7 @@ def _listed_names(doc, i: int) -> int:
 
 def _opens_sentence(doc, i: int) -> bool:
     """Token i begins a sentence or a line (no parser: the punctuation before it says so)."""
-    return i == 0 or doc[i - 1].text in (".", "!", "?", ":", '"', "“") or "\n" in doc[i - 1].text
+    return _line_start(doc, i) or doc[i - 1].text in (".", "!", "?", ":", '"', "“")
 
 
 def _compound_head(doc, end: int) -> bool:
@@ -703,8 +709,13 @@ def _compound_head(doc, end: int) -> bool:
     k = _next(doc, k)
     if k >= n or k == end:
         return False
-    if doc[k].is_title:
-        return True  # the names begin another name
+    if doc[k].is_title:  # the names open another name, if it names a body, a route, a deal
+        last = k  # (a headline's "Pakistan–Afghanistan Relations Sour" keeps its two states)
+        while last + 1 < n and last - k < 4 and doc[last + 1].is_title:
+            last += 1
+        return any(
+            doc[j].lower_ in NAMED_HEADS or doc[j].lower_ in BODY_WORDS for j in range(k, last + 1)
+        )
     head = _possessed_head(doc, k) or doc[k].lower_
     return head in QUALIFIED or head in ROUTE_NOUNS or doc[k].lower_ in QUALIFIED
 

@@ -435,8 +435,8 @@ class Pipeline:
             tuple[int, int, int, str, dict]
         ] = []  # (priority, start, end, label, attrs)
         blocked = bytearray(len(doc))  # no ACTOR here: an outlet, a commodity
-        # "Pakistan Railways", "India Ports Global Limited": the model's organisation that a
-        # state's name opens is the actor, not the state
+        # "Pakistan Railways", "Central Bank of Iran": the model's organisation that holds a
+        # state's name is the actor, not the state (`in_body` below)
         bodies = [
             (e.start + (doc[e.start].lower_ in DETERMINERS), e.end)
             for e in doc.ents
@@ -690,16 +690,16 @@ class Pipeline:
                 and is_facility(doc, start, end)
             ):
                 return None  # "Bagram Airbase", "Paktika province", "Wisconsin University"
+            # "Herat", "Central Asia": only states and capitals stand for a government
             if (
                 model_label in ("GPE", "LOC")
                 and entry is None
                 and self.knows_states
                 and not names_a_body(doc, start, end)
                 and not any(self.gazetteer.lookup(t.text) for t in doc[start:end] if t.is_title)
+                and not (start > 0 and doc[start - 1].lower_.rstrip(".") in TITLES)
             ):
-                return (
-                    None  # "Herat", "Central Asia": only states and capitals stand for a government
-                )
+                return None  # (after a title it is a person the model took for a place)
             is_place_like = model_label in ("GPE", "LOC") or (
                 entry is not None and entry["kind"] == "state"
             )
@@ -722,12 +722,10 @@ class Pipeline:
         know (a town, when the gazetteer names every state)."""
         if not self.knows_states or not doc[start].is_title:
             return False
-        for k in (end + 1, start - 2):
-            link = doc[end] if k == end + 1 else doc[start - 1] if start > 0 else None
+        for link, k in ((end, end + 1), (start - 1, start - 2)):
             if (
                 0 <= k < len(doc)
-                and link is not None
-                and link.lower_ == "and"
+                and doc[link].lower_ == "and"
                 and doc[k].ent_type_ in ("GPE", "LOC")
                 and doc[k].is_title
                 and self.gazetteer.lookup(doc[k].text) is None
