@@ -52,6 +52,7 @@ from annotator.core.store import Store
         ("winter", None, None),
         ("the fiscal year", None, None),
         ("the middle of the", None, None),
+        ("85912345", None, None),
         # the Solar Hijri calendar of Iran and Afghanistan
         ("12 Mordad 1403", None, {"value": "2024-08-02"}),
         ("5 Hamal 1403", None, {"value": "2024-03-24"}),
@@ -532,6 +533,11 @@ def test_place_versus_actor_rules_of_round_16s(model, text, actor, expected):
         ("A court suspended the ban on the movement in 2025.", "suspended the ban"),
         ("The Ankara talks ended without a deal.", "Ankara talks"),
         ("They revived the Iran-Afghanistan rail corridor in June.", "Iran-Afghanistan rail corridor"),
+        ("Work resumed on the Uzbekistan–Afghanistan–Pakistan railway in May.",
+         "Uzbekistan–Afghanistan–Pakistan railway"),
+        ("They will extend the Termez–Mazar line next year.", "Termez–Mazar line"),
+        ("Both have removed the group from their lists of banned organisations.",
+         "removed the group from their lists of banned organisations"),
     ],
 )  # fmt: skip
 def test_agreement_patterns_of_round_16s(model, text, agreement):
@@ -551,6 +557,8 @@ def test_agreement_patterns_of_round_16s(model, text, agreement):
         "The secretary told the meeting that funds were short.",
         "Investors may write to the Directorate of Contracts for details.",
         "Kabul says there is no treaty on the canal.",
+        "Dushanbe still refuses to deal with the Taliban.",
+        "Beijing has stopped short of formal recognition.",
     ],
 )
 def test_no_concrete_arrangement(model, text):
@@ -619,3 +627,9 @@ def test_resumed_flights_are_an_arrangement_only_when_the_sides_agree(model):
     for text, expected in ((agreed, ["resume direct flights"]), (alone, [])):
         [(_, sugs)] = list(model.suggest([(1, text, None)]))
         assert [text[s.start : s.end] for s in sugs if s.label == "AGREEMENT"] == expected
+
+
+def test_the_same_day_is_a_date(model):
+    text = "The deal was signed in Tashkent, and the same week Kabul hosted the talks."
+    [(_, sugs)] = list(model.suggest([(1, text, None)]))
+    assert "the same week" in {text[s.start : s.end] for s in sugs if s.label == "DATE"}

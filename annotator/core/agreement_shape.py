@@ -22,6 +22,8 @@ NAMED_HEADS = {
     "line", "agreement", "treaty", "accord", "pact", "deal", "commission",
 }  # fmt: skip
 DASHES = {"-", "–", "—"}
+# words before a verb, never before the noun: "to deal with", "will deal", "cannot deal"
+AUXILIARIES = {"to", "will", "would", "can", "could", "must", "should", "cannot", "not", "n't"}
 
 
 def is_no_arrangement(doc, start: int, end: int) -> bool:
@@ -39,6 +41,8 @@ def is_no_arrangement(doc, start: int, end: int) -> bool:
             return True  # "the neighbour that talks to Kabul"
     if first.lower_ == "deal" and start > 0 and doc[start - 1].lower_ in ("great", "good"):
         return True  # "a great deal"
+    if first.lower_ in ("deal", "deals") and start > 0 and doc[start - 1].lower_ in AUXILIARIES:
+        return True  # "refuses to deal with the Taliban": the verb
     if start > 1 and doc[start - 1].lower_ in ("the", "a") and doc[start - 2].lower_ in SPEAKING:
         return True  # "told the meeting that …"
     if (

@@ -196,6 +196,7 @@ def is_calendar_expression(text: str, before: str = "") -> bool:
         return before.lower() in DEADLINES
     return (
         bool(t)
+        and not (t.isdigit() and len(t) > 4)  # "News ID: 85912345"
         and not _DURATION.match(t)
         and not _VAGUE.match(t)
         and not _CLOCK.match(t)
