@@ -633,3 +633,12 @@ def test_the_same_day_is_a_date(model):
     text = "The deal was signed in Tashkent, and the same week Kabul hosted the talks."
     [(_, sugs)] = list(model.suggest([(1, text, None)]))
     assert "the same week" in {text[s.start : s.end] for s in sugs if s.label == "DATE"}
+
+
+def test_a_name_set_beside_an_office_of_a_body(model):
+    text = (
+        "It was signed by the Deputy Chairman of Uzbekneftegaz, Bakhrom Ashrafkhanov, in Tashkent."
+    )
+    [(_, sugs)] = list(model.suggest([(1, text, None)]))
+    by = {text[s.start : s.end]: s.attrs for s in sugs if s.label == "ACTOR"}
+    assert by.get("Bakhrom Ashrafkhanov") == {"kind": "person"}

@@ -481,6 +481,8 @@ class Pipeline:
                     end = max(start + 1, min(end, span.end - 1))
                 if span.id_ == "person|title":  # "Minister of Public Works Mohammad Isa Thani"
                     start = name_after_title(doc, start, end)
+                elif span.id_ == "person|apposed":  # "the Chairman of Turkmengaz, Batyr Amanov,"
+                    start = next(k for k in range(start, end) if doc[k].text == ",") + 1
                 entry = self.gazetteer.lookup(doc[start:end].text)
                 if entry is not None and entry["kind"] == "person":
                     while end - start > 1 and doc[start].lower_.rstrip(".") in TITLES:
