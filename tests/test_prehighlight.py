@@ -470,6 +470,9 @@ def test_date_spans_are_the_minimal_calendar_phrase(model, text, date_text):
         ("Tajikistan's trade with Afghanistan doubled in 2024.", "Tajikistan", False),
         ("The route was built to bypass Iran, officials said.", "Iran", False),
         ("The project would turn Tajikistan into a transit hub.", "Tajikistan", False),
+        ("The line will turn Uzbekistan from a closed market into a hub.", "Uzbekistan", False),
+        ("He met Bakhtiyor Saidov, the first Uzbek foreign minister to visit Kabul.", "Uzbek",
+         False),
         ("Kabul said it wanted closer ties as neighbours warm to Kabul.", "Kabul", True),
         # sites: a port set beside its kind, a person's name on a dam, a market, a town's prefix
         ("Gwadar, the Pakistani port where China built a terminal, was quiet.", "Gwadar", False),

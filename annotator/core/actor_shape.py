@@ -545,8 +545,8 @@ def is_place(doc, start: int, end: int) -> bool:
     prep = doc[i].lower_
     if prep in VISIT_VERBS or prep in LINK_VERBS or prep in RULE_VERBS or prep in ROUTE_VERBS:
         return True
-    if prep in MAKE_VERBS and _next(doc, end) < n and doc[_next(doc, end)].lower_ == "into":
-        return True  # "would turn Afghanistan into a hub"
+    if prep in MAKE_VERBS and _into_follows(doc, end):
+        return True  # "would turn Afghanistan into a hub", "turn X from a … country into …"
     if prep == "between":  # "the corridor between Kabul and Delhi", not "talks between …"
         return any(doc[k].lower_ in ROUTE_NOUNS for k in range(max(0, i - 4), i))
     if doc[i].text == "For" and _opens_sentence(doc, i):
@@ -570,6 +570,16 @@ def is_place(doc, start: int, end: int) -> bool:
             return False
         return not (prep in ("to", "toward", "towards", "on") and before_prep in RELATIONAL)
     return False
+
+
+def _into_follows(doc, end: int) -> bool:
+    """ "into" right after the name, or after a "from …" phrase of lower-case words."""
+    k = _next(doc, end)
+    if k < len(doc) and doc[k].lower_ == "from":
+        k += 1
+        while k < len(doc) and k < end + 8 and doc[k].is_lower and doc[k].lower_ != "into":
+            k += 1
+    return k < len(doc) and doc[k].lower_ == "into"
 
 
 def is_apposed_place(doc, end: int) -> bool:
@@ -603,12 +613,18 @@ def title_of_name(doc, start: int, end: int) -> bool:
         )
     ):
         k += 1
-    return (
-        k > end
-        and doc[k - 1].lower_ in OFFICES | TITLE_WORDS
-        and k < n
-        and _is_name(doc, k, forward=True)
-    )
+    if not (k > end and doc[k - 1].lower_ in OFFICES | TITLE_WORDS):
+        return False
+    if k < n and _is_name(doc, k, forward=True):
+        return True
+    # "Amir Khan Muttaqi, the first Taliban foreign minister to visit …": a description of a
+    # named person ("Rosa Otunbayeva, the UN special representative, said" keeps the UN)
+    if not (k < n and doc[k].lower_ == "to"):
+        return False
+    i, skipped = start - 1, 0
+    while i >= 0 and skipped < 4 and doc[i].is_lower and doc[i].is_alpha:
+        i, skipped = i - 1, skipped + 1
+    return skipped > 0 and i > 0 and doc[i].text == "," and _is_name(doc, i - 1, forward=False)
 
 
 def _governor(doc, start: int, commas: bool = True) -> int:
