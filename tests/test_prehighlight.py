@@ -471,6 +471,12 @@ def test_date_spans_are_the_minimal_calendar_phrase(model, text, date_text):
         ("The route was built to bypass Iran, officials said.", "Iran", False),
         ("The project would turn Tajikistan into a transit hub.", "Tajikistan", False),
         ("The line will turn Uzbekistan from a closed market into a hub.", "Uzbekistan", False),
+        # a trade ranking names economies
+        ("China is Pakistan's largest trading partner after the Gulf states.", "China", False),
+        ("Kazakhstan is the second-largest supplier of flour after Russia.", "Russia", False),
+        ("Kazakhstan is the second-largest supplier of flour after Russia.", "Kazakhstan",
+         False),
+        ("Kazakhstan is ready to sign the deal after Russia does.", "Kazakhstan", True),
         ("He met Bakhtiyor Saidov, the first Uzbek foreign minister to visit Kabul.", "Uzbek",
          False),
         ("Kabul said it wanted closer ties as neighbours warm to Kabul.", "Kabul", True),

@@ -100,6 +100,12 @@ ROUTE_VERBS = {
     "bypass", "bypasses", "bypassed", "bypassing", "circumvent", "circumvents", "circumventing",
     "cross", "crosses", "crossed", "crossing", "traverse", "traverses", "traversing",
 }  # fmt: skip
+# an economy's rank among trade partners: "the largest buyer of Iranian goods after China",
+# "Iran is Afghanistan's largest trading partner" — economies, not actors
+RANKED = {"partner", "partners", "buyer", "buyers", "supplier", "suppliers", "market", "markets",
+          "exporter", "exporters", "importer", "importers", "destination", "customer", "source"}  # fmt: skip
+RANKS = {"largest", "biggest", "main", "top", "leading", "second-largest", "third-largest",
+         "fourth-largest", "fifth-largest", "second-biggest", "third-biggest", "major", "key"}  # fmt: skip
 # "turn Afghanistan into a hub": the country as the thing made over, a place
 MAKE_VERBS = {"turn", "turns", "turned", "turning", "transform", "transforms", "transformed",
               "transforming", "make", "makes", "making"}  # fmt: skip
@@ -519,7 +525,7 @@ def is_place(doc, start: int, end: int) -> bool:
             return True
     if before is not None and before.text in TOWN_PREFIXES:
         return True  # "Bandar Abbas": the model's person is a port
-    if is_apposed_place(doc, end):
+    if is_apposed_place(doc, end) or _ranked_economy(doc, start, end):
         return True
     if before is not None:
         if before.text in ("-", "–") and start > 1 and doc[start - 2].lower_ in PLACE_PREFIXES:
@@ -569,6 +575,24 @@ def is_place(doc, start: int, end: int) -> bool:
         if prep == "at" and before_prep in TARGETING:
             return False
         return not (prep in ("to", "toward", "towards", "on") and before_prep in RELATIONAL)
+    return False
+
+
+def _ranked_economy(doc, start: int, end: int) -> bool:
+    """ "Iran is Afghanistan's largest trading partner after Pakistan", "the third-largest buyer
+    of Iranian goods after China and Iraq": the economies a trade ranking names."""
+    n = len(doc)
+    if end < n and doc[end].lower_ in COPULAS:
+        words = [t.lower_ for t in doc[end + 1 : min(n, end + 8)]]
+        for j, w in enumerate(words):
+            if w in RANKED:
+                return any(r in RANKS for r in words[:j])
+            if w in (".", ",", ";", "and", "but"):
+                break
+    i = _governor(doc, start)
+    if i > 0 and doc[i].lower_ == "after":
+        window = [t.lower_ for t in doc[max(0, i - 7) : i]]
+        return any(w in RANKED for w in window) and any(w in RANKS for w in window)
     return False
 
 
