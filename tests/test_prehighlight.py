@@ -529,6 +529,7 @@ def test_place_versus_actor_rules_of_round_16s(model, text, actor, expected):
         ("Both sides promised a monitoring mechanism for the border.", "monitoring mechanism"),
         ("Astana offered a $300 million credit line for the road.", "$300 million credit line"),
         ("Islamabad will seek a loan for the southern section.", "loan"),
+        ("The bank approved a $20 million grant for the clinic.", "$20 million grant"),
         ("The ministers adopted a road map for the railway.", "road map"),
         ("Envoys will meet in Kabul for a third round.", "third round"),
         ("The talks went to a fourth round of talks in Doha.", "fourth round of talks"),
