@@ -380,6 +380,15 @@ def test_place_versus_actor_rules(model, text, actor, expected):
     assert (actor in found) is expected, found
 
 
+def test_a_header_line_gives_its_date_and_nothing_else(model):
+    text = "Tuesday 9 September 2025 - 11:20\nNews ID: 85912345\nUpdated: May 2, 2025 19:45 IST\n"
+    [(_, sugs)] = list(model.suggest([(1, text, None)]))
+    assert [(text[s.start : s.end], s.label) for s in sugs] == [
+        ("Tuesday 9 September 2025", "DATE"),  # not across the line, not the hour
+        ("May 2, 2025", "DATE"),  # the ID is no date, the time zone no actor
+    ]
+
+
 def test_every_state_has_its_country_code(model):
     text = "Norway and Sweden sent observers; Oslo said the talks went well."
     [(_, sugs)] = list(model.suggest([(1, text, None)]))

@@ -569,9 +569,25 @@ class Pipeline:
                 start += 1
             while end > start and doc[end - 1].lower_ in POSSESSIVES:
                 end -= 1
+        for k in range(start, end - 1):  # a span never runs across a line break
+            if doc[k].is_space and "\n" in doc[k].text:
+                end = k
+                break
+            if "\n" in doc[k].whitespace_:
+                end = k + 1
+                break
         if label == "DATE":
             while end - start > 1 and doc[start].lower_ in DATE_PREPOSITIONS:
                 start += 1
+            # "9 September 2025 - 11:20 IST": the hour is no part of the calendar date
+            while end - start > 1 and (
+                doc[end - 1].shape_ in ("d:dd", "dd:dd")
+                or doc[end - 1].text in ("-", "–", "·", "|", "AM", "PM", "am", "pm")
+                or doc[end - 1].text in ("GMT", "IST", "UTC", "PKT", "AFT")
+            ):
+                end -= 1
+            if end - start == 1 and doc[start].is_digit and len(doc[start]) > 4:
+                return None  # "News ID: 85912345": a number, no date
         if (
             label == "ACTOR"
             and model_label in ("PERSON", "GPE", "ORG")
@@ -622,6 +638,14 @@ class Pipeline:
             and doc[end].like_num
         ):
             return None  # "EUR 1,190,000": a currency code before an amount
+        if (
+            label == "ACTOR"
+            and end - start == 1
+            and doc[start].is_upper
+            and start > 0
+            and doc[start - 1].shape_ in ("d:dd", "dd:dd")
+        ):
+            return None  # "19:45 IST": a time zone
         if label == "ACTOR" and model_label == "ORG" and is_affiliation(doc, start):
             return None  # "an expert at the … Council": a commentator's employer
         if label == "ACTOR" and model_label == "ORG" and is_common_word(doc, start, end):
