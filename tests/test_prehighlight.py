@@ -360,6 +360,13 @@ def model():
         ("Officials from Iran met the Taliban in Herat.", "Iran", True),
         ("Kazakh grain exporters want a northern route.", "Kazakh grain exporters", True),
         ("The Afghan central bank said reserves were frozen.", "Afghan central bank", True),
+        ("The Foreign Office said on Thursday that talks would resume.", "Foreign Office", True),
+        ("Islamabad wants the Afghan Taliban to act against the TTP.", "Afghan Taliban", True),
+        # an office, what it is for, then the name: a title
+        ("Pakistan's Special Representative for Afghanistan Mohammad Sadiq visited Kabul.",
+         "Pakistan's Special Representative", False),
+        ("Pakistan's Special Representative for Afghanistan Mohammad Sadiq visited Kabul.",
+         "Pakistan", True),
         ("Iranian border guards stopped the trucks.", "Iranian border guards", True),
         ("America still holds the reserves, officials said.", "America", True),
         # towns beside towns, towns that name a site, a person the model fused with a town
@@ -411,6 +418,7 @@ def test_every_state_has_its_country_code(model):
             "handed the Afghan consulate over",
         ),
         ("China urged both sides to extend CPEC to Afghanistan.", "CPEC"),
+        ("The Joint Coordination Committee will meet in Kabul.", "Joint Coordination Committee"),
     ],
 )
 def test_agreement_patterns(rules, text, agreement):

@@ -224,6 +224,15 @@ def is_apposed_title(doc, start: int, end: int) -> bool:
             break
     if k + 1 < len(doc) and doc[k].text == "," and _is_name(doc, k + 1, forward=True):
         return True  # "the incoming German chancellor, Friedrich Merz, …"
+    # "Pakistan's Special Representative for Afghanistan Mohammad Sadiq": the office and what it
+    # is for, then the name — a title without a comma
+    j = k
+    if j < len(doc) and doc[j].lower_ in ("for", "of", "on"):
+        j += 1
+        while j < len(doc) and j - k < 6 and (doc[j].is_title or doc[j].lower_ in ("and", "&")):
+            if doc[j].ent_type_ == "PERSON":
+                return True
+            j += 1
     i, skipped = start - 1, 0
     while (
         i >= 0
