@@ -320,6 +320,8 @@ def model():
          False),
         ("Flights on the corridor between Tashkent and Kabul resumed.", "Tashkent", False),
         ("Talks between Tashkent and Kabul resumed on Monday.", "Tashkent", True),
+        ("Pakistan–Afghanistan Relations Sour Again", "Pakistan", True),
+        ("Kazakhstan joins Russia in courting the Taliban.", "Russia", True),
         ("The Kazakhstan–Uzbekistan–Afghanistan power line will be extended.", "Uzbekistan",
          False),
         # towns the small model takes for persons or organisations
@@ -371,6 +373,15 @@ def model():
         # the state that sends them; a group named by what it trades
         ("Officials from Iran met the Taliban in Herat.", "Iran", True),
         ("Kazakh grain exporters want a northern route.", "Kazakh grain exporters", True),
+        ("The Afghan central bank said reserves were frozen.", "Afghan central bank", True),
+        ("The Foreign Office said on Thursday that talks would resume.", "Foreign Office", True),
+        ("Islamabad wants the Afghan Taliban to act against the TTP.", "Afghan Taliban", True),
+        # an office, what it is for, then the name: a title
+        ("Pakistan's Special Representative for Afghanistan Mohammad Sadiq visited Kabul.",
+         "Pakistan's Special Representative", False),
+        ("Pakistan's Special Representative for Afghanistan Mohammad Sadiq visited Kabul.",
+         "Pakistan", True),
+        ("Iranian border guards stopped the trucks.", "Iranian border guards", True),
         ("America still holds the reserves, officials said.", "America", True),
         # towns beside towns, towns that name a site, a person the model fused with a town
         ("Kabul has long sought cheaper power, and Herat and Kandahar still face blackouts.",
@@ -388,6 +399,15 @@ def test_place_versus_actor_rules(model, text, actor, expected):
     [(_, sugs)] = list(model.suggest([(1, text, None)]))
     found = {text[s.start : s.end] for s in sugs if s.label == "ACTOR"}
     assert (actor in found) is expected, found
+
+
+def test_a_header_line_gives_its_date_and_nothing_else(model):
+    text = "Tuesday 9 September 2025 - 11:20\nNews ID: 85912345\nUpdated: May 2, 2025 19:45 IST\n"
+    [(_, sugs)] = list(model.suggest([(1, text, None)]))
+    assert [(text[s.start : s.end], s.label) for s in sugs] == [
+        ("Tuesday 9 September 2025", "DATE"),  # not across the line, not the hour
+        ("May 2, 2025", "DATE"),  # the ID is no date, the time zone no actor
+    ]
 
 
 def test_every_state_has_its_country_code(model):
@@ -412,6 +432,7 @@ def test_every_state_has_its_country_code(model):
             "handed the Afghan consulate over",
         ),
         ("China urged both sides to extend CPEC to Afghanistan.", "CPEC"),
+        ("The Joint Coordination Committee will meet in Kabul.", "Joint Coordination Committee"),
     ],
 )
 def test_agreement_patterns(rules, text, agreement):

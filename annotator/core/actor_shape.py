@@ -92,7 +92,7 @@ RULE_VERBS = {
     "occupy", "overran",
 }  # fmt: skip
 # "a line linking Uzbekistan to Kabul", "links St Petersburg with Iran's ports": a route's ends
-LINK_VERBS = {"link", "links", "linking", "connect", "connects", "connecting", "joins", "joining"}
+LINK_VERBS = {"link", "links", "linking", "connect", "connects", "connecting"}
 # "the corridor between Kabul and Delhi", "a power line from Surkhan to …": what a route joins
 ROUTE_NOUNS = {
     "corridor", "corridors", "route", "routes", "line", "lines", "link", "links", "railway",
@@ -102,6 +102,12 @@ ROUTE_NOUNS = {
 COORDINATION = {"and", ",", "or", "&"}
 PROJECT_NOUNS = {"project", "projects", "agreement", "deal", "initiative", "programme", "program",
                  "scheme", "treaty", "accord", "plan"}  # fmt: skip
+# the last word of a name that names joined by dashes may open: "… Joint Economic Commission"
+NAMED_HEADS = {
+    "commission", "committee", "corridor", "railway", "railroad", "pipeline", "highway", "forum",
+    "agreement", "treaty", "accord", "pact", "initiative", "project", "line", "link", "route",
+    "council", "format", "dialogue", "summit", "mechanism", "framework",
+}  # fmt: skip
 # what a town's name may qualify: "the Herat rail line", "the Termez-Mazar power line"
 SITE_HEADS = {
     "line", "lines", "railway", "rail", "road", "roads", "highway", "motorway", "pipeline",
@@ -218,6 +224,15 @@ def is_apposed_title(doc, start: int, end: int) -> bool:
             break
     if k + 1 < len(doc) and doc[k].text == "," and _is_name(doc, k + 1, forward=True):
         return True  # "the incoming German chancellor, Friedrich Merz, …"
+    # "Pakistan's Special Representative for Afghanistan Mohammad Sadiq": the office and what it
+    # is for, then the name — a title without a comma
+    j = k
+    if j < len(doc) and doc[j].lower_ in ("for", "of", "on"):
+        j += 1
+        while j < len(doc) and j - k < 6 and (doc[j].is_title or doc[j].lower_ in ("and", "&")):
+            if doc[j].ent_type_ == "PERSON":
+                return True
+            j += 1
     i, skipped = start - 1, 0
     while (
         i >= 0
@@ -526,7 +541,7 @@ def in_town_context(doc, start: int, end: int, person: bool = False) -> bool:
 
 def _opens_sentence(doc, i: int) -> bool:
     """Token i begins a sentence or a line (no parser: the punctuation before it says so)."""
-    return i == 0 or doc[i - 1].text in (".", "!", "?", ":", '"', "“") or "\n" in doc[i - 1].text
+    return _line_start(doc, i) or doc[i - 1].text in (".", "!", "?", ":", '"', "“")
 
 
 def _compound_head(doc, end: int) -> bool:
@@ -539,8 +554,13 @@ def _compound_head(doc, end: int) -> bool:
     k = _next(doc, k)
     if k >= n or k == end:
         return False
-    if doc[k].is_title:
-        return True  # the names begin another name
+    if doc[k].is_title:  # the names open another name, if it names a body, a route, a deal
+        last = k  # (a headline's "Pakistan–Afghanistan Relations Sour" keeps its two states)
+        while last + 1 < n and last - k < 4 and doc[last + 1].is_title:
+            last += 1
+        return any(
+            doc[j].lower_ in NAMED_HEADS or doc[j].lower_ in BODY_WORDS for j in range(k, last + 1)
+        )
     head = _possessed_head(doc, k) or doc[k].lower_
     return head in QUALIFIED or head in ROUTE_NOUNS or doc[k].lower_ in QUALIFIED
 

@@ -424,8 +424,8 @@ class Pipeline:
             tuple[int, int, int, str, dict]
         ] = []  # (priority, start, end, label, attrs)
         blocked = bytearray(len(doc))  # no ACTOR here: an outlet, a commodity
-        # "Pakistan Railways", "India Ports Global Limited": the model's organisation that a
-        # state's name opens is the actor, not the state
+        # "Pakistan Railways", "Central Bank of Iran": the model's organisation that holds a
+        # state's name is the actor, not the state (`in_body` below)
         bodies = [
             (e.start + (doc[e.start].lower_ in DETERMINERS), e.end)
             for e in doc.ents
@@ -569,9 +569,25 @@ class Pipeline:
                 start += 1
             while end > start and doc[end - 1].lower_ in POSSESSIVES:
                 end -= 1
+        for k in range(start, end - 1):  # a span never runs across a line break
+            if doc[k].is_space and "\n" in doc[k].text:
+                end = k
+                break
+            if "\n" in doc[k].whitespace_:
+                end = k + 1
+                break
         if label == "DATE":
             while end - start > 1 and doc[start].lower_ in DATE_PREPOSITIONS:
                 start += 1
+            # "9 September 2025 - 11:20 IST": the hour is no part of the calendar date
+            while end - start > 1 and (
+                doc[end - 1].shape_ in ("d:dd", "dd:dd")
+                or doc[end - 1].text in ("-", "–", "·", "|", "AM", "PM", "am", "pm")
+                or doc[end - 1].text in ("GMT", "IST", "UTC", "PKT", "AFT")
+            ):
+                end -= 1
+            if end - start == 1 and doc[start].is_digit and len(doc[start]) > 4:
+                return None  # "News ID: 85912345": a number, no date
         if (
             label == "ACTOR"
             and model_label in ("PERSON", "GPE", "ORG")
@@ -622,6 +638,14 @@ class Pipeline:
             and doc[end].like_num
         ):
             return None  # "EUR 1,190,000": a currency code before an amount
+        if (
+            label == "ACTOR"
+            and end - start == 1
+            and doc[start].is_upper
+            and start > 0
+            and doc[start - 1].shape_ in ("d:dd", "dd:dd")
+        ):
+            return None  # "19:45 IST": a time zone
         if label == "ACTOR" and model_label == "ORG" and is_affiliation(doc, start):
             return None  # "an expert at the … Council": a commentator's employer
         if label == "ACTOR" and model_label == "ORG" and is_common_word(doc, start, end):
@@ -648,16 +672,16 @@ class Pipeline:
                 and is_facility(doc, start, end)
             ):
                 return None  # "Bagram Airbase", "Paktika province", "Wisconsin University"
+            # "Herat", "Central Asia": only states and capitals stand for a government
             if (
                 model_label in ("GPE", "LOC")
                 and entry is None
                 and self.knows_states
                 and not names_a_body(doc, start, end)
                 and not any(self.gazetteer.lookup(t.text) for t in doc[start:end] if t.is_title)
+                and not (start > 0 and doc[start - 1].lower_.rstrip(".") in TITLES)
             ):
-                return (
-                    None  # "Herat", "Central Asia": only states and capitals stand for a government
-                )
+                return None  # (after a title it is a person the model took for a place)
             is_place_like = model_label in ("GPE", "LOC") or (
                 entry is not None and entry["kind"] == "state"
             )
@@ -674,12 +698,10 @@ class Pipeline:
         know (a town, when the gazetteer names every state)."""
         if not self.knows_states or not doc[start].is_title:
             return False
-        for k in (end + 1, start - 2):
-            link = doc[end] if k == end + 1 else doc[start - 1] if start > 0 else None
+        for link, k in ((end, end + 1), (start - 1, start - 2)):
             if (
                 0 <= k < len(doc)
-                and link is not None
-                and link.lower_ == "and"
+                and doc[link].lower_ == "and"
                 and doc[k].ent_type_ in ("GPE", "LOC")
                 and doc[k].is_title
                 and self.gazetteer.lookup(doc[k].text) is None
