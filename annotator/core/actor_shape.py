@@ -10,6 +10,8 @@ it costs nothing next to NER.
 
 from __future__ import annotations
 
+import re
+
 # "in Kabul", "a visit to India", "through Afghanistan", "envoy for Afghanistan"
 PLACE_PREPOSITIONS = {
     "in", "to", "through", "across", "into", "at", "near", "inside", "via", "around", "from",
@@ -20,6 +22,7 @@ RELATIONAL = {
     "outreach", "ties", "relations", "ambassador", "envoy", "aid", "overtures", "assistance",
     "loans", "credentials", "support", "threat", "appeal", "message", "pressure",
     "close", "closer", "pivot", "rapprochement", "recognition", "according", "thanks",
+    "warm", "warming", "warmed", "talks", "talk", "talking", "speaks", "speak", "speaking",
 }  # fmt: skip
 # ... and "criticism from Pakistan", "engagement from China": the state is where it comes from
 FROM_RELATIONAL = {
@@ -42,6 +45,7 @@ TERRITORY = {
     "current", "vast", "strategic", "geography", "land", "lands", "side", "villages", "women",
     "tech", "industry", "industries", "market", "markets", "economic", "roads", "port", "ports",
     "towns", "goods", "rivers", "river", "wealth", "exports", "imports",
+    "trade", "trading",  # "Uzbekistan's trade with …", "Afghanistan's largest trading partner"
 }  # fmt: skip
 # a state directly before these is a qualifier of the noun, not an actor: "Afghanistan policy"
 QUALIFIED = {
@@ -49,7 +53,7 @@ QUALIFIED = {
     "crisis", "situation", "conflict", "war", "territory", "soil", "route", "routes", "trade",
     "peace", "process", "airspace", "embassy", "trip", "tour", "skirmishes", "clashes", "valley",
     "corridor", "railway", "rail", "highway", "road", "pipeline", "crossing", "dam", "port",
-    "river", "bridge", "dollar", "dollars", "currency", "mission", "missions",
+    "river", "bridge", "dollar", "dollars", "currency", "mission", "missions", "water",
 }  # fmt: skip
 # "Afghanistan Foreign Minister Amir Khan Muttaqi": the state is part of a title
 TITLE_WORDS = {
@@ -91,6 +95,16 @@ RULE_VERBS = {
     "governing", "controlled", "controls", "seized", "seize", "captured", "capture", "occupied",
     "occupy", "overran",
 }  # fmt: skip
+# "set up to bypass Pakistan", "trucks crossing Afghanistan": what a route goes round or through
+ROUTE_VERBS = {
+    "bypass", "bypasses", "bypassed", "bypassing", "circumvent", "circumvents", "circumventing",
+    "cross", "crosses", "crossed", "crossing", "traverse", "traverses", "traversing",
+}  # fmt: skip
+# "turn Afghanistan into a hub": the country as the thing made over, a place
+MAKE_VERBS = {"turn", "turns", "turned", "turning", "transform", "transforms", "transformed",
+              "transforming", "make", "makes", "making"}  # fmt: skip
+# "Bandar Abbas", "Port Qasim": a word that opens a town's name
+TOWN_PREFIXES = {"Bandar", "Port", "Fort", "Mount", "Lake", "Cape"}
 # "a line linking Uzbekistan to Kabul", "links St Petersburg with Iran's ports": a route's ends
 LINK_VERBS = {"link", "links", "linking", "connect", "connects", "connecting"}
 # "the corridor between Kabul and Delhi", "a power line from Surkhan to …": what a route joins
@@ -149,13 +163,24 @@ FACILITY_FOLLOWERS = {
     "station",
     "depot",
     "refinery",
+    # "the Kajaki and Kamal Khan dams", "the Hamoun wetlands", "the Kashkari oil block"
+    "dams",
+    "canal",
+    "canals",
+    "wetlands",
+    "wetland",
+    "lake",
+    "block",
+    "blocks",
+    "market",
+    "bazaar",
 }
 # "north of Kabul": a direction from a place
 COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
 # "an expert at the Russian International Affairs Council": a commentator's affiliation
 AFFILIATED = {
     "expert", "experts", "analyst", "analysts", "fellow", "researcher", "professor", "scholar",
-    "lecturer", "director", "economist", "secretary", "chairman", "member",
+    "lecturer", "director", "economist", "secretary", "chairman", "member", "head",
 }  # fmt: skip
 # the offices an unnamed office holder holds ("the Taliban's interior minister")
 OFFICES = {
@@ -164,6 +189,19 @@ OFFICES = {
     "negotiator", "official", "counterpart", "secretary", "chief", "head",
 }  # fmt: skip
 MISSIONS = {"embassy", "consulate", "mission"}
+# the capitalised words of a minister's portfolio: "Minister of Mines and Petroleum …"
+PORTFOLIO_WORDS = {
+    "public", "works", "mines", "petroleum", "foreign", "affairs", "commerce", "industry",
+    "industries", "finance", "defence", "defense", "interior", "energy", "water", "economy",
+    "transport", "information", "culture", "agriculture", "refugees", "repatriation", "trade",
+    "health", "education", "justice", "roads", "urban", "development", "communications",
+    "technology", "planning", "labour", "labor", "railways", "hajj", "religious", "rural",
+    "rehabilitation", "higher", "economic", "border", "tribal", "frontier", "power", "irrigation",
+    "livestock", "aviation", "civil", "housing",
+}  # fmt: skip
+# the words of an office between a body and its holder: "foreign ministry spokesman"
+OFFICE_PARTS = {"ministry", "affairs", "office", "press", "media", "aviation", "civil",
+                "railway", "railways", "trade", "commerce", "mines", "petroleum", "water"}  # fmt: skip
 COPULAS = {"is", "was", "became", "becomes", "remains", "remained"}
 # "the sovereignty and independence of Afghanistan", "the people of Iran": a country's own
 OWNED_BY = {
@@ -224,15 +262,20 @@ def is_apposed_title(doc, start: int, end: int) -> bool:
             break
     if k + 1 < len(doc) and doc[k].text == "," and _is_name(doc, k + 1, forward=True):
         return True  # "the incoming German chancellor, Friedrich Merz, …"
-    # "Pakistan's Special Representative for Afghanistan Mohammad Sadiq": the office and what it
-    # is for, then the name — a title without a comma
+    # "Pakistan's Special Representative for Afghanistan Mohammad Sadiq" (the model's PERSON
+    # right after the office, no comma) or "… for Afghanistan, Mohammad Sadiq" (a name after a
+    # comma): the office and what it is for, then the name — a title
     j = k
-    if j < len(doc) and doc[j].lower_ in ("for", "of", "on"):
+    if j < len(doc) and doc[j].lower_ in ("for", "of", "to", "in", "on"):
         j += 1
-        while j < len(doc) and j - k < 6 and (doc[j].is_title or doc[j].lower_ in ("and", "&")):
+        while (
+            j < len(doc) and j < k + 6 and (doc[j].is_title or doc[j].lower_ in ("the", "and", "&"))
+        ):
             if doc[j].ent_type_ == "PERSON":
                 return True
             j += 1
+        if j + 1 < len(doc) and doc[j].text == "," and _is_name(doc, j + 1, forward=True):
+            return True
     i, skipped = start - 1, 0
     while (
         i >= 0
@@ -290,8 +333,15 @@ def is_qualifier(doc, start: int, end: int) -> bool:
         return True
     if end + 1 < n and doc[end].lower_ in TITLE_WORDS and doc[end + 1].is_title:
         return True
+    if title_of_name(doc, start, end):
+        return True
     k = _next(doc, end)
-    if k + 2 < n and doc[k].lower_ in ("and", "-", "–") and doc[k + 1].is_title:
+    if (
+        k + 2 < n
+        and doc[end - 1].is_title
+        and doc[k].lower_ in ("and", "-", "–")
+        and doc[k + 1].is_title
+    ):
         k += 2  # "Sistan and Baluchestan province": both name the province
     if k < n and doc[k].lower_ in (
         "border",
@@ -329,6 +379,8 @@ def _dateline_end(doc, start: int, end: int) -> int | None:
     nxt = doc[end].text if end < n else ""
     if nxt in DASHES and all(t.is_upper or t.text == "/" for t in doc[start:end]):
         return end + 1
+    if nxt in DASHES and end + 1 < n and doc[end + 1].like_num and _dated_line(doc, end + 1):
+        return end + 1  # "Kabul – 27 Aqrab 1404 (18 November 2025)"
     if nxt == "|":
         return end
     if nxt not in (",", "("):
@@ -368,6 +420,22 @@ def names_a_project(doc, start: int) -> bool:
     return i >= 0 and (doc[i].lower_ in ROUTE_NOUNS or doc[i].lower_ in PROJECT_NOUNS)
 
 
+def _dated_line(doc, i: int) -> bool:
+    """The rest of the line from token i is a date and little else: a day, a month's name
+    (any calendar's), a year."""
+    k, years = i, 0
+    while k < len(doc) and "\n" not in doc[k].text and k < i + 12:
+        t = doc[k]
+        if t.like_num and len(t.text) == 4:
+            years += 1
+        elif not (t.like_num or t.is_title or t.is_punct or t.lower_.rstrip(".") in MONTHS):
+            return False
+        if "\n" in t.whitespace_:
+            break
+        k += 1
+    return years > 0
+
+
 def is_dateline(doc, start: int, end: int) -> bool:
     """The place a line's dateline names: where the story was filed, no actor."""
     return _dateline_end(doc, start, end) is not None
@@ -390,6 +458,17 @@ def in_dateline(doc, start: int, end: int) -> bool:
         j += 1
     stop = _dateline_end(doc, i, j) if j > i else None
     return stop is not None and end <= stop
+
+
+def in_affiliation(doc, start: int) -> bool:
+    """A name inside the model's organisation that is a commentator's employer: "deputy head of
+    the Afghanistan Chamber of Commerce"."""
+    k = start
+    while k > 0 and doc[k].ent_iob_ == "I":
+        k -= 1
+    if doc[k].ent_type_ != "ORG" or doc[k].ent_iob_ != "B":
+        return False
+    return is_affiliation(doc, k)
 
 
 def is_affiliation(doc, start: int) -> bool:
@@ -420,6 +499,15 @@ def is_place(doc, start: int, end: int) -> bool:
         return True
     if after is not None and after.lower_ in ("'s", "’s", "'", "’"):
         following = {doc[k].lower_ for k in range(end + 1, min(n, end + 3))}
+        k = end + 1
+        while k < n and k < end + 5 and doc[k].is_title and doc[k].is_alpha:
+            k += 1
+        if (
+            k > end + 1
+            and k < n
+            and (doc[k].lower_ in FACILITY_FOLLOWERS or doc[k].lower_ in TOWN_OWNERS)
+        ):
+            return True  # "Delhi's Khari Baoli market", "Iran's Chabahar port": a site's owner
         return (
             bool(following & TERRITORY)
             or (end + 1 < n and doc[end + 1].text == "Taliban")
@@ -436,6 +524,10 @@ def is_place(doc, start: int, end: int) -> bool:
                 return True  # "Iran–Afghanistan trade", "the Kabul-Delhi air cargo link"
         if _facility_follows(doc, end):
             return True
+    if before is not None and before.text in TOWN_PREFIXES:
+        return True  # "Bandar Abbas": the model's person is a port
+    if is_apposed_place(doc, end):
+        return True
     if before is not None:
         if before.text in ("-", "–") and start > 1 and doc[start - 2].lower_ in PLACE_PREFIXES:
             return True
@@ -458,8 +550,10 @@ def is_place(doc, start: int, end: int) -> bool:
     if i < 0:
         return False
     prep = doc[i].lower_
-    if prep in VISIT_VERBS or prep in LINK_VERBS or prep in RULE_VERBS:
+    if prep in VISIT_VERBS or prep in LINK_VERBS or prep in RULE_VERBS or prep in ROUTE_VERBS:
         return True
+    if prep in MAKE_VERBS and _next(doc, end) < n and doc[_next(doc, end)].lower_ == "into":
+        return True  # "would turn Afghanistan into a hub"
     if prep == "between":  # "the corridor between Kabul and Delhi", not "talks between …"
         return any(doc[k].lower_ in ROUTE_NOUNS for k in range(max(0, i - 4), i))
     if doc[i].text == "For" and _opens_sentence(doc, i):
@@ -469,6 +563,8 @@ def is_place(doc, start: int, end: int) -> bool:
     if prep == "of" and i > 0 and doc[_prev(doc, i)].lower_ in OWNED_BY:
         return True  # "the independence of Afghanistan", "the people of Iran"
     if prep == "with":
+        if i > 1 and doc[i - 1].lower_ in ("trade", "commerce") and doc[i - 2].text in ("'s", "’s"):
+            return True  # "Uzbekistan's trade with Afghanistan": the other economy
         return doc[_prev(doc, i)].lower_ in BORDER_WORDS if i > 0 else False
     if prep in PLACE_PREPOSITIONS:
         j = _prev(doc, i)
@@ -481,6 +577,45 @@ def is_place(doc, start: int, end: int) -> bool:
             return False
         return not (prep in ("to", "toward", "towards", "on") and before_prep in RELATIONAL)
     return False
+
+
+def is_apposed_place(doc, end: int) -> bool:
+    """ "Chabahar, the Iranian port where …", "Termez, a border town": the name is set beside
+    the kind of place it is."""
+    n = len(doc)
+    if end + 2 >= n or doc[end].text != ",":
+        return False
+    k = end + 1
+    if doc[k].lower_ not in ("the", "a", "an"):
+        return False
+    for j in range(k + 1, min(n, k + 4)):
+        if doc[j].lower_ in TOWN_OWNERS or doc[j].lower_ in FACILITY_FOLLOWERS:
+            return j + 1 >= n or not doc[j + 1].lower_ == "of"  # "the capital of …" is no place
+        if not (doc[j].is_alpha and (doc[j].is_lower or doc[j].text in DEMONYMS)):
+            return False
+    return False
+
+
+def title_of_name(doc, start: int, end: int) -> bool:
+    """ "Taliban foreign ministry spokesman Abdul Qahar Balkhi": a name before the lower-case
+    words of an office and a person's name is part of that person's title (titles drop)."""
+    n, k = len(doc), end
+    while (
+        k < n
+        and doc[k].is_lower
+        and (
+            doc[k].lower_ in TITLE_WORDS
+            or doc[k].lower_ in OFFICES
+            or doc[k].lower_ in OFFICE_PARTS
+        )
+    ):
+        k += 1
+    return (
+        k > end
+        and doc[k - 1].lower_ in OFFICES | TITLE_WORDS
+        and k < n
+        and _is_name(doc, k, forward=True)
+    )
 
 
 def _governor(doc, start: int, commas: bool = True) -> int:
@@ -510,6 +645,15 @@ def in_town_context(doc, start: int, end: int, person: bool = False) -> bool:
     to Puli Khumri", "links St Petersburg with …". The small model often calls such a town an
     organisation or a person; a name the gazetteer knows never comes here. A PERSON is a town
     only after words that never take a person ("in", "the port of"), not after "to"."""
+    if start > 0 and doc[start - 1].text in TOWN_PREFIXES:
+        return True  # "through Chabahar and Bandar Abbas"
+    names = [t for t in doc[start:end] if t.lower_ not in ("and", ",")]
+    if end - start > 2 and len(names) <= 3 and names and end - start - len(names) == 1:
+        # "through Torghundi and Herat": the model's one span over two towns
+        first = next(k for k in range(start, end) if doc[k].lower_ in ("and", ","))
+        return in_town_context(doc, start, first, person) and all(
+            t.is_title and t.is_alpha for t in names
+        )
     words = [t for t in doc[start:end] if t.text not in ("-", "–")]
     if len(words) > 2 or not all(t.is_title and t.is_alpha for t in words):
         return False
@@ -536,7 +680,25 @@ def in_town_context(doc, start: int, end: int, person: bool = False) -> bool:
         if route or word == "between":
             return route
         return not person and word == "to" and before not in RELATIONAL and before != "thanks"
+    if word == "for":
+        return _listed_names(doc, i + 1) >= 3  # "megawatts for Herat, Farah and Nimroz"
     return word in ("in", "near", "inside", "at", "through", "via", "outside")
+
+
+def _listed_names(doc, i: int) -> int:
+    """How many bare capitalised names a list from token i holds: "Herat, Farah and Nimroz" 3."""
+    count, k, n = 0, i, len(doc)
+    while k < n and doc[k].is_title and doc[k].is_alpha:
+        while k < n and doc[k].is_title and doc[k].is_alpha:
+            k += 1
+        count += 1
+        if k < n and doc[k].text == "," and k + 1 < n and doc[k + 1].lower_ == "and":
+            k += 2
+        elif k < n and doc[k].text in (",", "and"):
+            k += 1
+        else:
+            break
+    return count
 
 
 def _opens_sentence(doc, i: int) -> bool:
@@ -589,6 +751,7 @@ def _facility_follows(doc, end: int) -> bool:
         end + 1 < n
         and doc[end].is_lower
         and doc[end].is_alpha
+        and not doc[end].is_stop  # "the Taliban are building": a verb, not a site's kind
         and doc[end + 1].lower_ in FACILITY_FOLLOWERS
     )
 
@@ -610,6 +773,10 @@ def surname_repeats(doc, chosen, taken) -> list[tuple[int, int]]:
     out = []
     for tok in doc:
         if tok.text in surnames and not taken[tok.i]:
+            if tok.i > 0 and doc[tok.i - 1].text in TOWN_PREFIXES:
+                continue  # "Bandar Abbas" after "Amir-Abbas Hoveyda"
+            if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in FACILITY_FOLLOWERS:
+                continue  # "the Kamal Khan Dam"
             out.append((tok.i, tok.i + 1))
     return out
 
@@ -681,6 +848,72 @@ def is_company_name(doc, words) -> bool:
         or t.lower_ in FACILITY_WORDS
         for t in words
     )
+
+
+# a body named by its kind alone: "the Ministry's headquarters" is an anaphor, not a name
+BARE_BODIES = {
+    "ministry", "government", "council", "court", "embassy", "parliament", "cabinet",
+    "commission", "committee", "directorate", "department", "office", "agency", "authority",
+    "company", "corporation", "bank", "army", "administration", "secretariat", "presidency",
+}  # fmt: skip
+_MODEL_NUMBER = re.compile(r"^[A-Z]{0,3}-?\d{2,4}[A-Z]{0,3}$")
+_YEAR_NUMBER = re.compile(r"^(19|20)\d\d$")
+
+
+def is_not_a_name(doc, start: int, end: int) -> bool:
+    """What the small model labels but no annotator marks: a lower-case word ("including
+    supreme leader …"), a body named by its kind alone ("the Ministry's headquarters"), a
+    maker before its product's model number ("an Airbus A310", "Boeing 737")."""
+    if end - start != 1:
+        return False
+    tok = doc[start]
+    if tok.is_lower:
+        return True
+    if tok.lower_ in BARE_BODIES and tok.is_title:
+        return True
+    return (
+        tok.ent_type_ == "ORG"
+        and start + 1 < len(doc)
+        and bool(_MODEL_NUMBER.match(doc[start + 1].text))
+        and not _YEAR_NUMBER.match(doc[start + 1].text)
+    )
+
+
+# the kinds of actor a body is, and the kinds that own one: "the Supreme Court of Kyrgyzstan"
+BODY_KINDS = {"organisation", "group", "government", "company"}
+
+
+def bodies_of_states(doc, chosen: list) -> list:
+    """CHOSEN (sorted (start, end, label, attrs)) with a body and the state that owns it joined
+    into one span: "Supreme Court" + "of" + "Kyrgyzstan", "U.N. Assistance Mission" + "in" +
+    "Afghanistan", "Ministry of Mines and Petroleum" + "of the" + "Islamic Emirate of …" — the
+    specific noun phrase (GUIDELINES.md), as "Russia's Supreme Court" is."""
+    out: list = []
+    for span in chosen:
+        if out:
+            s1, e1, label1, attrs1 = out[-1]
+            s2, e2, label2, attrs2 = span
+            gap = [t.lower_ for t in doc[e1:s2]]
+            if (
+                label1 == label2 == "ACTOR"
+                and attrs1.get("kind") in BODY_KINDS
+                and attrs2.get("kind") == "state"
+                and gap in (["of"], ["of", "the"], ["in"])
+                and doc[e1 - 1].is_title
+            ):
+                out[-1] = (s1, e2, label1, attrs1)
+                continue
+        out.append(span)
+    return out
+
+
+def name_after_title(doc, start: int, end: int) -> int:
+    """Where the name begins in "Minister of Public Works Mohammad Isa Thani": past the office,
+    "of" and the capitalised words of the portfolio (the longest run the name leaves two words)."""
+    k = start + 2  # the office and "of"
+    while k < end - 2 and (doc[k].lower_ in PORTFOLIO_WORDS or doc[k].text in ("and", "&")):
+        k += 1
+    return k
 
 
 def is_common_word(doc, start: int, end: int) -> bool:

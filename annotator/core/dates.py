@@ -21,7 +21,8 @@ _NUMBER = (
 # "25 years", "for two decades": durations, not calendar expressions (GUIDELINES.md)
 _DURATION = re.compile(
     rf"^((for|within|over)\s+)?((about|some|nearly|over|almost|around|more than|less than|"
-    rf"up to|at least)\s+)?{_NUMBER}[\s-]+(years?|months?|weeks?|days?|decades?|centuries|hours?|"
+    rf"up to|at least)\s+|the\s+)?{_NUMBER}(\s+or\s+{_NUMBER})?[\s-]+(years?|months?|weeks?|days?|"
+    rf"decades?|centuries|hours?|"
     rf"minutes?|mins?|seconds?)(\s+ago|-old|-long|\s+read)?$",
     re.IGNORECASE,
 )
@@ -34,7 +35,13 @@ _VAGUE = re.compile(
     r"(its\s+|the\s+|a\s+)?(first|second|third|fourth|fifth|sixth|final)(\s+consecutive)?\s+"
     r"(year|month|week|day|decade)s?|annual|annually|daily|weekly|monthly|yearly|"
     r"(\d+|a|one|two|three)[\s-]+decades?[\s-]*(long|old)?|two-decade|decade-long|"
-    r"(every|each)\s+(other\s+)?(year|month|week|day|spring|summer|autumn|winter)|"
+    r"(every|each)\s+(other\s+|\w+\s+)?(years?|months?|weeks?|days?|spring|summer|autumn|winter)|"
+    r"(per\s+|a\s+)?(year|month|week|day|annum)|"  # "tonnes per year": a rate
+    r"(another|an?)(\s+(normal|good|bad|typical|dry|wet|full|single|whole|average))?\s+"
+    r"(year|month|week|day|season)|"  # "for another year", "in a normal year"
+    r"(days|weeks|months|years)\s+(later|earlier)|"  # "weeks later": anchored to an event
+    r"(the\s+)?(spring|summer|autumn|fall|winter)|"  # "ahead of winter" (but "by the summer")
+    r"(the\s+)?(water|financial|fiscal|academic|school|crop|marketing)\s+year|"
     r"(just\s+|only\s+|mere\s+)?(days|weeks|months|years|decades|hours))$",
     re.IGNORECASE,
 )
@@ -67,6 +74,77 @@ _MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY_MONTH = re.compile(rf"^(\d{{1,2}})(st|nd|rd|th)?\s+(of\s+)?{_MONTH}$", re.IGNORECASE)
 _MONTH_DAY = re.compile(rf"^{_MONTH}\s+(\d{{1,2}})(st|nd|rd|th)?$", re.IGNORECASE)
 _MONTH_ONLY = re.compile(rf"^{_MONTH}$", re.IGNORECASE)
+
+
+# the Solar Hijri months of Iran (Persian names) and Afghanistan (Dari names, zodiac signs)
+SOLAR_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [("farvardin", "hamal"), ("ordibehesht", "sawr", "saur", "sour"),
+         ("khordad", "jawza", "jauza", "jowza"), ("tir", "saratan"), ("mordad", "amordad", "asad"),
+         ("shahrivar", "sonbola", "sunbula", "sunbulah"), ("mehr", "mizan"), ("aban", "aqrab"),
+         ("azar", "qaws", "qaus"), ("dey", "jadi", "jaddi"), ("bahman", "dalw", "dalv"),
+         ("esfand", "hut", "hoot", "hout")],
+        start=1,
+    )
+    for m in names
+}  # fmt: skip
+_SOLAR = re.compile(
+    r"^(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?(" + "|".join(SOLAR_MONTHS) + r")(?:\s+(1[34]\d\d))?$",
+    re.IGNORECASE,
+)
+_SOLAR_YEAR = re.compile(r"^1[34]\d\d$")
+
+
+def _solar_to_gregorian(year: int, month: int, day: int) -> date:
+    """A Solar Hijri date in the Gregorian calendar: 1 Farvardin is the March equinox day; the
+    33-year arithmetic cycle of the Jalaali algorithm, exact for the years 1178–1633 SH."""
+    breaks = [-61, 9, 38, 199, 426, 686, 756, 818, 1111, 1181, 1210, 1635, 2060, 2097, 2192,
+              2262, 2324, 2394, 2456, 3178]  # fmt: skip
+    gy, leap_j, jp = year + 621, -14, breaks[0]
+    for jm in breaks[1:]:
+        jump = jm - jp
+        if year < jm:
+            break
+        leap_j += jump // 33 * 8 + (jump % 33) // 4
+        jp = jm
+    n = year - jp
+    leap_j += n // 33 * 8 + ((n % 33) + 3) // 4
+    if jump % 33 == 4 and jump - n == 4:
+        leap_j += 1
+    leap_g = gy // 4 - (gy // 100 + 1) * 3 // 4 - 150
+    march = 20 + leap_j - leap_g  # the March day of 1 Farvardin
+    offset = (month - 1) * 31 if month <= 7 else 186 + (month - 7) * 30
+    return date.fromordinal(date(gy, 3, march).toordinal() + offset + day - 1)
+
+
+def solar_value(core: str, published: date | None) -> str | None:
+    """ISO value of a Solar Hijri expression ("23 Tir 1404" -> "2025-07-14"; "1 Jadi" in the
+    year of publication), or "" when it is one but no value can be said; None otherwise."""
+    if _SOLAR_YEAR.match(core):
+        return ""  # a Solar year spans two Gregorian ones
+    m = _SOLAR.match(core)
+    if not m:
+        return None
+    month = SOLAR_MONTHS[m.group(2).lower()]
+    if m.group(3):
+        year = int(m.group(3))
+    elif published is not None:
+        year = (
+            published.year
+            - 621
+            - (1 if published < _solar_to_gregorian(published.year - 621, 1, 1) else 0)
+        )
+    else:
+        return ""
+    try:
+        if m.group(1):
+            return _solar_to_gregorian(year, month, int(m.group(1))).isoformat()
+        first = _solar_to_gregorian(year, month, 1)
+        last = _solar_to_gregorian(year, month, 29)
+    except ValueError:
+        return ""
+    return f"{first.year:04d}" if first.year == last.year else ""
 
 
 def partial_value(core: str) -> str | None:
@@ -104,15 +182,66 @@ def _parser(base: date | None):
     return DateDataParser(languages=["en"], settings=settings)
 
 
-def is_calendar_expression(text: str) -> bool:
+# a season by itself is vague ("the summer heat") unless a deadline anchors it ("by the summer")
+_SEASON = re.compile(r"^(the\s+)?(spring|summer|autumn|fall|winter)$", re.IGNORECASE)
+DEADLINES = {"by", "until", "till", "before"}
+# "since the start of the": the model's phrase cut before its noun
+_DANGLING = re.compile(r"\b(of|the|a|an)$", re.IGNORECASE)
+
+
+def is_calendar_expression(text: str, before: str = "") -> bool:
+    """Whether TEXT is a calendar expression; BEFORE is the word before it in the article."""
     t = " ".join(text.split()).strip(" ,.;:")
-    return bool(t) and not _DURATION.match(t) and not _VAGUE.match(t) and not _CLOCK.match(t)
+    if _SEASON.match(t):
+        return before.lower() in DEADLINES
+    return (
+        bool(t)
+        and not (t.isdigit() and len(t) > 4)  # "News ID: 85912345"
+        and not _DURATION.match(t)
+        and not _VAGUE.match(t)
+        and not _CLOCK.match(t)
+        and not _DANGLING.search(t)
+    )
 
 
-def date_attrs(text: str, published: date | None) -> dict[str, str] | None:
+_FOCUS = {"only", "just", "as", "early", "late"}  # "only last year": a focus word, not the date
+_DECADE = re.compile(r"^\d{4}s$")
+_TIME_WORD = re.compile(
+    r"^(\d{1,2}([:.]\d\d){1,2}|(?i:[ap]\.?m\.?)|[A-Z]{2,4}([+-]\d{1,2})?|[-–—,])$"
+)
+_MERIDIEM = re.compile(r"\b[ap]\.?m\b", re.I)
+_DAY_OR_YEAR = re.compile(r"^(\d{1,2}|(1[89]|20)\d\d)(st|nd|rd|th)?$")
+
+
+def date_edges(doc, start: int, end: int) -> tuple[int, int]:
+    """The DATE tokens START..END of DOC trimmed to the calendar expression (GUIDELINES.md's
+    minimal phrase): no focus word before it ("only last year"), no article before a decade
+    ("the 1970s"), no possessive ("Last week's talks") and no clock time after a full date
+    ("May 6, 2026 11:02 AM", "July 14, 2025 - 17:30")."""
+    if (
+        end - start > 2
+        and doc[start].lower_ in ("only", "just")
+        or end - start > 1
+        and doc[start].lower_ == "the"
+        and _DECADE.match(doc[start + 1].text)
+    ):
+        start += 1
+    if end - start > 1 and doc[end - 1].lower_ in ("'s", "’s"):
+        end -= 1
+    k = end
+    while k - start > 1 and _TIME_WORD.match(doc[k - 1].text):
+        k -= 1
+    cut = doc[k:end].text
+    if k < end and (":" in cut or _MERIDIEM.search(cut)) and _DAY_OR_YEAR.match(doc[k - 1].text):
+        end = k  # what was cut is the clock, and a day or a year closes what is left
+    return start, end
+
+
+def date_attrs(text: str, published: date | None, before: str = "") -> dict[str, str] | None:
     """Attributes of a DATE suggestion: {"value": ...} when one can be said, {} when none can;
-    None when the text is no calendar expression at all (a duration, a vague word)."""
-    if not is_calendar_expression(text):
+    None when the text is no calendar expression at all (a duration, a vague word). BEFORE is
+    the word that precedes it ("by the summer")."""
+    if not is_calendar_expression(text, before):
         return None
     value = normalize_date(text, published)
     return {"value": value} if value else {}
@@ -126,7 +255,7 @@ def normalize_date(text: str, published: date | None) -> str | None:
     expressions that carry their own year get a value.
     """
     t = " ".join(text.split()).strip(" ,.;:")
-    if not is_calendar_expression(t):
+    if not is_calendar_expression(t) and not _SEASON.match(t):
         return None
     core = t
     while True:
@@ -136,6 +265,9 @@ def normalize_date(text: str, published: date | None) -> str | None:
         core = stripped
     if not core:
         return None
+    solar = solar_value(core, published)
+    if solar is not None:
+        return solar or None
     this = _THIS_PERIOD.match(core)
     if this:  # "the end of the year", "later this month": the publication's own year or month
         if published is None:

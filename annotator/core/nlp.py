@@ -21,21 +21,27 @@ from typing import Any
 
 from annotator.core.actor_shape import (
     DEMONYMS,
+    FACILITY_FOLLOWERS,
+    bodies_of_states,
     coordinated_names,
+    in_affiliation,
     in_dateline,
     in_town_context,
     is_affiliation,
     is_body_name,
     is_common_word,
     is_facility,
+    is_not_a_name,
     is_place,
     is_qualifier,
+    name_after_title,
     names_a_body,
     names_a_project,
     surname_repeats,
 )
+from annotator.core.agreement_shape import is_no_arrangement, place_name_before
 from annotator.core.boilerplate import spans_outside_boilerplate
-from annotator.core.dates import date_attrs, parse_published
+from annotator.core.dates import date_attrs, date_edges, parse_published
 from annotator.core.errors import InputError
 from annotator.core.event_frames import FrameSuggester
 from annotator.core.model import LabelScheme, Suggestion
@@ -43,7 +49,7 @@ from annotator.core.paths import resource
 from annotator.core.span_rules import precedence
 
 # Bump when the shaping code below changes, so that projects re-suggest.
-RULES_VERSION = "3"
+RULES_VERSION = "4"
 RULES_ONLY = "rules"
 PREFERENCE = (
     "en_core_web_trf",
@@ -69,6 +75,8 @@ MODEL_KIND = {"PERSON": "person", "GPE": "state", "NORP": "group", "ORG": "organ
 # "has not recognised", "nobody has recognized", "stopped short of recognizing"
 NEGATORS = {"not", "n't", "no", "never", "nobody", "none", "neither", "nor", "short", "refrained",
             "without", "refused", "declined", "yet", "rather"}  # fmt: skip
+# words before an act that make it the sides' arrangement: "the two sides agreed to restore …"
+AGREEING = {"agreed", "agree", "agrees", "agreeing", "decided", "deal", "accord", "pledged"}
 DATE_PREPOSITIONS = {"in", "on", "since", "by", "until", "from", "during", "at"}
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
 # words a name never holds: the model's "Termez by Mirzamakhmudov" is a town and a person
@@ -98,7 +106,10 @@ TYPE_KEYWORDS = (
     ("FINANCE", ("currency", "payment", "investment", "clearing", "bank", "settlement", "yuan")),
     ("SECURITY", ("security", "counterterrorism", "counter-terrorism", "military", "intelligence")),
     ("AID", ("aid", "humanitarian", "assistance")),
-    ("DIPLOMATIC", ("credentials", "ambassador", "ambassadors", "accreditation", "recognition")),
+    (
+        "DIPLOMATIC",
+        ("credentials", "ambassador", "ambassadors", "accreditation", "recognition", "treaty"),
+    ),
     ("TRADE", ("trade", "tariff", "wheat", "export", "import", "exports", "imports")),
     ("DIALOGUE", ("talks", "meeting", "visit", "dialogue", "conference", "forum", "summit")),
 )
@@ -468,21 +479,31 @@ class Pipeline:
             if label == "ACTOR":
                 if span.id_.endswith("|-1"):  # the last token only shows what does not follow
                     end = max(start + 1, min(end, span.end - 1))
+                if span.id_ == "person|title":  # "Minister of Public Works Mohammad Isa Thani"
+                    start = name_after_title(doc, start, end)
                 entry = self.gazetteer.lookup(doc[start:end].text)
+                if entry is not None and entry["kind"] == "person":
+                    while end - start > 1 and doc[start].lower_.rstrip(".") in TITLES:
+                        start += 1  # "Mullah Abdul Ghani Baradar": the name, titles dropped
                 kind = (
                     "group" if span.id_.split("|")[0] in ("group", "collective") else "organisation"
                 )
+                if span.id_.startswith("person|"):
+                    kind = "person"
                 attrs = Gazetteer.attrs(entry) if entry else {"kind": kind}
             elif label == "AGREEMENT":
                 kind, _, keep = span.id_.partition("|")
                 if keep == "neg":  # "nobody has recognized": negated ones are no agreement
                     if NEGATORS.intersection(t.lower_ for t in doc[max(0, start - 4) : start]):
                         continue
+                elif keep == "agreed":  # "agreed to restore direct flights", not an airline's plan
+                    if not AGREEING.intersection(t.lower_ for t in doc[max(0, start - 3) : start]):
+                        continue
                 elif keep:  # "met with": the verb names the meeting, the rest only anchors it
                     end = min(end, start + int(keep))
                 attrs = {"type": kind or self._infer_type(doc, start, end)}
             elif label == "DATE":
-                attrs = date_attrs(doc[start:end].text, published)
+                attrs = date_attrs(doc[start:end].text, published, _word_before(doc, start))
                 if attrs is None:
                     continue
             else:
@@ -514,7 +535,7 @@ class Pipeline:
             start, end = shaped
             text = doc[start:end].text
             if label == "DATE":
-                attrs = date_attrs(text, published)
+                attrs = date_attrs(text, published, _word_before(doc, start))
                 if attrs is None:
                     continue  # a duration or a vague word (GUIDELINES.md)
             elif label == "ACTOR":
@@ -546,6 +567,7 @@ class Pipeline:
             if not any(taken[start:end]):
                 taken[start:end] = b"\x01" * (end - start)
                 chosen.append((start, end, "ACTOR", {"kind": "organisation"}))
+        chosen = bodies_of_states(doc, sorted(chosen))  # "the Supreme Court of Kyrgyzstan"
         chosen.sort()
         return [
             Suggestion(
@@ -579,6 +601,7 @@ class Pipeline:
         if label == "DATE":
             while end - start > 1 and doc[start].lower_ in DATE_PREPOSITIONS:
                 start += 1
+            start, end = date_edges(doc, start, end)  # "only last year", "the 1970s", "… 11:02 AM"
             # "9 September 2025 - 11:20 IST": the hour is no part of the calendar date
             while end - start > 1 and (
                 doc[end - 1].shape_ in ("d:dd", "dd:dd")
@@ -613,7 +636,11 @@ class Pipeline:
             ):
                 return None  # "Afghans", "Americans": a population, not an actor
         if label == "ACTOR" and model_label == "PERSON":
-            while end - start > 1 and doc[start].lower_.rstrip(".") in TITLES:
+            while end - start > 1 and (
+                doc[start].lower_.rstrip(".") in TITLES
+                or doc[start].lower_.endswith("s")
+                and doc[start].lower_[:-1] in TITLES  # "Prime Ministers X and Y"
+            ):
                 start += 1
         while start < end and (doc[start].is_punct or doc[start].is_space):
             start += 1
@@ -625,6 +652,10 @@ class Pipeline:
             return None  # "Taliban-appointed ambassador": part of a compound, no arrangement
         if label == "AGREEMENT" and start > 0 and doc[start - 1].lower_ in ("press", "news"):
             return None  # "a press conference": the outlets' meeting, not the sides'
+        if label == "AGREEMENT" and is_no_arrangement(doc, start, end):
+            return None  # "any agreement", "the neighbour that talks to", "a great deal"
+        if label == "AGREEMENT":
+            start = place_name_before(doc, start, end, self._is_place_name)  # "Istanbul talks"
         if label == "ACTOR" and is_qualifier(doc, start, end):
             return None
         if label == "ACTOR" and len(doc[start:end].text.rstrip(".")) < 2:
@@ -646,6 +677,17 @@ class Pipeline:
             and doc[start - 1].shape_ in ("d:dd", "dd:dd")
         ):
             return None  # "19:45 IST": a time zone
+        if label == "ACTOR" and not model_label and in_affiliation(doc, start):
+            return None  # "head of the Afghanistan Chamber of Commerce": the employer's name
+        if label == "ACTOR" and model_label and is_not_a_name(doc, start, end):
+            return None  # "including supreme leader", "the Ministry's", "an Airbus A310"
+        if (
+            label == "ACTOR"
+            and model_label == "PERSON"
+            and end < len(doc)
+            and doc[end].lower_ in FACILITY_FOLLOWERS
+        ):
+            return None  # "the Kamal Khan Dam": a site named after a person
         if label == "ACTOR" and model_label == "ORG" and is_affiliation(doc, start):
             return None  # "an expert at the … Council": a commentator's employer
         if label == "ACTOR" and model_label == "ORG" and is_common_word(doc, start, end):
@@ -693,6 +735,12 @@ class Pipeline:
                 return None
         return start, end
 
+    def _is_place_name(self, token) -> bool:
+        if token.ent_type_ in ("GPE", "LOC"):
+            return True
+        entry = self.gazetteer.lookup(token.text)
+        return entry is not None and entry["kind"] == "state"
+
     def _beside_town(self, doc, start: int, end: int) -> bool:
         """A bare name joined by "and" to a place the model found and the gazetteer does not
         know (a town, when the gazetteer names every state)."""
@@ -718,6 +766,10 @@ class Pipeline:
                 if words.intersection(keys):
                     return agreement_type
         return "TRADE"
+
+
+def _word_before(doc, start: int) -> str:
+    return doc[start - 1].lower_ if start > 0 else ""
 
 
 _cache: dict[tuple, Pipeline] = {}

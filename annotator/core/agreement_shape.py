@@ -1,0 +1,72 @@
+"""The guidelines' AGREEMENT span rules on a spaCy Doc, from the words around a trigger.
+
+"any agreement", "each foreign trip", "all contracts": no concrete arrangement; "the
+neighbour that talks to Kabul": a verb; "a great deal": an idiom; "told the meeting": the
+audience of a speech; "the Directorate of Contracts": part of a name. And "the Istanbul
+talks", "the India-Afghanistan air freight corridor": the place that names the
+arrangement belongs to its span. Tokens only (no parser), like actor_shape.
+"""
+
+from __future__ import annotations
+
+# a determiner that makes the noun unspecific: no concrete arrangement (GUIDELINES.md)
+UNSPECIFIC = {"any", "each", "every", "all", "no"}
+# a pronoun or relative word right before "talks": the verb ("the neighbour that talks to")
+SUBJECTS = {"that", "who", "which", "he", "she", "it", "one", "nobody", "everyone"}
+# the words whose object is the audience of a speech: "told the meeting", "addressed the forum"
+SPEAKING = {"told", "tells", "telling", "addressed", "addresses", "addressing", "briefed"}
+# nouns that end an arrangement's name and take the place before them into it
+NAMED_HEADS = {
+    "talks", "process", "format", "dialogue", "consultations", "summit", "conference",
+    "meeting", "corridor", "link", "links", "railway", "pipeline", "road", "highway", "route",
+    "line", "agreement", "treaty", "accord", "pact", "deal", "commission",
+}  # fmt: skip
+DASHES = {"-", "–", "—"}
+# words before a verb, never before the noun: "to deal with", "will deal", "cannot deal"
+AUXILIARIES = {"to", "will", "would", "can", "could", "must", "should", "cannot", "not", "n't"}
+
+
+def is_no_arrangement(doc, start: int, end: int) -> bool:
+    """Words around an AGREEMENT trigger that show it names no concrete arrangement."""
+    first = doc[start]
+    j = start - 1
+    if j >= 0 and doc[j].lower_ in UNSPECIFIC:
+        return True  # "any agreement", "all contracts will be implemented"
+    if j > 0 and doc[j - 1].lower_ in UNSPECIFIC - {"all"}:
+        if doc[j].is_lower and doc[j].is_alpha and not doc[j].like_num:
+            return True  # "any future visit", "each foreign trip"
+    if end - start == 1 and first.lower_ == "talks" and start > 0:
+        nxt = doc[end].lower_ if end < len(doc) else ""
+        if doc[start - 1].lower_ in SUBJECTS and nxt in ("to", "with", "about"):
+            return True  # "the neighbour that talks to Kabul"
+    if first.lower_ == "deal" and start > 0 and doc[start - 1].lower_ in ("great", "good"):
+        return True  # "a great deal"
+    if first.lower_ in ("deal", "deals") and start > 0 and doc[start - 1].lower_ in AUXILIARIES:
+        return True  # "refuses to deal with the Taliban": the verb
+    if start > 1 and doc[start - 1].lower_ in ("the", "a") and doc[start - 2].lower_ in SPEAKING:
+        return True  # "told the meeting that …"
+    if (
+        first.is_title
+        and start > 1
+        and doc[start - 1].lower_ in ("of", "for")
+        and doc[start - 2].is_title
+    ):
+        return True  # "the Directorate of Contracts": a word of a body's name
+    return False
+
+
+def place_name_before(doc, start: int, end: int, is_place_name) -> int:
+    """START moved back over the place name that names the arrangement: "the Istanbul talks",
+    "the India-Afghanistan air freight corridor". IS_PLACE_NAME(token) says whether a
+    capitalised token is a place (the model's GPE/LOC or a state of the gazetteer)."""
+    if doc[end - 1].lower_ not in NAMED_HEADS or not doc[start].is_lower:
+        return start
+    k = start - 1
+    if k < 0 or not (doc[k].is_title and is_place_name(doc[k])):
+        return start
+    first = k
+    while first > 1 and doc[first - 1].text in DASHES and doc[first - 2].is_title:
+        if not is_place_name(doc[first - 2]):
+            return start
+        first -= 2  # "India-Afghanistan", "Turkmenistan–Afghanistan–Pakistan"
+    return first
