@@ -255,7 +255,7 @@ class Scan:
     files: list[Path] = field(default_factory=list)
     skipped: dict[str, list[Path]] = field(default_factory=dict)  # reason -> paths
     errors: list[InputError] = field(default_factory=list)
-    sizes: dict[Path, int] = field(default_factory=dict)  # bytes of the files found in folders
+    sizes: list[int | None] = field(default_factory=list)  # of each file; None: not known
 
     def skip(self, reason: str, path: Path) -> None:
         self.skipped.setdefault(reason, []).append(path)
@@ -271,43 +271,58 @@ def scan_paths(paths: Iterable[str | Path]) -> Scan:
     for p in map(Path, paths):
         if not p.is_dir():
             scan.files.append(p)  # named by the user: read_file says what is wrong with it
+            scan.sizes.append(None)
             continue
-        found: list[tuple[tuple[str, ...], Path]] = []  # (sort key, path)
 
         def failed(exc: OSError, scan=scan) -> None:
             reason = exc.strerror or type(exc).__name__
             scan.errors.append(InputError(f"cannot read the folder ({reason})", exc.filename))
 
-        for root, dirs, names in os.walk(p, onerror=failed):
-            base = Path(root)
-            # the order Path gives (part by part), as a tuple compared in C: a folder of
-            # 100,000 files sorts in a tenth of the time
-            key = tuple(map(os.path.normcase, base.parts))
-            for d in dirs:
-                if d.startswith("."):
-                    scan.skip("hidden", base / d)
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-            present = set(names)
-            for name in names:
-                child = base / name
-                dot = name.rfind(".")
-                suffix = name[dot:].lower() if 0 < dot < len(name) - 1 else ""  # Path.suffix
-                if name.startswith("."):
-                    scan.skip("hidden", child)
-                elif suffix not in READERS:
-                    scan.skip("suffix", child)
-                elif suffix == ".txt" and _brat_text(base, name[:dot] + ".ann", present):
-                    continue  # a brat document's text: read with its .ann
-                else:
-                    size = _regular_size(child)
-                    if size is None:
-                        scan.skip("special", child)
-                    else:
-                        found.append(((*key, os.path.normcase(name)), child))
-                        scan.sizes[child] = size
-        found.sort(key=lambda kp: kp[0])
-        scan.files.extend(child for _key, child in found)
+        for child, size in _walk(p, scan, failed):
+            scan.files.append(child)
+            scan.sizes.append(size)
     return scan
+
+
+def _walk(
+    folder: Path, scan: Scan, failed: Callable[[OSError], None]
+) -> Iterator[tuple[Path, int]]:
+    """The files to read under FOLDER and their sizes, in the order `sorted` puts their paths
+    (part by part: each folder's entries by name, a subfolder's files where its name comes),
+    so nothing is sorted at the end (100,000 paths and their keys held at once); what is
+    skipped goes to SCAN, a folder that cannot be listed to FAILED. As `os.walk` walks:
+    links to folders are not followed."""
+    try:
+        with os.scandir(os.fspath(folder)) as listing:  # its errors name a str, as os.walk's
+            entries = sorted(listing, key=lambda e: os.path.normcase(e.name))
+    except OSError as exc:
+        failed(exc)
+        return
+    present = {e.name for e in entries}
+    for entry in entries:
+        name = entry.name
+        child = folder / name
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        dot = name.rfind(".")
+        suffix = name[dot:].lower() if 0 < dot < len(name) - 1 else ""  # Path.suffix
+        if name.startswith("."):
+            scan.skip("hidden", child)
+        elif is_dir:
+            if not entry.is_symlink():
+                yield from _walk(child, scan, failed)
+        elif suffix not in READERS:
+            scan.skip("suffix", child)
+        elif suffix == ".txt" and _brat_text(folder, name[:dot] + ".ann", present):
+            continue  # a brat document's text: read with its .ann
+        else:
+            size = _regular_size(entry)
+            if size is None:
+                scan.skip("special", child)
+            else:
+                yield child, size
 
 
 def _brat_text(base: Path, ann: str, present: set[str]) -> bool:
@@ -315,10 +330,10 @@ def _brat_text(base: Path, ann: str, present: set[str]) -> bool:
     return ann in present and (base / ann).is_file()
 
 
-def _regular_size(path: Path) -> int | None:
+def _regular_size(entry: os.DirEntry) -> int | None:
     """The size of a regular file, None for anything else (a FIFO, a broken link)."""
     try:
-        info = path.stat()
+        info = entry.stat()
     except OSError:
         return None
     return info.st_size if stat.S_ISREG(info.st_mode) else None
@@ -522,11 +537,14 @@ def import_paths(
         group.clear()
 
     scheme = store.scheme
-    whole = [p for p in files if p.suffix.lower() not in STREAMERS]  # read whole, maybe ahead
+    # the files read whole, maybe ahead; with their sizes
+    whole = [
+        (p, n) for p, n in zip(files, scan.sizes, strict=True) if p.suffix.lower() not in STREAMERS
+    ]
     if pool_min_files is not None and len(whole) >= pool_min_files and worker_count(jobs):
-        reading = read_ahead(whole, scheme, jobs, scan.sizes)
+        reading = read_ahead(whole, scheme, jobs)
     else:
-        reading = nullcontext(_attempt(p, scheme) for p in whole)
+        reading = nullcontext(_attempt(p, scheme) for p, _size in whole)
 
     with store.import_cache(), store.grouped_writes() as part, reading as reads:
         chars = 0

@@ -21,11 +21,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
-import queue
 import signal
-import threading
-from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
@@ -52,36 +49,40 @@ def read_chunk(paths: list[str], scheme) -> list:
 
 
 def _serve(conn, parent_ends, scheme) -> None:
-    """A worker: chunks of paths in, their outcomes out, until the pipe ends. A thread
-    sends the outcomes, so the worker reads on while the writer is busy storing (the pipe
-    holds only a few chunks); the writer gives each worker at most AHEAD chunks at once."""
+    """A worker: chunks of paths in, their outcomes out, until the pipe ends."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the writer's to handle
     for end in parent_ends:  # a fork's copies of the writer's ends: the pipe ends with it
         end.close()
-    done: queue.Queue = queue.Queue()
-
-    def send() -> None:
-        while True:
-            try:
-                conn.send_bytes(done.get())
-            except OSError:
-                os._exit(0)  # the writer stopped reading (a cancel, a kill)
-
-    threading.Thread(target=send, daemon=True).start()
+    _room_for_ahead(conn)
     while True:
         try:
             part = conn.recv()
         except (EOFError, OSError):
             return  # the writer is gone, or done
-        done.put(ForkingPickler.dumps(read_chunk(part, scheme)))
+        try:
+            conn.send_bytes(ForkingPickler.dumps(read_chunk(part, scheme)))
+        except OSError:
+            return  # the writer stopped reading (a cancel)
 
 
-def _chunks(paths: Sequence[Path], sizes: Mapping[Path, int]) -> Iterator[list[str]]:
+def _room_for_ahead(conn) -> None:
+    """A socket buffer that holds the AHEAD chunks' outcomes, so the worker reads on while the
+    writer stores (Linux gives 208 KiB, three chunks); best effort, where the pipe is a socket."""
+    try:
+        import socket
+
+        with socket.socket(fileno=os.dup(conn.fileno())) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, AHEAD * CHUNK_FILES * 4096)
+    except (OSError, ValueError, AttributeError):
+        pass  # the reads wait for the writer a little more often: the outcome is the same
+
+
+def _chunks(files: Sequence[tuple[Path, int | None]]) -> Iterator[list[str]]:
     part: list[str] = []
     size = 0
-    for p in paths:
+    for p, n in files:
         part.append(str(p))
-        size += sizes.get(p, CHUNK_BYTES)  # a file named by the user: a chunk of its own
+        size += CHUNK_BYTES if n is None else n  # a file named by the user: a chunk of its own
         if len(part) >= CHUNK_FILES or size >= CHUNK_BYTES:
             yield part
             part, size = [], 0
@@ -89,13 +90,67 @@ def _chunks(paths: Sequence[Path], sizes: Mapping[Path, int]) -> Iterator[list[s
         yield part
 
 
+def _in_order(conns: list, chunks: Iterator[tuple[int, list[str]]], scheme) -> Iterator:
+    """The outcomes of CHUNKS (numbered) in order, read by the workers at the other ends of
+    CONNS, AHEAD chunks each in flight. While the next chunk's worker is still at it, the
+    writer reads a later chunk itself instead of waiting (at most AHEAD so held): no core
+    idles when the readers fall behind (a machine busy elsewhere, a worker still starting).
+    A worker that died leaves its chunks to the writer."""
+    given: dict[int, tuple[int, list[str]]] = {}  # chunk -> (worker, paths): out, not back
+    own: dict[int, list] = {}  # chunk -> its outcomes, read by the writer
+
+    def give(worker: int) -> None:
+        drawn = next(chunks, None)
+        if drawn is None:
+            return
+        try:
+            conns[worker].send(drawn[1])
+        except OSError:  # the worker died
+            own[drawn[0]] = read_chunk(drawn[1], scheme)
+        else:
+            given[drawn[0]] = (worker, drawn[1])
+
+    for _ in range(AHEAD):
+        for worker in range(len(conns)):
+            give(worker)
+    seq = 0
+    while True:
+        if seq in own:
+            yield from own.pop(seq)
+            seq += 1
+            continue
+        if seq not in given:  # no worker has it: every worker died
+            drawn = next(chunks, None)
+            if drawn is None:
+                return
+            own[drawn[0]] = read_chunk(drawn[1], scheme)
+            continue
+        worker, part = given[seq]
+        conn = conns[worker]
+        if len(own) < AHEAD and not conn.poll():
+            drawn = next(chunks, None)
+            if drawn is not None:  # the worker is behind: a later chunk read here meanwhile
+                own[drawn[0]] = read_chunk(drawn[1], scheme)
+                continue
+        try:
+            result = pickle.loads(conn.recv_bytes())
+        except (EOFError, OSError):  # the worker died (killed, out of memory): read here
+            for n in [n for n, (w, _part) in given.items() if w == worker]:
+                own[n] = read_chunk(given.pop(n)[1], scheme)
+            continue
+        del given[seq]
+        give(worker)  # its next chunk before this one is stored: the worker reads on
+        yield from result
+        seq += 1
+
+
 @contextmanager
 def read_ahead(
-    paths: Sequence[Path], scheme, jobs: int | None = None, sizes: Mapping[Path, int] | None = None
+    files: Sequence[tuple[Path, int | None]], scheme, jobs: int | None = None
 ) -> Iterator[Iterator]:
-    """The outcome of `read_checked(path, scheme)` for each of PATHS, in order: (items,
+    """The outcome of `read_checked(path, scheme)` for each (path, size) of FILES, in order: (items,
     mapped) or the AnnotatorError that rejects the file. Read by JOBS worker processes in
-    chunks of CHUNK_FILES files or CHUNK_BYTES (by SIZES, the scan's), AHEAD chunks per
+    chunks of CHUNK_FILES files or CHUNK_BYTES (by the sizes the scan found), AHEAD chunks per
     worker in flight; leaving the block stops them (a cancel)."""
     method = start_method()
     ctx = multiprocessing.get_context(method)
@@ -110,31 +165,7 @@ def read_ahead(
         procs.append(proc)
 
     def outcomes() -> Iterator:
-        chunks = _chunks(paths, sizes or {})
-        flight: deque = deque()  # (worker, paths) in the order given out
-        turn = 0
-        for part in chunks:
-            ours[turn].send(part)
-            flight.append((turn, part))
-            turn = (turn + 1) % len(ours)
-            if len(flight) >= AHEAD * len(ours):
-                break
-        while flight:
-            worker, part = flight.popleft()
-            try:
-                result = pickle.loads(ours[worker].recv_bytes())
-            except (EOFError, OSError):  # the worker died (killed, out of memory): read here
-                yield from read_chunk(part, scheme)
-                for _worker, rest in flight:
-                    yield from read_chunk(rest, scheme)
-                for rest in chunks:
-                    yield from read_chunk(rest, scheme)
-                return
-            following = next(chunks, None)
-            if following is not None:  # its next chunk before we store this one: no idle reader
-                ours[worker].send(following)
-                flight.append((worker, following))
-            yield from result
+        return _in_order(ours, enumerate(_chunks(files)), scheme)
 
     try:
         yield outcomes()
