@@ -134,7 +134,7 @@ def test_kill_during_a_pooled_folder_import_leaves_whole_files_and_no_readers(tm
         texts[i] = f"Story {i}: Moscow and Kabul agreed to exchange ambassadors.\n" * 20
         (folder / f"{i:04d}.txt").write_text(texts[i], encoding="utf-8")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "annotator", "import", str(folder), "--db", str(db)],
+        [sys.executable, "-m", "annotator", "import", str(folder), "--db", str(db), "--jobs", "2"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -297,7 +297,7 @@ def test_a_bad_file_in_the_middle_of_a_pooled_folder_is_one_line_and_the_rest_im
         (folder / f"{i:03d}.txt").write_text(f"Story {i} about Kabul\n\n{BODY}", "utf-8")
     (folder / "300.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00 not text")
     with Store(tmp_path / "p.db") as store:
-        report = import_paths(store, [folder], pool_min_files=100)
+        report = import_paths(store, [folder], jobs=1, pool_min_files=100)
         assert report.imported == 599 and report.files == 599
         assert [str(e) for e in report.rejected] == [
             f"{folder / '300.txt'}: binary file, not text (a NUL byte at byte 8)"
@@ -320,6 +320,7 @@ def test_a_cancelled_pooled_import_keeps_the_files_before_and_stops_its_readers(
             [folder],
             progress=lambda i, n, p: done.append(p),
             cancelled=lambda: bool(done),  # Cancel pressed once the first files are stored
+            jobs=1,
             pool_min_files=100,
         )
         assert 0 < report.files == len(done) == store.article_count() < 1000

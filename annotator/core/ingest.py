@@ -484,8 +484,9 @@ def import_paths(
     same article).
 
     Files read whole are read ahead by JOBS worker processes (default: one fewer than the
-    cores) when there are at least POOL_MIN_FILES of them (None: never), with the same
-    outcome as reading them here; fewer are not worth a pool's start.
+    cores, none while other work keeps them busy; see `readahead.worker_count`) when there
+    are at least POOL_MIN_FILES of them (None: never), with the same outcome as reading
+    them here; fewer are not worth the workers' start.
     """
     scan = scan_paths(paths)
     files = scan.files
@@ -541,8 +542,9 @@ def import_paths(
     whole = [
         (p, n) for p, n in zip(files, scan.sizes, strict=True) if p.suffix.lower() not in STREAMERS
     ]
-    if pool_min_files is not None and len(whole) >= pool_min_files and worker_count(jobs):
-        reading = read_ahead(whole, scheme, jobs)
+    workers = worker_count(jobs) if pool_min_files is not None else 0
+    if workers and len(whole) >= pool_min_files:
+        reading = read_ahead(whole, scheme, workers)
     else:
         reading = nullcontext(_attempt(p, scheme) for p, _size in whole)
 

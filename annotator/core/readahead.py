@@ -33,12 +33,22 @@ POOL_MIN_FILES = 400  # fewer files than this are read in-process: workers take 
 CHUNK_FILES = 32  # files per message: one pickled message each way per chunk, not per file
 CHUNK_BYTES = 1 << 20  # a chunk closes early at this many bytes of files (bounds memory)
 AHEAD = 8  # chunks given to each worker and not yet stored: more than a flush of the writer
+MAX_READERS = 4  # the writer keeps up with one or two on plain text; spawned, each is ~160 MiB
 
 
 def worker_count(jobs: int | None = None) -> int:
     """Readers beside the writer: JOBS, else one fewer than the cores (the writer keeps one
-    busy itself); none on a single core, where a reader could only take the writer's turn."""
-    return max(1, jobs) if jobs is not None else default_jobs() - 1
+    busy itself), at most MAX_READERS, and none when the cores are busy with other work (the
+    load average, as `make -l` reads it): a reader without a core of its own only takes
+    turns with the writer, and two processes do the same work in more CPU time than one."""
+    if jobs is not None:
+        return max(0, jobs)
+    cores = default_jobs()
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # not on this system
+        load = 0.0
+    return min(MAX_READERS, cores - 1) if load < cores - 1 else 0
 
 
 def read_chunk(paths: list[str], scheme) -> list:
@@ -146,15 +156,15 @@ def _in_order(conns: list, chunks: Iterator[tuple[int, list[str]]], scheme) -> I
 
 @contextmanager
 def read_ahead(
-    files: Sequence[tuple[Path, int | None]], scheme, jobs: int | None = None
+    files: Sequence[tuple[Path, int | None]], scheme, workers: int
 ) -> Iterator[Iterator]:
     """The outcome of `read_checked(path, scheme)` for each (path, size) of FILES, in order: (items,
-    mapped) or the AnnotatorError that rejects the file. Read by JOBS worker processes in
+    mapped) or the AnnotatorError that rejects the file. Read by WORKERS processes in
     chunks of CHUNK_FILES files or CHUNK_BYTES (by the sizes the scan found), AHEAD chunks per
     worker in flight; leaving the block stops them (a cancel)."""
     method = start_method()
     ctx = multiprocessing.get_context(method)
-    pipes = [ctx.Pipe() for _ in range(worker_count(jobs))]
+    pipes = [ctx.Pipe() for _ in range(workers)]
     ours = [mine for mine, _theirs in pipes]
     procs = []
     for _mine, theirs in pipes:

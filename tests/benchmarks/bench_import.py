@@ -2,12 +2,15 @@
 sqlite-utils `insert_all` of the same rows (read the same way), with peak memory.
 
     python tests/benchmarks/bench_import.py [N ...] [--kinds jsonl,csv,folder]
-                                            [--variants ours,ours-1proc,plain,plain+fts,...]
+                                            [--variants ours,ours-pool,ours-1proc,plain,...]
 
 Default 100,000 (1,000,000 is slow: about 1.9 GB per file). Each variant runs in a fresh
 interpreter, one after another (never side by side), and prints its line as it ends; the
 ratios are against the plain variants of the same run:
 
+- ours: as `annotator import` runs (reader processes when a core is free: see
+  `readahead.worker_count`; the load is printed beside each line);
+- ours-pool: ours with one reader process whatever the load;
 - ours-1proc: ours with every file of a folder read by the one writer (no reader
   processes, as for a folder of fewer than `readahead.POOL_MIN_FILES` files);
 - plain: `insert_all` of the same rows, no full-text index;
@@ -115,6 +118,8 @@ print(json.dumps({{"s": time.perf_counter() - t0, "cpu_s": time.process_time() -
 
 VARIANTS = {
     "ours": OURS.replace("{options}", ""),
+    # ours with one reader process, whatever the load (ours starts none on a busy machine)
+    "ours-pool": OURS.replace("{options}", ", jobs=1"),
     # ours with every file read by the writer itself, as before worker processes read ahead
     "ours-1proc": OURS.replace("{options}", ", pool_min_files=None"),
     "plain": PLAIN.replace("{fts!r}", "None"),
