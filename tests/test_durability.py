@@ -168,6 +168,32 @@ def test_kill_during_a_pooled_folder_import_leaves_whole_files_and_no_readers(tm
         assert store.article_count() == N_FILES
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_a_reader_killed_mid_import_leaves_its_files_to_the_writer(tmp_path):
+    db = tmp_path / "p.db"
+    folder = tmp_path / "f"
+    folder.mkdir()
+    for i in range(12_000):
+        (folder / f"{i:05d}.txt").write_text(f"Story {i} about Kabul and Astana.\n" * 20, "utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "annotator", "import", str(folder), "--db", str(db), "--jobs", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.time() + 120
+    readers: set[int] = set()
+    while time.time() < deadline and proc.poll() is None and len(readers) < 2:
+        readers = _children(proc.pid)
+        time.sleep(0.01)
+    assert len(readers) == 2, "the import never started its two readers"
+    os.kill(max(readers), signal.SIGKILL)  # the later forked: the first had a copy of its pipe
+    _out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    with Store(db) as store:
+        assert store.article_count() == 12_000
+
+
 # -- read-only commands ---------------------------------------------------------------------
 
 

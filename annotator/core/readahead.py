@@ -58,10 +58,10 @@ def read_chunk(paths: list[str], scheme) -> list:
     return [_attempt(Path(p), scheme) for p in paths]
 
 
-def _serve(conn, parent_ends, scheme) -> None:
+def _serve(conn, parent_ends: list, scheme) -> None:
     """A worker: chunks of paths in, their outcomes out, until the pipe ends."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the writer's to handle
-    for end in parent_ends:  # a fork's copies of the writer's ends: the pipe ends with it
+    for end in parent_ends:  # a fork's copies of the other ends: each pipe ends with its two
         end.close()
     _room_for_ahead(conn)
     while True:
@@ -168,8 +168,10 @@ def read_ahead(
     ours = [mine for mine, _theirs in pipes]
     procs = []
     for _mine, theirs in pipes:
-        inherited = ours if method == "fork" else []
-        proc = ctx.Process(target=_serve, args=(theirs, inherited, scheme), daemon=True)
+        # a forked worker closes its copies of every other end (ours, and the later workers'),
+        # so that a pipe ends when its two processes do: EOF on either side, never a hang
+        others = [c for pair in pipes for c in pair if c is not theirs] if method == "fork" else []
+        proc = ctx.Process(target=_serve, args=(theirs, others, scheme), daemon=True)
         proc.start()
         theirs.close()  # only the worker holds its end: its death ends our reads
         procs.append(proc)
