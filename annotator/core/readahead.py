@@ -64,6 +64,12 @@ def _serve(conn, parent_ends: list, scheme) -> None:
     for end in parent_ends:  # a fork's copies of the other ends: each pipe ends with its two
         end.close()
     _room_for_ahead(conn)
+    import annotator.core.ingest  # noqa: F401  (spawned: loaded before it says it is ready)
+
+    try:
+        conn.send_bytes(b"")  # ready: the writer reads by itself until it hears this
+    except OSError:
+        return
     while True:
         try:
             part = conn.recv()
@@ -102,12 +108,14 @@ def _chunks(files: Sequence[tuple[Path, int | None]]) -> Iterator[list[str]]:
 
 def _in_order(conns: list, chunks: Iterator[tuple[int, list[str]]], scheme) -> Iterator:
     """The outcomes of CHUNKS (numbered) in order, read by the workers at the other ends of
-    CONNS, AHEAD chunks each in flight. While the next chunk's worker is still at it, the
-    writer reads a later chunk itself instead of waiting (at most AHEAD so held): no core
-    idles when the readers fall behind (a machine busy elsewhere, a worker still starting).
-    A worker that died leaves its chunks to the writer."""
+    CONNS, AHEAD chunks each in flight once it says it is ready. The writer reads the chunks
+    no worker has (until one is ready: a spawned worker takes a second or more to start),
+    and while the next chunk's worker is still at it, a later chunk (at most AHEAD so
+    held): no core idles when the readers fall behind (a machine busy elsewhere). A worker
+    that died leaves its chunks to the writer."""
     given: dict[int, tuple[int, list[str]]] = {}  # chunk -> (worker, paths): out, not back
     own: dict[int, list] = {}  # chunk -> its outcomes, read by the writer
+    starting = list(range(len(conns)))  # workers not yet ready
 
     def give(worker: int) -> None:
         drawn = next(chunks, None)
@@ -120,16 +128,21 @@ def _in_order(conns: list, chunks: Iterator[tuple[int, list[str]]], scheme) -> I
         else:
             given[drawn[0]] = (worker, drawn[1])
 
-    for _ in range(AHEAD):
-        for worker in range(len(conns)):
-            give(worker)
     seq = 0
     while True:
+        for worker in [w for w in starting if conns[w].poll()]:
+            starting.remove(worker)
+            try:
+                conns[worker].recv_bytes()  # its "ready"
+            except (EOFError, OSError):
+                continue  # died starting: it has nothing of ours
+            for _ in range(AHEAD):
+                give(worker)
         if seq in own:
             yield from own.pop(seq)
             seq += 1
             continue
-        if seq not in given:  # no worker has it: every worker died
+        if seq not in given:  # no worker has it (none ready, or every one died): read here
             drawn = next(chunks, None)
             if drawn is None:
                 return
