@@ -135,3 +135,61 @@ def test_headline_past_mastheads_and_menus():
     marked = "\n".join(marked_lines(text))
     assert "HOME  POLITICS" in marked and "IRAN FRONT PAGE" in marked
     assert "Iran to supply" not in marked
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Home | About the Office | Director's Desk | Tenders | Laws and Rules | Contact Us",
+        "e-Paper | Latest | Punjab | Sindh | World | Business | Sports | Opinion",
+        "Our Standards: The Steppe Wire Trust Principles.",
+        "Sponsored: Invest smarter with zero fees · Learn more",
+        "Catch all the Business News and Latest News Updates on The Daily Ledger.",
+        "Email: press@ministry.example.org",
+        "Spokesperson: Jane Doe",
+    ],
+)
+def test_link_rows_standards_sponsored_and_contact_fields(line):
+    assert is_furniture(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Live | Kabul | Tashkent | Islamabad sign a new accord on rail tariffs and transit fees today",
+        "Kazakhstan, Uzbekistan and Turkmenistan agree on a joint grid",
+    ],
+)
+def test_a_headline_with_separators_is_no_link_row(line):
+    assert not is_furniture(line)
+
+
+def test_a_masthead_and_its_motto_above_the_menu_are_no_headline():
+    text = (
+        "THE STEPPE DAILY · Kazakhstan's oldest English-language newspaper\n"
+        "Home  Politics  Economy  Region  Society  Sport\n"
+        "Home / Economy / Transport\n\n"
+        "Kazakhstan and Turkmenistan sign a gas transit deal\n\n"
+        "Aliya Nurlanovna\n"
+        "Published 12.03.2026, 14:05 · Views 812\n\n"
+        "ASTANA – Kazakhstan and Turkmenistan on Wednesday signed a deal on the transit of gas "
+        "to China, the energy ministry said.\n\n"
+        "Read Next\nWheat exports hit a record\nGrid operator orders new lines\n\n"
+        "Press Office of the Ministry\nSpokesperson: Jane Doe\nEmail: press@example.org\n"
+    )
+    head = find_header(text)
+    assert head.title == "Kazakhstan and Turkmenistan sign a gas transit deal"
+    assert head.published == "2026-03-12"
+    marked = "\n".join(marked_lines(text))
+    assert "Kazakhstan's oldest" in marked  # the motto above the menu
+    assert "Aliya Nurlanovna" in marked  # the author between headline and dateline
+    assert "Wheat exports" in marked and "Press Office of the Ministry" in marked
+    assert "sign a gas transit deal" not in marked and "12.03.2026" not in marked
+
+
+def test_a_weather_piece_of_a_date_line_and_a_date_beside_another_calendars():
+    text = "Monday, July 14, 2025 | 23 Tir 1404      Tehran 41°C\n\nHeadline of the story here\n"
+    marked = marked_lines(text)
+    assert marked == {"Tehran 41°C"}
+    assert dateline_of_line("Kabul – 27 Aqrab 1404 (18 November 2025)") == "2025-11-18"
+    assert dateline_of_line("Last Updated: Sep 02, 2026, 07:45:00 PM IST") == "2026-09-02"

@@ -201,12 +201,14 @@ def test_no_trigger_no_parse():
 
 def test_only_the_sentences_holding_a_trigger_are_parsed():
     filler = "Nothing happened here at all. " * 300
-    text = "Short one: a deal.\n" + filler + "Russia signed a deal with Kabul. " + filler
+    text = (
+        "Short one: a deal. Nothing else.\n" + filler + "Russia signed a deal with Kabul. " + filler
+    )
     first = Suggestion(1, 13, 17, "AGREEMENT")
     start = text.index("deal with")
     sug = Suggestion(1, start, start + 4, "AGREEMENT")
     short, long = windows(text, [sug, first])
-    assert short == (0, 18)  # a short paragraph as it is
+    assert text[short[0] : short[1]] == "Short one: a deal."  # a short paragraph too
     assert text[long[0] : long[1]] == "Russia signed a deal with Kabul."
     # neighbouring trigger sentences make one window
     second = text.index("Nothing", start)
@@ -216,6 +218,37 @@ def test_only_the_sentences_holding_a_trigger_are_parsed():
         text[merged[0] : merged[1]].strip()
         == "Russia signed a deal with Kabul. Nothing happened here at all."
     )
+
+
+def test_an_agreement_whose_sentence_names_no_actor_gets_no_frame_and_no_parse(parser):
+    class Recording:
+        """The real parser, keeping the texts it was asked to parse."""
+
+        parsed = True
+        lemmatizer = parser.lemmatizer
+
+        def __init__(self):
+            self.texts: list[str] = []
+
+        def docs(self, texts):
+            self.texts += texts
+            return parser.docs(texts)
+
+    text = (
+        "The talks resumed on Monday. Russia signed a deal with Kabul.\n"
+        "A gas contract was mentioned."
+    )
+    sugs = marked(text, agreement_1="talks", date="Monday", actor_1="Russia",
+                  agreement_2="deal", actor_2="Kabul", agreement_3="gas contract")  # fmt: skip
+    recording = Recording()
+    [event] = propose(1, text, sugs, [SHAPE], recording, "m", "1")
+    assert text[event.trigger[0] : event.trigger[1]] == "deal"
+    assert [(r, text[s:e]) for r, s, e in event.args] == [("party", "Russia"), ("party", "Kabul")]
+    assert event.attrs == {"status": "signed"}
+    assert recording.texts == ["Russia signed a deal with Kabul."]
+    # an event type that takes no party keeps a frame for every trigger
+    partyless = FrameShape(event="TALKS", party_role=None)
+    assert len(propose(1, text, sugs, [partyless], parser, "m", "1")) == 3
 
 
 def test_anchored_patterns_match_what_the_dependency_matcher_finds(parser):

@@ -18,14 +18,17 @@ PLACE_PREPOSITIONS = {
 # ... unless the preposition ties a relation to the state: "outreach to Russia", "ties with Kabul"
 RELATIONAL = {
     "outreach", "ties", "relations", "ambassador", "envoy", "aid", "overtures", "assistance",
-    "exports", "loans", "credentials", "support", "threat", "appeal", "message", "pressure",
-    "close", "closer", "pivot", "rapprochement", "recognition", "shift",
+    "loans", "credentials", "support", "threat", "appeal", "message", "pressure",
+    "close", "closer", "pivot", "rapprochement", "recognition", "according", "thanks",
 }  # fmt: skip
 # ... and "criticism from Pakistan", "engagement from China": the state is where it comes from
 FROM_RELATIONAL = {
     "criticism", "engagement", "attention", "support", "pressure", "investment", "investments",
     "aid", "assistance", "interest", "backing", "condemnation", "opposition", "protests",
     "objections", "threat", "threats", "overtures", "outreach", "recognition",
+    # "officials from Iran": the state that sends them
+    "officials", "official", "delegation", "delegations", "envoys", "envoy", "diplomats",
+    "representatives", "ministers", "minister", "delegates", "companies", "firms", "investors",
 }  # fmt: skip
 # "aimed at Afghanistan": the state is the target
 TARGETING = {"aimed", "directed", "targeted", "targeting", "aiming", "angry", "pointed"}
@@ -38,7 +41,7 @@ TERRITORY = {
     "landscape", "mountains", "deposits", "mines", "economy", "agriculture", "infrastructure",
     "current", "vast", "strategic", "geography", "land", "lands", "side", "villages", "women",
     "tech", "industry", "industries", "market", "markets", "economic", "roads", "port", "ports",
-    "towns", "goods", "rivers", "river", "wealth",
+    "towns", "goods", "rivers", "river", "wealth", "exports", "imports",
 }  # fmt: skip
 # a state directly before these is a qualifier of the noun, not an actor: "Afghanistan policy"
 QUALIFIED = {
@@ -46,13 +49,14 @@ QUALIFIED = {
     "crisis", "situation", "conflict", "war", "territory", "soil", "route", "routes", "trade",
     "peace", "process", "airspace", "embassy", "trip", "tour", "skirmishes", "clashes", "valley",
     "corridor", "railway", "rail", "highway", "road", "pipeline", "crossing", "dam", "port",
-    "river", "bridge",
+    "river", "bridge", "dollar", "dollars", "currency", "mission", "missions",
 }  # fmt: skip
 # "Afghanistan Foreign Minister Amir Khan Muttaqi": the state is part of a title
 TITLE_WORDS = {
     "foreign", "prime", "president", "minister", "deputy", "interior", "defence", "defense",
     "ambassador", "envoy", "special", "chancellor", "spokesman", "spokesperson", "finance",
-    "vice", "acting", "interim", "embassy", "consul",
+    "vice", "acting", "interim", "embassy", "consul", "governor", "chairman", "chief", "head",
+    "director", "secretary", "commander", "mayor", "ceo",
 }  # fmt: skip
 # "a Delhi-based think tank", "the US-backed Quad", "US-mediated"
 HYPHEN_QUALIFIERS = {
@@ -77,16 +81,46 @@ VISIT_VERBS = {
     "travelled",
     "traveled",
     "left",
+    "reach",
+    "reaches",
+    "reaching",
 }
+# "the Taliban had run Afghanistan": what is ruled or seized is territory
+RULE_VERBS = {
+    "run", "ran", "runs", "rule", "ruled", "rules", "ruling", "govern", "governed", "governs",
+    "governing", "controlled", "controls", "seized", "seize", "captured", "capture", "occupied",
+    "occupy", "overran",
+}  # fmt: skip
+# "a line linking Uzbekistan to Kabul", "links St Petersburg with Iran's ports": a route's ends
+LINK_VERBS = {"link", "links", "linking", "connect", "connects", "connecting", "joins", "joining"}
+# "the corridor between Kabul and Delhi", "a power line from Surkhan to …": what a route joins
+ROUTE_NOUNS = {
+    "corridor", "corridors", "route", "routes", "line", "lines", "link", "links", "railway",
+    "railways", "rail", "road", "roads", "highway", "pipeline", "pipelines", "flights", "flight",
+    "trains", "train", "cable", "connection", "bridge", "cargo", "freight", "motorway", "track",
+}  # fmt: skip
 COORDINATION = {"and", ",", "or", "&"}
+PROJECT_NOUNS = {"project", "projects", "agreement", "deal", "initiative", "programme", "program",
+                 "scheme", "treaty", "accord", "plan"}  # fmt: skip
+# what a town's name may qualify: "the Herat rail line", "the Termez-Mazar power line"
+SITE_HEADS = {
+    "line", "lines", "railway", "rail", "road", "roads", "highway", "motorway", "pipeline",
+    "corridor", "route", "link", "bridge", "crossing", "airport",
+}  # fmt: skip
+# "the port of Karachi", "the Iranian ports of Bandar Abbas and Chabahar"
+TOWN_OWNERS = {"port", "ports", "city", "cities", "town", "towns", "province", "capital", "district",
+               "village", "outskirts", "suburbs", "region"}  # fmt: skip
+# "border crossings with Afghanistan": the state is the other side of a border
+BORDER_WORDS = {"border", "borders", "frontier", "crossing", "crossings", "boundary"}
 # "Bagram Airbase", "Paktika province", "Wisconsin University", "Crocus City Hall"
 FACILITY_WORDS = {
-    "airbase", "air", "base", "airport", "port", "dam", "hall", "province", "region", "valley",
+    "airbase", "base", "airport", "port", "dam", "hall", "province", "region", "valley",
     "university", "college", "school", "institute", "center", "centre", "foundation", "building",
     "stadium", "hotel", "hospital", "mosque", "palace", "square", "highway", "pass", "river",
     "lake", "mountains", "district", "city", "list", "street", "market", "house",
 }  # fmt: skip
 FACILITY_FOLLOWERS = {
+    "crossings",
     "building",
     "buildings",
     "dam",
@@ -115,7 +149,7 @@ COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeas
 # "an expert at the Russian International Affairs Council": a commentator's affiliation
 AFFILIATED = {
     "expert", "experts", "analyst", "analysts", "fellow", "researcher", "professor", "scholar",
-    "lecturer", "director", "economist",
+    "lecturer", "director", "economist", "secretary", "chairman", "member",
 }  # fmt: skip
 # the offices an unnamed office holder holds ("the Taliban's interior minister")
 OFFICES = {
@@ -124,14 +158,29 @@ OFFICES = {
     "negotiator", "official", "counterpart", "secretary", "chief", "head",
 }  # fmt: skip
 MISSIONS = {"embassy", "consulate", "mission"}
+COPULAS = {"is", "was", "became", "becomes", "remains", "remained"}
 # "the sovereignty and independence of Afghanistan", "the people of Iran": a country's own
 OWNED_BY = {
     "sovereignty", "independence", "integrity", "people", "citizens", "territory", "soil",
     "borders", "rest", "parts", "part", "map", "heart", "north", "south", "east", "west",
     "provinces", "capital", "cities", "economy", "resources", "mountains", "port", "city",
     "town", "outskirts", "streets", "suburbs", "province", "centre", "center", "airport",
+    "ports", "neighbour", "neighbours", "neighbor", "neighbors", "use",
 }  # fmt: skip
 DASHES = {"—", "–", "-", ":"}
+# nationality adjectives: "Kazakh exporters" is a group, "the Kazakh plan" no actor; the small
+# model often calls one alone a person or a state
+DEMONYMS = {
+    "Afghan", "Pakistani", "Iranian", "Chinese", "Russian", "Indian", "Uzbek", "Turkmen", "Tajik",
+    "Kazakh", "Kyrgyz", "Qatari", "Saudi", "Emirati", "Turkish", "American", "British", "German",
+    "French", "European", "Eurasian", "Arab", "Japanese", "Korean", "Israeli", "Iraqi",
+    "Syrian", "Azerbaijani", "Soviet", "Ukrainian", "Bangladeshi", "Nepali", "Norwegian",
+    "Italian", "Spanish", "Canadian", "Australian", "Egyptian", "Kuwaiti", "Omani", "Yemeni",
+    "Jordanian", "Lebanese", "Belarusian", "Georgian", "Armenian", "Mongolian", "Turkmenistani",
+    "Uzbekistani", "Kazakhstani", "Tajikistani", "Kyrgyzstani", "Bahraini", "Dutch", "Swiss",
+    "Swedish", "Danish", "Finnish", "Polish", "Belgian", "Austrian", "Greek", "Indonesian",
+    "Malaysian", "Brazilian", "Mexican", "Nigerian", "Ethiopian", "Libyan", "Sudanese",
+}  # fmt: skip
 MARKUP = {"[", "]", "(", ")", "#", "*", "_"}
 
 
@@ -159,6 +208,14 @@ def is_apposed_title(doc, start: int, end: int) -> bool:
     if not offices:
         return False
     k = offices[-1] + 1
+    # "Azizi … is the second Taliban minister to travel": a description of him, no one else
+    for i in range(start - 2, max(-1, start - 5), -1):
+        if doc[i].lower_ in COPULAS:
+            if doc[i + 1].lower_ in ("the", "a", "an"):
+                return True
+            break
+        if not (doc[i].is_lower and doc[i].is_alpha):
+            break
     if k + 1 < len(doc) and doc[k].text == "," and _is_name(doc, k + 1, forward=True):
         return True  # "the incoming German chancellor, Friedrich Merz, …"
     i, skipped = start - 1, 0
@@ -219,9 +276,12 @@ def is_qualifier(doc, start: int, end: int) -> bool:
     if end + 1 < n and doc[end].lower_ in TITLE_WORDS and doc[end + 1].is_title:
         return True
     k = _next(doc, end)
+    if k + 2 < n and doc[k].lower_ in ("and", "-", "–") and doc[k + 1].is_title:
+        k += 2  # "Sistan and Baluchestan province": both name the province
     if k < n and doc[k].lower_ in (
         "border",
         "province",
+        "provinces",
         "corridor",
         "valley",
         "region",
@@ -231,15 +291,90 @@ def is_qualifier(doc, start: int, end: int) -> bool:
     return _facility_follows(doc, k)  # "the Aynak copper deposit": the name of a site
 
 
-def is_dateline(doc, start: int, end: int) -> bool:
-    """ "MOSCOW —", "ISLAMABAD:" opening a paragraph: where the story was filed."""
-    if (
-        not all(t.is_upper for t in doc[start:end])
-        or end >= len(doc)
-        or doc[end].text not in DASHES
-    ):
+MONTHS = {
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "january", "february", "march", "april", "june", "july", "august", "september", "october",
+    "november", "december",
+}  # fmt: skip
+
+
+def _line_start(doc, i: int) -> bool:
+    return i == 0 or "\n" in doc[i - 1].text or "\n" in doc[i - 1].whitespace_
+
+
+def _dateline_end(doc, start: int, end: int) -> int | None:
+    """Past the dateline that the name at START..END opens, or None: "MOSCOW —", "ISLAMABAD:",
+    "KABUL, Aug 14 (AWS) -", "New Delhi, Nov 21 (PTI)", "Tehran, IENA –", or the place
+    of a header line ("New Delhi | Updated: …")."""
+    n = len(doc)
+    if end >= n or not _line_start(doc, start):
+        return None
+    while end + 1 < n and doc[end].text == "/" and doc[end + 1].text[:1].isupper():
+        end += 2  # "ISLAMABAD/KABUL:"
+    nxt = doc[end].text if end < n else ""
+    if nxt in DASHES and all(t.is_upper or t.text == "/" for t in doc[start:end]):
+        return end + 1
+    if nxt == "|":
+        return end
+    if nxt not in (",", "("):
+        return None
+    # the rest of a wire dateline: a date and the agency, up to a dash or the agency's ")"
+    seen = False
+    for k in range(end + (nxt == ","), min(n, end + 9)):
+        t = doc[k]
+        if seen and (t.text in DASHES or t.text[:1] == ")"):  # "(APP):" is one token
+            return k + 1
+        if doc[k - 1].text == "(" and t.text[:1].isupper():
+            continue  # "(Reuters)"
+        if (
+            t.text == "("
+            or t.like_num
+            or t.lower_.rstrip(".") in MONTHS
+            or t.is_upper
+            or (t.is_alpha and t.text[0].isupper() and k + 1 < n and doc[k + 1].text in DASHES)
+        ):  # "(PTI)", "Aug 14", "IENA –", "UzA –"
+            seen = True
+            continue
+        return None
+    return None
+
+
+def names_a_project(doc, start: int) -> bool:
+    """ "the … gas pipeline, known as TAPI", "a corridor dubbed CPEC": the name of the route or
+    project just mentioned, not an actor."""
+    i = _prev(doc, start)
+    if i > 0 and doc[i].lower_ == "as" and doc[i - 1].lower_ in ("known", "called"):
+        i -= 1
+    elif not (i >= 0 and doc[i].lower_ in ("dubbed", "called", "named")):
         return False
-    return start == 0 or "\n" in doc[start - 1].text or "\n" in doc[start - 1].whitespace_
+    i -= 1
+    if i >= 0 and doc[i].text in (",", "(", "—", "–"):
+        i -= 1
+    return i >= 0 and (doc[i].lower_ in ROUTE_NOUNS or doc[i].lower_ in PROJECT_NOUNS)
+
+
+def is_dateline(doc, start: int, end: int) -> bool:
+    """The place a line's dateline names: where the story was filed, no actor."""
+    return _dateline_end(doc, start, end) is not None
+
+
+def in_dateline(doc, start: int, end: int) -> bool:
+    """The place or the agency of a dateline ("(PTI)", "Tehran, IENA –"): neither acts."""
+    if is_dateline(doc, start, end):
+        return True
+    agency = doc[start].is_upper or (start > 0 and doc[start - 1].text == "(")
+    if not agency and not (end < len(doc) and doc[end].text in DASHES):
+        return False  # an agency is upper-case or in brackets, or a dash follows it
+    i = start
+    while i > 0 and start - i < 8 and not _line_start(doc, i):
+        i -= 1
+    if not _line_start(doc, i) or i == start:
+        return False
+    j = i
+    while j < start and (doc[j].is_title or doc[j].is_upper) and doc[j].is_alpha:
+        j += 1
+    stop = _dateline_end(doc, i, j) if j > i else None
+    return stop is not None and end <= stop
 
 
 def is_affiliation(doc, start: int) -> bool:
@@ -282,9 +417,8 @@ def is_place(doc, start: int, end: int) -> bool:
             nxt = doc[end + 1]
             if nxt.lower_ in HYPHEN_QUALIFIERS:
                 return True
-            k = _next(doc, end + 2)
-            if nxt.is_title and k < n and doc[k].lower_ in QUALIFIED:
-                return True  # "Iran–Afghanistan trade", "Pakistan–India border"
+            if nxt.is_title and _compound_head(doc, end):
+                return True  # "Iran–Afghanistan trade", "the Kabul-Delhi air cargo link"
         if _facility_follows(doc, end):
             return True
     if before is not None:
@@ -305,9 +439,41 @@ def is_place(doc, start: int, end: int) -> bool:
             while first > 0 and doc[first - 1].text in ("-", "–") and first > 1:
                 first -= 2
             return is_place(doc, first, first + 1) if first != start else False
-    # walk back over a coordination of names: "in Kabul and Moscow", "through Uzbekistan and Afghanistan"
+    i = _governor(doc, start)
+    if i < 0:
+        return False
+    prep = doc[i].lower_
+    if prep in VISIT_VERBS or prep in LINK_VERBS or prep in RULE_VERBS:
+        return True
+    if prep == "between":  # "the corridor between Kabul and Delhi", not "talks between …"
+        return any(doc[k].lower_ in ROUTE_NOUNS for k in range(max(0, i - 4), i))
+    if doc[i].text == "For" and _opens_sentence(doc, i):
+        return False  # "For Moscow, the relationship was …": whose view, an actor
+    if prep == "of" and i > 0 and doc[i - 1].lower_ in COMPASS:
+        return True  # "north of Kabul"
+    if prep == "of" and i > 0 and doc[_prev(doc, i)].lower_ in OWNED_BY:
+        return True  # "the independence of Afghanistan", "the people of Iran"
+    if prep == "with":
+        return doc[_prev(doc, i)].lower_ in BORDER_WORDS if i > 0 else False
+    if prep in PLACE_PREPOSITIONS:
+        j = _prev(doc, i)
+        while j > 0 and doc[j].is_lower and doc[j].lower_.endswith("ly"):
+            j = _prev(doc, j)  # "aimed squarely at Washington"
+        before_prep = doc[j].lower_ if i > 0 and j >= 0 else ""
+        if prep == "from" and before_prep in FROM_RELATIONAL:
+            return False
+        if prep == "at" and before_prep in TARGETING:
+            return False
+        return not (prep in ("to", "toward", "towards", "on") and before_prep in RELATIONAL)
+    return False
+
+
+def _governor(doc, start: int, commas: bool = True) -> int:
+    """Index of the word that governs the name at START, past a coordination of names:
+    "in" for "in Kabul, Herat and Mazar-i-Sharif"; -1 if none. Without COMMAS, a comma
+    ends the walk ("in Kabul, Alireza Bikdeli": an apposition, no list)."""
     i = _prev(doc, start)
-    while i >= 0 and doc[i].text in COORDINATION:
+    while i >= 0 and doc[i].text in COORDINATION and (commas or doc[i].text != ","):
         j = _prev(doc, i)
         if j < 0 or not doc[j].is_title:
             break
@@ -320,25 +486,63 @@ def is_place(doc, start: int, end: int) -> bool:
             ):
                 j -= 1
         i = _prev(doc, j)
+    return i
+
+
+def in_town_context(doc, start: int, end: int, person: bool = False) -> bool:
+    """A bare name of one or two capitalised words where the words around it expect a town:
+    "projects in Kabul, Herat and Mazar-i-Sharif", "the port of Karachi", "a line from Surkhan
+    to Puli Khumri", "links St Petersburg with …". The small model often calls such a town an
+    organisation or a person; a name the gazetteer knows never comes here. A PERSON is a town
+    only after words that never take a person ("in", "the port of"), not after "to"."""
+    words = [t for t in doc[start:end] if t.text not in ("-", "–")]
+    if len(words) > 2 or not all(t.is_title and t.is_alpha for t in words):
+        return False
+    if end < len(doc) and not names_a_body(doc, start, end):
+        head = _possessed_head(doc, end) or doc[end].lower_
+        if head in SITE_HEADS or doc[end].lower_ in SITE_HEADS:
+            return True  # "$500 million for Herat rail line", "the Termez-Mazar power line"
+    # a person's name after a comma is an apposition ("in Kabul, Alireza Bikdeli, said"),
+    # unless an "and" shows a list ("in Kandahar, Ghazni and Kunduz")
+    listed = (start > 0 and doc[start - 1].lower_ in ("and", "or")) or (
+        end < len(doc) and doc[end].lower_ in ("and", "or")
+    )
+    i = _governor(doc, start, commas=listed or not person)
     if i < 0:
         return False
-    prep = doc[i].lower_
-    if prep in VISIT_VERBS:
+    word = doc[i].lower_
+    before = doc[_prev(doc, i)].lower_ if i > 0 else ""
+    if word in VISIT_VERBS or word in LINK_VERBS:
         return True
-    if prep == "of" and i > 0 and doc[i - 1].lower_ in COMPASS:
-        return True  # "north of Kabul"
-    if prep == "of" and i > 0 and doc[_prev(doc, i)].lower_ in OWNED_BY:
-        return True  # "the independence of Afghanistan", "the people of Iran"
-    if prep == "with":
-        return doc[_prev(doc, i)].lower_ in ("border", "borders", "frontier") if i > 0 else False
-    if prep in PLACE_PREPOSITIONS:
-        before_prep = doc[_prev(doc, i)].lower_ if i > 0 else ""
-        if prep == "from" and before_prep in FROM_RELATIONAL:
-            return False
-        if prep == "at" and before_prep in TARGETING:
-            return False
-        return not (prep in ("to", "toward", "towards", "on") and before_prep in RELATIONAL)
-    return False
+    if word == "of":
+        return before in TOWN_OWNERS
+    if word in ("between", "from") or (word == "to" and before not in ("according", "due")):
+        route = any(doc[k].lower_ in ROUTE_NOUNS for k in range(max(0, i - 6), i))
+        if route or word == "between":
+            return route
+        return not person and word == "to" and before not in RELATIONAL and before != "thanks"
+    return word in ("in", "near", "inside", "at", "through", "via", "outside")
+
+
+def _opens_sentence(doc, i: int) -> bool:
+    """Token i begins a sentence or a line (no parser: the punctuation before it says so)."""
+    return i == 0 or doc[i - 1].text in (".", "!", "?", ":", '"', "“") or "\n" in doc[i - 1].text
+
+
+def _compound_head(doc, end: int) -> bool:
+    """ "Iran–Afghanistan trade", "Turkmenistan–Afghanistan–Pakistan–India gas pipeline",
+    "the Iran-Afghanistan Joint Economic Commission": names joined by dashes from token END
+    on modify what follows them — a route, a border, or a name of its own."""
+    n, k = len(doc), end
+    while k + 1 < n and doc[k].text in ("-", "–") and doc[k + 1].is_title:
+        k += 2
+    k = _next(doc, k)
+    if k >= n or k == end:
+        return False
+    if doc[k].is_title:
+        return True  # the names begin another name
+    head = _possessed_head(doc, k) or doc[k].lower_
+    return head in QUALIFIED or head in ROUTE_NOUNS or doc[k].lower_ in QUALIFIED
 
 
 def _possessed_head(doc, i: int) -> str:
@@ -388,6 +592,75 @@ def surname_repeats(doc, chosen, taken) -> list[tuple[int, int]]:
         if tok.text in surnames and not taken[tok.i]:
             out.append((tok.i, tok.i + 1))
     return out
+
+
+def coordinated_names(doc, chosen, taken, blocked) -> list[tuple[int, int]]:
+    """ "Rosneft and Gazprom", "Ariana Afghan Airlines and Kam Air": a run of capitalised words
+    the model left unlabelled, joined by "and" to a suggested actor, is one more of its kind."""
+    n, out = len(doc), []
+
+    def ok(k: int) -> bool:
+        t = doc[k]
+        return (
+            t.is_alpha
+            and (t.is_title or t.is_upper)
+            and not t.is_stop
+            and not t.ent_type_
+            and not taken[k]
+            and not blocked[k]
+            and t.text not in DEMONYMS
+        )
+
+    for start, end, label, _attrs in chosen:
+        if label != "ACTOR":
+            continue
+        if end + 1 < n and doc[end].lower_ == "and" and ok(end + 1):
+            k = end + 1
+            while k < n and k - end <= 3 and ok(k):
+                k += 1
+            if k < n and not (doc[k].is_title or doc[k].is_upper):
+                out.append((end + 1, k))
+        if start > 1 and doc[start - 1].lower_ == "and" and ok(start - 2):
+            k = start - 2
+            while k > 0 and start - k <= 4 and ok(k - 1):
+                k -= 1
+            if k == 0 or not (doc[k - 1].is_title or doc[k - 1].is_upper):
+                out.append((k, start - 1))
+    return sorted(set(out))
+
+
+# the words that make a place's name the name of a body: "… Customs Administration"
+BODY_WORDS = {
+    "administration", "ministry", "bank", "council", "commission", "authority", "authorities",
+    "company", "corporation", "customs", "agency", "government", "court", "parliament", "office",
+    "railways", "airlines", "airways", "committee", "department", "organisation", "organization",
+    "service", "services", "forces", "army", "police", "embassy", "consulate", "group",
+}  # fmt: skip
+
+
+def names_a_body(doc, start: int, end: int) -> bool:
+    return any(t.lower_ in BODY_WORDS for t in doc[start:end])
+
+
+def is_body_name(doc, start: int, end: int, inner: tuple[int, int]) -> bool:
+    """START..END is a body's name that holds a state's name INNER: "Pakistan Railways",
+    "Central Bank of Iran", "Da Afghanistan Breshna Sherkat" — capitalised words (and "of",
+    "and", "for" between them) with no office, title or place word."""
+    words = [t for t in doc[start:end] if not inner[0] <= t.i < inner[1]]
+    named = [t for t in words if t.lower_ not in ("of", "and", "for", "&")]
+    return bool(named) and is_company_name(doc, named)
+
+
+def is_company_name(doc, words) -> bool:
+    """Capitalised words with no office, title or place word among them ("Railways",
+    "Ports Global Limited", "Temir Zholy")."""
+    return all(t.is_alpha and (t.is_title or t.is_upper) for t in words) and not any(
+        t.lower_ in TITLE_WORDS
+        or t.lower_ in OFFICES
+        or t.lower_ in QUALIFIED
+        or t.lower_ in FACILITY_WORDS
+        for t in words
+    )
 
 
 def is_common_word(doc, start: int, end: int) -> bool:

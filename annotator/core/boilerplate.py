@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 # A whole line that is site furniture.
 _FURNITURE = re.compile(
     r"^(?:[-–—•|*\s]*)(?:"
-    r"advertisement|sponsored(?: content)?|buy now|subscribe(?: now)?|sign in|log ?in|register|epaper|e-paper|"
+    r"advertisement|sponsored(?: content)?(?::.*)?|our standards:.*|buy now|subscribe(?: now)?|sign in|log ?in|register|epaper|e-paper|"
     r"share(?: this(?: article| story)?)?(?::.*)?|print(?: \| .*)?|follow us.*|stay connected|"
     r"spot_img|date:|publication:|published:|tags?:.*|categories?:.*|"
     r"your browser does(?:n[’']t| not) support html5|"
@@ -32,14 +32,16 @@ _FURNITURE = re.compile(
     r"privacy (?:overview|policy)|terms of (?:use|service)|cookie (?:policy|settings|information.*)|"
     r"(?:©|copyright\b).*|.*\ball rights reserved\b.*|"
     r"to read more such news.*|download (?:the |our )?.*\bapps?\b.*|"
+    r"catch (?:all )?the (?:latest|business|breaking) .*\bnews\b.*|"
     r"home(?:page)?|menu|search|skip to (?:main )?content|back to top|load more|read more|more stories"
     r")[-–—\s]*$",
     re.IGNORECASE,
 )
 # A header after which come teasers of other stories.
 _TEASER_HEADER = re.compile(
-    r"^(?:related(?: stories| articles| news| posts| content| coverage| reading| links| topics)?|"
-    r"latest(?: stories| articles| news| posts)?|also read|read also|read more|see also|more news|"
+    r"^(?:related(?: \w+){0,2}|"
+    r"latest(?: stories| articles| news| posts)?|also read|read also|read more|read next|up next|"
+    r"see also|more news|popular in .{1,30}|"
     r"more stories|don[’']t miss|must read|"
     r"most (?:read|popular|viewed|shared|visited)|trending(?: now| stories)?|recommended(?: for you)?|"
     r"you may (?:also )?like|you might (?:also )?like|editor[’']?s picks?|top stories|"
@@ -49,7 +51,7 @@ _TEASER_HEADER = re.compile(
 # One teaser on a line: "Also Read: …", "SEE ALSO: …", "Related: …".
 _TEASER_LINE = re.compile(
     r"^(?:also read|read also|see also|related|read more|watch|listen|also see|read|more|"
-    r"trending|breaking(?: news)?|just in|suggested topics|topics)\s*[:|»›-]\s*\S",
+    r"trending(?: now)?|breaking(?: news)?|just in|suggested topics|topics)\s*[:|»›-]\s*\S",
     re.IGNORECASE,
 )
 # a byline or a wire's credits: "By Elena Markova", "Written by: PTI", "Reporting by … ; Editing by …"
@@ -111,6 +113,18 @@ _GLUED_MENU = re.compile(r"^(?:Home|News|Latest|World)(?:[A-Z][a-z]+){1,}")
 _HANDLE = re.compile(
     r"(?:follow(?: \w+)? on (?:twitter|x|facebook|instagram)|twitter\s*@\w+)", re.IGNORECASE
 )
+# "Home | About the Ministry | Contact Us", "e-Paper | Latest | Pakistan | KP | World": a row of
+# short links; a headline or a sentence never has four separated pieces of at most four words
+_LINK_SEPARATOR = re.compile(r"\s+[|•·›»/]\s+")
+_SENTENCE_MARK = re.compile(r"[.!?;]\s|[.!?;,]$|[“”\"]|,\s")
+# a press contact's fields: "Email: media@…", "Spokesperson: Name", "Tel: +93 …"
+_CONTACT_FIELD = re.compile(
+    r"^(?:e-?mail|tel|telephone|phone|fax|mobile|spokesperson|press contact|media contact|"
+    r"contact|website|web|address)\s*:\s*\S",
+    re.IGNORECASE,
+)
+# the pieces of a header line: "Monday, July 14, 2025 | 23 Tir 1404      Tehran 41°C"
+_PIECE = re.compile(r"[^|·•]+?(?=\s{2,}|\s[|·•]\s|$)")
 _PLAYER = re.compile(r"^your browser does(?:n[’']t| not) support html5", re.IGNORECASE)
 _LATIN = re.compile(r"[A-Za-z]")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -156,6 +170,29 @@ def is_menu(line: str) -> bool:
     return gaps >= 2 or 2 * sections >= len(alpha)
 
 
+def is_link_row(line: str) -> bool:
+    """A row of four or more links set apart by separators, each of one to four words
+    ("Home | About the Ministry | Minister's Office | Contracts | Contact Us")."""
+    pieces = _LINK_SEPARATOR.split(line)
+    if len(pieces) < 4 or _SENTENCE_MARK.search(line):
+        return False
+    return all(1 <= _words(p) <= 4 and any(c.isupper() for c in p) for p in pieces)
+
+
+def is_navigation(line: str) -> bool:
+    """A menu, a row of links or a breadcrumb: the site's navigation, above which stands
+    only its masthead."""
+    if is_menu(line) or is_link_row(line) or _GLUED_MENU.match(line):
+        return True
+    if _words(line) <= 8 and _BREADCRUMB.search(line) and not re.search(r"[.,;!?]$", line):
+        return True
+    return _words(line) <= 15 and len(_MENU_SEPARATORS.findall(line)) >= 2
+
+
+def is_contact_field(line: str) -> bool:
+    return _words(line) <= 8 and bool(_CONTACT_FIELD.match(line))
+
+
 def is_byline(line: str) -> bool:
     """ "By Elena Markova", "Written by: PTI | Edited by: …", "Reporting by …; Editing by …",
     "From the Newspaper | Our Correspondent | Published …"."""
@@ -181,7 +218,9 @@ def is_furniture(line: str, latin_text: bool = True) -> bool:
     article passes here: a word count, cheap, goes before each pattern it can rule out.)"""
     if _FURNITURE.match(line) or _TEASER_LINE.match(line) or _URL_OR_MAIL.match(line):
         return True
-    if is_menu(line) or is_byline(line) or is_form(line):
+    if is_menu(line) or is_byline(line) or is_form(line) or is_link_row(line):
+        return True
+    if is_contact_field(line):
         return True
     if _words(line) <= 30 and ("©" in line or _CALL.search(line)):
         return True  # "The Astana Ledger © 2025 …", "Sign up for our weekly briefing"
@@ -251,11 +290,17 @@ def detect(text: str) -> list[tuple[int, int]]:
             in_teasers = False
         if is_furniture(line, latin):
             marked[i] = True
-    # before the headline: everything short that is not the dateline (mastheads, bylines, city names)
+    # before the headline: everything short that is not the dateline (mastheads, bylines, city
+    # names), and whatever stands above the site's navigation (a masthead, its motto, a ticker)
     if header.title_line is not None:
+        above_nav = max(
+            (i for i in range(header.title_line) if marked[i] and is_navigation(lines[i][2])),
+            default=-1,
+        )
         for i in range(header.title_line):
-            if i not in header.date_lines and _words(lines[i][2]) <= 6:
+            if i not in header.date_lines and (_words(lines[i][2]) <= 6 or i < above_nav):
                 marked[i] = True
+        _mark_byline_names(lines, marked, header)
         if header.title_line > 0 and header.breadcrumb_of_title is not None:
             marked[header.breadcrumb_of_title] = True
     for i in range(len(lines) - 1):
@@ -272,10 +317,14 @@ def detect(text: str) -> list[tuple[int, int]]:
     for i, (_s, _e, line) in enumerate(lines):
         if not marked[i] and any(line.startswith(n + " ") for n in names) and _words(line) <= 60:
             marked[i] = True
+    _mark_contact_blocks(text, lines, marked)
     pieces: list[tuple[int, int]] = []
     for i, flag in enumerate(marked):
         if flag:
             pieces.extend(_without_dates(*lines[i]))
+        elif "°" in lines[i][2] and i < 40:
+            pieces.extend(_weather_pieces(*lines[i]))  # "… | 23 Tir 1404      Tehran 41°C"
+    pieces.sort()
     ranges: list[tuple[int, int]] = []
     for s, e in pieces:
         if ranges and not text[ranges[-1][1] : s].strip():
@@ -283,6 +332,52 @@ def detect(text: str) -> list[tuple[int, int]]:
         else:
             ranges.append((s, e))
     return ranges
+
+
+def _mark_byline_names(lines, marked: list[bool], header) -> None:
+    """ "Sardar Ahmad Yousafzai" or "Rohit Malhotra, EL Bureau" on the line between the headline
+    and the dateline: the author, a byline without its "By"."""
+    for d in header.date_lines:
+        i = d - 1
+        if i <= header.title_line or marked[i] or i in header.date_lines:
+            continue
+        line = lines[i][2]
+        words = [w for w in re.split(r"[\s,]+", line) if w]
+        if (
+            2 <= len(words) <= 6
+            and not _SENTENCE_MARK.search(line.replace(", ", " "))
+            and all(w[0].isupper() or w.lower() in ("and", "of", "de", "van", "al") for w in words)
+        ):
+            marked[i] = True
+
+
+def _mark_contact_blocks(text: str, lines, marked: list[bool]) -> None:
+    """A press contact block: the short lines right above "Email: …" or "Spokesperson: …"
+    with no blank line between ("Media and Public Relations Directorate" / "Ministry of …")."""
+    for i, (_s, _e, line) in enumerate(lines):
+        if not (marked[i] and is_contact_field(line)):
+            continue
+        j = i - 1
+        while (
+            j >= 0
+            and i - j <= 4
+            and text.count("\n", lines[j][1], lines[j + 1][0]) == 1
+            and _words(lines[j][2]) <= 8
+            and not lines[j][2].endswith((".", '"', "”"))
+        ):
+            marked[j] = True
+            j -= 1
+
+
+def _weather_pieces(start: int, _end: int, line: str) -> list[tuple[int, int]]:
+    """The weather widget's pieces of an otherwise kept line."""
+    out = []
+    for m in _PIECE.finditer(line):
+        piece = m.group().strip()
+        if piece and is_weather(piece):
+            lead = len(m.group()) - len(m.group().lstrip())
+            out.append((start + m.start() + lead, start + m.start() + lead + len(piece)))
+    return out
 
 
 def _is_prose(line: str) -> bool:

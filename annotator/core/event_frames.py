@@ -19,11 +19,13 @@ suggestion whose arguments are other suggestions of the same article:
 
 The argument shapes are spaCy `DependencyMatcher` patterns keyed by their
 anchor token; the walks up the tree use the Doc's own heads and children.
-Only the paragraphs holding an AGREEMENT suggestion are parsed (a sentence
-window of a long one), by a pipeline with a parser: the NER pipeline's own
-parser, loaded beside its NER and run over these windows only, when its model has
-one, else the best installed English one. With none
-installed, frames still come, with parties and date from the sentence by
+Only the sentences holding an AGREEMENT suggestion and an ACTOR suggestion (a party
+candidate) are parsed, and only they get a frame: a frame reads nothing outside its
+trigger's sentence, and one that could name no party was never an event of the
+reference (tests/quality/frames_reference.py). They are parsed by a pipeline with a
+parser: the NER pipeline's own parser, loaded beside its NER and run over these
+sentences only, when its model has one, else the best installed English one. With
+none installed, frames still come, with parties and date from the sentence by
 proximity only.
 """
 
@@ -38,8 +40,7 @@ from typing import Any
 from annotator.core.model import EventSuggestion, Suggestion
 
 # Bump when the reading of frames below changes.
-FRAMES_VERSION = "1"
-SHORT_PARAGRAPH = 240  # characters of a paragraph parsed whole; a longer one is cut to sentences
+FRAMES_VERSION = "2"
 
 
 def _words(**by_status: str) -> dict[str, frozenset[str]]:
@@ -477,14 +478,23 @@ COARSE = {"VB": "VERB", "MD": "AUX", "NN": "NOUN", "JJ": "ADJ"}
 # -- windows and the parser ----------------------------------------------------------------
 
 
-def windows(text: str, triggers: Sequence[Suggestion]) -> list[tuple[int, int]]:
+def windows(
+    text: str,
+    triggers: Sequence[Suggestion],
+    candidates: Sequence[Suggestion] | None = None,
+) -> list[tuple[int, int]]:
     """(start, end) of the sentences holding a trigger, neighbours merged.
 
     Sentences by spaCy's rule-based sentencizer within each paragraph (a line of
-    the text); a short paragraph is one window as it is.
+    the text): a frame reads only its trigger's sentence, so nothing else is parsed.
+    With CANDIDATES (the spans a frame's parties come from), a trigger whose sentence
+    holds none of them gets no window: its frame could name no party.
     """
     out: list[tuple[int, int]] = []
     ordered = sorted(triggers, key=lambda s: s.start)
+    if candidates is not None:
+        spans = sorted((c.start, c.end) for c in candidates)
+        starts = [a for a, _b in spans]
     k = 0
     while k < len(ordered):
         pos = ordered[k].start
@@ -495,9 +505,6 @@ def windows(text: str, triggers: Sequence[Suggestion]) -> list[tuple[int, int]]:
         while k < len(ordered) and ordered[k].start < end:
             inside.append(ordered[k])
             k += 1
-        if end - start <= SHORT_PARAGRAPH:
-            out.append((start, end))
-            continue
         sents = _sentences(text[start:end])
         firsts = [a for a, _b in sents]
         picked: list[tuple[int, int]] = []
@@ -505,6 +512,10 @@ def windows(text: str, triggers: Sequence[Suggestion]) -> list[tuple[int, int]]:
             i = max(0, bisect_right(firsts, t.start - start) - 1)
             j = max(i, bisect_right(firsts, t.end - start - 1) - 1)
             a, b = start + sents[i][0], start + sents[j][1]
+            if candidates is not None and not any(
+                e <= b for _s, e in spans[bisect_left(starts, a) : bisect_left(starts, b)]
+            ):
+                continue
             if picked and not text[picked[-1][1] : a].strip():
                 picked[-1] = (picked[-1][0], max(b, picked[-1][1]))
             else:
@@ -695,6 +706,21 @@ def propose(
     return out
 
 
+def frame_windows(
+    text: str, suggestions: Sequence[Suggestion], shapes: Sequence[FrameShape]
+) -> list[tuple[int, int]]:
+    """The `windows` of TEXT that the frames of SHAPES parse."""
+    wanted = [s for s in suggestions if s.label in {shape.trigger for shape in shapes}]
+    if not wanted:
+        return []
+    # a frame's parties come from the ACTORs of its sentence: without one there is no frame
+    # to give (unless an event type takes no party), so that sentence is not parsed
+    if not all(shape.party_role for shape in shapes):
+        return windows(text, wanted)
+    parties = {shape.party_label for shape in shapes}
+    return windows(text, wanted, [s for s in suggestions if s.label in parties])
+
+
 def propose_many(
     articles: Sequence[tuple[int, str, Sequence[Suggestion]]],
     shapes: Sequence[FrameShape],
@@ -704,13 +730,8 @@ def propose_many(
 ) -> list[list[EventSuggestion]]:
     """`propose` for each (article id, text, suggestions) of ARTICLES, their windows parsed
     in one call (a batch of an article's few windows alone costs the parser a third more)."""
-    triggers = {shape.trigger for shape in shapes}
-    spans: list[list[tuple[int, int]]] = []
-    texts: list[str] = []
-    for _aid, text, suggestions in articles:
-        wanted = [s for s in suggestions if s.label in triggers]
-        spans.append(windows(text, wanted) if wanted else [])
-        texts += [text[a:b] for a, b in spans[-1]]
+    spans = [frame_windows(text, suggestions, shapes) for _aid, text, suggestions in articles]
+    texts = [text[a:b] for (_aid, text, _s), ws in zip(articles, spans, strict=True) for a, b in ws]
     docs = iter(parser.docs(texts) if texts else [])
     return [
         _frames_of(aid, suggestions, windows_, [next(docs) for _ in windows_], shapes, parser,

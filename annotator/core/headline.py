@@ -82,7 +82,7 @@ _DATELINE_WORDS = re.compile(
 )
 # a clock time after the date: "09:15", "06:30 PM IST", "6:42 AM GMT+4", "07:02am"
 _CLOCK_TAIL = re.compile(
-    r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}(?:[+-]\d{1,2})?)?)$",
+    r"(?:,?\s*(?:at\s+)?\d{1,2}(?:[:.]\d{2}){1,2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}(?:[+-]\d{1,2})?)?)$",
     re.IGNORECASE,
 )
 _SEGMENTS = re.compile(r"\s+[|·•]\s+|\s+[-–—]\s+")
@@ -105,6 +105,9 @@ def dateline_of_line(line: str) -> str | None:
     for segment in _SEGMENTS.split(line):
         segment = _CLOCK_TAIL.sub("", _DATELINE_WORDS.sub("", segment.strip())).strip(" ,")
         value = date_of_line(segment)
+        if not value and segment.endswith(")") and "(" in segment:
+            # "27 Aqrab 1404 (18 November 2025)": the Gregorian date beside another calendar's
+            value = date_of_line(segment[segment.rindex("(") + 1 : -1])
         if value:
             found.append(value)
     return found[0] if found else None
@@ -159,7 +162,13 @@ def _closing_dateline(line: str) -> str | None:
 
 
 def find_header(text: str) -> Header:
-    from annotator.core.boilerplate import is_furniture, is_latin_text, is_weather, line_spans
+    from annotator.core.boilerplate import (
+        is_furniture,
+        is_latin_text,
+        is_navigation,
+        is_weather,
+        line_spans,
+    )
 
     lines = [line for _s, _e, line in line_spans(text)]
     latin = is_latin_text(text)
@@ -176,6 +185,12 @@ def find_header(text: str) -> Header:
                 head.published = value
             continue
         if head.title is not None:
+            if head.published is None and is_navigation(line):
+                # the site's menu below it: that was the masthead or its motto, not the headline
+                fallback = head.title_line if fallback is None else fallback
+                head.title, head.title_line, head.breadcrumb_of_title = None, None, None
+                after_title = 0
+                continue
             after_title += 1
             if after_title >= 3 or head.published is not None:
                 break

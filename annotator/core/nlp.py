@@ -20,12 +20,18 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.actor_shape import (
+    DEMONYMS,
+    coordinated_names,
+    in_dateline,
+    in_town_context,
     is_affiliation,
+    is_body_name,
     is_common_word,
-    is_dateline,
     is_facility,
     is_place,
     is_qualifier,
+    names_a_body,
+    names_a_project,
     surname_repeats,
 )
 from annotator.core.boilerplate import spans_outside_boilerplate
@@ -37,7 +43,7 @@ from annotator.core.paths import resource
 from annotator.core.span_rules import precedence
 
 # Bump when the shaping code below changes, so that projects re-suggest.
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 RULES_ONLY = "rules"
 PREFERENCE = (
     "en_core_web_trf",
@@ -63,10 +69,10 @@ MODEL_KIND = {"PERSON": "person", "GPE": "state", "NORP": "group", "ORG": "organ
 # "has not recognised", "nobody has recognized", "stopped short of recognizing"
 NEGATORS = {"not", "n't", "no", "never", "nobody", "none", "neither", "nor", "short", "refrained",
             "without", "refused", "declined", "yet", "rather"}  # fmt: skip
-# a single unknown name right after these is a town, whatever the model labelled it
-TOWN_PREPOSITIONS = {"in", "near", "inside", "to", "at", "through", "via"}
 DATE_PREPOSITIONS = {"in", "on", "since", "by", "until", "from", "during", "at"}
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
+# words a name never holds: the model's "Termez by Mirzamakhmudov" is a town and a person
+SPLITTERS = {"by", "in", "at", "with", "from", "to", "said", "says", "told", "met"}
 POSSESSIVES = {"'s", "’s", "'", "’"}
 TITLES = {
     "mr", "mrs", "ms", "dr", "mullah", "sheikh", "president", "prime", "deputy", "minister",
@@ -80,6 +86,7 @@ NOT_ACTOR_KINDS = {"outlet", "commodity"}
 GROUP_NOUNS = {
     "companies", "firms", "officials", "authorities", "government", "leadership", "delegation",
     "investors", "forces", "diplomats", "ministry", "troops", "businessmen", "banks", "side",
+    "traders", "exporters", "importers", "engineers", "envoys", "delegations", "leaders",
 }  # fmt: skip
 TYPE_KEYWORDS = (
     ("ENERGY", ("oil", "gas", "lpg", "petroleum", "electricity", "energy", "power", "fuel")),
@@ -329,6 +336,9 @@ class Pipeline:
         self.model_map = dict(scheme.model_map)
         self.labels = set(scheme.names)
         self.gazetteer = Gazetteer(gazetteer)
+        # a gazetteer that names the world's states and capitals (the default one does) tells a
+        # town from a state: a place it does not know is no government
+        self.knows_states = sum(e["kind"] == "state" for e in self.gazetteer.entries) >= 150
         fp = _fingerprint(RULES_VERSION, scheme.model_map, patterns, gazetteer)
         self.version = f"{model_version}+rules.{fp}"
         # one thread at a time per loaded pipeline, the frames' parse included (re-entrant:
@@ -414,7 +424,33 @@ class Pipeline:
             tuple[int, int, int, str, dict]
         ] = []  # (priority, start, end, label, attrs)
         blocked = bytearray(len(doc))  # no ACTOR here: an outlet, a commodity
-        for span in self.rule_spans(doc):
+        # "Pakistan Railways", "India Ports Global Limited": the model's organisation that a
+        # state's name opens is the actor, not the state
+        bodies = [
+            (e.start + (doc[e.start].lower_ in DETERMINERS), e.end)
+            for e in doc.ents
+            if e.label_ in ("ORG", "GPE") and len(e) > 1
+        ]
+        rule_spans = self.rule_spans(doc)
+        # the longest alias names the actor: "Delhi" inside "New Delhi" is no second candidate,
+        # even when "New Delhi" turns out to be a place
+        inner, reach = set(), -1
+        for s in sorted((s for s in rule_spans if s.id_ == "gaz"), key=lambda s: (s.start, -s.end)):
+            if s.end <= reach:
+                inner.add((s.start, s.end))
+            reach = max(reach, s.end)
+        if inner:
+            rule_spans = [s for s in rule_spans if s.id_ != "gaz" or (s.start, s.end) not in inner]
+        in_body: set[tuple[int, int]] = set()  # states' names inside a body's name
+        if bodies:
+            gaz = [(s.start, s.end) for s in rule_spans if s.id_ == "gaz"]
+            for b_start, b_end in bodies:
+                inside = [g for g in gaz if b_start <= g[0] and g[1] <= b_end]
+                # one known name, no more: "India Pakistan Tensions" is two states
+                if len(inside) == 1 and inside[0] != (b_start, b_end):
+                    if is_body_name(doc, b_start, b_end, inside[0]):
+                        in_body.add(inside[0])
+        for span in rule_spans:
             if span.label_ == "ACTOR" and span.id_ == "gaz":
                 entry = self.gazetteer.lookup(span.text)
                 if entry is not None and entry["kind"] in NOT_ACTOR_KINDS:
@@ -422,6 +458,8 @@ class Pipeline:
                         span
                     )  # "told RFE/RL's Current Time"
                     continue
+                if (span.start, span.end) in in_body and entry and entry["kind"] == "state":
+                    continue  # "Pakistan Railways", "Central Bank of Iran": the body acts
             shaped = self._shape(doc, span.start, span.end, span.label_)
             if shaped is None:
                 continue
@@ -463,9 +501,13 @@ class Pipeline:
                 and ent.label_ not in self.model_map  # "DATE" is the base model's label too
             ):
                 continue  # the trained NER was not precise on this label: rules and base decide
+            ent_start = ent.start
+            if label == "ACTOR":  # "signed in Termez by Mirzamakhmudov": no name holds a "by"
+                cut = [t.i for t in ent[1:-1] if t.lower_ in SPLITTERS and doc[t.i + 1].is_title]
+                ent_start = cut[-1] + 1 if cut else ent.start
             # a label of ours comes from a model trained here: shape it as the rules' are
             shaped = self._shape(
-                doc, ent.start, ent.end, label, "" if ent.label_ == label else ent.label_
+                doc, ent_start, ent.end, label, "" if ent.label_ == label else ent.label_
             )
             if shaped is None:
                 continue
@@ -500,6 +542,10 @@ class Pipeline:
         for start, end in surname_repeats(doc, chosen, taken):
             taken[start:end] = b"\x01" * (end - start)
             chosen.append((start, end, "ACTOR", {"kind": "person"}))
+        for start, end in coordinated_names(doc, chosen, taken, blocked):
+            if not any(taken[start:end]):
+                taken[start:end] = b"\x01" * (end - start)
+                chosen.append((start, end, "ACTOR", {"kind": "organisation"}))
         chosen.sort()
         return [
             Suggestion(
@@ -526,10 +572,24 @@ class Pipeline:
         if label == "DATE":
             while end - start > 1 and doc[start].lower_ in DATE_PREPOSITIONS:
                 start += 1
+        if (
+            label == "ACTOR"
+            and model_label in ("PERSON", "GPE", "ORG")
+            and end - start == 1
+            and doc[start].text in DEMONYMS
+        ):
+            model_label = "NORP"  # "the Kazakh plan": the small model's person is an adjective
         if label == "ACTOR" and model_label == "NORP" and end < len(doc):
-            following = doc[end]
+            k = end  # past a coordination of adjectives: "Tajik and Kyrgyz power"
+            while (
+                k + 1 < len(doc)
+                and doc[k].lower_ in ("and", "or", ",")
+                and (doc[k + 1].text in DEMONYMS or doc[k + 1].ent_type_ == "NORP")
+            ):
+                k += 2
+            following = doc[k] if k < len(doc) else doc[end]
             if following.lower_ in GROUP_NOUNS:
-                end += 1
+                end = k + 1
             elif following.is_alpha and not following.is_stop:
                 return None  # "Chinese investors" yes, "Chinese territory" no: a mere adjective
             elif (
@@ -553,20 +613,31 @@ class Pipeline:
             return None
         if label == "ACTOR" and len(doc[start:end].text.rstrip(".")) < 2:
             return None  # "on X.": a letter is no actor
+        if (
+            label == "ACTOR"
+            and end - start == 1
+            and len(doc[start]) == 3
+            and doc[start].is_upper
+            and end < len(doc)
+            and doc[end].like_num
+        ):
+            return None  # "EUR 1,190,000": a currency code before an amount
         if label == "ACTOR" and model_label == "ORG" and is_affiliation(doc, start):
             return None  # "an expert at the … Council": a commentator's employer
         if label == "ACTOR" and model_label == "ORG" and is_common_word(doc, start, end):
             return None  # "Recognition opens the door": a common noun at a sentence start
-        if label == "ACTOR" and is_dateline(doc, start, end):
-            return None  # "MOSCOW —": where the story was filed
+        if label == "ACTOR" and names_a_project(doc, start):
+            return None  # "the gas pipeline, known as TAPI": the project's name
+        if label == "ACTOR" and in_dateline(doc, start, end):
+            return None  # "MOSCOW —", "New Delhi, Nov 21 (PTI)": where and by whom it was filed
         if (
             label == "ACTOR"
             and model_label == "PERSON"
-            and end - start == 1
-            and start > 0
-            and doc[start - 1].lower_ in ("in", "near", "inside")
+            and self.gazetteer.lookup(doc[start:end].text) is None
+            and in_town_context(doc, start, end, person=True)
+            and is_place(doc, start, end)
         ):
-            return None  # "traders in Herat": a town, whatever the model thought
+            return None  # "traders in Herat", "the ports of Bandar Abbas": a town
         if label == "ACTOR" and model_label in ("", "GPE", "ORG", "FAC", "LOC", "NORP"):
             entry = self.gazetteer.lookup(doc[start:end].text)
             if entry is not None and entry["kind"] in NOT_ACTOR_KINDS:
@@ -577,22 +648,44 @@ class Pipeline:
                 and is_facility(doc, start, end)
             ):
                 return None  # "Bagram Airbase", "Paktika province", "Wisconsin University"
+            if (
+                model_label in ("GPE", "LOC")
+                and entry is None
+                and self.knows_states
+                and not names_a_body(doc, start, end)
+                and not any(self.gazetteer.lookup(t.text) for t in doc[start:end] if t.is_title)
+            ):
+                return (
+                    None  # "Herat", "Central Asia": only states and capitals stand for a government
+                )
             is_place_like = model_label in ("GPE", "LOC") or (
                 entry is not None and entry["kind"] == "state"
             )
-            if (
-                entry is None
-                and end - start == 1
-                and start > 0
-                and doc[start - 1].lower_ in TOWN_PREPOSITIONS
-                and not (start > 1 and doc[start - 2].lower_ in ("according", "due", "thanks"))
-            ):
-                is_place_like = (
-                    True  # "signed in Herat", "gas to Herat": a town, not an organisation
-                )
+            if entry is None and in_town_context(doc, start, end):
+                is_place_like = True  # "signed in Herat", "gas to Herat": a town, not a company
+            if entry is None and end - start == 1 and self._beside_town(doc, start, end):
+                return None  # "Herat and Kandahar face blackouts": two towns
             if is_place_like and is_place(doc, start, end):
                 return None
         return start, end
+
+    def _beside_town(self, doc, start: int, end: int) -> bool:
+        """A bare name joined by "and" to a place the model found and the gazetteer does not
+        know (a town, when the gazetteer names every state)."""
+        if not self.knows_states or not doc[start].is_title:
+            return False
+        for k in (end + 1, start - 2):
+            link = doc[end] if k == end + 1 else doc[start - 1] if start > 0 else None
+            if (
+                0 <= k < len(doc)
+                and link is not None
+                and link.lower_ == "and"
+                and doc[k].ent_type_ in ("GPE", "LOC")
+                and doc[k].is_title
+                and self.gazetteer.lookup(doc[k].text) is None
+            ):
+                return True
+        return False
 
     @staticmethod
     def _infer_type(doc, start: int, end: int) -> str:

@@ -31,10 +31,15 @@ from pathlib import Path
 import spacy
 
 sys.path.insert(0, str(Path(__file__).parent))
-from corpus import corpus  # noqa: E402
+from corpus import corpus, heldout_corpus  # noqa: E402
 from scale import load  # noqa: E402
 
-from annotator.core.event_frames import FRAME_COMPONENTS, FrameSuggester  # noqa: E402
+from annotator.core.event_frames import (  # noqa: E402
+    FRAME_COMPONENTS,
+    FrameShape,
+    FrameSuggester,
+    frame_windows,
+)
 from annotator.core.model import ArticleIn  # noqa: E402
 from annotator.core.nlp import (  # noqa: E402
     RULER_KEY,
@@ -48,13 +53,13 @@ from annotator.core.nlp import (  # noqa: E402
 from annotator.core.store import Store  # noqa: E402
 
 
-def main(n: int = 200, rounds: int = 3) -> None:
+def main(n: int = 200, rounds: int = 3, texts_of: str = "generated") -> None:
     name = default_pipeline_name()
     if name is None:
         print("no spaCy NER pipeline installed; nothing to compare")
         return
     print(load())
-    texts = corpus(n, seed=1)
+    texts = heldout_corpus(n) if texts_of == "heldout" else corpus(n, seed=1)
     chars = sum(map(len, texts))
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -88,6 +93,15 @@ def main(n: int = 200, rounds: int = 3) -> None:
             with Store(db) as store:
                 counts["articles"] = preannotate(store, pipeline, batch_size=32)
                 counts["suggestions"] = sum(store.stats()["suggestions"].values())
+                if i == 0:  # what the frames parsed: the windows of the stored suggestions
+                    shapes = FrameShape.from_scheme(store.scheme)
+                    counts["parsed"] = sum(
+                        b - a
+                        for aid in store.article_ids()
+                        for a, b in frame_windows(
+                            store.article(aid).text, store.suggestions(aid), shapes
+                        )
+                    )
             db.unlink()
 
         def bare(model, enable=None):
@@ -139,7 +153,8 @@ def main(n: int = 200, rounds: int = 3) -> None:
     print(f"{n} articles, {chars:,} characters, model {name}, {rounds} rounds (medians)")
     print(
         f"annotator preannotate into project: {secs('ours')}  "
-        f"({counts['articles']} articles, {counts['suggestions']} suggestions)"
+        f"({counts['articles']} articles, {counts['suggestions']} suggestions; the frames "
+        f"parsed {counts['parsed'] / chars:.1%} of the text)"
     )
     print(f"strict: {'+'.join(nlp.pipe_names)}: {secs('strict')}  ratio ours/strict "
           f"{ratio('strict')}  (target <= 1.10)")  # fmt: skip
@@ -156,4 +171,4 @@ def main(n: int = 200, rounds: int = 3) -> None:
 
 
 if __name__ == "__main__":
-    main(*(int(a) for a in sys.argv[1:]))
+    main(*(a if a == "heldout" else int(a) for a in sys.argv[1:]))

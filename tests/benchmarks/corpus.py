@@ -50,3 +50,17 @@ def article(rng: random.Random, chars: int = 3000) -> str:
 def corpus(n: int, seed: int = 0, chars: int = 3000) -> list[str]:
     rng = random.Random(seed)
     return [f"Report {i}.\n\n" + article(rng, chars) for i in range(n)]
+
+
+def heldout_corpus(n: int) -> list[str]:
+    """N articles of agreement news as written (tests/data/heldout, marks removed), cycled,
+    each under its own first line so that none is a duplicate: sparser in agreements and
+    actors than `corpus`, where every other sentence is "X and Y signed a deal …"."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "quality"))
+    from reference import heldout_reference
+
+    texts = [text for _name, text, _spans in heldout_reference()]
+    return [f"Report {i}.\n\n" + texts[i % len(texts)] for i in range(n)]
