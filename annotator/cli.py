@@ -573,8 +573,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--jobs", type=int, metavar="N",
-        help="processes reading a folder's files beside the one writer (default: the free "
-        "cores but one; 0: read them all in this process)",
+        help="processes reading a folder's files beside the one writer (default: the "
+        "cores but one, at most 4; 0: read them all in this process)",
     )  # fmt: skip
 
     p = command("export", cmd_export, "export annotations as training data")

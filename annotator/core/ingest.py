@@ -484,9 +484,9 @@ def import_paths(
     same article).
 
     Files read whole are read ahead by JOBS worker processes (default: one fewer than the
-    cores, none while other work keeps them busy; see `readahead.worker_count`) when there
-    are at least POOL_MIN_FILES of them (None: never), with the same outcome as reading
-    them here; fewer are not worth the workers' start.
+    cores, at most 4; see `readahead.worker_count`) when there are at least POOL_MIN_FILES
+    of them (None: never), with the same outcome as reading them here; fewer are not worth
+    the workers' start.
     """
     scan = scan_paths(paths)
     files = scan.files

@@ -38,17 +38,12 @@ MAX_READERS = 4  # the writer keeps up with one or two on plain text; spawned, e
 
 def worker_count(jobs: int | None = None) -> int:
     """Readers beside the writer: JOBS, else one fewer than the cores (the writer keeps one
-    busy itself), at most MAX_READERS, and none when the cores are busy with other work (the
-    load average, as `make -l` reads it): a reader without a core of its own only takes
-    turns with the writer, and two processes do the same work in more CPU time than one."""
+    busy itself), at most MAX_READERS. Not fewer on a machine busy elsewhere: a starved
+    reader costs little, as the writer then reads the chunks itself (measured on 2 busy
+    cores, load 2–3: 20.8 / 17.8 s with a reader against 22.2 / 20.4 s without)."""
     if jobs is not None:
         return max(0, jobs)
-    cores = default_jobs()
-    try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):  # not on this system
-        load = 0.0
-    return min(MAX_READERS, cores - 1) if load < cores - 1 else 0
+    return min(MAX_READERS, default_jobs() - 1)
 
 
 def read_chunk(paths: list[str], scheme) -> list:
