@@ -8,7 +8,7 @@ Default 100,000 (1,000,000 is slow: about 1.9 GB per file). Each variant runs in
 interpreter, one after another (never side by side), and prints its line as it ends; the
 ratios are against the plain variants of the same run:
 
-- ours: as `annotator import` runs (reader processes when a core is free: see
+- ours: as `annotator import` runs (one fewer reader process than the cores, at most 4:
   `readahead.worker_count`; the load is printed beside each line);
 - ours-pool: ours with one reader process whatever the load;
 - ours-1proc: ours with every file of a folder read by the one writer (no reader
@@ -118,7 +118,7 @@ print(json.dumps({{"s": time.perf_counter() - t0, "cpu_s": time.process_time() -
 
 VARIANTS = {
     "ours": OURS.replace("{options}", ""),
-    # ours with one reader process, whatever the load (ours starts none on a busy machine)
+    # ours with one reader process, whatever the cores (on 2 cores: ours)
     "ours-pool": OURS.replace("{options}", ", jobs=1"),
     # ours with every file read by the writer itself, as before worker processes read ahead
     "ours-1proc": OURS.replace("{options}", ", pool_min_files=None"),
