@@ -10,7 +10,7 @@ ratios are against the plain variants of the same run:
 
 - ours: as `annotator import` runs (one fewer reader process than the cores, at most 4:
   `readahead.worker_count`; the load is printed beside each line);
-- ours-pool: ours with one reader process whatever the load;
+- ours-pool: ours with exactly one reader process (on 2 cores, the same as ours);
 - ours-1proc: ours with every file of a folder read by the one writer (no reader
   processes, as for a folder of fewer than `readahead.POOL_MIN_FILES` files);
 - plain: `insert_all` of the same rows, no full-text index;
