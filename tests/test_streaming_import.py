@@ -350,3 +350,24 @@ def test_files_of_a_reader_that_died_are_read_by_the_writer(tmp_path):
         report = import_paths(store, [folder], progress=progress, jobs=1, pool_min_files=100)
         assert killed and report.imported == 1500 and not report.rejected
         assert store.article_count() == 1500
+
+
+def test_a_folder_is_read_in_the_order_of_its_sorted_paths(tmp_path):
+    """The walk yields each folder's entries by name, a subfolder's files where its name
+    comes: the order of `sorted(paths)`, so article ids follow the paths as before."""
+    from annotator.core.ingest import scan_paths
+
+    folder = tmp_path / "f"
+    names = ["a.txt", "a/b.txt", "a-b/c.txt", "a.b/x.md", "B.TXT", "b.txt", "sub/deep/z.txt",
+             "sub/y.txt", "sub.txt", "zz/_.txt", "zz/~.txt", "zz/A.txt", "doc.txt", "doc.ann"]  # fmt: skip
+    for name in names:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text("Kabul and Astana signed a rail agreement.\n", "utf-8")
+    (folder / ".hidden").mkdir()
+    (folder / ".hidden" / "h.txt").write_text("hidden", "utf-8")
+    (folder / "notes.odt").write_text("not an article", "utf-8")
+    scan = scan_paths([folder])
+    wanted = sorted(folder / n for n in names if n != "doc.txt")  # doc.txt: brat's, with doc.ann
+    assert scan.files == wanted
+    assert scan.sizes == [p.stat().st_size for p in wanted]
+    assert {k: len(v) for k, v in scan.skipped.items()} == {"hidden": 1, "suffix": 1}
