@@ -51,6 +51,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from annotator.core.ingest import import_paths
 
+    if args.jobs is not None and args.jobs < 0:
+        raise InputError("--jobs must be 0 or more")
     store = open_store(args.db, create=True)
     with progress_bar(0, "importing") as bar:
 
@@ -58,7 +60,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             bar.total = n
             bar.update(1)
 
-        report = import_paths(store, args.paths, annotator=args.annotator, progress=advance)
+        report = import_paths(
+            store, args.paths, annotator=args.annotator, progress=advance, jobs=args.jobs
+        )
     for error in report.rejected:
         echo(f"annotator: rejected {error}", err=True)
     echo(report.summary(), err=True)
@@ -567,6 +571,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="whose annotations imported spans are, when a record names nobody "
         "(default: $ANNOTATOR_NAME or your user name)",
     )
+    p.add_argument(
+        "--jobs", type=int, metavar="N",
+        help="processes reading a folder's files beside the one writer (default: the "
+        "cores but one, at most 4; 0: read them all in this process)",
+    )  # fmt: skip
 
     p = command("export", cmd_export, "export annotations as training data")
     _add_db(p)

@@ -109,6 +109,91 @@ def test_kill_during_import_leaves_whole_files_only(tmp_path):
     assert spans == count - 5
 
 
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is PID (Linux /proc)."""
+    out = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[1]) == pid:
+            out.add(int(stat.parent.name))
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_kill_during_a_pooled_folder_import_leaves_whole_files_and_no_readers(tmp_path):
+    db = tmp_path / "p.db"
+    Store(db).close()
+    folder = tmp_path / "f"
+    folder.mkdir()
+    N_FILES = 12_000  # noqa: N806
+    texts = {}
+    for i in range(N_FILES):  # enough for the reader pool, and for a few grouped transactions
+        texts[i] = f"Story {i}: Moscow and Kabul agreed to exchange ambassadors.\n" * 20
+        (folder / f"{i:04d}.txt").write_text(texts[i], encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "annotator", "import", str(folder), "--db", str(db), "--jobs", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 120
+    readers: set[int] = set()
+    while time.time() < deadline and proc.poll() is None:
+        readers = _children(proc.pid)
+        if readers:
+            break  # reading in its pool
+        time.sleep(0.01)
+    time.sleep(0.3)  # some files stored, some in flight
+    proc.send_signal(signal.SIGKILL)
+    assert proc.wait() == -signal.SIGKILL, "the import ended before the kill"
+    assert readers, "the import never started its reader processes"
+    # the readers notice their writer is gone and exit: nothing is left running
+    deadline = time.time() + 20
+    while time.time() < deadline and any(Path(f"/proc/{r}").exists() for r in readers):
+        time.sleep(0.1)
+    assert not any(Path(f"/proc/{r}/stat").exists() for r in readers)
+
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
+    stored = conn.execute("SELECT text FROM articles").fetchall()
+    conn.close()
+    assert len(stored) < N_FILES
+    assert {t for (t,) in stored} <= set(texts.values())  # each article a whole file
+    # and importing again completes it
+    assert run_cli("import", str(folder), "--db", str(db)).returncode == 0
+    with Store(db) as store:
+        assert store.article_count() == N_FILES
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_a_reader_killed_mid_import_leaves_its_files_to_the_writer(tmp_path):
+    db = tmp_path / "p.db"
+    folder = tmp_path / "f"
+    folder.mkdir()
+    for i in range(12_000):
+        (folder / f"{i:05d}.txt").write_text(f"Story {i} about Kabul and Astana.\n" * 20, "utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "annotator", "import", str(folder), "--db", str(db), "--jobs", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.time() + 120
+    readers: set[int] = set()
+    while time.time() < deadline and proc.poll() is None and len(readers) < 2:
+        readers = _children(proc.pid)
+        time.sleep(0.01)
+    assert len(readers) == 2, "the import never started its two readers"
+    os.kill(max(readers), signal.SIGKILL)  # the later forked: the first had a copy of its pipe
+    _out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    with Store(db) as store:
+        assert store.article_count() == 12_000
+
+
 # -- read-only commands ---------------------------------------------------------------------
 
 

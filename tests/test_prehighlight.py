@@ -385,6 +385,13 @@ def model():
         ("Officials from Iran met the Taliban in Herat.", "Iran", True),
         ("Kazakh grain exporters want a northern route.", "Kazakh grain exporters", True),
         ("The Afghan central bank said reserves were frozen.", "Afghan central bank", True),
+        ("The Foreign Office said on Thursday that talks would resume.", "Foreign Office", True),
+        ("Islamabad wants the Afghan Taliban to act against the TTP.", "Afghan Taliban", True),
+        # an office, what it is for, then the name: a title
+        ("Pakistan's Special Representative for Afghanistan Mohammad Sadiq visited Kabul.",
+         "Pakistan's Special Representative", False),
+        ("Pakistan's Special Representative for Afghanistan Mohammad Sadiq visited Kabul.",
+         "Pakistan", True),
         ("Iranian border guards stopped the trucks.", "Iranian border guards", True),
         ("America still holds the reserves, officials said.", "America", True),
         # towns beside towns, towns that name a site, a person the model fused with a town
@@ -403,6 +410,15 @@ def test_place_versus_actor_rules(model, text, actor, expected):
     [(_, sugs)] = list(model.suggest([(1, text, None)]))
     found = {text[s.start : s.end] for s in sugs if s.label == "ACTOR"}
     assert (actor in found) is expected, found
+
+
+def test_a_header_line_gives_its_date_and_nothing_else(model):
+    text = "Tuesday 9 September 2025 - 11:20\nNews ID: 85912345\nUpdated: May 2, 2025 19:45 IST\n"
+    [(_, sugs)] = list(model.suggest([(1, text, None)]))
+    assert [(text[s.start : s.end], s.label) for s in sugs] == [
+        ("Tuesday 9 September 2025", "DATE"),  # not across the line, not the hour
+        ("May 2, 2025", "DATE"),  # the ID is no date, the time zone no actor
+    ]
 
 
 def test_every_state_has_its_country_code(model):
@@ -427,6 +443,7 @@ def test_every_state_has_its_country_code(model):
             "handed the Afghan consulate over",
         ),
         ("China urged both sides to extend CPEC to Afghanistan.", "CPEC"),
+        ("The Joint Coordination Committee will meet in Kabul.", "Joint Coordination Committee"),
     ],
 )
 def test_agreement_patterns(rules, text, agreement):

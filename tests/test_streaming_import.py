@@ -203,3 +203,171 @@ def test_an_import_that_fails_inside_a_transaction_leaves_the_trigger_and_index(
         assert store.article_count() == 1 and _trigger_sql(store) == trigger
         assert store.search_count("transaction") == 1
         _fts_exact(store)
+
+
+# -- a folder read by worker processes (#17): the same project as reading it in-process -----
+
+
+def _mixed_folder(folder):
+    """Files of every kind a folder holds, a bad one in the middle, duplicates, a subfolder."""
+    folder.mkdir()
+    (folder / "sub").mkdir()
+    for i in range(120):
+        dated = f"Published 0{1 + i % 9}.05.2025 09:15 | Updated 11:40\n" if i % 3 else ""
+        text = f"Home | World | Asia\nKabul and Beijing sign deal number {i}\n{dated}\n{BODY}"
+        (folder / ("sub" if i % 4 == 0 else ".") / f"{i:03d}.txt").write_text(text, "utf-8")
+    (folder / "050dup.txt").write_text((folder / "051.txt").read_text("utf-8"), "utf-8")
+    (folder / "060cp1252.txt").write_bytes(b"Caf\xe9 talks in Kabul\n\n" + BODY.encode("cp1252"))
+    (folder / "061utf16.txt").write_bytes(("Tashkent talks\n\n" + BODY).encode("utf-16"))
+    (folder / "062front.md").write_text(
+        f"---\ntitle: Front matter title\ndate: 2025-06-01\n---\n# Heading\n\n{BODY}", "utf-8"
+    )
+    (folder / "063lines.jsonl").write_text(
+        "".join(json.dumps({"text": f"Line {i} of a JSONL in the folder. {BODY}"}) + "\n"
+                for i in range(5)),
+        "utf-8",
+    )  # fmt: skip
+    (folder / "064binary.txt").write_bytes(b"GIF89a\x00\x01binary")  # rejected: a NUL byte
+    (folder / "065broken.txt").write_bytes(
+        b"Caf\xc3\xa9 Soci\xc3\xa9t\xc3\xa9: broken \xc3\x28 UTF-8 " + BODY.encode()
+    )
+    (folder / "066empty.txt").write_text("   \n\n", "utf-8")  # rejected: empty
+
+
+def _project(store: Store) -> dict:
+    conn = store.conn
+    ids = store.article_ids()
+    conn.execute(
+        "CREATE VIRTUAL TABLE temp.fts_terms USING fts5vocab(main, articles_fts, 'instance')"
+    )
+    try:
+        return {
+            "articles": conn.execute(
+                "SELECT id, hash, text, title, source, published, meta, length FROM articles"
+                " ORDER BY id"
+            ).fetchall(),
+            "fts": conn.execute(
+                "SELECT term, doc, col, offset FROM temp.fts_terms ORDER BY 1, 2, 3, 4"
+            ).fetchall(),
+            "pending": conn.execute("SELECT * FROM boilerplate_pending ORDER BY 1").fetchall(),
+            "boilerplate": store.boilerplate_bulk(ids),
+        }
+    finally:
+        conn.execute("DROP TABLE temp.fts_terms")
+
+
+def test_a_folder_read_by_worker_processes_is_the_same_project_as_read_in_process(tmp_path):
+    import multiprocessing
+
+    folder = tmp_path / "f"
+    _mixed_folder(folder)
+    seen = {}
+    for name, options in (("alone", {"pool_min_files": None}), ("pool", {"pool_min_files": 2})):
+        workers = []
+        with Store(tmp_path / f"{name}.db") as store:
+            report = import_paths(
+                store,
+                [folder],
+                progress=lambda i, n, p, w=workers: w.append(
+                    len(multiprocessing.active_children())
+                ),
+                jobs=2,
+                **options,
+            )
+            seen[name] = (report.summary(), [str(e) for e in report.rejected], _project(store))
+        assert max(workers) == (2 if name == "pool" else 0)  # the pool's readers, or none
+        assert not multiprocessing.active_children()  # and gone when the import ends
+    assert seen["pool"] == seen["alone"]
+    summary, rejected, project = seen["pool"]
+    assert summary.startswith("imported 128 article(s), 1 duplicate(s)")
+    assert [r.split(": ")[0] for r in rejected] == [
+        str(folder / f"{n}.txt") for n in ("064binary", "065broken", "066empty")
+    ]
+    assert "binary file" in rejected[0] and "invalid UTF-8 at byte 24" in rejected[1]
+    titles = {row[3] for row in project["articles"]}
+    assert {"Kabul and Beijing sign deal number 7", "Front matter title"} <= titles
+    assert "2025-05-08" in {row[5] for row in project["articles"]}  # a dateline's date
+    assert any(project["boilerplate"].values())  # "Home | World | Asia" in each story
+
+
+def test_a_bad_file_in_the_middle_of_a_pooled_folder_is_one_line_and_the_rest_import(tmp_path):
+    folder = tmp_path / "f"
+    folder.mkdir()
+    for i in range(600):
+        (folder / f"{i:03d}.txt").write_text(f"Story {i} about Kabul\n\n{BODY}", "utf-8")
+    (folder / "300.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00 not text")
+    with Store(tmp_path / "p.db") as store:
+        report = import_paths(store, [folder], jobs=1, pool_min_files=100)
+        assert report.imported == 599 and report.files == 599
+        assert [str(e) for e in report.rejected] == [
+            f"{folder / '300.txt'}: binary file, not text (a NUL byte at byte 8)"
+        ]
+        assert store.article_count() == 599
+        assert not store.search_count('"Story 300"')
+
+
+def test_a_cancelled_pooled_import_keeps_the_files_before_and_stops_its_readers(tmp_path):
+    import multiprocessing
+
+    folder = tmp_path / "f"
+    folder.mkdir()
+    for i in range(1000):
+        (folder / f"{i:04d}.txt").write_text(f"Story {i} about Kabul\n\n{BODY}", "utf-8")
+    done = []
+    with Store(tmp_path / "p.db") as store:
+        report = import_paths(
+            store,
+            [folder],
+            progress=lambda i, n, p: done.append(p),
+            cancelled=lambda: bool(done),  # Cancel pressed once the first files are stored
+            jobs=1,
+            pool_min_files=100,
+        )
+        assert 0 < report.files == len(done) == store.article_count() < 1000
+        texts = {store.article(a).text for a in store.article_ids()}
+        assert texts == {p.read_text("utf-8") for p in done}  # the files before, each whole
+    assert not multiprocessing.active_children()
+
+
+def test_files_of_a_reader_that_died_are_read_by_the_writer(tmp_path):
+    import multiprocessing
+    import os
+    import signal
+
+    folder = tmp_path / "f"
+    folder.mkdir()
+    for i in range(1500):
+        (folder / f"{i:04d}.txt").write_text(f"Story {i} about Kabul\n\n{BODY}", "utf-8")
+    killed = []
+
+    def progress(i, n, p):
+        if not killed:  # the reader killed (out of memory, say) once the first files are stored
+            for child in multiprocessing.active_children():
+                os.kill(child.pid, signal.SIGKILL)
+                killed.append(child.pid)
+
+    with Store(tmp_path / "p.db") as store:
+        report = import_paths(store, [folder], progress=progress, jobs=1, pool_min_files=100)
+        assert killed and report.imported == 1500 and not report.rejected
+        assert store.article_count() == 1500
+
+
+def test_a_folder_is_read_in_the_order_of_its_sorted_paths(tmp_path):
+    """The walk yields each folder's entries by name, a subfolder's files where its name
+    comes: the order of `sorted(paths)`, so article ids follow the paths as before."""
+    from annotator.core.ingest import scan_paths
+
+    folder = tmp_path / "f"
+    names = ["a.txt", "a/b.txt", "a-b/c.txt", "a.b/x.md", "B.TXT", "b.txt", "sub/deep/z.txt",
+             "sub/y.txt", "sub.txt", "zz/_.txt", "zz/~.txt", "zz/A.txt", "doc.txt", "doc.ann"]  # fmt: skip
+    for name in names:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text("Kabul and Astana signed a rail agreement.\n", "utf-8")
+    (folder / ".hidden").mkdir()
+    (folder / ".hidden" / "h.txt").write_text("hidden", "utf-8")
+    (folder / "notes.odt").write_text("not an article", "utf-8")
+    scan = scan_paths([folder])
+    wanted = sorted(folder / n for n in names if n != "doc.txt")  # doc.txt: brat's, with doc.ann
+    assert scan.files == wanted
+    assert scan.sizes == [p.stat().st_size for p in wanted]
+    assert {k: len(v) for k, v in scan.skipped.items()} == {"hidden": 1, "suffix": 1}

@@ -268,10 +268,17 @@ def is_apposed_title(doc, start: int, end: int) -> bool:
             break
     if k + 1 < len(doc) and doc[k].text == "," and _is_name(doc, k + 1, forward=True):
         return True  # "the incoming German chancellor, Friedrich Merz, …"
+    # "Pakistan's Special Representative for Afghanistan Mohammad Sadiq" (the model's PERSON
+    # right after the office, no comma) or "… for Afghanistan, Mohammad Sadiq" (a name after a
+    # comma): the office and what it is for, then the name — a title
     j = k
     if j < len(doc) and doc[j].lower_ in ("for", "of", "to", "in", "on"):
-        j += 1  # "Pakistan's special representative for Afghanistan, Mohammad Sadiq"
-        while j < len(doc) and j < k + 6 and (doc[j].is_title or doc[j].lower_ in ("the", "and")):
+        j += 1
+        while (
+            j < len(doc) and j < k + 6 and (doc[j].is_title or doc[j].lower_ in ("the", "and", "&"))
+        ):
+            if doc[j].ent_type_ == "PERSON":
+                return True
             j += 1
         if j + 1 < len(doc) and doc[j].text == "," and _is_name(doc, j + 1, forward=True):
             return True

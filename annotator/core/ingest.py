@@ -13,7 +13,7 @@ import os
 import stat
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from annotator.core.formats.labelmap import apply_model_map, mapped_summary
 from annotator.core.headline import parse_date_line
 from annotator.core.jsonio import NotStreamable, stream_lines
 from annotator.core.model import ArticleIn
+from annotator.core.readahead import POOL_MIN_FILES, read_ahead, worker_count
 from annotator.core.readers import iter_jsonl, read_jsonl
 from annotator.core.store import ImportResult, Store
 from annotator.core.textio import decode, normalize_newlines
@@ -254,6 +255,7 @@ class Scan:
     files: list[Path] = field(default_factory=list)
     skipped: dict[str, list[Path]] = field(default_factory=dict)  # reason -> paths
     errors: list[InputError] = field(default_factory=list)
+    sizes: list[int | None] = field(default_factory=list)  # of each file; None: not known
 
     def skip(self, reason: str, path: Path) -> None:
         self.skipped.setdefault(reason, []).append(path)
@@ -269,32 +271,72 @@ def scan_paths(paths: Iterable[str | Path]) -> Scan:
     for p in map(Path, paths):
         if not p.is_dir():
             scan.files.append(p)  # named by the user: read_file says what is wrong with it
+            scan.sizes.append(None)
             continue
-        found: list[Path] = []
 
         def failed(exc: OSError, scan=scan) -> None:
             reason = exc.strerror or type(exc).__name__
             scan.errors.append(InputError(f"cannot read the folder ({reason})", exc.filename))
 
-        for root, dirs, names in os.walk(p, onerror=failed):
-            for d in dirs:
-                if d.startswith("."):
-                    scan.skip("hidden", Path(root) / d)
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-            for name in names:
-                child = Path(root) / name
-                if name.startswith("."):
-                    scan.skip("hidden", child)
-                elif child.suffix.lower() not in READERS:
-                    scan.skip("suffix", child)
-                elif child.suffix.lower() == ".txt" and child.with_suffix(".ann").is_file():
-                    continue  # a brat document's text: read with its .ann
-                elif not _is_regular(child):
-                    scan.skip("special", child)
-                else:
-                    found.append(child)
-        scan.files.extend(sorted(found))
+        for child, size in _walk(p, scan, failed):
+            scan.files.append(child)
+            scan.sizes.append(size)
     return scan
+
+
+def _walk(
+    folder: Path, scan: Scan, failed: Callable[[OSError], None]
+) -> Iterator[tuple[Path, int]]:
+    """The files to read under FOLDER and their sizes, in the order `sorted` puts their paths
+    (part by part: each folder's entries by name, a subfolder's files where its name comes),
+    so nothing is sorted at the end (100,000 paths and their keys held at once); what is
+    skipped goes to SCAN, a folder that cannot be listed to FAILED. As `os.walk` walks:
+    links to folders are not followed."""
+    try:
+        with os.scandir(os.fspath(folder)) as listing:  # its errors name a str, as os.walk's
+            entries = sorted(listing, key=lambda e: os.path.normcase(e.name))
+    except OSError as exc:
+        failed(exc)
+        return
+    present = {e.name for e in entries}
+    for entry in entries:
+        name = entry.name
+        child = folder / name
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        dot = name.rfind(".")
+        suffix = name[dot:].lower() if 0 < dot < len(name) - 1 else ""  # Path.suffix
+        if name.startswith("."):
+            scan.skip("hidden", child)
+        elif is_dir:
+            if not entry.is_symlink():
+                yield from _walk(child, scan, failed)
+        elif suffix not in READERS:
+            scan.skip("suffix", child)
+        elif suffix == ".txt" and _brat_text(folder, name[:dot] + ".ann", present):
+            continue  # a brat document's text: read with its .ann
+        else:
+            size = _regular_size(entry)
+            if size is None:
+                scan.skip("special", child)
+            else:
+                yield child, size
+
+
+def _brat_text(base: Path, ann: str, present: set[str]) -> bool:
+    """Whether a brat .ann file stands beside a .txt (a stat only when one may)."""
+    return ann in present and (base / ann).is_file()
+
+
+def _regular_size(entry: os.DirEntry) -> int | None:
+    """The size of a regular file, None for anything else (a FIFO, a broken link)."""
+    try:
+        info = entry.stat()
+    except OSError:
+        return None
+    return info.st_size if stat.S_ISREG(info.st_mode) else None
 
 
 def skipped_summary(skipped: dict[str, list[Path]]) -> str:
@@ -313,13 +355,6 @@ def skipped_summary(skipped: dict[str, list[Path]]) -> str:
     if skipped.get("special"):
         parts.append(f"{len(skipped['special'])} not regular files (FIFOs, devices)")
     return f"{n} file{'s' if n != 1 else ''} skipped: " + "; ".join(parts)
-
-
-def _is_regular(path: Path) -> bool:
-    try:
-        return stat.S_ISREG(path.stat().st_mode)
-    except OSError:
-        return False
 
 
 def _regular_file(path: Path, limit: int | None) -> None:
@@ -436,6 +471,8 @@ def import_paths(
     annotator: str | None = None,
     progress: Callable[[int, int, Path], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    jobs: int | None = None,
+    pool_min_files: int | None = POOL_MIN_FILES,
 ) -> ImportReport:
     """Import files and folders: each file in one transaction, bad ones rejected whole.
 
@@ -445,6 +482,11 @@ def import_paths(
     only (those of the transactions committed before it), none of the file in
     flight; importing the same paths again completes it (the same text is the
     same article).
+
+    Files read whole are read ahead by JOBS worker processes (default: one fewer than the
+    cores, at most 4; see `readahead.worker_count`) when there are at least POOL_MIN_FILES
+    of them (None: never), with the same outcome as reading them here; fewer are not worth
+    the workers' start.
     """
     scan = scan_paths(paths)
     files = scan.files
@@ -495,36 +537,46 @@ def import_paths(
             report.__iadd__(result)
         group.clear()
 
-    with store.import_cache(), store.grouped_writes() as part:
+    scheme = store.scheme
+    # the files read whole, maybe ahead; with their sizes
+    whole = [
+        (p, n) for p, n in zip(files, scan.sizes, strict=True) if p.suffix.lower() not in STREAMERS
+    ]
+    workers = worker_count(jobs) if pool_min_files is not None else 0
+    if workers and len(whole) >= pool_min_files:
+        reading = read_ahead(whole, scheme, workers)
+    else:
+        reading = nullcontext(_attempt(p, scheme) for p, _size in whole)
+
+    with store.import_cache(), store.grouped_writes() as part, reading as reads:
         chars = 0
         for path in files:
             if cancelled and cancelled():
                 break
             mapped: Counter = Counter()
-            try:
-                if path.suffix.lower() in STREAMERS:
-                    flush()
-                    result = _import_stream(store, part, path, annotator, mapped, cancelled)
-                    if result is not None:
-                        stored(path, result, mapped)
-                        tick(path)
-                        continue
-                if path.suffix.lower() == ".ann":  # brat: its annotation.conf against the scheme
-                    from annotator.core.formats.brat import check_conf_for
-
-                    check_conf_for(path, store.scheme)
-                items = read_file(path)
-                # model labels (GPE, ORG …) renamed by the scheme's map before the scheme's checks
-                mapped.update(apply_model_map(items, store.scheme))
-                for item in items:
-                    check_against_scheme(item, store.scheme, str(path))
-            except Cancelled:
-                break
-            except AnnotatorError as exc:
+            if path.suffix.lower() in STREAMERS:
                 flush()
-                rejected(path, exc)
+                try:
+                    result = _import_stream(store, part, path, annotator, mapped, cancelled)
+                except Cancelled:
+                    break
+                except AnnotatorError as exc:
+                    rejected(path, exc)
+                    tick(path)
+                    continue
+                if result is not None:
+                    stored(path, result, mapped)
+                    tick(path)
+                    continue
+                outcome = _attempt(path, scheme)  # not plain UTF-8: read whole instead
+            else:
+                outcome = next(reads)
+            if isinstance(outcome, AnnotatorError):
+                flush()
+                rejected(path, outcome)
                 tick(path)
                 continue
+            items, mapped = outcome
             group.append((path, items, mapped))
             chars += sum(len(i.text) for i in items)
             if len(group) >= 256 or chars >= 8 << 20:
@@ -532,6 +584,29 @@ def import_paths(
                 chars = 0
         flush()
     return report
+
+
+def read_checked(path: Path, scheme) -> tuple[list[ArticleIn], Counter]:
+    """A file read whole as import stores it: its articles validated, model labels (GPE,
+    ORG …) renamed by SCHEME's map, then checked against SCHEME; and the renames counted.
+    Everything but the database, so worker processes can do it (`core/readahead.py`)."""
+    if path.suffix.lower() == ".ann":  # brat: its annotation.conf against the scheme
+        from annotator.core.formats.brat import check_conf_for
+
+        check_conf_for(path, scheme)
+    items = read_file(path)
+    mapped = apply_model_map(items, scheme)
+    for item in items:
+        check_against_scheme(item, scheme, str(path))
+    return items, mapped
+
+
+def _attempt(path: Path, scheme) -> tuple[list[ArticleIn], Counter] | AnnotatorError:
+    """`read_checked`, or the error that rejects the file."""
+    try:
+        return read_checked(path, scheme)
+    except AnnotatorError as exc:
+        return exc
 
 
 def _import_stream(store: Store, part, path: Path, annotator, mapped: Counter, cancelled):

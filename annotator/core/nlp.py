@@ -593,10 +593,26 @@ class Pipeline:
                 start += 1
             while end > start and doc[end - 1].lower_ in POSSESSIVES:
                 end -= 1
+        for k in range(start, end - 1):  # a span never runs across a line break
+            if doc[k].is_space and "\n" in doc[k].text:
+                end = k
+                break
+            if "\n" in doc[k].whitespace_:
+                end = k + 1
+                break
         if label == "DATE":
             while end - start > 1 and doc[start].lower_ in DATE_PREPOSITIONS:
                 start += 1
             start, end = date_edges(doc, start, end)  # "only last year", "the 1970s", "… 11:02 AM"
+            # "9 September 2025 - 11:20 IST": the hour is no part of the calendar date
+            while end - start > 1 and (
+                doc[end - 1].shape_ in ("d:dd", "dd:dd")
+                or doc[end - 1].text in ("-", "–", "·", "|", "AM", "PM", "am", "pm")
+                or doc[end - 1].text in ("GMT", "IST", "UTC", "PKT", "AFT")
+            ):
+                end -= 1
+            if end - start == 1 and doc[start].is_digit and len(doc[start]) > 4:
+                return None  # "News ID: 85912345": a number, no date
         if (
             label == "ACTOR"
             and model_label in ("PERSON", "GPE", "ORG")
@@ -655,6 +671,14 @@ class Pipeline:
             and doc[end].like_num
         ):
             return None  # "EUR 1,190,000": a currency code before an amount
+        if (
+            label == "ACTOR"
+            and end - start == 1
+            and doc[start].is_upper
+            and start > 0
+            and doc[start - 1].shape_ in ("d:dd", "dd:dd")
+        ):
+            return None  # "19:45 IST": a time zone
         if label == "ACTOR" and not model_label and in_affiliation(doc, start):
             return None  # "head of the Afghanistan Chamber of Commerce": the employer's name
         if label == "ACTOR" and model_label and is_not_a_name(doc, start, end):

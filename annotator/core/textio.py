@@ -35,11 +35,11 @@ def decode(data: bytes, path: str | None = None) -> str:
             except UnicodeDecodeError as exc:
                 name = encoding.upper().removesuffix("-LE").removesuffix("-BE")
                 raise InputError(f"invalid {name} at byte {exc.start + len(bom)}", path) from None
-    utf16 = _utf16_without_bom(data)
-    if utf16 is not None:
-        return utf16
     nul = data.find(b"\x00")
-    if nul >= 0:
+    if nul >= 0:  # UTF-16 without a BOM has them every other byte; else a binary file
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            return utf16
         raise InputError(f"binary file, not text (a NUL byte at byte {nul})", path)
     try:
         return data.decode("utf-8")

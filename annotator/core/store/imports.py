@@ -59,7 +59,7 @@ class ImportsMixin(StoreBase):
                 f"{MAX_ARTICLE_CHARS:,}; split it first",
                 line=item.line,
             )
-        if not item.text.strip():
+        if not item.text or item.text.isspace():  # as `not strip()`, without the copy
             raise InputError("article text is empty")
 
     def _insert_article(self, item: ArticleIn) -> tuple[int, bool]:
