@@ -367,6 +367,11 @@ def model():
          "Pakistan's Special Representative", False),
         ("Pakistan's Special Representative for Afghanistan Mohammad Sadiq visited Kabul.",
          "Pakistan", True),
+        ("Kabul's envoy in Moscow, Gul Hassan, presented his credentials.", "Kabul's envoy",
+         False),
+        ("Supreme leader Hibatullah Akhundzada has not commented.", "Supreme", False),
+        ("The Ministry of Foreign Affairs of the Islamic Emirate welcomed the move.",
+         "Ministry of Foreign Affairs of the Islamic Emirate", True),
         ("Iranian border guards stopped the trucks.", "Iranian border guards", True),
         ("America still holds the reserves, officials said.", "America", True),
         # towns beside towns, towns that name a site, a person the model fused with a town

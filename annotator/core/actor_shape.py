@@ -56,7 +56,7 @@ TITLE_WORDS = {
     "foreign", "prime", "president", "minister", "deputy", "interior", "defence", "defense",
     "ambassador", "envoy", "special", "chancellor", "spokesman", "spokesperson", "finance",
     "vice", "acting", "interim", "embassy", "consul", "governor", "chairman", "chief", "head",
-    "director", "secretary", "commander", "mayor", "ceo",
+    "director", "secretary", "commander", "mayor", "ceo", "leader",
 }  # fmt: skip
 # "a Delhi-based think tank", "the US-backed Quad", "US-mediated"
 HYPHEN_QUALIFIERS = {
@@ -222,6 +222,10 @@ def is_apposed_title(doc, start: int, end: int) -> bool:
             break
         if not (doc[i].is_lower and doc[i].is_alpha):
             break
+    if k + 1 < len(doc) and doc[k].lower_ in ("in", "to", "at") and doc[k + 1].is_title:
+        k += 2  # "Iran's ambassador in Kabul, Alireza Bikdeli": where the office is held
+        while k < len(doc) and doc[k].is_title and doc[k].is_alpha:
+            k += 1
     if k + 1 < len(doc) and doc[k].text == "," and _is_name(doc, k + 1, forward=True):
         return True  # "the incoming German chancellor, Friedrich Merz, …"
     # "Pakistan's Special Representative for Afghanistan Mohammad Sadiq": the office and what it
