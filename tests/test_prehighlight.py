@@ -358,6 +358,7 @@ def model():
         ("ISLAMABAD/KABUL: Pakistan and Afghanistan agreed to talk.", "KABUL", False),
         # the state that sends them; a group named by what it trades
         ("Officials from Iran met the Taliban in Herat.", "Iran", True),
+        ("The Taliban welcomed a message from Beijing on Monday.", "Beijing", True),
         ("Kazakh grain exporters want a northern route.", "Kazakh grain exporters", True),
         ("The Afghan central bank said reserves were frozen.", "Afghan central bank", True),
         ("The Foreign Office said on Thursday that talks would resume.", "Foreign Office", True),

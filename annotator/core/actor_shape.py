@@ -31,6 +31,10 @@ FROM_RELATIONAL = {
     # "officials from Iran": the state that sends them
     "officials", "official", "delegation", "delegations", "envoys", "envoy", "diplomats",
     "representatives", "ministers", "minister", "delegates", "companies", "firms", "investors",
+    # "a message from Beijing": what a government says or asks
+    "statement", "statements", "message", "messages", "letter", "signal", "signals", "warning",
+    "warnings", "invitation", "request", "offer", "proposal", "demand", "demands", "response",
+    "reaction", "call", "calls",
 }  # fmt: skip
 # "aimed at Afghanistan": the state is the target
 TARGETING = {"aimed", "directed", "targeted", "targeting", "aiming", "angry", "pointed"}
