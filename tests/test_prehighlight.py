@@ -359,6 +359,8 @@ def model():
         # the state that sends them; a group named by what it trades
         ("Officials from Iran met the Taliban in Herat.", "Iran", True),
         ("The Taliban welcomed a message from Beijing on Monday.", "Beijing", True),
+        ("Stable borders are crucial for Tajikistan, officials said.", "Tajikistan", True),
+        ("The envoy for Afghanistan met donors in Doha.", "Afghanistan", False),
         ("Kazakh grain exporters want a northern route.", "Kazakh grain exporters", True),
         ("The Afghan central bank said reserves were frozen.", "Afghan central bank", True),
         ("The Foreign Office said on Thursday that talks would resume.", "Foreign Office", True),

@@ -36,6 +36,12 @@ FROM_RELATIONAL = {
     "warnings", "invitation", "request", "offer", "proposal", "demand", "demands", "response",
     "reaction", "call", "calls",
 }  # fmt: skip
+# "crucial for China", "the same holds for Iran": the state whose interest is at stake
+MATTERS_FOR = {
+    "crucial", "important", "vital", "key", "essential", "critical", "holds", "true", "good",
+    "bad", "risky", "dangerous", "difficult", "useful", "beneficial", "costly", "significant",
+    "necessary", "unacceptable", "acceptable", "priority", "win", "victory", "setback", "blow",
+}  # fmt: skip
 # "aimed at Afghanistan": the state is the target
 TARGETING = {"aimed", "directed", "targeted", "targeting", "aiming", "angry", "pointed"}
 # words that follow a possessive state when it owns territory or an economy, not a policy
@@ -489,6 +495,8 @@ def is_place(doc, start: int, end: int) -> bool:
             return False
         if prep == "at" and before_prep in TARGETING:
             return False
+        if prep == "for" and before_prep in MATTERS_FOR:
+            return False  # "crucial for China", "this holds for Iran": whose interest
         return not (prep in ("to", "toward", "towards", "on") and before_prep in RELATIONAL)
     return False
 
