@@ -383,6 +383,9 @@ def model():
         ("ISLAMABAD/KABUL: Pakistan and Afghanistan agreed to talk.", "KABUL", False),
         # the state that sends them; a group named by what it trades
         ("Officials from Iran met the Taliban in Herat.", "Iran", True),
+        ("The Taliban welcomed a message from Beijing on Monday.", "Beijing", True),
+        ("Stable borders are crucial for Tajikistan, officials said.", "Tajikistan", True),
+        ("The envoy for Afghanistan met donors in Doha.", "Afghanistan", False),
         ("Kazakh grain exporters want a northern route.", "Kazakh grain exporters", True),
         ("The Afghan central bank said reserves were frozen.", "Afghan central bank", True),
         ("The Foreign Office said on Thursday that talks would resume.", "Foreign Office", True),
@@ -392,6 +395,11 @@ def model():
          "Pakistan's Special Representative", False),
         ("Pakistan's Special Representative for Afghanistan Mohammad Sadiq visited Kabul.",
          "Pakistan", True),
+        ("Kabul's envoy in Moscow, Gul Hassan, presented his credentials.", "Kabul's envoy",
+         False),
+        ("Supreme leader Hibatullah Akhundzada has not commented.", "Supreme", False),
+        ("The Ministry of Foreign Affairs of the Islamic Emirate welcomed the move.",
+         "Ministry of Foreign Affairs of the Islamic Emirate", True),
         ("Iranian border guards stopped the trucks.", "Iranian border guards", True),
         ("America still holds the reserves, officials said.", "America", True),
         # towns beside towns, towns that name a site, a person the model fused with a town

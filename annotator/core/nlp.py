@@ -4,7 +4,8 @@ A `Pipeline` is a statistical spaCy NER pipeline (or none: rules only) plus a
 SpanRuler holding the project's AGREEMENT patterns and gazetteer actors. Its
 output is merged without overlaps (rules first, then `span_rules.precedence`),
 shaped to GUIDELINES.md (no determiners, possessives or titles at the edges;
-capitals used as places and durations are not suggested), and each suggestion
+capitals used as places, towns and durations are not suggested: the gazetteer
+names every state and capital), and each suggestion
 carries its attributes: ACTOR kind/canonical/country, DATE value, AGREEMENT
 type. Suggestions are plain offsets, never Doc objects, so they cross threads.
 """
