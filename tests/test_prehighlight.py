@@ -618,6 +618,12 @@ def test_no_concrete_arrangement(model, text):
         ("Afghan and foreign businessmen attended the fair.", "Afghan and foreign businessmen"),
         # a known person's title stays out of the span
         ("Mullah Abdul Ghani Baradar opened the fair.", "Abdul Ghani Baradar"),
+        ("Talks were held with S Jaishankar in Delhi.", "S Jaishankar"),
+        # the model's organisation with its owner: "… of the Islamic Emirate of Afghanistan"
+        ("The Ministry of Water and Energy of the Islamic Emirate of Afghanistan signed it.",
+         "Ministry of Water and Energy of the Islamic Emirate of Afghanistan"),
+        ("Iran's deputy oil minister signed the deal.", "Iran's deputy oil minister"),
+        ("Islamic State Khorasan fighters attacked the post.", "Islamic State Khorasan fighters"),
     ],
 )  # fmt: skip
 def test_actor_spans_are_the_specific_noun_phrase(model, text, span):
@@ -677,3 +683,18 @@ def test_a_name_set_beside_an_office_of_a_body(model):
     [(_, sugs)] = list(model.suggest([(1, text, None)]))
     by = {text[s.start : s.end]: s.attrs for s in sugs if s.label == "ACTOR"}
     assert by.get("Bakhrom Ashrafkhanov") == {"kind": "person"}
+
+
+def test_an_office_with_its_portfolio_beside_a_name_is_a_title(model):
+    text = (
+        "It was signed by the Taliban's acting minister of water and energy, Abdul Latif Mansoor."
+    )
+    [(_, sugs)] = list(model.suggest([(1, text, None)]))
+    found = {text[s.start : s.end] for s in sugs if s.label == "ACTOR"}
+    assert "Taliban" in found and not any("minister" in f for f in found)
+
+
+def test_a_date_ends_at_the_comma_before_lower_case_words(model):
+    text = "He spoke on Friday, days after the vote, in Kabul."
+    [(_, sugs)] = list(model.suggest([(1, text, None)]))
+    assert [text[s.start : s.end] for s in sugs if s.label == "DATE"] == ["Friday"]

@@ -267,9 +267,23 @@ def is_apposed_title(doc, start: int, end: int) -> bool:
     # the office closes the span (a rule's span ends one token after it); a name inside a
     # title ("Rosa Otunbayeva, the UN special representative") stays an actor
     offices = [k for k in range(max(start, end - 2), end) if doc[k].lower_ in OFFICES]
+    if not offices:  # "acting minister of commerce and industry": the portfolio closes the span
+        k = end
+        while k > start and (
+            doc[k - 1].lower_ in PORTFOLIO_WORDS or doc[k - 1].lower_ in ("of", "and", "the")
+        ):
+            k -= 1
+        if k < end and k > start and doc[k - 1].lower_ in OFFICES:
+            offices = [end - 1]  # the office's name runs to the span's end
     if not offices:
         return False
     k = offices[-1] + 1
+    while (
+        k < len(doc)
+        and k < end + 6
+        and (doc[k].lower_ in PORTFOLIO_WORDS or doc[k].lower_ in ("of", "and"))
+    ):
+        k += 1  # "… minister of commerce and industry, Nooruddin Azizi"
     # "Azizi … is the second Taliban minister to travel": a description of him, no one else
     for i in range(start - 2, max(-1, start - 5), -1):
         if doc[i].lower_ in COPULAS:
@@ -947,7 +961,13 @@ def bodies_of_states(doc, chosen: list) -> list:
     "Afghanistan", "Ministry of Mines and Petroleum" + "of the" + "Islamic Emirate of …" — the
     specific noun phrase (GUIDELINES.md), as "Russia's Supreme Court" is."""
     out: list = []
-    for span in chosen:
+    starts = [c[0] for c in chosen]
+    for n, span in enumerate(chosen):
+        s1, e1, label1, attrs1 = span
+        org_end = _org_end(doc, e1)
+        nxt = starts[n + 1] if n + 1 < len(chosen) else len(doc)
+        if label1 == "ACTOR" and attrs1.get("kind") in BODY_KINDS and org_end and org_end <= nxt:
+            span = (s1, org_end, label1, attrs1)  # the model's "… of the Islamic Emirate of X"
         if out:
             s1, e1, label1, attrs1 = out[-1]
             s2, e2, label2, attrs2 = span
@@ -972,6 +992,22 @@ def name_after_title(doc, start: int, end: int) -> int:
     while k < end - 2 and (doc[k].lower_ in PORTFOLIO_WORDS or doc[k].text in ("and", "&")):
         k += 1
     return k
+
+
+def _org_end(doc, end: int) -> int:
+    """Where the model's organisation goes on past END with "of (the) <capitalised words>",
+    or 0: "Ministry of Mines and Petroleum" + "of the Islamic Emirate of Afghanistan"."""
+    n = len(doc)
+    if not (0 < end < n and doc[end].lower_ == "of" and doc[end].ent_iob_ == "I"):
+        return 0
+    if doc[end - 1].ent_type_ != "ORG":
+        return 0
+    k = end
+    while k < n and doc[k].ent_iob_ == "I":
+        k += 1
+    if not all(t.is_title or t.lower_ in ("of", "the", "and") for t in doc[end:k]):
+        return 0
+    return k if doc[k - 1].is_title else 0
 
 
 def is_common_word(doc, start: int, end: int) -> bool:

@@ -228,6 +228,9 @@ def date_edges(doc, start: int, end: int) -> tuple[int, int]:
         start += 1
     if end - start > 1 and doc[end - 1].lower_ in ("'s", "’s"):
         end -= 1
+    commas = [k for k in range(start + 1, end - 1) if doc[k].text == ","]
+    if commas and all(t.is_lower for t in doc[commas[-1] + 1 : end]):
+        end = commas[-1]  # "Friday, days after the talks": the date ends at the comma
     k = end
     while k - start > 1 and _TIME_WORD.match(doc[k - 1].text):
         k -= 1
