@@ -42,6 +42,10 @@ MATTERS_FOR = {
     "bad", "risky", "dangerous", "difficult", "useful", "beneficial", "costly", "significant",
     "necessary", "unacceptable", "acceptable", "priority", "win", "victory", "setback", "blow",
 }  # fmt: skip
+# "Beijing's Taliban overtures", "China's Taliban engagement": a state's policy, the state acts
+POLICY_WORDS = RELATIONAL | FROM_RELATIONAL | {
+    "policy", "policies", "strategy", "diplomacy", "gamble", "bet", "embrace", "dealings", "deal",
+}  # fmt: skip
 # "aimed at Afghanistan": the state is the target
 TARGETING = {"aimed", "directed", "targeted", "targeting", "aiming", "angry", "pointed"}
 # words that follow a possessive state when it owns territory or an economy, not a policy
@@ -438,13 +442,17 @@ def is_place(doc, start: int, end: int) -> bool:
         following = {doc[k].lower_ for k in range(end + 1, min(n, end + 3))}
         return (
             bool(following & TERRITORY)
-            or (end + 1 < n and doc[end + 1].text == "Taliban")
+            or (  # "Afghanistan's Taliban rulers", not "Beijing's Taliban overtures"
+                end + 1 < n
+                and doc[end + 1].text == "Taliban"
+                and not (end + 2 < n and doc[end + 2].lower_ in POLICY_WORDS)
+            )
             or _possessed_head(doc, end + 1) in TERRITORY
         )
     if after is not None:
         if after.lower_ in QUALIFIED or after.lower_ in TITLE_WORDS:
             return True
-        if after.text in ("-", "–") and end + 1 < n:
+        if after.text in ("-", "–") and end + 1 < n and _joined(doc, end):
             nxt = doc[end + 1]
             if nxt.lower_ in HYPHEN_QUALIFIERS:
                 return True
@@ -464,7 +472,12 @@ def is_place(doc, start: int, end: int) -> bool:
             and doc[start - 3].lower_ in PLACE_PREFIXES
         ):
             return True  # "post-NATO Afghanistan"
-        if before.text in ("-", "–") and start > 1 and doc[start - 2].is_title:
+        if (
+            before.text in ("-", "–")
+            and start > 1
+            and doc[start - 2].is_title
+            and _joined(doc, start - 1)
+        ):
             # the second of "Iran–Afghanistan …": the first one's fate decides
             first = start - 2
             while first > 0 and doc[first - 1].text in ("-", "–") and first > 1:
@@ -557,6 +570,12 @@ def in_town_context(doc, start: int, end: int, person: bool = False) -> bool:
     return word in ("in", "near", "inside", "at", "through", "via", "outside")
 
 
+def _joined(doc, dash: int) -> bool:
+    """The dash at DASH joins two words ("Iran–Afghanistan"); a spaced one sets off a clause
+    ("in Ukraine and Gaza – Washington continues")."""
+    return not doc[dash - 1].whitespace_ and not doc[dash].whitespace_
+
+
 def _opens_sentence(doc, i: int) -> bool:
     """Token i begins a sentence or a line (no parser: the punctuation before it says so)."""
     return _line_start(doc, i) or doc[i - 1].text in (".", "!", "?", ":", '"', "“")
@@ -567,7 +586,7 @@ def _compound_head(doc, end: int) -> bool:
     "the Iran-Afghanistan Joint Economic Commission": names joined by dashes from token END
     on modify what follows them — a route, a border, or a name of its own."""
     n, k = len(doc), end
-    while k + 1 < n and doc[k].text in ("-", "–") and doc[k + 1].is_title:
+    while k + 1 < n and doc[k].text in ("-", "–") and doc[k + 1].is_title and _joined(doc, k):
         k += 2
     k = _next(doc, k)
     if k >= n or k == end:
