@@ -365,6 +365,7 @@ def model():
          "Washington", True),
         ("Iran and Russia echo Beijing's Taliban overtures.", "Beijing", True),
         ("Afghanistan's Taliban rulers want recognition.", "Afghanistan", False),
+        ("Moscow wants influence in post-NATO Afghanistan again.", "Afghanistan", False),
         ("The envoy for Afghanistan met donors in Doha.", "Afghanistan", False),
         ("Kazakh grain exporters want a northern route.", "Kazakh grain exporters", True),
         ("The Afghan central bank said reserves were frozen.", "Afghan central bank", True),

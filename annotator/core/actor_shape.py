@@ -466,12 +466,12 @@ def is_place(doc, start: int, end: int) -> bool:
         if before.lower_ in PLACE_ADJECTIVES or before.lower_ in VISIT_VERBS:
             return True
         if (
-            before.is_title
+            before.text[:1].isupper()
             and start > 2
             and doc[start - 2].text in ("-", "–")
             and doc[start - 3].lower_ in PLACE_PREFIXES
         ):
-            return True  # "post-NATO Afghanistan"
+            return True  # "post-NATO Afghanistan", "post-Soviet Tajikistan"
         if (
             before.text in ("-", "–")
             and start > 1
