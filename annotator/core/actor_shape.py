@@ -124,6 +124,13 @@ NAMED_HEADS = {
     "agreement", "treaty", "accord", "pact", "initiative", "project", "line", "link", "route",
     "council", "format", "dialogue", "summit", "mechanism", "framework",
 }  # fmt: skip
+# the last word of a project's or a meeting's name that opens with a state's: "Afghanistan
+# Regional Cooperation Initiative", "Moscow Format" (a body's name stays the body's)
+PROJECT_HEADS = {
+    "initiative", "corridor", "forum", "format", "dialogue", "summit", "agreement", "treaty",
+    "accord", "pact", "project", "railway", "pipeline", "highway", "framework", "mechanism",
+    "conference", "process", "compact", "programme", "program", "plan",
+}  # fmt: skip
 # what a town's name may qualify: "the Herat rail line", "the Termez-Mazar power line"
 SITE_HEADS = {
     "line", "lines", "railway", "rail", "road", "roads", "highway", "motorway", "pipeline",
@@ -311,6 +318,11 @@ def is_qualifier(doc, start: int, end: int) -> bool:
     if end + 1 < n and doc[end].lower_ in TITLE_WORDS and doc[end + 1].is_title:
         return True
     k = _next(doc, end)
+    last = k  # "Afghanistan Regional Cooperation Initiative": the name of a meeting or project
+    while last < n and last - k < 4 and doc[last].is_title and not doc[last].is_stop:
+        if doc[last].lower_ in PROJECT_HEADS:
+            return True
+        last += 1
     if k + 2 < n and doc[k].lower_ in ("and", "-", "–") and doc[k + 1].is_title:
         k += 2  # "Sistan and Baluchestan province": both name the province
     if k < n and doc[k].lower_ in (
@@ -695,6 +707,12 @@ BODY_WORDS = {
 }  # fmt: skip
 
 
+COMPANY_WORDS = {
+    "limited", "ltd", "inc", "co", "corp", "plc", "llc", "jsc", "holding", "holdings", "ports",
+    "petroleum", "oil", "gas", "energy", "mining", "logistics", "trading", "industries",
+}  # fmt: skip
+
+
 def names_a_body(doc, start: int, end: int) -> bool:
     return any(t.lower_ in BODY_WORDS for t in doc[start:end])
 
@@ -705,7 +723,9 @@ def is_body_name(doc, start: int, end: int, inner: tuple[int, int]) -> bool:
     "and", "for" between them) with no office, title or place word."""
     words = [t for t in doc[start:end] if not inner[0] <= t.i < inner[1]]
     named = [t for t in words if t.lower_ not in ("of", "and", "for", "&")]
-    return bool(named) and is_company_name(doc, named)
+    # a body's word must be there: a headline's "Russia Hosts Talks" is no body
+    bodied = any(t.lower_ in BODY_WORDS or t.lower_ in COMPANY_WORDS for t in named)
+    return bool(named) and bodied and is_company_name(doc, named)
 
 
 def is_company_name(doc, words) -> bool:
