@@ -385,6 +385,16 @@ def model():
         ("Officials from Iran met the Taliban in Herat.", "Iran", True),
         ("The Taliban welcomed a message from Beijing on Monday.", "Beijing", True),
         ("Stable borders are crucial for Tajikistan, officials said.", "Tajikistan", True),
+        # a spaced dash sets off a clause, it joins no names
+        ("Despite wars on two fronts – in Ukraine and Gaza – Washington keeps its course.",
+         "Washington", True),
+        ("Iran and Russia echo Beijing's Taliban overtures.", "Beijing", True),
+        ("Afghanistan's Taliban rulers want recognition.", "Afghanistan", False),
+        ("Moscow wants influence in post-NATO Afghanistan again.", "Afghanistan", False),
+        # a state's name that opens a project's or a meeting's name; a headline is no body
+        ("Eleven countries attended a conference dubbed Afghanistan Regional Cooperation "
+         "Initiative in Kabul.", "Afghanistan", False),
+        ("Russia Hosts Talks", "Russia", True),
         ("The envoy for Afghanistan met donors in Doha.", "Afghanistan", False),
         ("Kazakh grain exporters want a northern route.", "Kazakh grain exporters", True),
         ("The Afghan central bank said reserves were frozen.", "Afghan central bank", True),

@@ -45,6 +45,10 @@ MATTERS_FOR = {
     "bad", "risky", "dangerous", "difficult", "useful", "beneficial", "costly", "significant",
     "necessary", "unacceptable", "acceptable", "priority", "win", "victory", "setback", "blow",
 }  # fmt: skip
+# "Beijing's Taliban overtures", "China's Taliban engagement": a state's policy, the state acts
+POLICY_WORDS = RELATIONAL | FROM_RELATIONAL | {
+    "policy", "policies", "strategy", "diplomacy", "gamble", "bet", "embrace", "dealings", "deal",
+}  # fmt: skip
 # "aimed at Afghanistan": the state is the target
 TARGETING = {"aimed", "directed", "targeted", "targeting", "aiming", "angry", "pointed"}
 # words that follow a possessive state when it owns territory or an economy, not a policy
@@ -139,6 +143,13 @@ NAMED_HEADS = {
     "commission", "committee", "corridor", "railway", "railroad", "pipeline", "highway", "forum",
     "agreement", "treaty", "accord", "pact", "initiative", "project", "line", "link", "route",
     "council", "format", "dialogue", "summit", "mechanism", "framework",
+}  # fmt: skip
+# the last word of a project's or a meeting's name that opens with a state's: "Afghanistan
+# Regional Cooperation Initiative", "Moscow Format" (a body's name stays the body's)
+PROJECT_HEADS = {
+    "initiative", "corridor", "forum", "format", "dialogue", "summit", "agreement", "treaty",
+    "accord", "pact", "project", "railway", "pipeline", "highway", "framework", "mechanism",
+    "conference", "process", "compact", "programme", "program", "plan",
 }  # fmt: skip
 # what a town's name may qualify: "the Herat rail line", "the Termez-Mazar power line"
 SITE_HEADS = {
@@ -372,6 +383,11 @@ def is_qualifier(doc, start: int, end: int) -> bool:
     if title_of_name(doc, start, end):
         return True
     k = _next(doc, end)
+    last = k  # "Afghanistan Regional Cooperation Initiative": the name of a meeting or project
+    while last < n and last - k < 4 and doc[last].is_title and not doc[last].is_stop:
+        if doc[last].lower_ in PROJECT_HEADS:
+            return True
+        last += 1
     if (
         k + 2 < n
         and doc[end - 1].is_title
@@ -546,13 +562,17 @@ def is_place(doc, start: int, end: int) -> bool:
             return True  # "Delhi's Khari Baoli market", "Iran's Chabahar port": a site's owner
         return (
             bool(following & TERRITORY)
-            or (end + 1 < n and doc[end + 1].text == "Taliban")
+            or (  # "Afghanistan's Taliban rulers", not "Beijing's Taliban overtures"
+                end + 1 < n
+                and doc[end + 1].text == "Taliban"
+                and not (end + 2 < n and doc[end + 2].lower_ in POLICY_WORDS)
+            )
             or _possessed_head(doc, end + 1) in TERRITORY
         )
     if after is not None:
         if after.lower_ in QUALIFIED or after.lower_ in TITLE_WORDS:
             return True
-        if after.text in ("-", "–") and end + 1 < n:
+        if after.text in ("-", "–") and end + 1 < n and _joined(doc, end):
             nxt = doc[end + 1]
             if nxt.lower_ in HYPHEN_QUALIFIERS:
                 return True
@@ -570,13 +590,18 @@ def is_place(doc, start: int, end: int) -> bool:
         if before.lower_ in PLACE_ADJECTIVES or before.lower_ in VISIT_VERBS:
             return True
         if (
-            before.is_title
+            before.text[:1].isupper()
             and start > 2
             and doc[start - 2].text in ("-", "–")
             and doc[start - 3].lower_ in PLACE_PREFIXES
         ):
-            return True  # "post-NATO Afghanistan"
-        if before.text in ("-", "–") and start > 1 and doc[start - 2].is_title:
+            return True  # "post-NATO Afghanistan", "post-Soviet Tajikistan"
+        if (
+            before.text in ("-", "–")
+            and start > 1
+            and doc[start - 2].is_title
+            and _joined(doc, start - 1)
+        ):
             # the second of "Iran–Afghanistan …": the first one's fate decides
             first = start - 2
             while first > 0 and doc[first - 1].text in ("-", "–") and first > 1:
@@ -773,6 +798,12 @@ def _listed_names(doc, i: int) -> int:
     return count
 
 
+def _joined(doc, dash: int) -> bool:
+    """The dash at DASH joins two words ("Iran–Afghanistan"); a spaced one sets off a clause
+    ("in Ukraine and Gaza – Washington continues")."""
+    return not doc[dash - 1].whitespace_ and not doc[dash].whitespace_
+
+
 def _opens_sentence(doc, i: int) -> bool:
     """Token i begins a sentence or a line (no parser: the punctuation before it says so)."""
     return _line_start(doc, i) or doc[i - 1].text in (".", "!", "?", ":", '"', "“")
@@ -783,7 +814,7 @@ def _compound_head(doc, end: int) -> bool:
     "the Iran-Afghanistan Joint Economic Commission": names joined by dashes from token END
     on modify what follows them — a route, a border, or a name of its own."""
     n, k = len(doc), end
-    while k + 1 < n and doc[k].text in ("-", "–") and doc[k + 1].is_title:
+    while k + 1 < n and doc[k].text in ("-", "–") and doc[k + 1].is_title and _joined(doc, k):
         k += 2
     k = _next(doc, k)
     if k >= n or k == end:
@@ -897,6 +928,12 @@ BODY_WORDS = {
 }  # fmt: skip
 
 
+COMPANY_WORDS = {
+    "limited", "ltd", "inc", "co", "corp", "plc", "llc", "jsc", "holding", "holdings", "ports",
+    "petroleum", "oil", "gas", "energy", "mining", "logistics", "trading", "industries",
+}  # fmt: skip
+
+
 def names_a_body(doc, start: int, end: int) -> bool:
     return any(t.lower_ in BODY_WORDS for t in doc[start:end])
 
@@ -907,7 +944,9 @@ def is_body_name(doc, start: int, end: int, inner: tuple[int, int]) -> bool:
     "and", "for" between them) with no office, title or place word."""
     words = [t for t in doc[start:end] if not inner[0] <= t.i < inner[1]]
     named = [t for t in words if t.lower_ not in ("of", "and", "for", "&")]
-    return bool(named) and is_company_name(doc, named)
+    # a body's word must be there: a headline's "Russia Hosts Talks" is no body
+    bodied = any(t.lower_ in BODY_WORDS or t.lower_ in COMPANY_WORDS for t in named)
+    return bool(named) and bodied and is_company_name(doc, named)
 
 
 def is_company_name(doc, words) -> bool:

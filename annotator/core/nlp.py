@@ -23,6 +23,7 @@ from typing import Any
 from annotator.core.actor_shape import (
     DEMONYMS,
     FACILITY_FOLLOWERS,
+    PROJECT_HEADS,
     bodies_of_states,
     coordinated_names,
     in_affiliation,
@@ -697,6 +698,13 @@ class Pipeline:
             return None  # "Recognition opens the door": a common noun at a sentence start
         if label == "ACTOR" and names_a_project(doc, start):
             return None  # "the gas pipeline, known as TAPI": the project's name
+        if (
+            label == "ACTOR"
+            and model_label == "ORG"
+            and doc[end - 1].lower_ in PROJECT_HEADS
+            and (self.gazetteer.lookup(doc[start].text) or {}).get("kind") == "state"
+        ):
+            return None  # "Afghanistan Regional Cooperation Initiative": a state's project
         if label == "ACTOR" and in_dateline(doc, start, end):
             return None  # "MOSCOW —", "New Delhi, Nov 21 (PTI)": where and by whom it was filed
         if (
