@@ -4,8 +4,10 @@
 "Afghanistan's borders", "the Wakhan border", "a Delhi-based think tank",
 "anti-China": places, routes, owners of territory or economy, parts of another
 word — not actors. "ties with Kabul", "outreach to Russia", "China's
-interests", "Beijing reaffirmed": actors. Works on tokens only (no parser), so
-it costs nothing next to NER.
+interests", "Beijing reaffirmed": actors. Also the shapes a small model gets
+wrong: datelines ("KABUL, Aug 14 (AWS) -"), towns it calls persons or
+organisations, nationality adjectives, titles and the bodies in them. Works on
+tokens only (no parser), so it costs nothing next to NER.
 """
 
 from __future__ import annotations
@@ -32,6 +34,20 @@ FROM_RELATIONAL = {
     # "officials from Iran": the state that sends them
     "officials", "official", "delegation", "delegations", "envoys", "envoy", "diplomats",
     "representatives", "ministers", "minister", "delegates", "companies", "firms", "investors",
+    # "a message from Beijing": what a government says or asks
+    "statement", "statements", "message", "messages", "letter", "signal", "signals", "warning",
+    "warnings", "invitation", "request", "offer", "proposal", "demand", "demands", "response",
+    "reaction", "call", "calls",
+}  # fmt: skip
+# "crucial for China", "the same holds for Iran": the state whose interest is at stake
+MATTERS_FOR = {
+    "crucial", "important", "vital", "key", "essential", "critical", "holds", "true", "good",
+    "bad", "risky", "dangerous", "difficult", "useful", "beneficial", "costly", "significant",
+    "necessary", "unacceptable", "acceptable", "priority", "win", "victory", "setback", "blow",
+}  # fmt: skip
+# "Beijing's Taliban overtures", "China's Taliban engagement": a state's policy, the state acts
+POLICY_WORDS = RELATIONAL | FROM_RELATIONAL | {
+    "policy", "policies", "strategy", "diplomacy", "gamble", "bet", "embrace", "dealings", "deal",
 }  # fmt: skip
 # "aimed at Afghanistan": the state is the target
 TARGETING = {"aimed", "directed", "targeted", "targeting", "aiming", "angry", "pointed"}
@@ -60,7 +76,7 @@ TITLE_WORDS = {
     "foreign", "prime", "president", "minister", "deputy", "interior", "defence", "defense",
     "ambassador", "envoy", "special", "chancellor", "spokesman", "spokesperson", "finance",
     "vice", "acting", "interim", "embassy", "consul", "governor", "chairman", "chief", "head",
-    "director", "secretary", "commander", "mayor", "ceo",
+    "director", "secretary", "commander", "mayor", "ceo", "leader",
 }  # fmt: skip
 # "a Delhi-based think tank", "the US-backed Quad", "US-mediated"
 HYPHEN_QUALIFIERS = {
@@ -100,6 +116,12 @@ ROUTE_VERBS = {
     "bypass", "bypasses", "bypassed", "bypassing", "circumvent", "circumvents", "circumventing",
     "cross", "crosses", "crossed", "crossing", "traverse", "traverses", "traversing",
 }  # fmt: skip
+# an economy's rank among trade partners: "the largest buyer of Iranian goods after China",
+# "Iran is Afghanistan's largest trading partner" — economies, not actors
+RANKED = {"partner", "partners", "buyer", "buyers", "supplier", "suppliers", "market", "markets",
+          "exporter", "exporters", "importer", "importers", "destination", "customer", "source"}  # fmt: skip
+RANKS = {"largest", "biggest", "main", "top", "leading", "second-largest", "third-largest",
+         "fourth-largest", "fifth-largest", "second-biggest", "third-biggest", "major", "key"}  # fmt: skip
 # "turn Afghanistan into a hub": the country as the thing made over, a place
 MAKE_VERBS = {"turn", "turns", "turned", "turning", "transform", "transforms", "transformed",
               "transforming", "make", "makes", "making"}  # fmt: skip
@@ -121,6 +143,13 @@ NAMED_HEADS = {
     "commission", "committee", "corridor", "railway", "railroad", "pipeline", "highway", "forum",
     "agreement", "treaty", "accord", "pact", "initiative", "project", "line", "link", "route",
     "council", "format", "dialogue", "summit", "mechanism", "framework",
+}  # fmt: skip
+# the last word of a project's or a meeting's name that opens with a state's: "Afghanistan
+# Regional Cooperation Initiative", "Moscow Format" (a body's name stays the body's)
+PROJECT_HEADS = {
+    "initiative", "corridor", "forum", "format", "dialogue", "summit", "agreement", "treaty",
+    "accord", "pact", "project", "railway", "pipeline", "highway", "framework", "mechanism",
+    "conference", "process", "compact", "programme", "program", "plan",
 }  # fmt: skip
 # what a town's name may qualify: "the Herat rail line", "the Termez-Mazar power line"
 SITE_HEADS = {
@@ -249,9 +278,23 @@ def is_apposed_title(doc, start: int, end: int) -> bool:
     # the office closes the span (a rule's span ends one token after it); a name inside a
     # title ("Rosa Otunbayeva, the UN special representative") stays an actor
     offices = [k for k in range(max(start, end - 2), end) if doc[k].lower_ in OFFICES]
+    if not offices:  # "acting minister of commerce and industry": the portfolio closes the span
+        k = end
+        while k > start and (
+            doc[k - 1].lower_ in PORTFOLIO_WORDS or doc[k - 1].lower_ in ("of", "and", "the")
+        ):
+            k -= 1
+        if k < end and k > start and doc[k - 1].lower_ in OFFICES:
+            offices = [end - 1]  # the office's name runs to the span's end
     if not offices:
         return False
     k = offices[-1] + 1
+    while (
+        k < len(doc)
+        and k < end + 6
+        and (doc[k].lower_ in PORTFOLIO_WORDS or doc[k].lower_ in ("of", "and"))
+    ):
+        k += 1  # "… minister of commerce and industry, Nooruddin Azizi"
     # "Azizi … is the second Taliban minister to travel": a description of him, no one else
     for i in range(start - 2, max(-1, start - 5), -1):
         if doc[i].lower_ in COPULAS:
@@ -260,6 +303,10 @@ def is_apposed_title(doc, start: int, end: int) -> bool:
             break
         if not (doc[i].is_lower and doc[i].is_alpha):
             break
+    if k + 1 < len(doc) and doc[k].lower_ in ("in", "to", "at") and doc[k + 1].is_title:
+        k += 2  # "Iran's ambassador in Kabul, Alireza Bikdeli": where the office is held
+        while k < len(doc) and doc[k].is_title and doc[k].is_alpha:
+            k += 1
     if k + 1 < len(doc) and doc[k].text == "," and _is_name(doc, k + 1, forward=True):
         return True  # "the incoming German chancellor, Friedrich Merz, …"
     # "Pakistan's Special Representative for Afghanistan Mohammad Sadiq" (the model's PERSON
@@ -336,6 +383,11 @@ def is_qualifier(doc, start: int, end: int) -> bool:
     if title_of_name(doc, start, end):
         return True
     k = _next(doc, end)
+    last = k  # "Afghanistan Regional Cooperation Initiative": the name of a meeting or project
+    while last < n and last - k < 4 and doc[last].is_title and not doc[last].is_stop:
+        if doc[last].lower_ in PROJECT_HEADS:
+            return True
+        last += 1
     if (
         k + 2 < n
         and doc[end - 1].is_title
@@ -510,13 +562,17 @@ def is_place(doc, start: int, end: int) -> bool:
             return True  # "Delhi's Khari Baoli market", "Iran's Chabahar port": a site's owner
         return (
             bool(following & TERRITORY)
-            or (end + 1 < n and doc[end + 1].text == "Taliban")
+            or (  # "Afghanistan's Taliban rulers", not "Beijing's Taliban overtures"
+                end + 1 < n
+                and doc[end + 1].text == "Taliban"
+                and not (end + 2 < n and doc[end + 2].lower_ in POLICY_WORDS)
+            )
             or _possessed_head(doc, end + 1) in TERRITORY
         )
     if after is not None:
         if after.lower_ in QUALIFIED or after.lower_ in TITLE_WORDS:
             return True
-        if after.text in ("-", "–") and end + 1 < n:
+        if after.text in ("-", "–") and end + 1 < n and _joined(doc, end):
             nxt = doc[end + 1]
             if nxt.lower_ in HYPHEN_QUALIFIERS:
                 return True
@@ -526,7 +582,7 @@ def is_place(doc, start: int, end: int) -> bool:
             return True
     if before is not None and before.text in TOWN_PREFIXES:
         return True  # "Bandar Abbas": the model's person is a port
-    if is_apposed_place(doc, end):
+    if is_apposed_place(doc, end) or _ranked_economy(doc, start, end):
         return True
     if before is not None:
         if before.text in ("-", "–") and start > 1 and doc[start - 2].lower_ in PLACE_PREFIXES:
@@ -534,13 +590,18 @@ def is_place(doc, start: int, end: int) -> bool:
         if before.lower_ in PLACE_ADJECTIVES or before.lower_ in VISIT_VERBS:
             return True
         if (
-            before.is_title
+            before.text[:1].isupper()
             and start > 2
             and doc[start - 2].text in ("-", "–")
             and doc[start - 3].lower_ in PLACE_PREFIXES
         ):
-            return True  # "post-NATO Afghanistan"
-        if before.text in ("-", "–") and start > 1 and doc[start - 2].is_title:
+            return True  # "post-NATO Afghanistan", "post-Soviet Tajikistan"
+        if (
+            before.text in ("-", "–")
+            and start > 1
+            and doc[start - 2].is_title
+            and _joined(doc, start - 1)
+        ):
             # the second of "Iran–Afghanistan …": the first one's fate decides
             first = start - 2
             while first > 0 and doc[first - 1].text in ("-", "–") and first > 1:
@@ -552,8 +613,8 @@ def is_place(doc, start: int, end: int) -> bool:
     prep = doc[i].lower_
     if prep in VISIT_VERBS or prep in LINK_VERBS or prep in RULE_VERBS or prep in ROUTE_VERBS:
         return True
-    if prep in MAKE_VERBS and _next(doc, end) < n and doc[_next(doc, end)].lower_ == "into":
-        return True  # "would turn Afghanistan into a hub"
+    if prep in MAKE_VERBS and _into_follows(doc, end):
+        return True  # "would turn Afghanistan into a hub", "turn X from a … country into …"
     if prep == "between":  # "the corridor between Kabul and Delhi", not "talks between …"
         return any(doc[k].lower_ in ROUTE_NOUNS for k in range(max(0, i - 4), i))
     if doc[i].text == "For" and _opens_sentence(doc, i):
@@ -575,8 +636,38 @@ def is_place(doc, start: int, end: int) -> bool:
             return False
         if prep == "at" and before_prep in TARGETING:
             return False
+        if prep == "for" and before_prep in MATTERS_FOR:
+            return False  # "crucial for China", "this holds for Iran": whose interest
         return not (prep in ("to", "toward", "towards", "on") and before_prep in RELATIONAL)
     return False
+
+
+def _ranked_economy(doc, start: int, end: int) -> bool:
+    """ "Iran is Afghanistan's largest trading partner after Pakistan", "the third-largest buyer
+    of Iranian goods after China and Iraq": the economies a trade ranking names."""
+    n = len(doc)
+    if end < n and doc[end].lower_ in COPULAS:
+        words = [t.lower_ for t in doc[end + 1 : min(n, end + 8)]]
+        for j, w in enumerate(words):
+            if w in RANKED:
+                return any(r in RANKS for r in words[:j])
+            if w in (".", ",", ";", "and", "but"):
+                break
+    i = _governor(doc, start)
+    if i > 0 and doc[i].lower_ == "after":
+        window = [t.lower_ for t in doc[max(0, i - 7) : i]]
+        return any(w in RANKED for w in window) and any(w in RANKS for w in window)
+    return False
+
+
+def _into_follows(doc, end: int) -> bool:
+    """ "into" right after the name, or after a "from …" phrase of lower-case words."""
+    k = _next(doc, end)
+    if k < len(doc) and doc[k].lower_ == "from":
+        k += 1
+        while k < len(doc) and k < end + 8 and doc[k].is_lower and doc[k].lower_ != "into":
+            k += 1
+    return k < len(doc) and doc[k].lower_ == "into"
 
 
 def is_apposed_place(doc, end: int) -> bool:
@@ -610,12 +701,18 @@ def title_of_name(doc, start: int, end: int) -> bool:
         )
     ):
         k += 1
-    return (
-        k > end
-        and doc[k - 1].lower_ in OFFICES | TITLE_WORDS
-        and k < n
-        and _is_name(doc, k, forward=True)
-    )
+    if not (k > end and doc[k - 1].lower_ in OFFICES | TITLE_WORDS):
+        return False
+    if k < n and _is_name(doc, k, forward=True):
+        return True
+    # "Amir Khan Muttaqi, the first Taliban foreign minister to visit …": a description of a
+    # named person ("Rosa Otunbayeva, the UN special representative, said" keeps the UN)
+    if not (k < n and doc[k].lower_ == "to"):
+        return False
+    i, skipped = start - 1, 0
+    while i >= 0 and skipped < 4 and doc[i].is_lower and doc[i].is_alpha:
+        i, skipped = i - 1, skipped + 1
+    return skipped > 0 and i > 0 and doc[i].text == "," and _is_name(doc, i - 1, forward=False)
 
 
 def _governor(doc, start: int, commas: bool = True) -> int:
@@ -701,6 +798,12 @@ def _listed_names(doc, i: int) -> int:
     return count
 
 
+def _joined(doc, dash: int) -> bool:
+    """The dash at DASH joins two words ("Iran–Afghanistan"); a spaced one sets off a clause
+    ("in Ukraine and Gaza – Washington continues")."""
+    return not doc[dash - 1].whitespace_ and not doc[dash].whitespace_
+
+
 def _opens_sentence(doc, i: int) -> bool:
     """Token i begins a sentence or a line (no parser: the punctuation before it says so)."""
     return _line_start(doc, i) or doc[i - 1].text in (".", "!", "?", ":", '"', "“")
@@ -711,7 +814,7 @@ def _compound_head(doc, end: int) -> bool:
     "the Iran-Afghanistan Joint Economic Commission": names joined by dashes from token END
     on modify what follows them — a route, a border, or a name of its own."""
     n, k = len(doc), end
-    while k + 1 < n and doc[k].text in ("-", "–") and doc[k + 1].is_title:
+    while k + 1 < n and doc[k].text in ("-", "–") and doc[k + 1].is_title and _joined(doc, k):
         k += 2
     k = _next(doc, k)
     if k >= n or k == end:
@@ -825,6 +928,12 @@ BODY_WORDS = {
 }  # fmt: skip
 
 
+COMPANY_WORDS = {
+    "limited", "ltd", "inc", "co", "corp", "plc", "llc", "jsc", "holding", "holdings", "ports",
+    "petroleum", "oil", "gas", "energy", "mining", "logistics", "trading", "industries",
+}  # fmt: skip
+
+
 def names_a_body(doc, start: int, end: int) -> bool:
     return any(t.lower_ in BODY_WORDS for t in doc[start:end])
 
@@ -835,7 +944,9 @@ def is_body_name(doc, start: int, end: int, inner: tuple[int, int]) -> bool:
     "and", "for" between them) with no office, title or place word."""
     words = [t for t in doc[start:end] if not inner[0] <= t.i < inner[1]]
     named = [t for t in words if t.lower_ not in ("of", "and", "for", "&")]
-    return bool(named) and is_company_name(doc, named)
+    # a body's word must be there: a headline's "Russia Hosts Talks" is no body
+    bodied = any(t.lower_ in BODY_WORDS or t.lower_ in COMPANY_WORDS for t in named)
+    return bool(named) and bodied and is_company_name(doc, named)
 
 
 def is_company_name(doc, words) -> bool:
@@ -889,7 +1000,13 @@ def bodies_of_states(doc, chosen: list) -> list:
     "Afghanistan", "Ministry of Mines and Petroleum" + "of the" + "Islamic Emirate of …" — the
     specific noun phrase (GUIDELINES.md), as "Russia's Supreme Court" is."""
     out: list = []
-    for span in chosen:
+    starts = [c[0] for c in chosen]
+    for n, span in enumerate(chosen):
+        s1, e1, label1, attrs1 = span
+        org_end = _org_end(doc, e1)
+        nxt = starts[n + 1] if n + 1 < len(chosen) else len(doc)
+        if label1 == "ACTOR" and attrs1.get("kind") in BODY_KINDS and org_end and org_end <= nxt:
+            span = (s1, org_end, label1, attrs1)  # the model's "… of the Islamic Emirate of X"
         if out:
             s1, e1, label1, attrs1 = out[-1]
             s2, e2, label2, attrs2 = span
@@ -914,6 +1031,22 @@ def name_after_title(doc, start: int, end: int) -> int:
     while k < end - 2 and (doc[k].lower_ in PORTFOLIO_WORDS or doc[k].text in ("and", "&")):
         k += 1
     return k
+
+
+def _org_end(doc, end: int) -> int:
+    """Where the model's organisation goes on past END with "of (the) <capitalised words>",
+    or 0: "Ministry of Mines and Petroleum" + "of the Islamic Emirate of Afghanistan"."""
+    n = len(doc)
+    if not (0 < end < n and doc[end].lower_ == "of" and doc[end].ent_iob_ == "I"):
+        return 0
+    if doc[end - 1].ent_type_ != "ORG":
+        return 0
+    k = end
+    while k < n and doc[k].ent_iob_ == "I":
+        k += 1
+    if not all(t.is_title or t.lower_ in ("of", "the", "and") for t in doc[end:k]):
+        return 0
+    return k if doc[k - 1].is_title else 0
 
 
 def is_common_word(doc, start: int, end: int) -> bool:

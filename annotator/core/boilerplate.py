@@ -173,6 +173,8 @@ def is_menu(line: str) -> bool:
 def is_link_row(line: str) -> bool:
     """A row of four or more links set apart by separators, each of one to four words
     ("Home | About the Ministry | Minister's Office | Contracts | Contact Us")."""
+    if line.startswith("|") and line.endswith("|"):
+        return False  # a row of a markdown table: the article's data
     pieces = _LINK_SEPARATOR.split(line)
     if len(pieces) < 4 or _SENTENCE_MARK.search(line):
         return False

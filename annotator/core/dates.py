@@ -204,7 +204,7 @@ def is_calendar_expression(text: str, before: str = "") -> bool:
     )
 
 
-_FOCUS = {"only", "just", "as", "early", "late"}  # "only last year": a focus word, not the date
+_FOCUS = {"only", "just"}  # "only last year": a focus word, not the date
 _DECADE = re.compile(r"^\d{4}s$")
 _TIME_WORD = re.compile(
     r"^(\d{1,2}([:.]\d\d){1,2}|(?i:[ap]\.?m\.?)|[A-Z]{2,4}([+-]\d{1,2})?|[-–—,])$"
@@ -218,16 +218,17 @@ def date_edges(doc, start: int, end: int) -> tuple[int, int]:
     minimal phrase): no focus word before it ("only last year"), no article before a decade
     ("the 1970s"), no possessive ("Last week's talks") and no clock time after a full date
     ("May 6, 2026 11:02 AM", "July 14, 2025 - 17:30")."""
-    if (
-        end - start > 2
-        and doc[start].lower_ in ("only", "just")
-        or end - start > 1
-        and doc[start].lower_ == "the"
+    if end - start > 1 and (
+        doc[start].lower_ in _FOCUS
+        or doc[start].lower_ == "the"
         and _DECADE.match(doc[start + 1].text)
     ):
         start += 1
     if end - start > 1 and doc[end - 1].lower_ in ("'s", "’s"):
         end -= 1
+    commas = [k for k in range(start + 1, end - 1) if doc[k].text == ","]
+    if commas and all(t.is_lower for t in doc[commas[-1] + 1 : end]):
+        end = commas[-1]  # "Friday, days after the talks": the date ends at the comma
     k = end
     while k - start > 1 and _TIME_WORD.match(doc[k - 1].text):
         k -= 1

@@ -4,7 +4,8 @@ A `Pipeline` is a statistical spaCy NER pipeline (or none: rules only) plus a
 SpanRuler holding the project's AGREEMENT patterns and gazetteer actors. Its
 output is merged without overlaps (rules first, then `span_rules.precedence`),
 shaped to GUIDELINES.md (no determiners, possessives or titles at the edges;
-capitals used as places and durations are not suggested), and each suggestion
+capitals used as places, towns and durations are not suggested: the gazetteer
+names every state and capital), and each suggestion
 carries its attributes: ACTOR kind/canonical/country, DATE value, AGREEMENT
 type. Suggestions are plain offsets, never Doc objects, so they cross threads.
 """
@@ -22,6 +23,7 @@ from typing import Any
 from annotator.core.actor_shape import (
     DEMONYMS,
     FACILITY_FOLLOWERS,
+    PROJECT_HEADS,
     bodies_of_states,
     coordinated_names,
     in_affiliation,
@@ -481,6 +483,8 @@ class Pipeline:
                     end = max(start + 1, min(end, span.end - 1))
                 if span.id_ == "person|title":  # "Minister of Public Works Mohammad Isa Thani"
                     start = name_after_title(doc, start, end)
+                elif span.id_ == "person|apposed":  # "the Chairman of Turkmengaz, Batyr Amanov,"
+                    start = next(k for k in range(start, end) if doc[k].text == ",") + 1
                 entry = self.gazetteer.lookup(doc[start:end].text)
                 if entry is not None and entry["kind"] == "person":
                     while end - start > 1 and doc[start].lower_.rstrip(".") in TITLES:
@@ -694,6 +698,13 @@ class Pipeline:
             return None  # "Recognition opens the door": a common noun at a sentence start
         if label == "ACTOR" and names_a_project(doc, start):
             return None  # "the gas pipeline, known as TAPI": the project's name
+        if (
+            label == "ACTOR"
+            and model_label == "ORG"
+            and doc[end - 1].lower_ in PROJECT_HEADS
+            and (self.gazetteer.lookup(doc[start].text) or {}).get("kind") == "state"
+        ):
+            return None  # "Afghanistan Regional Cooperation Initiative": a state's project
         if label == "ACTOR" and in_dateline(doc, start, end):
             return None  # "MOSCOW —", "New Delhi, Nov 21 (PTI)": where and by whom it was filed
         if (
