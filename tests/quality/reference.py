@@ -72,12 +72,13 @@ GROUPS = {
     # written and annotated from GUIDELINES.md alone, by someone who never read the rules
     # nor ran the pipeline on them (round 16r); measured untuned, then tuned on (round 16s)
     "fresh3": ("h16", "h17", "h18", "h19", "h20", "h21"),
-    # written the same way by another writer, on other topics and genres; never tuned on
+    # written the same way by another writer, on other topics and genres; measured untuned
+    # through rounds 16r/16s, tuned on from round 16t
     "fresh4": ("h22", "h23", "h24", "h25", "h26", "h27"),
 }
 # Groups whose misses are never shown: measure them, do not read them. Round 16r adds
 # "fresh3", written from GUIDELINES.md alone by someone who never saw the rules.
-UNLOOKED = ("fresh4",)
+UNLOOKED: tuple[str, ...] = ()  # fresh5 (h28–h33) joins once written
 
 
 def heldout_reference(group: str | None = None) -> list[tuple[str, str, list[dict]]]:
