@@ -45,6 +45,19 @@ MATTERS_FOR = {
     "bad", "risky", "dangerous", "difficult", "useful", "beneficial", "costly", "significant",
     "necessary", "unacceptable", "acceptable", "priority", "win", "victory", "setback", "blow",
 }  # fmt: skip
+# "barter rules for Afghanistan", "a power price for Kabul": terms set for a state, its recipient
+TERMS_FOR = {
+    "rules", "rule", "price", "prices", "tariff", "tariffs", "duty", "duties", "quota", "quotas",
+    "exemption", "exemptions", "waiver", "waivers", "concession", "concessions", "discount",
+    "discounts", "visas", "sanctions", "rates", "terms", "mechanism", "regime",
+}  # fmt: skip
+# "why the corridor matters to Tehran": whose interest
+MATTERS_TO = {"matters", "matter", "mattered", "important", "crucial", "vital", "essential"}
+# "Iran's border guards", "Pakistan's border police": men a state commands, not its territory
+OWNED_BODIES = {
+    "guards", "forces", "troops", "police", "officials", "authorities", "officers", "army",
+    "military", "diplomats", "negotiators", "delegation", "ministry", "government",
+}  # fmt: skip
 # "Beijing's Taliban overtures", "China's Taliban engagement": a state's policy, the state acts
 POLICY_WORDS = RELATIONAL | FROM_RELATIONAL | {
     "policy", "policies", "strategy", "diplomacy", "gamble", "bet", "embrace", "dealings", "deal",
@@ -560,6 +573,10 @@ def is_place(doc, start: int, end: int) -> bool:
             and (doc[k].lower_ in FACILITY_FOLLOWERS or doc[k].lower_ in TOWN_OWNERS)
         ):
             return True  # "Delhi's Khari Baoli market", "Iran's Chabahar port": a site's owner
+        near = [doc[k].lower_ for k in range(end + 1, min(n, end + 3))]
+        head = _possessed_head(doc, end + 1)
+        if head in near and "and" not in near and (head in POLICY_WORDS or head in OWNED_BODIES):
+            return False  # "Iran's eastern bet", "Iran's border guards": its policy, its men
         return (
             bool(following & TERRITORY)
             or (  # "Afghanistan's Taliban rulers", not "Beijing's Taliban overtures"
@@ -636,8 +653,10 @@ def is_place(doc, start: int, end: int) -> bool:
             return False
         if prep == "at" and before_prep in TARGETING:
             return False
-        if prep == "for" and before_prep in MATTERS_FOR:
-            return False  # "crucial for China", "this holds for Iran": whose interest
+        if prep == "for" and before_prep in MATTERS_FOR | TERMS_FOR:
+            return False  # "crucial for China", "rules for Iran": whose interest, whose terms
+        if prep == "to" and before_prep in MATTERS_TO:
+            return False  # "why the line matters to Tehran": whose interest
         return not (prep in ("to", "toward", "towards", "on") and before_prep in RELATIONAL)
     return False
 

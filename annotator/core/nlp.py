@@ -463,7 +463,11 @@ class Pipeline:
                 if len(inside) == 1 and inside[0] != (b_start, b_end):
                     if is_body_name(doc, b_start, b_end, inside[0]):
                         in_body.add(inside[0])
+        # "the Chinese company Xinjiang Beixin …": the kind word introduces the name that follows
+        kind_words = {s.start for s in rule_spans if s.id_ == "organisation|kind"}
         for span in rule_spans:
+            if span.end - 1 in kind_words and span.label_ == "ACTOR" and span.id_ == "group":
+                continue
             if span.label_ == "ACTOR" and span.id_ == "gaz":
                 entry = self.gazetteer.lookup(span.text)
                 if entry is not None and entry["kind"] in NOT_ACTOR_KINDS:
@@ -483,6 +487,9 @@ class Pipeline:
                     end = max(start + 1, min(end, span.end - 1))
                 if span.id_ == "person|title":  # "Minister of Public Works Mohammad Isa Thani"
                     start = name_after_title(doc, start, end)
+                elif span.id_ == "organisation|kind":  # "the Chinese company Xinjiang Beixin …"
+                    while start < end - 1 and doc[start].is_lower:
+                        start += 1  # the name, not the kind of body it is
                 elif span.id_ == "person|apposed":  # "the Chairman of Turkmengaz, Batyr Amanov,"
                     start = next(k for k in range(start, end) if doc[k].text == ",") + 1
                 entry = self.gazetteer.lookup(doc[start:end].text)
