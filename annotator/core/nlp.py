@@ -669,6 +669,8 @@ class Pipeline:
             start = place_name_before(doc, start, end, self._is_place_name)  # "Istanbul talks"
         if label == "ACTOR" and is_qualifier(doc, start, end):
             return None
+        if label == "ACTOR" and model_label and doc[start].is_digit and len(doc[start]) <= 2:
+            return None  # "On Tuesday, 8 Sawr": a name that opens with a day's number is a date
         if label == "ACTOR" and len(doc[start:end].text.rstrip(".")) < 2:
             return None  # "on X.": a letter is no actor
         if (
