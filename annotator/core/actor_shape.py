@@ -83,6 +83,7 @@ QUALIFIED = {
     "peace", "process", "airspace", "embassy", "trip", "tour", "skirmishes", "clashes", "valley",
     "corridor", "railway", "rail", "highway", "road", "pipeline", "crossing", "dam", "port",
     "river", "bridge", "dollar", "dollars", "currency", "mission", "missions", "water",
+    "time", "flights", "flight", "cents", "cent",  # "16:52 Kabul time", "Kabul flights"
 }  # fmt: skip
 # "Afghanistan Foreign Minister Amir Khan Muttaqi": the state is part of a title
 TITLE_WORDS = {
@@ -147,6 +148,7 @@ ROUTE_NOUNS = {
     "corridor", "corridors", "route", "routes", "line", "lines", "link", "links", "railway",
     "railways", "rail", "road", "roads", "highway", "pipeline", "pipelines", "flights", "flight",
     "trains", "train", "cable", "connection", "bridge", "cargo", "freight", "motorway", "track",
+    "fly", "flies", "flew", "flying", "service", "services",  # "will fly daily between … and Kabul"
 }  # fmt: skip
 COORDINATION = {"and", ",", "or", "&"}
 PROJECT_NOUNS = {"project", "projects", "agreement", "deal", "initiative", "programme", "program",
@@ -183,6 +185,8 @@ FACILITY_WORDS = {
 }  # fmt: skip
 FACILITY_FOLLOWERS = {
     "crossings",
+    "pass",  # "the Wakhjir pass"
+    "passes",
     "building",
     "buildings",
     "dam",
@@ -876,6 +880,22 @@ def _facility_follows(doc, end: int) -> bool:
         and not doc[end].is_stop  # "the Taliban are building": a verb, not a site's kind
         and doc[end + 1].lower_ in FACILITY_FOLLOWERS
     )
+
+
+# plural place nouns whose colon opens a list of places: "designated crossings: Torkham, Chaman"
+PLACE_LISTS = {
+    "crossings", "crossing", "points", "ports", "cities", "towns", "provinces", "districts",
+    "airports", "stations", "passes", "border", "borders", "markets", "terminals", "routes",
+}  # fmt: skip
+
+
+def is_listed_place(doc, start: int) -> bool:
+    """One of the names a colon after a place noun lists: "cleared only at designated
+    crossings: Torkham, Chaman, Ghulam Khan and Angoor Adda"."""
+    k = start - 1
+    while k > 0 and k > start - 16 and (doc[k].is_title or doc[k].lower_ in COORDINATION):
+        k -= 1
+    return k > 0 and doc[k].text == ":" and doc[k - 1].lower_ in PLACE_LISTS
 
 
 def is_facility(doc, start: int, end: int) -> bool:

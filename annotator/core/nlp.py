@@ -33,6 +33,7 @@ from annotator.core.actor_shape import (
     is_body_name,
     is_common_word,
     is_facility,
+    is_listed_place,
     is_not_a_name,
     is_place,
     is_qualifier,
@@ -669,6 +670,10 @@ class Pipeline:
             start = place_name_before(doc, start, end, self._is_place_name)  # "Istanbul talks"
         if label == "ACTOR" and is_qualifier(doc, start, end):
             return None
+        if label == "ACTOR" and any("](" in t.text for t in doc[start:end]):
+            return None  # "[Leila Moradi](https://…)": a link's text glued to its address
+        if label == "ACTOR" and is_listed_place(doc, start):
+            return None  # "designated crossings: Torkham, Chaman and Angoor Adda": places
         if label == "ACTOR" and model_label and doc[start].is_digit and len(doc[start]) <= 2:
             return None  # "On Tuesday, 8 Sawr": a name that opens with a day's number is a date
         if label == "ACTOR" and len(doc[start:end].text.rstrip(".")) < 2:
