@@ -398,6 +398,7 @@ def model():
         ("The envoy for Afghanistan met donors in Doha.", "Afghanistan", False),
         ("Kazakh grain exporters want a northern route.", "Kazakh grain exporters", True),
         ("The Afghan central bank said reserves were frozen.", "Afghan central bank", True),
+        ("America still holds Afghan central bank reserves.", "Afghan central bank", False),
         ("The Foreign Office said on Thursday that talks would resume.", "Foreign Office", True),
         ("Islamabad wants the Afghan Taliban to act against the TTP.", "Afghan Taliban", True),
         # an office, what it is for, then the name: a title
