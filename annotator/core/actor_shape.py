@@ -966,6 +966,17 @@ BODY_WORDS = {
     "service", "services", "forces", "army", "police", "embassy", "consulate", "group",
 }  # fmt: skip
 
+# the last word of a body's name before "in <town>": "… Chamber of Commerce and Industry in"
+BODY_HEADS = BODY_WORDS | {
+    "chamber", "industry", "union", "association", "federation", "institute", "university",
+    "foundation", "centre", "center", "board", "directorate", "enterprise", "municipality",
+}  # fmt: skip
+
+
+def body_ends_at(doc, k: int) -> bool:
+    """Whether a capitalised body's name ends just before token K."""
+    return k > 1 and doc[k - 1].is_title and doc[k - 1].lower_ in BODY_HEADS
+
 
 COMPANY_WORDS = {
     "limited", "ltd", "inc", "co", "corp", "plc", "llc", "jsc", "holding", "holdings", "ports",

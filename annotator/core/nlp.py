@@ -30,6 +30,7 @@ from annotator.core.actor_shape import (
     in_dateline,
     in_town_context,
     is_affiliation,
+    body_ends_at,
     is_body_name,
     is_common_word,
     is_facility,
@@ -539,13 +540,17 @@ class Pipeline:
                 and ent.label_ not in self.model_map  # "DATE" is the base model's label too
             ):
                 continue  # the trained NER was not precise on this label: rules and base decide
-            ent_start = ent.start
+            ent_start, ent_end = ent.start, ent.end
             if label == "ACTOR":  # "signed in Termez by Mirzamakhmudov": no name holds a "by"
                 cut = [t.i for t in ent[1:-1] if t.lower_ in SPLITTERS and doc[t.i + 1].is_title]
                 ent_start = cut[-1] + 1 if cut else ent.start
+                if cut and doc[cut[-1]].lower_ in ("in", "at") and body_ends_at(doc, cut[-1]):
+                    # "the Sarhad Chamber of Commerce and Industry in Peshawar": the body, not
+                    # the town it sits in
+                    ent_start, ent_end = (cut[-2] + 1 if len(cut) > 1 else ent.start), cut[-1]
             # a label of ours comes from a model trained here: shape it as the rules' are
             shaped = self._shape(
-                doc, ent_start, ent.end, label, "" if ent.label_ == label else ent.label_
+                doc, ent_start, ent_end, label, "" if ent.label_ == label else ent.label_
             )
             if shaped is None:
                 continue
