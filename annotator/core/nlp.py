@@ -651,6 +651,12 @@ class Pipeline:
             following = doc[k] if k < len(doc) else doc[end]
             if following.lower_ in GROUP_NOUNS:
                 end = k + 1
+            elif following.lower_ in ("consul", "ambassador", "envoy") and not (
+                k + 1 < len(doc) and doc[k + 1].is_title
+            ):
+                # "the Afghan consul general in Peshawar told …": an unnamed office holder
+                # who acts ("the Afghan ambassador Sardar Shokaib": a title, the name follows)
+                end = k + 2 if k + 1 < len(doc) and doc[k + 1].lower_ == "general" else k + 1
             elif following.is_alpha and not following.is_stop:
                 return None  # "Chinese investors" yes, "Chinese territory" no: a mere adjective
             elif (
