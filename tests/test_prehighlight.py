@@ -746,6 +746,13 @@ def test_a_date_ends_at_the_comma_before_lower_case_words(model):
         # a link's text glued to its address, a day of another calendar
         ("By [Sara Rahimi](https://example.org/staff/sara-rahimi/), staff writer", "Sara Rahimi",
          False),
+        # a body's name before the town it sits in; an unnamed consul who acts; a carrier
+        ("He spoke to the Balkh Chamber of Commerce and Investment in Mazar on Monday.",
+         "Balkh Chamber of Commerce and Investment", True),
+        ("The Uzbek consul general in Mazar-i-Sharif said visas would be faster.",
+         "Uzbek consul general", True),
+        ("The Turkish ambassador Cihad Erginay met him.", "Turkish ambassador", False),
+        ("flydubai will add a second daily service in May.", "flydubai", True),
     ],
 )  # fmt: skip
 def test_place_versus_actor_rules_of_round_16t(model, text, actor, expected):
@@ -785,3 +792,26 @@ def test_a_dateline_with_a_local_clock_gives_the_date():
 
     assert dateline_of_line("Last updated: 3 March 2026, 09:15 Tehran time") == "2026-03-03"
     assert dateline_of_line("Updated 3 March 2026, 09:15 local time") == "2026-03-03"
+
+
+@pytest.mark.parametrize(
+    "text,agreement",
+    [
+        ("The council granted a travel-ban exemption to the minister.", "travel-ban exemption"),
+        ("Tashkent requested the waiver on his behalf.", "waiver"),
+        ("Millers asked for a duty exemption on wheat.", "duty exemption"),
+        ("The railways agreed on a transit tariff discount for grain.", "transit tariff discount"),
+        ("Oman brokered a prisoner swap between the two sides.", "prisoner swap"),
+        ("The bank confirmed a grant of $5 million for clinics.", "grant"),
+        ("Islamabad eased the barter trade rules on Friday.", "barter trade rules"),
+    ],
+)
+def test_agreement_patterns_of_round_16t(model, text, agreement):
+    [(_, sugs)] = list(model.suggest([(1, text, None)]))
+    assert agreement in {text[s.start : s.end] for s in sugs if s.label == "AGREEMENT"}
+
+
+def test_a_refused_waiver_is_no_agreement(model):
+    text = "Nobody has granted a waiver so far."
+    [(_, sugs)] = list(model.suggest([(1, text, None)]))
+    assert not [s for s in sugs if s.label == "AGREEMENT"]

@@ -25,12 +25,12 @@ from annotator.core.actor_shape import (
     FACILITY_FOLLOWERS,
     PROJECT_HEADS,
     bodies_of_states,
+    body_ends_at,
     coordinated_names,
     in_affiliation,
     in_dateline,
     in_town_context,
     is_affiliation,
-    body_ends_at,
     is_body_name,
     is_common_word,
     is_facility,
@@ -53,7 +53,7 @@ from annotator.core.paths import resource
 from annotator.core.span_rules import precedence
 
 # Bump when the shaping code below changes, so that projects re-suggest.
-RULES_VERSION = "4"
+RULES_VERSION = "5"
 RULES_ONLY = "rules"
 PREFERENCE = (
     "en_core_web_trf",
