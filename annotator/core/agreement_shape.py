@@ -19,7 +19,7 @@ SPEAKING = {"told", "tells", "telling", "addressed", "addresses", "addressing", 
 NAMED_HEADS = {
     "talks", "process", "format", "dialogue", "consultations", "summit", "conference",
     "meeting", "corridor", "link", "links", "railway", "pipeline", "road", "highway", "route",
-    "line", "agreement", "treaty", "accord", "pact", "deal", "commission",
+    "line", "agreement", "treaty", "accord", "pact", "deal", "commission", "forum", "forums",
 }  # fmt: skip
 DASHES = {"-", "–", "—"}
 # words before a verb, never before the noun: "to deal with", "will deal", "cannot deal"
