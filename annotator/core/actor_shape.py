@@ -84,6 +84,7 @@ QUALIFIED = {
     "corridor", "railway", "rail", "highway", "road", "pipeline", "crossing", "dam", "port",
     "river", "bridge", "dollar", "dollars", "currency", "mission", "missions", "water",
     "time", "flights", "flight", "cents", "cent",  # "16:52 Kabul time", "Kabul flights"
+    "specialist", "specialists", "expert", "experts", "watcher", "watchers",  # "an Iran expert"
 }  # fmt: skip
 # "Afghanistan Foreign Minister Amir Khan Muttaqi": the state is part of a title
 TITLE_WORDS = {
