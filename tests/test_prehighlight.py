@@ -753,6 +753,12 @@ def test_a_date_ends_at_the_comma_before_lower_case_words(model):
          "Uzbek consul general", True),
         ("The Turkish ambassador Cihad Erginay met him.", "Turkish ambassador", False),
         ("flydubai will add a second daily service in May.", "flydubai", True),
+        # an image's alt text, a capitalised common word, a state that qualifies an expert
+        ("[![Steppe Policy Forum](https://example.org/logo.png)](https://example.org/)",
+         "Steppe Policy Forum", False),
+        ("Barter rules changed. \"Barter is our only door,\" a trader said of barter.", "Barter",
+         False),
+        ("said Olga Ivanova, a Pakistan specialist at the institute.", "Pakistan", False),
     ],
 )  # fmt: skip
 def test_place_versus_actor_rules_of_round_16t(model, text, actor, expected):
@@ -809,6 +815,20 @@ def test_a_dateline_with_a_local_clock_gives_the_date():
 def test_agreement_patterns_of_round_16t(model, text, agreement):
     [(_, sugs)] = list(model.suggest([(1, text, None)]))
     assert agreement in {text[s.start : s.end] for s in sugs if s.label == "AGREEMENT"}
+
+
+def test_a_forum_named_by_its_states_holds_them(model):
+    text = "Tashkent will host an Uzbekistan–Afghanistan business forum in May."
+    [(_, sugs)] = list(model.suggest([(1, text, None)]))
+    found = {(text[s.start : s.end], s.label) for s in sugs}
+    assert ("Uzbekistan–Afghanistan business forum", "AGREEMENT") in found
+    assert ("Afghanistan", "ACTOR") not in found
+
+
+def test_a_thing_had_on_lease_is_no_agreement(model):
+    text = "Kabul asked Tashkent for wagons on lease."
+    [(_, sugs)] = list(model.suggest([(1, text, None)]))
+    assert not [s for s in sugs if s.label == "AGREEMENT"]
 
 
 def test_a_refused_waiver_is_no_agreement(model):

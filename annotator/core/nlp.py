@@ -686,7 +686,12 @@ class Pipeline:
             start = place_name_before(doc, start, end, self._is_place_name)  # "Istanbul talks"
         if label == "ACTOR" and is_qualifier(doc, start, end):
             return None
-        if label == "ACTOR" and start > 1 and doc[start - 1].text == "[" and doc[start - 2].text == "!":
+        if (
+            label == "ACTOR"
+            and start > 1
+            and doc[start - 1].text == "["
+            and doc[start - 2].text == "!"
+        ):
             return None  # "[![Caspian & Gulf Policy Lab](…logo.svg)]": an image's alt text
         if label == "ACTOR" and any("](" in t.text for t in doc[start:end]):
             return None  # "[Leila Moradi](https://…)": a link's text glued to its address
@@ -726,7 +731,11 @@ class Pipeline:
             return None  # "the Kamal Khan Dam": a site named after a person
         if label == "ACTOR" and model_label == "ORG" and is_affiliation(doc, start):
             return None  # "an expert at the … Council": a commentator's employer
-        if label == "ACTOR" and model_label in ("ORG", "PERSON") and is_common_word(doc, start, end):
+        if (
+            label == "ACTOR"
+            and model_label in ("ORG", "PERSON")
+            and is_common_word(doc, start, end)
+        ):
             return None  # "Recognition opens the door": a common noun at a sentence start
         if label == "ACTOR" and end < len(doc) and doc[end].lower_ in POSSESSED_THINGS:
             return None  # "Afghan central bank reserves": the body only qualifies its assets
