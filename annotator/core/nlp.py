@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.actor_shape import (
+    BODY_HEADS,
     DEMONYMS,
     FACILITY_FOLLOWERS,
     PROJECT_HEADS,
@@ -781,8 +782,14 @@ class Pipeline:
             is_place_like = model_label in ("GPE", "LOC") or (
                 entry is not None and entry["kind"] == "state"
             )
-            if entry is None and in_town_context(doc, start, end):
-                is_place_like = True  # "signed in Herat", "gas to Herat": a town, not a company
+            if (
+                entry is None
+                and in_town_context(doc, start, end)
+                and not (model_label == "ORG" and doc[end - 1].lower_ in BODY_HEADS)
+            ):
+                # "signed in Herat", "gas to Herat": a town, not a company ("a concession to
+                # Zarnigar Group": a body's last word says it is one)
+                is_place_like = True
             if entry is None and end - start == 1 and self._beside_town(doc, start, end):
                 return None  # "Herat and Kandahar face blackouts": two towns
             if is_place_like and is_place(doc, start, end):
