@@ -759,6 +759,10 @@ def test_a_date_ends_at_the_comma_before_lower_case_words(model):
         ("Barter rules changed. \"Barter is our only door,\" a trader said of barter.", "Barter",
          False),
         ("said Olga Ivanova, a Pakistan specialist at the institute.", "Pakistan", False),
+        # a body's last word says it is no town after "to"; a name apposed to a long office
+        ("The licence went from Kunduz to Sadat Mining Group.", "Sadat Mining Group", True),
+        ("The Minister of Energy of the Republic of Uzbekistan, Jurabek Mirzamahmudov, spoke.",
+         "Jurabek Mirzamahmudov", True),
     ],
 )  # fmt: skip
 def test_place_versus_actor_rules_of_round_16t(model, text, actor, expected):
