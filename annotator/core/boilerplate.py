@@ -159,8 +159,8 @@ _GAP = re.compile(r"\S(?: {2,}|\t)\S")
 _END_MARK = re.compile(r"[.,;!?]$")
 _BYLINE_SPLIT = re.compile(r"\s+[|·•]\s+|;\s*")
 _PROSE_MARKS = re.compile(r'[.,;:!?"“”]')
-_LINK_CHARS = "|•·›»/"  # each match of _LINK_SEPARATOR holds exactly one of them
-_BREADCRUMB_CHARS = "›»>"
+# three of the characters one of which each match of _LINK_SEPARATOR holds
+_THREE_LINK_CHARS = re.compile(r"[|•·›»/].*?[|•·›»/].*?[|•·›»/]", re.DOTALL)
 
 
 def is_weather(line: str) -> bool:
@@ -176,12 +176,10 @@ def is_menu(line: str) -> bool:
         return False  # sentence punctuation: checked first, it rules out every prose line
     bare = _SIGN_IN.sub("Login", line)
     words = [w for w in _MENU_SPLIT.split(bare) if w]
-    alpha = [w for w in words if any(c.isalpha() for c in w)]
-    if not 3 <= len(alpha) <= 15:
-        return False
-    if any(not w[0].isupper() for w in alpha if w[0].isalpha()) or any(
-        w.lower() in _FUNCTION_WORDS for w in alpha
-    ):
+    if any(w[0].isalpha() and not w[0].isupper() for w in words):
+        return False  # a word opening in a small letter: the cheapest test, so the first
+    alpha = [w for w in words if w.isalpha() or any(c.isalpha() for c in w)]
+    if not 3 <= len(alpha) <= 15 or any(w.lower() in _FUNCTION_WORDS for w in alpha):
         return False
     sections = sum(w.lower() in _SECTION_WORDS for w in alpha)
     gaps = len(_GAP.findall(line))
@@ -193,7 +191,7 @@ def is_link_row(line: str) -> bool:
     ("Home | About the Ministry | Minister's Office | Contracts | Contact Us")."""
     if line.startswith("|") and line.endswith("|"):
         return False  # a row of a markdown table: the article's data
-    if sum(line.count(c) for c in _LINK_CHARS) < 3:
+    if not _THREE_LINK_CHARS.search(line):
         return False  # fewer than three separators: fewer than four pieces
     pieces = _LINK_SEPARATOR.split(line)
     if len(pieces) < 4 or _SENTENCE_MARK.search(line):
@@ -214,11 +212,7 @@ def is_navigation(line: str) -> bool:
 
 def _breadcrumb(line: str) -> bool:
     """ "Economy › Transport", "Commodities > Metals" (a short line: its words are counted)."""
-    return (
-        any(c in line for c in _BREADCRUMB_CHARS)
-        and bool(_BREADCRUMB.search(line))
-        and not _END_MARK.search(line)
-    )
+    return bool(_BREADCRUMB.search(line)) and not _END_MARK.search(line)
 
 
 def is_contact_field(line: str) -> bool:

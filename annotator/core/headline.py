@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 
 from annotator.core.dates import MONTHS as _MONTHS  # one month table for dates and datelines
 
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 _BYLINE = re.compile(r"^(by|from|written by|author|posted by|reported by)\b", re.IGNORECASE)
+_ASCII_LOWER = re.compile(r"[a-z]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"'])")
 HEADER_LINES = 40
 TITLE_CHARS = 120
@@ -44,8 +46,6 @@ def date_of_line(line: str) -> str | None:
 
     Day-first for numeric dates ("29.05.2025"), as news sites outside the US write them.
     """
-    from datetime import date
-
     line = line.strip().strip("|•-–— ")
     if not line or len(line) > 40 or not _YEAR.search(line):
         return None
@@ -148,8 +148,8 @@ def _first_sentence(line: str) -> str:
 def _weak_headline(line: str) -> bool:
     """A masthead or kicker rather than a headline: all capitals ("THE STEPPE REVIEW",
     "IRAN FRONT PAGE | …") or cut by a separator ("Outlet | ایران")."""
-    letters = [c for c in line if c.isalpha()]
-    return (bool(letters) and all(c.isupper() for c in letters if c.isascii())) or " | " in line
+    # the ASCII letters are A-Z and a-z: all capitals unless one of a-z is there
+    return " | " in line or (not _ASCII_LOWER.search(line) and any(c.isalpha() for c in line))
 
 
 def _closing_dateline(line: str) -> str | None:
