@@ -249,12 +249,20 @@ TARGETS = {"ACTOR": (0.95, 0.85), "DATE": (0.95, 0.90), "AGREEMENT": (0.60, 0.60
         "unseen",
         "new",
         "fresh2",  # h11–h15, tuned on since round 16r
-        "fresh3",  # h16–h21: measured untuned (ACTOR precision 0.72), tuned on since round 16s
-        # h22–h27, likewise, by another writer (round 16r)
+        "fresh3",  # h16–h21: measured untuned (ACTOR precision 0.67), tuned on since round 16s
+        # h22–h27, by another writer: measured untuned through 16r/16s, tuned on since 16t
         pytest.param(
             "fresh4",
             marks=pytest.mark.xfail(
-                reason="never tuned: ACTOR recall 0.90, precision 0.81; DATE recall 0.93"
+                reason="tuned from 16t; untuned: ACTOR recall 0.90, precision 0.81; DATE recall 0.93"
+            ),
+        ),
+        # h28–h33, by a third writer from the guidelines alone; never tuned on (round 16t)
+        pytest.param(
+            "fresh5",
+            marks=pytest.mark.xfail(
+                reason="never tuned: ACTOR precision 0.75 (0.66 at the round's start), "
+                "DATE precision 0.84 (0.77)"
             ),
         ),
     ],
@@ -398,6 +406,7 @@ def model():
         ("The envoy for Afghanistan met donors in Doha.", "Afghanistan", False),
         ("Kazakh grain exporters want a northern route.", "Kazakh grain exporters", True),
         ("The Afghan central bank said reserves were frozen.", "Afghan central bank", True),
+        ("America still holds Afghan central bank reserves.", "Afghan central bank", False),
         ("The Foreign Office said on Thursday that talks would resume.", "Foreign Office", True),
         ("Islamabad wants the Afghan Taliban to act against the TTP.", "Afghan Taliban", True),
         # an office, what it is for, then the name: a title

@@ -81,6 +81,11 @@ NEGATORS = {"not", "n't", "no", "never", "nobody", "none", "neither", "nor", "sh
 AGREEING = {"agreed", "agree", "agrees", "agreeing", "decided", "deal", "accord", "pledged"}
 DATE_PREPOSITIONS = {"in", "on", "since", "by", "until", "from", "during", "at"}
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
+# a body's things, after its name: "the central bank reserves", "a police station"
+POSSESSED_THINGS = {
+    "reserves", "accounts", "account", "assets", "funds", "station", "stations", "base", "bases",
+    "headquarters", "building", "buildings", "notes", "compound", "premises",
+}  # fmt: skip
 # words a name never holds: the model's "Termez by Mirzamakhmudov" is a town and a person
 SPLITTERS = {"by", "in", "at", "with", "from", "to", "said", "says", "told", "met"}
 POSSESSIVES = {"'s", "’s", "'", "’"}
@@ -696,6 +701,8 @@ class Pipeline:
             return None  # "an expert at the … Council": a commentator's employer
         if label == "ACTOR" and model_label == "ORG" and is_common_word(doc, start, end):
             return None  # "Recognition opens the door": a common noun at a sentence start
+        if label == "ACTOR" and end < len(doc) and doc[end].lower_ in POSSESSED_THINGS:
+            return None  # "Afghan central bank reserves": the body only qualifies its assets
         if label == "ACTOR" and names_a_project(doc, start):
             return None  # "the gas pipeline, known as TAPI": the project's name
         if (
