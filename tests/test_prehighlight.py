@@ -257,7 +257,7 @@ TARGETS = {"ACTOR": (0.95, 0.85), "DATE": (0.95, 0.90), "AGREEMENT": (0.60, 0.60
         pytest.param(
             "fresh5",
             marks=pytest.mark.xfail(
-                reason="16u: ACTOR precision 0.80 (0.75 untuned), DATE precision 0.93 (0.84) "
+                reason="16u: ACTOR precision 0.84 (0.75 untuned), DATE precision 0.93 (0.84) "
                 "reached; ACTOR precision below 0.85 (town and teaser names)"
             ),
         ),
@@ -855,6 +855,11 @@ def test_a_refused_waiver_is_no_agreement(model):
         ("The line ends at the substation of Pul-i-Khumri.", "Pul-i-Khumri", False),
         ("Clinics opened in provinces like Daikundi last year.", "Daikundi", False),
         ("Sacks piled up in warehouses around Khost before the winter.", "Khost", False),
+        # a topic heading; a name that dates a period; a place left; sites named after persons
+        ("Work went on.\n\nPakistan reaction\n\nOfficials in Lahore were silent.", "Pakistan",
+         False),
+        ("It was the last big contract of the Taliban era in the north.", "Taliban", False),
+        ("Thousands were pushed out of Iran in the spring.", "Iran", False),
     ],
 )  # fmt: skip
 def test_place_versus_actor_rules_of_round_16u(model, text, actor, expected):
@@ -891,3 +896,11 @@ def test_a_pages_keywords_counter_and_rights_line_are_boilerplate():
     for line in lines[1:]:
         assert line in covered, covered
     assert lines[0] not in covered
+
+
+def test_a_site_the_model_takes_for_a_person_is_no_actor(model):
+    """The small model often calls "X Y International Airport" a person; the site is no actor."""
+    doc = model.nlp("Crews reached Allama Iqbal International Airport on Monday.")
+    assert model._shape(doc, 2, 6, "ACTOR", "PERSON") is None
+    doc = model.nlp("Crews met Allama Iqbal on Monday.")
+    assert model._shape(doc, 2, 4, "ACTOR", "PERSON") == (2, 4)
