@@ -839,3 +839,13 @@ def test_a_refused_waiver_is_no_agreement(model):
     text = "Nobody has granted a waiver so far."
     [(_, sugs)] = list(model.suggest([(1, text, None)]))
     assert not [s for s in sugs if s.label == "AGREEMENT"]
+
+
+def test_a_surname_inside_another_name_is_no_repeat(model):
+    text = (
+        "Minister Jam Kamal Khan spoke. Trucks cross at Ghulam Khan and Torkham. Mr Khan said more."
+    )
+    [(_, sugs)] = list(model.suggest([(1, text, None)]))
+    found = [(s.start, text[s.start : s.end]) for s in sugs if s.label == "ACTOR"]
+    assert (text.index("Khan and"), "Khan") not in found
+    assert (text.index("Khan said"), "Khan") in found

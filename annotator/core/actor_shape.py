@@ -904,6 +904,13 @@ def is_facility(doc, start: int, end: int) -> bool:
     return last in FACILITY_WORDS or _facility_follows(doc, end)
 
 
+HONORIFICS = {
+    "mr", "mrs", "ms", "dr", "prof", "mullah", "sheikh", "maulvi", "mawlawi", "haji", "hajji",
+    "general", "gen", "colonel", "sir", "lord", "madam",
+}  # fmt: skip
+SENTENCE_OPENERS = {".", "!", "?", ":", ";", '"', "“", "'", "‘", "(", "-", "–", "—"}
+
+
 def surname_repeats(doc, chosen, taken) -> list[tuple[int, int]]:
     """Later single-token mentions of a suggested person's surname ("Zakharov" after
     "Aleksei Zakharov"): surname-only repeats count (GUIDELINES.md)."""
@@ -920,6 +927,18 @@ def surname_repeats(doc, chosen, taken) -> list[tuple[int, int]]:
                 continue  # "Bandar Abbas" after "Amir-Abbas Hoveyda"
             if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in FACILITY_FOLLOWERS:
                 continue  # "the Kamal Khan Dam"
+            prev = doc[tok.i - 1] if tok.i > 0 else None
+            if (
+                prev is not None
+                and prev.is_title
+                and prev.is_alpha
+                and not taken[prev.i]
+                and prev.lower_ not in OFFICES | TITLE_WORDS
+                and prev.lower_.rstrip(".") not in HONORIFICS
+                and not (prev.i == 0 or doc[prev.i - 1].text in SENTENCE_OPENERS)
+                and "\n" not in doc[prev.i - 1].text
+            ):
+                continue  # "Ghulam Khan" after "Amir Khan Muttaqi": another name's last word
             out.append((tok.i, tok.i + 1))
     return out
 
