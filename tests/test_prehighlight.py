@@ -763,6 +763,10 @@ def test_a_date_ends_at_the_comma_before_lower_case_words(model):
         ("The licence went from Kunduz to Sadat Mining Group.", "Sadat Mining Group", True),
         ("The Minister of Energy of the Republic of Uzbekistan, Jurabek Mirzamahmudov, spoke.",
          "Jurabek Mirzamahmudov", True),
+        # the names a plural kind introduces; one of a kind; whose connectivity
+        ("A group of the Chinese firms Sinohydro and Norinco signed.", "Chinese firms", False),
+        ("It was the first flight by a Gulf carrier to Kabul since 2021.", "Gulf carrier", False),
+        ("Beijing backs the connectivity of Afghanistan with the region.", "Afghanistan", False),
     ],
 )  # fmt: skip
 def test_place_versus_actor_rules_of_round_16t(model, text, actor, expected):

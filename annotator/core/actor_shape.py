@@ -256,7 +256,7 @@ OWNED_BY = {
     "borders", "rest", "parts", "part", "map", "heart", "north", "south", "east", "west",
     "provinces", "capital", "cities", "economy", "resources", "mountains", "port", "city",
     "town", "outskirts", "streets", "suburbs", "province", "centre", "center", "airport",
-    "ports", "neighbour", "neighbours", "neighbor", "neighbors", "use",
+    "ports", "neighbour", "neighbours", "neighbor", "neighbors", "use", "connectivity",
 }  # fmt: skip
 DASHES = {"—", "–", "-", ":"}
 # nationality adjectives: "Kazakh exporters" is a group, "the Kazakh plan" no actor; the small

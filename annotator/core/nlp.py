@@ -89,6 +89,8 @@ POSSESSED_THINGS = {
     "reserves", "accounts", "account", "assets", "funds", "station", "stations", "base", "bases",
     "headquarters", "building", "buildings", "notes", "compound", "premises",
 }  # fmt: skip
+# a group pattern's singular kinds that an indefinite article leaves unspecific
+ONE_OF_A_KIND = {"airline", "carrier", "company", "firm", "contractor", "operator", "bank"}
 # words a name never holds: the model's "Termez by Mirzamakhmudov" is a town and a person
 SPLITTERS = {"by", "in", "at", "with", "from", "to", "said", "says", "told", "met"}
 POSSESSIVES = {"'s", "’s", "'", "’"}
@@ -476,6 +478,15 @@ class Pipeline:
         for span in rule_spans:
             if span.end - 1 in kind_words and span.label_ == "ACTOR" and span.id_ == "group":
                 continue
+            if (
+                span.label_ == "ACTOR"
+                and span.id_ == "group"
+                and span.start > 0
+                and doc[span.start - 1].lower_ in ("a", "an")
+                and doc[span.end - 1].lower_ in ONE_OF_A_KIND
+                and doc[span.start].text not in DEMONYMS
+            ):
+                continue  # "the first service by a Gulf airline": one of a kind, no actor
             if span.label_ == "ACTOR" and span.id_ == "gaz":
                 entry = self.gazetteer.lookup(span.text)
                 if entry is not None and entry["kind"] in NOT_ACTOR_KINDS:
@@ -581,6 +592,8 @@ class Pipeline:
         for _prio, start, end, label, attrs in candidates:
             if any(taken[start:end]) or (label == "ACTOR" and any(blocked[start:end])):
                 continue
+            if label == "ACTOR" and end - start > 1 and end - 1 in kind_words:
+                continue  # "the Turkish firms Anadolu Yapı and …": the names are the actors
             taken[start:end] = b"\x01" * (end - start)
             chosen.append((start, end, label, attrs))
         for start, end in surname_repeats(doc, chosen, taken):
