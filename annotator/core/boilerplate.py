@@ -14,6 +14,7 @@ suggestions, exports, agreement and training share.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterable, Sequence
 
 # A whole line that is site furniture.
@@ -145,6 +146,23 @@ def _words(line: str) -> int:
     return len(line.split())
 
 
+def _words_upto(line: str, most: int) -> int:
+    """min(_words(LINE), MOST + 1): enough for every "at most MOST words" test, without
+    splitting a paragraph into all its words."""
+    return len(line.split(None, most))
+
+
+# the patterns of the per-line tests, compiled once (every header line meets them)
+_SIGN_IN = re.compile(r"\b(?:sign|log)(?: in| up| out)\b", re.IGNORECASE)
+_MENU_SPLIT = re.compile(r"\s+|\s*[|›»/•·]\s*")
+_GAP = re.compile(r"\S(?: {2,}|\t)\S")
+_END_MARK = re.compile(r"[.,;!?]$")
+_BYLINE_SPLIT = re.compile(r"\s+[|·•]\s+|;\s*")
+_PROSE_MARKS = re.compile(r'[.,;:!?"“”]')
+# three of the characters one of which each match of _LINK_SEPARATOR holds
+_THREE_LINK_CHARS = re.compile(r"[|•·›»/].*?[|•·›»/].*?[|•·›»/]", re.DOTALL)
+
+
 def is_weather(line: str) -> bool:
     return _words(line) <= 8 and bool(_WEATHER.match(line))  # the count first: it is cheap
 
@@ -154,19 +172,17 @@ def is_menu(line: str) -> bool:
     names and no function word ("Pakistan  World  Business  Sport", "HOME  POLITICS  REGION",
     "☰ MENU   LIVE TV   E-PAPER"), either set apart by wide gaps or mostly the names a
     news site gives its sections."""
-    if any(c in line for c in '.,;:!?"“”'):
+    if _PROSE_MARKS.search(line):
         return False  # sentence punctuation: checked first, it rules out every prose line
-    bare = re.sub(r"\b(?:sign|log)(?: in| up| out)\b", "Login", line, flags=re.IGNORECASE)
-    words = [w for w in re.split(r"\s+|\s*[|›»/•·]\s*", bare) if w]
-    alpha = [w for w in words if any(c.isalpha() for c in w)]
-    if not 3 <= len(alpha) <= 15:
-        return False
-    if any(not w[0].isupper() for w in alpha if w[0].isalpha()) or any(
-        w.lower() in _FUNCTION_WORDS for w in alpha
-    ):
+    bare = _SIGN_IN.sub("Login", line)
+    words = [w for w in _MENU_SPLIT.split(bare) if w]
+    if any(w[0].isalpha() and not w[0].isupper() for w in words):
+        return False  # a word opening in a small letter: the cheapest test, so the first
+    alpha = [w for w in words if w.isalpha() or any(c.isalpha() for c in w)]
+    if not 3 <= len(alpha) <= 15 or any(w.lower() in _FUNCTION_WORDS for w in alpha):
         return False
     sections = sum(w.lower() in _SECTION_WORDS for w in alpha)
-    gaps = len(re.findall(r"\S(?: {2,}|\t)\S", line))
+    gaps = len(_GAP.findall(line))
     return gaps >= 2 or 2 * sections >= len(alpha)
 
 
@@ -175,6 +191,8 @@ def is_link_row(line: str) -> bool:
     ("Home | About the Ministry | Minister's Office | Contracts | Contact Us")."""
     if line.startswith("|") and line.endswith("|"):
         return False  # a row of a markdown table: the article's data
+    if not _THREE_LINK_CHARS.search(line):
+        return False  # fewer than three separators: fewer than four pieces
     pieces = _LINK_SEPARATOR.split(line)
     if len(pieces) < 4 or _SENTENCE_MARK.search(line):
         return False
@@ -186,9 +204,15 @@ def is_navigation(line: str) -> bool:
     only its masthead."""
     if is_menu(line) or is_link_row(line) or _GLUED_MENU.match(line):
         return True
-    if _words(line) <= 8 and _BREADCRUMB.search(line) and not re.search(r"[.,;!?]$", line):
+    words = _words_upto(line, 15)
+    if words <= 8 and _breadcrumb(line):
         return True
-    return _words(line) <= 15 and len(_MENU_SEPARATORS.findall(line)) >= 2
+    return words <= 15 and len(_MENU_SEPARATORS.findall(line)) >= 2
+
+
+def _breadcrumb(line: str) -> bool:
+    """ "Economy › Transport", "Commodities > Metals" (a short line: its words are counted)."""
+    return bool(_BREADCRUMB.search(line)) and not _END_MARK.search(line)
 
 
 def is_contact_field(line: str) -> bool:
@@ -198,7 +222,7 @@ def is_contact_field(line: str) -> bool:
 def is_byline(line: str) -> bool:
     """ "By Elena Markova", "Written by: PTI | Edited by: …", "Reporting by …; Editing by …",
     "From the Newspaper | Our Correspondent | Published …"."""
-    parts = [p.strip() for p in re.split(r"\s+[|·•]\s+|;\s*", line) if p.strip()]
+    parts = [p.strip() for p in _BYLINE_SPLIT.split(line) if p.strip()]
     for part in parts:
         if _BYLINE_SEGMENT.match(part):
             return True
@@ -222,19 +246,20 @@ def is_furniture(line: str, latin_text: bool = True) -> bool:
         return True
     if is_menu(line) or is_byline(line) or is_form(line) or is_link_row(line):
         return True
-    if is_contact_field(line):
+    words = _words_upto(line, 30)  # counted once for the tests below
+    if words <= 8 and _CONTACT_FIELD.match(line):  # is_contact_field
         return True
-    if _words(line) <= 30 and ("©" in line or _CALL.search(line)):
+    if words <= 30 and ("©" in line or _CALL.search(line)):
         return True  # "The Astana Ledger © 2025 …", "Sign up for our weekly briefing"
-    if _words(line) <= 8 and _BREADCRUMB.search(line) and not re.search(r"[.,;!?]$", line):
+    if words <= 8 and _breadcrumb(line):
         return True  # "Economy › Transport", "Commodities > Metals"
-    if is_weather(line) or _GLUED_MENU.match(line) or _HANDLE.search(line):
-        return True
-    if _words(line) <= 6 and _GLUED_URL.search(line):
+    if (words <= 8 and _WEATHER.match(line)) or _GLUED_MENU.match(line) or _HANDLE.search(line):
+        return True  # is_weather, "HomeLatest…", a handle
+    if words <= 6 and _GLUED_URL.search(line):
         return True  # an author box: "Name Namehttp://blog…"
     if _COOKIE.search(line):
         return True
-    if _words(line) <= 15 and len(_MENU_SEPARATORS.findall(line)) >= 2:
+    if words <= 15 and len(_MENU_SEPARATORS.findall(line)) >= 2:
         return True  # "Home › World › Asia", "ePaper | Subscribe | Sign in"
     if latin_text and not line.isascii():  # an ASCII line is all Latin letters
         letters = len(_LETTER.findall(line))
@@ -248,12 +273,20 @@ def _latin_letters(text: str) -> int:
     return len(_LATIN.findall(text))
 
 
+_ASCII_LETTERS = string.ascii_letters.encode()
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
+
+
 def is_latin_text(text: str) -> bool:
     head = text[:20000]
     if head.isascii():
         return True  # every letter is Latin, or there is none
-    letters = len(_LETTER.findall(head))
-    return not letters or _latin_letters(head) / letters >= 0.6
+    # the same counts as _LATIN and _LETTER over HEAD, twenty times faster: the only ASCII
+    # letters are A-Z and a-z, counted in bytes; the regex sees just the non-ASCII characters
+    ascii_part = head.encode("ascii", "ignore")
+    latin = len(ascii_part) - len(ascii_part.translate(None, _ASCII_LETTERS))
+    letters = latin + len(_LETTER.findall(_ASCII_RUNS.sub("", head)))
+    return not letters or latin / letters >= 0.6
 
 
 def _is_teaser(line: str) -> bool:

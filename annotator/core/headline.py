@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 
 from annotator.core.dates import MONTHS as _MONTHS  # one month table for dates and datelines
 
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 _BYLINE = re.compile(r"^(by|from|written by|author|posted by|reported by)\b", re.IGNORECASE)
+_ASCII_LOWER = re.compile(r"[a-z]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"'])")
 HEADER_LINES = 40
 TITLE_CHARS = 120
@@ -44,8 +46,6 @@ def date_of_line(line: str) -> str | None:
 
     Day-first for numeric dates ("29.05.2025"), as news sites outside the US write them.
     """
-    from datetime import date
-
     line = line.strip().strip("|•-–— ")
     if not line or len(line) > 40 or not _YEAR.search(line):
         return None
@@ -150,8 +150,8 @@ def _first_sentence(line: str) -> str:
 def _weak_headline(line: str) -> bool:
     """A masthead or kicker rather than a headline: all capitals ("THE STEPPE REVIEW",
     "IRAN FRONT PAGE | …") or cut by a separator ("Outlet | ایران")."""
-    letters = [c for c in line if c.isalpha()]
-    return (bool(letters) and all(c.isupper() for c in letters if c.isascii())) or " | " in line
+    # the ASCII letters are A-Z and a-z: all capitals unless one of a-z is there
+    return " | " in line or (not _ASCII_LOWER.search(line) and any(c.isalpha() for c in line))
 
 
 def _closing_dateline(line: str) -> str | None:
@@ -163,17 +163,47 @@ def _closing_dateline(line: str) -> str | None:
     return date_of_line(line[dates[0][0] : dates[0][1]]) if len(dates) == 1 else None
 
 
-def find_header(text: str) -> Header:
-    from annotator.core.boilerplate import (
-        is_furniture,
-        is_latin_text,
-        is_navigation,
-        is_weather,
-        line_spans,
-    )
+def _first_lines(text: str, n: int) -> list[str]:
+    """The first N non-blank lines, stripped, as `boilerplate.line_spans` gives them, without
+    splitting the rest of the article."""
+    out: list[str] = []
+    rest = text
+    while True:
+        raws = rest.split("\n", 2 * n)  # a chunk of lines at a time: blank ones come too
+        more = len(raws) > 2 * n
+        if more:
+            rest = raws.pop()  # the text after the chunk, not yet split
+        for raw in raws:
+            line = raw.strip()
+            if line:
+                out.append(line)
+                if len(out) == n:
+                    return out
+        if not more:
+            return out
 
-    lines = [line for _s, _e, line in line_spans(text)]
-    latin = is_latin_text(text)
+
+def _last_lines(text: str, n: int) -> list[str]:
+    """The last N non-blank lines, stripped, read from the end."""
+    out: list[str] = []
+    end = len(text)
+    while len(out) < n and end >= 0:
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end].strip()
+        if line:
+            out.append(line)
+        end = start - 1
+    return out[::-1]
+
+
+def find_header(text: str) -> Header:
+    from annotator.core.boilerplate import is_furniture, is_latin_text, is_navigation, is_weather
+
+    # the loop reads the first HEADER_LINES lines and the one after them, the closing search
+    # the last five: nothing else of a long article is split into lines
+    lines = _first_lines(text, HEADER_LINES + 1)
+    tail = lines[-5:] if len(lines) <= HEADER_LINES else _last_lines(text, 5)
+    latin: bool | None = None  # the whole text's script, counted only if a line needs it
     head = Header()
     after_title = 0
     fallback: int | None = None  # a masthead-like line, taken when no better headline comes
@@ -197,7 +227,9 @@ def find_header(text: str) -> Header:
             if after_title >= 3 or head.published is not None:
                 break
             continue
-        if is_furniture(line, latin):
+        if not line.isascii() and latin is None:
+            latin = is_latin_text(text)
+        if is_furniture(line, latin is not False):  # an ASCII line is Latin whatever the text
             continue
         if _is_body(line):
             if fallback is not None:
@@ -213,7 +245,7 @@ def find_header(text: str) -> Header:
     if head.title is None and fallback is not None:
         _take_title(head, lines, fallback)
     if head.published is None:
-        for line in lines[-5:]:
+        for line in tail:
             value = _closing_dateline(line)
             if value:
                 head.published = value
