@@ -227,6 +227,7 @@ COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeas
 # "an expert at the Russian International Affairs Council": a commentator's affiliation
 AFFILIATED = {
     "expert", "experts", "analyst", "analysts", "fellow", "researcher", "professor", "scholar",
+    "specialist", "specialists",
     "lecturer", "director", "economist", "secretary", "chairman", "member", "head",
 }  # fmt: skip
 # the offices an unnamed office holder holds ("the Taliban's interior minister")
@@ -991,6 +992,20 @@ BODY_HEADS = BODY_WORDS | {
     "chamber", "industry", "union", "association", "federation", "institute", "university",
     "foundation", "centre", "center", "board", "directorate", "enterprise", "municipality",
 }  # fmt: skip
+
+
+def in_affiliated_name(doc, start: int) -> bool:
+    """A name at the end of a commentator's employer's name the model did not find: "an
+    Afghanistan specialist at the Centre for the Study of Contemporary Afghanistan"."""
+    k = start - 1
+    while k > 0 and (doc[k].is_title or doc[k].lower_ in ("of", "for", "the", "and", "&")):
+        k -= 1
+    first = k + 1
+    while first < start and not doc[first].is_title:
+        first += 1
+    if first >= start or not any(t.lower_ in BODY_HEADS for t in doc[first:start] if t.is_title):
+        return False
+    return is_affiliation(doc, first)
 
 
 def body_ends_at(doc, k: int) -> bool:

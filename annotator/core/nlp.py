@@ -28,6 +28,7 @@ from annotator.core.actor_shape import (
     bodies_of_states,
     body_ends_at,
     coordinated_names,
+    in_affiliated_name,
     in_affiliation,
     in_dateline,
     in_town_context,
@@ -732,6 +733,8 @@ class Pipeline:
             and doc[start - 1].shape_ in ("d:dd", "dd:dd")
         ):
             return None  # "19:45 IST": a time zone
+        if label == "ACTOR" and model_label in ("", "GPE") and in_affiliated_name(doc, start):
+            return None  # "… at the Centre for the Study of Contemporary Afghanistan"
         if label == "ACTOR" and not model_label and in_affiliation(doc, start):
             return None  # "head of the Afghanistan Chamber of Commerce": the employer's name
         if label == "ACTOR" and model_label and is_not_a_name(doc, start, end):
