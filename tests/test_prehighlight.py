@@ -767,6 +767,11 @@ def test_a_date_ends_at_the_comma_before_lower_case_words(model):
         ("A group of the Chinese firms Sinohydro and Norinco signed.", "Chinese firms", False),
         ("It was the first flight by a Gulf carrier to Kabul since 2021.", "Gulf carrier", False),
         ("Beijing backs the connectivity of Afghanistan with the region.", "Afghanistan", False),
+        # the agency after a dateline's dash; a state after the dash is an actor
+        ("By Anna Volkova\n\nTASHKENT, May 3 – Steppe-Wire. Uzbekistan signed the deal.",
+         "Steppe-Wire", False),
+        ("By Anna Volkova\n\nTASHKENT, May 3 – Steppe-Wire. Uzbekistan signed the deal.",
+         "Uzbekistan", True),
         # the state that ends a commentator's employer's name
         ("said Li Wei, a Pakistan specialist at the Institute for the Study of Modern Pakistan.",
          "Pakistan", False),

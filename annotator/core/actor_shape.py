@@ -516,7 +516,7 @@ def in_dateline(doc, start: int, end: int) -> bool:
     """The place or the agency of a dateline ("(PTI)", "Tehran, IENA –"): neither acts."""
     if is_dateline(doc, start, end):
         return True
-    agency = doc[start].is_upper or (start > 0 and doc[start - 1].text == "(")
+    agency = doc[start].is_upper or (start > 0 and doc[start - 1].text in ("(", *DASHES))
     if not agency and not (end < len(doc) and doc[end].text in DASHES):
         return False  # an agency is upper-case or in brackets, or a dash follows it
     i = start
@@ -528,6 +528,8 @@ def in_dateline(doc, start: int, end: int) -> bool:
     while j < start and (doc[j].is_title or doc[j].is_upper) and doc[j].is_alpha:
         j += 1
     stop = _dateline_end(doc, i, j) if j > i else None
+    if stop == start and end < len(doc) and doc[end].text in (".", ":"):
+        return True  # "MOSCOW, October 8 – EurAsia-Press.": the agency after the dateline's dash
     return stop is not None and end <= stop
 
 
