@@ -767,6 +767,11 @@ def test_a_date_ends_at_the_comma_before_lower_case_words(model):
         ("A group of the Chinese firms Sinohydro and Norinco signed.", "Chinese firms", False),
         ("It was the first flight by a Gulf carrier to Kabul since 2021.", "Gulf carrier", False),
         ("Beijing backs the connectivity of Afghanistan with the region.", "Afghanistan", False),
+        # a body inside a person's office is part of the title
+        ("Oman's Minister of State at the Ministry of Foreign Affairs, Khalifa Al-Harthy, spoke.",
+         "Ministry of Foreign Affairs", False),
+        ("Officials at the Ministry of Finance, which leads the talks, agreed.",
+         "Ministry of Finance", True),
         # the agency after a dateline's dash; a state after the dash is an actor
         ("By Anna Volkova\n\nTASHKENT, May 3 – Steppe-Wire. Uzbekistan signed the deal.",
          "Steppe-Wire", False),

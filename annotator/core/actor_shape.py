@@ -1010,6 +1010,20 @@ def in_affiliated_name(doc, start: int) -> bool:
     return is_affiliation(doc, first)
 
 
+def office_at_body(doc, start: int, end: int) -> bool:
+    """A body named inside a person's office: "Qatar's Minister of State at the Ministry of
+    Foreign Affairs, Mohammed Al-Khulaifi, said" — the office and its body are the title."""
+    n = len(doc)
+    if start < 3 or doc[start - 1].lower_ != "the" or doc[start - 2].lower_ != "at":
+        return False
+    if not any(t.lower_ in OFFICES for t in doc[max(0, start - 7) : start - 2]):
+        return False
+    k = start
+    while k < min(n, start + 10) and (doc[k].is_title or doc[k].lower_ in ("of", "and", "&")):
+        k += 1
+    return k + 1 < n and doc[k].text == "," and _is_name(doc, k + 1, forward=True)
+
+
 def body_ends_at(doc, k: int) -> bool:
     """Whether a capitalised body's name ends just before token K."""
     return k > 1 and doc[k - 1].is_title and doc[k - 1].lower_ in BODY_HEADS

@@ -43,6 +43,7 @@ from annotator.core.actor_shape import (
     name_after_title,
     names_a_body,
     names_a_project,
+    office_at_body,
     surname_repeats,
 )
 from annotator.core.agreement_shape import is_no_arrangement, place_name_before
@@ -733,6 +734,8 @@ class Pipeline:
             and doc[start - 1].shape_ in ("d:dd", "dd:dd")
         ):
             return None  # "19:45 IST": a time zone
+        if label == "ACTOR" and office_at_body(doc, start, end):
+            return None  # "Minister of State at the Ministry of Foreign Affairs, Mohammed …"
         if label == "ACTOR" and model_label in ("", "GPE") and in_affiliated_name(doc, start):
             return None  # "… at the Centre for the Study of Contemporary Afghanistan"
         if label == "ACTOR" and not model_label and in_affiliation(doc, start):
