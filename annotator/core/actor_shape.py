@@ -45,6 +45,19 @@ MATTERS_FOR = {
     "bad", "risky", "dangerous", "difficult", "useful", "beneficial", "costly", "significant",
     "necessary", "unacceptable", "acceptable", "priority", "win", "victory", "setback", "blow",
 }  # fmt: skip
+# "barter rules for Afghanistan", "a power price for Kabul": terms set for a state, its recipient
+TERMS_FOR = {
+    "rules", "rule", "price", "prices", "tariff", "tariffs", "duty", "duties", "quota", "quotas",
+    "exemption", "exemptions", "waiver", "waivers", "concession", "concessions", "discount",
+    "discounts", "visas", "sanctions", "rates", "terms", "mechanism", "regime",
+}  # fmt: skip
+# "why the corridor matters to Tehran": whose interest
+MATTERS_TO = {"matters", "matter", "mattered", "important", "crucial", "vital", "essential"}
+# "Iran's border guards", "Pakistan's border police": men a state commands, not its territory
+OWNED_BODIES = {
+    "guards", "forces", "troops", "police", "officials", "authorities", "officers", "army",
+    "military", "diplomats", "negotiators", "delegation", "ministry", "government",
+}  # fmt: skip
 # "Beijing's Taliban overtures", "China's Taliban engagement": a state's policy, the state acts
 POLICY_WORDS = RELATIONAL | FROM_RELATIONAL | {
     "policy", "policies", "strategy", "diplomacy", "gamble", "bet", "embrace", "dealings", "deal",
@@ -70,6 +83,8 @@ QUALIFIED = {
     "peace", "process", "airspace", "embassy", "trip", "tour", "skirmishes", "clashes", "valley",
     "corridor", "railway", "rail", "highway", "road", "pipeline", "crossing", "dam", "port",
     "river", "bridge", "dollar", "dollars", "currency", "mission", "missions", "water",
+    "time", "flights", "flight", "cents", "cent",  # "16:52 Kabul time", "Kabul flights"
+    "specialist", "specialists", "expert", "experts", "watcher", "watchers",  # "an Iran expert"
 }  # fmt: skip
 # "Afghanistan Foreign Minister Amir Khan Muttaqi": the state is part of a title
 TITLE_WORDS = {
@@ -134,6 +149,7 @@ ROUTE_NOUNS = {
     "corridor", "corridors", "route", "routes", "line", "lines", "link", "links", "railway",
     "railways", "rail", "road", "roads", "highway", "pipeline", "pipelines", "flights", "flight",
     "trains", "train", "cable", "connection", "bridge", "cargo", "freight", "motorway", "track",
+    "fly", "flies", "flew", "flying", "service", "services",  # "will fly daily between … and Kabul"
 }  # fmt: skip
 COORDINATION = {"and", ",", "or", "&"}
 PROJECT_NOUNS = {"project", "projects", "agreement", "deal", "initiative", "programme", "program",
@@ -170,6 +186,8 @@ FACILITY_WORDS = {
 }  # fmt: skip
 FACILITY_FOLLOWERS = {
     "crossings",
+    "pass",  # "the Wakhjir pass"
+    "passes",
     "building",
     "buildings",
     "dam",
@@ -560,6 +578,10 @@ def is_place(doc, start: int, end: int) -> bool:
             and (doc[k].lower_ in FACILITY_FOLLOWERS or doc[k].lower_ in TOWN_OWNERS)
         ):
             return True  # "Delhi's Khari Baoli market", "Iran's Chabahar port": a site's owner
+        near = [doc[k].lower_ for k in range(end + 1, min(n, end + 3))]
+        head = _possessed_head(doc, end + 1)
+        if head in near and "and" not in near and (head in POLICY_WORDS or head in OWNED_BODIES):
+            return False  # "Iran's eastern bet", "Iran's border guards": its policy, its men
         return (
             bool(following & TERRITORY)
             or (  # "Afghanistan's Taliban rulers", not "Beijing's Taliban overtures"
@@ -636,8 +658,10 @@ def is_place(doc, start: int, end: int) -> bool:
             return False
         if prep == "at" and before_prep in TARGETING:
             return False
-        if prep == "for" and before_prep in MATTERS_FOR:
-            return False  # "crucial for China", "this holds for Iran": whose interest
+        if prep == "for" and before_prep in MATTERS_FOR | TERMS_FOR:
+            return False  # "crucial for China", "rules for Iran": whose interest, whose terms
+        if prep == "to" and before_prep in MATTERS_TO:
+            return False  # "why the line matters to Tehran": whose interest
         return not (prep in ("to", "toward", "towards", "on") and before_prep in RELATIONAL)
     return False
 
@@ -859,6 +883,22 @@ def _facility_follows(doc, end: int) -> bool:
     )
 
 
+# plural place nouns whose colon opens a list of places: "designated crossings: Torkham, Chaman"
+PLACE_LISTS = {
+    "crossings", "crossing", "points", "ports", "cities", "towns", "provinces", "districts",
+    "airports", "stations", "passes", "border", "borders", "markets", "terminals", "routes",
+}  # fmt: skip
+
+
+def is_listed_place(doc, start: int) -> bool:
+    """One of the names a colon after a place noun lists: "cleared only at designated
+    crossings: Torkham, Chaman, Ghulam Khan and Angoor Adda"."""
+    k = start - 1
+    while k > 0 and k > start - 16 and (doc[k].is_title or doc[k].lower_ in COORDINATION):
+        k -= 1
+    return k > 0 and doc[k].text == ":" and doc[k - 1].lower_ in PLACE_LISTS
+
+
 def is_facility(doc, start: int, end: int) -> bool:
     last = doc[end - 1].lower_
     return last in FACILITY_WORDS or _facility_follows(doc, end)
@@ -926,6 +966,17 @@ BODY_WORDS = {
     "railways", "airlines", "airways", "committee", "department", "organisation", "organization",
     "service", "services", "forces", "army", "police", "embassy", "consulate", "group",
 }  # fmt: skip
+
+# the last word of a body's name before "in <town>": "… Chamber of Commerce and Industry in"
+BODY_HEADS = BODY_WORDS | {
+    "chamber", "industry", "union", "association", "federation", "institute", "university",
+    "foundation", "centre", "center", "board", "directorate", "enterprise", "municipality",
+}  # fmt: skip
+
+
+def body_ends_at(doc, k: int) -> bool:
+    """Whether a capitalised body's name ends just before token K."""
+    return k > 1 and doc[k - 1].is_title and doc[k - 1].lower_ in BODY_HEADS
 
 
 COMPANY_WORDS = {

@@ -19,7 +19,7 @@ SPEAKING = {"told", "tells", "telling", "addressed", "addresses", "addressing", 
 NAMED_HEADS = {
     "talks", "process", "format", "dialogue", "consultations", "summit", "conference",
     "meeting", "corridor", "link", "links", "railway", "pipeline", "road", "highway", "route",
-    "line", "agreement", "treaty", "accord", "pact", "deal", "commission",
+    "line", "agreement", "treaty", "accord", "pact", "deal", "commission", "forum", "forums",
 }  # fmt: skip
 DASHES = {"-", "–", "—"}
 # words before a verb, never before the noun: "to deal with", "will deal", "cannot deal"
@@ -45,6 +45,9 @@ def is_no_arrangement(doc, start: int, end: int) -> bool:
         return True  # "refuses to deal with the Taliban": the verb
     if start > 1 and doc[start - 1].lower_ in ("the", "a") and doc[start - 2].lower_ in SPEAKING:
         return True  # "told the meeting that …"
+    if end - start == 1 and first.lower_ in ("lease", "loan", "credit") and start > 0:
+        if doc[start - 1].lower_ == "on":
+            return True  # "asked for locomotives on lease": how a thing is had, no arrangement
     if (
         first.is_title
         and start > 1

@@ -21,7 +21,7 @@ _NUMBER = (
 # "25 years", "for two decades": durations, not calendar expressions (GUIDELINES.md)
 _DURATION = re.compile(
     rf"^((for|within|over)\s+)?((about|some|nearly|over|almost|around|more than|less than|"
-    rf"up to|at least)\s+|the\s+)?{_NUMBER}(\s+or\s+{_NUMBER})?[\s-]+(years?|months?|weeks?|days?|"
+    rf"up to|at least|another|a further|so|too)\s+|the\s+)?{_NUMBER}(\s+or\s+{_NUMBER})?[\s-]+(years?|months?|weeks?|days?|"
     rf"decades?|centuries|hours?|"
     rf"minutes?|mins?|seconds?)(\s+ago|-old|-long|\s+read)?$",
     re.IGNORECASE,
@@ -35,9 +35,10 @@ _VAGUE = re.compile(
     r"(its\s+|the\s+|a\s+)?(first|second|third|fourth|fifth|sixth|final)(\s+consecutive)?\s+"
     r"(year|month|week|day|decade)s?|annual|annually|daily|weekly|monthly|yearly|"
     r"(\d+|a|one|two|three)[\s-]+decades?[\s-]*(long|old)?|two-decade|decade-long|"
-    r"(every|each)\s+(other\s+|\w+\s+)?(years?|months?|weeks?|days?|spring|summer|autumn|winter)|"
+    r"(every|each)\s+(other\s+|\w+\s+)?(years?|months?|weeks?|days?|quarters?|spring|summer|"
+    r"autumn|winter)|"
     r"(per\s+|a\s+)?(year|month|week|day|annum)|"  # "tonnes per year": a rate
-    r"(another|an?)(\s+(normal|good|bad|typical|dry|wet|full|single|whole|average))?\s+"
+    r"(another|an?)(\s+(normal|good|bad|typical|dry|wet|full|single|whole|average))?[\s-]+"
     r"(year|month|week|day|season)|"  # "for another year", "in a normal year"
     r"(days|weeks|months|years)\s+(later|earlier)|"  # "weeks later": anchored to an event
     r"(the\s+)?(spring|summer|autumn|fall|winter)|"  # "ahead of winter" (but "by the summer")

@@ -80,9 +80,11 @@ _DATELINE_WORDS = re.compile(
     r"^(?:(?:first |last )?(?:published|updated|posted|modified)(?: on| at| in)?|date|on)\s*:?\s*",
     re.IGNORECASE,
 )
-# a clock time after the date: "09:15", "06:30 PM IST", "6:42 AM GMT+4", "07:02am"
+# a clock time after the date: "09:15", "06:30 PM IST", "6:42 AM GMT+4", "07:02am",
+# "16:52 Kabul time", "10:00 local time"
 _CLOCK_TAIL = re.compile(
-    r"(?:,?\s*(?:at\s+)?\d{1,2}(?:[:.]\d{2}){1,2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}(?:[+-]\d{1,2})?)?)$",
+    r"(?:,?\s*(?:at\s+)?\d{1,2}(?:[:.]\d{2}){1,2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}(?:[+-]\d{1,2})?)?"
+    r"(?:\s+(?:[A-Z][a-z]+|local)\s+time)?)$",
     re.IGNORECASE,
 )
 _SEGMENTS = re.compile(r"\s+[|·•]\s+|\s+[-–—]\s+")

@@ -21,10 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.actor_shape import (
+    BODY_HEADS,
     DEMONYMS,
     FACILITY_FOLLOWERS,
     PROJECT_HEADS,
     bodies_of_states,
+    body_ends_at,
     coordinated_names,
     in_affiliation,
     in_dateline,
@@ -33,6 +35,7 @@ from annotator.core.actor_shape import (
     is_body_name,
     is_common_word,
     is_facility,
+    is_listed_place,
     is_not_a_name,
     is_place,
     is_qualifier,
@@ -51,7 +54,7 @@ from annotator.core.paths import resource
 from annotator.core.span_rules import precedence
 
 # Bump when the shaping code below changes, so that projects re-suggest.
-RULES_VERSION = "4"
+RULES_VERSION = "5"
 RULES_ONLY = "rules"
 PREFERENCE = (
     "en_core_web_trf",
@@ -468,7 +471,11 @@ class Pipeline:
                 if len(inside) == 1 and inside[0] != (b_start, b_end):
                     if is_body_name(doc, b_start, b_end, inside[0]):
                         in_body.add(inside[0])
+        # "the Chinese company Xinjiang Beixin …": the kind word introduces the name that follows
+        kind_words = {s.start for s in rule_spans if s.id_ == "organisation|kind"}
         for span in rule_spans:
+            if span.end - 1 in kind_words and span.label_ == "ACTOR" and span.id_ == "group":
+                continue
             if span.label_ == "ACTOR" and span.id_ == "gaz":
                 entry = self.gazetteer.lookup(span.text)
                 if entry is not None and entry["kind"] in NOT_ACTOR_KINDS:
@@ -488,6 +495,9 @@ class Pipeline:
                     end = max(start + 1, min(end, span.end - 1))
                 if span.id_ == "person|title":  # "Minister of Public Works Mohammad Isa Thani"
                     start = name_after_title(doc, start, end)
+                elif span.id_ == "organisation|kind":  # "the Chinese company Xinjiang Beixin …"
+                    while start < end - 1 and doc[start].is_lower:
+                        start += 1  # the name, not the kind of body it is
                 elif span.id_ == "person|apposed":  # "the Chairman of Turkmengaz, Batyr Amanov,"
                     start = next(k for k in range(start, end) if doc[k].text == ",") + 1
                 entry = self.gazetteer.lookup(doc[start:end].text)
@@ -531,13 +541,17 @@ class Pipeline:
                 and ent.label_ not in self.model_map  # "DATE" is the base model's label too
             ):
                 continue  # the trained NER was not precise on this label: rules and base decide
-            ent_start = ent.start
+            ent_start, ent_end = ent.start, ent.end
             if label == "ACTOR":  # "signed in Termez by Mirzamakhmudov": no name holds a "by"
                 cut = [t.i for t in ent[1:-1] if t.lower_ in SPLITTERS and doc[t.i + 1].is_title]
                 ent_start = cut[-1] + 1 if cut else ent.start
+                if cut and doc[cut[-1]].lower_ in ("in", "at") and body_ends_at(doc, cut[-1]):
+                    # "the Sarhad Chamber of Commerce and Industry in Peshawar": the body, not
+                    # the town it sits in
+                    ent_start, ent_end = (cut[-2] + 1 if len(cut) > 1 else ent.start), cut[-1]
             # a label of ours comes from a model trained here: shape it as the rules' are
             shaped = self._shape(
-                doc, ent_start, ent.end, label, "" if ent.label_ == label else ent.label_
+                doc, ent_start, ent_end, label, "" if ent.label_ == label else ent.label_
             )
             if shaped is None:
                 continue
@@ -638,6 +652,12 @@ class Pipeline:
             following = doc[k] if k < len(doc) else doc[end]
             if following.lower_ in GROUP_NOUNS:
                 end = k + 1
+            elif following.lower_ in ("consul", "ambassador", "envoy") and not (
+                k + 1 < len(doc) and doc[k + 1].is_title
+            ):
+                # "the Afghan consul general in Peshawar told …": an unnamed office holder
+                # who acts ("the Afghan ambassador Sardar Shokaib": a title, the name follows)
+                end = k + 2 if k + 1 < len(doc) and doc[k + 1].lower_ == "general" else k + 1
             elif following.is_alpha and not following.is_stop:
                 return None  # "Chinese investors" yes, "Chinese territory" no: a mere adjective
             elif (
@@ -667,6 +687,19 @@ class Pipeline:
             start = place_name_before(doc, start, end, self._is_place_name)  # "Istanbul talks"
         if label == "ACTOR" and is_qualifier(doc, start, end):
             return None
+        if (
+            label == "ACTOR"
+            and start > 1
+            and doc[start - 1].text == "["
+            and doc[start - 2].text == "!"
+        ):
+            return None  # "[![Caspian & Gulf Policy Lab](…logo.svg)]": an image's alt text
+        if label == "ACTOR" and any("](" in t.text for t in doc[start:end]):
+            return None  # "[Leila Moradi](https://…)": a link's text glued to its address
+        if label == "ACTOR" and is_listed_place(doc, start):
+            return None  # "designated crossings: Torkham, Chaman and Angoor Adda": places
+        if label == "ACTOR" and model_label and doc[start].is_digit and len(doc[start]) <= 2:
+            return None  # "On Tuesday, 8 Sawr": a name that opens with a day's number is a date
         if label == "ACTOR" and len(doc[start:end].text.rstrip(".")) < 2:
             return None  # "on X.": a letter is no actor
         if (
@@ -699,7 +732,11 @@ class Pipeline:
             return None  # "the Kamal Khan Dam": a site named after a person
         if label == "ACTOR" and model_label == "ORG" and is_affiliation(doc, start):
             return None  # "an expert at the … Council": a commentator's employer
-        if label == "ACTOR" and model_label == "ORG" and is_common_word(doc, start, end):
+        if (
+            label == "ACTOR"
+            and model_label in ("ORG", "PERSON")
+            and is_common_word(doc, start, end)
+        ):
             return None  # "Recognition opens the door": a common noun at a sentence start
         if label == "ACTOR" and end < len(doc) and doc[end].lower_ in POSSESSED_THINGS:
             return None  # "Afghan central bank reserves": the body only qualifies its assets
@@ -745,8 +782,14 @@ class Pipeline:
             is_place_like = model_label in ("GPE", "LOC") or (
                 entry is not None and entry["kind"] == "state"
             )
-            if entry is None and in_town_context(doc, start, end):
-                is_place_like = True  # "signed in Herat", "gas to Herat": a town, not a company
+            if (
+                entry is None
+                and in_town_context(doc, start, end)
+                and not (model_label == "ORG" and doc[end - 1].lower_ in BODY_HEADS)
+            ):
+                # "signed in Herat", "gas to Herat": a town, not a company ("a concession to
+                # Zarnigar Group": a body's last word says it is one)
+                is_place_like = True
             if entry is None and end - start == 1 and self._beside_town(doc, start, end):
                 return None  # "Herat and Kandahar face blackouts": two towns
             if is_place_like and is_place(doc, start, end):

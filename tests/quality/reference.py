@@ -13,8 +13,9 @@ tuned on, and h11–h15 ("fresh2", written and annotated before the pipeline ran
 were kept so until round 16r; h16–h21 ("fresh3", written from the guidelines alone by
 someone who never saw the rules) were measured untuned, then tuned on from round 16s;
 h22–h27 ("fresh4", written likewise by another writer) were measured untuned through two
-rounds, then tuned on from round 16t; h28–h33 ("fresh5", a third writer) are the honest
-figure for articles nobody has looked at.
+rounds, then tuned on from round 16t; h28–h33 ("fresh5", a third writer) were measured
+untuned at the end of round 16t, then tuned on (round 16u). The next never-tuned group must
+be written the same way: from GUIDELINES.md alone, by someone who has not read the rules.
 Run `python tests/quality/reference.py [MODEL] [--diff GROUP] [--only GROUP]` for the
 tables; `--diff` prints the misses and false suggestions of one group (never of the
 UNLOOKED ones).
@@ -76,12 +77,13 @@ GROUPS = {
     # written the same way by another writer, on other topics and genres; measured untuned
     # through rounds 16r/16s, tuned on from round 16t
     "fresh4": ("h22", "h23", "h24", "h25", "h26", "h27"),
-    # written the same way by a third writer, on other topics and genres; never tuned on
+    # written the same way by a third writer, on other topics and genres; measured untuned
+    # (round 16t), then tuned on in round 16u: no group is left that nobody has looked at
     "fresh5": ("h28", "h29", "h30", "h31", "h32", "h33"),
 }
 # Groups whose misses are never shown: measure them, do not read them. Round 16r adds
 # "fresh3", written from GUIDELINES.md alone by someone who never saw the rules.
-UNLOOKED = ("fresh5",)
+UNLOOKED: tuple[str, ...] = ()
 
 
 def heldout_reference(group: str | None = None) -> list[tuple[str, str, list[dict]]]:
