@@ -175,6 +175,10 @@ SITE_HEADS = {
 # "the port of Karachi", "the Iranian ports of Bandar Abbas and Chabahar"
 TOWN_OWNERS = {"port", "ports", "city", "cities", "town", "towns", "province", "capital", "district",
                "village", "outskirts", "suburbs", "region"}  # fmt: skip
+# "electricity to the provinces of Herat, Farah", "the substation of Islam Qala", "the
+# industrial park of Herat", "the people of Herat": parts and places of a town, and its dwellers
+TOWN_OWNERS |= {"provinces", "districts", "regions", "zone", "zones", "villages", "substation",
+                "park", "people", "residents", "inhabitants", "centre", "center"}  # fmt: skip
 # "border crossings with Afghanistan": the state is the other side of a border
 BORDER_WORDS = {"border", "borders", "frontier", "crossing", "crossings", "boundary"}
 # "Bagram Airbase", "Paktika province", "Wisconsin University", "Crocus City Hall"
@@ -646,6 +650,8 @@ def is_place(doc, start: int, end: int) -> bool:
         return False  # "For Moscow, the relationship was …": whose view, an actor
     if prep == "of" and i > 0 and doc[i - 1].lower_ in COMPASS:
         return True  # "north of Kabul"
+    if prep == "like" and i > 0 and doc[_prev(doc, i)].lower_ in TOWN_OWNERS:
+        return True  # "in provinces like Bamiyan": an example of a place
     if prep == "of" and i > 0 and doc[_prev(doc, i)].lower_ in OWNED_BY:
         return True  # "the independence of Afghanistan", "the people of Iran"
     if prep == "with":
@@ -806,7 +812,9 @@ def in_town_context(doc, start: int, end: int, person: bool = False) -> bool:
         return not person and word == "to" and before not in RELATIONAL and before != "thanks"
     if word == "for":
         return _listed_names(doc, i + 1) >= 3  # "megawatts for Herat, Farah and Nimroz"
-    return word in ("in", "near", "inside", "at", "through", "via", "outside")
+    if word == "like" and before in TOWN_OWNERS:
+        return True  # "in provinces like Bamiyan"
+    return word in ("in", "near", "inside", "at", "through", "via", "outside", "around")
 
 
 def _listed_names(doc, i: int) -> int:

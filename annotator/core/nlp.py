@@ -702,6 +702,8 @@ class Pipeline:
             start = place_name_before(doc, start, end, self._is_place_name)  # "Istanbul talks"
         if label == "ACTOR" and is_qualifier(doc, start, end):
             return None
+        if label == "ACTOR" and is_side_anaphor(doc, start, end):
+            return None  # "the Afghan side", "the Iranian party": an anaphor (GUIDELINES.md)
         if (
             label == "ACTOR"
             and start > 1
@@ -846,6 +848,23 @@ class Pipeline:
                 if words.intersection(keys):
                     return agreement_type
         return "TRADE"
+
+
+# "the Afghan side", "the Iranian party": a side named by its nationality stands for whoever
+# the article named before, a descriptive anaphor like "both sides" (GUIDELINES.md)
+SIDE_WORDS = {"side", "sides", "party", "parties"}
+
+
+def is_side_anaphor(doc, start: int, end: int) -> bool:
+    """Whether START..END is a nationality and a word for one side of a deal, nothing more."""
+    return (
+        end - start >= 2
+        and doc[end - 1].lower_ in SIDE_WORDS
+        and all(
+            t.text in DEMONYMS or t.ent_type_ == "NORP" or t.lower_ in ("and", ",")
+            for t in doc[start : end - 1]
+        )
+    )
 
 
 def _word_before(doc, start: int) -> str:
