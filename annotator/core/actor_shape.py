@@ -654,6 +654,8 @@ def is_place(doc, start: int, end: int) -> bool:
         return False  # "For Moscow, the relationship was …": whose view, an actor
     if prep == "of" and i > 0 and doc[i - 1].lower_ in COMPASS:
         return True  # "north of Kabul"
+    if prep == "of" and i > 0 and doc[_prev(doc, i)].lower_ in TOWN_OWNERS:
+        return True  # "the substation of Islam Qala", "the Western zone of Afghanistan"
     if prep == "of" and i > 0 and doc[_prev(doc, i)].lower_ == "out":
         return True  # "pushed out of Pakistan": a place left
     if prep == "like" and i > 0 and doc[_prev(doc, i)].lower_ in TOWN_OWNERS:
