@@ -257,8 +257,8 @@ TARGETS = {"ACTOR": (0.95, 0.85), "DATE": (0.95, 0.90), "AGREEMENT": (0.60, 0.60
         pytest.param(
             "fresh5",
             marks=pytest.mark.xfail(
-                reason="untuned: ACTOR precision 0.75 (0.66 at the round's start), "
-                "DATE precision 0.84 (0.77)"
+                reason="16u: ACTOR precision 0.80 (0.75 untuned), DATE precision 0.93 (0.84) "
+                "reached; ACTOR precision below 0.85 (town and teaser names)"
             ),
         ),
     ],
@@ -763,6 +763,23 @@ def test_a_date_ends_at_the_comma_before_lower_case_words(model):
         ("The licence went from Kunduz to Sadat Mining Group.", "Sadat Mining Group", True),
         ("The Minister of Energy of the Republic of Uzbekistan, Jurabek Mirzamahmudov, spoke.",
          "Jurabek Mirzamahmudov", True),
+        # the names a plural kind introduces; one of a kind; whose connectivity
+        ("A group of the Chinese firms Sinohydro and Norinco signed.", "Chinese firms", False),
+        ("It was the first flight by a Gulf carrier to Kabul since 2021.", "Gulf carrier", False),
+        ("Beijing backs the connectivity of Afghanistan with the region.", "Afghanistan", False),
+        # a body inside a person's office is part of the title
+        ("Oman's Minister of State at the Ministry of Foreign Affairs, Khalifa Al-Harthy, spoke.",
+         "Ministry of Foreign Affairs", False),
+        ("Officials at the Ministry of Finance, which leads the talks, agreed.",
+         "Ministry of Finance", True),
+        # the agency after a dateline's dash; a state after the dash is an actor
+        ("By Anna Volkova\n\nTASHKENT, May 3 – Steppe-Wire. Uzbekistan signed the deal.",
+         "Steppe-Wire", False),
+        ("By Anna Volkova\n\nTASHKENT, May 3 – Steppe-Wire. Uzbekistan signed the deal.",
+         "Uzbekistan", True),
+        # the state that ends a commentator's employer's name
+        ("said Li Wei, a Pakistan specialist at the Institute for the Study of Modern Pakistan.",
+         "Pakistan", False),
     ],
 )  # fmt: skip
 def test_place_versus_actor_rules_of_round_16t(model, text, actor, expected):
@@ -839,3 +856,65 @@ def test_a_refused_waiver_is_no_agreement(model):
     text = "Nobody has granted a waiver so far."
     [(_, sugs)] = list(model.suggest([(1, text, None)]))
     assert not [s for s in sugs if s.label == "AGREEMENT"]
+
+
+def test_a_surname_inside_another_name_is_no_repeat(model):
+    text = (
+        "Minister Jam Kamal Khan spoke. Trucks cross at Ghulam Khan and Torkham. Mr Khan said more."
+    )
+    [(_, sugs)] = list(model.suggest([(1, text, None)]))
+    found = [(s.start, text[s.start : s.end]) for s in sugs if s.label == "ACTOR"]
+    assert (text.index("Khan and"), "Khan") not in found
+    assert (text.index("Khan said"), "Khan") in found
+
+
+@pytest.mark.parametrize(
+    "text,actor,expected",
+    [
+        # a side named by its nationality is an anaphor, like "both sides"
+        ("Talks went well and the Iranian party thanked the Afghan side for its patience.",
+         "Afghan side", False),
+        ("Talks went well and the Iranian party thanked the Afghan side for its patience.",
+         "Iranian party", False),
+        ("Afghan officials met Uzbek investors in Termez.", "Afghan officials", True),
+        # parts of a town and its dwellers; a list introduced by "like"; goods "around" a town
+        ("Power will reach the provinces of Kunduz and Baghlan next month.", "Kunduz", False),
+        ("The line ends at the substation of Pul-i-Khumri.", "Pul-i-Khumri", False),
+        ("Clinics opened in provinces like Daikundi last year.", "Daikundi", False),
+        ("Sacks piled up in warehouses around Khost before the winter.", "Khost", False),
+    ],
+)  # fmt: skip
+def test_place_versus_actor_rules_of_round_16u(model, text, actor, expected):
+    [(_, sugs)] = list(model.suggest([(1, text, None)]))
+    found = {text[s.start : s.end] for s in sugs if s.label == "ACTOR"}
+    assert (actor in found) is expected, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["close to a month", "three consecutive years", "about five months a year",
+     "one additional year", "its first hundred days", "the weeks ahead", "quarterly"],
+)  # fmt: skip
+def test_lengths_rates_and_vague_spans_are_no_dates(text):
+    assert date_attrs(text, None) is None
+
+
+def test_a_recurring_weekday_is_no_date_but_an_anchored_span_is():
+    assert date_attrs("Monday", None, "every") is None
+    assert date_attrs("Monday", None, "on") is not None
+    assert date_attrs("the following three years", None) is not None
+    assert date_attrs("the first five months of the Iranian year", None) is not None
+
+
+def test_a_pages_keywords_counter_and_rights_line_are_boilerplate():
+    lines = [
+        "Tashkent and Kabul agreed on a new tariff for electricity on Monday.",
+        "Keywords: Electricity, Uzbekistan, Tariff",
+        "All material rights of this website belong to the Ministry of Energy.",
+        "Number of visitors today: 1,204",
+    ]
+    text = "\n".join(lines) + "\n"
+    covered = "".join(text[s:e] for s, e in detect(text))
+    for line in lines[1:]:
+        assert line in covered, covered
+    assert lines[0] not in covered

@@ -175,6 +175,10 @@ SITE_HEADS = {
 # "the port of Karachi", "the Iranian ports of Bandar Abbas and Chabahar"
 TOWN_OWNERS = {"port", "ports", "city", "cities", "town", "towns", "province", "capital", "district",
                "village", "outskirts", "suburbs", "region"}  # fmt: skip
+# "electricity to the provinces of Herat, Farah", "the substation of Islam Qala", "the
+# industrial park of Herat", "the people of Herat": parts and places of a town, and its dwellers
+TOWN_OWNERS |= {"provinces", "districts", "regions", "zone", "zones", "villages", "substation",
+                "park", "people", "residents", "inhabitants", "centre", "center"}  # fmt: skip
 # "border crossings with Afghanistan": the state is the other side of a border
 BORDER_WORDS = {"border", "borders", "frontier", "crossing", "crossings", "boundary"}
 # "Bagram Airbase", "Paktika province", "Wisconsin University", "Crocus City Hall"
@@ -227,6 +231,7 @@ COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeas
 # "an expert at the Russian International Affairs Council": a commentator's affiliation
 AFFILIATED = {
     "expert", "experts", "analyst", "analysts", "fellow", "researcher", "professor", "scholar",
+    "specialist", "specialists",
     "lecturer", "director", "economist", "secretary", "chairman", "member", "head",
 }  # fmt: skip
 # the offices an unnamed office holder holds ("the Taliban's interior minister")
@@ -256,7 +261,7 @@ OWNED_BY = {
     "borders", "rest", "parts", "part", "map", "heart", "north", "south", "east", "west",
     "provinces", "capital", "cities", "economy", "resources", "mountains", "port", "city",
     "town", "outskirts", "streets", "suburbs", "province", "centre", "center", "airport",
-    "ports", "neighbour", "neighbours", "neighbor", "neighbors", "use",
+    "ports", "neighbour", "neighbours", "neighbor", "neighbors", "use", "connectivity",
 }  # fmt: skip
 DASHES = {"—", "–", "-", ":"}
 # nationality adjectives: "Kazakh exporters" is a group, "the Kazakh plan" no actor; the small
@@ -515,7 +520,7 @@ def in_dateline(doc, start: int, end: int) -> bool:
     """The place or the agency of a dateline ("(PTI)", "Tehran, IENA –"): neither acts."""
     if is_dateline(doc, start, end):
         return True
-    agency = doc[start].is_upper or (start > 0 and doc[start - 1].text == "(")
+    agency = doc[start].is_upper or (start > 0 and doc[start - 1].text in ("(", *DASHES))
     if not agency and not (end < len(doc) and doc[end].text in DASHES):
         return False  # an agency is upper-case or in brackets, or a dash follows it
     i = start
@@ -527,6 +532,8 @@ def in_dateline(doc, start: int, end: int) -> bool:
     while j < start and (doc[j].is_title or doc[j].is_upper) and doc[j].is_alpha:
         j += 1
     stop = _dateline_end(doc, i, j) if j > i else None
+    if stop == start and end < len(doc) and doc[end].text in (".", ":"):
+        return True  # "MOSCOW, October 8 – EurAsia-Press.": the agency after the dateline's dash
     return stop is not None and end <= stop
 
 
@@ -643,6 +650,8 @@ def is_place(doc, start: int, end: int) -> bool:
         return False  # "For Moscow, the relationship was …": whose view, an actor
     if prep == "of" and i > 0 and doc[i - 1].lower_ in COMPASS:
         return True  # "north of Kabul"
+    if prep == "like" and i > 0 and doc[_prev(doc, i)].lower_ in TOWN_OWNERS:
+        return True  # "in provinces like Bamiyan": an example of a place
     if prep == "of" and i > 0 and doc[_prev(doc, i)].lower_ in OWNED_BY:
         return True  # "the independence of Afghanistan", "the people of Iran"
     if prep == "with":
@@ -803,7 +812,9 @@ def in_town_context(doc, start: int, end: int, person: bool = False) -> bool:
         return not person and word == "to" and before not in RELATIONAL and before != "thanks"
     if word == "for":
         return _listed_names(doc, i + 1) >= 3  # "megawatts for Herat, Farah and Nimroz"
-    return word in ("in", "near", "inside", "at", "through", "via", "outside")
+    if word == "like" and before in TOWN_OWNERS:
+        return True  # "in provinces like Bamiyan"
+    return word in ("in", "near", "inside", "at", "through", "via", "outside", "around")
 
 
 def _listed_names(doc, i: int) -> int:
@@ -904,6 +915,13 @@ def is_facility(doc, start: int, end: int) -> bool:
     return last in FACILITY_WORDS or _facility_follows(doc, end)
 
 
+HONORIFICS = {
+    "mr", "mrs", "ms", "dr", "prof", "mullah", "sheikh", "maulvi", "mawlawi", "haji", "hajji",
+    "general", "gen", "colonel", "sir", "lord", "madam",
+}  # fmt: skip
+SENTENCE_OPENERS = {".", "!", "?", ":", ";", '"', "“", "'", "‘", "(", "-", "–", "—"}
+
+
 def surname_repeats(doc, chosen, taken) -> list[tuple[int, int]]:
     """Later single-token mentions of a suggested person's surname ("Zakharov" after
     "Aleksei Zakharov"): surname-only repeats count (GUIDELINES.md)."""
@@ -920,6 +938,18 @@ def surname_repeats(doc, chosen, taken) -> list[tuple[int, int]]:
                 continue  # "Bandar Abbas" after "Amir-Abbas Hoveyda"
             if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in FACILITY_FOLLOWERS:
                 continue  # "the Kamal Khan Dam"
+            prev = doc[tok.i - 1] if tok.i > 0 else None
+            if (
+                prev is not None
+                and prev.is_title
+                and prev.is_alpha
+                and not taken[prev.i]
+                and prev.lower_ not in OFFICES | TITLE_WORDS
+                and prev.lower_.rstrip(".") not in HONORIFICS
+                and not (prev.i == 0 or doc[prev.i - 1].text in SENTENCE_OPENERS)
+                and "\n" not in doc[prev.i - 1].text
+            ):
+                continue  # "Ghulam Khan" after "Amir Khan Muttaqi": another name's last word
             out.append((tok.i, tok.i + 1))
     return out
 
@@ -972,6 +1002,34 @@ BODY_HEADS = BODY_WORDS | {
     "chamber", "industry", "union", "association", "federation", "institute", "university",
     "foundation", "centre", "center", "board", "directorate", "enterprise", "municipality",
 }  # fmt: skip
+
+
+def in_affiliated_name(doc, start: int) -> bool:
+    """A name at the end of a commentator's employer's name the model did not find: "an
+    Afghanistan specialist at the Centre for the Study of Contemporary Afghanistan"."""
+    k = start - 1
+    while k > 0 and (doc[k].is_title or doc[k].lower_ in ("of", "for", "the", "and", "&")):
+        k -= 1
+    first = k + 1
+    while first < start and not doc[first].is_title:
+        first += 1
+    if first >= start or not any(t.lower_ in BODY_HEADS for t in doc[first:start] if t.is_title):
+        return False
+    return is_affiliation(doc, first)
+
+
+def office_at_body(doc, start: int, end: int) -> bool:
+    """A body named inside a person's office: "Qatar's Minister of State at the Ministry of
+    Foreign Affairs, Mohammed Al-Khulaifi, said" — the office and its body are the title."""
+    n = len(doc)
+    if start < 3 or doc[start - 1].lower_ != "the" or doc[start - 2].lower_ != "at":
+        return False
+    if not any(t.lower_ in OFFICES for t in doc[max(0, start - 7) : start - 2]):
+        return False
+    k = start
+    while k < min(n, start + 10) and (doc[k].is_title or doc[k].lower_ in ("of", "and", "&")):
+        k += 1
+    return k + 1 < n and doc[k].text == "," and _is_name(doc, k + 1, forward=True)
 
 
 def body_ends_at(doc, k: int) -> bool:

@@ -32,6 +32,8 @@ _FURNITURE = re.compile(
     r"your email address will not be published.*|required fields are marked.*|"
     r"privacy (?:overview|policy)|terms of (?:use|service)|cookie (?:policy|settings|information.*)|"
     r"(?:©|copyright\b).*|.*\ball rights reserved\b.*|"
+    r"keywords?:.*|(?:number of )?visit(?:or)?s(?: today| count)?:.*|"  # a page's tags and counter
+    r".*\ball (?:material |intellectual )?rights\b.*\bbelong to\b.*|"  # "… rights of this website belong to"
     r"to read more such news.*|download (?:the |our )?.*\bapps?\b.*|"
     r"catch (?:all )?the (?:latest|business|breaking) .*\bnews\b.*|"
     r"home(?:page)?|menu|search|skip to (?:main )?content|back to top|load more|read more|more stories"

@@ -58,6 +58,19 @@ _CLOCK = re.compile(
     r"(\s+(local\s+time|[A-Z]{2,4}|hours|hrs))*$",
     re.IGNORECASE,
 )
+# "close to a month", "three consecutive years", "about five months a year", "its first
+# hundred days", "the weeks ahead", "quarterly": lengths, rates and vague spans, no anchor
+# ("the first five months of the Iranian year" is anchored by what follows)
+_SPAN_OF_TIME = re.compile(
+    rf"^((about|nearly|almost|around|close to|roughly|some)\s+)?"
+    rf"((its|their)\s+(first|last|initial)\s+)?({_NUMBER}|hundred|a hundred)\s+"
+    rf"((consecutive|additional|more|further|straight|full|successive)\s+)?"
+    rf"(years?|months?|weeks?|days?|decades?)(\s+(a|per)\s+(year|month|week))?$|"
+    rf"^(the\s+)?(days|weeks|months|years)\s+ahead$|^(quarterly|biannually|semi-annually)$",
+    re.IGNORECASE,
+)
+# "every Monday", "each January": a recurring day, no date
+_RECURRING = {"every", "each"}
 _THIS_PERIOD = re.compile(r"^(the|this|the current)\s+(year|month)$", re.IGNORECASE)
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 _YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
@@ -201,6 +214,8 @@ def is_calendar_expression(text: str, before: str = "") -> bool:
         and not _DURATION.match(t)
         and not _VAGUE.match(t)
         and not _CLOCK.match(t)
+        and not _SPAN_OF_TIME.match(t)
+        and before.lower() not in _RECURRING
         and not _DANGLING.search(t)
     )
 

@@ -28,6 +28,7 @@ from annotator.core.actor_shape import (
     bodies_of_states,
     body_ends_at,
     coordinated_names,
+    in_affiliated_name,
     in_affiliation,
     in_dateline,
     in_town_context,
@@ -42,6 +43,7 @@ from annotator.core.actor_shape import (
     name_after_title,
     names_a_body,
     names_a_project,
+    office_at_body,
     surname_repeats,
 )
 from annotator.core.agreement_shape import is_no_arrangement, place_name_before
@@ -89,6 +91,8 @@ POSSESSED_THINGS = {
     "reserves", "accounts", "account", "assets", "funds", "station", "stations", "base", "bases",
     "headquarters", "building", "buildings", "notes", "compound", "premises",
 }  # fmt: skip
+# a group pattern's singular kinds that an indefinite article leaves unspecific
+ONE_OF_A_KIND = {"airline", "carrier", "company", "firm", "contractor", "operator", "bank"}
 # words a name never holds: the model's "Termez by Mirzamakhmudov" is a town and a person
 SPLITTERS = {"by", "in", "at", "with", "from", "to", "said", "says", "told", "met"}
 POSSESSIVES = {"'s", "’s", "'", "’"}
@@ -476,6 +480,15 @@ class Pipeline:
         for span in rule_spans:
             if span.end - 1 in kind_words and span.label_ == "ACTOR" and span.id_ == "group":
                 continue
+            if (
+                span.label_ == "ACTOR"
+                and span.id_ == "group"
+                and span.start > 0
+                and doc[span.start - 1].lower_ in ("a", "an")
+                and doc[span.end - 1].lower_ in ONE_OF_A_KIND
+                and doc[span.start].text not in DEMONYMS
+            ):
+                continue  # "the first service by a Gulf airline": one of a kind, no actor
             if span.label_ == "ACTOR" and span.id_ == "gaz":
                 entry = self.gazetteer.lookup(span.text)
                 if entry is not None and entry["kind"] in NOT_ACTOR_KINDS:
@@ -581,6 +594,8 @@ class Pipeline:
         for _prio, start, end, label, attrs in candidates:
             if any(taken[start:end]) or (label == "ACTOR" and any(blocked[start:end])):
                 continue
+            if label == "ACTOR" and end - start > 1 and end - 1 in kind_words:
+                continue  # "the Turkish firms Anadolu Yapı and …": the names are the actors
             taken[start:end] = b"\x01" * (end - start)
             chosen.append((start, end, label, attrs))
         for start, end in surname_repeats(doc, chosen, taken):
@@ -687,6 +702,8 @@ class Pipeline:
             start = place_name_before(doc, start, end, self._is_place_name)  # "Istanbul talks"
         if label == "ACTOR" and is_qualifier(doc, start, end):
             return None
+        if label == "ACTOR" and is_side_anaphor(doc, start, end):
+            return None  # "the Afghan side", "the Iranian party": an anaphor (GUIDELINES.md)
         if (
             label == "ACTOR"
             and start > 1
@@ -719,6 +736,10 @@ class Pipeline:
             and doc[start - 1].shape_ in ("d:dd", "dd:dd")
         ):
             return None  # "19:45 IST": a time zone
+        if label == "ACTOR" and office_at_body(doc, start, end):
+            return None  # "Minister of State at the Ministry of Foreign Affairs, Mohammed …"
+        if label == "ACTOR" and model_label in ("", "GPE") and in_affiliated_name(doc, start):
+            return None  # "… at the Centre for the Study of Contemporary Afghanistan"
         if label == "ACTOR" and not model_label and in_affiliation(doc, start):
             return None  # "head of the Afghanistan Chamber of Commerce": the employer's name
         if label == "ACTOR" and model_label and is_not_a_name(doc, start, end):
@@ -827,6 +848,23 @@ class Pipeline:
                 if words.intersection(keys):
                     return agreement_type
         return "TRADE"
+
+
+# "the Afghan side", "the Iranian party": a side named by its nationality stands for whoever
+# the article named before, a descriptive anaphor like "both sides" (GUIDELINES.md)
+SIDE_WORDS = {"side", "sides", "party", "parties"}
+
+
+def is_side_anaphor(doc, start: int, end: int) -> bool:
+    """Whether START..END is a nationality and a word for one side of a deal, nothing more."""
+    return (
+        end - start >= 2
+        and doc[end - 1].lower_ in SIDE_WORDS
+        and all(
+            t.text in DEMONYMS or t.ent_type_ == "NORP" or t.lower_ in ("and", ",")
+            for t in doc[start : end - 1]
+        )
+    )
 
 
 def _word_before(doc, start: int) -> str:
