@@ -253,14 +253,9 @@ TARGETS = {"ACTOR": (0.95, 0.85), "DATE": (0.95, 0.90), "AGREEMENT": (0.60, 0.60
         # h22–h27, by another writer: measured untuned through 16r/16s (ACTOR recall 0.90,
         # precision 0.81; DATE recall 0.93), tuned on since 16t
         "fresh4",
-        # h28–h33, by a third writer: measured untuned at the end of 16t, tuned on in 16u
-        pytest.param(
-            "fresh5",
-            marks=pytest.mark.xfail(
-                reason="16u: ACTOR precision 0.80 (0.75 untuned), DATE precision 0.93 (0.84) "
-                "reached; ACTOR precision below 0.85 (town and teaser names)"
-            ),
-        ),
+        # h28–h33, by a third writer: measured untuned at the end of 16t (ACTOR precision 0.75,
+        # DATE precision 0.84), tuned on in 16u
+        "fresh5",
     ],
 )
 def test_quality_against_the_reference(which, seeds):
@@ -882,6 +877,12 @@ def test_a_surname_inside_another_name_is_no_repeat(model):
         ("The line ends at the substation of Pul-i-Khumri.", "Pul-i-Khumri", False),
         ("Clinics opened in provinces like Daikundi last year.", "Daikundi", False),
         ("Sacks piled up in warehouses around Khost before the winter.", "Khost", False),
+        # a topic heading; a name that dates a period; a place left; sites named after persons
+        ("Work went on.\n\nPakistan reaction\n\nOfficials in Lahore were silent.", "Pakistan",
+         False),
+        ("It was the last big contract of the Taliban era in the north.", "Taliban", False),
+        ("Thousands were pushed out of Iran in the spring.", "Iran", False),
+        ("Supply to the northern zone of Balkh resumed.", "Balkh", False),
     ],
 )  # fmt: skip
 def test_place_versus_actor_rules_of_round_16u(model, text, actor, expected):
@@ -918,3 +919,24 @@ def test_a_pages_keywords_counter_and_rights_line_are_boilerplate():
     for line in lines[1:]:
         assert line in covered, covered
     assert lines[0] not in covered
+
+
+def test_a_site_the_model_takes_for_a_person_is_no_actor(model):
+    """The small model often calls "X Y International Airport" a person; the site is no actor."""
+    doc = model.nlp("Crews reached Allama Iqbal International Airport on Monday.")
+    assert model._shape(doc, 2, 6, "ACTOR", "PERSON") is None
+    doc = model.nlp("Crews met Allama Iqbal on Monday.")
+    assert model._shape(doc, 2, 4, "ACTOR", "PERSON") == (2, 4)
+
+
+@pytest.mark.parametrize(
+    "text,date_text",
+    [
+        ("Supply stopped from the beginning of Azar, the company said.", "the beginning of Azar"),
+        ("The contract was expiring at the end of this solar year.", "the end of this solar year"),
+    ],
+)
+def test_dates_of_round_16u(model, text, date_text):
+    [(_, sugs)] = list(model.suggest([(1, text, None)]))
+    assert date_text in [text[s.start : s.end] for s in sugs if s.label == "DATE"]
+    assert not [s for s in sugs if s.label == "ACTOR" and text[s.start : s.end] == "Azar"]

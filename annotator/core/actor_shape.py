@@ -86,6 +86,8 @@ QUALIFIED = {
     "time", "flights", "flight", "cents", "cent",  # "16:52 Kabul time", "Kabul flights"
     "specialist", "specialists", "expert", "experts", "watcher", "watchers",  # "an Iran expert"
 }  # fmt: skip
+# "the Soviet-era pipeline": a name that dates a period is no actor
+QUALIFIED |= {"era", "eras"}
 # "Afghanistan Foreign Minister Amir Khan Muttaqi": the state is part of a title
 TITLE_WORDS = {
     "foreign", "prime", "president", "minister", "deputy", "interior", "defence", "defense",
@@ -188,6 +190,8 @@ FACILITY_WORDS = {
     "stadium", "hotel", "hospital", "mosque", "palace", "square", "highway", "pass", "river",
     "lake", "mountains", "district", "city", "list", "street", "market", "house",
 }  # fmt: skip
+# "Sher Khan Bandar": a port ("bandar") named after a person
+FACILITY_WORDS |= {"bandar"}
 FACILITY_FOLLOWERS = {
     "crossings",
     "pass",  # "the Wakhjir pass"
@@ -650,6 +654,10 @@ def is_place(doc, start: int, end: int) -> bool:
         return False  # "For Moscow, the relationship was …": whose view, an actor
     if prep == "of" and i > 0 and doc[i - 1].lower_ in COMPASS:
         return True  # "north of Kabul"
+    if prep == "of" and i > 0 and doc[_prev(doc, i)].lower_ in TOWN_OWNERS:
+        return True  # "the substation of Islam Qala", "the Western zone of Afghanistan"
+    if prep == "of" and i > 0 and doc[_prev(doc, i)].lower_ == "out":
+        return True  # "pushed out of Pakistan": a place left
     if prep == "like" and i > 0 and doc[_prev(doc, i)].lower_ in TOWN_OWNERS:
         return True  # "in provinces like Bamiyan": an example of a place
     if prep == "of" and i > 0 and doc[_prev(doc, i)].lower_ in OWNED_BY:
@@ -936,6 +944,8 @@ def surname_repeats(doc, chosen, taken) -> list[tuple[int, int]]:
         if tok.text in surnames and not taken[tok.i]:
             if tok.i > 0 and doc[tok.i - 1].text in TOWN_PREFIXES:
                 continue  # "Bandar Abbas" after "Amir-Abbas Hoveyda"
+            if tok.text in DEMONYMS and tok.ent_type_ == "NORP":
+                continue  # "the Afghan side" after a name that ends in "Afghan": an adjective
             if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in FACILITY_FOLLOWERS:
                 continue  # "the Kamal Khan Dam"
             prev = doc[tok.i - 1] if tok.i > 0 else None

@@ -702,6 +702,18 @@ class Pipeline:
             start = place_name_before(doc, start, end, self._is_place_name)  # "Istanbul talks"
         if label == "ACTOR" and is_qualifier(doc, start, end):
             return None
+        if label == "ACTOR" and in_section_heading(doc, start):
+            return None  # "Taliban reaction", "Pakistan angle": a heading names a topic
+        if (
+            label == "ACTOR"
+            and model_label == "PERSON"
+            and end - start >= 2
+            and doc[end - 1].is_title
+            and is_facility(doc, start, end)
+        ):
+            return None  # "Hamid Karzai International Airport": a site named after a person
+        if label == "ACTOR" and end < len(doc) and doc[end].lower_ in ("era", "eras"):
+            return None  # "the first deal of the Taliban era": the name dates a period
         if label == "ACTOR" and is_side_anaphor(doc, start, end):
             return None  # "the Afghan side", "the Iranian party": an anaphor (GUIDELINES.md)
         if (
@@ -856,7 +868,10 @@ SIDE_WORDS = {"side", "sides", "party", "parties"}
 
 
 def is_side_anaphor(doc, start: int, end: int) -> bool:
-    """Whether START..END is a nationality and a word for one side of a deal, nothing more."""
+    """Whether START..END is a nationality and a word for one side of a deal, or the
+    nationality alone right before such a word ("the Afghan side")."""
+    if end < len(doc) and doc[end].lower_ in SIDE_WORDS:
+        end += 1
     return (
         end - start >= 2
         and doc[end - 1].lower_ in SIDE_WORDS
@@ -864,6 +879,25 @@ def is_side_anaphor(doc, start: int, end: int) -> bool:
             t.text in DEMONYMS or t.ent_type_ == "NORP" or t.lower_ in ("and", ",")
             for t in doc[start : end - 1]
         )
+    )
+
+
+def in_section_heading(doc, start: int) -> bool:
+    """Whether token START stands in a short section heading of its own: a line of two or three
+    words, the last in lower case, no punctuation, blank lines around it ("Taliban reaction")."""
+    text = doc.text
+    i = doc[start].idx
+    line_start = text.rfind("\n", 0, i) + 1
+    line_end = text.find("\n", i)
+    line_end = len(text) if line_end < 0 else line_end
+    words = text[line_start:line_end].split()
+    return (
+        2 <= len(words) <= 3
+        and words[-1].isalpha()
+        and words[-1].islower()
+        and all(w.isalpha() for w in words)
+        and text[max(0, line_start - 2) : line_start] in ("\n\n", "")
+        and text[line_end : line_end + 2] in ("\n\n", "\n", "")
     )
 
 
