@@ -157,6 +157,7 @@ def _words_upto(line: str, most: int) -> int:
 # the patterns of the per-line tests, compiled once (every header line meets them)
 _SIGN_IN = re.compile(r"\b(?:sign|log)(?: in| up| out)\b", re.IGNORECASE)
 _MENU_SPLIT = re.compile(r"\s+|\s*[|›»/•·]\s*")
+_SMALL_WORD = re.compile(r"(?:^|[\s|›»/•·])[a-z]")
 _GAP = re.compile(r"\S(?: {2,}|\t)\S")
 _END_MARK = re.compile(r"[.,;!?]$")
 _BYLINE_SPLIT = re.compile(r"\s+[|·•]\s+|;\s*")
@@ -177,6 +178,8 @@ def is_menu(line: str) -> bool:
     if _PROSE_MARKS.search(line):
         return False  # sentence punctuation: checked first, it rules out every prose line
     bare = _SIGN_IN.sub("Login", line)
+    if _SMALL_WORD.search(bare):
+        return False  # a word (as _MENU_SPLIT cuts them) opening in a-z, found without the split
     words = [w for w in _MENU_SPLIT.split(bare) if w]
     if any(w[0].isalpha() and not w[0].isupper() for w in words):
         return False  # a word opening in a small letter: the cheapest test, so the first
