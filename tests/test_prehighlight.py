@@ -883,6 +883,7 @@ def test_a_surname_inside_another_name_is_no_repeat(model):
         ("It was the last big contract of the Taliban era in the north.", "Taliban", False),
         ("Thousands were pushed out of Iran in the spring.", "Iran", False),
         ("Supply to the northern zone of Balkh resumed.", "Balkh", False),
+        ("Supply through the 220 kV line of Zaranj-Delaram was suspended.", "Zaranj-Delaram", False),
     ],
 )  # fmt: skip
 def test_place_versus_actor_rules_of_round_16u(model, text, actor, expected):

@@ -178,9 +178,10 @@ SITE_HEADS = {
 TOWN_OWNERS = {"port", "ports", "city", "cities", "town", "towns", "province", "capital", "district",
                "village", "outskirts", "suburbs", "region"}  # fmt: skip
 # "electricity to the provinces of Herat, Farah", "the substation of Islam Qala", "the
-# industrial park of Herat", "the people of Herat": parts and places of a town, and its dwellers
+# industrial park of Herat", "the 132 kV line of Zabol", "the people of Herat": parts and
+# places of a town, and its dwellers
 TOWN_OWNERS |= {"provinces", "districts", "regions", "zone", "zones", "villages", "substation",
-                "park", "people", "residents", "inhabitants", "centre", "center"}  # fmt: skip
+                "park", "people", "residents", "inhabitants", "centre", "center", "line"}  # fmt: skip
 # "border crossings with Afghanistan": the state is the other side of a border
 BORDER_WORDS = {"border", "borders", "frontier", "crossing", "crossings", "boundary"}
 # "Bagram Airbase", "Paktika province", "Wisconsin University", "Crocus City Hall"
