@@ -256,6 +256,14 @@ TARGETS = {"ACTOR": (0.95, 0.85), "DATE": (0.95, 0.90), "AGREEMENT": (0.60, 0.60
         # h28–h33, by a third writer: measured untuned at the end of 16t (ACTOR precision 0.75,
         # DATE precision 0.84), tuned on in 16u
         "fresh5",
+        # h34–h39, by a fourth writer after the last round; never tuned on
+        pytest.param(
+            "fresh6",
+            marks=pytest.mark.xfail(
+                reason="never tuned: ACTOR recall 0.92, precision 0.76 (0.89 / 0.62 with the rules"
+                " before rounds 16r–16u); DATE and AGREEMENT meet theirs"
+            ),
+        ),
     ],
 )
 def test_quality_against_the_reference(which, seeds):

@@ -14,8 +14,10 @@ were kept so until round 16r; h16–h21 ("fresh3", written from the guidelines a
 someone who never saw the rules) were measured untuned, then tuned on from round 16s;
 h22–h27 ("fresh4", written likewise by another writer) were measured untuned through two
 rounds, then tuned on from round 16t; h28–h33 ("fresh5", a third writer) were measured
-untuned at the end of round 16t, then tuned on (round 16u). The next never-tuned group must
-be written the same way: from GUIDELINES.md alone, by someone who has not read the rules.
+untuned at the end of round 16t, then tuned on (round 16u); h34–h39 ("fresh6", a fourth
+writer, after the last round) are the honest figure for articles nobody has looked at. A
+group released for tuning must be replaced by a new one written the same way: from
+GUIDELINES.md alone, by someone who has not read the rules.
 Run `python tests/quality/reference.py [MODEL] [--diff GROUP] [--only GROUP]` for the
 tables; `--diff` prints the misses and false suggestions of one group (never of the
 UNLOOKED ones).
@@ -78,12 +80,14 @@ GROUPS = {
     # through rounds 16r/16s, tuned on from round 16t
     "fresh4": ("h22", "h23", "h24", "h25", "h26", "h27"),
     # written the same way by a third writer, on other topics and genres; measured untuned
-    # (round 16t), then tuned on in round 16u: no group is left that nobody has looked at
+    # (round 16t), then tuned on in round 16u
     "fresh5": ("h28", "h29", "h30", "h31", "h32", "h33"),
+    # written the same way by a fourth writer after the last round of rules; never tuned on:
+    # the honest figure for the rules as they ship
+    "fresh6": ("h34", "h35", "h36", "h37", "h38", "h39"),
 }
-# Groups whose misses are never shown: measure them, do not read them. Round 16r adds
-# "fresh3", written from GUIDELINES.md alone by someone who never saw the rules.
-UNLOOKED: tuple[str, ...] = ()
+# Groups whose misses are never shown: measure them, do not read them.
+UNLOOKED = ("fresh6",)
 
 
 def heldout_reference(group: str | None = None) -> list[tuple[str, str, list[dict]]]:
