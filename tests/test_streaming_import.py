@@ -290,11 +290,18 @@ def test_a_folder_read_by_worker_processes_is_the_same_project_as_read_in_proces
     assert any(project["boilerplate"].values())  # "Home | World | Asia" in each story
 
 
-def test_a_bad_file_in_the_middle_of_a_pooled_folder_is_one_line_and_the_rest_import(tmp_path):
+def _story_folder(tmp_path, n: int):
+    """A folder of N small articles, "Story I about Kabul", named so they sort by number."""
     folder = tmp_path / "f"
     folder.mkdir()
-    for i in range(600):
-        (folder / f"{i:03d}.txt").write_text(f"Story {i} about Kabul\n\n{BODY}", "utf-8")
+    width = len(str(n))
+    for i in range(n):
+        (folder / f"{i:0{width}d}.txt").write_text(f"Story {i} about Kabul\n\n{BODY}", "utf-8")
+    return folder
+
+
+def test_a_bad_file_in_the_middle_of_a_pooled_folder_is_one_line_and_the_rest_import(tmp_path):
+    folder = _story_folder(tmp_path, 600)
     (folder / "300.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00 not text")
     with Store(tmp_path / "p.db") as store:
         report = import_paths(store, [folder], jobs=1, pool_min_files=100)
@@ -309,10 +316,7 @@ def test_a_bad_file_in_the_middle_of_a_pooled_folder_is_one_line_and_the_rest_im
 def test_a_cancelled_pooled_import_keeps_the_files_before_and_stops_its_readers(tmp_path):
     import multiprocessing
 
-    folder = tmp_path / "f"
-    folder.mkdir()
-    for i in range(1000):
-        (folder / f"{i:04d}.txt").write_text(f"Story {i} about Kabul\n\n{BODY}", "utf-8")
+    folder = _story_folder(tmp_path, 1000)
     done = []
     with Store(tmp_path / "p.db") as store:
         report = import_paths(
@@ -334,10 +338,7 @@ def test_files_of_a_reader_that_died_are_read_by_the_writer(tmp_path):
     import os
     import signal
 
-    folder = tmp_path / "f"
-    folder.mkdir()
-    for i in range(1500):
-        (folder / f"{i:04d}.txt").write_text(f"Story {i} about Kabul\n\n{BODY}", "utf-8")
+    folder = _story_folder(tmp_path, 1500)
     killed = []
 
     def progress(i, n, p):
