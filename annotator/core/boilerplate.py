@@ -166,8 +166,11 @@ _PROSE_MARKS = re.compile(r'[.,;:!?"“”]')
 _THREE_LINK_CHARS = re.compile(r"[|•·›»/].*?[|•·›»/].*?[|•·›»/]", re.DOTALL)
 
 
-def is_weather(line: str) -> bool:
-    return _words(line) <= 8 and bool(_WEATHER.match(line))  # the count first: it is cheap
+def is_weather(line: str, words: int | None = None) -> bool:
+    """A weather widget's line ("Kabul  12 °C  Sunny"); WORDS: LINE's word count, when the
+    caller has it (at least up to 9)."""
+    words = _words_upto(line, 8) if words is None else words
+    return words <= 8 and bool(_WEATHER.match(line))  # the count first: it is cheap
 
 
 def is_menu(line: str) -> bool:
@@ -204,12 +207,12 @@ def is_link_row(line: str) -> bool:
     return all(1 <= _words(p) <= 4 and any(c.isupper() for c in p) for p in pieces)
 
 
-def is_navigation(line: str) -> bool:
+def is_navigation(line: str, words: int | None = None) -> bool:
     """A menu, a row of links or a breadcrumb: the site's navigation, above which stands
-    only its masthead."""
+    only its masthead. WORDS: LINE's word count, when the caller has it (at least up to 16)."""
     if is_menu(line) or is_link_row(line) or _GLUED_MENU.match(line):
         return True
-    words = _words_upto(line, 15)
+    words = _words_upto(line, 15) if words is None else words
     if words <= 8 and _breadcrumb(line):
         return True
     return words <= 15 and len(_MENU_SEPARATORS.findall(line)) >= 2
@@ -220,8 +223,10 @@ def _breadcrumb(line: str) -> bool:
     return bool(_BREADCRUMB.search(line)) and not _END_MARK.search(line)
 
 
-def is_contact_field(line: str) -> bool:
-    return _words(line) <= 8 and bool(_CONTACT_FIELD.match(line))
+def is_contact_field(line: str, words: int | None = None) -> bool:
+    """ "Email: media@…", "Spokesperson: Name"; WORDS as for `is_weather`."""
+    words = _words_upto(line, 8) if words is None else words
+    return words <= 8 and bool(_CONTACT_FIELD.match(line))
 
 
 def is_byline(line: str) -> bool:
@@ -249,23 +254,21 @@ def is_furniture(line: str, latin_text: bool = True) -> bool:
     article passes here: a word count, cheap, goes before each pattern it can rule out.)"""
     if _FURNITURE.match(line) or _TEASER_LINE.match(line) or _URL_OR_MAIL.match(line):
         return True
-    if is_menu(line) or is_byline(line) or is_form(line) or is_link_row(line):
+    if is_byline(line) or is_form(line):
         return True
     words = _words_upto(line, 30)  # counted once for the tests below
-    if words <= 8 and _CONTACT_FIELD.match(line):  # is_contact_field
+    # the site's navigation: menus, rows of links, "HomeLatest…", "Economy › Transport",
+    # "Home › World › Asia", "ePaper | Subscribe | Sign in"
+    if is_navigation(line, words) or is_contact_field(line, words) or is_weather(line, words):
         return True
     if words <= 30 and ("©" in line or _CALL.search(line)):
         return True  # "The Astana Ledger © 2025 …", "Sign up for our weekly briefing"
-    if words <= 8 and _breadcrumb(line):
-        return True  # "Economy › Transport", "Commodities > Metals"
-    if (words <= 8 and _WEATHER.match(line)) or _GLUED_MENU.match(line) or _HANDLE.search(line):
-        return True  # is_weather, "HomeLatest…", a handle
+    if _HANDLE.search(line):
+        return True  # "Follow us on Twitter @news"
     if words <= 6 and _GLUED_URL.search(line):
         return True  # an author box: "Name Namehttp://blog…"
     if _COOKIE.search(line):
         return True
-    if words <= 15 and len(_MENU_SEPARATORS.findall(line)) >= 2:
-        return True  # "Home › World › Asia", "ePaper | Subscribe | Sign in"
     if latin_text and not line.isascii():  # an ASCII line is all Latin letters
         letters = len(_LETTER.findall(line))
         if letters and _latin_letters(line) / letters < 0.3:
