@@ -227,13 +227,14 @@ _TIME_WORD = re.compile(
 )
 _MERIDIEM = re.compile(r"\b[ap]\.?m\b", re.I)
 _DAY_OR_YEAR = re.compile(r"^(\d{1,2}|(1[89]|20)\d\d)(st|nd|rd|th)?$")
+_CLOCK_TOKENS = {"-", "–", "·", "|", "AM", "PM", "am", "pm", "GMT", "IST", "UTC", "PKT", "AFT"}
 
 
 def date_edges(doc, start: int, end: int) -> tuple[int, int]:
     """The DATE tokens START..END of DOC trimmed to the calendar expression (GUIDELINES.md's
     minimal phrase): no focus word before it ("only last year"), no article before a decade
     ("the 1970s"), no possessive ("Last week's talks") and no clock time after a full date
-    ("May 6, 2026 11:02 AM", "July 14, 2025 - 17:30")."""
+    ("May 6, 2026 11:02 AM", "July 14, 2025 - 17:30", "9 September 2025 - 11:20 IST")."""
     if end - start > 1 and (
         doc[start].lower_ in _FOCUS
         or doc[start].lower_ == "the"
@@ -251,6 +252,11 @@ def date_edges(doc, start: int, end: int) -> tuple[int, int]:
     cut = doc[k:end].text
     if k < end and (":" in cut or _MERIDIEM.search(cut)) and _DAY_OR_YEAR.match(doc[k - 1].text):
         end = k  # what was cut is the clock, and a day or a year closes what is left
+    # "9 September 2025 - 11:20 IST": an hour and its zone the model keeps, whatever precedes
+    while end - start > 1 and (
+        doc[end - 1].shape_ in ("d:dd", "dd:dd") or doc[end - 1].text in _CLOCK_TOKENS
+    ):
+        end -= 1
     return start, end
 
 

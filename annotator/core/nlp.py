@@ -640,13 +640,6 @@ class Pipeline:
             while end - start > 1 and doc[start].lower_ in DATE_PREPOSITIONS:
                 start += 1
             start, end = date_edges(doc, start, end)  # "only last year", "the 1970s", "… 11:02 AM"
-            # "9 September 2025 - 11:20 IST": the hour is no part of the calendar date
-            while end - start > 1 and (
-                doc[end - 1].shape_ in ("d:dd", "dd:dd")
-                or doc[end - 1].text in ("-", "–", "·", "|", "AM", "PM", "am", "pm")
-                or doc[end - 1].text in ("GMT", "IST", "UTC", "PKT", "AFT")
-            ):
-                end -= 1
             if end - start == 1 and doc[start].is_digit and len(doc[start]) > 4:
                 return None  # "News ID: 85912345": a number, no date
         if (
