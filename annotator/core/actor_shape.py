@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from annotator.core.dates import MONTHS  # one month table for dates, datelines and names
+
 # "in Kabul", "a visit to India", "through Afghanistan", "envoy for Afghanistan"
 PLACE_PREPOSITIONS = {
     "in", "to", "through", "across", "into", "at", "near", "inside", "via", "around", "from",
@@ -436,13 +438,6 @@ def is_qualifier(doc, start: int, end: int) -> bool:
     return _facility_follows(doc, k)  # "the Aynak copper deposit": the name of a site
 
 
-MONTHS = {
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "january", "february", "march", "april", "june", "july", "august", "september", "october",
-    "november", "december",
-}  # fmt: skip
-
-
 def _line_start(doc, i: int) -> bool:
     return i == 0 or "\n" in doc[i - 1].text or "\n" in doc[i - 1].whitespace_
 
@@ -580,7 +575,7 @@ def is_place(doc, start: int, end: int) -> bool:
     if is_dateline(doc, start, end):
         return True
     if after is not None and after.lower_ in ("'s", "’s", "'", "’"):
-        following = {doc[k].lower_ for k in range(end + 1, min(n, end + 3))}
+        near = [doc[k].lower_ for k in range(end + 1, min(n, end + 3))]  # the words it owns
         k = end + 1
         while k < n and k < end + 5 and doc[k].is_title and doc[k].is_alpha:
             k += 1
@@ -590,18 +585,17 @@ def is_place(doc, start: int, end: int) -> bool:
             and (doc[k].lower_ in FACILITY_FOLLOWERS or doc[k].lower_ in TOWN_OWNERS)
         ):
             return True  # "Delhi's Khari Baoli market", "Iran's Chabahar port": a site's owner
-        near = [doc[k].lower_ for k in range(end + 1, min(n, end + 3))]
         head = _possessed_head(doc, end + 1)
         if head in near and "and" not in near and (head in POLICY_WORDS or head in OWNED_BODIES):
             return False  # "Iran's eastern bet", "Iran's border guards": its policy, its men
         return (
-            bool(following & TERRITORY)
+            not TERRITORY.isdisjoint(near)
             or (  # "Afghanistan's Taliban rulers", not "Beijing's Taliban overtures"
                 end + 1 < n
                 and doc[end + 1].text == "Taliban"
                 and not (end + 2 < n and doc[end + 2].lower_ in POLICY_WORDS)
             )
-            or _possessed_head(doc, end + 1) in TERRITORY
+            or head in TERRITORY
         )
     if after is not None:
         if after.lower_ in QUALIFIED or after.lower_ in TITLE_WORDS:

@@ -640,8 +640,6 @@ class Pipeline:
             while end - start > 1 and doc[start].lower_ in DATE_PREPOSITIONS:
                 start += 1
             start, end = date_edges(doc, start, end)  # "only last year", "the 1970s", "… 11:02 AM"
-            if end - start == 1 and doc[start].is_digit and len(doc[start]) > 4:
-                return None  # "News ID: 85912345": a number, no date
         if (
             label == "ACTOR"
             and model_label in ("PERSON", "GPE", "ORG")
