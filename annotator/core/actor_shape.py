@@ -53,6 +53,7 @@ TERMS_FOR = {
     "exemption", "exemptions", "waiver", "waivers", "concession", "concessions", "discount",
     "discounts", "visas", "sanctions", "rates", "terms", "mechanism", "regime",
 }  # fmt: skip
+FOR_WHOSE = MATTERS_FOR | TERMS_FOR  # "matters for X", "terms for X": X is a side
 # "why the corridor matters to Tehran": whose interest
 MATTERS_TO = {"matters", "matter", "mattered", "important", "crucial", "vital", "essential"}
 # "Iran's border guards", "Pakistan's border police": men a state commands, not its territory
@@ -247,6 +248,7 @@ OFFICES = {
     "spokesperson", "chancellor", "premier", "commander", "governor", "mayor", "delegate",
     "negotiator", "official", "counterpart", "secretary", "chief", "head",
 }  # fmt: skip
+OFFICE_OR_TITLE = OFFICES | TITLE_WORDS  # the words of an office or title before a name
 MISSIONS = {"embassy", "consulate", "mission"}
 # the capitalised words of a minister's portfolio: "Minister of Mines and Petroleum …"
 PORTFOLIO_WORDS = {
@@ -670,7 +672,7 @@ def is_place(doc, start: int, end: int) -> bool:
             return False
         if prep == "at" and before_prep in TARGETING:
             return False
-        if prep == "for" and before_prep in MATTERS_FOR | TERMS_FOR:
+        if prep == "for" and before_prep in FOR_WHOSE:
             return False  # "crucial for China", "rules for Iran": whose interest, whose terms
         if prep == "to" and before_prep in MATTERS_TO:
             return False  # "why the line matters to Tehran": whose interest
@@ -737,7 +739,7 @@ def title_of_name(doc, start: int, end: int) -> bool:
         )
     ):
         k += 1
-    if not (k > end and doc[k - 1].lower_ in OFFICES | TITLE_WORDS):
+    if not (k > end and doc[k - 1].lower_ in OFFICE_OR_TITLE):
         return False
     if k < n and _is_name(doc, k, forward=True):
         return True
@@ -949,7 +951,7 @@ def surname_repeats(doc, chosen, taken) -> list[tuple[int, int]]:
                 and prev.is_title
                 and prev.is_alpha
                 and not taken[prev.i]
-                and prev.lower_ not in OFFICES | TITLE_WORDS
+                and prev.lower_ not in OFFICE_OR_TITLE
                 and prev.lower_.rstrip(".") not in HONORIFICS
                 and not (prev.i == 0 or doc[prev.i - 1].text in SENTENCE_OPENERS)
                 and "\n" not in doc[prev.i - 1].text

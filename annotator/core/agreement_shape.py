@@ -11,6 +11,7 @@ from __future__ import annotations
 
 # a determiner that makes the noun unspecific: no concrete arrangement (GUIDELINES.md)
 UNSPECIFIC = {"any", "each", "every", "all", "no"}
+UNSPECIFIC_BEFORE = UNSPECIFIC - {"all"}  # "all" before a word is no verdict on it
 # a pronoun or relative word right before "talks": the verb ("the neighbour that talks to")
 SUBJECTS = {"that", "who", "which", "he", "she", "it", "one", "nobody", "everyone"}
 # the words whose object is the audience of a speech: "told the meeting", "addressed the forum"
@@ -32,7 +33,7 @@ def is_no_arrangement(doc, start: int, end: int) -> bool:
     j = start - 1
     if j >= 0 and doc[j].lower_ in UNSPECIFIC:
         return True  # "any agreement", "all contracts will be implemented"
-    if j > 0 and doc[j - 1].lower_ in UNSPECIFIC - {"all"}:
+    if j > 0 and doc[j - 1].lower_ in UNSPECIFIC_BEFORE:
         if doc[j].is_lower and doc[j].is_alpha and not doc[j].like_num:
             return True  # "any future visit", "each foreign trip"
     if end - start == 1 and first.lower_ == "talks" and start > 0:
