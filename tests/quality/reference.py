@@ -82,12 +82,12 @@ GROUPS = {
     # written the same way by a third writer, on other topics and genres; measured untuned
     # (round 16t), then tuned on in round 16u
     "fresh5": ("h28", "h29", "h30", "h31", "h32", "h33"),
-    # written the same way by a fourth writer after the last round of rules; never tuned on:
-    # the honest figure for the rules as they ship
+    # written the same way by a fourth writer after round 16u; measured untuned (ACTOR
+    # 0.92 / 0.76), then tuned on in round 16v
     "fresh6": ("h34", "h35", "h36", "h37", "h38", "h39"),
 }
 # Groups whose misses are never shown: measure them, do not read them.
-UNLOOKED = ("fresh6",)
+UNLOOKED: tuple[str, ...] = ()  # fresh7 joins when it is written
 
 
 def heldout_reference(group: str | None = None) -> list[tuple[str, str, list[dict]]]:
