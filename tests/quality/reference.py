@@ -15,7 +15,9 @@ someone who never saw the rules) were measured untuned, then tuned on from round
 h22–h27 ("fresh4", written likewise by another writer) were measured untuned through two
 rounds, then tuned on from round 16t; h28–h33 ("fresh5", a third writer) were measured
 untuned at the end of round 16t, then tuned on (round 16u); h34–h39 ("fresh6", a fourth
-writer, after the last round) are the honest figure for articles nobody has looked at. A
+writer, after round 16u) were measured untuned, then tuned on (round 16v); h40–h45
+("fresh7", a fifth writer, during round 16v) are the honest figure for articles nobody has
+looked at. A
 group released for tuning must be replaced by a new one written the same way: from
 GUIDELINES.md alone, by someone who has not read the rules.
 Run `python tests/quality/reference.py [MODEL] [--diff GROUP] [--only GROUP]` for the
@@ -85,9 +87,12 @@ GROUPS = {
     # written the same way by a fourth writer after round 16u; measured untuned (ACTOR
     # 0.92 / 0.76), then tuned on in round 16v
     "fresh6": ("h34", "h35", "h36", "h37", "h38", "h39"),
+    # written the same way by a fifth writer while round 16v tuned on fresh6; never tuned on:
+    # the honest figure for the rules as they ship
+    "fresh7": ("h40", "h41", "h42", "h43", "h44", "h45"),
 }
 # Groups whose misses are never shown: measure them, do not read them.
-UNLOOKED: tuple[str, ...] = ()  # fresh7 joins when it is written
+UNLOOKED = ("fresh7",)
 
 
 def heldout_reference(group: str | None = None) -> list[tuple[str, str, list[dict]]]:
