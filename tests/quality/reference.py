@@ -90,9 +90,11 @@ GROUPS = {
     # written the same way by a fifth writer while round 16v tuned on fresh6; never tuned on:
     # the honest figure for the rules as they ship
     "fresh7": ("h40", "h41", "h42", "h43", "h44", "h45"),
+    # written the same way by a sixth writer during round 16v; never tuned on
+    "fresh8": ("h46", "h47", "h48", "h49", "h50", "h51"),
 }
 # Groups whose misses are never shown: measure them, do not read them.
-UNLOOKED = ("fresh7",)
+UNLOOKED = ("fresh7", "fresh8")
 
 
 def heldout_reference(group: str | None = None) -> list[tuple[str, str, list[dict]]]:
