@@ -53,7 +53,9 @@ TERMS_FOR = {
     "exemption", "exemptions", "waiver", "waivers", "concession", "concessions", "discount",
     "discounts", "visas", "sanctions", "rates", "terms", "mechanism", "regime",
 }  # fmt: skip
-FOR_WHOSE = MATTERS_FOR | TERMS_FOR  # "matters for X", "terms for X": X is a side
+# "Abbasi signed for Islamabad": the side a signatory signs for
+SIGNED_FOR = {"signed", "signs", "sign", "signing", "initialled", "spoke", "speaks", "negotiated"}
+FOR_WHOSE = MATTERS_FOR | TERMS_FOR | SIGNED_FOR  # "matters for X", "terms for X": X is a side
 # "why the corridor matters to Tehran": whose interest
 MATTERS_TO = {"matters", "matter", "mattered", "important", "crucial", "vital", "essential"}
 # "Iran's border guards", "Pakistan's border police": men a state commands, not its territory
@@ -78,6 +80,7 @@ TERRITORY = {
     "tech", "industry", "industries", "market", "markets", "economic", "roads", "port", "ports",
     "towns", "goods", "rivers", "river", "wealth", "exports", "imports",
     "trade", "trading",  # "Uzbekistan's trade with …", "Afghanistan's largest trading partner"
+    "banks", "banking", "lenders",  # "Afghanistan's banks still cannot make transfers"
 }  # fmt: skip
 # a state directly before these is a qualifier of the noun, not an actor: "Afghanistan policy"
 QUALIFIED = {
@@ -88,6 +91,7 @@ QUALIFIED = {
     "river", "bridge", "dollar", "dollars", "currency", "mission", "missions", "water",
     "time", "flights", "flight", "cents", "cent",  # "16:52 Kabul time", "Kabul flights"
     "specialist", "specialists", "expert", "experts", "watcher", "watchers",  # "an Iran expert"
+    "section", "sections", "stretch", "segment", "leg",  # "the Kabul section (of the line)"
 }  # fmt: skip
 # "the Soviet-era pipeline": a name that dates a period is no actor
 QUALIFIED |= {"era", "eras"}
@@ -193,6 +197,7 @@ FACILITY_WORDS = {
     "university", "college", "school", "institute", "center", "centre", "foundation", "building",
     "stadium", "hotel", "hospital", "mosque", "palace", "square", "highway", "pass", "river",
     "lake", "mountains", "district", "city", "list", "street", "market", "house",
+    "boulevard", "avenue", "road", "lane", "bridge",  # "on Sretensky Boulevard": a street
 }  # fmt: skip
 # "Sher Khan Bandar": a port ("bandar") named after a person
 FACILITY_WORDS |= {"bandar"}
@@ -233,6 +238,8 @@ FACILITY_FOLLOWERS = {
     "blocks",
     "market",
     "bazaar",
+    "concession",  # "the Mes Aynak copper concession": the site a concession is for
+    "concessions",
 }
 # "north of Kabul": a direction from a place
 COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
@@ -272,7 +279,7 @@ OWNED_BY = {
     "town", "outskirts", "streets", "suburbs", "province", "centre", "center", "airport",
     "ports", "neighbour", "neighbours", "neighbor", "neighbors", "use", "connectivity",
 }  # fmt: skip
-DASHES = {"—", "–", "-", ":"}
+DASHES = {"—", "–", "-", ":", "--"}  # "--": a dash typed as two hyphens
 # nationality adjectives: "Kazakh exporters" is a group, "the Kazakh plan" no actor; the small
 # model often calls one alone a person or a state
 DEMONYMS = {
@@ -295,6 +302,13 @@ def _prev(doc, i: int) -> int:
     while i >= 0 and (doc[i].lower_ in ("the", "a", "an") or doc[i].text in MARKUP):
         i -= 1
     return i
+
+
+def _word_before(doc, i: int) -> str:
+    """The lower-case word before token i as _prev finds it; "" if none (a bare doc[-1]
+    would read the last token of the doc after a leading "the")."""
+    j = _prev(doc, i)
+    return doc[j].lower_ if j >= 0 else ""
 
 
 def _next(doc, i: int) -> int:
@@ -385,12 +399,23 @@ def _is_name(doc, i: int, forward: bool) -> bool:
     )
 
 
+# "Russia hands Afghan embassy to …", "it hosts an Afghan embassy": a mission as property
+PROPERTY_VERBS = {
+    "hand", "hands", "handed", "handing", "host", "hosts", "hosted", "hosting", "reopen",
+    "reopens", "reopened", "reopening", "vacate", "vacates", "vacated", "seize", "seized",
+    "transfer", "transfers", "transferred", "return", "returns", "returned",
+}  # fmt: skip
+
+
 def is_visited_building(doc, start: int, end: int) -> bool:
     """ "a press conference at the Afghan embassy": a mission as the building where
-    something happens, after a preposition of place, is a place."""
+    something happens, after a preposition of place, is a place; one that is handed over,
+    hosted or reopened is property (GUIDELINES.md: keeping an embassy open is one-sided)."""
     if doc[end - 1].lower_ not in MISSIONS:
         return False
     i = _prev(doc, start)
+    if i >= 0 and doc[i].lower_ in PROPERTY_VERBS:
+        return True
     return i >= 0 and doc[i].lower_ in ("at", "in", "inside", "outside", "near", "into", "from")
 
 
@@ -449,7 +474,10 @@ def _dateline_end(doc, start: int, end: int) -> int | None:
     "KABUL, Aug 14 (AWS) -", "New Delhi, Nov 21 (PTI)", "Tehran, IENA –", or the place
     of a header line ("New Delhi | Updated: …")."""
     n = len(doc)
-    if end >= n or not _line_start(doc, start):
+    first = start
+    while first > 0 and doc[first - 1].text in MARKUP and not _line_start(doc, first):
+        first -= 1  # "**KABUL, Dec. 2 (AfNews)** --": a dateline in bold
+    if end >= n or not _line_start(doc, first):
         return None
     while end + 1 < n and doc[end].text == "/" and doc[end + 1].text[:1].isupper():
         end += 2  # "ISLAMABAD/KABUL:"
@@ -562,7 +590,7 @@ def is_affiliation(doc, start: int) -> bool:
     i = _prev(doc, start)
     if i >= 0 and doc[i].lower_ == "told":
         return True
-    if i > 1 and doc[i].lower_ in ("with", "to") and doc[_prev(doc, i)].lower_ == "interview":
+    if i > 1 and doc[i].lower_ in ("with", "to") and _word_before(doc, i) == "interview":
         return True
     if i > 1 and doc[i].lower_ == "at" and doc[i - 1].text == "," and _is_name(doc, i - 2, False):
         return True  # "Aleksei Zakharov, at the Observer Research Foundation"
@@ -578,15 +606,21 @@ def is_place(doc, start: int, end: int) -> bool:
         return True
     if after is not None and after.lower_ in ("'s", "’s", "'", "’"):
         near = [doc[k].lower_ for k in range(end + 1, min(n, end + 3))]  # the words it owns
-        k = end + 1
-        while k < n and k < end + 5 and doc[k].is_title and doc[k].is_alpha:
-            k += 1
+        k = _hyphenated_name_end(doc, end + 1)
         if (
             k > end + 1
             and k < n
             and (doc[k].lower_ in FACILITY_FOLLOWERS or doc[k].lower_ in TOWN_OWNERS)
         ):
-            return True  # "Delhi's Khari Baoli market", "Iran's Chabahar port": a site's owner
+            return (
+                True  # "Delhi's Khari Baoli market", "Kabul's Shar-e-Naw district": a site's owner
+            )
+        if (
+            k > end + 1
+            and doc[end + 1].ent_type_ in ("GPE", "LOC", "FAC")
+            and (k >= n or doc[k].lower_ in ("and", "or", ",", ".", ";", ":", ")"))
+        ):
+            return True  # "compete with Iran's Chabahar and Bandar Abbas": the owner of a town
         head = _possessed_head(doc, end + 1)
         if head in near and "and" not in near and (head in POLICY_WORDS or head in OWNED_BODIES):
             return False  # "Iran's eastern bet", "Iran's border guards": its policy, its men
@@ -602,6 +636,8 @@ def is_place(doc, start: int, end: int) -> bool:
     if after is not None:
         if after.lower_ in QUALIFIED or after.lower_ in TITLE_WORDS:
             return True
+        if after.is_title and after.lower_ in FACILITY_WORDS:
+            return True  # "Kabul University", "Kabul Airport": part of a site's own name
         if after.text in ("-", "–") and end + 1 < n and _joined(doc, end):
             nxt = doc[end + 1]
             if nxt.lower_ in HYPHEN_QUALIFIERS:
@@ -651,18 +687,18 @@ def is_place(doc, start: int, end: int) -> bool:
         return False  # "For Moscow, the relationship was …": whose view, an actor
     if prep == "of" and i > 0 and doc[i - 1].lower_ in COMPASS:
         return True  # "north of Kabul"
-    if prep == "of" and i > 0 and doc[_prev(doc, i)].lower_ in TOWN_OWNERS:
+    if prep == "of" and _word_before(doc, i) in TOWN_OWNERS:
         return True  # "the substation of Islam Qala", "the Western zone of Afghanistan"
-    if prep == "of" and i > 0 and doc[_prev(doc, i)].lower_ == "out":
+    if prep == "of" and _word_before(doc, i) == "out":
         return True  # "pushed out of Pakistan": a place left
-    if prep == "like" and i > 0 and doc[_prev(doc, i)].lower_ in TOWN_OWNERS:
+    if prep == "like" and _word_before(doc, i) in TOWN_OWNERS:
         return True  # "in provinces like Bamiyan": an example of a place
-    if prep == "of" and i > 0 and doc[_prev(doc, i)].lower_ in OWNED_BY:
+    if prep == "of" and _word_before(doc, i) in OWNED_BY:
         return True  # "the independence of Afghanistan", "the people of Iran"
     if prep == "with":
         if i > 1 and doc[i - 1].lower_ in ("trade", "commerce") and doc[i - 2].text in ("'s", "’s"):
             return True  # "Uzbekistan's trade with Afghanistan": the other economy
-        return doc[_prev(doc, i)].lower_ in BORDER_WORDS if i > 0 else False
+        return _word_before(doc, i) in BORDER_WORDS
     if prep in PLACE_PREPOSITIONS:
         j = _prev(doc, i)
         while j > 0 and doc[j].is_lower and doc[j].lower_.endswith("ly"):
@@ -674,6 +710,8 @@ def is_place(doc, start: int, end: int) -> bool:
             return False
         if prep == "for" and before_prep in FOR_WHOSE:
             return False  # "crucial for China", "rules for Iran": whose interest, whose terms
+        if prep == "for" and j >= 0 and doc[j].ent_type_ == "PERSON" and doc[j].is_title:
+            return False  # "… and Ilkhom Makhkamov for Uzbekistan" (signed): whose side
         if prep == "to" and before_prep in MATTERS_TO:
             return False  # "why the line matters to Tehran": whose interest
         return not (prep in ("to", "toward", "towards", "on") and before_prep in RELATIONAL)
@@ -706,6 +744,31 @@ def _into_follows(doc, end: int) -> bool:
         while k < len(doc) and k < end + 8 and doc[k].is_lower and doc[k].lower_ != "into":
             k += 1
     return k < len(doc) and doc[k].lower_ == "into"
+
+
+# "Hairatan is a port on the Amu Darya": what a town is said to be
+TOWN_KINDS = {
+    "port", "town", "city", "village", "district", "province", "crossing", "river", "pass",
+    "valley", "oasis", "settlement", "station", "junction", "seaport",
+}  # fmt: skip
+
+
+def is_said_to_be_a_town(doc, end: int) -> bool:
+    """ "Hairatan is a port on the Amu Darya", "Torkham is the busiest crossing": the name is
+    defined as a place (a copula, an article, at most two adjectives, a town's kind)."""
+    n = len(doc)
+    if (
+        end + 2 >= n
+        or doc[end].lower_ not in COPULAS
+        or doc[end + 1].lower_ not in ("a", "an", "the")
+    ):
+        return False
+    for k in range(end + 2, min(n, end + 5)):
+        if doc[k].lower_ in TOWN_KINDS:
+            return True
+        if not (doc[k].is_lower and doc[k].is_alpha) and doc[k].text not in ("-", "–"):
+            return False
+    return False
 
 
 def is_apposed_place(doc, end: int) -> bool:
@@ -805,7 +868,7 @@ def in_town_context(doc, start: int, end: int, person: bool = False) -> bool:
     if i < 0:
         return False
     word = doc[i].lower_
-    before = doc[_prev(doc, i)].lower_ if i > 0 else ""
+    before = _word_before(doc, i)
     if word in VISIT_VERBS or word in LINK_VERBS:
         return True
     if word == "of":
@@ -868,6 +931,47 @@ def _compound_head(doc, end: int) -> bool:
         )
     head = _possessed_head(doc, k) or doc[k].lower_
     return head in QUALIFIED or head in ROUTE_NOUNS or doc[k].lower_ in QUALIFIED
+
+
+# the short joining words of a hyphenated place name: "Mazar-i-Sharif", "Shar-e-Naw", "Mil-e 73"
+NAME_PARTICLES = {"i", "e", "ul", "al", "el", "o", "u", "ye", "y", "da", "de"}
+
+
+def _hyphenated_name_end(doc, k: int) -> int:
+    """Past the capitalised words of a name from token K, hyphenated ones included
+    ("Shar-e-Naw"); K itself when no capitalised word stands there."""
+    n, start = len(doc), k
+    while k < n and k < start + 8:
+        if doc[k].is_title and doc[k].is_alpha:
+            k += 1
+        elif (
+            k > start
+            and k + 1 < n
+            and doc[k].text in ("-", "–")
+            and _joined(doc, k)
+            and (doc[k + 1].is_title or doc[k + 1].lower_ in NAME_PARTICLES)
+        ):
+            k += 1  # the hyphen, then the particle ("-e-") or the next word
+            if doc[k].lower_ in NAME_PARTICLES and not doc[k].is_title:
+                k += 1
+        else:
+            break
+    return k
+
+
+def is_name_fragment(doc, start: int, end: int) -> bool:
+    """One piece of a hyphenated place name the small model cut apart: "Sharif" of
+    "Mazar-i-Sharif", "Mil" of "Mil-e 73"."""
+    n = len(doc)
+    if end + 1 < n and doc[end].text in ("-", "–") and _joined(doc, end):
+        if doc[end + 1].lower_ in NAME_PARTICLES:
+            return True
+    return (
+        start > 1
+        and doc[start - 1].text in ("-", "–")
+        and doc[start - 2].lower_ in NAME_PARTICLES
+        and _joined(doc, start - 1)
+    )
 
 
 def _possessed_head(doc, i: int) -> str:
@@ -1174,3 +1278,32 @@ def is_common_word(doc, start: int, end: int) -> bool:
     if not (start == 0 or doc[start - 1].is_punct or "\n" in doc[start - 1].text):
         return False
     return any(t.text == tok.lower_ for t in doc)
+
+
+def bracketed_acronyms(doc, chosen, taken, blocked) -> list[tuple[int, int]]:
+    """ "the Afghan Telecom Regulatory Authority (ATRA)": the one word in brackets right after
+    a suggested body's name is its short name, an actor like the body (and so are its later
+    mentions, as a surname's are)."""
+    n, out, short = len(doc), [], set()
+    for start, end, label, attrs in chosen:
+        if label != "ACTOR" or end - start < 2 or attrs.get("kind") == "person":
+            continue
+        k = end
+        if not (k + 2 < n and doc[k].text == "(" and doc[k + 2].text == ")"):
+            continue
+        word = doc[k + 1]
+        if (
+            word.is_alpha
+            and (word.is_upper or word.is_title)
+            and len(word) >= 2
+            and not taken[word.i]
+            and not blocked[word.i]
+        ):
+            out.append((word.i, word.i + 1))
+            short.add(word.text)
+    if short:
+        seen = {s for s, _e in out}
+        for tok in doc:
+            if tok.text in short and tok.i not in seen and not taken[tok.i] and not blocked[tok.i]:
+                out.append((tok.i, tok.i + 1))
+    return sorted(out)

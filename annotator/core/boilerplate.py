@@ -31,7 +31,7 @@ _FURNITURE = re.compile(
     r"please enter your (?:comment|name|email).*|"
     r"your email address will not be published.*|required fields are marked.*|"
     r"privacy (?:overview|policy)|terms of (?:use|service)|cookie (?:policy|settings|information.*)|"
-    r"(?:©|copyright\b).*|.*\ball rights reserved\b.*|"
+    r"(?:©|\(c\)\s*(?:19|20)\d\d|copyright\b).*|.*\ball rights reserved\b.*|"
     r"keywords?:.*|(?:number of )?visit(?:or)?s(?: today| count)?:.*|"  # a page's tags and counter
     r".*\ball (?:material |intellectual )?rights\b.*\bbelong to\b.*|"  # "… rights of this website belong to"
     r"to read more such news.*|download (?:the |our )?.*\bapps?\b.*|"
@@ -48,13 +48,15 @@ _TEASER_HEADER = re.compile(
     r"more stories|don[’']t miss|must read|"
     r"most (?:read|popular|viewed|shared|visited)|trending(?: now| stories)?|recommended(?: for you)?|"
     r"you may (?:also )?like|you might (?:also )?like|editor[’']?s picks?|top stories|"
-    r"more (?:from|on|in) .{1,40}|popular (?:stories|posts)|tags|topics|suggested topics)\s*:?$",
+    r"more (?:from|on|in) .{1,40}|popular (?:stories|posts)|tags|topics|suggested topics|"
+    r"other (?:digests|newsletters|issues|stories|news))\s*:?$",
     re.IGNORECASE,
 )
 # One teaser on a line: "Also Read: …", "SEE ALSO: …", "Related: …".
 _TEASER_LINE = re.compile(
     r"^(?:also read|read also|see also|related|read more|watch|listen|also see|read|more|"
-    r"trending(?: now)?|breaking(?: news)?|just in|suggested topics|topics)\s*[:|»›-]\s*\S",
+    r"trending(?: now)?|breaking(?: news)?|just in|suggested topics|topics|"
+    r"(?:in )?(?:the )?next (?:issue|edition)|coming up)\s*[:|»›-]\s*\S",  # a digest's next issue
     re.IGNORECASE,
 )
 # a byline or a wire's credits: "By Elena Markova", "Written by: PTI", "Reporting by … ; Editing by …"
@@ -71,7 +73,8 @@ _BYLINE_SEGMENT = re.compile(
 # a call to subscribe, sign up, download the app or follow the site
 _CALL = re.compile(
     r"\b(?:sign up (?:for|to)|subscribe (?:to our|now|for)|our (?:newsletter|app)\b|"
-    r"download (?:now|the app|our app)|get the app|follow us)",
+    r"download (?:now|the app|our app)|get the app|follow us|"
+    r"unsubscribe|you are receiving this|manage (?:your )?preferences)",
     re.IGNORECASE,
 )
 # words of a comment form: "Name * Email * Website", "Your Comment", "Send"
@@ -107,8 +110,12 @@ _WEATHER = re.compile(
     re.IGNORECASE,
 )
 _COOKIE = re.compile(
-    r"\bcookies?\b.*\b(?:website|browser|consent|experience|services|agree)\b", re.IGNORECASE
+    r"\bcookies?\b.*\b(?:website|browser|consent|experience|services|agree|accept|decline|"
+    r"reject|analytics|preferences|settings)\b|\b(?:website|site|we) uses? cookies\b",
+    re.IGNORECASE,
 )
+# markdown emphasis around a whole line: "**More from AfNews**", "### Related"
+_EMPHASIS = re.compile(r"^[*_#\s]+|[*_\s]+$")
 _URL_OR_MAIL = re.compile(r"^(?:\S*(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+)$", re.IGNORECASE)
 _GLUED_URL = re.compile(r"\w(?:https?://|www\.)\S+$")
 _MENU_SEPARATORS = re.compile(r"\s[|›»>/•·]\s")
@@ -323,7 +330,9 @@ def detect(text: str) -> list[tuple[int, int]]:
             marked[i], after_player = True, False  # the title of the embedded video: a teaser
             continue
         after_player = bool(_PLAYER.match(line))
-        if _TEASER_HEADER.match(line):
+        if _TEASER_HEADER.match(line) or (
+            line[:1] in "*_#" and _TEASER_HEADER.match(_EMPHASIS.sub("", line))
+        ):
             marked[i], in_teasers = True, True
             continue
         if in_teasers:

@@ -25,8 +25,10 @@ from annotator.core.actor_shape import (
     DEMONYMS,
     FACILITY_FOLLOWERS,
     PROJECT_HEADS,
+    TOWN_PREFIXES,
     bodies_of_states,
     body_ends_at,
+    bracketed_acronyms,
     coordinated_names,
     in_affiliated_name,
     in_affiliation,
@@ -37,9 +39,11 @@ from annotator.core.actor_shape import (
     is_common_word,
     is_facility,
     is_listed_place,
+    is_name_fragment,
     is_not_a_name,
     is_place,
     is_qualifier,
+    is_said_to_be_a_town,
     name_after_title,
     names_a_body,
     names_a_project,
@@ -56,7 +60,7 @@ from annotator.core.paths import resource
 from annotator.core.span_rules import precedence
 
 # Bump when the shaping code below changes, so that projects re-suggest.
-RULES_VERSION = "5"
+RULES_VERSION = "6"
 RULES_ONLY = "rules"
 PREFERENCE = (
     "en_core_web_trf",
@@ -102,14 +106,21 @@ TITLES = {
     "envoy", "special", "spokesman", "spokesperson", "general", "acting", "interim",
     "secretary", "chief", "king", "premier", "vice", "late",
 }  # fmt: skip
-# gazetteer kinds that are never actors: outlets that merely publish a quote, commodities
-NOT_ACTOR_KINDS = {"outlet", "commodity"}
+# gazetteer kinds that are never actors: outlets that merely publish a quote, commodities,
+# towns, crossings and rivers (only states and capitals stand for a government), projects
+NOT_ACTOR_KINDS = {"outlet", "commodity", "place", "project"}
+# of those, the kinds whose names may open a longer actor's: "Herat Chamber of Commerce"
+NAME_PART_KINDS = {"place"}
 # "Russian companies", "Afghan authorities": a nationality with the noun that makes it a group
 GROUP_NOUNS = {
     "companies", "firms", "officials", "authorities", "government", "leadership", "delegation",
     "investors", "forces", "diplomats", "ministry", "troops", "businessmen", "banks", "side",
     "traders", "exporters", "importers", "engineers", "envoys", "delegations", "leaders",
+    "suppliers", "manufacturers", "producers", "drugmakers",
 }  # fmt: skip
+# "the Public Relations of the Governorate": the office that speaks for a body, not the body
+SPOKES_OFFICES = {"public relations", "press office", "media office", "press service",
+                  "information office", "press department", "media department"}  # fmt: skip
 TYPE_KEYWORDS = (
     ("ENERGY", ("oil", "gas", "lpg", "petroleum", "electricity", "energy", "power", "fuel")),
     ("MINING", ("mining", "copper", "lithium", "iron", "gold", "chromite", "mineral", "minerals")),
@@ -449,10 +460,11 @@ class Pipeline:
             tuple[int, int, int, str, dict]
         ] = []  # (priority, start, end, label, attrs)
         blocked = bytearray(len(doc))  # no ACTOR here: an outlet, a commodity
+        places = bytearray(len(doc))  # no ACTOR inside: a town, a crossing, a river
         # "Pakistan Railways", "Central Bank of Iran": the model's organisation that holds a
         # state's name is the actor, not the state (`in_body` below)
         bodies = [
-            (e.start + (doc[e.start].lower_ in DETERMINERS), e.end)
+            (e.start + (doc[e.start].lower_ in DETERMINERS), _before_bracket(e))
             for e in doc.ents
             if e.label_ in ("ORG", "GPE") and len(e) > 1
         ]
@@ -492,9 +504,10 @@ class Pipeline:
             if span.label_ == "ACTOR" and span.id_ == "gaz":
                 entry = self.gazetteer.lookup(span.text)
                 if entry is not None and entry["kind"] in NOT_ACTOR_KINDS:
-                    blocked[span.start : span.end] = b"\x01" * len(
-                        span
-                    )  # "told RFE/RL's Current Time"
+                    # "told RFE/RL's Current Time"; "when Torkham was shut" (but the
+                    # "Herat Chamber of Commerce" that opens with a town's name stays)
+                    marks = places if entry["kind"] in NAME_PART_KINDS else blocked
+                    marks[span.start : span.end] = b"\x01" * len(span)
                     continue
                 if (span.start, span.end) in in_body and entry and entry["kind"] == "state":
                     continue  # "Pakistan Railways", "Central Bank of Iran": the body acts
@@ -558,6 +571,7 @@ class Pipeline:
             if label == "ACTOR":  # "signed in Termez by Mirzamakhmudov": no name holds a "by"
                 cut = [t.i for t in ent[1:-1] if t.lower_ in SPLITTERS and doc[t.i + 1].is_title]
                 ent_start = cut[-1] + 1 if cut else ent.start
+                ent_end = _before_bracket(ent)  # "… of India (Pharmexcil": the acronym follows
                 if cut and doc[cut[-1]].lower_ in ("in", "at") and body_ends_at(doc, cut[-1]):
                     # "the Sarhad Chamber of Commerce and Industry in Peshawar": the body, not
                     # the town it sits in
@@ -594,6 +608,8 @@ class Pipeline:
         for _prio, start, end, label, attrs in candidates:
             if any(taken[start:end]) or (label == "ACTOR" and any(blocked[start:end])):
                 continue
+            if label == "ACTOR" and all(places[start:end]):
+                continue  # the model's organisation or person that is a known town
             if label == "ACTOR" and end - start > 1 and end - 1 in kind_words:
                 continue  # "the Turkish firms Anadolu Yapı and …": the names are the actors
             taken[start:end] = b"\x01" * (end - start)
@@ -605,6 +621,9 @@ class Pipeline:
             if not any(taken[start:end]):
                 taken[start:end] = b"\x01" * (end - start)
                 chosen.append((start, end, "ACTOR", {"kind": "organisation"}))
+        for start, end in bracketed_acronyms(doc, chosen, taken, blocked):
+            taken[start:end] = b"\x01" * (end - start)
+            chosen.append((start, end, "ACTOR", {"kind": "organisation"}))
         chosen = bodies_of_states(doc, sorted(chosen))  # "the Supreme Court of Kyrgyzstan"
         chosen.sort()
         return [
@@ -695,6 +714,35 @@ class Pipeline:
             return None
         if label == "ACTOR" and in_section_heading(doc, start):
             return None  # "Taliban reaction", "Pakistan angle": a heading names a topic
+        if label == "ACTOR" and model_label and is_name_fragment(doc, start, end):
+            return None  # "Sharif" of "Mazar-i-Sharif": a piece of a hyphenated town's name
+        if (
+            label == "ACTOR"
+            and end - start >= 2
+            and start > 0
+            and doc[start - 1].lower_ in ("no", "neither")
+            and doc[end - 1].is_lower
+        ):
+            return None  # "No Western government has recognised …": nobody, no actor
+        if label == "ACTOR" and any(
+            doc[start:end].text.lower().startswith(office) for office in SPOKES_OFFICES
+        ):
+            return None  # "according to the Public Relations of the Governorate": its voice
+        if (
+            label == "ACTOR"
+            and model_label in ("PERSON", "ORG")
+            and end - start >= 2
+            and doc[start].text in TOWN_PREFIXES
+            and not names_a_body(doc, start, end)
+        ):
+            return None  # "Bandar Abbas", "Port Qasim": a port's name
+        if (
+            label == "ACTOR"
+            and model_label
+            and self.gazetteer.lookup(doc[start:end].text) is None
+            and is_said_to_be_a_town(doc, end)
+        ):
+            return None  # "Hairatan is a port on the Amu Darya": a town by its own sentence
         if (
             label == "ACTOR"
             and model_label == "PERSON"
@@ -890,6 +938,15 @@ def in_section_heading(doc, start: int) -> bool:
         and text[max(0, line_start - 2) : line_start] in ("\n\n", "")
         and text[line_end : line_end + 2] in ("\n\n", "\n", "")
     )
+
+
+def _before_bracket(ent) -> int:
+    """Where the model's entity ENT ends before an opening bracket inside it: "Council of
+    India (Pharmexcil" is the body, the acronym in brackets is a name of its own."""
+    for t in ent[1:]:
+        if t.text == "(":
+            return t.i
+    return ent.end
 
 
 def _word_before(doc, start: int) -> str:
