@@ -79,6 +79,7 @@ EMBEDDINGS = ("tok2vec", "transformer")
 RULER_KEY = "annotator_rules"
 # the project's patterns that are words only, matched as phrases on LOWER (`phrase_patterns`)
 LOWER_KEY = "annotator_rules_lower"
+TEXT_KEY = "annotator_text"  # Doc.user_data: the text, joined once (`doc_text`)
 PHRASE_LIMIT = 5000  # phrases one token pattern may expand to; beyond, it stays a token pattern
 TRAINED_RULES = "project_rules"  # the entity_ruler `annotator train` puts in front of its NER
 
@@ -921,10 +922,19 @@ def is_side_anaphor(doc, start: int, end: int) -> bool:
     )
 
 
+def doc_text(doc) -> str:
+    """DOC's text, joined once per Doc: `Doc.text` joins every token's on each call, and one
+    call per candidate made a long article's shaping quadratic."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
+
+
 def in_section_heading(doc, start: int) -> bool:
     """Whether token START stands in a short section heading of its own: a line of two or three
     words, the last in lower case, no punctuation, blank lines around it ("Taliban reaction")."""
-    text = doc.text
+    text = doc_text(doc)
     i = doc[start].idx
     line_start = text.rfind("\n", 0, i) + 1
     line_end = text.find("\n", i)
