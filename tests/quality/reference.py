@@ -87,14 +87,16 @@ GROUPS = {
     # written the same way by a fourth writer after round 16u; measured untuned (ACTOR
     # 0.92 / 0.76), then tuned on in round 16v
     "fresh6": ("h34", "h35", "h36", "h37", "h38", "h39"),
-    # written the same way by a fifth writer while round 16v tuned on fresh6; never tuned on:
-    # the honest figure for the rules as they ship
+    # written the same way by a fifth writer while round 16v tuned on fresh6; measured
+    # untuned (ACTOR 0.89 / 0.65 at the start of 16v, 0.89 / 0.70 after its first rules),
+    # then tuned on in round 16w
     "fresh7": ("h40", "h41", "h42", "h43", "h44", "h45"),
-    # written the same way by a sixth writer during round 16v; never tuned on
+    # written the same way by a sixth writer during round 16v; never tuned on: the honest
+    # figure for the rules as they ship
     "fresh8": ("h46", "h47", "h48", "h49", "h50", "h51"),
 }
 # Groups whose misses are never shown: measure them, do not read them.
-UNLOOKED = ("fresh7", "fresh8")
+UNLOOKED = ("fresh8",)
 
 
 def heldout_reference(group: str | None = None) -> list[tuple[str, str, list[dict]]]:
