@@ -169,6 +169,12 @@ NAMED_HEADS = {
     "agreement", "treaty", "accord", "pact", "initiative", "project", "line", "link", "route",
     "council", "format", "dialogue", "summit", "mechanism", "framework",
 }  # fmt: skip
+# the last word of a newsletter's or a paper's name: "Pakistan Economy Brief", "Kabul Times"
+PUBLICATION_HEADS = {
+    "weekly", "daily", "brief", "briefing", "monitor", "digest", "review", "times", "tribune",
+    "herald", "post", "bulletin", "observer", "gazette", "journal", "ledger", "newsletter",
+    "chronicle", "dispatch",
+}  # fmt: skip
 # the last word of a project's or a meeting's name that opens with a state's: "Afghanistan
 # Regional Cooperation Initiative", "Moscow Format" (a body's name stays the body's)
 PROJECT_HEADS = {
@@ -441,9 +447,13 @@ def is_qualifier(doc, start: int, end: int) -> bool:
         return True
     k = _next(doc, end)
     last = k  # "Afghanistan Regional Cooperation Initiative": the name of a meeting or project
-    while last < n and last - k < 4 and doc[last].is_title and not doc[last].is_stop:
-        if doc[last].lower_ in PROJECT_HEADS:
-            return True
+    while (
+        last < n
+        and last - k < 4
+        and ((doc[last].is_title and not doc[last].is_stop) or doc[last].text == "&")
+    ):
+        if doc[last].lower_ in PROJECT_HEADS or doc[last].lower_ in PUBLICATION_HEADS:
+            return True  # … or of a publication: "Afghanistan & Neighbours Weekly"
         last += 1
     if (
         k + 2 < n
@@ -488,6 +498,9 @@ def _dateline_end(doc, start: int, end: int) -> int | None:
         return end + 1  # "Kabul – 27 Aqrab 1404 (18 November 2025)"
     if nxt == "|":
         return end
+    if nxt == ":" and all(t.is_alpha and (t.is_title or t.is_upper) for t in doc[start:end]):
+        if end + 1 == n or "\n" in doc[end].whitespace_ or "\n" in doc[end + 1].text:
+            return end + 1  # "New Delhi:" on a line of its own above the first paragraph
     if nxt not in (",", "("):
         return None
     # the rest of a wire dateline: a date and the agency, up to a dash or the agency's ")"
@@ -1165,7 +1178,7 @@ def is_body_name(doc, start: int, end: int, inner: tuple[int, int]) -> bool:
     words = [t for t in doc[start:end] if not inner[0] <= t.i < inner[1]]
     named = [t for t in words if t.lower_ not in ("of", "and", "for", "&")]
     # a body's word must be there: a headline's "Russia Hosts Talks" is no body
-    bodied = any(t.lower_ in BODY_WORDS or t.lower_ in COMPANY_WORDS for t in named)
+    bodied = any(t.lower_ in BODY_HEADS or t.lower_ in COMPANY_WORDS for t in named)
     return bool(named) and bodied and is_company_name(doc, named)
 
 

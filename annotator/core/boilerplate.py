@@ -33,6 +33,7 @@ _FURNITURE = re.compile(
     r"privacy (?:overview|policy)|terms of (?:use|service)|cookie (?:policy|settings|information.*)|"
     r"(?:©|\(c\)\s*(?:19|20)\d\d|copyright\b).*|.*\ball rights reserved\b.*|"
     r"keywords?:.*|(?:number of )?visit(?:or)?s(?: today| count)?:.*|"  # a page's tags and counter
+    r"in the name of (?:god|allah),?(?: the)?(?: most)? (?:compassionate|gracious|beneficent)\b.*|"
     r".*\ball (?:material |intellectual )?rights\b.*\bbelong to\b.*|"  # "… rights of this website belong to"
     r"to read more such news.*|download (?:the |our )?.*\bapps?\b.*|"
     r"catch (?:all )?the (?:latest|business|breaking) .*\bnews\b.*|"
@@ -56,7 +57,8 @@ _TEASER_HEADER = re.compile(
 _TEASER_LINE = re.compile(
     r"^(?:also read|read also|see also|related|read more|watch|listen|also see|read|more|"
     r"trending(?: now)?|breaking(?: news)?|just in|suggested topics|topics|"
-    r"(?:in )?(?:the )?next (?:issue|edition)|coming up)\s*[:|»›-]\s*\S",  # a digest's next issue
+    r"(?:in )?(?:the )?next (?:issue|edition)|coming up|"  # a digest's next issue
+    r"more (?:newsletters|digests|briefings|stories|news))\s*[:|»›-]\s*\S",
     re.IGNORECASE,
 )
 # a byline or a wire's credits: "By Elena Markova", "Written by: PTI", "Reporting by … ; Editing by …"
@@ -72,7 +74,8 @@ _BYLINE_SEGMENT = re.compile(
 )
 # a call to subscribe, sign up, download the app or follow the site
 _CALL = re.compile(
-    r"\b(?:sign up (?:for|to)|subscribe (?:to our|now|for)|our (?:newsletter|app)\b|"
+    r"\b(?:sign up(?:\]\([^)]*\))? (?:for|to)|subscribe (?:to our|now|for)|our (?:newsletter|app)\b|"
+    r"you are reading (?:the|our)\b|"
     r"download (?:now|the app|our app)|get the app|follow us|"
     r"unsubscribe|you are receiving this|manage (?:your )?preferences)",
     re.IGNORECASE,
@@ -261,6 +264,8 @@ def is_furniture(line: str, latin_text: bool = True) -> bool:
     article passes here: a word count, cheap, goes before each pattern it can rule out.)"""
     if _FURNITURE.match(line) or _TEASER_LINE.match(line) or _URL_OR_MAIL.match(line):
         return True
+    if line[:1] in "*_" and _TEASER_LINE.match(_EMPHASIS.sub("", line)):
+        return True  # "**More newsletters:** [Caspian Energy Weekly](…)"
     if is_byline(line) or is_form(line):
         return True
     words = _words_upto(line, 30)  # counted once for the tests below

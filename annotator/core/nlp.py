@@ -25,6 +25,7 @@ from annotator.core.actor_shape import (
     DEMONYMS,
     FACILITY_FOLLOWERS,
     PROJECT_HEADS,
+    PUBLICATION_HEADS,
     TOWN_PREFIXES,
     bodies_of_states,
     body_ends_at,
@@ -118,6 +119,10 @@ GROUP_NOUNS = {
     "traders", "exporters", "importers", "engineers", "envoys", "delegations", "leaders",
     "suppliers", "manufacturers", "producers", "drugmakers",
 }  # fmt: skip
+# "Explainer: Why …", "Analysis: …": the kind of article a headline opens with
+GENRE_LABELS = {"explainer", "analysis", "opinion", "interview", "editorial", "comment",
+                "exclusive", "factbox", "watch", "live", "update", "feature", "podcast",
+                "video", "column", "review", "insight", "briefing", "profile"}  # fmt: skip
 # "the Public Relations of the Governorate": the office that speaks for a body, not the body
 SPOKES_OFFICES = {"public relations", "press office", "media office", "press service",
                   "information office", "press department", "media department"}  # fmt: skip
@@ -608,8 +613,10 @@ class Pipeline:
         for _prio, start, end, label, attrs in candidates:
             if any(taken[start:end]) or (label == "ACTOR" and any(blocked[start:end])):
                 continue
-            if label == "ACTOR" and all(places[start:end]):
-                continue  # the model's organisation or person that is a known town
+            if label == "ACTOR" and all(
+                places[k] or doc[k].text in ("-", "–") for k in range(start, end)
+            ):
+                continue  # the model's organisation or person that is a known town or two
             if label == "ACTOR" and end - start > 1 and end - 1 in kind_words:
                 continue  # "the Turkish firms Anadolu Yapı and …": the names are the actors
             taken[start:end] = b"\x01" * (end - start)
@@ -685,6 +692,8 @@ class Pipeline:
                 end = k + 2 if k + 1 < len(doc) and doc[k + 1].lower_ == "general" else k + 1
             elif following.is_alpha and not following.is_stop:
                 return None  # "Chinese investors" yes, "Chinese territory" no: a mere adjective
+            elif "](" in following.text and following.text.split("](")[0].isalpha():
+                return None  # "[… on the Tajik border](https://…)": a link's text, an adjective
             elif (
                 end - start == 1 and doc[start].text.endswith("s") and doc[start].text != "Taliban"
             ):
@@ -712,6 +721,22 @@ class Pipeline:
             start = place_name_before(doc, start, end, self._is_place_name)  # "Istanbul talks"
         if label == "ACTOR" and is_qualifier(doc, start, end):
             return None
+        if (
+            label == "ACTOR"
+            and end - start == 1
+            and doc[start].lower_ in GENRE_LABELS
+            and end < len(doc)
+            and doc[end].text == ":"
+        ):
+            return None  # "Explainer: Why the Taliban …": the kind of article, no name
+        if (
+            label == "ACTOR"
+            and model_label in ("ORG", "")
+            and end - start >= 2
+            and doc[end - 1].is_title
+            and doc[end - 1].lower_ in PUBLICATION_HEADS
+        ):
+            return None  # "Afghanistan & Neighbours Weekly", "Kabul Times": a publication
         if label == "ACTOR" and in_section_heading(doc, start):
             return None  # "Taliban reaction", "Pakistan angle": a heading names a topic
         if label == "ACTOR" and model_label and is_name_fragment(doc, start, end):
