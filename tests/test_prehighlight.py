@@ -1111,3 +1111,15 @@ def test_a_basmala_and_newsletter_lines_are_boilerplate():
     for line in lines[1:]:
         assert line in covered, line
     assert lines[0] not in covered
+
+
+def test_a_solar_date_in_a_header_line_and_a_short_month_in_a_dateline_are_dates(model):
+    text = (
+        "Kabul and Tehran agree on a new electricity tariff\n\nBy Ahmad Karimi | 12 Aqrab 1404\n\n"
+        "Kabul and Tehran agreed on Monday on a new tariff for electricity, officials said.\n"
+    )
+    covered = "".join(text[s:e] for s, e in detect(text))
+    assert "By Ahmad Karimi" in covered and "12 Aqrab 1404" not in covered
+    text = "TASHKENT, Oct 14 - Uzbekistan signed a transit deal."
+    [(_, sugs)] = list(model.suggest([(1, text, None)]))
+    assert "Oct 14" in {text[s.start : s.end] for s in sugs if s.label == "DATE"}

@@ -17,6 +17,8 @@ import re
 import string
 from collections.abc import Iterable, Sequence
 
+from annotator.core.dates import SOLAR_MONTHS
+
 # A whole line that is site furniture.
 _FURNITURE = re.compile(
     r"^(?:[-–—•|*\s]*)(?:"
@@ -448,13 +450,23 @@ def _byline_name(line: str) -> str | None:
     return m.group(1) if m and _words(m.group(1)) <= 4 else None
 
 
+# a Solar Hijri date with its day and year: "10 Azar 1405", "27 Aqrab 1404"
+_SOLAR_DATE = re.compile(
+    r"\b\d{1,2}\s+(?:" + "|".join(sorted(SOLAR_MONTHS, key=len, reverse=True)) + r")\s+1[34]\d\d\b",
+    re.IGNORECASE,
+)
+
+
 def _without_dates(start: int, end: int, line: str) -> list[tuple[int, int]]:
     """A marked line's range less the calendar dates it holds: a dateline's or byline's date
     ("… | Published May 31, 2025 07:02am") is a DATE, the furniture around it is not."""
     from annotator.core.headline import full_dates
 
     out, pos = [], 0
-    for a, b in full_dates(line):
+    dates = full_dates(line)
+    if _SOLAR_DATE.search(line):  # "Publish date: 10 Azar 1405 - 09:30": a Solar Hijri date
+        dates = sorted(dates + [m.span() for m in _SOLAR_DATE.finditer(line)])
+    for a, b in dates:
         if line[pos:a].strip(" |·•,-–—:"):
             out.append((start + pos, start + len(line[:a].rstrip())))
         pos = b
