@@ -1123,3 +1123,26 @@ def test_a_solar_date_in_a_header_line_and_a_short_month_in_a_dateline_are_dates
     text = "TASHKENT, Oct 14 - Uzbekistan signed a transit deal."
     [(_, sugs)] = list(model.suggest([(1, text, None)]))
     assert "Oct 14" in {text[s.start : s.end] for s in sugs if s.label == "DATE"}
+
+
+@pytest.mark.parametrize(
+    "text,actor,expected",
+    [
+        # a dateline on a line of its own, a date after the town
+        ("Tashkent, 14 January 2026\n\nOn 13 January, Uzbekistan received them.", "Tashkent",
+         False),
+        # an outlet with its article after "told"
+        ("The gate stays shut, he told the Herald on Monday.", "Herald", False),
+        # the holder's name after an office "of the Republic of X" that the model made one place
+        ("Minister of Energy of the Republic of Uzbekistan Jurabek Mirzamakhmudov received them.",
+         "Jurabek Mirzamakhmudov", True),
+        ("Ambassador of the Russian Federation Dmitry Zhirnov met Muttaqi.", "Dmitry Zhirnov",
+         True),
+        ("The Ministry of Foreign Affairs of Uzbekistan said on Monday.",
+         "Ministry of Foreign Affairs of Uzbekistan", True),
+    ],
+)  # fmt: skip
+def test_press_release_shapes_of_round_16v(model, text, actor, expected):
+    [(_, sugs)] = list(model.suggest([(1, text, None)]))
+    found = {text[s.start : s.end] for s in sugs if s.label == "ACTOR"}
+    assert (actor in found) is expected, found

@@ -509,6 +509,8 @@ def _dateline_end(doc, start: int, end: int) -> int | None:
         t = doc[k]
         if seen and (t.text in DASHES or t.text[:1] == ")"):  # "(APP):" is one token
             return k + 1
+        if seen and ("\n" in doc[k - 1].whitespace_ or (t.is_space and "\n" in t.text)):
+            return k  # "Tashkent, 14 January 2026" on a line of its own
         if doc[k - 1].text == "(" and t.text[:1].isupper():
             continue  # "(Reuters)"
         if (
@@ -1320,3 +1322,29 @@ def bracketed_acronyms(doc, chosen, taken, blocked) -> list[tuple[int, int]]:
             if tok.text in short and tok.i not in seen and not taken[tok.i] and not blocked[tok.i]:
                 out.append((tok.i, tok.i + 1))
     return sorted(out)
+
+
+def name_after_state(doc, start: int, end: int, state_ends: set[int]) -> tuple[int, int] | None:
+    """The person's name inside (or running on past) the model's place START..END that goes on
+    past a known state's name ("… of the Republic of Uzbekistan Jurabek Mirzamakhmudov", after
+    an office): two or three capitalised words, none of a body or a site; None if none."""
+    n = len(doc)
+    for p in range(start + 1, end):
+        if p not in state_ends:
+            continue
+        while end < n and end - p < 3 and doc[end].is_title and doc[end].is_alpha:
+            end += 1  # "the Russian Federation Dmitry" + "Zhirnov"
+        if (
+            2 <= end - p <= 3
+            and all(
+                doc[k].is_title
+                and doc[k].is_alpha
+                and doc[k].lower_ not in BODY_HEADS
+                and doc[k].lower_ not in FACILITY_WORDS
+                for k in range(p, end)
+            )
+            and any(doc[k].lower_ in OFFICES for k in range(max(0, start - 8), p))
+        ):
+            return p, end
+        return None
+    return None

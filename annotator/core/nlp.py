@@ -45,6 +45,7 @@ from annotator.core.actor_shape import (
     is_place,
     is_qualifier,
     is_said_to_be_a_town,
+    name_after_state,
     name_after_title,
     names_a_body,
     names_a_project,
@@ -560,6 +561,11 @@ class Pipeline:
                 attrs = {}
             # a rule's date competes with the model's on length: "the end of January" over "January"
             candidates.append((1 if label == "DATE" else 0, start, end, label, attrs))
+        state_ends = {
+            s.end
+            for s in rule_spans
+            if s.id_ == "gaz" and (self.gazetteer.lookup(s.text) or {}).get("kind") == "state"
+        }
         for ent in doc.ents:
             # a model trained on this project speaks our labels already
             label = ent.label_ if ent.label_ in self.labels else self.model_map.get(ent.label_)
@@ -582,9 +588,14 @@ class Pipeline:
                     # the town it sits in
                     ent_start, ent_end = (cut[-2] + 1 if len(cut) > 1 else ent.start), cut[-1]
             # a label of ours comes from a model trained here: shape it as the rules' are
-            shaped = self._shape(
-                doc, ent_start, ent_end, label, "" if ent.label_ == label else ent.label_
-            )
+            model_label = "" if ent.label_ == label else ent.label_
+            if label == "ACTOR" and ent.label_ in ("GPE", "ORG") and state_ends:
+                # "Minister of Energy of the Republic of Uzbekistan Jurabek Mirzamakhmudov": the
+                # model's one place holds the title's state and the holder's name after it
+                named = name_after_state(doc, ent_start, ent_end, state_ends)
+                if named:
+                    (ent_start, ent_end), model_label = named, "PERSON"
+            shaped = self._shape(doc, ent_start, ent_end, label, model_label)
             if shaped is None:
                 continue
             start, end = shaped
@@ -598,7 +609,7 @@ class Pipeline:
                 attrs = (
                     Gazetteer.attrs(entry)
                     if entry
-                    else {"kind": MODEL_KIND.get(ent.label_, "organisation")}
+                    else {"kind": MODEL_KIND.get(model_label or ent.label_, "organisation")}
                 )
             elif label == "AGREEMENT":
                 attrs = {"type": self._infer_type(doc, start, end)}
@@ -827,6 +838,15 @@ class Pipeline:
             and doc[end].lower_ in FACILITY_FOLLOWERS
         ):
             return None  # "the Kamal Khan Dam": a site named after a person
+        if (
+            label == "ACTOR"
+            and model_label == "PERSON"
+            and end - start == 1
+            and start > 0
+            and doc[start - 1].lower_ == "the"
+            and is_affiliation(doc, start)
+        ):
+            return None  # "he told the Herald": a name with an article is an outlet's
         if label == "ACTOR" and model_label == "ORG" and is_affiliation(doc, start):
             return None  # "an expert at the … Council": a commentator's employer
         if (
