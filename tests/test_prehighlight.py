@@ -1146,3 +1146,20 @@ def test_press_release_shapes_of_round_16v(model, text, actor, expected):
     [(_, sugs)] = list(model.suggest([(1, text, None)]))
     found = {text[s.start : s.end] for s in sugs if s.label == "ACTOR"}
     assert (actor in found) is expected, found
+
+
+def test_a_forum_named_by_its_states_in_title_case_holds_them(model):
+    text = "The China-Afghanistan-Pakistan Foreign Ministers' Dialogue is an important platform."
+    [(_, sugs)] = list(model.suggest([(1, text, None)]))
+    found = {(text[s.start : s.end], s.label) for s in sugs}
+    assert ("China-Afghanistan-Pakistan Foreign Ministers' Dialogue", "AGREEMENT") in found
+    assert not [s for s in sugs if s.label == "ACTOR"], found
+    text = "The Afghan railway authority says the route is shorter."
+    [(_, sugs)] = list(model.suggest([(1, text, None)]))
+    assert "Afghan railway authority" in {text[s.start : s.end] for s in sugs if s.label == "ACTOR"}
+
+
+def test_the_century_alone_is_no_date():
+    assert date_attrs("the century", None) is None
+    assert date_attrs("the decade", None) is None
+    assert date_attrs("this century", None) is not None
