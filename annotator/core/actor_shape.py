@@ -169,6 +169,12 @@ NAMED_HEADS = {
     "agreement", "treaty", "accord", "pact", "initiative", "project", "line", "link", "route",
     "council", "format", "dialogue", "summit", "mechanism", "framework",
 }  # fmt: skip
+# the last word of a newsletter's or a paper's name: "Pakistan Economy Brief", "Kabul Times"
+PUBLICATION_HEADS = {
+    "weekly", "daily", "brief", "briefing", "monitor", "digest", "review", "times", "tribune",
+    "herald", "post", "bulletin", "observer", "gazette", "journal", "ledger", "newsletter",
+    "chronicle", "dispatch",
+}  # fmt: skip
 # the last word of a project's or a meeting's name that opens with a state's: "Afghanistan
 # Regional Cooperation Initiative", "Moscow Format" (a body's name stays the body's)
 PROJECT_HEADS = {
@@ -441,9 +447,13 @@ def is_qualifier(doc, start: int, end: int) -> bool:
         return True
     k = _next(doc, end)
     last = k  # "Afghanistan Regional Cooperation Initiative": the name of a meeting or project
-    while last < n and last - k < 4 and doc[last].is_title and not doc[last].is_stop:
-        if doc[last].lower_ in PROJECT_HEADS:
-            return True
+    while (
+        last < n
+        and last - k < 4
+        and ((doc[last].is_title and not doc[last].is_stop) or doc[last].text == "&")
+    ):
+        if doc[last].lower_ in PROJECT_HEADS or doc[last].lower_ in PUBLICATION_HEADS:
+            return True  # … or of a publication: "Afghanistan & Neighbours Weekly"
         last += 1
     if (
         k + 2 < n
@@ -488,6 +498,9 @@ def _dateline_end(doc, start: int, end: int) -> int | None:
         return end + 1  # "Kabul – 27 Aqrab 1404 (18 November 2025)"
     if nxt == "|":
         return end
+    if nxt == ":" and all(t.is_alpha and (t.is_title or t.is_upper) for t in doc[start:end]):
+        if end + 1 == n or "\n" in doc[end].whitespace_ or "\n" in doc[end + 1].text:
+            return end + 1  # "New Delhi:" on a line of its own above the first paragraph
     if nxt not in (",", "("):
         return None
     # the rest of a wire dateline: a date and the agency, up to a dash or the agency's ")"
@@ -496,6 +509,8 @@ def _dateline_end(doc, start: int, end: int) -> int | None:
         t = doc[k]
         if seen and (t.text in DASHES or t.text[:1] == ")"):  # "(APP):" is one token
             return k + 1
+        if seen and ("\n" in doc[k - 1].whitespace_ or (t.is_space and "\n" in t.text)):
+            return k  # "Tashkent, 14 January 2026" on a line of its own
         if doc[k - 1].text == "(" and t.text[:1].isupper():
             continue  # "(Reuters)"
         if (
@@ -1165,7 +1180,7 @@ def is_body_name(doc, start: int, end: int, inner: tuple[int, int]) -> bool:
     words = [t for t in doc[start:end] if not inner[0] <= t.i < inner[1]]
     named = [t for t in words if t.lower_ not in ("of", "and", "for", "&")]
     # a body's word must be there: a headline's "Russia Hosts Talks" is no body
-    bodied = any(t.lower_ in BODY_WORDS or t.lower_ in COMPANY_WORDS for t in named)
+    bodied = any(t.lower_ in BODY_HEADS or t.lower_ in COMPANY_WORDS for t in named)
     return bool(named) and bodied and is_company_name(doc, named)
 
 
@@ -1307,3 +1322,29 @@ def bracketed_acronyms(doc, chosen, taken, blocked) -> list[tuple[int, int]]:
             if tok.text in short and tok.i not in seen and not taken[tok.i] and not blocked[tok.i]:
                 out.append((tok.i, tok.i + 1))
     return sorted(out)
+
+
+def name_after_state(doc, start: int, end: int, state_ends: set[int]) -> tuple[int, int] | None:
+    """The person's name inside (or running on past) the model's place START..END that goes on
+    past a known state's name ("… of the Republic of Uzbekistan Jurabek Mirzamakhmudov", after
+    an office): two or three capitalised words, none of a body or a site; None if none."""
+    n = len(doc)
+    for p in range(start + 1, end):
+        if p not in state_ends:
+            continue
+        while end < n and end - p < 3 and doc[end].is_title and doc[end].is_alpha:
+            end += 1  # "the Russian Federation Dmitry" + "Zhirnov"
+        if (
+            2 <= end - p <= 3
+            and all(
+                doc[k].is_title
+                and doc[k].is_alpha
+                and doc[k].lower_ not in BODY_HEADS
+                and doc[k].lower_ not in FACILITY_WORDS
+                for k in range(p, end)
+            )
+            and any(doc[k].lower_ in OFFICES for k in range(max(0, start - 8), p))
+        ):
+            return p, end
+        return None
+    return None

@@ -17,6 +17,8 @@ import re
 import string
 from collections.abc import Iterable, Sequence
 
+from annotator.core.dates import SOLAR_MONTHS
+
 # A whole line that is site furniture.
 _FURNITURE = re.compile(
     r"^(?:[-–—•|*\s]*)(?:"
@@ -33,6 +35,7 @@ _FURNITURE = re.compile(
     r"privacy (?:overview|policy)|terms of (?:use|service)|cookie (?:policy|settings|information.*)|"
     r"(?:©|\(c\)\s*(?:19|20)\d\d|copyright\b).*|.*\ball rights reserved\b.*|"
     r"keywords?:.*|(?:number of )?visit(?:or)?s(?: today| count)?:.*|"  # a page's tags and counter
+    r"in the name of (?:god|allah),?(?: the)?(?: most)? (?:compassionate|gracious|beneficent)\b.*|"
     r".*\ball (?:material |intellectual )?rights\b.*\bbelong to\b.*|"  # "… rights of this website belong to"
     r"to read more such news.*|download (?:the |our )?.*\bapps?\b.*|"
     r"catch (?:all )?the (?:latest|business|breaking) .*\bnews\b.*|"
@@ -56,7 +59,8 @@ _TEASER_HEADER = re.compile(
 _TEASER_LINE = re.compile(
     r"^(?:also read|read also|see also|related|read more|watch|listen|also see|read|more|"
     r"trending(?: now)?|breaking(?: news)?|just in|suggested topics|topics|"
-    r"(?:in )?(?:the )?next (?:issue|edition)|coming up)\s*[:|»›-]\s*\S",  # a digest's next issue
+    r"(?:in )?(?:the )?next (?:issue|edition)|coming up|"  # a digest's next issue
+    r"more (?:newsletters|digests|briefings|stories|news))\s*[:|»›-]\s*\S",
     re.IGNORECASE,
 )
 # a byline or a wire's credits: "By Elena Markova", "Written by: PTI", "Reporting by … ; Editing by …"
@@ -72,7 +76,8 @@ _BYLINE_SEGMENT = re.compile(
 )
 # a call to subscribe, sign up, download the app or follow the site
 _CALL = re.compile(
-    r"\b(?:sign up (?:for|to)|subscribe (?:to our|now|for)|our (?:newsletter|app)\b|"
+    r"\b(?:sign up(?:\]\([^)]*\))? (?:for|to)|subscribe (?:to our|now|for)|our (?:newsletter|app)\b|"
+    r"you are reading (?:the|our)\b|"
     r"download (?:now|the app|our app)|get the app|follow us|"
     r"unsubscribe|you are receiving this|manage (?:your )?preferences)",
     re.IGNORECASE,
@@ -261,6 +266,8 @@ def is_furniture(line: str, latin_text: bool = True) -> bool:
     article passes here: a word count, cheap, goes before each pattern it can rule out.)"""
     if _FURNITURE.match(line) or _TEASER_LINE.match(line) or _URL_OR_MAIL.match(line):
         return True
+    if line[:1] in "*_" and _TEASER_LINE.match(_EMPHASIS.sub("", line)):
+        return True  # "**More newsletters:** [Caspian Energy Weekly](…)"
     if is_byline(line) or is_form(line):
         return True
     words = _words_upto(line, 30)  # counted once for the tests below
@@ -443,13 +450,23 @@ def _byline_name(line: str) -> str | None:
     return m.group(1) if m and _words(m.group(1)) <= 4 else None
 
 
+# a Solar Hijri date with its day and year: "10 Azar 1405", "27 Aqrab 1404"
+_SOLAR_DATE = re.compile(
+    r"\b\d{1,2}\s+(?:" + "|".join(sorted(SOLAR_MONTHS, key=len, reverse=True)) + r")\s+1[34]\d\d\b",
+    re.IGNORECASE,
+)
+
+
 def _without_dates(start: int, end: int, line: str) -> list[tuple[int, int]]:
     """A marked line's range less the calendar dates it holds: a dateline's or byline's date
     ("… | Published May 31, 2025 07:02am") is a DATE, the furniture around it is not."""
     from annotator.core.headline import full_dates
 
     out, pos = [], 0
-    for a, b in full_dates(line):
+    dates = full_dates(line)
+    if _SOLAR_DATE.search(line):  # "Publish date: 10 Azar 1405 - 09:30": a Solar Hijri date
+        dates = sorted(dates + [m.span() for m in _SOLAR_DATE.finditer(line)])
+    for a, b in dates:
         if line[pos:a].strip(" |·•,-–—:"):
             out.append((start + pos, start + len(line[:a].rstrip())))
         pos = b

@@ -43,7 +43,8 @@ _VAGUE = re.compile(
     r"(days|weeks|months|years)\s+(later|earlier)|"  # "weeks later": anchored to an event
     r"(the\s+)?(spring|summer|autumn|fall|winter)|"  # "ahead of winter" (but "by the summer")
     r"(the\s+)?(water|financial|fiscal|academic|school|crop|marketing)\s+year|"
-    r"(just\s+|only\s+|mere\s+)?(days|weeks|months|years|decades|hours))$",
+    r"(just\s+|only\s+|mere\s+)?(days|weeks|months|years|decades|hours)|"
+    r"(the\s+)?(century|decade|millennium))$",  # "the project of the century": no date
     re.IGNORECASE,
 )
 # Parts of a phrase that narrow a period without changing its precision.
