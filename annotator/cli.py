@@ -190,10 +190,10 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
-def load_pipeline_for(store, name: str | None):
+def load_pipeline_for(store, name: str | None, frames: bool = True):
     from annotator.core.nlp import load_for_project
 
-    pipeline = load_for_project(store, name)
+    pipeline = load_for_project(store, name, frames)
     if pipeline.rules_only and name is None:
         warn(
             "no spaCy NER pipeline is installed; pre-highlighting runs on rules alone "
@@ -241,7 +241,7 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
     if args.cluster is not None and args.jobs is not None:
         raise InputError("--cluster and --jobs exclude each other: the cluster's workers run it")
     store = open_store(args.db)
-    pipeline = load_pipeline_for(store, args.model)
+    pipeline = load_pipeline_for(store, args.model, frames=not args.no_frames)
     todo = len(store.articles_without_suggestions(pipeline.name, pipeline.version))
     with progress_bar(todo, "pre-annotating", unit="article") as bar:
 
@@ -648,6 +648,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--model", metavar="NAME|PATH", help="pipeline to use (default: the best installed)"
     )
     p.add_argument("--jsonl", metavar="OUT", help="also write the suggestions as JSONL")
+    p.add_argument(
+        "--no-frames", action="store_true",
+        help="spans only: no agreement-frame suggestions and no parser loaded (bulk runs);"
+        " a later run without it adds the frames",
+    )  # fmt: skip
     p.add_argument("--batch-size", type=int, default=32, help=argparse.SUPPRESS)
     p.add_argument(
         "--jobs", type=int, metavar="N",

@@ -85,6 +85,7 @@ def _worker_pipeline(spec: dict) -> tuple:
                 spec["patterns"],
                 spec["gazetteer"],
                 spec["models"],
+                spec.get("frames", True),
             )
         except InputError as exc:
             hint = (
@@ -181,6 +182,7 @@ def worker_spec(store, pipeline, model: str | None) -> dict:
         "gazetteer": gazetteer,
         "models": models,
         "version": pipeline.version,
+        "frames": pipeline.frames,
         "annotator": __version__,
     }
     blob = json.dumps(spec, sort_keys=True, ensure_ascii=False).encode("utf-8")

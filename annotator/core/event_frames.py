@@ -787,7 +787,10 @@ class FrameSuggester:
 
     @classmethod
     def for_pipeline(cls, pipeline) -> FrameSuggester:
-        """Frames parsed by PIPELINE's own parser when its model has one (else `parser_for`)."""
+        """Frames parsed by PIPELINE's own parser when its model has one (else `parser_for`);
+        none at all for a pipeline loaded without them (spans only)."""
+        if not getattr(pipeline, "frames", True):
+            return cls(None, pipeline.name, pipeline.version)
         parser = getattr(pipeline, "frame_parser", None)
         return cls(pipeline.scheme, pipeline.name, pipeline.version, parser)
 

@@ -79,6 +79,7 @@ FRAMES_USE = ("parser", "tagger", "lemmatizer")
 # an embedding no running component listens to (a small pipeline's NER has its own)
 EMBEDDINGS = ("tok2vec", "transformer")
 RULER_KEY = "annotator_rules"
+SPANS_ONLY = "+spans"  # the version's mark of a run without the agreement frames
 # the project's patterns that are words only, matched as phrases on LOWER (`phrase_patterns`)
 LOWER_KEY = "annotator_rules_lower"
 TEXT_KEY = "annotator_text"  # Doc.user_data: the text, joined once (`doc_text`)
@@ -371,10 +372,13 @@ class Pipeline:
         scheme: LabelScheme,
         patterns: list[dict],
         gazetteer: dict,
+        frames: bool = True,
     ):
         self.nlp = nlp
         self.name = name
         self.rules_only = name == RULES_ONLY
+        # False: spans only, no agreement frames and no parser (`preannotate --no-frames`)
+        self.frames = frames
         self.scheme = scheme
         self.model_map = dict(scheme.model_map)
         self.labels = set(scheme.names)
@@ -384,6 +388,10 @@ class Pipeline:
         self.knows_states = sum(e["kind"] == "state" for e in self.gazetteer.entries) >= 150
         fp = _fingerprint(RULES_VERSION, scheme.model_map, patterns, gazetteer)
         self.version = f"{model_version}+rules.{fp}"
+        if not frames and scheme.events:
+            # a run without the frames is another run: a later one with them (or the window,
+            # on opening an article) suggests again and adds them
+            self.version += SPANS_ONLY
         # one thread at a time per loaded pipeline, the frames' parse included (re-entrant:
         # `preannotate` stores an article's frames while the NER's stream is suspended)
         self._lock = threading.RLock()
@@ -430,6 +438,8 @@ class Pipeline:
     @property
     def frame_parser(self):
         """The model's own parser for the agreement frames (None: the model has none)."""
+        if not self.frames:
+            return None
         if self._frame_parser is False:
             from annotator.core.event_frames import FrameParser
 
@@ -1018,11 +1028,13 @@ def load_annotator_pipeline(
     patterns: list[dict] | None = None,
     gazetteer: dict | None = None,
     extra_models: dict[str, str] | None = None,
+    frames: bool = True,
 ) -> Pipeline:
     """Load a pipeline by installed name, registered name or path; None = the default.
 
     With no statistical pipeline installed (or name "rules"), the rules run alone.
-    Loaded pipelines are cached per (model, rules), so a second call is free.
+    Without FRAMES, no agreement frames are suggested and no parser is loaded.
+    Loaded pipelines are cached per (model, rules, frames), so a second call is free.
     """
     d_scheme, d_patterns, d_gazetteer = default_rules()
     scheme = scheme or d_scheme
@@ -1035,20 +1047,21 @@ def load_annotator_pipeline(
         name_or_path,
         _fingerprint(scheme.raw, patterns, gazetteer),
         tuple(sorted(extra.items())),
+        frames,
     )
     with _cache_lock:
         if key in _cache:
             return _cache[key]
-        pipeline = _load(name_or_path, scheme, patterns, gazetteer, extra)
+        pipeline = _load(name_or_path, scheme, patterns, gazetteer, extra, frames)
         _cache[key] = pipeline
         return pipeline
 
 
-def _load(name_or_path, scheme, patterns, gazetteer, extra) -> Pipeline:
+def _load(name_or_path, scheme, patterns, gazetteer, extra, frames: bool = True) -> Pipeline:
     import spacy
 
     if name_or_path == RULES_ONLY:
-        return Pipeline(spacy.blank("en"), RULES_ONLY, "0", scheme, patterns, gazetteer)
+        return Pipeline(spacy.blank("en"), RULES_ONLY, "0", scheme, patterns, gazetteer, frames)
     installed = set(spacy.util.get_installed_models())
     if name_or_path in extra:
         path, name = Path(extra[name_or_path]), name_or_path
@@ -1071,8 +1084,8 @@ def _load(name_or_path, scheme, patterns, gazetteer, extra) -> Pipeline:
     try:
         nlp = spacy.load(
             path or name,
-            exclude=[c for c in UNUSED_COMPONENTS if c not in FRAMES_USE],
-            disable=list(FRAMES_USE),
+            exclude=[c for c in UNUSED_COMPONENTS if c not in FRAMES_USE or not frames],
+            disable=list(FRAMES_USE) if frames else [],
         )
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot load spaCy pipeline {name_or_path!r}: {exc}") from None
@@ -1084,14 +1097,14 @@ def _load(name_or_path, scheme, patterns, gazetteer, extra) -> Pipeline:
             if listeners is not None and not set(listeners) & set(nlp.pipe_names):
                 nlp.disable_pipe(embedding)
     version = str(nlp.meta.get("version", "0"))
-    return Pipeline(nlp, name, version, scheme, patterns, gazetteer)
+    return Pipeline(nlp, name, version, scheme, patterns, gazetteer, frames)
 
 
-def load_for_project(store, name_or_path: str | None = None) -> Pipeline:
+def load_for_project(store, name_or_path: str | None = None, frames: bool = True) -> Pipeline:
     """The pipeline with this project's scheme, rules and registered models."""
     patterns, gazetteer = project_rules(store)
     return load_annotator_pipeline(
-        name_or_path, store.scheme, patterns, gazetteer, store.setting("models", {}) or {}
+        name_or_path, store.scheme, patterns, gazetteer, store.setting("models", {}) or {}, frames
     )
 
 

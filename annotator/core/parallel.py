@@ -51,14 +51,14 @@ def start_method() -> str:
     return "spawn"
 
 
-def _init(db: str, model: str | None, version: str) -> None:
+def _init(db: str, model: str | None, version: str, frames: bool = True) -> None:
     global _worker, _frames
     from annotator.core.event_frames import FrameSuggester
     from annotator.core.nlp import load_for_project
     from annotator.core.store import Store
 
     with Store(db, readonly=True) as store:
-        _worker = load_for_project(store, model)
+        _worker = load_for_project(store, model, frames)
     if _worker.version != version:
         raise InputError(f"a worker loaded {_worker.version}, not {version}")
     _frames = FrameSuggester.for_pipeline(_worker)
@@ -139,7 +139,9 @@ def preannotate_parallel(
     writer = Writer(store, pipeline, len(ids), progress, jsonl_out)
     ctx = multiprocessing.get_context(start_method())
     with ctx.Pool(
-        jobs, initializer=_init, initargs=(str(Path(store.path)), model, pipeline.version)
+        jobs,
+        initializer=_init,
+        initargs=(str(Path(store.path)), model, pipeline.version, pipeline.frames),
     ) as pool:
         # batches are read here (the store is this thread's), a few per worker in flight,
         # and their results stored in the order given

@@ -16,6 +16,9 @@ within a round, and the median over the rounds is printed. The baselines, all
   plus a SpanRuler holding the project's patterns as written: what a user would build.
 - stock NER: `spacy.load(model, exclude=UNUSED_COMPONENTS)` alone; full: `spacy.load(model)`.
 
+A third row times `preannotate --no-frames` (spans only, its pipeline loaded without a
+parser) against strict bare `nlp.pipe` of that pipeline's own object ("strict spans").
+
 Target: ours / strict <= 1.10.
 """
 
@@ -68,6 +71,7 @@ def main(n: int = 200, rounds: int = 3, texts_of: str = "generated") -> None:
             store.import_articles([ArticleIn(text=t, published="2025-05-30") for t in texts], None)
             store.boilerplate_bulk(store.article_ids())  # detected before timing
             pipeline = load_for_project(store, name)
+            spans_only = load_for_project(store, name, frames=False)  # --no-frames
             patterns, gazetteer = project_rules(store)
             scheme = store.scheme
         nlp = pipeline.nlp
@@ -80,9 +84,10 @@ def main(n: int = 200, rounds: int = 3, texts_of: str = "generated") -> None:
         )
         full = spacy.load(name)
         # warm everything up on the same small batch so none pays first-call costs
-        for model in (nlp, stock, stock_rules, full):
+        for model in (nlp, spans_only.nlp, stock, stock_rules, full):
             list(model.pipe(texts[:5]))
-        list(pipeline.suggest([(0, t, "2025-05-30") for t in texts[:5]]))
+        for p in (pipeline, spans_only):
+            list(p.suggest([(0, t, "2025-05-30") for t in texts[:5]]))
         FrameSuggester.for_pipeline(pipeline).warm()
 
         counts: dict[str, int] = {}
@@ -102,6 +107,14 @@ def main(n: int = 200, rounds: int = 3, texts_of: str = "generated") -> None:
                             store.article(aid).text, store.suggestions(aid), shapes
                         )
                     )
+            db.unlink()
+
+        def ours_spans(i: int) -> None:
+            db = Path(tmp) / f"spans{i}.db"
+            shutil.copy(master, db)
+            with Store(db) as store:
+                assert preannotate(store, spans_only, batch_size=32) == counts["articles"]
+                counts["spans-only suggestions"] = sum(store.stats()["suggestions"].values())
             db.unlink()
 
         def bare(model, enable=None):
@@ -124,7 +137,9 @@ def main(n: int = 200, rounds: int = 3, texts_of: str = "generated") -> None:
 
         runs = {
             "ours": ours,
+            "ours --no-frames": ours_spans,
             "strict": bare(nlp),
+            "strict spans": bare(spans_only.nlp),
             "fair": bare(nlp, fair_pipes),
             "stock + rules": bare(stock_rules),
             "stock NER": bare(stock),
@@ -140,12 +155,14 @@ def main(n: int = 200, rounds: int = 3, texts_of: str = "generated") -> None:
                 times[key].append(time.perf_counter() - t0)
                 cpu[key].append(time.process_time() - c0)
 
-    def ratio(key: str) -> str:
+    def ratio(key: str, of: str = "ours") -> str:
         # wall time, and this process's CPU time: what other jobs on a shared machine
-        # take from us shows in the first, hardly in the second
-        wall = statistics.median(o / b for o, b in zip(times["ours"], times[key], strict=True))
-        used = statistics.median(o / b for o, b in zip(cpu["ours"], cpu[key], strict=True))
-        return f"{wall:.3f} (CPU {used:.3f})"
+        # take from us shows in the first, hardly in the second; median and range of rounds
+        def spread(t: dict) -> str:
+            r = [o / b for o, b in zip(t[of], t[key], strict=True)]
+            return f"{statistics.median(r):.3f} [{min(r):.3f}-{max(r):.3f}]"
+
+        return f"{spread(times)} (CPU {spread(cpu)})"
 
     def secs(key: str) -> str:
         return f"{statistics.median(times[key]):7.2f} s (CPU {statistics.median(cpu[key]):.2f} s)"
@@ -159,6 +176,11 @@ def main(n: int = 200, rounds: int = 3, texts_of: str = "generated") -> None:
     print(f"strict: {'+'.join(nlp.pipe_names)}: {secs('strict')}  ratio ours/strict "
           f"{ratio('strict')}  (target <= 1.10)")  # fmt: skip
     print(f"fair: {'+'.join(fair_pipes)}: {secs('fair')}  ratio ours/fair {ratio('fair')}")
+    print(f"ours --no-frames: {secs('ours --no-frames')}  ({counts['spans-only suggestions']} "
+          f"suggestions, no frames, no parser loaded)  ratio /strict spans "
+          f"{ratio('strict spans', 'ours --no-frames')}  /strict "
+          f"{ratio('strict', 'ours --no-frames')}")  # fmt: skip
+    print(f"strict spans: {'+'.join(spans_only.nlp.pipe_names)}: {secs('strict spans')}")
     print(f"stock + rules: {'+'.join(stock_rules.pipe_names)}: {secs('stock + rules')}  "
           f"ratio {ratio('stock + rules')}")  # fmt: skip
     print(f"stock NER: {'+'.join(stock.pipe_names)}: {secs('stock NER')}  "
