@@ -1163,3 +1163,25 @@ def test_the_century_alone_is_no_date():
     assert date_attrs("the century", None) is None
     assert date_attrs("the decade", None) is None
     assert date_attrs("this century", None) is not None
+
+
+@pytest.mark.parametrize(
+    "text,actor,expected",
+    [
+        # wire datelines: a slashed agency, a country after the town
+        ("MOSCOW, March 3. /TASS/. Russia will host the talks.", "MOSCOW", False),
+        ("MOSCOW, March 3. /TASS/. Russia will host the talks.", "Russia", True),
+        ("TASHKENT, Uzbekistan (AP) — Afghanistan signed a rail deal.", "Uzbekistan", False),
+        ("TASHKENT, Uzbekistan (AP) — Afghanistan signed a rail deal.", "Afghanistan", True),
+        # a platform a statement is posted on; a possessive state's ministry; a comma in a name
+        ("Mujahid said in a post on Telegram that Kabul would respond.", "Telegram", False),
+        ("India's External Affairs Ministry said it was monitoring the situation.",
+         "India's External Affairs Ministry", True),
+        ("The governor of Balkh, Mohammad Yousuf Wafa, met Uzbek traders in Termez.",
+         "Mohammad Yousuf Wafa", True),
+    ],
+)  # fmt: skip
+def test_wire_datelines_and_names_of_round_16v(model, text, actor, expected):
+    [(_, sugs)] = list(model.suggest([(1, text, None)]))
+    found = {text[s.start : s.end] for s in sugs if s.label == "ACTOR"}
+    assert (actor in found) is expected, found
