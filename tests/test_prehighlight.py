@@ -1185,3 +1185,16 @@ def test_wire_datelines_and_names_of_round_16v(model, text, actor, expected):
     [(_, sugs)] = list(model.suggest([(1, text, None)]))
     found = {text[s.start : s.end] for s in sugs if s.label == "ACTOR"}
     assert (actor in found) is expected, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["years ago", "at the time", "overnight", "year-round", "once a week", "the Soviet era"],
+)
+def test_vague_times_and_eras_are_no_dates(text):
+    assert date_attrs(text, None) is None
+
+
+def test_a_span_before_an_anchor_stays_a_date():
+    assert date_attrs("two years earlier", None) is not None
+    assert date_attrs("later this year", None) is not None
