@@ -1198,3 +1198,24 @@ def test_vague_times_and_eras_are_no_dates(text):
 def test_a_span_before_an_anchor_stays_a_date():
     assert date_attrs("two years earlier", None) is not None
     assert date_attrs("later this year", None) is not None
+
+
+def test_page_tools_credits_and_pagers_are_boilerplate_but_captions_are_not():
+    body = "Kabul and Tashkent agreed on Monday on a new transit tariff, officials said."
+    furniture = [
+        "Print this page", "4 min read", "(Photo by Staff/AFP via Getty Images)", "Photo: AFP",
+        "Join our WhatsApp channel", "Next article", "Story continues below advertisement",
+        "Filed under: Afghanistan, Trade", "Also on Kabul Now:", "Continue reading",
+        "This article was originally published by Eurasianet.",
+    ]  # fmt: skip
+    caption = "Caption: Uzbek and Afghan officials sign the deal in Termez."
+    text = "Tashkent and Kabul agree on transit tariff\n\n" + body + "\n\n"
+    text += "\n\n".join(f"{line}\n\n{body}" for line in [*furniture, caption]) + "\n"
+    ranges = detect(text)
+
+    def marked(line):
+        i = text.index("\n" + line + "\n") + 1
+        return any(a <= i and i + len(line) <= b for a, b in ranges)
+
+    assert all(marked(line) for line in furniture), [x for x in furniture if not marked(x)]
+    assert not marked(caption)
