@@ -1167,3 +1167,59 @@ def test_the_century_alone_is_no_date():
     assert date_attrs("the century", None) is None
     assert date_attrs("the decade", None) is None
     assert date_attrs("this century", None) is not None
+
+
+@pytest.mark.parametrize(
+    "text,actor,expected",
+    [
+        # wire datelines: a slashed agency, a country after the town
+        ("MOSCOW, March 3. /TASS/. Russia will host the talks.", "MOSCOW", False),
+        ("MOSCOW, March 3. /TASS/. Russia will host the talks.", "Russia", True),
+        ("TASHKENT, Uzbekistan (AP) — Afghanistan signed a rail deal.", "Uzbekistan", False),
+        ("TASHKENT, Uzbekistan (AP) — Afghanistan signed a rail deal.", "Afghanistan", True),
+        # a platform a statement is posted on; a possessive state's ministry; a comma in a name
+        ("Mujahid said in a post on Telegram that Kabul would respond.", "Telegram", False),
+        ("India's External Affairs Ministry said it was monitoring the situation.",
+         "India's External Affairs Ministry", True),
+        ("The governor of Balkh, Mohammad Yousuf Wafa, met Uzbek traders in Termez.",
+         "Mohammad Yousuf Wafa", True),
+    ],
+)  # fmt: skip
+def test_wire_datelines_and_names_of_round_16v(model, text, actor, expected):
+    [(_, sugs)] = list(model.suggest([(1, text, None)]))
+    found = {text[s.start : s.end] for s in sugs if s.label == "ACTOR"}
+    assert (actor in found) is expected, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["years ago", "at the time", "overnight", "year-round", "once a week", "the Soviet era"],
+)
+def test_vague_times_and_eras_are_no_dates(text):
+    assert date_attrs(text, None) is None
+
+
+def test_a_span_before_an_anchor_stays_a_date():
+    assert date_attrs("two years earlier", None) is not None
+    assert date_attrs("later this year", None) is not None
+
+
+def test_page_tools_credits_and_pagers_are_boilerplate_but_captions_are_not():
+    body = "Kabul and Tashkent agreed on Monday on a new transit tariff, officials said."
+    furniture = [
+        "Print this page", "4 min read", "(Photo by Staff/AFP via Getty Images)", "Photo: AFP",
+        "Join our WhatsApp channel", "Next article", "Story continues below advertisement",
+        "Filed under: Afghanistan, Trade", "Also on Kabul Now:", "Continue reading",
+        "This article was originally published by Eurasianet.",
+    ]  # fmt: skip
+    caption = "Caption: Uzbek and Afghan officials sign the deal in Termez."
+    text = "Tashkent and Kabul agree on transit tariff\n\n" + body + "\n\n"
+    text += "\n\n".join(f"{line}\n\n{body}" for line in [*furniture, caption]) + "\n"
+    ranges = detect(text)
+
+    def marked(line):
+        i = text.index("\n" + line + "\n") + 1
+        return any(a <= i and i + len(line) <= b for a, b in ranges)
+
+    assert all(marked(line) for line in furniture), [x for x in furniture if not marked(x)]
+    assert not marked(caption)

@@ -479,6 +479,9 @@ def _line_start(doc, i: int) -> bool:
     return i == 0 or "\n" in doc[i - 1].text or "\n" in doc[i - 1].whitespace_
 
 
+_SLASHED_AGENCY = re.compile(r"^/[A-Z][A-Za-z-]+/\.?$")  # "/TASS/.", "/Xinhua/"
+
+
 def _dateline_end(doc, start: int, end: int) -> int | None:
     """Past the dateline that the name at START..END opens, or None: "MOSCOW —", "ISLAMABAD:",
     "KABUL, Aug 14 (AWS) -", "New Delhi, Nov 21 (PTI)", "Tehran, IENA –", or the place
@@ -511,6 +514,10 @@ def _dateline_end(doc, start: int, end: int) -> int | None:
             return k + 1
         if seen and ("\n" in doc[k - 1].whitespace_ or (t.is_space and "\n" in t.text)):
             return k  # "Tashkent, 14 January 2026" on a line of its own
+        if seen and _SLASHED_AGENCY.match(t.text):
+            return k + 1  # "MOSCOW, March 3. /TASS/."
+        if seen and t.text == ".":
+            continue
         if doc[k - 1].text == "(" and t.text[:1].isupper():
             continue  # "(Reuters)"
         if (
@@ -518,8 +525,13 @@ def _dateline_end(doc, start: int, end: int) -> int | None:
             or t.like_num
             or t.lower_.rstrip(".") in MONTHS
             or t.is_upper
-            or (t.is_alpha and t.text[0].isupper() and k + 1 < n and doc[k + 1].text in DASHES)
-        ):  # "(PTI)", "Aug 14", "IENA –", "UzA –"
+            or (
+                t.is_alpha
+                and t.text[0].isupper()
+                and k + 1 < n
+                and (doc[k + 1].text in DASHES or doc[k + 1].text == "(")
+            )
+        ):  # "(PTI)", "Aug 14", "IENA –", "UzA –", "TASHKENT, Uzbekistan (AP)"
             seen = True
             continue
         return None
@@ -565,7 +577,8 @@ def in_dateline(doc, start: int, end: int) -> bool:
     """The place or the agency of a dateline ("(PTI)", "Tehran, IENA –"): neither acts."""
     if is_dateline(doc, start, end):
         return True
-    agency = doc[start].is_upper or (start > 0 and doc[start - 1].text in ("(", *DASHES))
+    # an agency is upper-case or in brackets; a country after its town's comma
+    agency = doc[start].is_upper or (start > 0 and doc[start - 1].text in ("(", ",", *DASHES))
     if not agency and not (end < len(doc) and doc[end].text in DASHES):
         return False  # an agency is upper-case or in brackets, or a dash follows it
     i = start

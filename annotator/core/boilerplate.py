@@ -39,7 +39,20 @@ _FURNITURE = re.compile(
     r".*\ball (?:material |intellectual )?rights\b.*\bbelong to\b.*|"  # "… rights of this website belong to"
     r"to read more such news.*|download (?:the |our )?.*\bapps?\b.*|"
     r"catch (?:all )?the (?:latest|business|breaking) .*\bnews\b.*|"
-    r"home(?:page)?|menu|search|skip to (?:main )?content|back to top|load more|read more|more stories"
+    r"home(?:page)?|menu|search|skip to (?:main )?content|back to top|load more|read more|more stories|"
+    # page tools, credits and pagers: "Print this page", "5 min read", "(Photo by …/AFP)",
+    # "Join our WhatsApp channel", "Next article", "Story continues below advertisement"
+    r"print this (?:page|article|story)|listen to (?:this|the) (?:article|story)|"
+    r"\d+[- ]min(?:ute)?s?(?: read)?|(?:file photo|representational image|getty images)|"
+    r"(?:photo|image|picture)(?: credit)?s?\s*:\s*\S+(?:\s+\S+){0,3}|\((?:photo|image) by .*\)|"
+    r"credit\s*:\s*\S+(?:\s+\S+){0,3}|join our (?:whatsapp|telegram|viber) (?:channel|group).*|"
+    r"follow .{1,40} on google news|newsletter sign[- ]?up|click here\b.*|continue reading|"
+    r"report an error|send us a tip|(?:updated|published|posted) \d+ (?:minutes?|hours?|days?) ago|"
+    r"(?:next|previous) (?:article|story|post)|story continues (?:below|after) (?:the )?advertisement|"
+    r"sponsored links?|share on (?:facebook|twitter|x|whatsapp|telegram|linkedin)\b.*|"
+    r"filed under\s*:.*|posted in(?:\s+\S+){1,4}|"
+    r"the views expressed (?:in this (?:article|piece) )?are (?:the author|their|his|her).*|"
+    r"this (?:article|story|piece) (?:was )?(?:first|originally) (?:published|appeared)\b.*"
     r")[-–—\s]*$",
     re.IGNORECASE,
 )
@@ -52,7 +65,7 @@ _TEASER_HEADER = re.compile(
     r"most (?:read|popular|viewed|shared|visited)|trending(?: now| stories)?|recommended(?: for you)?|"
     r"you may (?:also )?like|you might (?:also )?like|editor[’']?s picks?|top stories|"
     r"more (?:from|on|in) .{1,40}|popular (?:stories|posts)|tags|topics|suggested topics|"
-    r"other (?:digests|newsletters|issues|stories|news))\s*:?$",
+    r"other (?:digests|newsletters|issues|stories|news)|also on .{1,40})\s*:?$",
     re.IGNORECASE,
 )
 # One teaser on a line: "Also Read: …", "SEE ALSO: …", "Related: …".

@@ -44,7 +44,12 @@ _VAGUE = re.compile(
     r"(the\s+)?(spring|summer|autumn|fall|winter)|"  # "ahead of winter" (but "by the summer")
     r"(the\s+)?(water|financial|fiscal|academic|school|crop|marketing)\s+year|"
     r"(just\s+|only\s+|mere\s+)?(days|weeks|months|years|decades|hours)|"
-    r"(the\s+)?(century|decade|millennium))$",  # "the project of the century": no date
+    r"(the\s+)?(century|decade|millennium)|"  # "the project of the century": no date
+    # "years ago", "at the time", "overnight", "year-round", "once a week", "the Soviet era":
+    # no calendar anchor of their own ("two years earlier" has one: the date before it)
+    r"(many\s+|several\s+|some\s+)?(years|months|decades)\s+ago|(at\s+)?the\s+time|overnight|"
+    r"all\s+year(\s+round)?|year[\s-]round|(once|twice)\s+an?\s+(week|month|year)|"
+    r"(the\s+)?[\w-]+\s+eras?)$",
     re.IGNORECASE,
 )
 # Parts of a phrase that narrow a period without changing its precision.

@@ -600,6 +600,18 @@ class Pipeline:
                     ent_start, ent_end = (cut[-2] + 1 if len(cut) > 1 else ent.start), cut[-1]
             # a label of ours comes from a model trained here: shape it as the rules' are
             model_label = "" if ent.label_ == label else ent.label_
+            if label == "ACTOR" and ent.label_ in ("GPE", "ORG", "PERSON"):
+                comma = [t.i for t in ent[1:-1] if t.text == "," and doc[t.i + 1].is_title]
+                if (
+                    comma
+                    and 2 <= ent_end - comma[-1] - 1 <= 3
+                    and all(t.is_title and t.is_alpha for t in doc[comma[-1] + 1 : ent_end])
+                ):
+                    # "The governor of Balkh, Mohammad Yousuf Wafa, met …": no name holds a
+                    # comma; the words after it are the office holder's name
+                    ent_start = comma[-1] + 1
+                    if self.gazetteer.lookup(doc[ent_start:ent_end].text) is None:
+                        model_label = "PERSON"
             if label == "ACTOR" and ent.label_ in ("GPE", "ORG") and state_ends:
                 # "Minister of Energy of the Republic of Uzbekistan Jurabek Mirzamakhmudov": the
                 # model's one place holds the title's state and the holder's name after it
