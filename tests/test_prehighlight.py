@@ -1223,3 +1223,13 @@ def test_page_tools_credits_and_pagers_are_boilerplate_but_captions_are_not():
 
     assert all(marked(line) for line in furniture), [x for x in furniture if not marked(x)]
     assert not marked(caption)
+
+
+def test_an_understanding_named_after_a_place_is_an_arrangement(model):
+    text = "The Doha understanding on militancy was never implemented."
+    [(_, sugs)] = list(model.suggest([(1, text, None)]))
+    found = {(text[s.start : s.end], s.label) for s in sugs}
+    assert ("Doha understanding", "AGREEMENT") in found and ("Doha", "ACTOR") not in found
+    text = "It reflects a Western understanding of rights."
+    [(_, sugs)] = list(model.suggest([(1, text, None)]))
+    assert not [s for s in sugs if s.label == "AGREEMENT"]
