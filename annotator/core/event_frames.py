@@ -202,7 +202,8 @@ class _Frames:
         self.base = base
         self.label_at: list[int | None] = [None] * len(doc)  # token -> index into self.spans
         self.spans: list[tuple[Suggestion, Any]] = []
-        end = base + len(doc.text)
+        # the window's length, without joining its text as `doc.text` does on each call
+        end = base + (doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0)
         for s in suggestions:
             if s.start < base or s.end > end:
                 continue

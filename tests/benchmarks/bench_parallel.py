@@ -13,6 +13,7 @@ Bare baselines run the very pipeline object ours loads, nothing of our code:
   spaCy would to give a parse.
 
 Ours includes the workers' start-up (spawn, model load); bare `n_process` forks.
+`--jobs N --no-frames` (spans only, its pipeline loaded without a parser) is timed too.
 Targets: --jobs N at most 1.10x of strict bare, at least 1.6x faster than one process.
 """
 
@@ -49,11 +50,13 @@ def main(n: int = 300, jobs: int = 2, rounds: int = 3, texts_of: str = "generate
             store.import_articles([ArticleIn(text=t, published="2025-05-30") for t in texts], None)
             store.boilerplate_bulk(store.article_ids())  # detected before timing, for all
             pipeline = load_for_project(store, name)
+            spans_only = load_for_project(store, name, frames=False)
         nlp = pipeline.nlp
         parse = [c for c in nlp.component_names if c in FRAME_COMPONENTS]
-        list(pipeline.suggest([(0, t, "2025-05-30") for t in texts[:5]]))
+        for p in (pipeline, spans_only):
+            list(p.suggest([(0, t, "2025-05-30") for t in texts[:5]]))
 
-        def ours(parallel: bool):
+        def ours(parallel: bool, pipeline=pipeline):
             def run(r: int) -> None:
                 db = Path(tmp) / f"run{r}.db"
                 shutil.copy(master, db)
@@ -85,6 +88,7 @@ def main(n: int = 300, jobs: int = 2, rounds: int = 3, texts_of: str = "generate
             "strict": bare([]),
             "one process": ours(False),
             "fair": bare([c for c in parse if c not in nlp.pipe_names]),
+            "jobs --no-frames": ours(True, spans_only),
         }
         times: dict[str, list[float]] = {k: [] for k in runs}
         cpu: dict[str, list[float]] = {k: [] for k in runs}
@@ -113,6 +117,8 @@ def main(n: int = 300, jobs: int = 2, rounds: int = 3, texts_of: str = "generate
           f"{secs('strict')}: ours {ratio('jobs', 'strict')} of it (target <= 1.10)")  # fmt: skip
     print(f"bare nlp.pipe(n_process={jobs}) fair (+{'+'.join(parse)} over the whole text) "
           f"{secs('fair')}: ours {ratio('jobs', 'fair')} of it")  # fmt: skip
+    print(f"--jobs {jobs} --no-frames {secs('jobs --no-frames')}: "
+          f"{ratio('jobs --no-frames', 'strict')} of strict")  # fmt: skip
     print("per round (s): " + "; ".join(f"{k} " + "/".join(f"{t:.1f}" for t in v)
                                          for k, v in times.items()))  # fmt: skip
     print(load())
