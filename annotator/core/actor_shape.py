@@ -1305,7 +1305,19 @@ def is_common_word(doc, start: int, end: int) -> bool:
     tok = doc[start]
     if not (start == 0 or doc[start - 1].is_punct or "\n" in doc[start - 1].text):
         return False
-    return any(t.text == tok.lower_ for t in doc)
+    return tok.lower_ in _words_of(doc)
+
+
+_WORDS_KEY = "annotator_words"  # Doc.user_data: the set of the doc's token texts (`_words_of`)
+
+
+def _words_of(doc) -> set[str]:
+    """The texts of DOC's tokens, gathered once per Doc: a scan of the article for each
+    candidate made a long article's shaping quadratic (as `nlp.doc_text` says of the text)."""
+    words = doc.user_data.get(_WORDS_KEY)
+    if words is None:
+        words = doc.user_data[_WORDS_KEY] = {t.text for t in doc}
+    return words
 
 
 def bracketed_acronyms(doc, chosen, taken, blocked) -> list[tuple[int, int]]:
@@ -1335,6 +1347,20 @@ def bracketed_acronyms(doc, chosen, taken, blocked) -> list[tuple[int, int]]:
             if tok.text in short and tok.i not in seen and not taken[tok.i] and not blocked[tok.i]:
                 out.append((tok.i, tok.i + 1))
     return sorted(out)
+
+
+def name_after_comma(doc, ent, end: int) -> int | None:
+    """Where the name starts in the model's entity ENT (its end cut to END) that runs on past a
+    comma ("The governor of Balkh, Mohammad Yousuf Wafa, met …"): no name holds a comma, so two
+    or three capitalised words after its last one are the office holder's; None if none."""
+    comma = [t.i for t in ent[1:-1] if t.text == "," and doc[t.i + 1].is_title]
+    if (
+        comma
+        and 2 <= end - comma[-1] - 1 <= 3
+        and all(t.is_title and t.is_alpha for t in doc[comma[-1] + 1 : end])
+    ):
+        return comma[-1] + 1
+    return None
 
 
 def name_after_state(doc, start: int, end: int, state_ends: set[int]) -> tuple[int, int] | None:

@@ -45,6 +45,7 @@ from annotator.core.actor_shape import (
     is_place,
     is_qualifier,
     is_said_to_be_a_town,
+    name_after_comma,
     name_after_state,
     name_after_title,
     names_a_body,
@@ -601,15 +602,9 @@ class Pipeline:
             # a label of ours comes from a model trained here: shape it as the rules' are
             model_label = "" if ent.label_ == label else ent.label_
             if label == "ACTOR" and ent.label_ in ("GPE", "ORG", "PERSON"):
-                comma = [t.i for t in ent[1:-1] if t.text == "," and doc[t.i + 1].is_title]
-                if (
-                    comma
-                    and 2 <= ent_end - comma[-1] - 1 <= 3
-                    and all(t.is_title and t.is_alpha for t in doc[comma[-1] + 1 : ent_end])
-                ):
-                    # "The governor of Balkh, Mohammad Yousuf Wafa, met …": no name holds a
-                    # comma; the words after it are the office holder's name
-                    ent_start = comma[-1] + 1
+                after = name_after_comma(doc, ent, ent_end)
+                if after is not None:
+                    ent_start = after
                     if self.gazetteer.lookup(doc[ent_start:ent_end].text) is None:
                         model_label = "PERSON"
             if label == "ACTOR" and ent.label_ in ("GPE", "ORG") and state_ends:
