@@ -915,6 +915,12 @@ def test_a_recurring_weekday_is_no_date_but_an_anchored_span_is():
     assert date_attrs("the first five months of the Iranian year", None) is not None
 
 
+def _boilerplate_of(lines: list[str]) -> str:
+    """The text that boilerplate detection marks in the article made of LINES."""
+    text = "\n".join(lines) + "\n"
+    return "".join(text[s:e] for s, e in detect(text))
+
+
 def test_a_pages_keywords_counter_and_rights_line_are_boilerplate():
     lines = [
         "Tashkent and Kabul agreed on a new tariff for electricity on Monday.",
@@ -922,8 +928,7 @@ def test_a_pages_keywords_counter_and_rights_line_are_boilerplate():
         "All material rights of this website belong to the Ministry of Energy.",
         "Number of visitors today: 1,204",
     ]
-    text = "\n".join(lines) + "\n"
-    covered = "".join(text[s:e] for s, e in detect(text))
+    covered = _boilerplate_of(lines)
     for line in lines[1:]:
         assert line in covered, covered
     assert lines[0] not in covered
@@ -1053,8 +1058,7 @@ def test_teasers_newsletters_and_cookie_lines_are_boilerplate():
         "This site uses cookies for analytics. Accept | Decline",
         "(c) 2025 Steppe News LLP",
     ]
-    text = "\n".join(lines) + "\n"
-    covered = "".join(text[s:e] for s, e in detect(text))
+    covered = _boilerplate_of(lines)
     for line in lines[1:]:
         assert line.lstrip("- ").split("](")[0].strip("[*") in covered, line
     assert lines[0] not in covered
@@ -1110,8 +1114,7 @@ def test_a_basmala_and_newsletter_lines_are_boilerplate():
         "**More newsletters:** [Caspian Energy Weekly](https://x.example/c)",
         "**You are reading the Kabul Trade Weekly.** [Sign up](https://x.example/s) to get it.",
     ]
-    text = "\n".join(lines) + "\n"
-    covered = "".join(text[s:e] for s, e in detect(text))
+    covered = _boilerplate_of(lines)
     for line in lines[1:]:
         assert line in covered, line
     assert lines[0] not in covered
