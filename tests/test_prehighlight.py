@@ -432,8 +432,7 @@ def model():
     ],
 )  # fmt: skip
 def test_place_versus_actor_rules(model, text, actor, expected):
-    [(_, sugs)] = list(model.suggest([(1, text, None)]))
-    found = {text[s.start : s.end] for s in sugs if s.label == "ACTOR"}
+    found = _suggested(model, text, "ACTOR")
     assert (actor in found) is expected, found
 
 
@@ -558,8 +557,7 @@ def test_date_spans_are_the_minimal_calendar_phrase(model, text, date_text):
     ],
 )  # fmt: skip
 def test_place_versus_actor_rules_of_round_16s(model, text, actor, expected):
-    [(_, sugs)] = list(model.suggest([(1, text, None)]))
-    found = {text[s.start : s.end] for s in sugs if s.label == "ACTOR"}
+    found = _suggested(model, text, "ACTOR")
     assert (actor in found) is expected, found
 
 
@@ -650,8 +648,7 @@ def test_actor_spans_are_the_specific_noun_phrase(model, text, span):
 
 def test_an_office_before_for_x_and_a_name_is_a_title(model):
     text = "Iran's special envoy for Afghanistan, Hassan Kazemi Qomi, met the minister."
-    [(_, sugs)] = list(model.suggest([(1, text, None)]))
-    found = {text[s.start : s.end] for s in sugs if s.label == "ACTOR"}
+    found = _suggested(model, text, "ACTOR")
     assert "Iran" in found and "Hassan Kazemi Qomi" in found
     assert not any("envoy" in f for f in found)
 
@@ -706,8 +703,7 @@ def test_an_office_with_its_portfolio_beside_a_name_is_a_title(model):
     text = (
         "It was signed by the Taliban's acting minister of water and energy, Abdul Latif Mansoor."
     )
-    [(_, sugs)] = list(model.suggest([(1, text, None)]))
-    found = {text[s.start : s.end] for s in sugs if s.label == "ACTOR"}
+    found = _suggested(model, text, "ACTOR")
     assert "Taliban" in found and not any("minister" in f for f in found)
 
 
@@ -785,8 +781,7 @@ def test_a_date_ends_at_the_comma_before_lower_case_words(model):
     ],
 )  # fmt: skip
 def test_place_versus_actor_rules_of_round_16t(model, text, actor, expected):
-    [(_, sugs)] = list(model.suggest([(1, text, None)]))
-    found = {text[s.start : s.end] for s in sugs if s.label == "ACTOR"}
+    found = _suggested(model, text, "ACTOR")
     assert (actor in found) is expected, found
 
 
@@ -894,8 +889,7 @@ def test_a_surname_inside_another_name_is_no_repeat(model):
     ],
 )  # fmt: skip
 def test_place_versus_actor_rules_of_round_16u(model, text, actor, expected):
-    [(_, sugs)] = list(model.suggest([(1, text, None)]))
-    found = {text[s.start : s.end] for s in sugs if s.label == "ACTOR"}
+    found = _suggested(model, text, "ACTOR")
     assert (actor in found) is expected, found
 
 
@@ -913,6 +907,12 @@ def test_a_recurring_weekday_is_no_date_but_an_anchored_span_is():
     assert date_attrs("Monday", None, "on") is not None
     assert date_attrs("the following three years", None) is not None
     assert date_attrs("the first five months of the Iranian year", None) is not None
+
+
+def _suggested(model, text: str, label: str) -> set[str]:
+    """The texts MODEL suggests as LABEL in the article TEXT."""
+    [(_, sugs)] = list(model.suggest([(1, text, None)]))
+    return {text[s.start : s.end] for s in sugs if s.label == label}
 
 
 def _boilerplate_of(lines: list[str]) -> str:
@@ -1014,8 +1014,7 @@ def test_the_word_before_a_preposition_at_the_start_of_the_doc_is_none(model):
     ],
 )  # fmt: skip
 def test_place_versus_actor_rules_of_round_16v(model, text, actor, expected):
-    [(_, sugs)] = list(model.suggest([(1, text, None)]))
-    found = {text[s.start : s.end] for s in sugs if s.label == "ACTOR"}
+    found = _suggested(model, text, "ACTOR")
     assert (actor in found) is expected, found
 
 
@@ -1084,8 +1083,7 @@ def test_teasers_newsletters_and_cookie_lines_are_boilerplate():
     ],
 )  # fmt: skip
 def test_names_in_headers_links_and_bodies_of_round_16v(model, text, actor, expected):
-    [(_, sugs)] = list(model.suggest([(1, text, None)]))
-    found = {text[s.start : s.end] for s in sugs if s.label == "ACTOR"}
+    found = _suggested(model, text, "ACTOR")
     assert (actor in found) is expected, found
 
 
@@ -1150,8 +1148,7 @@ def test_a_solar_date_in_a_header_line_and_a_short_month_in_a_dateline_are_dates
     ],
 )  # fmt: skip
 def test_press_release_shapes_of_round_16v(model, text, actor, expected):
-    [(_, sugs)] = list(model.suggest([(1, text, None)]))
-    found = {text[s.start : s.end] for s in sugs if s.label == "ACTOR"}
+    found = _suggested(model, text, "ACTOR")
     assert (actor in found) is expected, found
 
 
@@ -1189,8 +1186,7 @@ def test_the_century_alone_is_no_date():
     ],
 )  # fmt: skip
 def test_wire_datelines_and_names_of_round_16v(model, text, actor, expected):
-    [(_, sugs)] = list(model.suggest([(1, text, None)]))
-    found = {text[s.start : s.end] for s in sugs if s.label == "ACTOR"}
+    found = _suggested(model, text, "ACTOR")
     assert (actor in found) is expected, found
 
 
