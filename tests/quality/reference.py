@@ -16,8 +16,9 @@ h22–h27 ("fresh4", written likewise by another writer) were measured untuned t
 rounds, then tuned on from round 16t; h28–h33 ("fresh5", a third writer) were measured
 untuned at the end of round 16t, then tuned on (round 16u); h34–h39 ("fresh6", a fourth
 writer, after round 16u) were measured untuned, then tuned on (round 16v); h40–h45
-("fresh7", a fifth writer, during round 16v) are the honest figure for articles nobody has
-looked at. A
+("fresh7", a fifth writer, during round 16v) and h46–h51 ("fresh8", a sixth) were measured
+untuned, then tuned on (round 16w); h52–h57 ("fresh9", a seventh writer) are the honest
+figure for articles nobody has looked at. A
 group released for tuning must be replaced by a new one written the same way: from
 GUIDELINES.md alone, by someone who has not read the rules.
 Run `python tests/quality/reference.py [MODEL] [--diff GROUP] [--only GROUP]` for the
@@ -91,12 +92,15 @@ GROUPS = {
     # untuned (ACTOR 0.89 / 0.65 at the start of 16v, 0.89 / 0.70 after its first rules),
     # then tuned on in round 16w
     "fresh7": ("h40", "h41", "h42", "h43", "h44", "h45"),
-    # written the same way by a sixth writer during round 16v; never tuned on: the honest
-    # figure for the rules as they ship
+    # written the same way by a sixth writer during round 16v; measured untuned (ACTOR
+    # 0.90 / 0.61 at the start of 16v, 0.91 / 0.67 at its end), then tuned on in round 16w
     "fresh8": ("h46", "h47", "h48", "h49", "h50", "h51"),
+    # written the same way by a seventh writer at the start of round 16w; never tuned on:
+    # the honest figure for the rules as they ship (ACTOR 0.95 / 0.73 at the start of 16w)
+    "fresh9": ("h52", "h53", "h54", "h55", "h56", "h57"),
 }
 # Groups whose misses are never shown: measure them, do not read them.
-UNLOOKED = ("fresh8",)
+UNLOOKED = ("fresh9",)
 
 
 def heldout_reference(group: str | None = None) -> list[tuple[str, str, list[dict]]]:
