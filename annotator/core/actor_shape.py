@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from annotator.core.credit_shape import in_credit
 from annotator.core.dates import MONTHS  # one month table for dates, datelines and names
 
 # "in Kabul", "a visit to India", "through Afghanistan", "envoy for Afghanistan"
@@ -482,6 +483,19 @@ def _line_start(doc, i: int) -> bool:
 _SLASHED_AGENCY = re.compile(r"^/[A-Z][A-Za-z-]+/\.?$")  # "/TASS/.", "/Xinhua/"
 
 
+_TIME_STAMP = re.compile(r"^\d{1,2}[:.]\d\d$")
+
+
+def _after_time_stamp(doc, i: int) -> bool:
+    """Token i follows a time stamp that opens its line and a separator: "17:40 | ", "09.15 – "."""
+    return (
+        i >= 2
+        and doc[i - 1].text in ("|", *DASHES)
+        and bool(_TIME_STAMP.match(doc[i - 2].text))
+        and _line_start(doc, i - 2)
+    )
+
+
 def _dateline_end(doc, start: int, end: int) -> int | None:
     """Past the dateline that the name at START..END opens, or None: "MOSCOW —", "ISLAMABAD:",
     "KABUL, Aug 14 (AWS) -", "New Delhi, Nov 21 (PTI)", "Tehran, IENA –", or the place
@@ -490,6 +504,10 @@ def _dateline_end(doc, start: int, end: int) -> int | None:
     first = start
     while first > 0 and doc[first - 1].text in MARKUP and not _line_start(doc, first):
         first -= 1  # "**KABUL, Dec. 2 (AfNews)** --": a dateline in bold
+    if _after_time_stamp(doc, first):
+        first -= 2  # "17:40 | Herat:": a live blog's item, filed from Herat at 17:40
+        if end < n and doc[end].text in (":", "|", *DASHES):
+            return end + 1
     if end >= n or not _line_start(doc, first):
         return None
     while end + 1 < n and doc[end].text == "/" and doc[end + 1].text[:1].isupper():
@@ -507,11 +525,14 @@ def _dateline_end(doc, start: int, end: int) -> int | None:
     if nxt not in (",", "("):
         return None
     # the rest of a wire dateline: a date and the agency, up to a dash or the agency's ")"
-    seen = False
+    seen = bracket = False
     for k in range(end + (nxt == ","), min(n, end + 9)):
         t = doc[k]
         if seen and (t.text in DASHES or t.text[:1] == ")"):  # "(APP):" is one token
             return k + 1
+        bracket = t.text == "(" or (bracket and t.text[:1].isupper())
+        if bracket and t.text != "(" and doc[k - 1].text != "(":
+            continue  # "(Hindukush Wire)": an agency of several words
         if seen and ("\n" in doc[k - 1].whitespace_ or (t.is_space and "\n" in t.text)):
             return k  # "Tashkent, 14 January 2026" on a line of its own
         if seen and _SLASHED_AGENCY.match(t.text):
@@ -578,7 +599,10 @@ def in_dateline(doc, start: int, end: int) -> bool:
     if is_dateline(doc, start, end):
         return True
     # an agency is upper-case or in brackets; a country after its town's comma
-    agency = doc[start].is_upper or (start > 0 and doc[start - 1].text in ("(", ",", *DASHES))
+    opening = start
+    while opening > 0 and doc[opening - 1].is_title and not _line_start(doc, opening):
+        opening -= 1  # "(Pamir Wire)": the model may take the agency's last word alone
+    agency = doc[start].is_upper or (opening > 0 and doc[opening - 1].text in ("(", ",", *DASHES))
     if not agency and not (end < len(doc) and doc[end].text in DASHES):
         return False  # an agency is upper-case or in brackets, or a dash follows it
     i = start
@@ -1077,6 +1101,8 @@ def surname_repeats(doc, chosen, taken) -> list[tuple[int, int]]:
                 continue  # "the Afghan side" after a name that ends in "Afghan": an adjective
             if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in FACILITY_FOLLOWERS:
                 continue  # "the Kamal Khan Dam"
+            if in_dateline(doc, tok.i, tok.i + 1) or in_credit(doc, tok.i):
+                continue  # "KABUL, Dec 2 (Pamir Wire) -" after a masthead the model took for a name
             prev = doc[tok.i - 1] if tok.i > 0 else None
             if (
                 prev is not None

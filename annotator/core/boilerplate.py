@@ -56,6 +56,13 @@ _FURNITURE = re.compile(
     r")[-–—\s]*$",
     re.IGNORECASE,
 )
+# A reader's comment under the article: "Priya S. - 2 days ago: Good initiative."
+_COMMENT_ROW = re.compile(
+    r"^[A-Z][\w'’-]*(?:\s+[A-Z][\w'’.-]*){0,3}\s*[-–—·|]\s*"
+    r"(?:\d+|an?|one)\s+(?:second|minute|hour|day|week|month|year)s?\s+ago\b"
+)
+# A line that says when this article came out, wherever it stands
+_OWN_DATE = re.compile(r"^(?:first |last )?(?:published|posted|updated)\b", re.IGNORECASE)
 # A header after which come teasers of other stories.
 _TEASER_HEADER = re.compile(
     r"^(?:related(?: \w+){0,2}|"
@@ -65,7 +72,8 @@ _TEASER_HEADER = re.compile(
     r"most (?:read|popular|viewed|shared|visited)|trending(?: now| stories)?|recommended(?: for you)?|"
     r"you may (?:also )?like|you might (?:also )?like|editor[’']?s picks?|top stories|"
     r"more (?:from|on|in) .{1,40}|popular (?:stories|posts)|tags|topics|suggested topics|"
-    r"other (?:digests|newsletters|issues|stories|news)|also on .{1,40})\s*:?$",
+    r"other (?:digests|newsletters|issues|stories|news)|also on .{1,40}|trending on .{1,40}|"
+    r"(?:earlier|previous|past|more|other) live(?: ?blogs?| coverage| updates| pages)?)\s*:?$",
     re.IGNORECASE,
 )
 # One teaser on a line: "Also Read: …", "SEE ALSO: …", "Related: …".
@@ -89,7 +97,8 @@ _BYLINE_SEGMENT = re.compile(
 )
 # a call to subscribe, sign up, download the app or follow the site
 _CALL = re.compile(
-    r"\b(?:sign up(?:\]\([^)]*\))? (?:for|to)|subscribe (?:to our|now|for)|our (?:newsletter|app)\b|"
+    r"\b(?:sign up(?:\]\([^)]*\))? (?:for|to)|subscribe (?:to (?:our|the|this)|now|for)|subscribe\s*$|"
+    r"our (?:newsletter|app)\b|refresh for (?:new|the latest|more) (?:posts|updates)|"
     r"you are reading (?:the|our)\b|"
     r"download (?:now|the app|our app)|get the app|follow us|"
     r"unsubscribe|you are receiving this|manage (?:your )?preferences)",
@@ -281,7 +290,7 @@ def is_furniture(line: str, latin_text: bool = True) -> bool:
         return True
     if line[:1] in "*_" and _TEASER_LINE.match(_EMPHASIS.sub("", line)):
         return True  # "**More newsletters:** [Caspian Energy Weekly](…)"
-    if is_byline(line) or is_form(line):
+    if is_byline(line) or is_form(line) or _COMMENT_ROW.match(line):
         return True
     words = _words_upto(line, 30)  # counted once for the tests below
     # the site's navigation: menus, rows of links, "HomeLatest…", "Economy › Transport",
@@ -343,6 +352,7 @@ def detect(text: str) -> list[tuple[int, int]]:
     latin = is_latin_text(text)
     header = find_header(text)
     marked = [False] * len(lines)
+    teaser = [False] * len(lines)  # other stories' lines: their dates are not this article's
     in_teasers = False
     after_player = False
     for i, (_s, _e, line) in enumerate(lines):
@@ -353,11 +363,15 @@ def detect(text: str) -> list[tuple[int, int]]:
         if _TEASER_HEADER.match(line) or (
             line[:1] in "*_#" and _TEASER_HEADER.match(_EMPHASIS.sub("", line))
         ):
-            marked[i], in_teasers = True, True
+            marked[i] = teaser[i] = in_teasers = True
             continue
         if in_teasers:
-            if is_furniture(line, latin) or (_is_teaser(line) and not _is_prose(line)):
+            if is_furniture(line, latin):
                 marked[i] = True
+                continue
+            if _is_teaser(line) and not _is_prose(line):
+                marked[i] = True
+                teaser[i] = not _OWN_DATE.match(line)  # "Published in …, May 31st, 2025"
                 continue
             in_teasers = False
         if is_furniture(line, latin):
@@ -390,9 +404,13 @@ def detect(text: str) -> list[tuple[int, int]]:
         if not marked[i] and any(line.startswith(n + " ") for n in names) and _words(line) <= 60:
             marked[i] = True
     _mark_contact_blocks(text, lines, marked)
+    for i in header.date_lines:
+        teaser[i] = False  # the page's own dateline, even where teasers run into it
     pieces: list[tuple[int, int]] = []
     for i, flag in enumerate(marked):
-        if flag:
+        if flag and teaser[i]:
+            pieces.append(lines[i][:2])
+        elif flag:
             pieces.extend(_without_dates(*lines[i]))
         elif "°" in lines[i][2] and i < 40:
             pieces.extend(_weather_pieces(*lines[i]))  # "… | 23 Tir 1404      Tehran 41°C"

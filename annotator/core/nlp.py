@@ -55,6 +55,7 @@ from annotator.core.actor_shape import (
 )
 from annotator.core.agreement_shape import is_no_arrangement, place_name_before
 from annotator.core.boilerplate import spans_outside_boilerplate
+from annotator.core.credit_shape import after_outlet_noun, in_credit, is_currency
 from annotator.core.dates import date_attrs, date_edges, parse_published
 from annotator.core.errors import InputError
 from annotator.core.event_frames import FrameSuggester
@@ -63,7 +64,7 @@ from annotator.core.paths import resource
 from annotator.core.span_rules import precedence
 
 # Bump when the shaping code below changes, so that projects re-suggest.
-RULES_VERSION = "6"
+RULES_VERSION = "7"
 RULES_ONLY = "rules"
 PREFERENCE = (
     "en_core_web_trf",
@@ -847,6 +848,10 @@ class Pipeline:
             return None  # "… at the Centre for the Study of Contemporary Afghanistan"
         if label == "ACTOR" and not model_label and in_affiliation(doc, start):
             return None  # "head of the Afghanistan Chamber of Commerce": the employer's name
+        if label == "ACTOR" and (
+            is_currency(doc, start, end) or in_credit(doc, start) or after_outlet_noun(doc, start)
+        ):
+            return None  # "AFN 70.2", "Photo: Pamir Wire", "Turkish broadcaster TRT Haber"
         if label == "ACTOR" and model_label and is_not_a_name(doc, start, end):
             return None  # "including supreme leader", "the Ministry's", "an Airbus A310"
         if (

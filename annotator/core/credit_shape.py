@@ -1,0 +1,66 @@
+"""Names a news page holds that do not act: credits, outlets that only report, currencies.
+
+GUIDELINES.md marks who agrees, meets, signs or acts. A page also names who took the
+photo ("Photo: Pamir Wire / N. Rahimi"), who played the music, which outlet carried the
+news ("Turkish broadcaster TRT Haber reported") and what the prices are in ("AFN 70.2"):
+none of them is a party. Each test reads the tokens around a candidate span of a spaCy
+Doc; `nlp.Pipeline._shape` drops the ACTOR suggestions they recognise.
+"""
+
+from __future__ import annotations
+
+# ISO 4217 codes of the currencies the corpus trades in ("$1 = AFN 70.2", "PKR 280")
+CURRENCY_CODES = frozenset(
+    "AFN USD EUR GBP PKR INR IRR IRT CNY RMB RUB KZT UZS TJS TMT KGS AED SAR QAR TRY JPY CHF".split()
+)
+# the word that opens a credit: "Photo: …", "Photo credit: …", "Music: … by …"
+CREDIT_WORDS = frozenset(
+    "photo photos photograph picture image images video credit credits music illustration "
+    "graphic graphics cartoon source footage".split()
+)
+# what an outlet is called before its name: "Turkish broadcaster TRT Haber", "news agency QNA"
+OUTLET_NOUNS = frozenset(
+    "broadcaster agency newspaper daily weekly channel outlet website portal broadsheet "
+    "tabloid magazine wire newswire radio station".split()
+)
+
+
+def is_currency(doc, start: int, end: int) -> bool:
+    """ "AFN", "AFN 70.2", "PKR 12 billion": a currency code and its amount."""
+    return doc[start].text in CURRENCY_CODES and all(
+        t.like_num or t.is_punct or t.lower_ in ("million", "billion", "m", "bn")
+        for t in doc[start + 1 : end]
+    )
+
+
+# the small words a credit holds; a caption that describes ("Photo: Muttaqi meets …") has others
+CREDIT_SMALL_WORDS = frozenset("by and of the at via courtesy for from on in".split())
+
+
+def in_credit(doc, start: int) -> bool:
+    """The name stands in a credit, from its opening to the end of its line: "Photo: X / Y",
+    "Photo credit: X", "Music: "Rubob at Dawn" by X"; never in a caption that describes."""
+    k = start - 1
+    while k > 0 and start - k <= 12 and "\n" not in doc[k].whitespace_ and not doc[k].is_space:
+        if doc[k].text == ":" and doc[k - 1].lower_ in CREDIT_WORDS:
+            return _credit_rest(doc, k + 1)
+        k -= 1
+    return False
+
+
+def _credit_rest(doc, i: int) -> bool:
+    """From token i to the end of the line: a short run of names, no describing words."""
+    for k in range(i, min(len(doc), i + 14)):
+        t = doc[k]
+        if t.is_space or t.text == ",":
+            return True  # ", used with permission": a remark after the credit
+        if t.is_alpha and t.is_lower and t.lower_ not in CREDIT_SMALL_WORDS:
+            return False
+        if "\n" in t.whitespace_ or k + 1 == len(doc):
+            return True
+    return False
+
+
+def after_outlet_noun(doc, start: int) -> bool:
+    """ "Turkish broadcaster TRT Haber", "the news agency QNA": an outlet named as such."""
+    return start > 0 and doc[start - 1].lower_ in OUTLET_NOUNS
