@@ -193,3 +193,18 @@ def test_a_weather_piece_of_a_date_line_and_a_date_beside_another_calendars():
     assert marked == {"Tehran 41°C"}
     assert dateline_of_line("Kabul – 27 Aqrab 1404 (18 November 2025)") == "2025-11-18"
     assert dateline_of_line("Last Updated: Sep 02, 2026, 07:45:00 PM IST") == "2026-09-02"
+
+
+def test_a_headline_with_its_genre_in_capitals_is_the_title_and_a_news_desk_is_not():
+    from annotator.core.headline import title_and_date
+
+    text = (
+        "Home | Afghanistan | Region | Video\n\n"
+        "WATCH: Neighbours send help to Badakhshan after the earthquake\n\n"
+        "Herat Times News Desk\n"
+        "Published: Tuesday, 1 December 2026 | 18:05\n\n"
+        "Iran and Pakistan sent tents and blankets to Badakhshan on Tuesday, officials said.\n"
+    )
+    title, published = title_and_date(text, "fallback")
+    assert title == "WATCH: Neighbours send help to Badakhshan after the earthquake"
+    assert published == "2026-12-01"

@@ -264,7 +264,7 @@ TARGETS = {"ACTOR": (0.95, 0.85), "DATE": (0.95, 0.90), "AGREEMENT": (0.60, 0.60
         pytest.param("fresh7", marks=pytest.mark.xfail(reason="ACTOR precision 0.82 < 0.85")),
         # h46–h51, by a sixth writer during round 16v: measured untuned (ACTOR 0.91 / 0.67),
         # tuned on in 16w
-        pytest.param("fresh8", marks=pytest.mark.xfail(reason="ACTOR precision 0.73 < 0.85")),
+        pytest.param("fresh8", marks=pytest.mark.xfail(reason="ACTOR precision 0.78 < 0.85")),
         # h52–h57, by a seventh writer at the start of round 16w; never tuned on (ACTOR
         # 0.95 / 0.73, DATE 0.90 / 0.89 at the start of 16w)
         pytest.param("fresh9", marks=pytest.mark.xfail(reason="never tuned on: ACTOR P 0.73")),
@@ -1261,6 +1261,14 @@ def test_an_understanding_named_after_a_place_is_an_arrangement(model):
         ("$1 = AFN 70.2, the central bank said.", "AFN 70.2"),
         # an outlet named as such only carries the news
         ("Uzbek broadcaster Yoshlar TV said Tashkent and Kabul signed a rail deal.", "Yoshlar TV"),
+        # a price table's row is labelled by a product or a town, which does not act
+        ("Prices rose.\nRed grapes, Kandahari: 190-205 (+5)\nPistachios: 520 (-10)\n", "Kandahari"),
+        # what an office or a working body deals with
+        (
+            "The talks were led by Director General for Consular Affairs Abdul Wahid.",
+            "Consular Affairs",
+        ),
+        ("They set up a Joint Working Group on Transit and Customs Issues.", "Transit"),
     ],
 )
 def test_page_apparatus_is_no_actor(model, text, not_actor):
@@ -1280,6 +1288,8 @@ def test_comment_rows_live_blog_lists_and_subscribe_calls_are_boilerplate():
         "- Thursday: Termez fair, Wakhan snow",
         "Priya S. - 2 days ago: Good initiative, finally.",
         "Premium data: the export tracker, updated weekly. Subscribe",
+        "Interview by Meera Joshi",
+        "Herat Times News Desk",
     ]
     covered = _boilerplate_of(lines)
     for line in lines[1:]:

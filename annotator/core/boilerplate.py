@@ -87,12 +87,12 @@ _TEASER_LINE = re.compile(
 # a byline or a wire's credits: "By Elena Markova", "Written by: PTI", "Reporting by … ; Editing by …"
 _BYLINE = re.compile(
     r"^(?:by|(?:written|edited|reported|compiled|posted|story|text|photos?|additional reporting|"
-    r"reporting|writing|editing) by)\s*:?\s+\S",
+    r"reporting|writing|editing|interview|interviewed|translated|translation|produced) by)\s*:?\s+\S",
     re.IGNORECASE,
 )
 _BYLINE_SEGMENT = re.compile(
     r"^(?:(?:our|staff|special) (?:correspondent|reporter)s?|staff report|from the newspaper|"
-    r"news desk|web desk|agencies)$",
+    r"(?:[\w'’-]+ ){0,3}(?:news|web|city|foreign|business|digital) desk|agencies)$",
     re.IGNORECASE,
 )
 # a call to subscribe, sign up, download the app or follow the site

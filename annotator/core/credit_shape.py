@@ -1,13 +1,18 @@
-"""Names a news page holds that do not act: credits, outlets that only report, currencies.
+"""Names a news page holds that do not act: credits, outlets that only report, currencies,
+the rows of a price table and the portfolio of an office.
 
 GUIDELINES.md marks who agrees, meets, signs or acts. A page also names who took the
 photo ("Photo: Pamir Wire / N. Rahimi"), who played the music, which outlet carried the
 news ("Turkish broadcaster TRT Haber reported") and what the prices are in ("AFN 70.2"):
-none of them is a party. Each test reads the tokens around a candidate span of a spaCy
+none of them is a party, nor is "Red raisins, Shindandi: 190-205" (a price table's row) or
+"Consular Affairs" in "Director General for Consular Affairs" (what the office deals with).
+Each test reads the tokens around a candidate span of a spaCy
 Doc; `nlp.Pipeline._shape` drops the ACTOR suggestions they recognise.
 """
 
 from __future__ import annotations
+
+import re
 
 # ISO 4217 codes of the currencies the corpus trades in ("$1 = AFN 70.2", "PKR 280")
 CURRENCY_CODES = frozenset(
@@ -64,3 +69,48 @@ def _credit_rest(doc, i: int) -> bool:
 def after_outlet_noun(doc, start: int) -> bool:
     """ "Turkish broadcaster TRT Haber", "the news agency QNA": an outlet named as such."""
     return start > 0 and doc[start - 1].lower_ in OUTLET_NOUNS
+
+
+_TABLE_ROW = re.compile(r"^[^.!?:\n]{1,60}:\s*[-+]?[\d.,]+\s*(?:[-–]\s*[\d.,]+)?(?:\s|$)")
+
+
+def in_table_row(doc, start: int) -> bool:
+    """The name labels a row of figures: "Red raisins, Shindandi: 190-205 (+5)"."""
+    first = start
+    while first > 0 and start - first < 20 and "\n" not in doc[first - 1].text_with_ws:
+        first -= 1
+    line = []
+    for t in doc[first : min(len(doc), first + 30)]:
+        line.append(t.text_with_ws)
+        if "\n" in t.text_with_ws:
+            break
+    return bool(_TABLE_ROW.match("".join(line)))
+
+
+# what an office or a working body deals with: "Director General for Consular Affairs",
+# "Joint Working Group on Consular and Migration Issues"
+PORTFOLIO_WORDS = frozenset("affairs issues matters questions relations cooperation".split())
+PORTFOLIO_HOLDERS = frozenset(
+    "general director minister secretary commissioner envoy representative adviser advisor "
+    "coordinator group committee subcommittee commission council panel taskforce force".split()
+)
+
+
+def is_portfolio(doc, start: int, end: int) -> bool:
+    """The capitalised words after "for" or "on" that name an office's or a body's field."""
+    n = len(doc)
+    i = start
+    while i > 0 and (doc[i - 1].is_title or doc[i - 1].lower_ in ("and", "&", ",")):
+        i -= 1
+    field = {t.lower_ for t in doc[start:end]}
+    k = end  # "Consular" of "Consular and Migration Issues", "Customs" of "Customs Issues"
+    while k < n and (doc[k].is_title or doc[k].lower_ in ("and", "&")):
+        field.add(doc[k].lower_)
+        k += 1
+    # (the field's own words: "Amir Khan Muttaqi" after "Minister for Foreign Affairs" is none)
+    return (
+        i >= 2
+        and doc[i - 1].lower_ in ("for", "on")
+        and doc[i - 2].lower_ in PORTFOLIO_HOLDERS
+        and bool(field & PORTFOLIO_WORDS)
+    )

@@ -196,6 +196,10 @@ def _last_lines(text: str, n: int) -> list[str]:
     return out[::-1]
 
 
+# a headline's genre in capitals ("WATCH: Governments rush help …"); "Watch: …" is a teaser
+_GENRE_PREFIX = re.compile(r"^(?:WATCH|VIDEO|LISTEN|PHOTOS?|LIVE)\s*:\s*\S")
+
+
 def find_header(text: str) -> Header:
     from annotator.core.boilerplate import is_furniture, is_latin_text, is_navigation, is_weather
 
@@ -229,7 +233,9 @@ def find_header(text: str) -> Header:
             continue
         if not line.isascii() and latin is None:
             latin = is_latin_text(text)
-        if is_furniture(line, latin is not False):  # an ASCII line is Latin whatever the text
+        if is_furniture(line, latin is not False) and not (
+            _GENRE_PREFIX.match(line) and _looks_like_headline(line)
+        ):  # an ASCII line is Latin whatever the text
             continue
         if _is_body(line):
             if fallback is not None:

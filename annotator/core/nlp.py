@@ -55,7 +55,13 @@ from annotator.core.actor_shape import (
 )
 from annotator.core.agreement_shape import is_no_arrangement, place_name_before
 from annotator.core.boilerplate import spans_outside_boilerplate
-from annotator.core.credit_shape import after_outlet_noun, in_credit, is_currency
+from annotator.core.credit_shape import (
+    after_outlet_noun,
+    in_credit,
+    in_table_row,
+    is_currency,
+    is_portfolio,
+)
 from annotator.core.dates import date_attrs, date_edges, parse_published
 from annotator.core.errors import InputError
 from annotator.core.event_frames import FrameSuggester
@@ -849,9 +855,13 @@ class Pipeline:
         if label == "ACTOR" and not model_label and in_affiliation(doc, start):
             return None  # "head of the Afghanistan Chamber of Commerce": the employer's name
         if label == "ACTOR" and (
-            is_currency(doc, start, end) or in_credit(doc, start) or after_outlet_noun(doc, start)
+            is_currency(doc, start, end)
+            or in_credit(doc, start)
+            or after_outlet_noun(doc, start)
+            or in_table_row(doc, start)
+            or is_portfolio(doc, start, end)
         ):
-            return None  # "AFN 70.2", "Photo: Pamir Wire", "Turkish broadcaster TRT Haber"
+            return None  # "AFN 70.2", "Photo: Pamir Wire", "broadcaster TRT Haber", "for Consular Affairs"
         if label == "ACTOR" and model_label and is_not_a_name(doc, start, end):
             return None  # "including supreme leader", "the Ministry's", "an Airbus A310"
         if (
