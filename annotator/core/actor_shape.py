@@ -247,6 +247,12 @@ FACILITY_FOLLOWERS = {
     "bazaar",
     "concession",  # "the Mes Aynak copper concession": the site a concession is for
     "concessions",
+    "plant",  # "the Ghori cement plant"
+    "plants",
+    "factory",
+    "factories",
+    "mill",
+    "mills",
 }
 # "north of Kabul": a direction from a place
 COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
@@ -1051,8 +1057,8 @@ def _facility_follows(doc, end: int) -> bool:
         and doc[end].is_lower
         and doc[end].is_alpha
         and not doc[end].is_stop  # "the Taliban are building": a verb, not a site's kind
-        and doc[end + 1].lower_ in FACILITY_FOLLOWERS
-    )
+        and (doc[end + 1].lower_ in FACILITY_FOLLOWERS or doc[end + 1].lower_ == "works")
+    )  # ("the Jabal Saraj cement works"; "works" alone after a name is a verb)
 
 
 # plural place nouns whose colon opens a list of places: "designated crossings: Torkham, Chaman"

@@ -909,6 +909,10 @@ class Pipeline:
             and is_place(doc, start, end)
         ):
             return None  # "traders in Herat", "the ports of Bandar Abbas": a town
+        if label == "ACTOR" and model_label == "PERSON":
+            entry = self.gazetteer.lookup(doc[start:end].text)
+            if entry is not None and entry["kind"] == "state" and is_place(doc, start, end):
+                return None  # "talks in Ashgabat" where the model took the capital for a person
         if label == "ACTOR" and model_label in ("", "GPE", "ORG", "FAC", "LOC", "NORP"):
             entry = self.gazetteer.lookup(doc[start:end].text)
             if entry is not None and entry["kind"] in NOT_ACTOR_KINDS:
