@@ -261,10 +261,10 @@ TARGETS = {"ACTOR": (0.95, 0.85), "DATE": (0.95, 0.90), "AGREEMENT": (0.60, 0.60
         "fresh6",
         # h40–h45, by a fifth writer during round 16v: measured untuned (ACTOR 0.89 / 0.65),
         # tuned on since the end of 16v; ACTOR precision short of 0.85
-        pytest.param("fresh7", marks=pytest.mark.xfail(reason="ACTOR precision 0.83 < 0.85")),
+        pytest.param("fresh7", marks=pytest.mark.xfail(reason="ACTOR recall 0.89 < 0.95")),
         # h46–h51, by a sixth writer during round 16v: measured untuned (ACTOR 0.91 / 0.67),
         # tuned on in 16w
-        pytest.param("fresh8", marks=pytest.mark.xfail(reason="ACTOR precision 0.79 < 0.85")),
+        pytest.param("fresh8", marks=pytest.mark.xfail(reason="ACTOR precision 0.80 < 0.85")),
         # h52–h57, by a seventh writer at the start of round 16w; never tuned on (ACTOR
         # 0.95 / 0.73, DATE 0.90 / 0.89 at the start of 16w)
         pytest.param("fresh9", marks=pytest.mark.xfail(reason="never tuned on: ACTOR P 0.73")),
@@ -1269,6 +1269,9 @@ def test_an_understanding_named_after_a_place_is_an_arrangement(model):
             "Consular Affairs",
         ),
         ("They set up a Joint Working Group on Transit and Customs Issues.", "Transit"),
+        # a demonym with its noun left out, or a language, names no group
+        ("Kabul fears every intelligence service, Afghan, Pakistani or Uzbek.", "Pakistani"),
+        ("Unofficial translation from Russian\nThe two sides met in Bishkek.", "Russian"),
         # a capital where talks are held is a place, whatever the model took it for
         (
             "The Turkmen and Afghan deputy foreign ministers held talks in Ashgabat on prices.",
@@ -1315,3 +1318,11 @@ def test_a_teasers_dates_are_boilerplate_but_the_articles_own_date_is_not():
     covered = _boilerplate_of(lines)
     assert "18 Aqrab 1405" in covered
     assert "May 31st, 2025" not in covered
+
+
+def test_demonyms_before_their_noun_still_name_a_group(model):
+    text = "Afghan and Pakistani officials met in Islamabad on Monday."
+    assert _suggested(model, text, "ACTOR") & {
+        "Afghan and Pakistani officials",
+        "Pakistani officials",
+    }

@@ -600,6 +600,25 @@ def is_dateline(doc, start: int, end: int) -> bool:
     return _dateline_end(doc, start, end) is not None
 
 
+def is_bare_demonym(doc, start: int, end: int) -> bool:
+    """ "every intelligence service, Afghan, Pakistani or Uzbek.", "repacked as Iranian.",
+    "translation from Russian": a demonym (or a list of them) whose noun is left out or is a
+    language, so no group is named; "Afghan and Pakistani officials" names one."""
+    if end - start != 1 or doc[start].text not in DEMONYMS:
+        return False
+    k, n = end, len(doc)
+    while k < n and (doc[k].text in DEMONYMS or doc[k].lower_ in (",", "or", "and", "nor")):
+        if "\n" in doc[k - 1].whitespace_:
+            return True
+        k += 1
+    return (
+        k == n
+        or "\n" in doc[k - 1].whitespace_
+        or "\n" in doc[k].text
+        or doc[k].text in (".", ";", "!", "?", ")")
+    )
+
+
 def in_dateline(doc, start: int, end: int) -> bool:
     """The place or the agency of a dateline ("(PTI)", "Tehran, IENA –"): neither acts."""
     if is_dateline(doc, start, end):

@@ -36,6 +36,7 @@ from annotator.core.actor_shape import (
     in_dateline,
     in_town_context,
     is_affiliation,
+    is_bare_demonym,
     is_body_name,
     is_common_word,
     is_facility,
@@ -909,6 +910,8 @@ class Pipeline:
             and is_place(doc, start, end)
         ):
             return None  # "traders in Herat", "the ports of Bandar Abbas": a town
+        if label == "ACTOR" and is_bare_demonym(doc, start, end):
+            return None  # "any service, Afghan, Pakistani or Uzbek.": no noun, no group
         if label == "ACTOR" and model_label == "PERSON":
             entry = self.gazetteer.lookup(doc[start:end].text)
             if entry is not None and entry["kind"] == "state" and is_place(doc, start, end):
