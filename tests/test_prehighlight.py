@@ -264,7 +264,7 @@ TARGETS = {"ACTOR": (0.95, 0.85), "DATE": (0.95, 0.90), "AGREEMENT": (0.60, 0.60
         pytest.param("fresh7", marks=pytest.mark.xfail(reason="ACTOR recall 0.89 < 0.95")),
         # h46–h51, by a sixth writer during round 16v: measured untuned (ACTOR 0.91 / 0.67),
         # tuned on in 16w
-        pytest.param("fresh8", marks=pytest.mark.xfail(reason="ACTOR precision 0.80 < 0.85")),
+        pytest.param("fresh8", marks=pytest.mark.xfail(reason="ACTOR precision 0.80 < 0.85, recall 0.94")),
         # h52–h57, by a seventh writer at the start of round 16w; never tuned on (ACTOR
         # 0.95 / 0.73, DATE 0.90 / 0.89 at the start of 16w)
         pytest.param("fresh9", marks=pytest.mark.xfail(reason="never tuned on: ACTOR P 0.73")),
@@ -1326,3 +1326,10 @@ def test_demonyms_before_their_noun_still_name_a_group(model):
         "Afghan and Pakistani officials",
         "Pakistani officials",
     }
+
+
+def test_a_states_official_name_is_an_actor(model):
+    text = (
+        "The Kyrgyz Republic and Afghanistan agreed to open consulates in Osh and Mazar-i-Sharif."
+    )
+    assert "Kyrgyz Republic" in _suggested(model, text, "ACTOR")
