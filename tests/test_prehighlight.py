@@ -264,7 +264,9 @@ TARGETS = {"ACTOR": (0.95, 0.85), "DATE": (0.95, 0.90), "AGREEMENT": (0.60, 0.60
         pytest.param("fresh7", marks=pytest.mark.xfail(reason="ACTOR recall 0.89 < 0.95")),
         # h46–h51, by a sixth writer during round 16v: measured untuned (ACTOR 0.91 / 0.67),
         # tuned on in 16w
-        pytest.param("fresh8", marks=pytest.mark.xfail(reason="ACTOR precision 0.80 < 0.85, recall 0.94")),
+        pytest.param(
+            "fresh8", marks=pytest.mark.xfail(reason="ACTOR precision 0.80 < 0.85, recall 0.94")
+        ),
         # h52–h57, by a seventh writer at the start of round 16w; never tuned on (ACTOR
         # 0.95 / 0.73, DATE 0.90 / 0.89 at the start of 16w)
         pytest.param("fresh9", marks=pytest.mark.xfail(reason="never tuned on: ACTOR P 0.73")),
@@ -926,6 +928,14 @@ def _boilerplate_of(lines: list[str]) -> str:
     return "".join(text[s:e] for s, e in detect(text))
 
 
+def _assert_boilerplate_below_the_first(lines: list[str]) -> None:
+    """Every line after the first is boilerplate; the first, the article's sentence, is not."""
+    covered = _boilerplate_of(lines)
+    for line in lines[1:]:
+        assert line in covered, (line, covered)
+    assert lines[0] not in covered
+
+
 def test_a_pages_keywords_counter_and_rights_line_are_boilerplate():
     lines = [
         "Tashkent and Kabul agreed on a new tariff for electricity on Monday.",
@@ -933,10 +943,7 @@ def test_a_pages_keywords_counter_and_rights_line_are_boilerplate():
         "All material rights of this website belong to the Ministry of Energy.",
         "Number of visitors today: 1,204",
     ]
-    covered = _boilerplate_of(lines)
-    for line in lines[1:]:
-        assert line in covered, covered
-    assert lines[0] not in covered
+    _assert_boilerplate_below_the_first(lines)
 
 
 def test_a_site_the_model_takes_for_a_person_is_no_actor(model):
@@ -1117,10 +1124,7 @@ def test_a_basmala_and_newsletter_lines_are_boilerplate():
         "**More newsletters:** [Caspian Energy Weekly](https://x.example/c)",
         "**You are reading the Kabul Trade Weekly.** [Sign up](https://x.example/s) to get it.",
     ]
-    covered = _boilerplate_of(lines)
-    for line in lines[1:]:
-        assert line in covered, line
-    assert lines[0] not in covered
+    _assert_boilerplate_below_the_first(lines)
 
 
 def test_a_solar_date_in_a_header_line_and_a_short_month_in_a_dateline_are_dates(model):
@@ -1302,10 +1306,7 @@ def test_comment_rows_live_blog_lists_and_subscribe_calls_are_boilerplate():
         "Interview by Meera Joshi",
         "Herat Times News Desk",
     ]
-    covered = _boilerplate_of(lines)
-    for line in lines[1:]:
-        assert line in covered, line
-    assert lines[0] not in covered
+    _assert_boilerplate_below_the_first(lines)
 
 
 def test_a_teasers_dates_are_boilerplate_but_the_articles_own_date_is_not():
