@@ -265,11 +265,11 @@ TARGETS = {"ACTOR": (0.95, 0.85), "DATE": (0.95, 0.90), "AGREEMENT": (0.60, 0.60
         # h46–h51, by a sixth writer during round 16v: measured untuned (ACTOR 0.91 / 0.67),
         # tuned on in 16w
         pytest.param(
-            "fresh8", marks=pytest.mark.xfail(reason="ACTOR precision 0.80 < 0.85, recall 0.94")
+            "fresh8", marks=pytest.mark.xfail(reason="ACTOR precision 0.82 < 0.85, recall 0.94")
         ),
         # h52–h57, by a seventh writer at the start of round 16w; never tuned on (ACTOR
         # 0.95 / 0.73, DATE 0.90 / 0.89 at the start of 16w)
-        pytest.param("fresh9", marks=pytest.mark.xfail(reason="never tuned on: ACTOR P 0.73")),
+        pytest.param("fresh9", marks=pytest.mark.xfail(reason="never tuned on: ACTOR P 0.74")),
     ],
 )
 def test_quality_against_the_reference(which, seeds):
@@ -1276,6 +1276,8 @@ def test_an_understanding_named_after_a_place_is_an_arrangement(model):
         # a demonym with its noun left out, or a language, names no group
         ("Kabul fears every intelligence service, Afghan, Pakistani or Uzbek.", "Pakistani"),
         ("Unofficial translation from Russian\nThe two sides met in Bishkek.", "Russian"),
+        # what lies between two places names its ends, not parties
+        ("Mines still lie on the river banks between Tajikistan and Afghanistan.", "Tajikistan"),
         # a capital where talks are held is a place, whatever the model took it for
         (
             "The Turkmen and Afghan deputy foreign ministers held talks in Ashgabat on prices.",
@@ -1334,3 +1336,8 @@ def test_a_states_official_name_is_an_actor(model):
         "The Kyrgyz Republic and Afghanistan agreed to open consulates in Osh and Mazar-i-Sharif."
     )
     assert "Kyrgyz Republic" in _suggested(model, text, "ACTOR")
+
+
+def test_talks_between_two_states_keep_both_parties(model):
+    text = "Talks between Tajikistan and Afghanistan resumed in Dushanbe on Monday."
+    assert {"Tajikistan", "Afghanistan"} <= _suggested(model, text, "ACTOR")

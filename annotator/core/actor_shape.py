@@ -674,6 +674,27 @@ def is_affiliation(doc, start: int) -> bool:
     return i > 0 and doc[i].lower_ in ("at", "of", "with") and doc[i - 1].lower_ in AFFILIATED
 
 
+# things that lie between two places: what stands "between" them names their ends
+SPANNING = {
+    "banks", "border", "borders", "frontier", "road", "roads", "railway", "railways", "rail",
+    "highway", "bridge", "bridges", "river", "crossing", "crossings", "line", "lines",
+    "pipeline", "route", "routes", "corridor", "flights", "distance", "boundary",
+}  # fmt: skip
+
+
+def _between_ends_of(doc, start: int) -> bool:
+    """ "banks between X and Y", "the road between X, Y and Z": the name is one of its ends."""
+    k = start - 1
+    while k >= 0 and start - k <= 8:
+        t = doc[k]
+        if t.lower_ == "between":
+            return k > 0 and doc[k - 1].lower_ in SPANNING
+        if not (t.is_title or t.lower_ in ("and", ",", "the", "-")):
+            return False
+        k -= 1
+    return False
+
+
 def is_place(doc, start: int, end: int) -> bool:
     """A place, a route, an owner of territory or part of another word — not an actor."""
     n = len(doc)
@@ -681,6 +702,8 @@ def is_place(doc, start: int, end: int) -> bool:
     before = doc[start - 1] if start > 0 else None
     if is_dateline(doc, start, end):
         return True
+    if _between_ends_of(doc, start):
+        return True  # "the river banks between Tajikistan and Afghanistan": the two ends
     if after is not None and after.lower_ in ("'s", "’s", "'", "’"):
         near = [doc[k].lower_ for k in range(end + 1, min(n, end + 3))]  # the words it owns
         k = _hyphenated_name_end(doc, end + 1)
