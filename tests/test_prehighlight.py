@@ -1341,3 +1341,8 @@ def test_a_states_official_name_is_an_actor(model):
 def test_talks_between_two_states_keep_both_parties(model):
     text = "Talks between Tajikistan and Afghanistan resumed in Dushanbe on Monday."
     assert {"Tajikistan", "Afghanistan"} <= _suggested(model, text, "ACTOR")
+
+
+def test_a_holiday_is_a_date(model):
+    text = "The delegation will return after Eid al-Adha and meet again before Ramadan."
+    assert {"Eid al-Adha", "Ramadan"} <= _suggested(model, text, "DATE")
