@@ -1387,7 +1387,7 @@ _WORDS_KEY = "annotator_words"  # Doc.user_data: the set of the doc's token text
 
 def _words_of(doc) -> set[str]:
     """The texts of DOC's tokens, gathered once per Doc: a scan of the article for each
-    candidate made a long article's shaping quadratic (as `nlp.doc_text` says of the text)."""
+    candidate made a long article's shaping quadratic (as `tokens.doc_text` says of the text)."""
     words = doc.user_data.get(_WORDS_KEY)
     if words is None:
         words = doc.user_data[_WORDS_KEY] = {t.text for t in doc}

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from annotator.core.tokens import doc_text, line_bounds
+
 # ISO 4217 codes of the currencies the corpus trades in ("$1 = AFN 70.2", "PKR 280")
 CURRENCY_CODES = frozenset(
     "AFN USD EUR GBP PKR INR IRR IRT CNY RMB RUB KZT UZS TJS TMT KGS AED SAR QAR TRY JPY CHF".split()
@@ -76,15 +78,8 @@ _TABLE_ROW = re.compile(r"^[^.!?:\n]{1,60}:\s*[-+]?[\d.,]+\s*(?:[-–]\s*[\d.,]+
 
 def in_table_row(doc, start: int) -> bool:
     """The name labels a row of figures: "Red raisins, Shindandi: 190-205 (+5)"."""
-    first = start
-    while first > 0 and start - first < 20 and "\n" not in doc[first - 1].text_with_ws:
-        first -= 1
-    line = []
-    for t in doc[first : min(len(doc), first + 30)]:
-        line.append(t.text_with_ws)
-        if "\n" in t.text_with_ws:
-            break
-    return bool(_TABLE_ROW.match("".join(line)))
+    line_start, line_end = line_bounds(doc, start)
+    return bool(_TABLE_ROW.match(doc_text(doc)[line_start:line_end]))
 
 
 # what an office or a working body deals with: "Director General for Consular Affairs",

@@ -69,6 +69,7 @@ from annotator.core.event_frames import FrameSuggester
 from annotator.core.model import LabelScheme, Suggestion
 from annotator.core.paths import resource
 from annotator.core.span_rules import precedence
+from annotator.core.tokens import doc_text, line_bounds
 
 # Bump when the shaping code below changes, so that projects re-suggest.
 RULES_VERSION = "7"
@@ -91,7 +92,6 @@ RULER_KEY = "annotator_rules"
 SPANS_ONLY = "+spans"  # the version's mark of a run without the agreement frames
 # the project's patterns that are words only, matched as phrases on LOWER (`phrase_patterns`)
 LOWER_KEY = "annotator_rules_lower"
-TEXT_KEY = "annotator_text"  # Doc.user_data: the text, joined once (`doc_text`)
 PHRASE_LIMIT = 5000  # phrases one token pattern may expand to; beyond, it stays a token pattern
 TRAINED_RULES = "project_rules"  # the entity_ruler `annotator train` puts in front of its NER
 
@@ -1006,23 +1006,11 @@ def is_side_anaphor(doc, start: int, end: int) -> bool:
     )
 
 
-def doc_text(doc) -> str:
-    """DOC's text, joined once per Doc: `Doc.text` joins every token's on each call, and one
-    call per candidate made a long article's shaping quadratic."""
-    text = doc.user_data.get(TEXT_KEY)
-    if text is None:
-        text = doc.user_data[TEXT_KEY] = doc.text
-    return text
-
-
 def in_section_heading(doc, start: int) -> bool:
     """Whether token START stands in a short section heading of its own: a line of two or three
     words, the last in lower case, no punctuation, blank lines around it ("Taliban reaction")."""
     text = doc_text(doc)
-    i = doc[start].idx
-    line_start = text.rfind("\n", 0, i) + 1
-    line_end = text.find("\n", i)
-    line_end = len(text) if line_end < 0 else line_end
+    line_start, line_end = line_bounds(doc, start)
     words = text[line_start:line_end].split()
     return (
         2 <= len(words) <= 3

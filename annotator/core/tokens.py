@@ -1,4 +1,5 @@
-"""Tokens: the one blank tokenizer, token offsets and span-to-token alignment.
+"""Tokens: the one blank tokenizer, token offsets and span-to-token alignment, and a Doc's
+text joined once (`doc_text`) with the bounds of a token's line (`line_bounds`).
 
 One blank English tokenizer (`spacy.blank("en")`) is loaded once per process:
 it is what the JSONL `tokens`, the CoNLL lines and the agreement units use.
@@ -142,3 +143,23 @@ def utf16_to_codepoints(text: str) -> list[int]:
             out.append(i)
     out.append(len(text))
     return out
+
+
+TEXT_KEY = "annotator_text"  # Doc.user_data: the text, joined once (`doc_text`)
+
+
+def doc_text(doc: Doc) -> str:
+    """DOC's text, joined once per Doc: `Doc.text` joins every token's on each call, and one
+    call per candidate made a long article's shaping quadratic."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
+
+
+def line_bounds(doc: Doc, i: int) -> tuple[int, int]:
+    """The code-point range of the line that holds token I, its newline left out."""
+    text = doc_text(doc)
+    at = doc[i].idx
+    end = text.find("\n", at)
+    return text.rfind("\n", 0, at) + 1, len(text) if end < 0 else end
