@@ -1286,6 +1286,13 @@ def test_an_understanding_named_after_a_place_is_an_arrangement(model):
         # a site named for its place: "the Ghori cement plant", "the Jabal Saraj cement works"
         ("Workers walked past the idle kilns of the Ghori cement plant in Baghlan.", "Ghori"),
         ("A deal to reopen the Jabal Saraj cement works in Parwan was suspended.", "Jabal Saraj"),
+        # round 16x: where people come from, a river named with its article, bridges
+        ('"We need stoves," said Karim Shah, a farmer from Jurm.', "Jurm"),
+        ("Officials said river patrols on the Panj would start in spring.", "Panj"),
+        ("Afghan trucks can cross the Amu bridges and reach the Murghab road.", "Amu"),
+        # an outlet named as such after its name, and a list of data sources
+        ("The QNA state news agency said the money would pay for shelters.", "QNA"),
+        ("Prices rose.\n\nData sources: Kabul traders' union, ACCI, NSIA. Prices vary.\n", "ACCI"),
     ],
 )
 def test_page_apparatus_is_no_actor(model, text, not_actor):
@@ -1346,3 +1353,25 @@ def test_talks_between_two_states_keep_both_parties(model):
 def test_a_holiday_is_a_date(model):
     text = "The delegation will return after Eid al-Adha and meet again before Ramadan."
     assert {"Eid al-Adha", "Ramadan"} <= _suggested(model, text, "DATE")
+
+
+def test_the_refugee_agency_of_a_body_still_acts(model):
+    text = "The UN refugee agency signed an aid agreement with Pakistan on Monday."
+    assert "UN refugee agency" in _suggested(model, text, "ACTOR")
+
+
+def test_a_year_that_qualifies_a_noun_is_a_date_and_a_cut_span_is_not(model):
+    text = "Prices rose.\n\nA 2023 investment deal between Kabul and Tehran collapsed.\n"
+    assert "2023" in _suggested(model, text, "DATE")
+    assert "2020" not in _suggested(model, "They built a 2020 km road to the border.", "DATE")
+    assert _suggested(model, "KABUL WHOLESALE (week to 28 November)\n", "DATE") == {"28 November"}
+
+
+def test_markdown_link_teasers_after_an_also_read_header_are_boilerplate():
+    lines = [
+        "Kabul and Tashkent signed a transit protocol on Monday.",
+        "**Also read:**",
+        "- [Herat's textile workers count the cost of power cuts](https://example.org/2026/11/28/herat-textiles)",
+        "- [Explainer: How DABS buys its power](https://example.org/2026/10/05/dabs-explainer)",
+    ]
+    _assert_boilerplate_below_the_first(lines)

@@ -253,6 +253,13 @@ FACILITY_FOLLOWERS = {
     "factories",
     "mill",
     "mills",
+    # "cross the Panj bridges", "the Hairatan and Torghundi terminals"
+    "bridges",
+    "terminals",
+    "stations",
+    "mines",
+    "depots",
+    "refineries",
 }
 # "north of Kabul": a direction from a place
 COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
@@ -937,6 +944,21 @@ def _governor(doc, start: int, commas: bool = True) -> int:
     return i
 
 
+# people named by what they do or where they live: "a shopkeeper from Jurm" comes from a town
+RESIDENTS = {
+    "farmer", "farmers", "shopkeeper", "shopkeepers", "trader", "traders", "merchant",
+    "merchants", "resident", "residents", "villager", "villagers", "driver", "drivers",
+    "worker", "workers", "labourer", "labourers", "laborer", "laborers", "student", "students",
+    "teacher", "teachers", "doctor", "doctors", "nurse", "nurses", "man", "men", "woman",
+    "women", "boy", "girl", "mother", "father", "family", "families", "refugee", "refugees",
+    "returnee", "returnees", "elder", "elders", "herder", "herders", "vendor", "vendors",
+    "businessman", "businessmen", "businesswoman", "exporter", "exporters", "grower", "growers",
+    "pilgrim", "pilgrims", "migrant", "migrants", "carpenter", "tailor", "baker", "pharmacist",
+}  # fmt: skip
+# "patrols on the Panj", "across the Amu": a river or a range, named with its article
+ALONG_WORDS = {"on", "along", "across", "over", "cross", "crossed", "crosses", "crossing", "up"}
+
+
 def in_town_context(doc, start: int, end: int, person: bool = False) -> bool:
     """A bare name of one or two capitalised words where the words around it expect a town:
     "projects in Kabul, Herat and Mazar-i-Sharif", "the port of Karachi", "a line from Surkhan
@@ -973,6 +995,10 @@ def in_town_context(doc, start: int, end: int, person: bool = False) -> bool:
         return True
     if word == "of":
         return before in TOWN_OWNERS
+    if word == "from" and before in RESIDENTS:
+        return True  # "a shopkeeper from Jurm": where people live, never who acts
+    if word in ALONG_WORDS and i + 1 == start - 1 and doc[start - 1].lower_ == "the":
+        return end - start == 1  # "river patrols on the Panj": one name with its article
     if word in ("between", "from") or (word == "to" and before not in ("according", "due")):
         route = any(doc[k].lower_ in ROUTE_NOUNS for k in range(max(0, i - 6), i))
         if route or word == "between":

@@ -333,10 +333,14 @@ def is_latin_text(text: str) -> bool:
     return not letters or latin / letters >= 0.6
 
 
+_LINK_TARGET = re.compile(r"\]\([^)\s]*\)")  # the "](https://…)" of a markdown link
+
+
 def _is_teaser(line: str) -> bool:
-    """A line of a teaser block: a short headline or a cut-off snippet ("…", "...")."""
+    """A line of a teaser block: a short headline or a cut-off snippet ("…", "..."); a
+    markdown link's address does not count ("- [Explainer: …](https://…)")."""
     return (
-        len(line) <= 110
+        len(_LINK_TARGET.sub("]", line)) <= 110
         or line.endswith(("...", "…"))
         or _URL_OR_MAIL.match(line.split()[0]) is not None
     )

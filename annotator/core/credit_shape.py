@@ -23,8 +23,11 @@ CURRENCY_CODES = frozenset(
 # the word that opens a credit: "Photo: …", "Photo credit: …", "Music: … by …"
 CREDIT_WORDS = frozenset(
     "photo photos photograph picture image images video credit credits music illustration "
-    "graphic graphics cartoon source footage".split()
+    "graphic graphics cartoon source footage sources data".split()
 )
+# a credit that lists sources: "Data sources: Mandawi traders' association, ACCI, NSIA."; its
+# names carry describing words of their own, and none of them acts
+SOURCE_WORDS = frozenset("source sources data".split())
 # what an outlet is called before its name: "Turkish broadcaster TRT Haber", "news agency QNA"
 OUTLET_NOUNS = frozenset(
     "broadcaster agency newspaper daily weekly channel outlet website portal broadsheet "
@@ -50,8 +53,20 @@ def in_credit(doc, start: int) -> bool:
     k = start - 1
     while k > 0 and start - k <= 12 and "\n" not in doc[k].whitespace_ and not doc[k].is_space:
         if doc[k].text == ":" and doc[k - 1].lower_ in CREDIT_WORDS:
+            if doc[k - 1].lower_ in SOURCE_WORDS and _opens_line(doc, k - 1):
+                return True  # "Data sources: …", "Source: FAO": a list of where figures come from
             return _credit_rest(doc, k + 1)
         k -= 1
+    return False
+
+
+def _opens_line(doc, i: int) -> bool:
+    """Token i opens its line, or follows one opening word there ("Data sources")."""
+    for k in (i - 1, i - 2):
+        if k < 0 or doc[k].is_space or "\n" in doc[k].whitespace_:
+            return True
+        if k == i - 2 or not doc[k].is_alpha:
+            return False
     return False
 
 
@@ -68,9 +83,26 @@ def _credit_rest(doc, i: int) -> bool:
     return False
 
 
+# what an outlet may be called after its name: "the QNA state news agency", "Tolo TV channel"
+OUTLET_AFTER = frozenset("broadcaster newspaper daily channel outlet website portal wire".split())
+OUTLET_KINDS = frozenset("state official semi-official national private news tv".split())
+
+
 def after_outlet_noun(doc, start: int) -> bool:
     """ "Turkish broadcaster TRT Haber", "the news agency QNA": an outlet named as such."""
     return start > 0 and doc[start - 1].lower_ in OUTLET_NOUNS
+
+
+def before_outlet_noun(doc, end: int) -> bool:
+    """ "The QNA state news agency said", "the Kabul Now website": the name of an outlet, said
+    after it ("agency" only as "news agency": "the UN refugee agency" acts)."""
+    k = end
+    while k < len(doc) and doc[k].lower_ in OUTLET_KINDS:
+        k += 1
+    if k >= len(doc):
+        return False
+    word = doc[k].lower_
+    return word in OUTLET_AFTER or (word == "agency" and doc[k - 1].lower_ == "news" and k > end)
 
 
 _TABLE_ROW = re.compile(r"^[^.!?:\n]{1,60}:\s*[-+]?[\d.,]+\s*(?:[-–]\s*[\d.,]+)?(?:\s|$)")

@@ -206,7 +206,8 @@ def _parser(base: date | None):
 _SEASON = re.compile(r"^(the\s+)?(spring|summer|autumn|fall|winter)$", re.IGNORECASE)
 DEADLINES = {"by", "until", "till", "before"}
 # "since the start of the": the model's phrase cut before its noun
-_DANGLING = re.compile(r"\b(of|the|a|an)$", re.IGNORECASE)
+# a date cut before its end: "the end of", "week to" (the model's span of "week to 28 November")
+_DANGLING = re.compile(r"\b(of|the|a|an|to|from|until|till|between|and|or)$", re.IGNORECASE)
 
 
 def is_calendar_expression(text: str, before: str = "") -> bool:

@@ -58,6 +58,7 @@ from annotator.core.agreement_shape import is_no_arrangement, place_name_before
 from annotator.core.boilerplate import spans_outside_boilerplate
 from annotator.core.credit_shape import (
     after_outlet_noun,
+    before_outlet_noun,
     in_credit,
     in_table_row,
     is_currency,
@@ -72,7 +73,7 @@ from annotator.core.span_rules import precedence
 from annotator.core.tokens import doc_text, line_bounds
 
 # Bump when the shaping code below changes, so that projects re-suggest.
-RULES_VERSION = "7"
+RULES_VERSION = "8"
 RULES_ONLY = "rules"
 PREFERENCE = (
     "en_core_web_trf",
@@ -574,6 +575,9 @@ class Pipeline:
                     end = min(end, start + int(keep))
                 attrs = {"type": kind or self._infer_type(doc, start, end)}
             elif label == "DATE":
+                if span.id_ == "year|modifier":  # "a 2023 investment deal": the year alone
+                    start = next(k for k in range(start, end) if doc[k].like_num)
+                    end = start + 1
                 attrs = date_attrs(doc[start:end].text, published, _word_before(doc, start))
                 if attrs is None:
                     continue
@@ -859,6 +863,7 @@ class Pipeline:
             is_currency(doc, start, end)
             or in_credit(doc, start)
             or after_outlet_noun(doc, start)
+            or before_outlet_noun(doc, end)
             or in_table_row(doc, start)
             or is_portfolio(doc, start, end)
         ):
