@@ -1293,6 +1293,18 @@ def test_an_understanding_named_after_a_place_is_an_arrangement(model):
         # an outlet named as such after its name, and a list of data sources
         ("The QNA state news agency said the money would pay for shelters.", "QNA"),
         ("Prices rose.\n\nData sources: Kabul traders' union, ACCI, NSIA. Prices vary.\n", "ACCI"),
+        # a dateline in title case before a spaced dash, an outlet's home town, a question heading
+        (
+            "Header\n\nKabul - Wholesale prices for green raisins rose for a third week as "
+            "exporters filled the first containers.",
+            "Kabul",
+        ),
+        ("It was reported by Asia-Plus, a Dushanbe news site, on Monday.", "Dushanbe"),
+        ("Intro.\n\nWhy China now?\n\nThe market opened in May.\n", "China"),
+        (
+            "Saffron is smuggled to Mashhad, where it is repacked as Iranian, but few ask.",
+            "Iranian",
+        ),
     ],
 )
 def test_page_apparatus_is_no_actor(model, text, not_actor):
@@ -1375,3 +1387,11 @@ def test_markdown_link_teasers_after_an_also_read_header_are_boilerplate():
         "- [Explainer: How DABS buys its power](https://example.org/2026/10/05/dabs-explainer)",
     ]
     _assert_boilerplate_below_the_first(lines)
+
+
+def test_two_places_joined_by_a_dash_and_a_question_with_a_verb_keep_their_actors(model):
+    assert "Kazakhstan" in _suggested(
+        model, "Intro.\n\nWhy did Kazakhstan sign?\n\nIt did.\n", "ACTOR"
+    )
+    text = "Kabul - Tehran talks ended without a deal on Monday, officials said in Kabul."
+    assert _suggested(model, text, "AGREEMENT") & {"Kabul - Tehran talks", "talks"}

@@ -530,6 +530,8 @@ def _dateline_end(doc, start: int, end: int) -> int | None:
         return end + 1
     if nxt in DASHES and end + 1 < n and doc[end + 1].like_num and _dated_line(doc, end + 1):
         return end + 1  # "Kabul – 27 Aqrab 1404 (18 November 2025)"
+    if nxt in DASHES and _opens_paragraph(doc, start, end):
+        return end + 1  # "Kabul - Wholesale prices for green raisins rose …": filed from Kabul
     if nxt == "|":
         return end
     if nxt == ":" and all(t.is_alpha and (t.is_title or t.is_upper) for t in doc[start:end]):
@@ -570,6 +572,27 @@ def _dateline_end(doc, start: int, end: int) -> int | None:
             continue
         return None
     return None
+
+
+def _opens_paragraph(doc, start: int, end: int) -> bool:
+    """The title-case place at START..END and a spaced dash open a paragraph ("Kabul - Prices
+    rose …"), not a pairing of two names ("Kabul - Tehran talks")."""
+    n = len(doc)
+    if not all(t.is_alpha and t.is_title for t in doc[start:end]) or end + 1 >= n:
+        return False
+    if not (doc[end - 1].whitespace_ and doc[end].whitespace_):
+        return False  # "Kabul-Tehran": one compound
+    first = doc[end + 1]
+    if not first.is_title or first.ent_type_ in ("GPE", "LOC", "NORP"):
+        return False
+    words = 0
+    for t in doc[end + 1 : min(n, end + 40)]:
+        if "\n" in t.text:
+            break
+        words += t.is_alpha
+        if "\n" in t.whitespace_:
+            break
+    return words >= 10
 
 
 def names_a_project(doc, start: int) -> bool:
@@ -623,6 +646,7 @@ def is_bare_demonym(doc, start: int, end: int) -> bool:
         or "\n" in doc[k - 1].whitespace_
         or "\n" in doc[k].text
         or doc[k].text in (".", ";", "!", "?", ")")
+        or doc[k - 1].text == ","  # "repacked as Iranian, but …": the comma ends the phrase
     )
 
 

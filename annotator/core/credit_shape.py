@@ -95,14 +95,16 @@ def after_outlet_noun(doc, start: int) -> bool:
 
 def before_outlet_noun(doc, end: int) -> bool:
     """ "The QNA state news agency said", "the Kabul Now website": the name of an outlet, said
-    after it ("agency" only as "news agency": "the UN refugee agency" acts)."""
+    after it ("agency" and "site" only after "news": "the UN refugee agency" acts)."""
     k = end
     while k < len(doc) and doc[k].lower_ in OUTLET_KINDS:
         k += 1
     if k >= len(doc):
         return False
     word = doc[k].lower_
-    return word in OUTLET_AFTER or (word == "agency" and doc[k - 1].lower_ == "news" and k > end)
+    if word in ("agency", "site") and k > end and doc[k - 1].lower_ == "news":
+        return True  # "a Dushanbe news site", "the QNA state news agency"
+    return word in OUTLET_AFTER
 
 
 _TABLE_ROW = re.compile(r"^[^.!?:\n]{1,60}:\s*[-+]?[\d.,]+\s*(?:[-–]\s*[\d.,]+)?(?:\s|$)")

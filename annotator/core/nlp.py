@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -1011,12 +1012,23 @@ def is_side_anaphor(doc, start: int, end: int) -> bool:
     )
 
 
+# a question of a few words and no verb that heads a section: "Why China now?", "What about Iran?"
+_QUESTION_HEADING = re.compile(
+    r"^(?:why|and|what about|so|next|then|how about|which|where next for)"
+    r"(?: (?!(?:did|does|do|is|are|was|were|has|have|had|will|would|can|could|should)\b)"
+    r"[\w'’-]+){1,3}\?$",
+    re.IGNORECASE,
+)
+
+
 def in_section_heading(doc, start: int) -> bool:
     """Whether token START stands in a short section heading of its own: a line of two or three
     words, the last in lower case, no punctuation, blank lines around it ("Taliban reaction")."""
     text = doc_text(doc)
     line_start, line_end = line_bounds(doc, start)
     words = text[line_start:line_end].split()
+    if _QUESTION_HEADING.match(text[line_start:line_end]):
+        return True  # "Why China now?", "And Kazakhstan?": an explainer's question heading
     return (
         2 <= len(words) <= 3
         and words[-1].isalpha()
