@@ -1395,3 +1395,23 @@ def test_two_places_joined_by_a_dash_and_a_question_with_a_verb_keep_their_actor
     )
     text = "Kabul - Tehran talks ended without a deal on Monday, officials said in Kabul."
     assert _suggested(model, text, "AGREEMENT") & {"Kabul - Tehran talks", "talks"}
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("ten years ago", "2016"),
+        ("two months ago", "2026-10"),
+        ("three weeks ago", "2026-W46"),
+        ("five days ago", "2026-11-27"),
+        ("a decade ago", "201"),
+        ("the 1970s", "197"),
+    ],
+)
+def test_a_time_ago_and_a_decade_resolve_to_their_period(text, value):
+    assert date_attrs(text, date(2026, 12, 2)) == {"value": value}
+
+
+def test_an_hour_ago_or_years_ago_is_no_date():
+    assert date_attrs("2 hours ago", date(2026, 12, 2)) is None
+    assert date_attrs("years ago", date(2026, 12, 2)) is None

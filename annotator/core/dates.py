@@ -23,9 +23,23 @@ _DURATION = re.compile(
     rf"^((for|within|over)\s+)?((about|some|nearly|over|almost|around|more than|less than|"
     rf"up to|at least|another|a further|so|too)\s+|the\s+)?{_NUMBER}(\s+or\s+{_NUMBER})?[\s-]+(years?|months?|weeks?|days?|"
     rf"decades?|centuries|hours?|"
-    rf"minutes?|mins?|seconds?)(\s+ago|-old|-long|\s+read)?$",
+    rf"minutes?|mins?|seconds?)(-old|-long|\s+read)?$|"
+    # "2 hours ago" is a clock's; "ten years ago" is a date, anchored to the publication
+    rf"^{_NUMBER}\s+(hours?|minutes?|mins?|seconds?)\s+ago$",
     re.IGNORECASE,
 )
+# "ten years ago", "two months ago": a relative date as precise as its unit
+_AGO = re.compile(
+    r"^(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+    r"thirty|forty|fifty)\s+(year|month|week|day|decade)s?\s+ago$",
+    re.IGNORECASE,
+)
+_DECADE_VALUE = re.compile(r"^(?:the\s+)?(\d{3})0s$", re.IGNORECASE)
+_COUNTS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50,
+}  # fmt: skip
 # "the coming months", "recent weeks": no number, no anchor. "the following three
 # years" has both and is a calendar expression (GUIDELINES.md).
 _VAGUE = re.compile(
@@ -277,6 +291,29 @@ def date_attrs(text: str, published: date | None, before: str = "") -> dict[str,
     return {"value": value} if value else {}
 
 
+def _ago_value(match: re.Match, published: date | None) -> str | None:
+    """ "ten years ago" in 2026: "2016"; "two months ago": its month; "three weeks ago": its ISO
+    week; "five days ago": its day; a decade: TIMEX3's decade ("201"). None without a publication."""
+    if published is None:
+        return None
+    word, unit = match.group(1).lower(), match.group(2).lower()
+    n = int(word) if word.isdigit() else _COUNTS[word]
+    if unit == "decade":
+        return f"{(published.year - 10 * n) // 10:03d}"  # TIMEX3's decade: "201" is the 2010s
+    if unit == "year":
+        return f"{published.year - n:04d}"
+    if unit == "month":
+        months = published.year * 12 + published.month - 1 - n
+        return f"{months // 12:04d}-{months % 12 + 1:02d}"
+    from datetime import timedelta
+
+    when = published - timedelta(days=n * (7 if unit == "week" else 1))
+    if unit == "week":
+        iso = when.isocalendar()
+        return f"{iso.year:04d}-W{iso.week:02d}"
+    return when.isoformat()
+
+
 @lru_cache(maxsize=65536)
 def normalize_date(text: str, published: date | None) -> str | None:
     """The value of a DATE expression, or None when it is no calendar expression.
@@ -298,6 +335,12 @@ def normalize_date(text: str, published: date | None) -> str | None:
     solar = solar_value(core, published)
     if solar is not None:
         return solar or None
+    ago = _AGO.match(core)
+    if ago:
+        return _ago_value(ago, published)
+    decade = _DECADE_VALUE.match(core)
+    if decade:
+        return decade.group(1)  # "the 1970s": TIMEX3's decade "197" (dateparser reads a day)
     this = _THIS_PERIOD.match(core)
     if this:  # "the end of the year", "later this month": the publication's own year or month
         if published is None:
