@@ -474,7 +474,6 @@ def test_every_state_has_its_country_code(model):
             "handed the Afghan consulate over",
         ),
         ("China urged both sides to extend CPEC to Afghanistan.", "CPEC"),
-        ("The Joint Coordination Committee will meet in Kabul.", "Joint Coordination Committee"),
     ],
 )
 def test_agreement_patterns(rules, text, agreement):
@@ -1415,3 +1414,16 @@ def test_a_time_ago_and_a_decade_resolve_to_their_period(text, value):
 def test_an_hour_ago_or_years_ago_is_no_date():
     assert date_attrs("2 hours ago", date(2026, 12, 2)) is None
     assert date_attrs("years ago", date(2026, 12, 2)) is None
+
+
+def test_a_committee_set_up_is_an_arrangement_and_the_committee_that_meets_acts(model):
+    text = "The two sides agreed to set up a joint coordination committee on returns."
+    assert "joint coordination committee" in _suggested(model, text, "AGREEMENT")
+    text = "The joint coordination committee met in Kabul on Tuesday and agreed a timetable."
+    assert "joint coordination committee" in _suggested(model, text, "ACTOR")
+    assert "joint coordination committee" not in _suggested(model, text, "AGREEMENT")
+
+
+def test_religious_and_pilgrim_titles_are_dropped_from_a_name(model):
+    text = "Haji Dost Mohammad said the road was closed. Mawlawi Abdul Kabir told reporters."
+    assert {"Dost Mohammad", "Abdul Kabir"} <= _suggested(model, text, "ACTOR")

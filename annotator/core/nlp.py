@@ -120,6 +120,7 @@ TITLES = {
     "foreign", "interior", "defence", "defense", "finance", "chancellor", "ambassador",
     "envoy", "special", "spokesman", "spokesperson", "general", "acting", "interim",
     "secretary", "chief", "king", "premier", "vice", "late",
+    "haji", "hajji", "mawlawi", "maulvi", "mawlavi", "moulvi", "mufti", "qari",
 }  # fmt: skip
 # gazetteer kinds that are never actors: outlets that merely publish a quote, commodities,
 # towns, crossings and rivers (only states and capitals stand for a government), projects
@@ -544,6 +545,8 @@ class Pipeline:
                 continue
             start, end = shaped
             label = span.label_
+            if label == "AGREEMENT" and is_acting_body(doc, start, end):
+                label = "ACTOR"  # "the joint coordination committee met": the body acts
             if label == "ACTOR":
                 if span.id_.endswith("|-1"):  # the last token only shows what does not follow
                     end = max(start + 1, min(end, span.end - 1))
@@ -1009,6 +1012,29 @@ def is_side_anaphor(doc, start: int, end: int) -> bool:
             t.text in DEMONYMS or t.ent_type_ == "NORP" or t.lower_ in ("and", ",")
             for t in doc[start : end - 1]
         )
+    )
+
+
+# bodies that an agreement sets up ("agreed to set up a joint committee") and that later act
+BODY_AGREEMENTS = {"commission", "committee", "commissions", "committees"}
+# what a body does as a subject: "the joint committee met", "… will meet", "… agreed"
+BODY_ACTS = {
+    "met", "meets", "meet", "will", "would", "shall", "agreed", "agrees", "said", "says",
+    "decided", "decides", "approved", "approves", "discussed", "discusses", "reviewed",
+    "recommended", "called", "urged", "held", "holds", "has", "had", "convened", "announced",
+}  # fmt: skip
+
+
+def is_acting_body(doc, start: int, end: int) -> bool:
+    """ "the joint coordination committee met": a committee already set up, the subject of
+    what it does, is an ACTOR; "agreed to set up a joint committee" is the arrangement."""
+    return (
+        doc[end - 1].lower_ in BODY_AGREEMENTS
+        and not any(t.lower_ == "of" for t in doc[start:end])  # "the first session of the …"
+        and start > 0
+        and doc[start - 1].lower_ in ("the", "its", "their")
+        and end < len(doc)
+        and doc[end].lower_ in BODY_ACTS
     )
 
 
