@@ -267,9 +267,15 @@ TARGETS = {"ACTOR": (0.95, 0.85), "DATE": (0.95, 0.90), "AGREEMENT": (0.60, 0.60
         pytest.param(
             "fresh8", marks=pytest.mark.xfail(reason="ACTOR precision 0.82 < 0.85, recall 0.94")
         ),
-        # h52–h57, by a seventh writer at the start of round 16w; never tuned on (ACTOR
-        # 0.95 / 0.73, DATE 0.90 / 0.89 at the start of 16w)
-        pytest.param("fresh9", marks=pytest.mark.xfail(reason="never tuned on: ACTOR P 0.74")),
+        # h52–h57, by a seventh writer at the start of round 16w: measured untuned through 16w
+        # (ACTOR 0.95 / 0.73, DATE 0.90 / 0.89), tuned on in 16x
+        "fresh9",
+        # h58–h63, by an eighth writer in new genres (encyclopedia, transcript, PDF report,
+        # messaging channel, machine translation, wire briefs); never tuned on (ACTOR 0.84 /
+        # 0.57, DATE 0.91 / 0.81, AGREEMENT 0.62 / 0.57 at the start of 16x)
+        pytest.param(
+            "fresh10", marks=pytest.mark.xfail(reason="never tuned on: ACTOR 0.84 / 0.60")
+        ),
     ],
 )
 def test_quality_against_the_reference(which, seeds):
@@ -1304,6 +1310,26 @@ def test_an_understanding_named_after_a_place_is_an_arrangement(model):
             "Saffron is smuggled to Mashhad, where it is repacked as Iranian, but few ask.",
             "Iranian",
         ),
+        # round 16x on fresh9: footnotes, a press office, a digest's item heading, a venue,
+        # a one-word heading, a qualified thing, languages, kinds of file, peoples
+        (
+            "Intro.\n\nNotes\n[1] Ministry of Mines, Mes Aynak contract summary, 2008.\n",
+            "Ministry of Mines",
+        ),
+        ("Intro.\n\n[5] Author interviews, Kabul, April 2026.\n", "Kabul"),
+        (
+            "The contract was signed.\n\nMedia contact:\nDirectorate of Media and Public "
+            "Awareness\nMinistry of Mines and Petroleum\n",
+            "Directorate of Media and Public Awareness",
+        ),
+        ("Intro.\n\n1. UAE: an ambassador, formally\nThe envoy arrived.\n", "UAE"),
+        ("Calendar:\n- 30 Nov: the JCC meeting, Islamabad (tbc)\n", "Islamabad"),
+        ("Intro.\n\nCalendar\n- 30 Nov: a meeting in a hall\n", "Calendar"),
+        ("The flag on the table was the white Taliban banner.", "Taliban"),
+        ("This interview appears in our Pashto edition.", "Pashto"),
+        ("Read the protocol summary (PDF, 2 pages).", "PDF"),
+        ("Beijing worries about Uyghur militants in Badakhshan.", "Uyghur"),
+        ("The minister told our Islamabad correspondent that freight would move.", "Islamabad"),
     ],
 )
 def test_page_apparatus_is_no_actor(model, text, not_actor):
@@ -1427,3 +1453,45 @@ def test_a_committee_set_up_is_an_arrangement_and_the_committee_that_meets_acts(
 def test_religious_and_pilgrim_titles_are_dropped_from_a_name(model):
     text = "Haji Dost Mohammad said the road was closed. Mawlawi Abdul Kabir told reporters."
     assert {"Dost Mohammad", "Abdul Kabir"} <= _suggested(model, text, "ACTOR")
+
+
+def test_a_states_ministry_without_a_possessive_is_one_actor(model):
+    text = "The UAE foreign ministry called it a step to serve both peoples."
+    assert "UAE foreign ministry" in _suggested(model, text, "ACTOR")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Haji Dost Mohammad, 61, said the canal was dry.",
+        "Readings will be taken every ten days through the summer.",
+        "Officials have been vague all day about the cost.",
+        "Good morning. A busy week for Gulf diplomacy, a barter deal in Kazan and a solar plant.",
+        "Torkham was shut for nineteen days in October.",
+        "Intro.\n\nYour Friday briefing on Afghanistan and its neighbours.",
+    ],
+)
+def test_ages_recurring_times_and_vague_weeks_are_no_dates(model, text):
+    found = _suggested(model, text, "DATE")
+    assert not found - {"October"}, found
+
+
+def test_abbreviated_months_and_a_year_after_an_adjective_are_dates(model):
+    text = "Timeline\nSep 2025 — extension agreed\nMon 30 Nov — talks in Doha\n1 Dec — a forum\n"
+    assert {"Sep 2025", "Mon 30 Nov", "1 Dec"} <= _suggested(model, text, "DATE")
+    text = "Neither side has signed a new 2026 gas sales agreement."
+    assert "2026" in _suggested(model, text, "DATE")
+
+
+def test_sponsor_blocks_addresses_sign_offs_and_edit_credits_are_boilerplate():
+    lines = [
+        "Kabul and Tashkent signed a transit protocol on Monday.",
+        "— SPONSORED —",
+        "Move cargo from Jebel Ali to Kabul in 9 days. SilkLine Logistics: bonded trucking.",
+        "Edited by Laila Ahmadzai and Tom Whitfield. Additional reporting by our correspondents.",
+        "That's all for this week. See you next Friday.",
+        "The Kabul Connection, PO Box 48211, Dubai, UAE",
+        "Darul Aman Road, Kabul, Islamic Emirate of Afghanistan",
+    ]
+    _assert_boilerplate_below_the_first(lines)
+    assert "By then" not in _boilerplate_of(["Intro.", "By then the two sides had signed."])

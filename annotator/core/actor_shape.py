@@ -93,6 +93,9 @@ QUALIFIED = {
     "time", "flights", "flight", "cents", "cent",  # "16:52 Kabul time", "Kabul flights"
     "specialist", "specialists", "expert", "experts", "watcher", "watchers",  # "an Iran expert"
     "section", "sections", "stretch", "segment", "leg",  # "the Kabul section (of the line)"
+    # "our Kabul correspondent", "the Islamabad bureau", "the white Taliban banner"
+    "correspondent", "correspondents", "bureau", "reporter", "reporters", "edition", "banner",
+    "flag", "flags",
 }  # fmt: skip
 # "the Soviet-era pipeline": a name that dates a period is no actor
 QUALIFIED |= {"era", "eras"}
@@ -312,6 +315,8 @@ DEMONYMS = {
     "Uzbekistani", "Kazakhstani", "Tajikistani", "Kyrgyzstani", "Bahraini", "Dutch", "Swiss",
     "Swedish", "Danish", "Finnish", "Polish", "Belgian", "Austrian", "Greek", "Indonesian",
     "Malaysian", "Brazilian", "Mexican", "Nigerian", "Ethiopian", "Libyan", "Sudanese",
+    # peoples without a state of their own: "Uyghur militants", "Baloch tribes"
+    "Uyghur", "Uighur", "Baloch", "Baluch", "Pashtun", "Hazara", "Punjabi", "Sindhi", "Chechen",
 }  # fmt: skip
 MARKUP = {"[", "]", "(", ")", "#", "*", "_"}
 
@@ -779,6 +784,8 @@ def is_place(doc, start: int, end: int) -> bool:
             return True
     if before is not None and before.text in TOWN_PREFIXES:
         return True  # "Bandar Abbas": the model's person is a port
+    if _venue_of_event(doc, start, end):
+        return True  # "the JCC meeting, Islamabad (tbc)": where the event is held
     if is_apposed_place(doc, end) or _ranked_economy(doc, start, end):
         return True
     if before is not None:
@@ -847,6 +854,26 @@ def is_place(doc, start: int, end: int) -> bool:
             return False  # "why the line matters to Tehran": whose interest
         return not (prep in ("to", "toward", "towards", "on") and before_prep in RELATIONAL)
     return False
+
+
+# what is held somewhere: its venue may follow it after a comma
+EVENT_NOUNS = {
+    "meeting", "meetings", "talks", "conference", "summit", "forum", "fair", "expo", "session",
+    "round", "ceremony", "signing", "exhibition", "festival", "dialogue", "consultations",
+}  # fmt: skip
+
+
+def _venue_of_event(doc, start: int, end: int) -> bool:
+    """ "the JCC meeting, Islamabad (tbc)", "connectivity conference, Tashkent.": a place named
+    after an event and a comma, closing the phrase, is where the event is held."""
+    n = len(doc)
+    if start < 2 or doc[start - 1].text != "," or doc[start - 2].lower_ not in EVENT_NOUNS:
+        return False
+    return (
+        end >= n
+        or doc[end].text in (".", ",", ";", "(", ")", "—", "–", "-")
+        or ("\n" in doc[end - 1].whitespace_ or doc[end].is_space)
+    )
 
 
 def _ranked_economy(doc, start: int, end: int) -> bool:
@@ -1343,6 +1370,11 @@ _MODEL_NUMBER = re.compile(r"^[A-Z]{0,3}-?\d{2,4}[A-Z]{0,3}$")
 _YEAR_NUMBER = re.compile(r"^(19|20)\d\d$")
 
 
+# languages that are no people's demonym, and kinds of file: never an actor
+LANGUAGES = {"Pashto", "Pashtu", "Dari", "Farsi", "Urdu", "Hindi", "Arabic"}
+FILE_KINDS = {"PDF", "DOC", "DOCX", "XLS", "XLSX", "CSV", "MP3", "MP4", "JPG", "PNG", "HTML", "RSS"}
+
+
 def is_not_a_name(doc, start: int, end: int) -> bool:
     """What the small model labels but no annotator marks: a lower-case word ("including
     supreme leader …"), a body named by its kind alone ("the Ministry's headquarters"), a
@@ -1354,6 +1386,8 @@ def is_not_a_name(doc, start: int, end: int) -> bool:
         return True
     if tok.lower_ in BARE_BODIES and tok.is_title:
         return True
+    if tok.text in LANGUAGES or tok.text in FILE_KINDS:
+        return True  # "our Pashto edition", "the protocol summary (PDF)"
     return (
         tok.ent_type_ == "ORG"
         and start + 1 < len(doc)

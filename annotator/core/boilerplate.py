@@ -101,7 +101,9 @@ _CALL = re.compile(
     r"our (?:newsletter|app)\b|refresh for (?:new|the latest|more) (?:posts|updates)|"
     r"you are reading (?:the|our)\b|"
     r"download (?:now|the app|our app)|get the app|follow us|"
-    r"unsubscribe|you are receiving this|manage (?:your )?preferences)",
+    r"unsubscribe|you are receiving this|manage (?:your )?preferences|"
+    r"that[’']?s all for (?:this|today|now)\b|see you next (?:week|time|issue|\w+day)\b|"  # sign-offs
+    r"until next (?:week|time)\b)",
     re.IGNORECASE,
 )
 # words of a comment form: "Name * Email * Website", "Your Comment", "Send"
@@ -162,6 +164,19 @@ _CONTACT_FIELD = re.compile(
 )
 # the pieces of a header line: "Monday, July 14, 2025 | 23 Tir 1404      Tehran 41°C"
 _PIECE = re.compile(r"[^|·•]+?(?=\s{2,}|\s[|·•]\s|$)")
+# a postal address: "The Kabul Connection, PO Box 48211, Dubai, UAE", "Darul Aman Road, Kabul, …"
+_ADDRESS = re.compile(
+    r"\bP\.?\s?O\.?\s?Box\s*\d+|"
+    r"^[\w'’ -]{2,40} (?:Road|Street|St\.|Avenue|Ave\.|Boulevard|Lane|Square|Highway),"
+    r"(?: [\w'’ -]+,){0,3} [\w'’ -]+$"
+)
+# what an advertiser paid for: the paragraph under it is the ad ("— SPONSORED —")
+_AD_HEADER = re.compile(
+    r"^[-–—•|*\s]*(?:sponsored(?: content| message| post)?|advertisement|promoted|"
+    r"partner content|paid (?:post|content))[-–—•|*\s:]*$",
+    re.IGNORECASE,
+)
+_PROSE_END = re.compile(r"[.!?]$")
 _PLAYER = re.compile(r"^your browser does(?:n[’']t| not) support html5", re.IGNORECASE)
 _LATIN = re.compile(r"[A-Za-z]")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -274,7 +289,19 @@ def is_byline(line: str) -> bool:
             rest = part.split(None, 1)[1] if part.lower().startswith("by") else part
             if len(rest.split()) <= 12 and not rest.rstrip().endswith("."):
                 return True
+            if not part.lower().startswith("by") and _credit_sentences(part):
+                return True  # "Edited by A and B. Additional reporting by our correspondents."
     return False
+
+
+def _credit_sentences(part: str) -> bool:
+    """Every sentence of PART is a credit of a dozen words at most ("Edited by A and B.");
+    a plain "By …" sentence may be prose ("By then the two sides had signed.")."""
+    sentences = [s for s in re.split(r"(?<=\.)\s+(?=[A-Z])", part.strip()) if s]
+    return all(
+        _BYLINE.match(s) and not s.lower().startswith("by ") and len(s.split()) <= 14
+        for s in sentences
+    )
 
 
 def is_form(line: str) -> bool:
@@ -305,6 +332,8 @@ def is_furniture(line: str, latin_text: bool = True) -> bool:
         return True  # an author box: "Name Namehttp://blog…"
     if _COOKIE.search(line):
         return True
+    if words <= 20 and _ADDRESS.search(line) and not _PROSE_END.search(line):
+        return True  # a postal address, in a footer or a press contact
     if latin_text and not line.isascii():  # an ASCII line is all Latin letters
         letters = len(_LETTER.findall(line))
         if letters and _latin_letters(line) / letters < 0.3:
@@ -358,12 +387,17 @@ def detect(text: str) -> list[tuple[int, int]]:
     marked = [False] * len(lines)
     teaser = [False] * len(lines)  # other stories' lines: their dates are not this article's
     in_teasers = False
-    after_player = False
+    after_player = after_ad = False
     for i, (_s, _e, line) in enumerate(lines):
         if after_player and _words(line) <= 15 and not line.endswith("."):
             marked[i], after_player = True, False  # the title of the embedded video: a teaser
             continue
         after_player = bool(_PLAYER.match(line))
+        if after_ad and 6 <= _words(line) <= 60 and not _OWN_DATE.match(line):
+            marked[i] = teaser[i] = True  # the advertiser's paragraph
+            after_ad = False
+            continue
+        after_ad = bool(_AD_HEADER.match(line))
         if _TEASER_HEADER.match(line) or (
             line[:1] in "*_#" and _TEASER_HEADER.match(_EMPHASIS.sub("", line))
         ):

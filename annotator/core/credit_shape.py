@@ -107,6 +107,39 @@ def before_outlet_noun(doc, end: int) -> bool:
     return word in OUTLET_AFTER
 
 
+# a footnote or a reference list's entry: "[1] Ministry of Mines, …", "3. ^ "Title". Outlet."
+_CITATION = re.compile(r"^\s*(?:\[\d{1,3}\]|\d{1,3}\.\s*\^|\^)")
+
+
+def in_citation(doc, start: int) -> bool:
+    """The name stands in a footnote or a reference: who published a source does not act."""
+    line_start, line_end = line_bounds(doc, start)
+    return bool(_CITATION.match(doc_text(doc)[line_start:line_end]))
+
+
+# a press office's field: "Directorate of Media and Public Awareness", "Department of Information"
+PRESS_FIELDS = frozenset("media information press communications communication awareness".split())
+PRESS_BODIES = frozenset("directorate department office bureau division unit".split())
+
+
+def in_press_office(doc, start: int, end: int) -> bool:
+    """The name is, or lies inside, the name of a press office ("Directorate of Media and
+    Public Awareness"): the body's voice, not the body (as "the Public Relations of …")."""
+    i = start
+    while i > 0 and (doc[i - 1].is_title or doc[i - 1].lower_ in ("of", "and", "&", "for")):
+        i -= 1
+    k = end
+    while k < len(doc) and (doc[k].is_title or doc[k].lower_ in ("and", "&")):
+        k += 1
+    words = [t.lower_ for t in doc[i:k]]
+    return (
+        len(words) >= 3
+        and words[0] in PRESS_BODIES
+        and words[1] in ("of", "for")
+        and bool(PRESS_FIELDS.intersection(words[2:]))
+    )
+
+
 _TABLE_ROW = re.compile(r"^[^.!?:\n]{1,60}:\s*[-+]?[\d.,]+\s*(?:[-–]\s*[\d.,]+)?(?:\s|$)")
 
 

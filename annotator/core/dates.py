@@ -15,8 +15,9 @@ from datetime import date, datetime
 from functools import lru_cache
 
 _NUMBER = (
-    r"(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"fifteen|twenty|thirty|forty|fifty|a few|few|several|many|some)"
+    r"(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+    r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
+    r"seventy|eighty|ninety|a hundred|a few|few|several|many|some)"
 )
 # "25 years", "for two decades": durations, not calendar expressions (GUIDELINES.md)
 _DURATION = re.compile(
@@ -52,6 +53,8 @@ _VAGUE = re.compile(
     r"(every|each)\s+(other\s+|\w+\s+)?(years?|months?|weeks?|days?|quarters?|spring|summer|"
     r"autumn|winter)|"
     r"(per\s+|a\s+)?(year|month|week|day|annum)|"  # "tonnes per year": a rate
+    r"(every|each)\s.*|all\s+(day|night|week|month|year|morning|afternoon|evening)|"  # recurring
+    r"an?\s+([a-z]+\s+){1,2}(year|month|week|day|season)|"  # "a busy week", "a very long year"
     r"(another|an?)(\s+(normal|good|bad|typical|dry|wet|full|single|whole|average))?[\s-]+"
     r"(year|month|week|day|season)|"  # "for another year", "in a normal year"
     r"(days|weeks|months|years)\s+(later|earlier)|"  # "weeks later": anchored to an event
@@ -90,7 +93,7 @@ _SPAN_OF_TIME = re.compile(
     re.IGNORECASE,
 )
 # "every Monday", "each January": a recurring day, no date
-_RECURRING = {"every", "each"}
+_RECURRING = {"every", "each", "your", "our"}  # "every Monday", "Your Friday briefing"
 _THIS_PERIOD = re.compile(r"^(the|this|the current)\s+(year|month)$", re.IGNORECASE)
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 _YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
@@ -232,6 +235,7 @@ def is_calendar_expression(text: str, before: str = "") -> bool:
     return (
         bool(t)
         and not (t.isdigit() and len(t) > 4)  # "News ID: 85912345"
+        and not (t.isdigit() and len(t) < 4)  # "Haji Dost Mohammad, 61,": an age, a count
         and not _DURATION.match(t)
         and not _VAGUE.match(t)
         and not _CLOCK.match(t)

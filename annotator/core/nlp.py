@@ -60,7 +60,9 @@ from annotator.core.boilerplate import spans_outside_boilerplate
 from annotator.core.credit_shape import (
     after_outlet_noun,
     before_outlet_noun,
+    in_citation,
     in_credit,
+    in_press_office,
     in_table_row,
     is_currency,
     is_portfolio,
@@ -109,6 +111,7 @@ DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
 POSSESSED_THINGS = {
     "reserves", "accounts", "account", "assets", "funds", "station", "stations", "base", "bases",
     "headquarters", "building", "buildings", "notes", "compound", "premises",
+    "flag", "flags", "banner", "emblem",  # "the white Taliban banner"
 }  # fmt: skip
 # a group pattern's singular kinds that an indefinite article leaves unspecific
 ONE_OF_A_KIND = {"airline", "carrier", "company", "firm", "contractor", "operator", "bank"}
@@ -868,6 +871,8 @@ class Pipeline:
             or in_credit(doc, start)
             or after_outlet_noun(doc, start)
             or before_outlet_noun(doc, end)
+            or in_citation(doc, start)
+            or in_press_office(doc, start, end)
             or in_table_row(doc, start)
             or is_portfolio(doc, start, end)
         ):
@@ -1047,14 +1052,26 @@ _QUESTION_HEADING = re.compile(
 )
 
 
+# a digest's numbered item heading: "1. UAE: an ambassador, formally", "6. Turkmenistan: TAPI, again"
+_ITEM_HEADING = re.compile(r"^\d{1,2}[.)]\s+[^.:!?\n]{1,40}:\s+[^.!?:\n]{1,60}$")
+
+
 def in_section_heading(doc, start: int) -> bool:
     """Whether token START stands in a short section heading of its own: a line of two or three
     words, the last in lower case, no punctuation, blank lines around it ("Taliban reaction")."""
     text = doc_text(doc)
     line_start, line_end = line_bounds(doc, start)
     words = text[line_start:line_end].split()
-    if _QUESTION_HEADING.match(text[line_start:line_end]):
-        return True  # "Why China now?", "And Kazakhstan?": an explainer's question heading
+    line = text[line_start:line_end]
+    if _QUESTION_HEADING.match(line) or _ITEM_HEADING.match(line):
+        return True  # "Why China now?", "1. UAE: an ambassador, formally": a section's topic
+    if (
+        len(words) == 1
+        and line.isalpha()
+        and text[max(0, line_start - 2) : line_start] == "\n\n"
+        and text[line_end : line_end + 1] == "\n"
+    ):
+        return True  # "Calendar", "Pakistan": a heading of one word between paragraphs
     return (
         2 <= len(words) <= 3
         and words[-1].isalpha()
