@@ -1495,3 +1495,20 @@ def test_sponsor_blocks_addresses_sign_offs_and_edit_credits_are_boilerplate():
     ]
     _assert_boilerplate_below_the_first(lines)
     assert "By then" not in _boilerplate_of(["Intro.", "By then the two sides had signed."])
+
+
+def test_a_byline_with_separators_and_two_calendars_dates_the_interview_below_its_headline():
+    text = (
+        "FRONTIER MONTHLY\nThe business monthly of the corridor\n"
+        "Magazine | Markets | Logistics | Interviews | Subscribe\n\n"
+        '"Every closure at the border costs us a season"\n\n'
+        "Karim Noori has traded dried fruit across the pass for thirty years. We met him in "
+        "his office on Tuesday, two days after the crossing reopened.\n\n"
+        "Interview by Sana Yousafzai | Posted 2 Hamal 1405 / 22 March 2026 | Print edition\n\n"
+        "This interview has been edited for length and clarity.\n\n"
+        "Q: The crossing was shut for nineteen days. What did that cost?\n"
+    )
+    head = find_header(text)
+    assert head.title == '"Every closure at the border costs us a season"'
+    assert head.published == "2026-03-22"
+    assert "edited for length" in _boilerplate_of(text.split("\n"))

@@ -87,7 +87,8 @@ _CLOCK_TAIL = re.compile(
     r"(?:\s+(?:[A-Z][a-z]+|local)\s+time)?)$",
     re.IGNORECASE,
 )
-_SEGMENTS = re.compile(r"\s+[|·•]\s+|\s+[-–—]\s+")
+# what parts a header line: "… | Posted 2 Hamal 1405 / 22 March 2026 | …" (a date in two calendars)
+_SEGMENTS = re.compile(r"\s+[|·•/]\s+|\s+[-–—]\s+")
 
 
 def full_dates(line: str) -> list[tuple[int, int]]:
@@ -201,7 +202,13 @@ _GENRE_PREFIX = re.compile(r"^(?:WATCH|VIDEO|LISTEN|PHOTOS?|LIVE)\s*:\s*\S")
 
 
 def find_header(text: str) -> Header:
-    from annotator.core.boilerplate import is_furniture, is_latin_text, is_navigation, is_weather
+    from annotator.core.boilerplate import (
+        is_byline,
+        is_furniture,
+        is_latin_text,
+        is_navigation,
+        is_weather,
+    )
 
     # the loop reads the first HEADER_LINES lines and the one after them, the closing search
     # the last five: nothing else of a long article is split into lines
@@ -221,7 +228,7 @@ def find_header(text: str) -> Header:
                 head.published = value
             continue
         if head.title is not None:
-            if head.published is None and is_navigation(line):
+            if head.published is None and is_navigation(line) and not is_byline(line):
                 # the site's menu below it: that was the masthead or its motto, not the headline
                 fallback = head.title_line if fallback is None else fallback
                 head.title, head.title_line, head.breadcrumb_of_title = None, None, None
