@@ -1512,3 +1512,11 @@ def test_a_byline_with_separators_and_two_calendars_dates_the_interview_below_it
     assert head.title == '"Every closure at the border costs us a season"'
     assert head.published == "2026-03-22"
     assert "edited for length" in _boilerplate_of(text.split("\n"))
+
+
+def test_capitals_that_receive_invitations_are_actors_but_destinations_are_not(model):
+    text = "Invitations have gone to Kabul, Tehran, Beijing, New Delhi and Islamabad."
+    assert {"Kabul", "Tehran", "Beijing", "New Delhi", "Islamabad"} <= _suggested(
+        model, text, "ACTOR"
+    )
+    assert "Kabul" not in _suggested(model, "The trucks have gone to Kabul and Herat.", "ACTOR")

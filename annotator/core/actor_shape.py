@@ -42,6 +42,12 @@ FROM_RELATIONAL = {
     "warnings", "invitation", "request", "offer", "proposal", "demand", "demands", "response",
     "reaction", "call", "calls",
 }  # fmt: skip
+# what is sent to a government, which receives it: "invitations have gone to Kabul"
+MESSAGES = {
+    "invitation", "invitations", "letter", "letters", "message", "messages", "note", "notes",
+    "request", "requests", "appeal", "appeals", "credentials", "demarche", "protest", "invite",
+    "invites", "summons", "ultimatum",
+}  # fmt: skip
 # "crucial for China", "the same holds for Iran": the state whose interest is at stake
 MATTERS_FOR = {
     "crucial", "important", "vital", "key", "essential", "critical", "holds", "true", "good",
@@ -852,6 +858,8 @@ def is_place(doc, start: int, end: int) -> bool:
             return False  # "… and Ilkhom Makhkamov for Uzbekistan" (signed): whose side
         if prep == "to" and before_prep in MATTERS_TO:
             return False  # "why the line matters to Tehran": whose interest
+        if prep == "to" and any(doc[k].lower_ in MESSAGES for k in range(max(0, i - 5), i)):
+            return False  # "Invitations have gone to Kabul, Tehran …": who receives them
         return not (prep in ("to", "toward", "towards", "on") and before_prep in RELATIONAL)
     return False
 
