@@ -260,8 +260,8 @@ TARGETS = {"ACTOR": (0.95, 0.85), "DATE": (0.95, 0.90), "AGREEMENT": (0.60, 0.60
         # precision 0.76), tuned on in round 16v
         "fresh6",
         # h40–h45, by a fifth writer during round 16v: measured untuned (ACTOR 0.89 / 0.65),
-        # tuned on since the end of 16v; ACTOR precision short of 0.85
-        pytest.param("fresh7", marks=pytest.mark.xfail(reason="ACTOR recall 0.89 < 0.95")),
+        # tuned on since the end of 16v
+        "fresh7",
         # h46–h51, by a sixth writer during round 16v: measured untuned (ACTOR 0.91 / 0.67),
         # tuned on in 16w
         pytest.param(
@@ -1520,3 +1520,10 @@ def test_capitals_that_receive_invitations_are_actors_but_destinations_are_not(m
         model, text, "ACTOR"
     )
     assert "Kabul" not in _suggested(model, "The trucks have gone to Kabul and Herat.", "ACTOR")
+
+
+def test_a_spokesperson_named_after_the_word_and_a_hyphenated_company_are_actors(model):
+    text = '"No such understanding exists," spokesperson Amna Rashid told reporters.'
+    assert "Amna Rashid" in _suggested(model, text, "ACTOR")
+    text = "Intro.\n\nZafaran-e-Herat Company signed a purchase agreement on 27 October."
+    assert "Zafaran-e-Herat Company" in _suggested(model, text, "ACTOR")

@@ -555,6 +555,8 @@ class Pipeline:
                     end = max(start + 1, min(end, span.end - 1))
                 if span.id_ == "person|title":  # "Minister of Public Works Mohammad Isa Thani"
                     start = name_after_title(doc, start, end)
+                elif span.id_ == "person|after":  # "spokesperson Amna Rashid": the name after it
+                    start = max(start, span.start + 1)
                 elif span.id_ == "organisation|kind":  # "the Chinese company Xinjiang Beixin …"
                     while start < end - 1 and doc[start].is_lower:
                         start += 1  # the name, not the kind of body it is
