@@ -264,9 +264,7 @@ TARGETS = {"ACTOR": (0.95, 0.85), "DATE": (0.95, 0.90), "AGREEMENT": (0.60, 0.60
         "fresh7",
         # h46–h51, by a sixth writer during round 16v: measured untuned (ACTOR 0.91 / 0.67),
         # tuned on in 16w
-        pytest.param(
-            "fresh8", marks=pytest.mark.xfail(reason="ACTOR precision 0.82 < 0.85, recall 0.94")
-        ),
+        "fresh8",
         # h52–h57, by a seventh writer at the start of round 16w: measured untuned through 16w
         # (ACTOR 0.95 / 0.73, DATE 0.90 / 0.89), tuned on in 16x
         "fresh9",
@@ -1527,3 +1525,13 @@ def test_a_spokesperson_named_after_the_word_and_a_hyphenated_company_are_actors
     assert "Amna Rashid" in _suggested(model, text, "ACTOR")
     text = "Intro.\n\nZafaran-e-Herat Company signed a purchase agreement on 27 October."
     assert "Zafaran-e-Herat Company" in _suggested(model, text, "ACTOR")
+
+
+def test_a_states_service_named_by_its_demonym_and_an_unnamed_office_holder_act(model):
+    text = "The Tajik border service suspended that part of the protocol."
+    assert "Tajik border service" in _suggested(model, text, "ACTOR")
+    text = "In 2024 the Uzbek agriculture inspectorate banned apricots over residues."
+    assert "Uzbek agriculture inspectorate" in _suggested(model, text, "ACTOR")
+    text = "Intro.\n\nKazakhstan's deputy agriculture minister opened the fair on Monday."
+    assert "Kazakhstan's deputy agriculture minister" in _suggested(model, text, "ACTOR")
+    assert not _suggested(model, "Chinese territory and Afghan soil were discussed.", "ACTOR")

@@ -732,8 +732,11 @@ class Pipeline:
             ):
                 k += 2
             following = doc[k] if k < len(doc) else doc[end]
+            head = _institution_after(doc, k)
             if following.lower_ in GROUP_NOUNS:
                 end = k + 1
+            elif head is not None:
+                end = head + 1  # "the Tajik border service", "the Uzbek agriculture inspectorate"
             elif following.lower_ in ("consul", "ambassador", "envoy") and not (
                 k + 1 < len(doc) and doc[k + 1].is_title
             ):
@@ -1030,6 +1033,25 @@ BODY_ACTS = {
     "decided", "decides", "approved", "approves", "discussed", "discusses", "reviewed",
     "recommended", "called", "urged", "held", "holds", "has", "had", "convened", "announced",
 }  # fmt: skip
+
+
+# the head of a state's service named by a demonym and its field: "the Tajik border service"
+INSTITUTION_HEADS = {
+    "service", "services", "inspectorate", "agency", "authority", "authorities", "committee",
+    "guards", "guard", "police", "railways", "directorate", "regulator", "ministry",
+}  # fmt: skip
+
+
+def _institution_after(doc, k: int) -> int | None:
+    """Index of an institution's head among the next three lower-case words from K ("border
+    service", "agriculture inspectorate"), or None."""
+    for j in range(k, min(len(doc), k + 3)):
+        t = doc[j]
+        if t.lower_ in INSTITUTION_HEADS:
+            return j
+        if not (t.is_alpha and t.is_lower) or t.is_stop:
+            return None
+    return None
 
 
 def is_acting_body(doc, start: int, end: int) -> bool:
