@@ -1535,3 +1535,20 @@ def test_a_states_service_named_by_its_demonym_and_an_unnamed_office_holder_act(
     text = "Intro.\n\nKazakhstan's deputy agriculture minister opened the fair on Monday."
     assert "Kazakhstan's deputy agriculture minister" in _suggested(model, text, "ACTOR")
     assert not _suggested(model, "Chinese territory and Afghan soil were discussed.", "ACTOR")
+
+
+@pytest.mark.parametrize(
+    "text,not_agreement",
+    [
+        ("Neither side has signed a new 2026 gas sales agreement.", "agreement"),
+        ("Tashkent has not accepted an envoy from Kabul.", "accepted an envoy"),
+        ("The contract was signed in the ministry's conference hall on Monday.", "conference"),
+    ],
+)
+def test_denied_arrangements_and_rooms_are_no_agreements(model, text, not_agreement):
+    assert not_agreement not in _suggested(model, text, "AGREEMENT")
+
+
+def test_a_planned_meeting_in_doubt_stays_an_arrangement(model):
+    text = "It wasn't clear whether the gathering would go ahead in Doha."
+    assert _suggested(model, text, "AGREEMENT") & {"gathering"}

@@ -56,7 +56,40 @@ def is_no_arrangement(doc, start: int, end: int) -> bool:
         and doc[start - 2].is_title
     ):
         return True  # "the Directorate of Contracts": a word of a body's name
+    if end < len(doc) and doc[end].lower_ in VENUE_NOUNS:
+        return True  # "in the ministry's conference hall": a room, no meeting
+    return is_denied(doc, start)
+
+
+# what a meeting's word qualifies when it names a place: "the conference hall", "summit venue"
+VENUE_NOUNS = {"hall", "halls", "room", "rooms", "centre", "center", "venue", "building", "table"}
+# a negation before the arrangement, in the same clause: "has not signed a new gas sales
+# agreement", "has not accepted an envoy" (GUIDELINES.md: negated arrangements are not marked)
+DENYING = {"not", "n't", "never", "no", "neither", "nor"}
+CLAUSE_ENDS = {".", ";", ":", ",", "but", "and", "—", "–", "(", ")", '"', "“", "”", "whether", "if"}
+
+
+def is_denied(doc, start: int) -> bool:
+    """The arrangement at START is denied in its own clause: "no new treaty", or a negation
+    of the act that makes one ("neither side has signed a new gas sales agreement", "has not
+    accepted an envoy"); "did not comment on the new protocol" denies no arrangement, and "it
+    wasn't clear whether the gathering …" is the speaker's doubt, not the meeting's."""
+    acted = doc[start].lower_ in ARRANGING  # "accepted an envoy": the act is the span's own
+    for k in range(start - 1, max(-1, start - 11), -1):
+        t = doc[k]
+        if t.lower_ in CLAUSE_ENDS or "\n" in t.whitespace_ or t.is_space:
+            return False
+        if t.lower_ in DENYING and (acted or (t.lower_ == "no" and start - k <= 2)):
+            return True
+        acted = acted or t.lower_ in ARRANGING
     return False
+
+
+# the acts that make an arrangement, whose negation denies it
+ARRANGING = {
+    "signed", "sign", "signing", "accepted", "accept", "concluded", "conclude", "reached",
+    "reach", "ratified", "ratify", "struck", "strike", "inked", "approved", "approve", "agreed",
+}  # fmt: skip
 
 
 def place_name_before(doc, start: int, end: int, is_place_name) -> int:
