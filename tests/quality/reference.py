@@ -18,8 +18,11 @@ untuned at the end of round 16t, then tuned on (round 16u); h34–h39 ("fresh6",
 writer, after round 16u) were measured untuned, then tuned on (round 16v); h40–h45
 ("fresh7", a fifth writer, during round 16v) and h46–h51 ("fresh8", a sixth) were measured
 untuned, then tuned on (round 16w); h52–h57 ("fresh9", a seventh writer) were measured
-untuned through round 16w, then tuned on (round 16x); h58–h63 ("fresh10", an eighth writer)
-are the honest figure for articles nobody has looked at. A
+untuned through round 16w, then tuned on (round 16x); h58–h63 ("fresh10", an eighth writer,
+in genres none of the others wrote: an encyclopedia article, a broadcast transcript, a PDF
+report, a messaging channel, a machine translation, wire briefs) were measured untuned, then
+tuned on (round 16x); h64–h69 ("fresh11", a ninth writer, in fresh10's six genres) are the
+honest figure for articles nobody has looked at. A
 group released for tuning must be replaced by a new one written the same way: from
 GUIDELINES.md alone, by someone who has not read the rules.
 Run `python tests/quality/reference.py [MODEL] [--diff GROUP] [--only GROUP]` for the
@@ -100,9 +103,10 @@ GROUPS = {
     # the honest figure for the rules as they ship (ACTOR 0.95 / 0.73 at the start of 16w)
     "fresh9": ("h52", "h53", "h54", "h55", "h56", "h57"),
     "fresh10": ("h58", "h59", "h60", "h61", "h62", "h63"),
+    "fresh11": ("h64", "h65", "h66", "h67", "h68", "h69"),
 }
 # Groups whose misses are never shown: measure them, do not read them.
-UNLOOKED = ("fresh10",)
+UNLOOKED = ("fresh11",)
 
 
 def heldout_reference(group: str | None = None) -> list[tuple[str, str, list[dict]]]:
