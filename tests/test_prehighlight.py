@@ -1553,3 +1553,30 @@ def test_denied_arrangements_and_rooms_are_no_agreements(model, text, not_agreem
 def test_a_planned_meeting_in_doubt_stays_an_arrangement(model):
     text = "It wasn't clear whether the gathering would go ahead in Doha."
     assert _suggested(model, text, "AGREEMENT") & {"gathering"}
+
+
+def test_running_headers_channel_names_references_and_page_tools_are_boilerplate():
+    lines = [
+        "Kabul and Tashkent signed a transit protocol on Monday, officials said in both capitals.",
+        "UNHCR Afghanistan · Situation Report No. 9 · 2 December 2026      Page 1 of 3",
+        "Returns rose in November, and the two sides met in Herat to discuss the border.",
+        "UNHCR Afghanistan · Situation Report No. 9 · 2 December 2026      Page 2 of 3",
+        "References[edit]",
+        '1. ^ Karimov, O. (3 August 2025). "Uzbekistan eyes southern power exports as new '
+        'line nears completion". Gazeta.uz.',
+        "This page was last edited on 29 November 2026, at 10:14 (UTC).",
+        "Forwarded from Kabul Economy Desk",
+        "#CPEC #trilateral #Muttaqi",
+        "World / Central Asia and Afghanistan",
+        "Maria Lindqvist, Senior External Relations Officer, Kabul, lindqvist@example.org",
+        "📊 Poll: When will the two sides sign?",
+        "○ In 2027 — 31%",
+        "4,812 votes",
+    ]
+    covered = _boilerplate_of(lines)
+    for line in lines[1:]:
+        if line != lines[2]:
+            assert line in covered, line
+    assert lines[2] not in covered and lines[0] not in covered
+    for date_text in ("2 December 2026", "3 August 2025", "29 November 2026", "2027"):
+        assert covered.count(date_text) >= 1  # the dates go with their lines

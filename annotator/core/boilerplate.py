@@ -55,7 +55,11 @@ _FURNITURE = re.compile(
     r"sponsored links?|share on (?:facebook|twitter|x|whatsapp|telegram|linkedin)\b.*|"
     r"filed under\s*:.*|posted in(?:\s+\S+){1,4}|"
     r"the views expressed (?:in this (?:article|piece) )?are (?:the author|their|his|her).*|"
-    r"this (?:article|story|piece) (?:was )?(?:first|originally) (?:published|appeared)\b.*"
+    r"this (?:article|story|piece) (?:was )?(?:first|originally) (?:published|appeared)\b.*|"
+    # a wiki's and a messaging channel's page tools: "This page was last edited on …",
+    # "Text is available under the Creative Commons …", "Forwarded from Kabul Economy Desk"
+    r"this page was last (?:edited|modified|updated)\b.*|text is available under\b.*|"
+    r"forwarded from\b.*|\W*poll\s*:.*|[\d,.]+[kKmM]? votes|.*\s[-–—]\s\d{1,3}\s?%"
     r")[-–—\s]*$",
     re.IGNORECASE,
 )
@@ -76,7 +80,9 @@ _TEASER_HEADER = re.compile(
     r"you may (?:also )?like|you might (?:also )?like|editor[’']?s picks?|top stories|"
     r"more (?:from|on|in) .{1,40}|popular (?:stories|posts)|tags|topics|suggested topics|"
     r"other (?:digests|newsletters|issues|stories|news)|also on .{1,40}|trending on .{1,40}|"
-    r"(?:earlier|previous|past|more|other) live(?: ?blogs?| coverage| updates| pages)?)\s*:?$",
+    r"(?:earlier|previous|past|more|other) live(?: ?blogs?| coverage| updates| pages)?|"
+    r"references|bibliography|further reading|external links|(?:useful )?links|contacts?)"
+    r"\s*(?:\[edit\])?\s*:?$",
     re.IGNORECASE,
 )
 # One teaser on a line: "Also Read: …", "SEE ALSO: …", "Related: …".
@@ -180,6 +186,23 @@ _AD_HEADER = re.compile(
     re.IGNORECASE,
 )
 _PROSE_END = re.compile(r"[.!?]$")
+# furniture whose date is the page's or a poll's, never the article's
+_NOT_THE_ARTICLES_DATE = re.compile(
+    r"^(?:this page was last (?:edited|modified|updated)|\W*poll\s*:|.*\s[-–—]\s\d{1,3}\s?%$)",
+    re.IGNORECASE,
+)
+_DIGITS = re.compile(r"\d+")
+_ALPHA_WORD = re.compile(r"\b[^\W\d_]{2,}\b")
+_CITED = re.compile(r"^\s*(?:\d{1,3}\.\s*)?\^")  # a reference list's entry: "3. ^ …"
+_MAIL_IN_LINE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+# a line of hashtags: "#CPEC #trilateral #Muttaqi"
+_HASHTAGS = re.compile(r"^(?:#[\w-]+[\s,]*){1,12}$")
+# "World / Central Asia and Afghanistan": a section path with slashes
+_SLASH_PATH = re.compile(
+    r"^(?:home|news|world|politics|economy|business|region|regions|society|asia)"
+    r"(?:\s/\s[^/]{1,40}){1,3}$",
+    re.IGNORECASE,
+)
 _PLAYER = re.compile(r"^your browser does(?:n[’']t| not) support html5", re.IGNORECASE)
 _LATIN = re.compile(r"[A-Za-z]")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -337,6 +360,10 @@ def is_furniture(line: str, latin_text: bool = True) -> bool:
         return True
     if words <= 20 and _ADDRESS.search(line) and not _PROSE_END.search(line):
         return True  # a postal address, in a footer or a press contact
+    if _HASHTAGS.match(line) or (words <= 8 and _SLASH_PATH.match(line)):
+        return True  # a post's hashtags; a section path ("World / Central Asia")
+    if words <= 20 and _MAIL_IN_LINE.search(line) and not _PROSE_END.search(line):
+        return True  # a contact: "Maria Lindqvist, External Relations Officer, m@unhcr.org"
     if latin_text and not line.isascii():  # an ASCII line is all Latin letters
         letters = len(_LETTER.findall(line))
         if letters and _latin_letters(line) / letters < 0.3:
@@ -369,10 +396,13 @@ _LINK_TARGET = re.compile(r"\]\([^)\s]*\)")  # the "](https://…)" of a markdow
 
 
 def _is_teaser(line: str) -> bool:
-    """A line of a teaser block: a short headline or a cut-off snippet ("…", "..."); a
-    markdown link's address does not count ("- [Explainer: …](https://…)")."""
+    """A line of a teaser block: a short headline or a cut-off snippet ("…", "..."), a
+    reference list's entry ("3. ^ "Title". Outlet. 2025."); a markdown link's address does not
+    count ("- [Explainer: …](https://…)")."""
     return (
         len(_LINK_TARGET.sub("]", line)) <= 110
+        or _CITED.match(line) is not None
+        or _MAIL_IN_LINE.search(line) is not None
         or line.endswith(("...", "…"))
         or _URL_OR_MAIL.match(line.split()[0]) is not None
     )
@@ -396,7 +426,7 @@ def detect(text: str) -> list[tuple[int, int]]:
             marked[i], after_player = True, False  # the title of the embedded video: a teaser
             continue
         after_player = bool(_PLAYER.match(line))
-        if after_ad and 6 <= _words(line) <= 60 and not _OWN_DATE.match(line):
+        if after_ad and 3 <= _words(line) <= 60 and not _OWN_DATE.match(line):
             marked[i] = teaser[i] = True  # the advertiser's paragraph
             after_ad = False
             continue
@@ -409,14 +439,16 @@ def detect(text: str) -> list[tuple[int, int]]:
         if in_teasers:
             if is_furniture(line, latin):
                 marked[i] = True
+                teaser[i] = not _OWN_DATE.match(line)  # among teasers: other pages' dates
                 continue
-            if _is_teaser(line) and not _is_prose(line):
+            if _is_teaser(line) and (not _is_prose(line) or _CITED.match(line)):
                 marked[i] = True
                 teaser[i] = not _OWN_DATE.match(line)  # "Published in …, May 31st, 2025"
                 continue
             in_teasers = False
         if is_furniture(line, latin):
             marked[i] = True
+            teaser[i] = bool(_NOT_THE_ARTICLES_DATE.match(line))
     # before the headline: everything short that is not the dateline (mastheads, bylines, city
     # names), and whatever stands above the site's navigation (a masthead, its motto, a ticker)
     if header.title_line is not None:
@@ -445,6 +477,7 @@ def detect(text: str) -> list[tuple[int, int]]:
         if not marked[i] and any(line.startswith(n + " ") for n in names) and _words(line) <= 60:
             marked[i] = True
     _mark_contact_blocks(text, lines, marked)
+    _mark_repeated_lines(lines, marked, teaser, header)
     for i in header.date_lines:
         teaser[i] = False  # the page's own dateline, even where teasers run into it
     pieces: list[tuple[int, int]] = []
@@ -480,6 +513,25 @@ def _mark_byline_names(lines, marked: list[bool], header) -> None:
             and all(w[0].isupper() or w.lower() in ("and", "of", "de", "van", "al") for w in words)
         ):
             marked[i] = True
+
+
+def _mark_repeated_lines(lines, marked: list[bool], teaser: list[bool], header) -> None:
+    """A short line that comes back word for word is the page's, not the article's: a PDF's
+    running header or footer ("UNHCR · Situation Report No. 9 · 2 December 2026"), a channel's
+    name over each of its posts. Its dates are not the article's either (its dateline, when
+    it is one, keeps its date)."""
+    seen: dict[str, list[int]] = {}
+    for i, (_s, _e, line) in enumerate(lines):
+        if _words(line) <= 15 and not _is_prose(line):
+            # the page number changes from page to page: "Page 1 of 3", "Page 2 of 3"
+            seen.setdefault(_DIGITS.sub("#", " ".join(line.split())), []).append(i)
+    for line, where in seen.items():
+        if len(where) < 2 or len(_ALPHA_WORD.findall(line)) < 2:
+            continue  # (a row of figures repeats by chance)
+        for i in where:
+            if i != header.title_line:
+                marked[i] = True
+                teaser[i] = i not in header.date_lines
 
 
 def _mark_contact_blocks(text: str, lines, marked: list[bool]) -> None:
