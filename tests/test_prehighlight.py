@@ -1329,6 +1329,20 @@ def test_an_understanding_named_after_a_place_is_an_arrangement(model):
         ("Read the protocol summary (PDF, 2 pages).", "PDF"),
         ("Beijing worries about Uyghur militants in Badakhshan.", "Uyghur"),
         ("The minister told our Islamabad correspondent that freight would move.", "Islamabad"),
+        # fresh10: speaker labels, reporters, units, a model's span that takes a preposition,
+        # a commentator's institute, a territory entered, a holiday
+        ("Intro.\n\nABDUL KABIR, TALIBAN MINISTER FOR REFUGEES: We agreed.\n", "TALIBAN"),
+        ("Our correspondent Bilal Afridi reports from Torkham.", "Bilal Afridi"),
+        ("Good evening, I'm Sara Qureshi.", "Sara Qureshi"),
+        ("DABS pays 5.4 cents per kWh for 300 MW under the deal.", "MW"),
+        ("Beyond Puli Khumri, the line would feed Kabul.", "Beyond Puli Khumri"),
+        (
+            "Nadia Gul Khattak, who studies the border at the Institute of Regional Studies, "
+            "said talks were likely.",
+            "Institute of Regional Studies",
+        ),
+        ("Traders sell goods in the zone without entering Uzbekistan.", "Uzbekistan"),
+        ("The third batch is expected before Nowruz.", "Nowruz"),
     ],
 )
 def test_page_apparatus_is_no_actor(model, text, not_actor):

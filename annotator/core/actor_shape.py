@@ -138,6 +138,10 @@ VISIT_VERBS = {
     "reach",
     "reaches",
     "reaching",
+    "entering",  # "without entering Uzbekistan": a territory crossed into
+    "entered",
+    "enter",
+    "enters",
 }
 # "the Taliban had run Afghanistan": what is ruled or seized is territory
 RULE_VERBS = {
@@ -278,6 +282,8 @@ AFFILIATED = {
     "specialist", "specialists",
     "lecturer", "director", "economist", "secretary", "chairman", "member", "head",
 }  # fmt: skip
+# what a commentator does at the body that employs them: "who studies the border at the …"
+AFFILIATED_VERBS = {"studies", "teaches", "works", "worked", "researches", "lectures"}
 # the offices an unnamed office holder holds ("the Taliban's interior minister")
 OFFICES = {
     "envoy", "ambassador", "representative", "minister", "president", "spokesman",
@@ -713,6 +719,9 @@ def is_affiliation(doc, start: int) -> bool:
         return True
     if i > 1 and doc[i].lower_ == "at" and doc[i - 1].text == "," and _is_name(doc, i - 2, False):
         return True  # "Aleksei Zakharov, at the Observer Research Foundation"
+    if i > 0 and doc[i].lower_ == "at":
+        if any(doc[k].lower_ in AFFILIATED_VERBS for k in range(max(0, i - 4), i)):
+            return True  # "who studies the border at the Institute of Regional Studies"
     return i > 0 and doc[i].lower_ in ("at", "of", "with") and doc[i - 1].lower_ in AFFILIATED
 
 
@@ -1380,6 +1389,8 @@ _YEAR_NUMBER = re.compile(r"^(19|20)\d\d$")
 
 # languages that are no people's demonym, and kinds of file: never an actor
 LANGUAGES = {"Pashto", "Pashtu", "Dari", "Farsi", "Urdu", "Hindi", "Arabic"}
+# units the model takes for bodies: "300 MW", "a 500 kV line"
+UNITS = {"MW", "GW", "kW", "KW", "kV", "KV", "MWh", "GWh", "kWh", "TWh", "bcm", "BCM", "km"}
 FILE_KINDS = {"PDF", "DOC", "DOCX", "XLS", "XLSX", "CSV", "MP3", "MP4", "JPG", "PNG", "HTML", "RSS"}
 
 
@@ -1394,7 +1405,7 @@ def is_not_a_name(doc, start: int, end: int) -> bool:
         return True
     if tok.lower_ in BARE_BODIES and tok.is_title:
         return True
-    if tok.text in LANGUAGES or tok.text in FILE_KINDS:
+    if tok.text in LANGUAGES or tok.text in FILE_KINDS or tok.text in UNITS:
         return True  # "our Pashto edition", "the protocol summary (PDF)"
     return (
         tok.ent_type_ == "ORG"
@@ -1466,8 +1477,10 @@ def _org_end(doc, end: int) -> int:
 def is_common_word(doc, start: int, end: int) -> bool:
     """ "Recognition opens the door …": a capitalised word at a sentence start that the article
     also uses in lower case is a common noun, not a name."""
-    if end - start != 1 or not doc[start].is_title:
-        return False
+    if end - start != 1 or not (
+        doc[start].is_title or (doc[start].is_upper and len(doc[start]) > 2)
+    ):
+        return False  # ("KEY FIGURES": a heading in capitals)
     tok = doc[start]
     if not (start == 0 or doc[start - 1].is_punct or "\n" in doc[start - 1].text):
         return False

@@ -107,6 +107,15 @@ NEGATORS = {"not", "n't", "no", "never", "nobody", "none", "neither", "nor", "sh
 AGREEING = {"agreed", "agree", "agrees", "agreeing", "decided", "deal", "accord", "pledged"}
 DATE_PREPOSITIONS = {"in", "on", "since", "by", "until", "from", "during", "at"}
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
+# a sentence's first word the model puts into a name: "Beyond Puli Khumri, …"
+LEADING_PREPOSITIONS = {
+    "beyond", "in", "at", "from", "to", "with", "after", "before", "under", "across", "through",
+    "via", "near", "inside", "outside", "like", "unlike", "for", "without", "since", "during",
+}  # fmt: skip
+# who brings the news, not who acts: "our correspondent Bilal Afridi", "I'm Sara Qureshi"
+REPORTERS = {"correspondent", "reporter", "anchor", "presenter", "host", "producer", "i'm", "i’m"}
+# holidays are DATEs (patterns.jsonl), whatever the model calls them
+HOLIDAYS = {"nowruz", "navruz", "ramadan", "ashura", "eid", "christmas", "diwali", "muharram"}
 # a body's things, after its name: "the central bank reserves", "a police station"
 POSSESSED_THINGS = {
     "reserves", "accounts", "account", "assets", "funds", "station", "stations", "base", "bases",
@@ -751,6 +760,9 @@ class Pipeline:
                 end - start == 1 and doc[start].text.endswith("s") and doc[start].text != "Taliban"
             ):
                 return None  # "Afghans", "Americans": a population, not an actor
+        if label == "ACTOR" and end - start > 1 and doc[start].is_title:
+            if doc[start].lower_ in LEADING_PREPOSITIONS:
+                start += 1  # "Beyond Puli Khumri, the line …": the model's span takes the word
         if label == "ACTOR" and model_label == "PERSON":
             while end - start > 1 and (
                 doc[start].lower_.rstrip(".") in TITLES
@@ -929,6 +941,17 @@ class Pipeline:
             and is_place(doc, start, end)
         ):
             return None  # "traders in Herat", "the ports of Bandar Abbas": a town
+        if label == "ACTOR" and model_label == "PERSON" and start > 0:
+            k = start - 1 if doc[start - 1].text != "," else start - 2
+            if k >= 0 and (
+                doc[k].lower_ in REPORTERS
+                or (doc[k].lower_ in ("am", "'m", "’m") and k > 0 and doc[k - 1].lower_ == "i")
+            ):
+                return None  # "our correspondent Bilal Afridi", "I'm Sara Qureshi": the news's
+        if label == "ACTOR" and doc[start].lower_ in HOLIDAYS:
+            return None  # "before Nowruz": a date (patterns.jsonl)
+        if label == "ACTOR" and in_speaker_label(doc, start):
+            return None  # "ABDUL KABIR, TALIBAN MINISTER:", "QURESHI:": who speaks next
         if label == "ACTOR" and is_bare_demonym(doc, start, end):
             return None  # "any service, Afghan, Pakistani or Uzbek.": no noun, no group
         if label == "ACTOR" and model_label == "PERSON":
@@ -1074,6 +1097,20 @@ _QUESTION_HEADING = re.compile(
     r"[\w'’-]+){1,3}\?$",
     re.IGNORECASE,
 )
+
+
+_SPEAKER_LABEL = re.compile(r"^[^a-z:\n]{2,80}:")  # capitals up to a colon: "KHATTAK (via phone):"
+
+
+def in_speaker_label(doc, start: int) -> bool:
+    """The name stands in a transcript's speaker label: the line opens with capitals (and no
+    small letter) up to a colon, and the name lies before that colon."""
+    line_start, line_end = line_bounds(doc, start)
+    text = doc_text(doc)
+    m = _SPEAKER_LABEL.match(text[line_start:line_end])
+    return (
+        bool(m) and doc[start].idx < line_start + m.end() and any(c.isalpha() for c in m.group(0))
+    )
 
 
 # a digest's numbered item heading: "1. UAE: an ambassador, formally", "6. Turkmenistan: TAPI, again"
