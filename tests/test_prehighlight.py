@@ -1594,3 +1594,21 @@ def test_running_headers_channel_names_references_and_page_tools_are_boilerplate
     assert lines[2] not in covered and lines[0] not in covered
     for date_text in ("2 December 2026", "3 August 2025", "29 November 2026", "2027"):
         assert covered.count(date_text) >= 1  # the dates go with their lines
+
+
+def test_a_wikis_reference_markers_do_not_hide_the_words_they_follow(model):
+    text = (
+        "Intro.\n\nDebts built up in 2024 and 2025.[11] The project was delayed after "
+        "2021.[3] Afghan industrialists say payments arrive late.[8]\n"
+    )
+    assert {"2024", "2025", "2021"} <= _suggested(model, text, "DATE")
+    assert "Afghan industrialists" in _suggested(model, text, "ACTOR")
+
+
+def test_compound_demonyms_before_a_body_and_recipients_of_payments(model):
+    text = "At a meeting of the Afghan–Iranian joint consular committee, both sides agreed."
+    assert _suggested(model, text, "ACTOR") | _suggested(model, text, "AGREEMENT")
+    text = "The bank suspended disbursements to Afghanistan after 2021."
+    assert "Afghanistan" in _suggested(model, text, "ACTOR")
+    text = "An Afghan-Kazakh consortium proposed the refinery project."
+    assert _suggested(model, text, "ACTOR") & {"Afghan-Kazakh consortium"}

@@ -28,6 +28,7 @@ RELATIONAL = {
     "loans", "credentials", "support", "threat", "appeal", "message", "pressure",
     "close", "closer", "pivot", "rapprochement", "recognition", "according", "thanks",
     "warm", "warming", "warmed", "talks", "talk", "talking", "speaks", "speak", "speaking",
+    "disbursements", "payments", "donations", "grants",  # "suspended disbursements to Kabul"
 }  # fmt: skip
 # ... and "criticism from Pakistan", "engagement from China": the state is where it comes from
 FROM_RELATIONAL = {

@@ -144,7 +144,7 @@ GROUP_NOUNS = {
     "companies", "firms", "officials", "authorities", "government", "leadership", "delegation",
     "investors", "forces", "diplomats", "ministry", "troops", "businessmen", "banks", "side",
     "traders", "exporters", "importers", "engineers", "envoys", "delegations", "leaders",
-    "suppliers", "manufacturers", "producers", "drugmakers",
+    "suppliers", "manufacturers", "producers", "drugmakers", "industrialists", "consortium",
 }  # fmt: skip
 # "Explainer: Why …", "Analysis: …": the kind of article a headline opens with
 GENRE_LABELS = {"explainer", "analysis", "opinion", "interview", "editorial", "comment",
@@ -380,6 +380,21 @@ def phrase_patterns(patterns: list[dict], make_doc) -> tuple[list[dict], list[di
     return kept, lower
 
 
+# a wiki's reference marker glued to a word: "in 2024 and 2025.[11] The …"
+CITATION_MARKER = r"\[\d{1,3}\]"
+
+
+def split_citation_markers(nlp) -> None:
+    """Teach NLP's tokenizer that "2025.[11]" is "2025", ".", "[11]": glued, the marker hides
+    the year, the name or the full stop before it from the model and the rules."""
+    from spacy.util import compile_suffix_regex
+
+    suffixes = list(nlp.Defaults.suffixes or ())
+    if CITATION_MARKER in suffixes:
+        return
+    nlp.tokenizer.suffix_search = compile_suffix_regex([CITATION_MARKER, *suffixes]).search
+
+
 def _fingerprint(*parts: Any) -> str:
     blob = json.dumps(parts, sort_keys=True, ensure_ascii=False).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()[:10]
@@ -399,6 +414,7 @@ class Pipeline:
         frames: bool = True,
     ):
         self.nlp = nlp
+        split_citation_markers(nlp)
         self.name = name
         self.rules_only = name == RULES_ONLY
         # False: spans only, no agreement frames and no parser (`preannotate --no-frames`)
@@ -736,7 +752,7 @@ class Pipeline:
             k = end  # past a coordination of adjectives: "Tajik and Kyrgyz power"
             while (
                 k + 1 < len(doc)
-                and doc[k].lower_ in ("and", "or", ",")
+                and doc[k].lower_ in ("and", "or", ",", "-", "–")  # "Afghan–Iranian"
                 and (doc[k + 1].text in DEMONYMS or doc[k + 1].ent_type_ == "NORP")
             ):
                 k += 2
@@ -1062,6 +1078,7 @@ BODY_ACTS = {
 INSTITUTION_HEADS = {
     "service", "services", "inspectorate", "agency", "authority", "authorities", "committee",
     "guards", "guard", "police", "railways", "directorate", "regulator", "ministry",
+    "chamber", "chambers", "commission",
 }  # fmt: skip
 
 
