@@ -1612,3 +1612,31 @@ def test_compound_demonyms_before_a_body_and_recipients_of_payments(model):
     assert "Afghanistan" in _suggested(model, text, "ACTOR")
     text = "An Afghan-Kazakh consortium proposed the refinery project."
     assert _suggested(model, text, "ACTOR") & {"Afghan-Kazakh consortium"}
+
+
+def test_recurring_weekdays_ranges_infobox_years_and_translated_years(model):
+    text = "Kam Air will fly Urumqi–Kabul twice a week (Tuesday and Saturday) from Monday."
+    assert _suggested(model, text, "DATE") == {"Monday"}
+    assert "Kabul" not in _suggested(model, text, "ACTOR")
+    assert {"Tuesday", "Saturday"} <= _suggested(
+        model, "The ministers met on Tuesday and signed on Saturday.", "DATE"
+    )
+    text = "Intro.\n\nStatus: Under construction\nExpected completion: 2027\nLength: 260 km\n"
+    assert "2027" in _suggested(model, text, "DATE")
+    assert date_attrs("1–15 Nov", date(2026, 12, 2)) == {"value": "2026-11"}
+    assert date_attrs("2027 year", date(2026, 12, 2)) == {"value": "2027"}
+    assert date_attrs("10 working days", date(2026, 12, 2)) is None
+
+
+def test_a_press_releases_office_reference_and_release_note_are_not_its_title():
+    text = (
+        "ISLAMIC EMIRATE OF AFGHANISTAN — MINISTRY OF MINES AND PETROLEUM\n"
+        "Directorate of Media and Public Awareness\n\nPRESS RELEASE\n"
+        "Ref. No.: MoMP/DMPA/1405/0318\nDate: 16 Mizan 1405 (8 October 2026)\n"
+        "For immediate release\n\n"
+        "Ministry signs LPG import contract with Turkmen state concern\n\n"
+        "KABUL — The Ministry of Mines and Petroleum on Wednesday signed a supply contract.\n"
+    )
+    head = find_header(text)
+    assert head.title == "Ministry signs LPG import contract with Turkmen state concern"
+    assert head.published == "2026-10-08"

@@ -139,6 +139,9 @@ VISIT_VERBS = {
     "reach",
     "reaches",
     "reaching",
+    "fly",  # "Kam Air will fly Urumqi–Kabul": a route's ends
+    "flies",
+    "flying",
     "entering",  # "without entering Uzbekistan": a territory crossed into
     "entered",
     "enter",

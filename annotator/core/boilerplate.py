@@ -59,7 +59,12 @@ _FURNITURE = re.compile(
     # a wiki's and a messaging channel's page tools: "This page was last edited on …",
     # "Text is available under the Creative Commons …", "Forwarded from Kabul Economy Desk"
     r"this page was last (?:edited|modified|updated)\b.*|text is available under\b.*|"
-    r"forwarded from\b.*|\W*poll\s*:.*|[\d,.]+[kKmM]? votes|.*\s[-–—]\s\d{1,3}\s?%"
+    r"forwarded from\b.*|\W*poll\s*:.*|[\d,.]+[kKmM]? votes|.*\s[-–—]\s\d{1,3}\s?%|"
+    # a press release's furniture: its kind, its release note, its press office
+    r"(?:for immediate release|press release|news release|embargoed\b.*|-?\s?ends\s?-?|###)|"
+    r"(?:ref(?:erence)?\.?(?:\s*(?:no\.?|number))?|our ref|file no\.?|press release no\.?)\s*:.*|"
+    r"(?:directorate|department|office|bureau) (?:of|for) (?:media|information|press|"
+    r"communications?|public relations)(?: and [\w ]{1,30})?"
     r")[-–—\s]*$",
     re.IGNORECASE,
 )
@@ -528,6 +533,8 @@ def _mark_repeated_lines(lines, marked: list[bool], teaser: list[bool], header) 
     for line, where in seen.items():
         if len(where) < 2 or len(_ALPHA_WORD.findall(line)) < 2:
             continue  # (a row of figures repeats by chance)
+        if header.title is not None and lines[where[0]][2] == header.title:
+            continue  # a wiki's infobox repeats the headline: still the article's
         for i in where:
             if i != header.title_line:
                 marked[i] = True

@@ -15,14 +15,15 @@ from datetime import date, datetime
 from functools import lru_cache
 
 _NUMBER = (
-    r"(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+    r"((?!(?:19|20)\d\d\b)\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
     r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
     r"seventy|eighty|ninety|a hundred|a few|few|several|many|some)"
 )
 # "25 years", "for two decades": durations, not calendar expressions (GUIDELINES.md)
 _DURATION = re.compile(
     rf"^((for|within|over)\s+)?((about|some|nearly|over|almost|around|more than|less than|"
-    rf"up to|at least|another|a further|so|too)\s+|the\s+)?{_NUMBER}(\s+or\s+{_NUMBER})?[\s-]+(years?|months?|weeks?|days?|"
+    rf"up to|at least|another|a further|so|too)\s+|the\s+)?{_NUMBER}(\s+or\s+{_NUMBER})?[\s-]+"
+    rf"((working|business|calendar|straight|consecutive|full)\s+)?(years?|months?|weeks?|days?|"
     rf"decades?|centuries|hours?|"
     rf"minutes?|mins?|seconds?)(-old|-long|\s+read)?$|"
     # "2 hours ago" is a clock's; "ten years ago" is a date, anchored to the publication
@@ -35,6 +36,8 @@ _AGO = re.compile(
     r"thirty|forty|fifty)\s+(year|month|week|day|decade)s?\s+ago$",
     re.IGNORECASE,
 )
+_DAY_RANGE = re.compile(r"^\d{1,2}\s?[-–]\s?\d{1,2}\s+(\S.*)$")  # "1–15 Nov": its month
+_YEAR_WORD = re.compile(r"^(?:19|20)\d\d\s+year$", re.IGNORECASE)
 _DECADE_VALUE = re.compile(r"^(?:the\s+)?(\d{3})0s$", re.IGNORECASE)
 _COUNTS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -342,6 +345,13 @@ def normalize_date(text: str, published: date | None) -> str | None:
     ago = _AGO.match(core)
     if ago:
         return _ago_value(ago, published)
+    days = _DAY_RANGE.match(core)
+    if days:  # "16–30 November 2026": the month holds the range
+        core = days.group(1)
+        month = normalize_date(core, published)
+        return month[:7] if month and len(month) >= 7 and month[4] == "-" else month
+    if _YEAR_WORD.match(core):
+        return core[:4]  # a machine translation's "2027 year"
     decade = _DECADE_VALUE.match(core)
     if decade:
         return decade.group(1)  # "the 1970s": TIMEX3's decade "197" (dateparser reads a day)

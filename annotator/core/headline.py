@@ -71,7 +71,7 @@ _MONTHNAME = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 # a calendar date with its day and year anywhere in a line: "May 31st, 2025", "9 September 2025"
 _FULL_DATE = re.compile(
     rf"\b{_DAYNAME}(?:{_MONTHNAME}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHNAME},?\s+(?:19|20)\d\d"
+    rf"|(?:\d{{1,2}}\s?[-–]\s?)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHNAME},?\s+(?:19|20)\d\d"
     r"|\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d)\b",
     re.IGNORECASE,
 )

@@ -105,7 +105,10 @@ NEGATORS = {"not", "n't", "no", "never", "nobody", "none", "neither", "nor", "sh
             "without", "refused", "declined", "yet", "rather"}  # fmt: skip
 # words before an act that make it the sides' arrangement: "the two sides agreed to restore …"
 AGREEING = {"agreed", "agree", "agrees", "agreeing", "decided", "deal", "accord", "pledged"}
-DATE_PREPOSITIONS = {"in", "on", "since", "by", "until", "from", "during", "at"}
+DATE_PREPOSITIONS = {
+    "in", "on", "since", "by", "until", "from", "during", "at", "after", "before", "through",
+    "till", "throughout",
+}  # fmt: skip
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
 # a sentence's first word the model puts into a name: "Beyond Puli Khumri, …"
 LEADING_PREPOSITIONS = {
@@ -613,6 +616,8 @@ class Pipeline:
                     start = next(k for k in range(start, end) if doc[k].like_num)
                     end = start + 1
                 attrs = date_attrs(doc[start:end].text, published, _word_before(doc, start))
+                if attrs is not None and is_recurring_weekday(doc, start, end):
+                    attrs = None
                 if attrs is None:
                     continue
             else:
@@ -666,6 +671,8 @@ class Pipeline:
             text = doc[start:end].text
             if label == "DATE":
                 attrs = date_attrs(text, published, _word_before(doc, start))
+                if attrs is not None and is_recurring_weekday(doc, start, end):
+                    attrs = None
                 if attrs is None:
                     continue  # a duration or a vague word (GUIDELINES.md)
             elif label == "ACTOR":
@@ -964,6 +971,18 @@ class Pipeline:
                 or (doc[k].lower_ in ("am", "'m", "’m") and k > 0 and doc[k - 1].lower_ == "i")
             ):
                 return None  # "our correspondent Bilal Afridi", "I'm Sara Qureshi": the news's
+        if label == "ACTOR" and not any(c.isalpha() for c in doc[start:end].text):
+            return None  # "[8]": a reference marker
+        if (
+            label == "ACTOR"
+            and model_label == "PERSON"
+            and end - start == 1
+            and start > 0
+            and doc[start - 1].text == ":"
+            and end < len(doc)
+            and doc[end].text == ","
+        ):
+            return None  # "CORRESPONDENT: Sara, the gates opened": the host addressed
         if label == "ACTOR" and doc[start].lower_ in HOLIDAYS:
             return None  # "before Nowruz": a date (patterns.jsonl)
         if label == "ACTOR" and in_speaker_label(doc, start):
@@ -1117,6 +1136,31 @@ _QUESTION_HEADING = re.compile(
 
 
 _SPEAKER_LABEL = re.compile(r"^[^a-z:\n]{2,80}:")  # capitals up to a colon: "KHATTAK (via phone):"
+
+
+WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+# what makes the weekdays after it recurring: "twice a week (Tuesday and Saturday)"
+RECURRENCE = {"week", "weekly", "every", "each", "weekdays", "fortnightly"}
+
+
+def is_recurring_weekday(doc, start: int, end: int) -> bool:
+    """A weekday (or two) that recurs: "flies twice a week (Tuesday and Saturday)", "on
+    Tuesdays and Fridays"."""
+    words = [t.lower_ for t in doc[start:end] if t.is_alpha]
+    if not words or any(w.rstrip("s") not in WEEKDAYS and w != "and" for w in words):
+        return False
+    if any(w.endswith("s") and w.rstrip("s") in WEEKDAYS for w in words):
+        return True  # "on Tuesdays"
+    k = start - 1
+    while k >= 0 and start - k <= 6 and doc[k].text not in (".", ";", "\n"):
+        if doc[k].lower_ in RECURRENCE or (
+            doc[k].lower_ in WEEKDAYS and k > 0 and doc[k - 1].lower_ in ("every", "each")
+        ):
+            return True
+        if doc[k].lower_ not in ("(", "and", ",", "on", "a", "twice", "once", "thrice", *WEEKDAYS):
+            return False
+        k -= 1
+    return False
 
 
 def in_speaker_label(doc, start: int) -> bool:
