@@ -1343,6 +1343,7 @@ def test_an_understanding_named_after_a_place_is_an_arrangement(model):
         ),
         ("Traders sell goods in the zone without entering Uzbekistan.", "Uzbekistan"),
         ("The third batch is expected before Nowruz.", "Nowruz"),
+        ("China's money would fund a road through Afghanistan's Wakhan corridor.", "Afghanistan"),
     ],
 )
 def test_page_apparatus_is_no_actor(model, text, not_actor):
@@ -1579,6 +1580,8 @@ def test_running_headers_channel_names_references_and_page_tools_are_boilerplate
         '1. ^ Karimov, O. (3 August 2025). "Uzbekistan eyes southern power exports as new '
         'line nears completion". Gazeta.uz.',
         "This page was last edited on 29 November 2026, at 10:14 (UTC).",
+        "From Wikipedia, the free encyclopedia",
+        "For the older 220 kV lines, see North East Power System.",
         "Forwarded from Kabul Economy Desk",
         "#CPEC #trilateral #Muttaqi",
         "World / Central Asia and Afghanistan",
@@ -1640,3 +1643,8 @@ def test_a_press_releases_office_reference_and_release_note_are_not_its_title():
     head = find_header(text)
     assert head.title == "Ministry signs LPG import contract with Turkmen state concern"
     assert head.published == "2026-10-08"
+
+
+def test_international_bodies_and_the_de_facto_authorities_are_actors(model):
+    text = "Health: WHO and UNICEF sent teams; the de facto authorities allowed them in."
+    assert {"WHO", "UNICEF", "de facto authorities"} <= _suggested(model, text, "ACTOR")

@@ -765,7 +765,12 @@ def is_place(doc, start: int, end: int) -> bool:
         if (
             k > end + 1
             and k < n
-            and (doc[k].lower_ in FACILITY_FOLLOWERS or doc[k].lower_ in TOWN_OWNERS)
+            and (
+                doc[k].lower_ in FACILITY_FOLLOWERS
+                or doc[k].lower_ in TOWN_OWNERS
+                or doc[k].lower_
+                in ("corridor", "valley", "pass")  # "Afghanistan's Wakhan corridor"
+            )
         ):
             return (
                 True  # "Delhi's Khari Baoli market", "Kabul's Shar-e-Naw district": a site's owner

@@ -59,7 +59,10 @@ _FURNITURE = re.compile(
     # a wiki's and a messaging channel's page tools: "This page was last edited on …",
     # "Text is available under the Creative Commons …", "Forwarded from Kabul Economy Desk"
     r"this page was last (?:edited|modified|updated)\b.*|text is available under\b.*|"
-    r"forwarded from\b.*|\W*poll\s*:.*|[\d,.]+[kKmM]? votes|.*\s[-–—]\s\d{1,3}\s?%|"
+    r"forwarded from\b.*|\W*poll\s*:.*|"
+    # a wiki's hatnotes: "From Wikipedia, the free encyclopedia", "For the older lines, see …"
+    r"from wikipedia\b.*|(?:for|about) [^.]{1,80}, see [^.]{1,80}\.?|this article is about\b.*|"
+    r"(?:main|further) (?:article|information)s?\s*:.*|[\d,.]+[kKmM]? votes|.*\s[-–—]\s\d{1,3}\s?%|"
     # a press release's furniture: its kind, its release note, its press office
     r"(?:for immediate release|press release|news release|embargoed\b.*|-?\s?ends\s?-?|###)|"
     r"(?:ref(?:erence)?\.?(?:\s*(?:no\.?|number))?|our ref|file no\.?|press release no\.?)\s*:.*|"
@@ -186,7 +189,7 @@ _ADDRESS = re.compile(
 )
 # what an advertiser paid for: the paragraph under it is the ad ("— SPONSORED —")
 _AD_HEADER = re.compile(
-    r"^[-–—•|*\s]*(?:sponsored(?: content| message| post)?|advertisement|promoted|"
+    r"^\W*(?:sponsored(?: content| message| post)?|advertisement|promoted|"
     r"partner content|paid (?:post|content))[-–—•|*\s:]*$",
     re.IGNORECASE,
 )
