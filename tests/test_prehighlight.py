@@ -1648,3 +1648,16 @@ def test_a_press_releases_office_reference_and_release_note_are_not_its_title():
 def test_international_bodies_and_the_de_facto_authorities_are_actors(model):
     text = "Health: WHO and UNICEF sent teams; the de facto authorities allowed them in."
     assert {"WHO", "UNICEF", "de facto authorities"} <= _suggested(model, text, "ACTOR")
+
+
+def test_a_clock_is_no_table_row_and_a_giver_names_its_recipient(model):
+    text = (
+        "Intro line.\n\nActing minister Hedayatullah Badri said at the ceremony (11:30 Kabul "
+        "time) that royalties will go to the state.\n"
+    )
+    assert "Hedayatullah Badri" in _suggested(model, text, "ACTOR")
+    assert "Afghanistan" in _suggested(model, "Russia will deliver wheat to Afghanistan.", "ACTOR")
+    text = "About 180,000 tonnes of LPG will be delivered to Afghanistan over three years."
+    assert "Afghanistan" not in _suggested(model, text, "ACTOR")
+    text = "It was signed by the general director of the United Grain Company Sergei Lapin."
+    assert "Sergei Lapin" in _suggested(model, text, "ACTOR")

@@ -43,6 +43,14 @@ FROM_RELATIONAL = {
     "warnings", "invitation", "request", "offer", "proposal", "demand", "demands", "response",
     "reaction", "call", "calls",
 }  # fmt: skip
+# what a state gives another, which receives it: "the supply of Russian helicopters to Kabul"
+GIVING = {
+    "deliver", "delivers", "delivered", "delivering", "delivery", "deliveries", "supply",
+    "supplies", "supplied", "supplying", "donate", "donates", "donated", "donation", "grant",
+    "granted", "grants", "provide", "provides", "provided", "providing", "give", "gives",
+    "gave", "given", "handed", "sell", "sells", "sold", "lend", "lends", "lent",
+}  # fmt: skip
+PASSIVE = {"be", "been", "being", "is", "are", "was", "were"}
 # what is sent to a government, which receives it: "invitations have gone to Kabul"
 MESSAGES = {
     "invitation", "invitations", "letter", "letters", "message", "messages", "note", "notes",
@@ -878,6 +886,12 @@ def is_place(doc, start: int, end: int) -> bool:
             return False  # "why the line matters to Tehran": whose interest
         if prep == "to" and any(doc[k].lower_ in MESSAGES for k in range(max(0, i - 5), i)):
             return False  # "Invitations have gone to Kabul, Tehran …": who receives them
+        if prep == "to" and any(
+            doc[k].lower_ in GIVING and (k == 0 or doc[k - 1].lower_ not in PASSIVE)
+            for k in range(max(0, i - 6), i)
+        ):
+            return False  # "Russia will deliver wheat to Afghanistan" (not "LPG will be
+            # delivered to Afghanistan": goods sent somewhere)
         return not (prep in ("to", "toward", "towards", "on") and before_prep in RELATIONAL)
     return False
 

@@ -140,7 +140,7 @@ def in_press_office(doc, start: int, end: int) -> bool:
     )
 
 
-_TABLE_ROW = re.compile(r"^[^.!?:\n]{1,60}:\s*[-+]?[\d.,]+\s*(?:[-–]\s*[\d.,]+)?(?:\s|$)")
+_TABLE_ROW = re.compile(r"^[^.!?:\n]{1,60}(?<!\d):\s*[-+]?[\d.,]+\s*(?:[-–]\s*[\d.,]+)?(?:\s|$)")
 
 
 def in_table_row(doc, start: int) -> bool:

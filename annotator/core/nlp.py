@@ -658,6 +658,13 @@ class Pipeline:
                     ent_start = after
                     if self.gazetteer.lookup(doc[ent_start:ent_end].text) is None:
                         model_label = "PERSON"
+            if label == "ACTOR" and ent.label_ == "ORG":
+                head = _body_before_name(doc, ent_start, ent_end)
+                if head is not None:  # "the United Grain Company Sergei Lapin": two actors
+                    person = self._shape(doc, head + 1, ent_end, "ACTOR", "PERSON")
+                    if person is not None:
+                        candidates.append((1, *person, "ACTOR", {"kind": "person"}))
+                    ent_end = head + 1
             if label == "ACTOR" and ent.label_ in ("GPE", "ORG") and state_ends:
                 # "Minister of Energy of the Republic of Uzbekistan Jurabek Mirzamakhmudov": the
                 # model's one place holds the title's state and the holder's name after it
@@ -1136,6 +1143,18 @@ _QUESTION_HEADING = re.compile(
 
 
 _SPEAKER_LABEL = re.compile(r"^[^a-z:\n]{2,80}:")  # capitals up to a colon: "KHATTAK (via phone):"
+
+
+def _body_before_name(doc, start: int, end: int) -> int | None:
+    """Where the model's organisation ends when a person's name of two or three capitalised
+    words follows its head word in one entity ("the United Grain Company Sergei Lapin")."""
+    for j in range(start + 1, end - 2):
+        if doc[j].lower_ in BODY_HEADS and doc[j].is_title:
+            rest = doc[j + 1 : end]
+            if 2 <= len(rest) <= 3 and all(t.is_title and t.is_alpha for t in rest):
+                if not any(t.lower_ in BODY_HEADS for t in rest):
+                    return j
+    return None
 
 
 WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
