@@ -122,9 +122,17 @@ PRESS_FIELDS = frozenset("media information press communications communication a
 PRESS_BODIES = frozenset("directorate department office bureau division unit".split())
 
 
+_PRESS_OFFICE = re.compile(
+    r"\b(?:directorate|department|office|bureau|division|unit) (?:of|for) ", re.IGNORECASE
+)
+
+
 def in_press_office(doc, start: int, end: int) -> bool:
     """The name is, or lies inside, the name of a press office ("Directorate of Media and
     Public Awareness"): the body's voice, not the body (as "the Public Relations of …")."""
+    line_start, line_end = line_bounds(doc, start)
+    if not _PRESS_OFFICE.search(doc_text(doc), line_start, line_end):
+        return False  # the cheap test first: most lines name no press office
     i = start
     while i > 0 and (doc[i - 1].is_title or doc[i - 1].lower_ in ("of", "and", "&", "for")):
         i -= 1

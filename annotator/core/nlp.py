@@ -154,8 +154,8 @@ GENRE_LABELS = {"explainer", "analysis", "opinion", "interview", "editorial", "c
                 "exclusive", "factbox", "watch", "live", "update", "feature", "podcast",
                 "video", "column", "review", "insight", "briefing", "profile"}  # fmt: skip
 # "the Public Relations of the Governorate": the office that speaks for a body, not the body
-SPOKES_OFFICES = {"public relations", "press office", "media office", "press service",
-                  "information office", "press department", "media department"}  # fmt: skip
+SPOKES_OFFICES = ("public relations", "press office", "media office", "press service",
+                  "information office", "press department", "media department")  # fmt: skip
 TYPE_KEYWORDS = (
     ("ENERGY", ("oil", "gas", "lpg", "petroleum", "electricity", "energy", "power", "fuel")),
     ("MINING", ("mining", "copper", "lithium", "iron", "gold", "chromite", "mineral", "minerals")),
@@ -844,9 +844,7 @@ class Pipeline:
             and doc[end - 1].is_lower
         ):
             return None  # "No Western government has recognised …": nobody, no actor
-        if label == "ACTOR" and any(
-            doc[start:end].text.lower().startswith(office) for office in SPOKES_OFFICES
-        ):
+        if label == "ACTOR" and doc[start:end].text.lower().startswith(SPOKES_OFFICES):
             return None  # "according to the Public Relations of the Governorate": its voice
         if (
             label == "ACTOR"
