@@ -1344,6 +1344,9 @@ def test_an_understanding_named_after_a_place_is_an_arrangement(model):
         ("Traders sell goods in the zone without entering Uzbekistan.", "Uzbekistan"),
         ("The third batch is expected before Nowruz.", "Nowruz"),
         ("China's money would fund a road through Afghanistan's Wakhan corridor.", "Afghanistan"),
+        ("By HKP wire staff\nDecember 2, 2026 6:41 PM UTC\n\nKabul signed.", "UTC"),
+        ("Intro.\n\nKHATTAK (via telephone from Islamabad): Talks resumed today.\n", "KHATTAK"),
+        ("Intro.\n\nKEY FIGURES\n\nReturns rose by 4% in November.\n", "KEY"),
     ],
 )
 def test_page_apparatus_is_no_actor(model, text, not_actor):

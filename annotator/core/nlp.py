@@ -902,9 +902,16 @@ class Pipeline:
             and end - start == 1
             and doc[start].is_upper
             and start > 0
-            and doc[start - 1].shape_ in ("d:dd", "dd:dd")
+            and (
+                doc[start - 1].shape_ in ("d:dd", "dd:dd")
+                or (
+                    doc[start - 1].lower_ in ("am", "pm", "a.m.", "p.m.")
+                    and start > 1
+                    and doc[start - 2].shape_ in ("d:dd", "dd:dd")
+                )
+            )
         ):
-            return None  # "19:45 IST": a time zone
+            return None  # "19:45 IST", "6:41 PM UTC": a time zone
         if label == "ACTOR" and office_at_body(doc, start, end):
             return None  # "Minister of State at the Ministry of Foreign Affairs, Mohammed …"
         if label == "ACTOR" and model_label in ("", "GPE") and in_affiliated_name(doc, start):
@@ -1140,7 +1147,8 @@ _QUESTION_HEADING = re.compile(
 )
 
 
-_SPEAKER_LABEL = re.compile(r"^[^a-z:\n]{2,80}:")  # capitals up to a colon: "KHATTAK (via phone):"
+# capitals up to a colon, a remark in brackets allowed: "KHATTAK:", "CORRESPONDENT (via phone):"
+_SPEAKER_LABEL = re.compile(r"^[^a-z:\n()]{2,80}(?:\([^)\n]{0,60}\))?\s*:")
 
 
 def _body_before_name(doc, start: int, end: int) -> int | None:
@@ -1204,6 +1212,13 @@ def in_section_heading(doc, start: int) -> bool:
     line = text[line_start:line_end]
     if _QUESTION_HEADING.match(line) or _ITEM_HEADING.match(line):
         return True  # "Why China now?", "1. UAE: an ambassador, formally": a section's topic
+    if (
+        1 <= len(words) <= 4
+        and line.isupper()
+        and all(w.isalpha() for w in words)
+        and text[max(0, line_start - 2) : line_start] in ("\n\n", "")
+    ):
+        return True  # "KEY FIGURES", "HEALTH": a report's heading in capitals
     if (
         len(words) == 1
         and line.isalpha()
