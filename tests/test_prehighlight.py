@@ -1664,3 +1664,22 @@ def test_a_clock_is_no_table_row_and_a_giver_names_its_recipient(model):
     assert "Afghanistan" not in _suggested(model, text, "ACTOR")
     text = "It was signed by the general director of the United Grain Company Sergei Lapin."
     assert "Sergei Lapin" in _suggested(model, text, "ACTOR")
+
+
+@pytest.mark.parametrize(
+    "text,not_agreement",
+    [
+        ("If Beijing recognised the Islamic Emirate, others would follow.", "recognised"),
+        ("Will Beijing recognise the Islamic Emirate before 2027?", "recognise"),
+        ("There is no question of a tripartite agreement, the minister said.", "agreement"),
+        ("The talks ended in Islamabad on Tuesday without agreement.", "agreement"),
+    ],
+)
+def test_hypothetical_and_denied_arrangements_are_no_agreements(model, text, not_agreement):
+    assert not_agreement not in _suggested(model, text, "AGREEMENT")
+
+
+def test_a_question_about_an_existing_treaty_and_a_visit_without_papers_keep_them(model):
+    assert _suggested(model, "Could the treaty be revived next year?", "AGREEMENT") & {"treaty"}
+    text = "No document came out of the visit to Kabul last week."
+    assert _suggested(model, text, "AGREEMENT") & {"visit"}

@@ -58,14 +58,47 @@ def is_no_arrangement(doc, start: int, end: int) -> bool:
         return True  # "the Directorate of Contracts": a word of a body's name
     if end < len(doc) and doc[end].lower_ in VENUE_NOUNS:
         return True  # "in the ministry's conference hall": a room, no meeting
-    return is_denied(doc, start)
+    return is_denied(doc, start) or is_hypothetical(doc, start, end)
+
+
+# what opens a condition or a question about what may come: "If Beijing recognised …", "Will
+# Beijing recognise the Islamic Emirate?" (GUIDELINES.md: hypothetical arrangements are not marked)
+CONDITIONS = {"if", "unless"}
+MODAL_OPENERS = {"will", "would", "could", "can", "should", "might", "may", "shall"}
+SENTENCE_ENDS = {".", "!", "?", ";"}
+
+
+def is_hypothetical(doc, start: int, end: int) -> bool:
+    """The arrangement lies in a condition ("if Beijing recognised the Emirate") or in a
+    question about the future ("Will Beijing recognise …?")."""
+    k = start - 1
+    while k >= 0 and start - k <= 12:
+        t = doc[k]
+        if t.text in SENTENCE_ENDS or "\n" in t.whitespace_ or t.is_space:
+            break
+        if t.lower_ in CONDITIONS:
+            return True
+        if t.text == ",":
+            break
+        k -= 1
+    opener = doc[k + 1] if k + 1 < start else doc[start]
+    if opener.lower_ not in MODAL_OPENERS or not opener.is_title:
+        return False
+    if start > 0 and doc[start - 1].lower_ in ("the", "this", "that", "its", "their"):
+        return False  # "Could the treaty be revived?": an arrangement that exists
+    for j in range(end, min(len(doc), end + 25)):
+        if doc[j].text == "?":
+            return True
+        if doc[j].text in (".", "!") or "\n" in doc[j].whitespace_:
+            return False
+    return False
 
 
 # what a meeting's word qualifies when it names a place: "the conference hall", "summit venue"
 VENUE_NOUNS = {"hall", "halls", "room", "rooms", "centre", "center", "venue", "building", "table"}
 # a negation before the arrangement, in the same clause: "has not signed a new gas sales
 # agreement", "has not accepted an envoy" (GUIDELINES.md: negated arrangements are not marked)
-DENYING = {"not", "n't", "never", "no", "neither", "nor"}
+DENYING = {"not", "n't", "never", "no", "neither", "nor", "without"}
 CLAUSE_ENDS = {".", ";", ":", ",", "but", "and", "—", "–", "(", ")", '"', "“", "”", "whether", "if"}
 
 
@@ -79,12 +112,24 @@ def is_denied(doc, start: int) -> bool:
         t = doc[k]
         if t.lower_ in CLAUSE_ENDS or "\n" in t.whitespace_ or t.is_space:
             return False
-        if t.lower_ in DENYING and (acted or (t.lower_ == "no" and start - k <= 2)):
-            return True
+        if t.lower_ in DENYING and (acted or (t.lower_ in ("no", "without") and start - k <= 2)):
+            return True  # "no new treaty", "ended without agreement"
+        if (
+            t.lower_ == "no"
+            and k + 2 < start
+            and doc[k + 1].lower_ in NO_PROSPECT
+            and doc[k + 2].lower_ in ("of", "for")
+        ):
+            return True  # "no question of a tripartite agreement", "no plans for a deal"
         acted = acted or t.lower_ in ARRANGING
     return False
 
 
+# "no question of", "no plans for": what denies an arrangement's prospect
+NO_PROSPECT = {
+    "question", "plan", "plans", "talk", "prospect", "prospects", "sign", "chance", "hope",
+    "intention", "mention", "likelihood",
+}  # fmt: skip
 # the acts that make an arrangement, whose negation denies it
 ARRANGING = {
     "signed", "sign", "signing", "accepted", "accept", "concluded", "conclude", "reached",
