@@ -116,7 +116,25 @@ LEADING_PREPOSITIONS = {
     "via", "near", "inside", "outside", "like", "unlike", "for", "without", "since", "during",
 }  # fmt: skip
 # who brings the news, not who acts: "our correspondent Bilal Afridi", "I'm Sara Qureshi"
-REPORTERS = {"correspondent", "reporter", "anchor", "presenter", "host", "producer", "i'm", "i’m"}
+REPORTERS = {"correspondent", "reporter", "anchor", "presenter", "host", "producer"}
+
+
+def is_news_voice(doc, start: int, end: int) -> bool:
+    """A person who brings the news rather than makes it: named after "correspondent",
+    "reporter", "I'm" ("our correspondent Bilal Afridi", "Good evening, I'm Sara Qureshi"), or
+    addressed by first name after a transcript's label ("CORRESPONDENT: Sara, the gates …")."""
+    if start == 0:
+        return False
+    k = start - 1 if doc[start - 1].text != "," else start - 2
+    if k >= 0 and doc[k].lower_ in REPORTERS:
+        return True
+    if k > 0 and doc[k].lower_ in ("am", "'m", "’m") and doc[k - 1].lower_ == "i":
+        return True
+    return (
+        end - start == 1 and doc[start - 1].text == ":" and end < len(doc) and doc[end].text == ","
+    )
+
+
 # holidays are DATEs (patterns.jsonl), whatever the model calls them
 HOLIDAYS = {"nowruz", "navruz", "ramadan", "ashura", "eid", "christmas", "diwali", "muharram"}
 # a body's things, after its name: "the central bank reserves", "a police station"
@@ -976,25 +994,10 @@ class Pipeline:
             and is_place(doc, start, end)
         ):
             return None  # "traders in Herat", "the ports of Bandar Abbas": a town
-        if label == "ACTOR" and model_label == "PERSON" and start > 0:
-            k = start - 1 if doc[start - 1].text != "," else start - 2
-            if k >= 0 and (
-                doc[k].lower_ in REPORTERS
-                or (doc[k].lower_ in ("am", "'m", "’m") and k > 0 and doc[k - 1].lower_ == "i")
-            ):
-                return None  # "our correspondent Bilal Afridi", "I'm Sara Qureshi": the news's
+        if label == "ACTOR" and model_label == "PERSON" and is_news_voice(doc, start, end):
+            return None  # "our correspondent Bilal Afridi", "I'm Sara Qureshi", "…: Sara, …"
         if label == "ACTOR" and not any(c.isalpha() for c in doc[start:end].text):
             return None  # "[8]": a reference marker
-        if (
-            label == "ACTOR"
-            and model_label == "PERSON"
-            and end - start == 1
-            and start > 0
-            and doc[start - 1].text == ":"
-            and end < len(doc)
-            and doc[end].text == ","
-        ):
-            return None  # "CORRESPONDENT: Sara, the gates opened": the host addressed
         if label == "ACTOR" and doc[start].lower_ in HOLIDAYS:
             return None  # "before Nowruz": a date (patterns.jsonl)
         if label == "ACTOR" and in_speaker_label(doc, start):
