@@ -1349,6 +1349,10 @@ def test_an_understanding_named_after_a_place_is_an_arrangement(model):
         ("By HKP wire staff\nDecember 2, 2026 6:41 PM UTC\n\nKabul signed.", "UTC"),
         ("Intro.\n\nKHATTAK (via telephone from Islamabad): Talks resumed today.\n", "KHATTAK"),
         ("Intro.\n\nKEY FIGURES\n\nReturns rose by 4% in November.\n", "KEY"),
+        (
+            "Returns rose.\nCrossing point Total Deported\nAbu Nasr Farahi 26,744 15,180 11,564 +4%\n",
+            "Abu Nasr Farahi",
+        ),
     ],
 )
 def test_page_apparatus_is_no_actor(model, text, not_actor):

@@ -148,11 +148,16 @@ def in_press_office(doc, start: int, end: int) -> bool:
     )
 
 
-_TABLE_ROW = re.compile(r"^[^.!?:\n]{1,60}(?<!\d):\s*[-+]?[\d.,]+\s*(?:[-–]\s*[\d.,]+)?(?:\s|$)")
+_TABLE_ROW = re.compile(
+    r"^[^.!?:\n]{1,60}(?<!\d):\s*[-+]?[\d.,]+\s*(?:[-–]\s*[\d.,]+)?(?:\s|$)|"
+    # a flattened table's row: "Nimroz 26,744 15,180 11,564 +4%"
+    r"^[^\d\n:]{2,40}\s+[-+]?[\d.,]+%?(?:\s+[-+]?[\d.,]+%?){2,}\s*$"
+)
 
 
 def in_table_row(doc, start: int) -> bool:
-    """The name labels a row of figures: "Red raisins, Shindandi: 190-205 (+5)"."""
+    """The name labels a row of figures: "Red raisins, Shindandi: 190-205 (+5)", "Nimroz 26,744
+    15,180 11,564 +4%"."""
     line_start, line_end = line_bounds(doc, start)
     return bool(_TABLE_ROW.match(doc_text(doc)[line_start:line_end]))
 
