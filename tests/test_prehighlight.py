@@ -1350,6 +1350,10 @@ def test_an_understanding_named_after_a_place_is_an_arrangement(model):
         ("Intro.\n\nKHATTAK (via telephone from Islamabad): Talks resumed today.\n", "KHATTAK"),
         ("Intro.\n\nKEY FIGURES\n\nReturns rose by 4% in November.\n", "KEY"),
         (
+            "Intro.\n\nStatus: Under construction\nCountries: Uzbekistan, Afghanistan\n",
+            "Uzbekistan",
+        ),
+        (
             "Returns rose.\nCrossing point Total Deported\nAbu Nasr Farahi 26,744 15,180 11,564 +4%\n",
             "Abu Nasr Farahi",
         ),

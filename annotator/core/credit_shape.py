@@ -117,6 +117,21 @@ def in_citation(doc, start: int) -> bool:
     return bool(_CITATION.match(doc_text(doc)[line_start:line_end]))
 
 
+# an infobox's fields that list places: "Countries: Uzbekistan, Afghanistan", "Route: …"
+_PLACE_FIELD = re.compile(
+    r"^(?:countries|country|locations?|route|passes through|regions?|provinces?|termin(?:i|us)|"
+    r"crosses|districts?|start point|end point)\s*:",
+    re.IGNORECASE,
+)
+
+
+def in_place_field(doc, start: int) -> bool:
+    """The name stands in an infobox's field that lists places ("Countries: Uzbekistan,
+    Afghanistan"): where a line runs, not who acts."""
+    line_start, line_end = line_bounds(doc, start)
+    return bool(_PLACE_FIELD.match(doc_text(doc)[line_start:line_end]))
+
+
 # a press office's field: "Directorate of Media and Public Awareness", "Department of Information"
 PRESS_FIELDS = frozenset("media information press communications communication awareness".split())
 PRESS_BODIES = frozenset("directorate department office bureau division unit".split())

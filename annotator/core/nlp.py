@@ -62,6 +62,7 @@ from annotator.core.credit_shape import (
     before_outlet_noun,
     in_citation,
     in_credit,
+    in_place_field,
     in_press_office,
     in_table_row,
     is_currency,
@@ -942,6 +943,7 @@ class Pipeline:
             or after_outlet_noun(doc, start)
             or before_outlet_noun(doc, end)
             or in_citation(doc, start)
+            or in_place_field(doc, start)
             or in_press_office(doc, start, end)
             or in_table_row(doc, start)
             or is_portfolio(doc, start, end)
