@@ -1693,3 +1693,9 @@ def test_a_question_about_an_existing_treaty_and_a_visit_without_papers_keep_the
     assert _suggested(model, "Could the treaty be revived next year?", "AGREEMENT") & {"treaty"}
     text = "No document came out of the visit to Kabul last week."
     assert _suggested(model, text, "AGREEMENT") & {"visit"}
+
+
+def test_a_regions_government_is_an_actor_though_the_region_is_a_place(model):
+    text = "Trade resumes in May, according to the Xinjiang government."
+    assert "Xinjiang government" in _suggested(model, text, "ACTOR")
+    assert "Xinjiang" not in _suggested(model, "Trucks cross into Xinjiang in May.", "ACTOR")

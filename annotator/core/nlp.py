@@ -116,6 +116,8 @@ LEADING_PREPOSITIONS = {
     "beyond", "in", "at", "from", "to", "with", "after", "before", "under", "across", "through",
     "via", "near", "inside", "outside", "like", "unlike", "for", "without", "since", "during",
 }  # fmt: skip
+# what governs a province or region: "the Xinjiang government", "Balkh provincial officials"
+REGION_BODIES = {"government", "authorities", "officials", "administration", "governor"}
 # who brings the news, not who acts: "our correspondent Bilal Afridi", "I'm Sara Qureshi"
 REPORTERS = {"correspondent", "reporter", "anchor", "presenter", "host", "producer"}
 
@@ -781,6 +783,10 @@ class Pipeline:
             and doc[start].text in DEMONYMS
         ):
             model_label = "NORP"  # "the Kazakh plan": the small model's person is an adjective
+        if label == "ACTOR" and model_label in ("GPE", "LOC") and end < len(doc):
+            j = end + (doc[end].lower_ in ("provincial", "regional", "local"))
+            if j < len(doc) and doc[j].lower_ in REGION_BODIES:
+                return start, j + 1  # "the Xinjiang government", "Balkh provincial officials"
         if label == "ACTOR" and model_label == "NORP" and end < len(doc):
             k = end  # past a coordination of adjectives: "Tajik and Kyrgyz power"
             while (
