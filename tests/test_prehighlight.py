@@ -1572,9 +1572,15 @@ def test_a_states_service_named_by_its_demonym_and_an_unnamed_office_holder_act(
         ("Neither side has signed a new 2026 gas sales agreement.", "agreement"),
         ("Tashkent has not accepted an envoy from Kabul.", "accepted an envoy"),
         ("The contract was signed in the ministry's conference hall on Monday.", "conference"),
+        ("If Beijing recognised the Islamic Emirate, others would follow.", "recognised"),
+        ("Will Beijing recognise the Islamic Emirate before 2027?", "recognise"),
+        ("There is no question of a tripartite agreement, the minister said.", "agreement"),
+        ("The talks ended in Islamabad on Tuesday without agreement.", "agreement"),
     ],
 )
-def test_denied_arrangements_and_rooms_are_no_agreements(model, text, not_agreement):
+def test_denied_and_hypothetical_arrangements_and_rooms_are_no_agreements(
+    model, text, not_agreement
+):
     assert not_agreement not in _suggested(model, text, "AGREEMENT")
 
 
@@ -1674,19 +1680,6 @@ def test_a_clock_is_no_table_row_and_a_giver_names_its_recipient(model):
     assert "Afghanistan" not in _suggested(model, text, "ACTOR")
     text = "It was signed by the general director of the United Grain Company Sergei Lapin."
     assert "Sergei Lapin" in _suggested(model, text, "ACTOR")
-
-
-@pytest.mark.parametrize(
-    "text,not_agreement",
-    [
-        ("If Beijing recognised the Islamic Emirate, others would follow.", "recognised"),
-        ("Will Beijing recognise the Islamic Emirate before 2027?", "recognise"),
-        ("There is no question of a tripartite agreement, the minister said.", "agreement"),
-        ("The talks ended in Islamabad on Tuesday without agreement.", "agreement"),
-    ],
-)
-def test_hypothetical_and_denied_arrangements_are_no_agreements(model, text, not_agreement):
-    assert not_agreement not in _suggested(model, text, "AGREEMENT")
 
 
 def test_a_question_about_an_existing_treaty_and_a_visit_without_papers_keep_them(model):

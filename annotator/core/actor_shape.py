@@ -884,16 +884,22 @@ def is_place(doc, start: int, end: int) -> bool:
             return False  # "… and Ilkhom Makhkamov for Uzbekistan" (signed): whose side
         if prep == "to" and before_prep in MATTERS_TO:
             return False  # "why the line matters to Tehran": whose interest
-        if prep == "to" and any(doc[k].lower_ in MESSAGES for k in range(max(0, i - 5), i)):
-            return False  # "Invitations have gone to Kabul, Tehran …": who receives them
-        if prep == "to" and any(
-            doc[k].lower_ in GIVING and (k == 0 or doc[k - 1].lower_ not in PASSIVE)
-            for k in range(max(0, i - 6), i)
-        ):
-            return False  # "Russia will deliver wheat to Afghanistan" (not "LPG will be
-            # delivered to Afghanistan": goods sent somewhere)
+        if prep == "to" and _receives(doc, i):
+            return False  # "Invitations have gone to Kabul", "Russia will deliver wheat to …"
         return not (prep in ("to", "toward", "towards", "on") and before_prep in RELATIONAL)
     return False
+
+
+def _receives(doc, i: int) -> bool:
+    """The name after "to" (token I) receives what comes before it: a message ("Invitations
+    have gone to Kabul, Tehran …") or what a giver gives ("Russia will deliver wheat to
+    Afghanistan"; not "LPG will be delivered to Afghanistan": goods sent somewhere)."""
+    if any(doc[k].lower_ in MESSAGES for k in range(max(0, i - 5), i)):
+        return True
+    return any(
+        doc[k].lower_ in GIVING and (k == 0 or doc[k - 1].lower_ not in PASSIVE)
+        for k in range(max(0, i - 6), i)
+    )
 
 
 # what is held somewhere: its venue may follow it after a comma

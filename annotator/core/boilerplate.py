@@ -20,6 +20,13 @@ from collections.abc import Iterable, Sequence
 from annotator.core.dates import SOLAR_MONTHS
 
 # A whole line that is site furniture.
+# an e-mail address, alone on a line (`_URL_OR_MAIL`) or in a contact's line (`_MAIL_IN_LINE`)
+_MAIL = r"[\w.+-]+@[\w-]+\.[\w.]+"
+# furniture whose date is the page's or a poll's, never the article's: "This page was last
+# edited on …", "Poll: …", "○ In 2027 — 31%"
+_PAGE_DATED = (
+    r"this page was last (?:edited|modified|updated)\b.*|\W*poll\s*:.*|.*\s[-–—]\s\d{1,3}\s?%"
+)
 _FURNITURE = re.compile(
     r"^(?:[-–—•|*\s]*)(?:"
     r"advertisement|sponsored(?: content)?(?::.*)?|our standards:.*|buy now|subscribe(?: now)?|sign in|log ?in|register|epaper|e-paper|"
@@ -58,11 +65,10 @@ _FURNITURE = re.compile(
     r"this (?:article|story|piece) (?:was )?(?:first|originally) (?:published|appeared)\b.*|"
     # a wiki's and a messaging channel's page tools: "This page was last edited on …",
     # "Text is available under the Creative Commons …", "Forwarded from Kabul Economy Desk"
-    r"this page was last (?:edited|modified|updated)\b.*|text is available under\b.*|"
-    r"forwarded from\b.*|\W*poll\s*:.*|"
+    rf"{_PAGE_DATED}|text is available under\b.*|forwarded from\b.*|"
     # a wiki's hatnotes: "From Wikipedia, the free encyclopedia", "For the older lines, see …"
     r"from wikipedia\b.*|(?:for|about) [^.]{1,80}, see [^.]{1,80}\.?|this article is about\b.*|"
-    r"(?:main|further) (?:article|information)s?\s*:.*|[\d,.]+[kKmM]? votes|.*\s[-–—]\s\d{1,3}\s?%|"
+    r"(?:main|further) (?:article|information)s?\s*:.*|[\d,.]+[kKmM]? votes|"
     # a press release's furniture: its kind, its release note, its press office
     r"(?:for immediate release|press release|news release|embargoed\b.*|-?\s?ends\s?-?|###)|"
     r"(?:ref(?:erence)?\.?(?:\s*(?:no\.?|number))?|our ref|file no\.?|press release no\.?)\s*:.*|"
@@ -162,7 +168,7 @@ _COOKIE = re.compile(
 )
 # markdown emphasis around a whole line: "**More from AfNews**", "### Related"
 _EMPHASIS = re.compile(r"^[*_#\s]+|[*_\s]+$")
-_URL_OR_MAIL = re.compile(r"^(?:\S*(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+)$", re.IGNORECASE)
+_URL_OR_MAIL = re.compile(rf"^(?:\S*(?:https?://|www\.)\S+|{_MAIL})$", re.IGNORECASE)
 _GLUED_URL = re.compile(r"\w(?:https?://|www\.)\S+$")
 _MENU_SEPARATORS = re.compile(r"\s[|›»>/•·]\s")
 _GLUED_MENU = re.compile(r"^(?:Home|News|Latest|World)(?:[A-Z][a-z]+){1,}")
@@ -194,15 +200,11 @@ _AD_HEADER = re.compile(
     re.IGNORECASE,
 )
 _PROSE_END = re.compile(r"[.!?]$")
-# furniture whose date is the page's or a poll's, never the article's
-_NOT_THE_ARTICLES_DATE = re.compile(
-    r"^(?:this page was last (?:edited|modified|updated)|\W*poll\s*:|.*\s[-–—]\s\d{1,3}\s?%$)",
-    re.IGNORECASE,
-)
+_NOT_THE_ARTICLES_DATE = re.compile(rf"^(?:{_PAGE_DATED})[-–—\s]*$", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
 _ALPHA_WORD = re.compile(r"\b[^\W\d_]{2,}\b")
 _CITED = re.compile(r"^\s*(?:\d{1,3}\.\s*)?\^")  # a reference list's entry: "3. ^ …"
-_MAIL_IN_LINE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+_MAIL_IN_LINE = re.compile(_MAIL)
 # a line of hashtags: "#CPEC #trilateral #Muttaqi"
 _HASHTAGS = re.compile(r"^(?:#[\w-]+[\s,]*){1,12}$")
 # "World / Central Asia and Afghanistan": a section path with slashes
@@ -366,12 +368,14 @@ def is_furniture(line: str, latin_text: bool = True) -> bool:
         return True  # an author box: "Name Namehttp://blog…"
     if _COOKIE.search(line):
         return True
-    if words <= 20 and _ADDRESS.search(line) and not _PROSE_END.search(line):
-        return True  # a postal address, in a footer or a press contact
+    if (
+        words <= 20
+        and (_ADDRESS.search(line) or _MAIL_IN_LINE.search(line))
+        and not _PROSE_END.search(line)
+    ):
+        return True  # a postal address, a contact ("Maria Lindqvist, Officer, m@unhcr.org")
     if _HASHTAGS.match(line) or (words <= 8 and _SLASH_PATH.match(line)):
         return True  # a post's hashtags; a section path ("World / Central Asia")
-    if words <= 20 and _MAIL_IN_LINE.search(line) and not _PROSE_END.search(line):
-        return True  # a contact: "Maria Lindqvist, External Relations Officer, m@unhcr.org"
     if latin_text and not line.isascii():  # an ASCII line is all Latin letters
         letters = len(_LETTER.findall(line))
         if letters and _latin_letters(line) / letters < 0.3:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from annotator.core.tokens import doc_text, line_bounds
+from annotator.core.tokens import doc_text, line_bounds, line_text
 
 # ISO 4217 codes of the currencies the corpus trades in ("$1 = AFN 70.2", "PKR 280")
 CURRENCY_CODES = frozenset(
@@ -113,8 +113,7 @@ _CITATION = re.compile(r"^\s*(?:\[\d{1,3}\]|\d{1,3}\.\s*\^|\^)")
 
 def in_citation(doc, start: int) -> bool:
     """The name stands in a footnote or a reference: who published a source does not act."""
-    line_start, line_end = line_bounds(doc, start)
-    return bool(_CITATION.match(doc_text(doc)[line_start:line_end]))
+    return bool(_CITATION.match(line_text(doc, start)))
 
 
 # an infobox's fields that list places: "Countries: Uzbekistan, Afghanistan", "Route: …"
@@ -128,8 +127,7 @@ _PLACE_FIELD = re.compile(
 def in_place_field(doc, start: int) -> bool:
     """The name stands in an infobox's field that lists places ("Countries: Uzbekistan,
     Afghanistan"): where a line runs, not who acts."""
-    line_start, line_end = line_bounds(doc, start)
-    return bool(_PLACE_FIELD.match(doc_text(doc)[line_start:line_end]))
+    return bool(_PLACE_FIELD.match(line_text(doc, start)))
 
 
 # a press office's field: "Directorate of Media and Public Awareness", "Department of Information"
@@ -173,8 +171,7 @@ _TABLE_ROW = re.compile(
 def in_table_row(doc, start: int) -> bool:
     """The name labels a row of figures: "Red raisins, Shindandi: 190-205 (+5)", "Nimroz 26,744
     15,180 11,564 +4%"."""
-    line_start, line_end = line_bounds(doc, start)
-    return bool(_TABLE_ROW.match(doc_text(doc)[line_start:line_end]))
+    return bool(_TABLE_ROW.match(line_text(doc, start)))
 
 
 # what an office or a working body deals with: "Director General for Consular Affairs",

@@ -11,7 +11,7 @@ dateparser's; this module only decides what is a calendar expression at all
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 _NUMBER = (
@@ -30,12 +30,6 @@ _DURATION = re.compile(
     rf"^{_NUMBER}\s+(hours?|minutes?|mins?|seconds?)\s+ago$",
     re.IGNORECASE,
 )
-# "ten years ago", "two months ago": a relative date as precise as its unit
-_AGO = re.compile(
-    r"^(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
-    r"thirty|forty|fifty)\s+(year|month|week|day|decade)s?\s+ago$",
-    re.IGNORECASE,
-)
 _DAY_RANGE = re.compile(r"^\d{1,2}\s?[-–]\s?\d{1,2}\s+(\S.*)$")  # "1–15 Nov": its month
 _YEAR_WORD = re.compile(r"^(?:19|20)\d\d\s+year$", re.IGNORECASE)
 _DECADE_VALUE = re.compile(r"^(?:the\s+)?(\d{3})0s$", re.IGNORECASE)
@@ -44,6 +38,10 @@ _COUNTS = {
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
     "thirty": 30, "forty": 40, "fifty": 50,
 }  # fmt: skip
+# "ten years ago", "two months ago": a relative date as precise as its unit
+_AGO = re.compile(
+    rf"^(\d+|{'|'.join(_COUNTS)})\s+(year|month|week|day|decade)s?\s+ago$", re.IGNORECASE
+)
 # "the coming months", "recent weeks": no number, no anchor. "the following three
 # years" has both and is a calendar expression (GUIDELINES.md).
 _VAGUE = re.compile(
@@ -98,7 +96,7 @@ _SPAN_OF_TIME = re.compile(
 # "every Monday", "each January": a recurring day, no date
 _RECURRING = {"every", "each", "your", "our"}  # "every Monday", "Your Friday briefing"
 _THIS_PERIOD = re.compile(r"^(the|this|the current)\s+(year|month)$", re.IGNORECASE)
-_WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 _YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
 MONTHS = {  # month names and abbreviations -> month number
     m: i
@@ -312,8 +310,6 @@ def _ago_value(match: re.Match, published: date | None) -> str | None:
     if unit == "month":
         months = published.year * 12 + published.month - 1 - n
         return f"{months // 12:04d}-{months % 12 + 1:02d}"
-    from datetime import timedelta
-
     when = published - timedelta(days=n * (7 if unit == "week" else 1))
     if unit == "week":
         iso = when.isocalendar()
@@ -371,7 +367,7 @@ def normalize_date(text: str, published: date | None) -> str | None:
     if when is None:
         return None
     period = data.period or "day"
-    if published is not None and core.lower() in _WEEKDAYS and (published - when.date()).days == 7:
+    if published is not None and core.lower() in WEEKDAYS and (published - when.date()).days == 7:
         when = datetime(
             published.year, published.month, published.day
         )  # "said on Friday", a Friday

@@ -68,7 +68,7 @@ from annotator.core.credit_shape import (
     is_currency,
     is_portfolio,
 )
-from annotator.core.dates import date_attrs, date_edges, parse_published
+from annotator.core.dates import WEEKDAYS, date_attrs, date_edges, parse_published
 from annotator.core.errors import InputError
 from annotator.core.event_frames import FrameSuggester
 from annotator.core.model import LabelScheme, Suggestion
@@ -636,9 +636,7 @@ class Pipeline:
                 if span.id_ == "year|modifier":  # "a 2023 investment deal": the year alone
                     start = next(k for k in range(start, end) if doc[k].like_num)
                     end = start + 1
-                attrs = date_attrs(doc[start:end].text, published, _word_before(doc, start))
-                if attrs is not None and is_recurring_weekday(doc, start, end):
-                    attrs = None
+                attrs = _date_attrs(doc, start, end, published)
                 if attrs is None:
                     continue
             else:
@@ -698,9 +696,7 @@ class Pipeline:
             start, end = shaped
             text = doc[start:end].text
             if label == "DATE":
-                attrs = date_attrs(text, published, _word_before(doc, start))
-                if attrs is not None and is_recurring_weekday(doc, start, end):
-                    attrs = None
+                attrs = _date_attrs(doc, start, end, published)
                 if attrs is None:
                     continue  # a duration or a vague word (GUIDELINES.md)
             elif label == "ACTOR":
@@ -1174,9 +1170,17 @@ def _body_before_name(doc, start: int, end: int) -> int | None:
     return None
 
 
-WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 # what makes the weekdays after it recurring: "twice a week (Tuesday and Saturday)"
 RECURRENCE = {"week", "weekly", "every", "each", "weekdays", "fortnightly"}
+
+
+def _date_attrs(doc, start: int, end: int, published) -> dict[str, str] | None:
+    """The attributes of the DATE at START..END (`dates.date_attrs`), None when it is no
+    calendar expression in its context either (a weekday that recurs)."""
+    attrs = date_attrs(doc[start:end].text, published, _word_before(doc, start))
+    if attrs is not None and is_recurring_weekday(doc, start, end):
+        return None
+    return attrs
 
 
 def is_recurring_weekday(doc, start: int, end: int) -> bool:
@@ -1219,8 +1223,8 @@ def in_section_heading(doc, start: int) -> bool:
     words, the last in lower case, no punctuation, blank lines around it ("Taliban reaction")."""
     text = doc_text(doc)
     line_start, line_end = line_bounds(doc, start)
-    words = text[line_start:line_end].split()
     line = text[line_start:line_end]
+    words = line.split()
     if _QUESTION_HEADING.match(line) or _ITEM_HEADING.match(line):
         return True  # "Why China now?", "1. UAE: an ambassador, formally": a section's topic
     if (

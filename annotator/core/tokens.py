@@ -1,5 +1,6 @@
 """Tokens: the one blank tokenizer, token offsets and span-to-token alignment, and a Doc's
-text joined once (`doc_text`) with the bounds of a token's line (`line_bounds`).
+text joined once (`doc_text`) with the bounds and the text of a token's line (`line_bounds`,
+`line_text`).
 
 One blank English tokenizer (`spacy.blank("en")`) is loaded once per process:
 it is what the JSONL `tokens`, the CoNLL lines and the agreement units use.
@@ -163,3 +164,9 @@ def line_bounds(doc: Doc, i: int) -> tuple[int, int]:
     at = doc[i].idx
     end = text.find("\n", at)
     return text.rfind("\n", 0, at) + 1, len(text) if end < 0 else end
+
+
+def line_text(doc: Doc, i: int) -> str:
+    """The line that holds token I (`line_bounds`), as text."""
+    line_start, line_end = line_bounds(doc, i)
+    return doc_text(doc)[line_start:line_end]
